@@ -1,0 +1,75 @@
+// Shared helpers for the end-to-end tests: the running portal and a real
+// headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core.
+import { chromium } from 'playwright-core';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import os from 'node:os';
+
+export const APP_URL = process.env.CONVERGENCE_APP_URL ?? 'http://localhost:3000';
+export const BACKEND_URL =
+  process.env.CONVERGENCE_BACKEND_URL ?? 'http://localhost:7007';
+export const SCREENSHOT_DIR = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../docs/screenshots',
+);
+
+/** A Backstage token for the guest user, as the sign-in page gets one. */
+export async function guestToken() {
+  const res = await fetch(`${BACKEND_URL}/api/auth/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  if (!res.ok) throw new Error(`guest sign-in failed: ${res.status}`);
+  const body = await res.json();
+  return body.backstageIdentity.token;
+}
+
+/** GET a backend path as the guest; returns the parsed JSON body. */
+export async function getAsGuest(pathAndQuery, token) {
+  const res = await fetch(`${BACKEND_URL}${pathAndQuery}`, {
+    headers: { Authorization: `Bearer ${token ?? (await guestToken())}` },
+  });
+  if (!res.ok) throw new Error(`GET ${pathAndQuery} answered ${res.status}`);
+  return res.json();
+}
+
+/** Launches headless Chromium with the flags this closed network needs. */
+export async function launchBrowser() {
+  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'convergence-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens the portal and signs in through the guest sign-in page. */
+export async function signInAsGuest(context) {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(60_000);
+  await page.goto(APP_URL);
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await page.getByRole('navigation', { name: 'sidebar nav' }).waitFor();
+  return page;
+}
+
+export async function screenshot(page, name) {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}

@@ -1,0 +1,51 @@
+// Smoke test of the running portal (started by scripts/test.sh).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  APP_URL,
+  BACKEND_URL,
+  getAsGuest,
+  launchBrowser,
+  signInAsGuest,
+  screenshot,
+} from './lib.mjs';
+
+test('the catalog API refuses an unauthenticated request with 401', async () => {
+  const res = await fetch(`${BACKEND_URL}/api/catalog/entities`);
+  assert.equal(res.status, 401);
+});
+
+test('the example organisation is in the catalog for a signed-in user', async () => {
+  const groups = await getAsGuest(
+    '/api/catalog/entities/by-query?filter=kind=group&limit=100',
+  );
+  const names = groups.items.map(g => g.metadata.name).sort();
+  for (const team of ['ml-platform', 'fraud-ml', 'recsys-ml', 'data-engineering']) {
+    assert.ok(names.includes(team), `group ${team} missing; got ${names}`);
+  }
+  const services = await getAsGuest(
+    '/api/catalog/entities/by-query?filter=kind=component,spec.type=service',
+  );
+  assert.ok(services.items.length >= 5, 'expected the example services');
+});
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('a person signs in as guest, browses the catalog and opens a team', async () => {
+  const page = await signInAsGuest(browser.context);
+  await page.goto(`${APP_URL}/?filters[kind]=component`);
+  await page.getByRole('link', { name: 'fraud-scoring-service' }).first().waitFor();
+  await screenshot(page, 'catalog');
+
+  await page.goto(`${APP_URL}/catalog/default/group/fraud-ml`);
+  await page.getByRole('heading', { name: /Fraud ML/ }).first().waitFor();
+  // The team page lists its members.
+  await page.getByText('Mei Tanaka').first().waitFor();
+  await screenshot(page, 'group-page');
+});
