@@ -20,6 +20,10 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
+// Convergence: the Model, Dataset and Pipeline kinds
+backend.add(
+  import('@convergence/backstage-plugin-catalog-backend-module-mlops'),
+);
 
 // permissions: Convergence's own policy (readers read, owners act)
 backend.add(import('@backstage/plugin-permission-backend'));

@@ -1,0 +1,25 @@
+/**
+ * The name of the registered model in MLflow.
+ * @public
+ */
+export const MLFLOW_REGISTERED_MODEL_ANNOTATION = 'mlflow.org/registered-model';
+/**
+ * The MLflow experiment that holds the model's or dataset's runs.
+ * @public
+ */
+export const MLFLOW_EXPERIMENT_ID_ANNOTATION = 'mlflow.org/experiment-id';
+/**
+ * A link to the entity in the MLflow UI.
+ * @public
+ */
+export const MLFLOW_URL_ANNOTATION = 'mlflow.org/url';
+/**
+ * The Kubeflow Pipelines pipeline id.
+ * @public
+ */
+export const KUBEFLOW_PIPELINE_ID_ANNOTATION = 'kubeflow.org/pipeline-id';
+/**
+ * A link to the dashboard that monitors a production model.
+ * @public
+ */
+export const MONITORING_URL_ANNOTATION = 'convergence.dev/monitoring-url';
