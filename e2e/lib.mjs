@@ -65,7 +65,8 @@ export async function signInAsGuest(context) {
   page.setDefaultTimeout(60_000);
   await page.goto(APP_URL);
   await page.getByRole('button', { name: 'Enter' }).click();
-  await page.getByRole('navigation', { name: 'sidebar nav' }).waitFor();
+  // Signed in: the catalog (the landing page) shows its title.
+  await page.getByRole('heading', { name: 'Acme ML Catalog' }).waitFor();
   return page;
 }
 

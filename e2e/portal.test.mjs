@@ -39,8 +39,8 @@ after(async () => {
 
 test('a person signs in as guest, browses the catalog and opens a team', async () => {
   const page = await signInAsGuest(browser.context);
-  await page.goto(`${APP_URL}/?filters[kind]=component`);
-  await page.getByRole('link', { name: 'fraud-scoring-service' }).first().waitFor();
+  await page.goto(`${APP_URL}/?filters[kind]=component&filters[user]=all`);
+  await page.getByRole('link', { name: 'Fraud scoring service' }).first().waitFor();
   await screenshot(page, 'catalog');
 
   await page.goto(`${APP_URL}/catalog/default/group/fraud-ml`);

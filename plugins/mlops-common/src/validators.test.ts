@@ -214,14 +214,23 @@ const specs = {
 };
 
 /** A value of the wrong JSON type for a field that holds `value`. */
-const wrongTypeFor = (value: unknown) =>
-  typeof value === 'string'
-    ? fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.constant([]))
-    : Array.isArray(value)
-    ? fc.oneof(fc.integer(), fc.string(), fc.constant({}))
-    : typeof value === 'boolean'
-    ? fc.oneof(fc.integer(), fc.string())
-    : fc.oneof(fc.integer(), fc.string(), fc.constant(null));
+function wrongTypeFor(value: unknown) {
+  if (typeof value === 'string') {
+    return fc.oneof(
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant([]),
+    );
+  }
+  if (Array.isArray(value)) {
+    return fc.oneof(fc.integer(), fc.string(), fc.constant({}));
+  }
+  if (typeof value === 'boolean') {
+    return fc.oneof(fc.integer(), fc.string());
+  }
+  return fc.oneof(fc.integer(), fc.string(), fc.constant(null));
+}
 
 describe.each(Object.keys(specs) as Array<keyof typeof specs>)(
   '%s (properties)',
