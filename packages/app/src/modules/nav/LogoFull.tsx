@@ -3,7 +3,7 @@ import { makeStyles } from '@material-ui/core/styles';
 const useStyles = makeStyles({
   svg: { width: 'auto', height: 30 },
   mark: { fill: '#7df3e1' },
-  text: { fill: '#ffffff', font: '600 44px sans-serif' },
+  text: { fill: '#ffffff', font: '600 40px sans-serif' },
 });
 
 /** The Convergence word mark: two converging arcs and the name. */
@@ -13,7 +13,7 @@ export const LogoFull = () => {
     <svg
       className={classes.svg}
       xmlns="http://www.w3.org/2000/svg"
-      viewBox="0 0 330 60"
+      viewBox="0 0 340 60"
     >
       <path
         className={classes.mark}

@@ -1,0 +1,190 @@
+import { useEffect, useMemo, useState } from 'react';
+import {
+  Content,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
+import Grid from '@material-ui/core/Grid';
+import MenuItem from '@material-ui/core/MenuItem';
+import TextField from '@material-ui/core/TextField';
+import useAsync from 'react-use/esm/useAsync';
+import { MaybeEntityLink } from '../common/EntityLink';
+import useDebounce from 'react-use/esm/useDebounce';
+
+/** The kinds the page lists. */
+export const ML_KINDS = ['Model', 'Dataset', 'Pipeline'];
+
+type Filters = {
+  kind: string;
+  owner: string;
+  lifecycle: string;
+  type: string;
+  framework: string;
+};
+
+const FACETS: Array<[keyof Filters, string, string]> = [
+  ['owner', 'spec.owner', 'Owner'],
+  ['lifecycle', 'spec.lifecycle', 'Lifecycle'],
+  ['type', 'spec.type', 'Type'],
+  ['framework', 'spec.framework', 'Framework'],
+];
+
+const columns: TableColumn<Entity>[] = [
+  {
+    title: 'Name',
+    highlight: true,
+    render: e => (
+      <EntityRefLink
+        entityRef={e}
+        title={e.metadata.title ?? e.metadata.name}
+      />
+    ),
+  },
+  { title: 'Kind', render: e => e.kind },
+  { title: 'Type', render: e => String((e.spec as any)?.type ?? '') },
+  {
+    title: 'Owner',
+    render: e => (
+      <MaybeEntityLink entityRef={(e.spec as any)?.owner} defaultKind="group" />
+    ),
+  },
+  { title: 'Lifecycle', render: e => String((e.spec as any)?.lifecycle ?? '') },
+  { title: 'Framework', render: e => String((e.spec as any)?.framework ?? '') },
+  { title: 'Description', render: e => e.metadata.description ?? '' },
+];
+
+/** Builds the catalog query for the chosen filters. */
+export function buildFilter(
+  filters: Filters,
+): Record<string, string | string[]> {
+  const filter: Record<string, string | string[]> = {
+    kind: filters.kind ? [filters.kind] : ML_KINDS,
+  };
+  for (const [key, field] of FACETS) {
+    if (filters[key]) filter[field] = filters[key];
+  }
+  return filter;
+}
+
+/**
+ * All models, datasets and pipelines in one table, filtered and paged on the
+ * server by the catalog.
+ */
+export const MlAssetsTable = () => {
+  const catalogApi = useApi(catalogApiRef);
+  const [filters, setFilters] = useState<Filters>({
+    kind: '',
+    owner: '',
+    lifecycle: '',
+    type: '',
+    framework: '',
+  });
+  const [search, setSearch] = useState('');
+  const [term, setTerm] = useState('');
+  const [page, setPage] = useState(0);
+  const [pageSize, setPageSize] = useState(20);
+  useDebounce(() => setTerm(search.trim()), 300, [search]);
+  useEffect(() => setPage(0), [filters, term, pageSize]);
+
+  const facets = useAsync(
+    () =>
+      catalogApi.getEntityFacets({
+        filter: { kind: ML_KINDS },
+        facets: FACETS.map(([, field]) => field),
+      }),
+    [catalogApi],
+  );
+
+  const filter = useMemo(() => buildFilter(filters), [filters]);
+  const result = useAsync(
+    () =>
+      catalogApi.queryEntities({
+        filter,
+        limit: pageSize,
+        offset: page * pageSize,
+        orderFields: [{ field: 'metadata.name', order: 'asc' }],
+        ...(term && {
+          fullTextFilter: {
+            term,
+            fields: ['metadata.name', 'metadata.title', 'metadata.description'],
+          },
+        }),
+      }),
+    [catalogApi, filter, term, page, pageSize],
+  );
+
+  const select = (key: keyof Filters, label: string, options: string[]) => (
+    <Grid item xs={6} md={2} key={key}>
+      <TextField
+        select
+        fullWidth
+        label={label}
+        value={filters[key]}
+        onChange={e => setFilters(f => ({ ...f, [key]: e.target.value }))}
+        SelectProps={{ 'aria-label': label } as any}
+        inputProps={{ 'data-testid': `filter-${key}` }}
+      >
+        <MenuItem value="">All</MenuItem>
+        {options.map(o => (
+          <MenuItem key={o} value={o}>
+            {o}
+          </MenuItem>
+        ))}
+      </TextField>
+    </Grid>
+  );
+
+  const facetValues = (field: string) =>
+    (facets.value?.facets[field] ?? []).map(f => f.value).sort();
+
+  return (
+    <Content>
+      <Grid container spacing={2}>
+        {select('kind', 'Kind', ML_KINDS)}
+        {FACETS.map(([key, field, label]) =>
+          select(key, label, facetValues(field)),
+        )}
+        <Grid item xs={12} md={2}>
+          <TextField
+            fullWidth
+            label="Search"
+            value={search}
+            onChange={e => setSearch(e.target.value)}
+          />
+        </Grid>
+        <Grid item xs={12}>
+          {result.error ? (
+            <ResponseErrorPanel error={result.error} />
+          ) : (
+            <Table<Entity>
+              title={`ML assets (${result.value?.totalItems ?? '…'})`}
+              columns={columns}
+              data={result.value?.items.filter(Boolean) ?? []}
+              isLoading={result.loading}
+              page={page}
+              totalCount={result.value?.totalItems ?? 0}
+              onPageChange={setPage}
+              onRowsPerPageChange={setPageSize}
+              options={{
+                search: false,
+                paging: true,
+                pageSize,
+                pageSizeOptions: [20, 50, 100],
+                padding: 'dense',
+              }}
+              emptyContent={
+                <div style={{ padding: 16 }}>
+                  No models, datasets or pipelines match these filters.
+                </div>
+              }
+            />
+          )}
+        </Grid>
+      </Grid>
+    </Content>
+  );
+};

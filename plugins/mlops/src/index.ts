@@ -1,0 +1,20 @@
+/**
+ * Frontend for the Convergence ML kinds: entity cards for models, datasets and
+ * pipelines, lineage, the ML assets page and the team card. The new frontend
+ * system entry point is `@convergence/backstage-plugin-mlops/alpha`.
+ *
+ * @packageDocumentation
+ */
+export {
+  mlopsPlugin,
+  MlAssetsPage,
+  EntityModelOverviewCard,
+  EntityModelVersionsCard,
+  EntityModelCardCard,
+  EntityMlLineageCard,
+  EntityDatasetOverviewCard,
+  EntityDatasetSchemaCard,
+  EntityPipelineOverviewCard,
+  EntityGroupMlAssetsCard,
+} from './plugin';
+export { rootRouteRef as mlopsRootRouteRef } from './routes';
