@@ -5,6 +5,11 @@ import { Classification } from '../common/Classification';
 import { formatRetention } from '../common/format';
 import { MaybeEntityLink } from '../common/EntityLink';
 
+const yesNo = (value?: boolean) => {
+  if (value === undefined) return 'not stated';
+  return value ? 'yes' : 'no';
+};
+
 /** Where a dataset lives, how sensitive it is and how long it is kept. */
 export const DatasetOverviewCard = () => {
   const { entity } = useEntity<DatasetEntityV1alpha1>();
@@ -14,12 +19,7 @@ export const DatasetOverviewCard = () => {
     source: spec.source ? `${spec.source.type}: ${spec.source.uri}` : '—',
     format: spec.format ?? '—',
     classification: <Classification value={spec.classification} />,
-    'personal data':
-      spec.containsPii === undefined
-        ? 'not stated'
-        : spec.containsPii
-        ? 'yes'
-        : 'no',
+    'personal data': yesNo(spec.containsPii),
     retention: formatRetention(spec.retention) ?? 'not set',
     license: spec.license ?? '—',
     version: spec.version ?? spec.digest ?? '—',

@@ -40,7 +40,12 @@ export const GroupMlAssetsCard = () => {
   const { value, loading, error } = useAsync(
     () =>
       catalogApi.queryEntities({
-        filter: { kind: ML_KINDS, 'relations.ownedBy': ownerRef },
+        query: {
+          $all: [
+            { kind: { $in: ML_KINDS } },
+            { 'relations.ownedBy': ownerRef },
+          ],
+        },
         orderFields: [
           { field: 'kind', order: 'asc' },
           { field: 'metadata.name', order: 'asc' },

@@ -7,6 +7,7 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Entity } from '@backstage/catalog-model';
+import { FilterPredicate } from '@backstage/filter-predicates';
 import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
@@ -57,17 +58,15 @@ const columns: TableColumn<Entity>[] = [
   { title: 'Description', render: e => e.metadata.description ?? '' },
 ];
 
-/** Builds the catalog query for the chosen filters. */
-export function buildFilter(
-  filters: Filters,
-): Record<string, string | string[]> {
-  const filter: Record<string, string | string[]> = {
-    kind: filters.kind ? [filters.kind] : ML_KINDS,
-  };
+/** Builds the catalog predicate query for the chosen filters. */
+export function buildQuery(filters: Filters): FilterPredicate {
+  const all: FilterPredicate[] = [
+    { kind: filters.kind ? filters.kind : { $in: ML_KINDS } },
+  ];
   for (const [key, field] of FACETS) {
-    if (filters[key]) filter[field] = filters[key];
+    if (filters[key]) all.push({ [field]: filters[key] });
   }
-  return filter;
+  return { $all: all };
 }
 
 /**
@@ -99,11 +98,11 @@ export const MlAssetsTable = () => {
     [catalogApi],
   );
 
-  const filter = useMemo(() => buildFilter(filters), [filters]);
+  const query = useMemo(() => buildQuery(filters), [filters]);
   const result = useAsync(
     () =>
       catalogApi.queryEntities({
-        filter,
+        query,
         limit: pageSize,
         offset: page * pageSize,
         orderFields: [{ field: 'metadata.name', order: 'asc' }],
@@ -114,7 +113,7 @@ export const MlAssetsTable = () => {
           },
         }),
       }),
-    [catalogApi, filter, term, page, pageSize],
+    [catalogApi, query, term, page, pageSize],
   );
 
   const select = (key: keyof Filters, label: string, options: string[]) => (
