@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import fs from 'node:fs';
 import os from 'node:os';
 
-export const APP_URL = process.env.CONVERGENCE_APP_URL ?? 'http://localhost:3000';
+export const APP_URL =
+  process.env.CONVERGENCE_APP_URL ?? 'http://localhost:3000';
 export const BACKEND_URL =
   process.env.CONVERGENCE_BACKEND_URL ?? 'http://localhost:7007';
 export const SCREENSHOT_DIR = path.resolve(
@@ -33,9 +34,42 @@ export async function getAsGuest(pathAndQuery, token) {
   return res.json();
 }
 
+/** Sends a request to the backend as the guest; returns the Response. */
+export async function requestAsGuest(method, pathAndQuery, body) {
+  return fetch(`${BACKEND_URL}${pathAndQuery}`, {
+    method,
+    headers: {
+      Authorization: `Bearer ${await guestToken()}`,
+      ...(body && { 'Content-Type': 'application/json' }),
+    },
+    body: body && JSON.stringify(body),
+  });
+}
+
+/** Polls fn until it returns something other than undefined. */
+export async function eventually(
+  fn,
+  { timeoutMs = 60_000, intervalMs = 1000 } = {},
+) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise(r => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out${last ? `: ${last.message}` : ''}`);
+}
+
 /** Launches headless Chromium with the flags this closed network needs. */
 export async function launchBrowser() {
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'convergence-chromium-'));
+  const userDataDir = fs.mkdtempSync(
+    path.join(os.tmpdir(), 'convergence-chromium-'),
+  );
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -59,14 +93,20 @@ export async function launchBrowser() {
   };
 }
 
-/** Opens the portal and signs in through the guest sign-in page. */
+/**
+ * Opens the portal and signs in through the guest sign-in page (a context that
+ * is already signed in goes straight to the catalog).
+ */
 export async function signInAsGuest(context) {
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(60_000);
   await page.goto(APP_URL);
-  await page.getByRole('button', { name: 'Enter' }).click();
+  const enter = page.getByRole('button', { name: 'Enter' });
   // Signed in: the catalog (the landing page) shows its title.
-  await page.getByRole('heading', { name: 'Acme ML Catalog' }).waitFor();
+  const catalog = page.getByRole('heading', { name: 'Acme ML Catalog' });
+  await enter.or(catalog).first().waitFor();
+  if (await enter.isVisible()) await enter.click();
+  await catalog.waitFor();
   return page;
 }
 

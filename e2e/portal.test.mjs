@@ -20,7 +20,12 @@ test('the example organisation is in the catalog for a signed-in user', async ()
     '/api/catalog/entities/by-query?filter=kind=group&limit=100',
   );
   const names = groups.items.map(g => g.metadata.name).sort();
-  for (const team of ['ml-platform', 'fraud-ml', 'recsys-ml', 'data-engineering']) {
+  for (const team of [
+    'ml-platform',
+    'fraud-ml',
+    'recsys-ml',
+    'data-engineering',
+  ]) {
     assert.ok(names.includes(team), `group ${team} missing; got ${names}`);
   }
   const services = await getAsGuest(
@@ -40,11 +45,17 @@ after(async () => {
 test('a person signs in as guest, browses the catalog and opens a team', async () => {
   const page = await signInAsGuest(browser.context);
   await page.goto(`${APP_URL}/?filters[kind]=component&filters[user]=all`);
-  await page.getByRole('link', { name: 'Fraud scoring service' }).first().waitFor();
+  await page
+    .getByRole('link', { name: 'Fraud scoring service' })
+    .first()
+    .waitFor();
   await screenshot(page, 'catalog');
 
   await page.goto(`${APP_URL}/catalog/default/group/fraud-ml`);
-  await page.getByRole('heading', { name: /Fraud ML/ }).first().waitFor();
+  await page
+    .getByRole('heading', { name: /Fraud ML/ })
+    .first()
+    .waitFor();
   // The team page lists its members.
   await page.getByText('Mei Tanaka').first().waitFor();
   await screenshot(page, 'group-page');

@@ -24,9 +24,12 @@ ensure_node() {
     major="$(node -p 'process.versions.node.split(".")[0]')"
   fi
   if [ "$major" -ge 22 ]; then
-    phase "node $(node --version) (system)"
-    # The headers of the running Node are what native modules build against.
-    export npm_config_nodedir="${npm_config_nodedir:-$(dirname "$(dirname "$(command -v node)")")}"
+    # Native modules build against the headers of the Node that runs them:
+    # <prefix>/include/node beside <prefix>/bin/node.
+    local prefix
+    prefix="$(dirname "$(dirname "$(node -p 'require("fs").realpathSync(process.execPath)')")")"
+    export npm_config_nodedir="${npm_config_nodedir:-$prefix}"
+    phase "node $(node --version) ($(command -v node))"
     return
   fi
   local prefix="$TOOLS_DIR/node"
@@ -35,7 +38,8 @@ ensure_node() {
     phase "installing Node 22 from the npm registry into .tools/node (system node is ${major:-absent})"
     command -v npm >/dev/null 2>&1 || { echo "npm is required to provision Node 22" >&2; exit 1; }
     mkdir -p "$prefix"
-    npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error node@22 >/dev/null
+    npm install --prefix "$prefix" --no-audit --no-fund --loglevel=error node@22 >/dev/null ||
+      { echo "could not install node@22 from the npm registry" >&2; return 1; }
   fi
   export PATH="$bin:$PATH"
   # node-gyp would otherwise try to download headers, which this network refuses.
@@ -77,16 +81,21 @@ ensure_install() {
   phase "installing dependencies (yarn install --immutable; ~3 minutes on a cold machine)"
   local t0
   t0="$(now)"
-  (cd "$REPO_ROOT" && yarn install --immutable)
+  if ! (cd "$REPO_ROOT" && yarn install --immutable); then
+    echo "yarn install failed (is yarn.lock up to date? run 'yarn install' and commit it)" >&2
+    return 1
+  fi
   echo "$want" >"$stamp"
   phase "dependencies installed in $(($(now) - t0))s"
 }
 
+# Every step is checked explicitly: callers may run this under `||`, where
+# bash ignores `set -e`.
 bootstrap() {
   local t0
   t0="$(now)"
-  ensure_node
-  ensure_yarn
-  ensure_install
+  ensure_node || return 1
+  ensure_yarn || return 1
+  ensure_install || return 1
   phase "bootstrap done in $(($(now) - t0))s"
 }

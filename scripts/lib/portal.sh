@@ -36,7 +36,7 @@ start_portal() {
   # setsid: the portal and its children form one process group we can stop
   # (a background job of a script is no group leader, so setsid does not fork
   # and $! is the new group's id).
-  BROWSER=none setsid bash -c 'cd "$1" && exec yarn start' _ "$REPO_ROOT" >"$PORTAL_LOG" 2>&1 &
+  BROWSER=none setsid bash -c 'cd "$1" && exec yarn start --config "$1/app-config.yaml" --config "$1/e2e/app-config.e2e.yaml"' _ "$REPO_ROOT" >"$PORTAL_LOG" 2>&1 &
   PORTAL_PID=$!
   if ! wait_for_url http://localhost:7007/.backstage/health/v1/readiness 240 ||
     ! wait_for_url http://localhost:3000 240; then

@@ -7,7 +7,14 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { FilterPredicate } from '@backstage/filter-predicates';
+import { QueryEntitiesInitialRequest } from '@backstage/catalog-client';
+/**
+ * The predicate query the page sends (a subset of the catalog's filter
+ * predicates). Spelled out here because naming the library's recursive
+ * FilterPredicate type crashes TypeScript 5.8's declaration emit.
+ */
+type FieldMatch = Record<string, string | { $in: string[] }>;
+type Query = { $all: FieldMatch[] };
 import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
@@ -59,8 +66,8 @@ const columns: TableColumn<Entity>[] = [
 ];
 
 /** Builds the catalog predicate query for the chosen filters. */
-export function buildQuery(filters: Filters): FilterPredicate {
-  const all: FilterPredicate[] = [
+export function buildQuery(filters: Filters): Query {
+  const all: FieldMatch[] = [
     { kind: filters.kind ? filters.kind : { $in: ML_KINDS } },
   ];
   for (const [key, field] of FACETS) {
@@ -102,7 +109,7 @@ export const MlAssetsTable = () => {
   const result = useAsync(
     () =>
       catalogApi.queryEntities({
-        query,
+        query: query as QueryEntitiesInitialRequest['query'],
         limit: pageSize,
         offset: page * pageSize,
         orderFields: [{ field: 'metadata.name', order: 'asc' }],
@@ -124,7 +131,7 @@ export const MlAssetsTable = () => {
         label={label}
         value={filters[key]}
         onChange={e => setFilters(f => ({ ...f, [key]: e.target.value }))}
-        SelectProps={{ 'aria-label': label } as any}
+        id={`ml-assets-filter-${key}`}
         inputProps={{ 'data-testid': `filter-${key}` }}
       >
         <MenuItem value="">All</MenuItem>

@@ -1,0 +1,140 @@
+// The ML kinds in the running portal: API, error reporting and the pages.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  APP_URL,
+  eventually,
+  getAsGuest,
+  launchBrowser,
+  requestAsGuest,
+  screenshot,
+  signInAsGuest,
+} from './lib.mjs';
+
+const rels = e => (e.relations ?? []).map(r => `${r.type} ${r.targetRef}`);
+
+test('the example models come back from the catalog with their lineage both ways', async () => {
+  const models = await getAsGuest(
+    '/api/catalog/entities/by-query?filter=kind=model&limit=100',
+  );
+  const names = models.items.map(m => m.metadata.name);
+  assert.ok(models.items.length >= 8, `expected ≥ 8 models, got ${names}`);
+  for (const m of models.items) {
+    assert.ok(
+      rels(m).some(r => r.startsWith('ownedBy ')),
+      `${m.metadata.name} has no ownedBy`,
+    );
+  }
+  const detector = models.items.find(m => m.metadata.name === 'fraud-detector');
+  assert.ok(
+    rels(detector).includes(
+      'trainedOn dataset:default/card-transactions-labeled',
+    ),
+  );
+  assert.ok(
+    rels(detector).includes('producedBy pipeline:default/fraud-training'),
+  );
+
+  const dataset = await getAsGuest(
+    '/api/catalog/entities/by-name/dataset/default/card-transactions-labeled',
+  );
+  assert.ok(
+    rels(dataset).includes('trainingDataOf model:default/fraud-detector'),
+  );
+  const pipeline = await getAsGuest(
+    '/api/catalog/entities/by-name/pipeline/default/fraud-training',
+  );
+  assert.ok(rels(pipeline).includes('produces model:default/fraud-detector'));
+  assert.ok(
+    rels(pipeline).includes(
+      'consumes dataset:default/card-transactions-labeled',
+    ),
+  );
+});
+
+// e2e/app-config.e2e.yaml registers e2e/fixtures/malformed-models.yaml as a
+// file location when scripts/test.sh starts the portal.
+test('a malformed model from a file location is rejected with the field named; the valid one loads', async () => {
+  await eventually(async () => {
+    const res = await requestAsGuest(
+      'GET',
+      '/api/catalog/entities/by-name/model/default/e2e-valid-model',
+    );
+    return res.ok ? true : undefined;
+  });
+  const errors = await eventually(async () => {
+    const found = {};
+    for (const reason of ['failed', 'pending']) {
+      const body = await getAsGuest(
+        `/api/catalog/entities/unprocessed/${reason}`,
+      );
+      for (const e of body.entities) {
+        if (e.errors?.length)
+          found[e.unprocessed_entity.metadata.name] = e.errors
+            .map(x => x.message)
+            .join('\n');
+      }
+    }
+    return found['e2e-trained-on-number'] && found['e2e-no-owner']
+      ? found
+      : undefined;
+  });
+  assert.match(
+    errors['e2e-trained-on-number'],
+    /\/spec\/trainedOn must be array/,
+  );
+  assert.match(errors['e2e-no-owner'], /must have required property 'owner'/);
+  for (const name of ['e2e-trained-on-number', 'e2e-no-owner']) {
+    const res = await requestAsGuest(
+      'GET',
+      `/api/catalog/entities/by-name/model/default/${name}`,
+    );
+    assert.equal(res.status, 404, `${name} must not be in the catalog`);
+  }
+});
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('a person opens a Model page and sees versions, the model card and lineage links', async () => {
+  const page = await signInAsGuest(browser.context);
+  await page.goto(`${APP_URL}/catalog/default/model/fraud-detector`);
+  await page.getByRole('heading', { name: 'Versions' }).waitFor();
+  await page.getByRole('cell', { name: 'champion', exact: true }).waitFor();
+  await page.getByRole('heading', { name: 'Intended use' }).waitFor();
+  await page.getByText('Real-time risk score for').waitFor();
+  const lineage = page.getByTestId('lineage-Trained on').getByRole('link');
+  assert.equal(
+    await lineage.getAttribute('href'),
+    '/catalog/default/dataset/card-transactions-labeled',
+  );
+  const usedBy = page.getByTestId('lineage-Used by').getByRole('link');
+  assert.equal(
+    await usedBy.getAttribute('href'),
+    '/catalog/default/component/fraud-scoring-service',
+  );
+  await screenshot(page, 'model-page');
+
+  await lineage.click();
+  await page.getByRole('heading', { name: 'Schema' }).waitFor();
+  await page.getByText('PII').first().waitFor();
+  await screenshot(page, 'dataset-page');
+});
+
+test('a person filters the ML assets page by owner', async () => {
+  const page = await signInAsGuest(browser.context);
+  await page.getByRole('link', { name: 'ML assets' }).click();
+  await page.getByText(/^ML assets \(2\d\)$/).waitFor();
+  await page.getByLabel('Owner').click();
+  await page.getByRole('option', { name: 'group:default/recsys-ml' }).click();
+  await page.getByText(/^ML assets \([1-9]\)$/).waitFor();
+  const names = await page.locator('tbody tr td:first-child').allInnerTexts();
+  assert.ok(names.includes('Home recommender'), `got ${names}`);
+  assert.ok(!names.includes('Fraud detector'), `got ${names}`);
+  await screenshot(page, 'ml-assets');
+});
