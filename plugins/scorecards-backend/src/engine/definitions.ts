@@ -1,0 +1,120 @@
+import { Config } from '@backstage/config';
+import {
+  FilterPredicate,
+  filterPredicateToFilterFunction,
+  readFilterPredicateFromConfig,
+} from '@backstage/filter-predicates';
+import { Entity } from '@backstage/catalog-model';
+import { ScorecardDefinition } from '@convergence/backstage-plugin-scorecards-common';
+
+/** A definition with its entity filter compiled. */
+export type CompiledScorecard = ScorecardDefinition & {
+  matches: (entity: Entity) => boolean;
+};
+
+/** Shipped when `scorecards.definitions` is not configured. */
+export const DEFAULT_DEFINITIONS: ScorecardDefinition[] = [
+  {
+    id: 'ml-production-readiness',
+    title: 'ML production readiness',
+    description:
+      'Models, datasets and pipelines: owned, documented, reproducible, compliant and monitored.',
+    filter: { kind: { $in: ['Model', 'Dataset', 'Pipeline'] } },
+    levels: [
+      {
+        name: 'Bronze',
+        checks: [
+          'owner-is-group',
+          'has-description',
+          'dataset-classified',
+          'model-license-declared',
+        ],
+      },
+      {
+        name: 'Silver',
+        checks: [
+          'model-card-complete',
+          'model-training-data-declared',
+          'model-evaluation-data-declared',
+          'dataset-pii-protected',
+          'dataset-pii-retention',
+          'dataset-schema-documented',
+          'pipeline-scheduled',
+        ],
+      },
+      {
+        name: 'Gold',
+        checks: [
+          'model-produced-by-pipeline',
+          'model-production-alias',
+          'model-monitoring-link',
+          'lifecycle-consistent',
+          'pipeline-last-run-succeeded',
+          'pipeline-ran-recently',
+        ],
+      },
+    ],
+  },
+  {
+    id: 'ml-service-readiness',
+    title: 'ML service readiness',
+    description:
+      'Components that serve a model: owned, on call, tested, serving registered production models.',
+    filter: { kind: 'Component', 'spec.dependsOn': { $exists: true } },
+    levels: [
+      { name: 'Bronze', checks: ['owner-is-group', 'has-description'] },
+      { name: 'Silver', checks: ['service-ci', 'service-models-registered'] },
+      { name: 'Gold', checks: ['service-on-call'] },
+    ],
+  },
+];
+
+function compile(
+  def: ScorecardDefinition,
+  predicate: FilterPredicate,
+): CompiledScorecard {
+  const matches = filterPredicateToFilterFunction<Entity>(predicate);
+  return { ...def, matches };
+}
+
+/**
+ * Reads `scorecards.definitions`, or the defaults. Every check a level names
+ * must exist; a bad definition fails at start-up, naming the key.
+ */
+export function readDefinitions(
+  config: Config,
+  knownChecks: Set<string>,
+): CompiledScorecard[] {
+  const configs = config.getOptionalConfigArray('scorecards.definitions');
+  const defs = configs
+    ? configs.map(c => {
+        const levels = c.getConfigArray('levels').map(l => ({
+          name: l.getString('name'),
+          checks: l.getStringArray('checks'),
+        }));
+        return compile(
+          {
+            id: c.getString('id'),
+            title: c.getString('title'),
+            description: c.getOptionalString('description'),
+            filter: c.get('filter') as Record<string, unknown>,
+            levels,
+          },
+          readFilterPredicateFromConfig(c, { key: 'filter' }),
+        );
+      })
+    : DEFAULT_DEFINITIONS.map(d => compile(d, d.filter as FilterPredicate));
+
+  defs.forEach((def, i) => {
+    def.levels.forEach((level, j) => {
+      for (const id of level.checks) {
+        if (!knownChecks.has(id)) {
+          throw new Error(
+            `scorecards.definitions[${i}].levels[${j}].checks names unknown check '${id}'`,
+          );
+        }
+      }
+    });
+  });
+  return defs;
+}

@@ -1,0 +1,250 @@
+import fs from 'fs';
+import path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { ConfigReader } from '@backstage/config';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { ScorecardCheck } from '@convergence/backstage-plugin-scorecards-node';
+import { builtinChecks } from '../checks/builtin';
+import { readDeclarativeChecks } from '../checks/declarative';
+import { readDefinitions } from './definitions';
+import { evaluateScorecard } from './evaluate';
+
+// The example estate, graded as the portal grades it.
+const examplesDir = path.resolve(__dirname, '../../../../examples');
+const entities: Entity[] = fs
+  .readdirSync(examplesDir)
+  .filter(f => f.endsWith('.yaml'))
+  .flatMap(f =>
+    parseAllDocuments(fs.readFileSync(path.join(examplesDir, f), 'utf8')),
+  )
+  .map(d => d.toJSON())
+  .filter(e => e && e.kind !== 'Location')
+  .map(e => ({ ...e, metadata: { namespace: 'default', ...e.metadata } }));
+const byRef = new Map(
+  entities.map(e => [stringifyEntityRef(e).toLocaleLowerCase('en-US'), e]),
+);
+const checks = new Map(builtinChecks.map(c => [c.id, c]));
+const definitions = readDefinitions(
+  new ConfigReader({}),
+  new Set(checks.keys()),
+);
+const now = new Date('2026-11-27T06:00:00Z');
+
+function grade(
+  name: string,
+  kind: string,
+  exempt: string[] = [],
+  checkMap: ReadonlyMap<string, ScorecardCheck> = checks,
+) {
+  const entity = byRef.get(`${kind}:default/${name}`)!;
+  expect(entity).toBeDefined();
+  const scorecard = definitions.find(d => d.matches(entity))!;
+  const result = evaluateScorecard(
+    scorecard,
+    checkMap,
+    { entity, related: byRef, facts: {}, now },
+    new Set(exempt),
+  );
+  const failing = result.checks
+    .filter(c => c.status === 'fail')
+    .map(c => c.checkId);
+  return { result, failing };
+}
+
+it('ships at least 15 built-in checks, each with a title, a why and a how-to-fix', () => {
+  expect(builtinChecks.length).toBeGreaterThanOrEqual(15);
+  for (const c of builtinChecks) {
+    expect(c.title && c.why && c.howToFix).toBeTruthy();
+  }
+  expect(new Set(builtinChecks.map(c => c.id)).size).toBe(builtinChecks.length);
+});
+
+describe('the example estate', () => {
+  it('grades the complete fraud detector Gold', () => {
+    const { result, failing } = grade('fraud-detector', 'model');
+    expect(failing).toEqual([]);
+    expect(result.level).toBe('Gold');
+    expect(result.score).toBe(1);
+  });
+
+  it.each([
+    [
+      'merchant-risk-scorer',
+      'model',
+      [
+        'model-card-complete',
+        'model-produced-by-pipeline',
+        'model-monitoring-link',
+      ],
+    ],
+    [
+      'basket-ranker',
+      'model',
+      ['model-card-complete', 'model-evaluation-data-declared', 'model-monitoring-link'],
+    ],
+    [
+      'churn-predictor',
+      'model',
+      [
+        'model-card-complete',
+        'model-evaluation-data-declared',
+        'model-license-declared',
+        'model-production-alias',
+        'model-monitoring-link',
+        'lifecycle-consistent',
+      ],
+    ],
+    [
+      'clickstream-events',
+      'dataset',
+      ['dataset-classified', 'dataset-pii-protected', 'dataset-pii-retention'],
+    ],
+    [
+      'support-tickets',
+      'dataset',
+      ['dataset-pii-retention', 'dataset-schema-documented'],
+    ],
+    ['recsys-training', 'pipeline', ['pipeline-last-run-succeeded']],
+    ['churn-training', 'pipeline', ['pipeline-ran-recently']],
+    [
+      'retention-campaigns',
+      'component',
+      ['service-ci', 'service-on-call'],
+    ],
+  ])('finds the deliberate gaps of %s', (name, kind, expected) => {
+    const { failing } = grade(name, kind);
+    expect(failing.sort()).toEqual([...expected].sort());
+  });
+
+  it('names the field in the message', () => {
+    const { result } = grade('clickstream-events', 'dataset');
+    expect(
+      result.checks.find(c => c.checkId === 'dataset-classified')?.message,
+    ).toBe('spec.classification is empty');
+    expect(
+      grade('churn-training', 'pipeline').result.checks.find(
+        c => c.checkId === 'pipeline-ran-recently',
+      )?.message,
+    ).toBe('last ran 196 days ago');
+  });
+
+  it('stops at the first level with a failing check', () => {
+    expect(grade('clickstream-events', 'dataset').result.level).toBeNull();
+    expect(grade('basket-ranker', 'model').result.level).toBe('Bronze');
+  });
+});
+
+it('counts an exempt check as passing, and the level follows', () => {
+  const { result } = grade('basket-ranker', 'model', [
+    'model-card-complete',
+    'model-evaluation-data-declared',
+    'model-monitoring-link',
+  ]);
+  expect(
+    result.checks.find(c => c.checkId === 'model-evaluation-data-declared')
+      ?.status,
+  ).toBe('exempt');
+  expect(result.level).toBe('Gold');
+});
+
+it('fails a check that throws, without stopping the others', () => {
+  const broken = new Map(checks);
+  broken.set('has-description', {
+    ...checks.get('has-description')!,
+    evaluate: () => {
+      throw new Error('boom');
+    },
+  });
+  const { result } = grade('fraud-detector', 'model', [], broken);
+  expect(result.checks.find(c => c.checkId === 'has-description')).toEqual({
+    checkId: 'has-description',
+    status: 'fail',
+    message: 'check failed to run: boom',
+  });
+  expect(result.checks.filter(c => c.status === 'pass').length).toBeGreaterThan(
+    5,
+  );
+});
+
+describe('declarative checks from config', () => {
+  const config = new ConfigReader({
+    scorecards: {
+      checks: [
+        {
+          id: 'auc-at-least-0-94',
+          title: 'AUC at least 0.94',
+          appliesTo: { kind: 'Model', 'spec.metrics.auc': { $exists: true } },
+          thresholds: [{ path: 'spec.metrics.auc', min: 0.94 }],
+        },
+        {
+          id: 'has-mlflow-link',
+          title: 'Linked to MLflow',
+          appliesTo: { kind: 'Model' },
+          require: {
+            'metadata.annotations.mlflow.org/registered-model': {
+              $exists: true,
+            },
+          },
+        },
+      ],
+    },
+  });
+  const [auc, mlflow] = readDeclarativeChecks(config);
+  const ctx = (name: string) => ({
+    entity: byRef.get(`model:default/${name}`)!,
+    related: byRef,
+    facts: {},
+    now,
+  });
+
+  it('applies numeric thresholds', () => {
+    expect(auc.evaluate(ctx('fraud-detector'))).toEqual({ status: 'pass' });
+    expect(auc.evaluate(ctx('merchant-risk-scorer'))).toEqual({ status: 'na' });
+    expect(
+      auc.evaluate({
+        ...ctx('fraud-detector'),
+        entity: {
+          ...byRef.get('model:default/fraud-detector')!,
+          spec: {
+            ...byRef.get('model:default/fraud-detector')!.spec,
+            metrics: { auc: 0.9 },
+          },
+        },
+      }),
+    ).toEqual({
+      status: 'fail',
+      message: 'spec.metrics.auc is 0.9, below 0.94',
+    });
+  });
+
+  it('applies required predicates', () => {
+    expect(mlflow.evaluate(ctx('fraud-detector')).status).toBe('pass');
+    expect(mlflow.evaluate(ctx('basket-ranker')).status).toBe('fail');
+  });
+
+  it('refuses a check with nothing to test, naming it', () => {
+    expect(() =>
+      readDeclarativeChecks(
+        new ConfigReader({ scorecards: { checks: [{ id: 'x', title: 'X' }] } }),
+      ),
+    ).toThrow("scorecards.checks[0] needs 'require' or 'thresholds'");
+  });
+
+  it('refuses a definition naming an unknown check, naming the key', () => {
+    const bad = new ConfigReader({
+      scorecards: {
+        definitions: [
+          {
+            id: 'x',
+            title: 'X',
+            filter: { kind: 'Model' },
+            levels: [{ name: 'Bronze', checks: ['nope'] }],
+          },
+        ],
+      },
+    });
+    expect(() => readDefinitions(bad, new Set(checks.keys()))).toThrow(
+      "scorecards.definitions[0].levels[0].checks names unknown check 'nope'",
+    );
+  });
+});

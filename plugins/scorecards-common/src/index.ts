@@ -1,0 +1,7 @@
+/**
+ * Ownership scorecards: shared types and permissions.
+ *
+ * @packageDocumentation
+ */
+export * from './types';
+export * from './permissions';

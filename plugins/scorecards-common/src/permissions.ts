@@ -1,0 +1,35 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
+
+/**
+ * Re-evaluate an entity's scorecards on demand. A resource permission on the
+ * catalog entity, so a policy can grant it to the entity's owners.
+ *
+ * @public
+ */
+export const scorecardsRefreshPermission = createPermission({
+  name: 'scorecards.entity.refresh',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Create or revoke an exemption for an entity's check.
+ *
+ * @public
+ */
+export const scorecardsExemptionManagePermission = createPermission({
+  name: 'scorecards.exemption.manage',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Every permission the scorecards plugin defines.
+ *
+ * @public
+ */
+export const scorecardsPermissions = [
+  scorecardsRefreshPermission,
+  scorecardsExemptionManagePermission,
+];

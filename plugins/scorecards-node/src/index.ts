@@ -1,0 +1,85 @@
+/**
+ * Ownership scorecards: the extension point through which other backend
+ * modules add checks and fact providers.
+ *
+ * @packageDocumentation
+ */
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import {
+  CheckInfo,
+  CheckStatus,
+} from '@convergence/backstage-plugin-scorecards-common';
+
+/**
+ * Facts about one entity, keyed by fact provider id, then by fact name.
+ *
+ * @public
+ */
+export type EntityFacts = Record<string, Record<string, unknown>>;
+
+/**
+ * What a check sees: the entity, the entities its relations point at (those
+ * the catalog has), and the facts gathered for it.
+ *
+ * @public
+ */
+export interface CheckContext {
+  entity: Entity;
+  /** Related entities by entity ref (lower-case kind), only those that exist. */
+  related: ReadonlyMap<string, Entity>;
+  facts: EntityFacts;
+  /** When the evaluation runs; checks that judge age use it instead of Date.now(). */
+  now: Date;
+}
+
+/**
+ * A check's verdict on one entity.
+ *
+ * @public
+ */
+export type CheckVerdict = {
+  status: Exclude<CheckStatus, 'exempt'>;
+  message?: string;
+};
+
+/**
+ * A scorecard check.
+ *
+ * @public
+ */
+export interface ScorecardCheck extends CheckInfo {
+  evaluate(ctx: CheckContext): CheckVerdict;
+}
+
+/**
+ * Gathers facts about entities from somewhere (the catalog, MLflow, Kubeflow).
+ *
+ * @public
+ */
+export interface FactProvider {
+  /** Facts appear under this key in {@link CheckContext.facts}. */
+  id: string;
+  /** Facts for a batch of entities, keyed by entity ref. Entities without facts may be left out. */
+  getFacts(entities: Entity[]): Promise<Map<string, Record<string, unknown>>>;
+}
+
+/**
+ * Extension point of the scorecards backend.
+ *
+ * @public
+ */
+export interface ScorecardsExtensionPoint {
+  addChecks(...checks: ScorecardCheck[]): void;
+  addFactProviders(...providers: FactProvider[]): void;
+}
+
+/**
+ * Lets backend modules add checks and fact providers to the scorecards plugin.
+ *
+ * @public
+ */
+export const scorecardsExtensionPoint =
+  createExtensionPoint<ScorecardsExtensionPoint>({
+    id: 'scorecards.checks',
+  });
