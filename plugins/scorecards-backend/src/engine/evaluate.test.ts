@@ -80,7 +80,11 @@ describe('the example estate', () => {
     [
       'basket-ranker',
       'model',
-      ['model-card-complete', 'model-evaluation-data-declared', 'model-monitoring-link'],
+      [
+        'model-card-complete',
+        'model-evaluation-data-declared',
+        'model-monitoring-link',
+      ],
     ],
     [
       'churn-predictor',
@@ -106,11 +110,7 @@ describe('the example estate', () => {
     ],
     ['recsys-training', 'pipeline', ['pipeline-last-run-succeeded']],
     ['churn-training', 'pipeline', ['pipeline-ran-recently']],
-    [
-      'retention-campaigns',
-      'component',
-      ['service-ci', 'service-on-call'],
-    ],
+    ['retention-campaigns', 'component', ['service-ci', 'service-on-call']],
   ])('finds the deliberate gaps of %s', (name, kind, expected) => {
     const { failing } = grade(name, kind);
     expect(failing.sort()).toEqual([...expected].sort());

@@ -1,0 +1,295 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { StoredResult } from './ScorecardStore';
+import { DatabaseScorecardStore } from './DatabaseScorecardStore';
+
+// SQLite always; PostgreSQL wherever scripts/test.sh started one.
+const databases = TestDatabases.create({
+  ids: [
+    'SQLITE_3',
+    'POSTGRES_18',
+    'POSTGRES_17',
+    'POSTGRES_16',
+    'POSTGRES_15',
+    'POSTGRES_14',
+    'POSTGRES_13',
+  ],
+});
+
+it('runs on PostgreSQL whenever the test command provides it', () => {
+  const required = Boolean(process.env.CONVERGENCE_TEST_POSTGRES_URL);
+  const ids = databases.eachSupportedId().map(([id]) => id);
+  expect(ids.some(id => id.startsWith('POSTGRES')) || !required).toBe(true);
+});
+
+const result = (
+  entityRef: string,
+  level: string | null,
+  score: number,
+  failing: string[],
+  ownerRef = 'group:default/fraud-ml',
+  evaluatedAt = '2026-11-20T10:00:00.000Z',
+): StoredResult => ({
+  entityRef,
+  scorecardId: 'ml-production-readiness',
+  ownerRef,
+  systemRef: 'system:default/fraud-detection',
+  level,
+  score,
+  checks: [
+    { checkId: 'owner-is-group', status: 'pass' },
+    ...failing.map(checkId => ({
+      checkId,
+      status: 'fail' as const,
+      message: 'missing',
+    })),
+  ],
+  evaluatedAt,
+});
+
+describe.each(databases.eachSupportedId())(
+  'DatabaseScorecardStore on %s',
+  databaseId => {
+    async function createStore() {
+      const knex = await databases.init(databaseId);
+      return DatabaseScorecardStore.create({
+        database: mockServices.database({ knex }),
+      });
+    }
+
+    it('keeps the latest result per entity and scorecard, and returns the previous ones', async () => {
+      const store = await createStore();
+      const first = await store.saveResults([
+        result('model:default/a', 'Bronze', 0.5, ['model-card-complete']),
+      ]);
+      expect(first.size).toBe(0);
+      const second = await store.saveResults([
+        result(
+          'model:default/a',
+          'Gold',
+          1,
+          [],
+          undefined,
+          '2026-11-21T10:00:00.000Z',
+        ),
+      ]);
+      expect(second.get('model:default/a|ml-production-readiness')?.level).toBe(
+        'Bronze',
+      );
+      const [latest] = await store.getResults(['model:default/a']);
+      expect(latest).toMatchObject({
+        entityRef: 'model:default/a',
+        level: 'Gold',
+        score: 1,
+        evaluatedAt: '2026-11-21T10:00:00.000Z',
+      });
+      expect(latest.checks).toEqual([
+        { checkId: 'owner-is-group', status: 'pass' },
+      ]);
+    });
+
+    it('records history only when level or score change', async () => {
+      const store = await createStore();
+      await store.saveResults([
+        result(
+          'model:default/a',
+          'Bronze',
+          0.5,
+          ['x'],
+          undefined,
+          '2026-11-20T10:00:00.000Z',
+        ),
+      ]);
+      await store.saveResults([
+        result(
+          'model:default/a',
+          'Bronze',
+          0.5,
+          ['x'],
+          undefined,
+          '2026-11-21T10:00:00.000Z',
+        ),
+      ]);
+      await store.saveResults([
+        result(
+          'model:default/a',
+          'Silver',
+          0.8,
+          [],
+          undefined,
+          '2026-11-22T10:00:00.000Z',
+        ),
+      ]);
+      const history = await store.entityHistory(
+        'model:default/a',
+        new Date('2026-01-01'),
+      );
+      expect(history.map(h => h.level)).toEqual(['Bronze', 'Silver']);
+      expect(
+        await store.deleteHistoryBefore(new Date('2026-11-21T00:00:00Z')),
+      ).toBe(1);
+      expect(
+        (
+          await store.entityHistory('model:default/a', new Date('2026-01-01'))
+        ).map(h => h.level),
+      ).toEqual(['Silver']);
+    });
+
+    it('summarizes by owner, system and entity set', async () => {
+      const store = await createStore();
+      await store.saveResults([
+        result('model:default/a', 'Gold', 1, []),
+        result('model:default/b', 'Bronze', 0.5, [
+          'model-card-complete',
+          'model-monitoring-link',
+        ]),
+        result('model:default/c', null, 0.25, ['model-card-complete']),
+        result(
+          'model:default/d',
+          'Silver',
+          0.75,
+          ['model-monitoring-link'],
+          'group:default/recsys-ml',
+        ),
+      ]);
+      const [fraud] = await store.summarize({
+        ownerRefs: ['group:default/fraud-ml'],
+      });
+      expect(fraud).toEqual({
+        scorecardId: 'ml-production-readiness',
+        entities: 3,
+        levels: { Gold: 1, Bronze: 1, none: 1 },
+        score: (1 + 0.5 + 0.25) / 3,
+        topFailingChecks: [
+          { checkId: 'model-card-complete', failing: 2 },
+          { checkId: 'model-monitoring-link', failing: 1 },
+        ],
+      });
+      const [both] = await store.summarize({
+        ownerRefs: ['group:default/fraud-ml', 'group:default/recsys-ml'],
+      });
+      expect(both.entities).toBe(4);
+      const [all] = await store.summarize({});
+      expect(all.entities).toBe(4);
+      const [visible] = await store.summarize({
+        entityRefs: ['model:default/a', 'model:default/d'],
+      });
+      expect(visible.levels).toEqual({ Gold: 1, Silver: 1 });
+      const [system] = await store.summarize({
+        systemRef: 'system:default/fraud-detection',
+      });
+      expect(system.entities).toBe(4);
+      expect(await store.summarize({ ownerRefs: [] })).toEqual([]);
+    });
+
+    it('draws a daily trend with scores carried forward', async () => {
+      const store = await createStore();
+      await store.saveResults([
+        result(
+          'model:default/a',
+          'Bronze',
+          0.5,
+          ['x'],
+          undefined,
+          '2026-11-20T10:00:00.000Z',
+        ),
+        result(
+          'model:default/b',
+          'Bronze',
+          0.5,
+          ['x'],
+          undefined,
+          '2026-11-20T11:00:00.000Z',
+        ),
+      ]);
+      await store.saveResults([
+        result(
+          'model:default/a',
+          'Gold',
+          1,
+          [],
+          undefined,
+          '2026-11-22T10:00:00.000Z',
+        ),
+      ]);
+      expect(
+        await store.trend(
+          { ownerRefs: ['group:default/fraud-ml'] },
+          new Date('2026-11-01'),
+        ),
+      ).toEqual([
+        {
+          day: '2026-11-20',
+          scorecardId: 'ml-production-readiness',
+          score: 0.5,
+        },
+        {
+          day: '2026-11-22',
+          scorecardId: 'ml-production-readiness',
+          score: 0.75,
+        },
+      ]);
+    });
+
+    it('counts only unexpired exemptions and audits every change', async () => {
+      const store = await createStore();
+      const now = new Date('2026-11-27T12:00:00Z');
+      const live = await store.createExemption(
+        {
+          entityRef: 'model:default/a',
+          checkId: 'model-monitoring-link',
+          reason: 'batch model, monitored upstream',
+          author: 'user:default/mei',
+          expiresAt: '2027-01-01T00:00:00.000Z',
+        },
+        now,
+      );
+      await store.createExemption(
+        {
+          entityRef: 'model:default/a',
+          checkId: 'model-card-complete',
+          reason: 'old',
+          author: 'user:default/mei',
+          expiresAt: '2026-11-01T00:00:00.000Z',
+        },
+        now,
+      );
+      const active = await store.activeExemptions(
+        ['model:default/a', 'model:default/b'],
+        now,
+      );
+      expect(active.get('model:default/a')?.map(e => e.checkId)).toEqual([
+        'model-monitoring-link',
+      ]);
+      expect(active.has('model:default/b')).toBe(false);
+
+      expect(
+        await store.revokeExemption(live.id, 'user:default/diego', now),
+      ).toMatchObject({ id: live.id });
+      expect(
+        await store.revokeExemption('no-such-id', 'user:default/diego', now),
+      ).toBeUndefined();
+      expect(
+        (await store.activeExemptions(['model:default/a'], now)).size,
+      ).toBe(0);
+      const audit = await store.auditTrail('model:default/a');
+      expect(audit.map(a => `${a.action} ${a.checkId} by ${a.actor}`)).toEqual([
+        'exemption.create model-monitoring-link by user:default/mei',
+        'exemption.create model-card-complete by user:default/mei',
+        'exemption.revoke model-monitoring-link by user:default/diego',
+      ]);
+    });
+
+    it('saves more results than fit in one statement', async () => {
+      const store = await createStore();
+      const many = Array.from({ length: 1200 }, (_, i) =>
+        result(`model:default/m${i}`, 'Bronze', 0.5, ['x']),
+      );
+      await store.saveResults(many);
+      const [summary] = await store.summarize({});
+      expect(summary.entities).toBe(1200);
+      expect(summary.topFailingChecks).toEqual([
+        { checkId: 'x', failing: 1200 },
+      ]);
+    });
+  },
+);

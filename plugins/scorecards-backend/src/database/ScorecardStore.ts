@@ -1,0 +1,74 @@
+import {
+  EntityScorecardResult,
+  Exemption,
+  ScorecardSummary,
+} from '@convergence/backstage-plugin-scorecards-common';
+
+/** A result with the rollup keys it is stored under. */
+export type StoredResult = EntityScorecardResult & {
+  ownerRef?: string;
+  systemRef?: string;
+};
+
+/** One point of an entity's or a team's history. */
+export type HistoryPoint = {
+  scorecardId: string;
+  entityRef?: string;
+  level: string | null;
+  score: number;
+  evaluatedAt: string;
+};
+
+/** Which stored results a summary covers. */
+export type SummaryFilter = {
+  ownerRefs?: string[];
+  systemRef?: string;
+  entityRefs?: string[];
+};
+
+/** Persistence of scorecard results, history, exemptions and their audit. */
+export interface ScorecardStore {
+  /** Upserts the latest results; appends history where level or score changed. Returns the previous results. */
+  saveResults(
+    results: StoredResult[],
+  ): Promise<Map<string, EntityScorecardResult>>;
+  getResults(entityRefs: string[]): Promise<EntityScorecardResult[]>;
+  /**
+   * Level counts, mean score and top failing checks per scorecard over the
+   * entities that match: owned by one of `ownerRefs`, part of `systemRef`,
+   * and (when given) among `entityRefs`. No filter means the whole catalog.
+   */
+  summarize(filter: SummaryFilter): Promise<ScorecardSummary[]>;
+  /** Mean score per scorecard and day over the history of the matching entities. */
+  trend(
+    filter: SummaryFilter,
+    since: Date,
+  ): Promise<Array<{ day: string; scorecardId: string; score: number }>>;
+  entityHistory(entityRef: string, since: Date): Promise<HistoryPoint[]>;
+  deleteHistoryBefore(before: Date): Promise<number>;
+
+  /** Unexpired exemptions, by entity ref. */
+  activeExemptions(
+    entityRefs: string[],
+    now: Date,
+  ): Promise<Map<string, Exemption[]>>;
+  listExemptions(entityRef: string): Promise<Exemption[]>;
+  createExemption(
+    exemption: Omit<Exemption, 'id' | 'createdAt'>,
+    now: Date,
+  ): Promise<Exemption>;
+  revokeExemption(
+    id: string,
+    actor: string,
+    now: Date,
+  ): Promise<Exemption | undefined>;
+  auditTrail(entityRef: string): Promise<
+    Array<{
+      at: string;
+      actor: string;
+      action: string;
+      checkId: string;
+      details: unknown;
+    }>
+  >;
+}
