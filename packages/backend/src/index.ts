@@ -44,6 +44,9 @@ backend.add(import('@backstage/plugin-search-backend-module-pg'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
+// Convergence: ownership scorecards (/api/scorecards)
+backend.add(import('@convergence/backstage-plugin-scorecards-backend'));
+
 // user settings, notifications, signals
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));

@@ -310,6 +310,11 @@ export class DatabaseScorecardStore implements ScorecardStore {
     return rows.map(toExemption);
   }
 
+  async getExemption(id: string) {
+    const row = await this.db('scorecard_exemptions').where('id', id).first();
+    return row ? toExemption(row) : undefined;
+  }
+
   async createExemption(e: Omit<Exemption, 'id' | 'createdAt'>, now: Date) {
     const exemption: Exemption = {
       ...e,

@@ -53,6 +53,7 @@ export interface ScorecardStore {
     now: Date,
   ): Promise<Map<string, Exemption[]>>;
   listExemptions(entityRef: string): Promise<Exemption[]>;
+  getExemption(id: string): Promise<Exemption | undefined>;
   createExemption(
     exemption: Omit<Exemption, 'id' | 'createdAt'>,
     now: Date,

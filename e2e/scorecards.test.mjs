@@ -1,0 +1,77 @@
+// Ownership scorecards in the running portal: the example estate is graded.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually, getAsGuest, requestAsGuest } from './lib.mjs';
+
+const failing = async ref => {
+  const [kind, rest] = ref.split(':');
+  const [namespace, name] = rest.split('/');
+  const body = await getAsGuest(
+    `/api/scorecards/entities/${kind}/${namespace}/${name}`,
+  );
+  const [result] = body.results;
+  return (
+    result && result.checks.filter(c => c.status === 'fail').map(c => c.checkId)
+  );
+};
+
+test('the example estate is graded and the deliberate gaps fail', async () => {
+  const clickstream = await eventually(
+    () => failing('dataset:default/clickstream-events'),
+    { timeoutMs: 120_000 },
+  );
+  assert.ok(clickstream.includes('dataset-classified'), `got ${clickstream}`);
+  assert.ok(clickstream.includes('dataset-pii-retention'));
+  assert.ok(
+    (await failing('model:default/merchant-risk-scorer')).includes(
+      'model-card-complete',
+    ),
+  );
+  assert.ok(
+    (await failing('model:default/churn-predictor')).includes(
+      'lifecycle-consistent',
+    ),
+  );
+  assert.ok(
+    (await failing('pipeline:default/recsys-training')).includes(
+      'pipeline-last-run-succeeded',
+    ),
+  );
+  assert.deepEqual(await failing('model:default/fraud-detector'), []);
+});
+
+test("a parent team's summary includes its sub-teams", async () => {
+  const parent = await getAsGuest(
+    '/api/scorecards/summary?owner=group:default/product-ml',
+  );
+  assert.deepEqual([...parent.owners].sort(), [
+    'group:default/fraud-ml',
+    'group:default/product-ml',
+    'group:default/recsys-ml',
+  ]);
+  const fraud = await getAsGuest(
+    '/api/scorecards/summary?owner=group:default/fraud-ml',
+  );
+  const count = (s, id) =>
+    s.summaries.find(x => x.scorecardId === id)?.entities ?? 0;
+  assert.ok(
+    count(parent, 'ml-production-readiness') >
+      count(fraud, 'ml-production-readiness'),
+  );
+});
+
+test('scorecard routes refuse unauthenticated requests and non-owners', async () => {
+  const res = await fetch('http://localhost:7007/api/scorecards/summary');
+  assert.equal(res.status, 401);
+  // The guest belongs to ml-platform, not fraud-ml.
+  const refresh = await requestAsGuest(
+    'POST',
+    '/api/scorecards/entities/model/default/fraud-detector/refresh',
+  );
+  assert.equal(refresh.status, 403);
+  const own = await requestAsGuest(
+    'POST',
+    '/api/scorecards/entities/model/default/minilm-base/refresh',
+  );
+  assert.equal(own.status, 200);
+});

@@ -1,0 +1,42 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /** Ownership scorecards (@convergence/backstage-plugin-scorecards-backend). */
+  scorecards?: {
+    /**
+     * When the whole catalog is graded. Default: every 30 minutes, 15 minute
+     * timeout, first run 15 seconds after start. One replica runs it.
+     */
+    schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    /** Days of history kept for trends. Default 365. */
+    historyRetentionDays?: number;
+    /**
+     * The scorecards. When absent, two defaults are used: "ML production
+     * readiness" (Model, Dataset, Pipeline) and "ML service readiness"
+     * (Components that depend on something).
+     */
+    definitions?: Array<{
+      /** Stable id, e.g. ml-production-readiness. */
+      id: string;
+      title: string;
+      description?: string;
+      /** Which entities it grades: a filter predicate, e.g. { kind: Model, spec.lifecycle: production }. */
+      filter: object;
+      /** Levels from lowest to highest; a level is reached when its checks and all lower levels' checks hold. */
+      levels: Array<{ name: string; checks: string[] }>;
+    }>;
+    /** Custom checks without code. */
+    checks?: Array<{
+      id: string;
+      title: string;
+      why?: string;
+      howToFix?: string;
+      /** Entities the check applies to (a filter predicate); others score n/a. */
+      appliesTo?: object;
+      /** A filter predicate that must hold, e.g. { metadata.annotations.mlflow.org/registered-model: { $exists: true } }. */
+      require?: object;
+      /** Numeric bounds on entity fields or facts, e.g. { path: spec.metrics.auc, min: 0.9 } or facts.catalog.relations.dependencyOf. */
+      thresholds?: Array<{ path: string; min?: number; max?: number }>;
+    }>;
+  };
+}

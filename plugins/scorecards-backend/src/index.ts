@@ -1,0 +1,6 @@
+/**
+ * Ownership scorecards backend.
+ *
+ * @packageDocumentation
+ */
+export { scorecardsPlugin as default } from './plugin';

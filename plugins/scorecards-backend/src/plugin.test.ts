@@ -1,0 +1,343 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import request from 'supertest';
+import { scorecardsPlugin } from './plugin';
+
+const group = (name: string, children: string[] = []): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children },
+  relations: children.map(c => ({
+    type: 'parentOf',
+    targetRef: `group:default/${c}`,
+  })),
+});
+
+// Relations as the catalog emits them; the evaluator follows these.
+const model = (name: string, owner: string, spec: object = {}): Entity => ({
+  apiVersion: 'convergence.dev/v1alpha1',
+  kind: 'Model',
+  metadata: { name, namespace: 'default', description: `${name} model` },
+  spec: {
+    type: 'classification',
+    lifecycle: 'experimental',
+    owner: `group:default/${owner}`,
+    license: 'MIT',
+    ...spec,
+  },
+  relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
+});
+
+const OWNER = 'user:default/mei'; // member of fraud-ml
+const OUTSIDER = 'user:default/sofia'; // may not see secret-model, may not act
+let entities: Entity[];
+
+/**
+ * The catalog as the plugin uses it, over an in-memory catalog, with one
+ * entity hidden from OUTSIDER as a read permission would hide it.
+ */
+function catalogFor(all: () => Entity[]) {
+  const visible = (credentials: any) =>
+    all().filter(
+      e =>
+        !(
+          credentials?.principal?.userEntityRef === OUTSIDER &&
+          e.metadata.name === 'secret-model'
+        ),
+    );
+  return createServiceFactory({
+    service: catalogServiceRef,
+    deps: {},
+    factory: () =>
+      ({
+        getEntityByRef: (ref: any, opts: any) =>
+          catalogServiceMock({
+            entities: visible(opts.credentials),
+          }).getEntityByRef(ref, opts),
+        getEntitiesByRefs: (req: any, opts: any) =>
+          catalogServiceMock({
+            entities: visible(opts.credentials),
+          }).getEntitiesByRefs(req, opts),
+        streamEntities: (req: any, opts: any) =>
+          catalogServiceMock({
+            entities: visible(opts.credentials),
+          }).streamEntities(req, opts),
+      } as any),
+  });
+}
+
+describe('scorecards backend', () => {
+  const sent: any[] = [];
+  let server: any;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    entities = [
+      group('product-ml', ['fraud-ml']),
+      group('fraud-ml'),
+      group('recsys-ml'),
+      model('fraud-detector', 'fraud-ml', {
+        card: { intendedUse: 'x', limitations: 'y', evaluationData: 'z' },
+      }),
+      model('secret-model', 'fraud-ml'),
+      model('ranker', 'recsys-ml'),
+    ];
+    const backend = await startTestBackend({
+      features: [
+        scorecardsPlugin,
+        catalogFor(() => entities),
+        mockServices.rootConfig.factory({
+          data: {
+            scorecards: {
+              schedule: {
+                frequency: { hours: 24 },
+                timeout: { minutes: 5 },
+                initialDelay: { hours: 24 },
+              },
+            },
+          },
+        }),
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => ({ send: async (n: any) => void sent.push(n) }),
+        }),
+        mockServices.permissions.mock({
+          authorize: async (requests: any[], { credentials }: any) =>
+            requests.map(() => ({
+              result:
+                credentials.principal.userEntityRef === OWNER
+                  ? AuthorizeResult.ALLOW
+                  : AuthorizeResult.DENY,
+            })),
+          authorizeConditional: async (requests: any[], { credentials }: any) =>
+            requests.map(() =>
+              credentials.principal.userEntityRef === OUTSIDER
+                ? {
+                    result: AuthorizeResult.CONDITIONAL,
+                    pluginId: 'catalog',
+                    resourceType: 'catalog-entity',
+                    conditions: {} as any,
+                  }
+                : { result: AuthorizeResult.ALLOW },
+            ),
+        }).factory,
+      ],
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+    // Grade everything once, as the scheduled task does (refresh per entity as the owner).
+    for (const name of ['fraud-detector', 'secret-model', 'ranker']) {
+      await request(server)
+        .post(`/api/scorecards/entities/model/default/${name}/refresh`)
+        .set('Authorization', mockCredentials.user.header(OWNER))
+        .then(r => {
+          if (r.status !== 200)
+            throw new Error(JSON.stringify(r.body).slice(0, 800));
+        });
+    }
+  });
+
+  afterAll(() => stop());
+
+  const as = (user: string) => ({
+    Authorization: mockCredentials.user.header(user),
+  });
+
+  it('answers 401 without credentials on every route', async () => {
+    const none = { Authorization: mockCredentials.none.header() };
+    for (const [method, url] of [
+      ['get', '/api/scorecards/definitions'],
+      ['get', '/api/scorecards/entities/model/default/fraud-detector'],
+      ['get', '/api/scorecards/summary'],
+      ['post', '/api/scorecards/entities/model/default/fraud-detector/refresh'],
+      [
+        'post',
+        '/api/scorecards/entities/model/default/fraud-detector/exemptions',
+      ],
+      ['delete', '/api/scorecards/exemptions/x'],
+    ] as const) {
+      const res = await (request(server) as any)[method](url).set(none);
+      expect([method, url, res.status]).toEqual([method, url, 401]);
+    }
+  });
+
+  it("returns an entity's results with every check", async () => {
+    const res = await request(server)
+      .get('/api/scorecards/entities/model/default/fraud-detector')
+      .set(as(OUTSIDER));
+    expect(res.status).toBe(200);
+    const [result] = res.body.results;
+    expect(result).toMatchObject({
+      entityRef: 'model:default/fraud-detector',
+      scorecardId: 'ml-production-readiness',
+      level: 'Bronze',
+    });
+    expect(
+      result.checks.find(
+        (c: any) => c.checkId === 'model-training-data-declared',
+      ),
+    ).toEqual({
+      checkId: 'model-training-data-declared',
+      status: 'fail',
+      message: 'spec.trainedOn is empty',
+    });
+  });
+
+  it('hides entities the caller may not read', async () => {
+    expect(
+      (
+        await request(server)
+          .get('/api/scorecards/entities/model/default/secret-model')
+          .set(as(OUTSIDER))
+      ).status,
+    ).toBe(404);
+    expect(
+      (
+        await request(server)
+          .get('/api/scorecards/entities/model/default/secret-model')
+          .set(as(OWNER))
+      ).status,
+    ).toBe(200);
+    const mine = await request(server)
+      .get('/api/scorecards/summary?owner=group:default/fraud-ml')
+      .set(as(OWNER));
+    const theirs = await request(server)
+      .get('/api/scorecards/summary?owner=group:default/fraud-ml')
+      .set(as(OUTSIDER));
+    expect(mine.body.summaries[0].entities).toBe(2);
+    expect(theirs.body.summaries[0].entities).toBe(1);
+  });
+
+  it("rolls a parent team's summary up over its sub-teams", async () => {
+    const res = await request(server)
+      .get('/api/scorecards/summary?owner=group:default/product-ml')
+      .set(as(OWNER));
+    expect(res.body.owners.sort()).toEqual([
+      'group:default/fraud-ml',
+      'group:default/product-ml',
+    ]);
+    expect(res.body.summaries[0].entities).toBe(2);
+    const all = await request(server)
+      .get('/api/scorecards/summary')
+      .set(as(OWNER));
+    expect(all.body.summaries[0].entities).toBe(3);
+  });
+
+  it('forbids refresh and exemptions to non-owners (403)', async () => {
+    expect(
+      (
+        await request(server)
+          .post('/api/scorecards/entities/model/default/fraud-detector/refresh')
+          .set(as(OUTSIDER))
+      ).status,
+    ).toBe(403);
+    const res = await request(server)
+      .post('/api/scorecards/entities/model/default/fraud-detector/exemptions')
+      .set(as(OUTSIDER))
+      .send({
+        checkId: 'model-monitoring-link',
+        reason: 'batch model',
+        expiresAt: '2099-01-01T00:00:00Z',
+      });
+    expect(res.status).toBe(403);
+  });
+
+  it('validates exemptions and names the bad field', async () => {
+    const res = await request(server)
+      .post('/api/scorecards/entities/model/default/fraud-detector/exemptions')
+      .set(as(OWNER))
+      .send({
+        checkId: 'no-such-check',
+        reason: 'because',
+        expiresAt: '2099-01-01T00:00:00Z',
+      });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      "checkId: unknown check 'no-such-check'",
+    );
+    const past = await request(server)
+      .post('/api/scorecards/entities/model/default/fraud-detector/exemptions')
+      .set(as(OWNER))
+      .send({
+        checkId: 'model-training-data-declared',
+        reason: 'because',
+        expiresAt: '2001-01-01T00:00:00Z',
+      });
+    expect(past.body.error.message).toBe('expiresAt: must be in the future');
+  });
+
+  it('lets an owner exempt a failing check, which then counts, and audits it', async () => {
+    const created = await request(server)
+      .post('/api/scorecards/entities/model/default/fraud-detector/exemptions')
+      .set(as(OWNER))
+      .send({
+        checkId: 'model-training-data-declared',
+        reason: 'trained on a public benchmark',
+        expiresAt: '2099-01-01T00:00:00Z',
+      });
+    expect(created.status).toBe(201);
+    const refreshed = await request(server)
+      .post('/api/scorecards/entities/model/default/fraud-detector/refresh')
+      .set(as(OWNER));
+    const check = refreshed.body.results[0].checks.find(
+      (c: any) => c.checkId === 'model-training-data-declared',
+    );
+    expect(check.status).toBe('exempt');
+
+    expect(
+      (
+        await request(server)
+          .delete(`/api/scorecards/exemptions/${created.body.id}`)
+          .set(as(OUTSIDER))
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await request(server)
+          .delete(`/api/scorecards/exemptions/${created.body.id}`)
+          .set(as(OWNER))
+      ).status,
+    ).toBe(200);
+    const trail = await request(server)
+      .get('/api/scorecards/entities/model/default/fraud-detector/exemptions')
+      .set(as(OWNER));
+    expect(trail.body.audit.map((a: any) => a.action)).toEqual([
+      'exemption.create',
+      'exemption.revoke',
+    ]);
+  });
+
+  it('notifies the owner when an entity drops a level', async () => {
+    sent.length = 0;
+    entities = entities.map(e =>
+      e.metadata.name === 'ranker'
+        ? { ...e, metadata: { ...e.metadata, description: '' } }
+        : e,
+    );
+    const res = await request(server)
+      .post('/api/scorecards/entities/model/default/ranker/refresh')
+      .set(as(OWNER));
+    expect(res.body.results[0].level).toBeNull();
+    expect(sent).toEqual([
+      {
+        recipients: { type: 'entity', entityRef: 'group:default/recsys-ml' },
+        payload: expect.objectContaining({
+          title:
+            'ranker dropped from Bronze to no level on ML production readiness',
+          link: '/catalog/default/model/ranker',
+        }),
+      },
+    ]);
+  });
+});

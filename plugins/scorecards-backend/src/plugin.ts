@@ -1,0 +1,120 @@
+import {
+  coreServices,
+  createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { scorecardsPermissions } from '@convergence/backstage-plugin-scorecards-common';
+import {
+  FactProvider,
+  ScorecardCheck,
+  scorecardsExtensionPoint,
+} from '@convergence/backstage-plugin-scorecards-node';
+import { builtinChecks } from './checks/builtin';
+import { readDeclarativeChecks } from './checks/declarative';
+import { readDefinitions } from './engine/definitions';
+import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
+import { CatalogRelationsFactProvider } from './service/CatalogRelationsFactProvider';
+import { ScorecardEvaluator } from './service/ScorecardEvaluator';
+import { createRouter } from './service/router';
+
+/**
+ * Ownership scorecards: grades catalog entities, persists results with
+ * history, rolls them up by team and system, and serves them at
+ * /api/scorecards.
+ *
+ * @public
+ */
+export const scorecardsPlugin = createBackendPlugin({
+  pluginId: 'scorecards',
+  register(env) {
+    const extraChecks: ScorecardCheck[] = [];
+    const factProviders: FactProvider[] = [new CatalogRelationsFactProvider()];
+    env.registerExtensionPoint(scorecardsExtensionPoint, {
+      addChecks: (...checks) => extraChecks.push(...checks),
+      addFactProviders: (...providers) => factProviders.push(...providers),
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+        notifications: notificationService,
+      },
+      async init(deps) {
+        const { config, logger, scheduler } = deps;
+        const checks = new Map<string, ScorecardCheck>();
+        for (const check of [
+          ...builtinChecks,
+          ...extraChecks,
+          ...readDeclarativeChecks(config),
+        ]) {
+          if (checks.has(check.id))
+            throw new Error(`scorecards: two checks have the id '${check.id}'`);
+          checks.set(check.id, check);
+        }
+        const scorecards = readDefinitions(config, new Set(checks.keys()));
+        const store = await DatabaseScorecardStore.create({
+          database: deps.database,
+        });
+        const evaluator = new ScorecardEvaluator({
+          scorecards,
+          checks,
+          factProviders,
+          store,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger,
+          notifications: deps.notifications,
+        });
+
+        deps.permissionsRegistry.addPermissions(scorecardsPermissions);
+
+        const schedule = config.has('scorecards.schedule')
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              config.getConfig('scorecards.schedule'),
+            )
+          : {
+              frequency: { minutes: 30 },
+              timeout: { minutes: 15 },
+              initialDelay: { seconds: 15 },
+            };
+        const historyDays =
+          config.getOptionalNumber('scorecards.historyRetentionDays') ?? 365;
+        await scheduler.scheduleTask({
+          id: 'scorecards:evaluate',
+          ...schedule,
+          // One runner across all replicas.
+          scope: 'global',
+          fn: async () => {
+            await evaluator.evaluateAll();
+            await store.deleteHistoryBefore(
+              new Date(Date.now() - historyDays * 86_400_000),
+            );
+          },
+        });
+
+        deps.httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            catalog: deps.catalog,
+            store,
+            evaluator,
+            scorecards,
+            checks,
+          }),
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,197 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { EntityScorecardResult } from '@convergence/backstage-plugin-scorecards-common';
+import {
+  FactProvider,
+  ScorecardCheck,
+} from '@convergence/backstage-plugin-scorecards-node';
+import { CompiledScorecard } from '../engine/definitions';
+import { evaluateScorecard } from '../engine/evaluate';
+import { ScorecardStore, StoredResult } from '../database/ScorecardStore';
+
+const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+
+/** Kinds a check may look up through `related` (owners, systems, lineage). */
+const RELATED_KINDS = [
+  'Group',
+  'User',
+  'System',
+  'Model',
+  'Dataset',
+  'Pipeline',
+  'Component',
+];
+const BATCH = 500;
+
+function fullRef(
+  entity: Entity,
+  ref: unknown,
+  defaultKind: string,
+): string | undefined {
+  if (typeof ref !== 'string' || !ref) return undefined;
+  try {
+    return lower(
+      stringifyEntityRef(
+        parseEntityRef(ref, {
+          defaultKind,
+          defaultNamespace: entity.metadata.namespace ?? 'default',
+        }),
+      ),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Grades catalog entities with the configured scorecards, stores the results
+ * and tells owners when an entity drops a level.
+ */
+export class ScorecardEvaluator {
+  constructor(
+    private readonly options: {
+      scorecards: CompiledScorecard[];
+      checks: ReadonlyMap<string, ScorecardCheck>;
+      factProviders: FactProvider[];
+      store: ScorecardStore;
+      catalog: CatalogService;
+      auth: AuthService;
+      logger: LoggerService;
+      notifications?: NotificationService;
+      now?: () => Date;
+    },
+  ) {}
+
+  /** Grades every entity a scorecard covers. Returns how many were graded. */
+  async evaluateAll(): Promise<number> {
+    const credentials = await this.options.auth.getOwnServiceCredentials();
+    const related = new Map<string, Entity>();
+    for await (const page of this.options.catalog.streamEntities(
+      { filter: { kind: RELATED_KINDS } },
+      { credentials },
+    )) {
+      for (const e of page) related.set(lower(stringifyEntityRef(e)), e);
+    }
+    const graded = [...related.values()].filter(e =>
+      this.options.scorecards.some(s => s.matches(e)),
+    );
+    for (let i = 0; i < graded.length; i += BATCH) {
+      await this.evaluate(graded.slice(i, i + BATCH), related);
+    }
+    this.options.logger.info(
+      `Graded ${graded.length} entities with ${this.options.scorecards.length} scorecards`,
+    );
+    return graded.length;
+  }
+
+  /** Grades one entity now; returns its results. */
+  async evaluateOne(entityRef: string): Promise<EntityScorecardResult[]> {
+    const credentials = await this.options.auth.getOwnServiceCredentials();
+    const entity = await this.options.catalog.getEntityByRef(entityRef, {
+      credentials,
+    });
+    if (!entity) return [];
+    const refs = (entity.relations ?? []).map(r => r.targetRef);
+    const { items } = await this.options.catalog.getEntitiesByRefs(
+      { entityRefs: refs },
+      { credentials },
+    );
+    const related = new Map<string, Entity>();
+    for (const e of items) if (e) related.set(lower(stringifyEntityRef(e)), e);
+    return this.evaluate([entity], related);
+  }
+
+  private async evaluate(
+    entities: Entity[],
+    related: ReadonlyMap<string, Entity>,
+  ) {
+    const now = this.options.now?.() ?? new Date();
+    const refs = entities.map(e => lower(stringifyEntityRef(e)));
+    const factsByProvider = await Promise.all(
+      this.options.factProviders.map(async p => {
+        try {
+          return [p.id, await p.getFacts(entities)] as const;
+        } catch (error) {
+          this.options.logger.warn(`Fact provider ${p.id} failed: ${error}`);
+          return [p.id, new Map<string, Record<string, unknown>>()] as const;
+        }
+      }),
+    );
+    const exemptions = await this.options.store.activeExemptions(refs, now);
+
+    const results: StoredResult[] = [];
+    entities.forEach((entity, i) => {
+      const facts = Object.fromEntries(
+        factsByProvider.map(([id, byEntity]) => [
+          id,
+          byEntity.get(stringifyEntityRef(entity)) ?? {},
+        ]),
+      );
+      const exempt = new Set(
+        (exemptions.get(refs[i]) ?? []).map(e => e.checkId),
+      );
+      for (const scorecard of this.options.scorecards) {
+        if (!scorecard.matches(entity)) continue;
+        const result = evaluateScorecard(
+          scorecard,
+          this.options.checks,
+          { entity, related, facts, now },
+          exempt,
+        );
+        results.push({
+          ...result,
+          entityRef: refs[i],
+          ownerRef: fullRef(entity, (entity.spec as any)?.owner, 'group'),
+          systemRef: fullRef(entity, (entity.spec as any)?.system, 'system'),
+        });
+      }
+    });
+    const previous = await this.options.store.saveResults(results);
+    await this.notifyDrops(results, previous);
+    return results;
+  }
+
+  private async notifyDrops(
+    results: StoredResult[],
+    previous: Map<string, EntityScorecardResult>,
+  ) {
+    const { notifications, scorecards } = this.options;
+    if (!notifications) return;
+    for (const r of results) {
+      const before = previous.get(`${r.entityRef}|${r.scorecardId}`);
+      const scorecard = scorecards.find(s => s.id === r.scorecardId)!;
+      const rank = (level: string | null) =>
+        scorecard.levels.findIndex(l => l.name === level);
+      if (!before || !r.ownerRef || rank(r.level) >= rank(before.level))
+        continue;
+      const { kind, namespace, name } = parseEntityRef(r.entityRef);
+      const failing = r.checks
+        .filter(c => c.status === 'fail')
+        .map(c => c.checkId);
+      try {
+        await notifications.send({
+          recipients: { type: 'entity', entityRef: r.ownerRef },
+          payload: {
+            title: `${name} dropped from ${before.level} to ${
+              r.level ?? 'no level'
+            } on ${scorecard.title}`,
+            description: `Failing: ${failing.join(', ') || 'none'}.`,
+            link: `/catalog/${namespace}/${kind}/${name}`,
+            severity: 'normal',
+            topic: 'scorecards',
+          },
+        });
+      } catch (error) {
+        this.options.logger.warn(
+          `Could not notify ${r.ownerRef} about ${r.entityRef}: ${error}`,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,273 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import {
+  HttpAuthService,
+  PermissionsService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
+import {
+  scorecardsExemptionManagePermission,
+  scorecardsRefreshPermission,
+} from '@convergence/backstage-plugin-scorecards-common';
+import { ScorecardCheck } from '@convergence/backstage-plugin-scorecards-node';
+import { ScorecardStore, SummaryFilter } from '../database/ScorecardStore';
+import { CompiledScorecard } from '../engine/definitions';
+import { ScorecardEvaluator } from './ScorecardEvaluator';
+
+const exemptionBody = z.object({
+  checkId: z.string().min(1),
+  reason: z.string().min(3, 'reason must say why'),
+  expiresAt: z.iso.datetime({ offset: true }),
+});
+
+const summaryQuery = z.object({
+  owner: z.string().optional(),
+  system: z.string().optional(),
+  days: z.coerce.number().int().min(1).max(730).default(90),
+});
+
+const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+
+/** The REST API of the scorecards plugin; see the README for the routes. */
+export async function createRouter(options: {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  store: ScorecardStore;
+  evaluator: ScorecardEvaluator;
+  scorecards: CompiledScorecard[];
+  checks: ReadonlyMap<string, ScorecardCheck>;
+  now?: () => Date;
+}): Promise<express.Router> {
+  const {
+    httpAuth,
+    permissions,
+    catalog,
+    store,
+    evaluator,
+    scorecards,
+    checks,
+  } = options;
+  const now = () => options.now?.() ?? new Date();
+  const router = Router();
+  router.use(express.json());
+
+  /** The entity the caller asks about, if the caller may read it. */
+  async function readableEntity(
+    req: express.Request,
+    credentials: BackstageCredentials,
+  ) {
+    const { kind, namespace, name } = req.params;
+    const entity = await catalog.getEntityByRef(
+      { kind, namespace, name },
+      { credentials },
+    );
+    if (!entity)
+      throw new NotFoundError(`No entity ${kind}:${namespace}/${name}`);
+    return lower(stringifyEntityRef(entity));
+  }
+
+  async function authorize(
+    credentials: BackstageCredentials,
+    permission: typeof scorecardsRefreshPermission,
+    resourceRef: string,
+  ) {
+    const [decision] = await permissions.authorize(
+      [{ permission, resourceRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        `You may not ${permission.name} on ${resourceRef}`,
+      );
+    }
+  }
+
+  /**
+   * Restricts a summary to what the caller may read: unconditionally allowed
+   * callers see everything; conditionally allowed ones only the entities the
+   * catalog returns for them.
+   */
+  async function visibleFilter(
+    credentials: BackstageCredentials,
+    filter: SummaryFilter,
+  ): Promise<SummaryFilter> {
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: catalogEntityReadPermission }],
+      { credentials },
+    );
+    if (decision.result === AuthorizeResult.ALLOW) return filter;
+    if (decision.result === AuthorizeResult.DENY)
+      return { ...filter, entityRefs: [] };
+    const entityRefs: string[] = [];
+    for await (const page of catalog.streamEntities(
+      {
+        filter: { kind: ['Model', 'Dataset', 'Pipeline', 'Component'] },
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      },
+      { credentials },
+    )) {
+      entityRefs.push(...page.map(e => lower(stringifyEntityRef(e))));
+    }
+    return { ...filter, entityRefs };
+  }
+
+  /** A group and every group below it. */
+  async function ownerAndDescendants(
+    ownerRef: string,
+    credentials: BackstageCredentials,
+  ) {
+    const seen = new Set<string>([lower(ownerRef)]);
+    let frontier = [ownerRef];
+    while (frontier.length) {
+      const { items } = await catalog.getEntitiesByRefs(
+        { entityRefs: frontier },
+        { credentials },
+      );
+      frontier = items
+        .flatMap(e =>
+          (e?.relations ?? [])
+            .filter(r => r.type === 'parentOf')
+            .map(r => r.targetRef),
+        )
+        .filter(ref => !seen.has(lower(ref)));
+      frontier.forEach(ref => seen.add(lower(ref)));
+    }
+    return [...seen];
+  }
+
+  router.get('/definitions', async (req, res) => {
+    await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    res.json({
+      scorecards: scorecards.map(({ matches, ...s }) => s),
+      checks: [...checks.values()].map(({ id, title, why, howToFix }) => ({
+        id,
+        title,
+        why,
+        howToFix,
+      })),
+    });
+  });
+
+  router.get('/entities/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const ref = await readableEntity(req, credentials);
+    const [results, exemptions] = await Promise.all([
+      store.getResults([ref]),
+      store.listExemptions(ref),
+    ]);
+    res.json({ entityRef: ref, results, exemptions });
+  });
+
+  router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const ref = await readableEntity(req, credentials);
+    const { days } = summaryQuery.parse(req.query);
+    const since = new Date(now().getTime() - days * 86_400_000);
+    res.json({
+      entityRef: ref,
+      history: await store.entityHistory(ref, since),
+    });
+  });
+
+  router.post('/entities/:kind/:namespace/:name/refresh', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const ref = await readableEntity(req, credentials);
+    await authorize(credentials, scorecardsRefreshPermission, ref);
+    res.json({ entityRef: ref, results: await evaluator.evaluateOne(ref) });
+  });
+
+  router.get(
+    '/entities/:kind/:namespace/:name/exemptions',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, {
+        allow: ['user', 'service'],
+      });
+      const ref = await readableEntity(req, credentials);
+      res.json({
+        exemptions: await store.listExemptions(ref),
+        audit: await store.auditTrail(ref),
+      });
+    },
+  );
+
+  router.post(
+    '/entities/:kind/:namespace/:name/exemptions',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const ref = await readableEntity(req, credentials);
+      await authorize(credentials, scorecardsExemptionManagePermission, ref);
+      const parsed = exemptionBody.safeParse(req.body);
+      if (!parsed.success) {
+        throw new InputError(
+          parsed.error.issues
+            .map(i => `${i.path.join('.')}: ${i.message}`)
+            .join('; '),
+        );
+      }
+      if (!checks.has(parsed.data.checkId))
+        throw new InputError(`checkId: unknown check '${parsed.data.checkId}'`);
+      if (new Date(parsed.data.expiresAt) <= now())
+        throw new InputError('expiresAt: must be in the future');
+      const exemption = await store.createExemption(
+        {
+          entityRef: ref,
+          ...parsed.data,
+          expiresAt: new Date(parsed.data.expiresAt).toISOString(),
+          author: credentials.principal.userEntityRef,
+        },
+        now(),
+      );
+      res.status(201).json(exemption);
+    },
+  );
+
+  router.delete('/exemptions/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const exemption = await store.getExemption(req.params.id);
+    if (!exemption) throw new NotFoundError(`No exemption ${req.params.id}`);
+    await authorize(
+      credentials,
+      scorecardsExemptionManagePermission,
+      exemption.entityRef,
+    );
+    res.json(
+      await store.revokeExemption(
+        exemption.id,
+        credentials.principal.userEntityRef,
+        now(),
+      ),
+    );
+  });
+
+  router.get('/summary', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { owner, system, days } = summaryQuery.parse(req.query);
+    const filter: SummaryFilter = {};
+    if (owner) filter.ownerRefs = await ownerAndDescendants(owner, credentials);
+    if (system) filter.systemRef = lower(system);
+    const visible = await visibleFilter(credentials, filter);
+    const since = new Date(now().getTime() - days * 86_400_000);
+    const [summaries, trend] = await Promise.all([
+      store.summarize(visible),
+      store.trend(visible, since),
+    ]);
+    res.json({ owners: filter.ownerRefs, summaries, trend });
+  });
+
+  return router;
+}
