@@ -234,6 +234,24 @@ describe('scorecards backend', () => {
     expect(all.body.summaries[0].entities).toBe(3);
   });
 
+  it("lists a team's results, worst first, without hidden entities", async () => {
+    const mine = await request(server)
+      .get('/api/scorecards/results?owner=group:default/product-ml')
+      .set(as(OWNER));
+    expect(mine.body.results.map((r: any) => r.entityRef).sort()).toEqual([
+      'model:default/fraud-detector',
+      'model:default/secret-model',
+    ]);
+    const scores = mine.body.results.map((r: any) => r.score);
+    expect(scores).toEqual([...scores].sort((a: number, b: number) => a - b));
+    const theirs = await request(server)
+      .get('/api/scorecards/results?owner=group:default/product-ml')
+      .set(as(OUTSIDER));
+    expect(theirs.body.results.map((r: any) => r.entityRef)).toEqual([
+      'model:default/fraud-detector',
+    ]);
+  });
+
   it('forbids refresh and exemptions to non-owners (403)', async () => {
     expect(
       (

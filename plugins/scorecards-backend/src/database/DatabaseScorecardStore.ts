@@ -158,6 +158,19 @@ export class DatabaseScorecardStore implements ScorecardStore {
     return out;
   }
 
+  async findResults(filter: SummaryFilter, limit: number) {
+    if (filter.entityRefs?.length === 0 || filter.ownerRefs?.length === 0)
+      return [];
+    const rows: ResultRow[] = await this.applyFilter(
+      this.db('scorecard_results')
+        .select()
+        .orderBy([{ column: 'score', order: 'asc' }, { column: 'entity_ref' }])
+        .limit(limit),
+      filter,
+    );
+    return rows.map(toResult);
+  }
+
   private applyFilter(q: Knex.QueryBuilder, filter: SummaryFilter) {
     if (filter.ownerRefs) q.whereIn('owner_ref', filter.ownerRefs);
     if (filter.systemRef) q.where('system_ref', filter.systemRef);

@@ -33,6 +33,11 @@ export interface ScorecardStore {
     results: StoredResult[],
   ): Promise<Map<string, EntityScorecardResult>>;
   getResults(entityRefs: string[]): Promise<EntityScorecardResult[]>;
+  /** The latest results of the entities that match, lowest score first. */
+  findResults(
+    filter: SummaryFilter,
+    limit: number,
+  ): Promise<EntityScorecardResult[]>;
   /**
    * Level counts, mean score and top failing checks per scorecard over the
    * entities that match: owned by one of `ownerRefs`, part of `systemRef`,

@@ -252,6 +252,22 @@ export async function createRouter(options: {
     );
   });
 
+  router.get('/results', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const { owner, system } = summaryQuery.parse(req.query);
+    const filter: SummaryFilter = {};
+    if (owner) filter.ownerRefs = await ownerAndDescendants(owner, credentials);
+    if (system) filter.systemRef = lower(system);
+    res.json({
+      results: await store.findResults(
+        await visibleFilter(credentials, filter),
+        500,
+      ),
+    });
+  });
+
   router.get('/summary', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],

@@ -1,0 +1,149 @@
+import {
+  CheckInfo,
+  EntityScorecardResult,
+  Exemption,
+  ScorecardDefinition,
+  ScorecardSummary,
+} from './types';
+
+/**
+ * The scorecards REST API.
+ *
+ * @public
+ */
+export interface ScorecardsApi {
+  getDefinitions(): Promise<{
+    scorecards: ScorecardDefinition[];
+    checks: CheckInfo[];
+  }>;
+  getEntityResults(
+    entityRef: string,
+  ): Promise<{ results: EntityScorecardResult[]; exemptions: Exemption[] }>;
+  refreshEntity(
+    entityRef: string,
+  ): Promise<{ results: EntityScorecardResult[] }>;
+  getSummary(options?: {
+    owner?: string;
+    system?: string;
+    days?: number;
+  }): Promise<{
+    owners?: string[];
+    summaries: ScorecardSummary[];
+    trend: Array<{ day: string; scorecardId: string; score: number }>;
+  }>;
+  getResults(options: {
+    owner?: string;
+    system?: string;
+  }): Promise<{ results: EntityScorecardResult[] }>;
+  createExemption(
+    entityRef: string,
+    exemption: { checkId: string; reason: string; expiresAt: string },
+  ): Promise<Exemption>;
+}
+
+/**
+ * What the client needs of Backstage's discovery and fetch APIs (frontend or backend).
+ *
+ * @public
+ */
+export interface ScorecardsClientOptions {
+  discoveryApi: { getBaseUrl(pluginId: string): Promise<string> };
+  fetchApi: { fetch: typeof fetch };
+}
+
+/**
+ * HTTP client for the scorecards backend.
+ *
+ * @public
+ */
+export class ScorecardsClient implements ScorecardsApi {
+  constructor(private readonly options: ScorecardsClientOptions) {}
+
+  private async call<T>(path: string, init?: RequestInit): Promise<T> {
+    const base = await this.options.discoveryApi.getBaseUrl('scorecards');
+    const res = await this.options.fetchApi.fetch(`${base}${path}`, {
+      ...init,
+      headers: {
+        ...(init?.body ? { 'Content-Type': 'application/json' } : {}),
+        ...init?.headers,
+      },
+    });
+    if (!res.ok) {
+      let message = `${res.status} ${res.statusText}`;
+      try {
+        message = (await res.json()).error?.message ?? message;
+      } catch {
+        // keep the status line
+      }
+      const error = new Error(message);
+      error.name = res.status === 403 ? 'NotAllowedError' : 'ResponseError';
+      throw error;
+    }
+    return res.json();
+  }
+
+  private static entityPath(entityRef: string) {
+    const match = /^([^:]+):(?:([^/]+)\/)?(.+)$/.exec(entityRef);
+    if (!match) throw new Error(`Not an entity ref: ${entityRef}`);
+    const [, kind, namespace = 'default', name] = match;
+    return `/entities/${encodeURIComponent(kind)}/${encodeURIComponent(
+      namespace,
+    )}/${encodeURIComponent(name)}`;
+  }
+
+  private static query(params: Record<string, string | number | undefined>) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params))
+      if (v !== undefined) q.set(k, String(v));
+    const s = q.toString();
+    return s ? `?${s}` : '';
+  }
+
+  getDefinitions() {
+    return this.call<{
+      scorecards: ScorecardDefinition[];
+      checks: CheckInfo[];
+    }>('/definitions');
+  }
+
+  getEntityResults(entityRef: string) {
+    return this.call<{
+      results: EntityScorecardResult[];
+      exemptions: Exemption[];
+    }>(ScorecardsClient.entityPath(entityRef));
+  }
+
+  refreshEntity(entityRef: string) {
+    return this.call<{ results: EntityScorecardResult[] }>(
+      `${ScorecardsClient.entityPath(entityRef)}/refresh`,
+      { method: 'POST' },
+    );
+  }
+
+  getSummary(options: { owner?: string; system?: string; days?: number } = {}) {
+    return this.call<{
+      owners?: string[];
+      summaries: ScorecardSummary[];
+      trend: Array<{ day: string; scorecardId: string; score: number }>;
+    }>(`/summary${ScorecardsClient.query(options)}`);
+  }
+
+  getResults(options: { owner?: string; system?: string }) {
+    return this.call<{ results: EntityScorecardResult[] }>(
+      `/results${ScorecardsClient.query(options)}`,
+    );
+  }
+
+  createExemption(
+    entityRef: string,
+    exemption: { checkId: string; reason: string; expiresAt: string },
+  ) {
+    return this.call<Exemption>(
+      `${ScorecardsClient.entityPath(entityRef)}/exemptions`,
+      {
+        method: 'POST',
+        body: JSON.stringify(exemption),
+      },
+    );
+  }
+}

@@ -1,0 +1,79 @@
+import { ScorecardsApi } from '@convergence/backstage-plugin-scorecards-common';
+
+export const definitions = {
+  scorecards: [
+    {
+      id: 'ml-production-readiness',
+      title: 'ML production readiness',
+      filter: {},
+      levels: [{ name: 'Bronze', checks: ['has-description'] }],
+    },
+  ],
+  checks: [
+    {
+      id: 'has-description',
+      title: 'Described',
+      why: 'People read it in tables.',
+      howToFix: 'Add metadata.description.',
+    },
+    {
+      id: 'model-card-complete',
+      title: 'Model card complete',
+      why: 'Consumers need to know the limits.',
+      howToFix: 'Fill spec.card.',
+    },
+  ],
+};
+
+export const result = {
+  entityRef: 'model:default/merchant-risk-scorer',
+  scorecardId: 'ml-production-readiness',
+  level: 'Bronze',
+  score: 0.75,
+  evaluatedAt: '2026-11-27T06:00:00.000Z',
+  checks: [
+    { checkId: 'has-description', status: 'pass' as const },
+    {
+      checkId: 'model-card-complete',
+      status: 'fail' as const,
+      message: 'missing spec.card.intendedUse',
+    },
+  ],
+};
+
+export function mockApi(overrides: Partial<ScorecardsApi> = {}): ScorecardsApi {
+  return {
+    getDefinitions: async () => definitions,
+    getEntityResults: async () => ({ results: [result], exemptions: [] }),
+    refreshEntity: async () => ({ results: [result] }),
+    getSummary: async ({ owner } = {}) => ({
+      owners: [owner!],
+      summaries: [
+        {
+          scorecardId: 'ml-production-readiness',
+          entities: owner === 'group:default/fraud-ml' ? 3 : 5,
+          levels: { Bronze: 2, none: 1 },
+          score: owner === 'group:default/fraud-ml' ? 0.8 : 0.6,
+          topFailingChecks: [{ checkId: 'model-card-complete', failing: 2 }],
+        },
+      ],
+      trend: [
+        {
+          day: '2026-11-20',
+          scorecardId: 'ml-production-readiness',
+          score: 0.5,
+        },
+        {
+          day: '2026-11-27',
+          scorecardId: 'ml-production-readiness',
+          score: 0.8,
+        },
+      ],
+    }),
+    getResults: async () => ({ results: [result] }),
+    createExemption: async () => {
+      throw new Error('not used');
+    },
+    ...overrides,
+  };
+}

@@ -1,0 +1,13 @@
+/**
+ * Ownership scorecards frontend. The new frontend system entry point is
+ * `@convergence/backstage-plugin-scorecards/alpha`.
+ *
+ * @packageDocumentation
+ */
+export {
+  scorecardsPlugin,
+  OwnershipScorecardsPage,
+  EntityScorecardCard,
+  EntityGroupScorecardCard,
+} from './plugin';
+export { scorecardsApiRef } from './api';

@@ -1,0 +1,77 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  createRouteRef,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { ScorecardsClient } from '@convergence/backstage-plugin-scorecards-common';
+import { scorecardsApiRef } from './api';
+
+const rootRouteRef = createRouteRef({ id: 'scorecards' });
+
+/**
+ * Ownership scorecards for apps on the legacy frontend system.
+ *
+ * @public
+ */
+export const scorecardsPlugin = createPlugin({
+  id: 'scorecards',
+  routes: { root: rootRouteRef },
+  apis: [
+    createApiFactory({
+      api: scorecardsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new ScorecardsClient(deps),
+    }),
+  ],
+});
+
+/**
+ * The ownership scorecards page.
+ * @public
+ */
+export const OwnershipScorecardsPage = scorecardsPlugin.provide(
+  createRoutableExtension({
+    name: 'OwnershipScorecardsPage',
+    component: () =>
+      import('./components/OwnershipPage/OwnershipScorecardsPage').then(
+        m => m.OwnershipScorecardsPage,
+      ),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * An entity's scorecards with every check.
+ * @public
+ */
+export const EntityScorecardCard = scorecardsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityScorecardCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityScorecardCard/EntityScorecardCard').then(
+          m => m.EntityScorecardCard,
+        ),
+    },
+  }),
+);
+
+/**
+ * A team's scorecards, sub-teams included.
+ * @public
+ */
+export const EntityGroupScorecardCard = scorecardsPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGroupScorecardCard',
+    component: {
+      lazy: () =>
+        import('./components/GroupScorecardCard/GroupScorecardCard').then(
+          m => m.GroupScorecardCard,
+        ),
+    },
+  }),
+);
