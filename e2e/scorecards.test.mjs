@@ -75,3 +75,33 @@ test('scorecard routes refuse unauthenticated requests and non-owners', async ()
   );
   assert.equal(own.status, 200);
 });
+
+let browser;
+test('a person sees the scorecard on a Model page and the ownership page with its trend', async t => {
+  const { launchBrowser, signInAsGuest, screenshot, APP_URL } = await import(
+    './lib.mjs'
+  );
+  browser = await launchBrowser();
+  t.after(() => browser.close());
+  const page = await signInAsGuest(browser.context);
+
+  await page.goto(`${APP_URL}/catalog/default/model/merchant-risk-scorer`);
+  await page.getByRole('heading', { name: 'Scorecards' }).waitFor();
+  await page
+    .getByText(
+      'Model card states intended use, limitations and evaluation data — missing',
+    )
+    .waitFor();
+  await page
+    .getByText(/How to fix: Fill spec\.card\.intendedUse/)
+    .first()
+    .waitFor();
+  await screenshot(page, 'scorecard-card');
+
+  await page.getByRole('link', { name: 'Ownership scorecards' }).click();
+  await page.getByText('Teams (sub-teams included)').waitFor();
+  await page.getByRole('button', { name: 'Product ML' }).click();
+  await page.getByTestId('trend-chart').waitFor();
+  await page.getByText('What to fix next').waitFor();
+  await screenshot(page, 'ownership-scorecards');
+});

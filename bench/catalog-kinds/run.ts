@@ -30,7 +30,10 @@ function model(i: number) {
   return {
     apiVersion: 'convergence.dev/v1alpha1',
     kind: 'Model',
-    metadata: { name: `bench-model-${i}`, description: 'Generated model for the catalog-kinds benchmark' },
+    metadata: {
+      name: `bench-model-${i}`,
+      description: 'Generated model for the catalog-kinds benchmark',
+    },
     spec: {
       type: 'classification',
       lifecycle: 'production',
@@ -40,7 +43,14 @@ function model(i: number) {
       license: 'Apache-2.0',
       trainedOn: [`dataset:default/dataset-${i % 500}`],
       producedBy: `pipeline:default/pipeline-${i % 100}`,
-      versions: [{ version: '3', aliases: ['champion'], status: 'READY', metrics: { auc: 0.93 } }],
+      versions: [
+        {
+          version: '3',
+          aliases: ['champion'],
+          status: 'READY',
+          metrics: { auc: 0.93 },
+        },
+      ],
     },
   };
 }
@@ -51,7 +61,10 @@ function component(i: number) {
   const c: any = {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
-    metadata: { name: `bench-component-${i}`, description: m.metadata.description },
+    metadata: {
+      name: `bench-component-${i}`,
+      description: m.metadata.description,
+    },
     spec: {
       type: 'service',
       lifecycle: 'production',
@@ -66,11 +79,17 @@ function component(i: number) {
   return c;
 }
 
-async function ingest(kind: 'Model' | 'Component', port: number): Promise<number> {
+async function ingest(
+  kind: 'Model' | 'Component',
+  port: number,
+): Promise<number> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-catalog-kinds-'));
   const file = path.join(dir, 'entities.yaml');
   const make = kind === 'Model' ? model : component;
-  fs.writeFileSync(file, Array.from({ length: N }, (_, i) => stringify(make(i))).join('---\n'));
+  fs.writeFileSync(
+    file,
+    Array.from({ length: N }, (_, i) => stringify(make(i))).join('---\n'),
+  );
 
   const backend = createBackend();
   backend.add(
@@ -83,7 +102,11 @@ async function ingest(kind: 'Model' | 'Component', port: number): Promise<number
             baseUrl: `http://localhost:${port}`,
             listen: { port },
             database: { client: 'better-sqlite3', connection: ':memory:' },
-            auth: { externalAccess: [{ type: 'static', options: { token: TOKEN, subject: 'bench' } }] },
+            auth: {
+              externalAccess: [
+                { type: 'static', options: { token: TOKEN, subject: 'bench' } },
+              ],
+            },
           },
           catalog: {
             rules: [{ allow: ['Component', 'Location', 'Model'] }],
@@ -93,13 +116,17 @@ async function ingest(kind: 'Model' | 'Component', port: number): Promise<number
     }),
   );
   backend.add(import('@backstage/plugin-catalog-backend'));
-  backend.add(import('@convergence/backstage-plugin-catalog-backend-module-mlops'));
+  backend.add(
+    import('@convergence/backstage-plugin-catalog-backend-module-mlops'),
+  );
 
   const t0 = performance.now();
   await backend.start();
   const url = `http://localhost:${port}/api/catalog/entities/by-query?filter=kind=${kind}&limit=1`;
   for (;;) {
-    const res = await fetch(url, { headers: { Authorization: `Bearer ${TOKEN}` } });
+    const res = await fetch(url, {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
     if (res.ok && (await res.json()).totalItems >= N) break;
     await new Promise(r => setTimeout(r, 200));
   }
@@ -109,7 +136,11 @@ async function ingest(kind: 'Model' | 'Component', port: number): Promise<number
   return seconds;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
 
 async function main() {
   const times: Record<string, number[]> = { Component: [], Model: [] };
@@ -118,15 +149,29 @@ async function main() {
     for (const kind of ['Component', 'Model'] as const) {
       const s = await ingest(kind, port++);
       times[kind].push(s);
-      console.log(`round ${round}: ${N} ${kind} entities ingested in ${s.toFixed(1)} s`);
+      console.log(
+        `round ${round}: ${N} ${kind} entities ingested in ${s.toFixed(1)} s`,
+      );
     }
   }
   const c = median(times.Component);
   const m = median(times.Model);
   console.log(`\ncatalog-kinds: ${N} entities each, ${ROUNDS} rounds, medians`);
-  console.log(`  Component (baseline): ${c.toFixed(1)} s  (${(N / c).toFixed(0)} entities/s)`);
-  console.log(`  Model:                ${m.toFixed(1)} s  (${(N / m).toFixed(0)} entities/s)`);
-  console.log(`  ratio Model/Component: ${(m / c).toFixed(3)}  (goal ≤ 1.15: ${m / c <= 1.15 ? 'met' : 'NOT met'})`);
+  console.log(
+    `  Component (baseline): ${c.toFixed(1)} s  (${(N / c).toFixed(
+      0,
+    )} entities/s)`,
+  );
+  console.log(
+    `  Model:                ${m.toFixed(1)} s  (${(N / m).toFixed(
+      0,
+    )} entities/s)`,
+  );
+  console.log(
+    `  ratio Model/Component: ${(m / c).toFixed(3)}  (goal ≤ 1.15: ${
+      m / c <= 1.15 ? 'met' : 'NOT met'
+    })`,
+  );
   process.exit(0);
 }
 

@@ -252,6 +252,37 @@ describe('scorecards backend', () => {
     ]);
   });
 
+  it('returns results for a batch of refs, without hidden entities', async () => {
+    const body = {
+      entityRefs: [
+        'model:default/fraud-detector',
+        'model:default/secret-model',
+        'model:default/nope',
+      ],
+    };
+    const mine = await request(server)
+      .post('/api/scorecards/results/by-refs')
+      .set(as(OWNER))
+      .send(body);
+    expect(mine.body.results.map((r: any) => r.entityRef).sort()).toEqual([
+      'model:default/fraud-detector',
+      'model:default/secret-model',
+    ]);
+    const theirs = await request(server)
+      .post('/api/scorecards/results/by-refs')
+      .set(as(OUTSIDER))
+      .send(body);
+    expect(theirs.body.results.map((r: any) => r.entityRef)).toEqual([
+      'model:default/fraud-detector',
+    ]);
+    const bad = await request(server)
+      .post('/api/scorecards/results/by-refs')
+      .set(as(OWNER))
+      .send({ entityRefs: 'x' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^entityRefs: /);
+  });
+
   it('forbids refresh and exemptions to non-owners (403)', async () => {
     expect(
       (

@@ -35,6 +35,10 @@ export interface ScorecardsApi {
     owner?: string;
     system?: string;
   }): Promise<{ results: EntityScorecardResult[] }>;
+  /** Latest results of up to 500 entities (those the caller may read). */
+  getResultsByRefs(
+    entityRefs: string[],
+  ): Promise<{ results: EntityScorecardResult[] }>;
   createExemption(
     entityRef: string,
     exemption: { checkId: string; reason: string; expiresAt: string },
@@ -132,6 +136,13 @@ export class ScorecardsClient implements ScorecardsApi {
     return this.call<{ results: EntityScorecardResult[] }>(
       `/results${ScorecardsClient.query(options)}`,
     );
+  }
+
+  getResultsByRefs(entityRefs: string[]) {
+    return this.call<{ results: EntityScorecardResult[] }>('/results/by-refs', {
+      method: 'POST',
+      body: JSON.stringify({ entityRefs }),
+    });
   }
 
   createExemption(

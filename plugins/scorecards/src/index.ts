@@ -11,3 +11,4 @@ export {
   EntityGroupScorecardCard,
 } from './plugin';
 export { scorecardsApiRef } from './api';
+export { LevelChip as ScorecardLevelBadge } from './components/LevelChip';

@@ -13,10 +13,11 @@ export function renderWithEntity(
   element: ReactElement,
   entity?: Entity,
   entities: Entity[] = [],
+  extraApis: ReadonlyArray<readonly [any, any]> = [],
 ) {
   const catalogApi = catalogApiMock({ entities });
   return renderInTestApp(
-    <TestApiProvider apis={[[catalogApiRef, catalogApi]]}>
+    <TestApiProvider apis={[[catalogApiRef, catalogApi], ...extraApis] as any}>
       {entity ? (
         <EntityProvider entity={entity}>{element}</EntityProvider>
       ) : (

@@ -268,6 +268,34 @@ export async function createRouter(options: {
     });
   });
 
+  router.post('/results/by-refs', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    const parsed = z
+      .object({ entityRefs: z.array(z.string().min(1)).max(500) })
+      .safeParse(req.body);
+    if (!parsed.success) {
+      throw new InputError(
+        parsed.error.issues
+          .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
+          .join('; '),
+      );
+    }
+    // Only the entities the caller may read.
+    const { items } = await catalog.getEntitiesByRefs(
+      {
+        entityRefs: parsed.data.entityRefs,
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      },
+      { credentials },
+    );
+    const visible = items.flatMap(e =>
+      e ? [lower(stringifyEntityRef(e))] : [],
+    );
+    res.json({ results: await store.getResults(visible) });
+  });
+
   router.get('/summary', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],

@@ -71,6 +71,7 @@ export function mockApi(overrides: Partial<ScorecardsApi> = {}): ScorecardsApi {
       ],
     }),
     getResults: async () => ({ results: [result] }),
+    getResultsByRefs: async () => ({ results: [result] }),
     createExemption: async () => {
       throw new Error('not used');
     },

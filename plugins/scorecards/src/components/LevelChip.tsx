@@ -6,7 +6,11 @@ const colors: Record<string, string> = {
   Bronze: '#a0652d',
 };
 
-/** A scorecard level as a coloured chip; "No level" below the first. */
+/**
+ * A scorecard level as a coloured chip; "No level" below the first.
+ *
+ * @public
+ */
 export const LevelChip = ({
   level,
   size = 'small',
@@ -25,4 +29,5 @@ export const LevelChip = ({
   />
 );
 
+/** 0.75 as "75%". */
 export const percent = (score: number) => `${Math.round(score * 100)}%`;

@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderWithEntity } from '../../__testUtils__/render';
 import { estate } from '../../__testUtils__/fixtures';
 import { buildQuery, MlAssetsTable } from './MlAssetsTable';
+import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards';
 
 describe('MlAssetsTable', () => {
   it('lists models, datasets and pipelines but not other kinds', async () => {
@@ -11,6 +12,34 @@ describe('MlAssetsTable', () => {
       screen.getByRole('link', { name: 'Fraud detector' }),
     ).toHaveAttribute('href', '/catalog/default/model/fraud-detector');
     expect(screen.queryByText('fraud-scoring-service')).not.toBeInTheDocument();
+  });
+
+  it("shows each asset's scorecard level when the scorecards plugin is there", async () => {
+    const scorecards = {
+      getResultsByRefs: async (refs: string[]) => ({
+        results: refs
+          .filter(r => r === 'model:default/fraud-detector')
+          .map(entityRef => ({
+            entityRef,
+            scorecardId: 'ml-production-readiness',
+            level: 'Gold',
+            score: 1,
+            checks: [],
+            evaluatedAt: '',
+          })),
+      }),
+    };
+    await renderWithEntity(<MlAssetsTable />, undefined, estate, [
+      [scorecardsApiRef, scorecards],
+    ]);
+    const row = (
+      await screen.findByRole('link', { name: 'Fraud detector' })
+    ).closest('tr')!;
+    expect(await within(row).findByText('Gold')).toBeInTheDocument();
+    const other = screen
+      .getByRole('link', { name: 'home-recommender' })
+      .closest('tr')!;
+    expect(within(other).getByText('—')).toBeInTheDocument();
   });
 
   it('filters by owner', async () => {

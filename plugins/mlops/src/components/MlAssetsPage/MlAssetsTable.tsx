@@ -5,8 +5,12 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import { useApi, useApiHolder } from '@backstage/core-plugin-api';
+import {
+  scorecardsApiRef,
+  ScorecardLevelBadge,
+} from '@convergence/backstage-plugin-scorecards';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { QueryEntitiesInitialRequest } from '@backstage/catalog-client';
 /**
  * The predicate query the page sends (a subset of the catalog's filter
@@ -41,7 +45,7 @@ const FACETS: Array<[keyof Filters, string, string]> = [
   ['framework', 'spec.framework', 'Framework'],
 ];
 
-const columns: TableColumn<Entity>[] = [
+const baseColumns: TableColumn<Entity>[] = [
   {
     title: 'Name',
     highlight: true,
@@ -143,6 +147,38 @@ export const MlAssetsTable = () => {
       </TextField>
     </Grid>
   );
+
+  // The scorecard level of each listed asset, when the scorecards plugin is installed.
+  const scorecards = useApiHolder().get(scorecardsApiRef);
+  const levels = useAsync(async () => {
+    const items = result.value?.items.filter(Boolean) ?? [];
+    if (!scorecards || items.length === 0) return undefined;
+    const { results } = await scorecards.getResultsByRefs(
+      items.map(e => stringifyEntityRef(e)),
+    );
+    return new Map(
+      results
+        .filter(r => r.scorecardId === 'ml-production-readiness')
+        .map(r => [r.entityRef, r.level] as const),
+    );
+  }, [scorecards, result.value]);
+  const columns: TableColumn<Entity>[] = levels.value
+    ? [
+        ...baseColumns.slice(0, 2),
+        {
+          title: 'Level',
+          render: e => {
+            const ref = stringifyEntityRef(e);
+            return levels.value!.has(ref) ? (
+              <ScorecardLevelBadge level={levels.value!.get(ref) ?? null} />
+            ) : (
+              '—'
+            );
+          },
+        },
+        ...baseColumns.slice(2),
+      ]
+    : baseColumns;
 
   const facetValues = (field: string) =>
     (facets.value?.facets[field] ?? []).map(f => f.value).sort();

@@ -61,7 +61,9 @@ describe('EntityScorecardCard', () => {
         },
       }),
     );
-    expect((await screen.findAllByText(/backend down/)).length).toBeGreaterThan(0);
+    expect((await screen.findAllByText(/backend down/)).length).toBeGreaterThan(
+      0,
+    );
     expect(screen.getByText(/Could not load scorecards/)).toBeInTheDocument();
   });
 });
