@@ -130,7 +130,7 @@ test('a person filters the ML assets page by owner', async () => {
   const page = await signInAsGuest(browser.context);
   await page.getByRole('link', { name: 'ML assets' }).click();
   await page.getByText(/^ML assets \(2\d\)$/).waitFor();
-  await page.getByLabel('Owner').click();
+  await page.getByLabel('Owner', { exact: true }).click();
   await page.getByRole('option', { name: 'group:default/recsys-ml' }).click();
   await page.getByText(/^ML assets \([1-9]\)$/).waitFor();
   const names = await page.locator('tbody tr td:first-child').allInnerTexts();

@@ -42,6 +42,8 @@ describe('OwnershipScorecards', () => {
     const teams = await screen.findAllByRole('button', { name: /ML$/ });
     expect(teams.map(t => t.textContent)).toEqual(['Fraud ML', 'Product ML']);
     expect(screen.getByText('80%')).toBeInTheDocument();
+    const firstRow = teams[0].closest('tr')!;
+    expect(firstRow.querySelector('td')?.textContent).toBe('1');
     fireEvent.click(teams[0]);
     expect(
       await screen.findByText('Fraud ML: trend (90 days)'),

@@ -33,6 +33,8 @@ import { scorecardsApiRef } from '../../api';
 import { LevelChip, percent } from '../LevelChip';
 
 type TeamRow = {
+  /** 1 for the best score. */
+  rank?: number;
   ref: string;
   title: string;
   summary?: ScorecardSummary;
@@ -192,7 +194,8 @@ export const OwnershipScorecards = () => {
     );
     return rows
       .filter(r => r.entities > 0)
-      .sort((a, b) => b.score - a.score || a.title.localeCompare(b.title));
+      .sort((a, b) => b.score - a.score || a.title.localeCompare(b.title))
+      .map((r, i) => ({ ...r, rank: i + 1 }));
   }, [api, catalogApi]);
 
   if (loading) return <Progress />;
@@ -209,7 +212,7 @@ export const OwnershipScorecards = () => {
     );
   }
   const columns: TableColumn<TeamRow>[] = [
-    { title: 'Rank', render: r => value.indexOf(r) + 1, width: '60px' },
+    { title: 'Rank', field: 'rank', width: '60px' },
     {
       title: 'Team',
       render: r => (
