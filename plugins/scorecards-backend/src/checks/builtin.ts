@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import { ScorecardCheck } from '@convergence/backstage-plugin-scorecards-node';
 import { MONITORING_URL_ANNOTATION } from '@convergence/backstage-plugin-mlops-common';
 import {
@@ -287,10 +286,10 @@ export const builtinChecks: ScorecardCheck[] = [
       const run = spec(ctx.entity).lastRun;
       const at = run?.finishedAt ?? run?.startedAt;
       if (!at) return fail('no run recorded');
-      const days = DateTime.fromJSDate(ctx.now).diff(
-        DateTime.fromISO(at),
-        'days',
-      ).days;
+      const ranAt = Date.parse(at);
+      if (Number.isNaN(ranAt))
+        return fail(`last run time '${at}' is not an ISO-8601 timestamp`);
+      const days = (ctx.now.getTime() - ranAt) / 86_400_000;
       return days <= 7 ? pass() : fail(`last ran ${Math.floor(days)} days ago`);
     },
   },
@@ -329,7 +328,7 @@ export const builtinChecks: ScorecardCheck[] = [
     evaluate: ctx => {
       if (!servesModel(ctx.entity)) return na();
       const refs = asArray(spec(ctx.entity).dependsOn).filter(r =>
-        r.toLocaleLowerCase('en-US').startsWith('model:'),
+        r.toLowerCase().startsWith('model:'),
       );
       const { found, missing } = lookup(ctx, refs, 'model');
       if (missing.length)

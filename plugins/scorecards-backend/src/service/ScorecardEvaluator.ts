@@ -15,7 +15,7 @@ import { CompiledScorecard } from '../engine/definitions';
 import { evaluateScorecard } from '../engine/evaluate';
 import { ScorecardStore, StoredResult } from '../database/ScorecardStore';
 
-const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+const lower = (ref: string) => ref.toLowerCase();
 
 /** Kinds a check may look up through `related` (owners, systems, lineage). */
 const RELATED_KINDS = [

@@ -32,7 +32,7 @@ const summaryQuery = z.object({
   days: z.coerce.number().int().min(1).max(730).default(90),
 });
 
-const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+const lower = (ref: string) => ref.toLowerCase();
 
 /** The REST API of the scorecards plugin; see the README for the routes. */
 export async function createRouter(options: {
