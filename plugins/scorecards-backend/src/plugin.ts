@@ -44,6 +44,7 @@ export const scorecardsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        cache: coreServices.cache,
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -105,6 +106,7 @@ export const scorecardsPlugin = createBackendPlugin({
 
         deps.httpRouter.use(
           await createRouter({
+            cache: deps.cache,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             catalog: deps.catalog,

@@ -5,6 +5,7 @@ import {
   HttpAuthService,
   PermissionsService,
   BackstageCredentials,
+  CacheService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { stringifyEntityRef } from '@backstage/catalog-model';
@@ -36,6 +37,8 @@ const lower = (ref: string) => ref.toLowerCase();
 
 /** The REST API of the scorecards plugin; see the README for the routes. */
 export async function createRouter(options: {
+  /** Caches summaries for callers who may read the whole catalog. */
+  cache?: CacheService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   catalog: CatalogService;
@@ -301,6 +304,20 @@ export async function createRouter(options: {
       allow: ['user', 'service'],
     });
     const { owner, system, days } = summaryQuery.parse(req.query);
+    const [decision] = await permissions.authorizeConditional(
+      [{ permission: catalogEntityReadPermission }],
+      { credentials },
+    );
+    // Results change only when an evaluation runs: callers who may read the
+    // whole catalog share one cached answer per query (60 s).
+    const key = `summary:${owner ?? ''}:${system ?? ''}:${days}`;
+    if (decision.result === AuthorizeResult.ALLOW && options.cache) {
+      const cached = await options.cache.get(key);
+      if (cached) {
+        res.json(cached);
+        return;
+      }
+    }
     const filter: SummaryFilter = {};
     if (owner) filter.ownerRefs = await ownerAndDescendants(owner, credentials);
     if (system) filter.systemRef = lower(system);
@@ -310,7 +327,13 @@ export async function createRouter(options: {
       store.summarize(visible),
       store.trend(visible, since),
     ]);
-    res.json({ owners: filter.ownerRefs, summaries, trend });
+    const body = { owners: filter.ownerRefs, summaries, trend };
+    if (decision.result === AuthorizeResult.ALLOW && options.cache) {
+      await options.cache.set(key, JSON.parse(JSON.stringify(body)), {
+        ttl: { seconds: 60 },
+      });
+    }
+    res.json(body);
   });
 
   return router;
