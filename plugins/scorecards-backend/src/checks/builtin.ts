@@ -1,4 +1,7 @@
-import { ScorecardCheck } from '@convergence/backstage-plugin-scorecards-node';
+import {
+  CheckContext,
+  ScorecardCheck,
+} from '@convergence/backstage-plugin-scorecards-node';
 import { MONITORING_URL_ANNOTATION } from '@convergence/backstage-plugin-mlops-common';
 import {
   asArray,
@@ -12,6 +15,20 @@ import {
   servesModel,
   spec,
 } from './helpers';
+
+/** A model names datasets in spec[field], and the catalog has each of them. */
+function modelDatasetsRegistered(
+  ctx: CheckContext,
+  field: 'trainedOn' | 'evaluatedOn',
+) {
+  if (kindOf(ctx.entity) !== 'model') return na();
+  const refs = asArray(spec(ctx.entity)[field]);
+  if (refs.length === 0) return fail(`spec.${field} is empty`);
+  const { missing } = lookup(ctx, refs, 'dataset');
+  return missing.length
+    ? fail(`not in the catalog: ${missing.join(', ')}`)
+    : pass();
+}
 
 const PRODUCTION_ALIASES = ['champion', 'production', 'prod'];
 const ON_CALL_ANNOTATIONS = [
@@ -81,15 +98,7 @@ export const builtinChecks: ScorecardCheck[] = [
     why: 'Without its training data a model cannot be reproduced, audited or checked for skew (ML Test Score: data 1–2).',
     howToFix:
       'List the training datasets in spec.trainedOn and register each as a Dataset.',
-    evaluate: ctx => {
-      if (kindOf(ctx.entity) !== 'model') return na();
-      const refs = asArray(spec(ctx.entity).trainedOn);
-      if (refs.length === 0) return fail('spec.trainedOn is empty');
-      const { missing } = lookup(ctx, refs, 'dataset');
-      return missing.length
-        ? fail(`not in the catalog: ${missing.join(', ')}`)
-        : pass();
-    },
+    evaluate: ctx => modelDatasetsRegistered(ctx, 'trainedOn'),
   },
   {
     id: 'model-evaluation-data-declared',
@@ -97,15 +106,7 @@ export const builtinChecks: ScorecardCheck[] = [
     why: 'A model judged only on its training data hides overfitting (ML Test Score: model 6–7).',
     howToFix:
       'List the hold-out datasets in spec.evaluatedOn and register them.',
-    evaluate: ctx => {
-      if (kindOf(ctx.entity) !== 'model') return na();
-      const refs = asArray(spec(ctx.entity).evaluatedOn);
-      if (refs.length === 0) return fail('spec.evaluatedOn is empty');
-      const { missing } = lookup(ctx, refs, 'dataset');
-      return missing.length
-        ? fail(`not in the catalog: ${missing.join(', ')}`)
-        : pass();
-    },
+    evaluate: ctx => modelDatasetsRegistered(ctx, 'evaluatedOn'),
   },
   {
     id: 'model-produced-by-pipeline',

@@ -1,3 +1,4 @@
+import { LogoMark } from './LogoMark';
 import { makeStyles } from '@material-ui/core/styles';
 
 const useStyles = makeStyles({
@@ -15,15 +16,7 @@ export const LogoFull = () => {
       xmlns="http://www.w3.org/2000/svg"
       viewBox="0 0 340 60"
     >
-      <path
-        className={classes.mark}
-        d="M4 8 L28 30 L4 52 L12 52 L36 30 L12 8 Z"
-      />
-      <path
-        className={classes.mark}
-        d="M56 8 L32 30 L56 52 L48 52 L24 30 L48 8 Z"
-        opacity={0.6}
-      />
+      <LogoMark className={classes.mark} />
       <text className={classes.text} x="68" y="45">
         Convergence
       </text>

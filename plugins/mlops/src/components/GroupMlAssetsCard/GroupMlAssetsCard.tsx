@@ -4,32 +4,19 @@ import {
   Progress,
   ResponseErrorPanel,
   Table,
-  TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  catalogApiRef,
-  EntityRefLink,
-  useEntity,
-} from '@backstage/plugin-catalog-react';
+import { catalogApiRef, useEntity } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
 import { ML_KINDS } from '../MlAssetsPage/MlAssetsTable';
+import { assetColumns } from '../common/columns';
 
-const columns: TableColumn<Entity>[] = [
-  {
-    title: 'Name',
-    highlight: true,
-    render: e => (
-      <EntityRefLink
-        entityRef={e}
-        title={e.metadata.title ?? e.metadata.name}
-      />
-    ),
-  },
-  { title: 'Kind', render: e => e.kind },
-  { title: 'Type', render: e => String((e.spec as any)?.type ?? '') },
-  { title: 'Lifecycle', render: e => String((e.spec as any)?.lifecycle ?? '') },
+const columns = [
+  assetColumns.name,
+  assetColumns.kind,
+  assetColumns.type,
+  assetColumns.lifecycle,
 ];
 
 /** The models, datasets and pipelines a team (or user) owns. */

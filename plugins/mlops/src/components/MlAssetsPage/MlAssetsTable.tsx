@@ -19,12 +19,12 @@ import { QueryEntitiesInitialRequest } from '@backstage/catalog-client';
  */
 type FieldMatch = Record<string, string | { $in: string[] }>;
 type Query = { $all: FieldMatch[] };
-import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import useAsync from 'react-use/esm/useAsync';
-import { MaybeEntityLink } from '../common/EntityLink';
+import { assetColumns } from '../common/columns';
 import useDebounce from 'react-use/esm/useDebounce';
 
 /** The kinds the page lists. */
@@ -45,28 +45,15 @@ const FACETS: Array<[keyof Filters, string, string]> = [
   ['framework', 'spec.framework', 'Framework'],
 ];
 
-const baseColumns: TableColumn<Entity>[] = [
-  {
-    title: 'Name',
-    highlight: true,
-    render: e => (
-      <EntityRefLink
-        entityRef={e}
-        title={e.metadata.title ?? e.metadata.name}
-      />
-    ),
-  },
-  { title: 'Kind', render: e => e.kind },
-  { title: 'Type', render: e => String((e.spec as any)?.type ?? '') },
-  {
-    title: 'Owner',
-    render: e => (
-      <MaybeEntityLink entityRef={(e.spec as any)?.owner} defaultKind="group" />
-    ),
-  },
-  { title: 'Lifecycle', render: e => String((e.spec as any)?.lifecycle ?? '') },
-  { title: 'Framework', render: e => String((e.spec as any)?.framework ?? '') },
-  { title: 'Description', render: e => e.metadata.description ?? '' },
+const c = assetColumns;
+const baseColumns = [
+  c.name,
+  c.kind,
+  c.type,
+  c.owner,
+  c.lifecycle,
+  c.framework,
+  c.description,
 ];
 
 /** Builds the catalog predicate query for the chosen filters. */
