@@ -2,6 +2,7 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
@@ -76,317 +77,352 @@ function catalogFor(all: () => Entity[]) {
   });
 }
 
-describe('scorecards backend', () => {
-  const sent: any[] = [];
-  let server: any;
-  let stop: () => Promise<void>;
+// SQLite always; PostgreSQL wherever scripts/test.sh started one.
+const databases = TestDatabases.create({
+  ids: [
+    'SQLITE_3',
+    'POSTGRES_18',
+    'POSTGRES_17',
+    'POSTGRES_16',
+    'POSTGRES_15',
+    'POSTGRES_14',
+    'POSTGRES_13',
+  ],
+});
 
-  beforeAll(async () => {
-    entities = [
-      group('product-ml', ['fraud-ml']),
-      group('fraud-ml'),
-      group('recsys-ml'),
-      model('fraud-detector', 'fraud-ml', {
-        card: { intendedUse: 'x', limitations: 'y', evaluationData: 'z' },
-      }),
-      model('secret-model', 'fraud-ml'),
-      model('ranker', 'recsys-ml'),
-    ];
-    const backend = await startTestBackend({
-      features: [
-        scorecardsPlugin,
-        catalogFor(() => entities),
-        mockServices.rootConfig.factory({
-          data: {
-            scorecards: {
-              schedule: {
-                frequency: { hours: 24 },
-                timeout: { minutes: 5 },
-                initialDelay: { hours: 24 },
+describe.each(databases.eachSupportedId())(
+  'scorecards backend on %s',
+  databaseId => {
+    const sent: any[] = [];
+    let server: any;
+    let stop: () => Promise<void>;
+
+    beforeAll(async () => {
+      sent.length = 0;
+      entities = [
+        group('product-ml', ['fraud-ml']),
+        group('fraud-ml'),
+        group('recsys-ml'),
+        model('fraud-detector', 'fraud-ml', {
+          card: { intendedUse: 'x', limitations: 'y', evaluationData: 'z' },
+        }),
+        model('secret-model', 'fraud-ml'),
+        model('ranker', 'recsys-ml'),
+      ];
+      const knex = await databases.init(databaseId);
+      const backend = await startTestBackend({
+        features: [
+          mockServices.database.factory({ knex }),
+          scorecardsPlugin,
+          catalogFor(() => entities),
+          mockServices.rootConfig.factory({
+            data: {
+              scorecards: {
+                schedule: {
+                  frequency: { hours: 24 },
+                  timeout: { minutes: 5 },
+                  initialDelay: { hours: 24 },
+                },
               },
             },
-          },
-        }),
-        createServiceFactory({
-          service: notificationService,
-          deps: {},
-          factory: () => ({ send: async (n: any) => void sent.push(n) }),
-        }),
-        mockServices.permissions.mock({
-          authorize: async (requests: any[], { credentials }: any) =>
-            requests.map(() => ({
-              result:
-                credentials.principal.userEntityRef === OWNER
-                  ? AuthorizeResult.ALLOW
-                  : AuthorizeResult.DENY,
-            })),
-          authorizeConditional: async (requests: any[], { credentials }: any) =>
-            requests.map(() =>
-              credentials.principal.userEntityRef === OUTSIDER
-                ? {
-                    result: AuthorizeResult.CONDITIONAL,
-                    pluginId: 'catalog',
-                    resourceType: 'catalog-entity',
-                    conditions: {} as any,
-                  }
-                : { result: AuthorizeResult.ALLOW },
-            ),
-        }).factory,
-      ],
-    });
-    server = backend.server;
-    stop = () => backend.stop();
-    // Grade everything once, as the scheduled task does (refresh per entity as the owner).
-    for (const name of ['fraud-detector', 'secret-model', 'ranker']) {
-      await request(server)
-        .post(`/api/scorecards/entities/model/default/${name}/refresh`)
-        .set('Authorization', mockCredentials.user.header(OWNER))
-        .then(r => {
-          if (r.status !== 200)
-            throw new Error(JSON.stringify(r.body).slice(0, 800));
-        });
-    }
-  });
-
-  afterAll(() => stop());
-
-  const as = (user: string) => ({
-    Authorization: mockCredentials.user.header(user),
-  });
-
-  it('answers 401 without credentials on every route', async () => {
-    const none = { Authorization: mockCredentials.none.header() };
-    for (const [method, url] of [
-      ['get', '/api/scorecards/definitions'],
-      ['get', '/api/scorecards/entities/model/default/fraud-detector'],
-      ['get', '/api/scorecards/summary'],
-      ['post', '/api/scorecards/entities/model/default/fraud-detector/refresh'],
-      [
-        'post',
-        '/api/scorecards/entities/model/default/fraud-detector/exemptions',
-      ],
-      ['delete', '/api/scorecards/exemptions/x'],
-    ] as const) {
-      const res = await (request(server) as any)[method](url).set(none);
-      expect([method, url, res.status]).toEqual([method, url, 401]);
-    }
-  });
-
-  it("returns an entity's results with every check", async () => {
-    const res = await request(server)
-      .get('/api/scorecards/entities/model/default/fraud-detector')
-      .set(as(OUTSIDER));
-    expect(res.status).toBe(200);
-    const [result] = res.body.results;
-    expect(result).toMatchObject({
-      entityRef: 'model:default/fraud-detector',
-      scorecardId: 'ml-production-readiness',
-      level: 'Bronze',
-    });
-    expect(
-      result.checks.find(
-        (c: any) => c.checkId === 'model-training-data-declared',
-      ),
-    ).toEqual({
-      checkId: 'model-training-data-declared',
-      status: 'fail',
-      message: 'spec.trainedOn is empty',
-    });
-  });
-
-  it('hides entities the caller may not read', async () => {
-    expect(
-      (
+          }),
+          createServiceFactory({
+            service: notificationService,
+            deps: {},
+            factory: () => ({ send: async (n: any) => void sent.push(n) }),
+          }),
+          mockServices.permissions.mock({
+            authorize: async (requests: any[], { credentials }: any) =>
+              requests.map(() => ({
+                result:
+                  credentials.principal.userEntityRef === OWNER
+                    ? AuthorizeResult.ALLOW
+                    : AuthorizeResult.DENY,
+              })),
+            authorizeConditional: async (
+              requests: any[],
+              { credentials }: any,
+            ) =>
+              requests.map(() =>
+                credentials.principal.userEntityRef === OUTSIDER
+                  ? {
+                      result: AuthorizeResult.CONDITIONAL,
+                      pluginId: 'catalog',
+                      resourceType: 'catalog-entity',
+                      conditions: {} as any,
+                    }
+                  : { result: AuthorizeResult.ALLOW },
+              ),
+          }).factory,
+        ],
+      });
+      server = backend.server;
+      stop = () => backend.stop();
+      // Grade everything once, as the scheduled task does (refresh per entity as the owner).
+      for (const name of ['fraud-detector', 'secret-model', 'ranker']) {
         await request(server)
-          .get('/api/scorecards/entities/model/default/secret-model')
-          .set(as(OUTSIDER))
-      ).status,
-    ).toBe(404);
-    expect(
-      (
-        await request(server)
-          .get('/api/scorecards/entities/model/default/secret-model')
-          .set(as(OWNER))
-      ).status,
-    ).toBe(200);
-    const mine = await request(server)
-      .get('/api/scorecards/summary?owner=group:default/fraud-ml')
-      .set(as(OWNER));
-    const theirs = await request(server)
-      .get('/api/scorecards/summary?owner=group:default/fraud-ml')
-      .set(as(OUTSIDER));
-    expect(mine.body.summaries[0].entities).toBe(2);
-    expect(theirs.body.summaries[0].entities).toBe(1);
-  });
+          .post(`/api/scorecards/entities/model/default/${name}/refresh`)
+          .set('Authorization', mockCredentials.user.header(OWNER))
+          .then(r => {
+            if (r.status !== 200)
+              throw new Error(JSON.stringify(r.body).slice(0, 800));
+          });
+      }
+    });
 
-  it("rolls a parent team's summary up over its sub-teams", async () => {
-    const res = await request(server)
-      .get('/api/scorecards/summary?owner=group:default/product-ml')
-      .set(as(OWNER));
-    expect(res.body.owners.sort()).toEqual([
-      'group:default/fraud-ml',
-      'group:default/product-ml',
-    ]);
-    expect(res.body.summaries[0].entities).toBe(2);
-    const all = await request(server)
-      .get('/api/scorecards/summary')
-      .set(as(OWNER));
-    expect(all.body.summaries[0].entities).toBe(3);
-  });
+    afterAll(() => stop());
 
-  it("lists a team's results, worst first, without hidden entities", async () => {
-    const mine = await request(server)
-      .get('/api/scorecards/results?owner=group:default/product-ml')
-      .set(as(OWNER));
-    expect(mine.body.results.map((r: any) => r.entityRef).sort()).toEqual([
-      'model:default/fraud-detector',
-      'model:default/secret-model',
-    ]);
-    const scores = mine.body.results.map((r: any) => r.score);
-    expect(scores).toEqual([...scores].sort((a: number, b: number) => a - b));
-    const theirs = await request(server)
-      .get('/api/scorecards/results?owner=group:default/product-ml')
-      .set(as(OUTSIDER));
-    expect(theirs.body.results.map((r: any) => r.entityRef)).toEqual([
-      'model:default/fraud-detector',
-    ]);
-  });
+    const as = (user: string) => ({
+      Authorization: mockCredentials.user.header(user),
+    });
 
-  it('returns results for a batch of refs, without hidden entities', async () => {
-    const body = {
-      entityRefs: [
+    it('answers 401 without credentials on every route', async () => {
+      const none = { Authorization: mockCredentials.none.header() };
+      for (const [method, url] of [
+        ['get', '/api/scorecards/definitions'],
+        ['get', '/api/scorecards/entities/model/default/fraud-detector'],
+        ['get', '/api/scorecards/summary'],
+        [
+          'post',
+          '/api/scorecards/entities/model/default/fraud-detector/refresh',
+        ],
+        [
+          'post',
+          '/api/scorecards/entities/model/default/fraud-detector/exemptions',
+        ],
+        ['delete', '/api/scorecards/exemptions/x'],
+      ] as const) {
+        const res = await (request(server) as any)[method](url).set(none);
+        expect([method, url, res.status]).toEqual([method, url, 401]);
+      }
+    });
+
+    it("returns an entity's results with every check", async () => {
+      const res = await request(server)
+        .get('/api/scorecards/entities/model/default/fraud-detector')
+        .set(as(OUTSIDER));
+      expect(res.status).toBe(200);
+      const [result] = res.body.results;
+      expect(result).toMatchObject({
+        entityRef: 'model:default/fraud-detector',
+        scorecardId: 'ml-production-readiness',
+        level: 'Bronze',
+      });
+      expect(
+        result.checks.find(
+          (c: any) => c.checkId === 'model-training-data-declared',
+        ),
+      ).toEqual({
+        checkId: 'model-training-data-declared',
+        status: 'fail',
+        message: 'spec.trainedOn is empty',
+      });
+    });
+
+    it('hides entities the caller may not read', async () => {
+      expect(
+        (
+          await request(server)
+            .get('/api/scorecards/entities/model/default/secret-model')
+            .set(as(OUTSIDER))
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await request(server)
+            .get('/api/scorecards/entities/model/default/secret-model')
+            .set(as(OWNER))
+        ).status,
+      ).toBe(200);
+      const mine = await request(server)
+        .get('/api/scorecards/summary?owner=group:default/fraud-ml')
+        .set(as(OWNER));
+      const theirs = await request(server)
+        .get('/api/scorecards/summary?owner=group:default/fraud-ml')
+        .set(as(OUTSIDER));
+      expect(mine.body.summaries[0].entities).toBe(2);
+      expect(theirs.body.summaries[0].entities).toBe(1);
+    });
+
+    it("rolls a parent team's summary up over its sub-teams", async () => {
+      const res = await request(server)
+        .get('/api/scorecards/summary?owner=group:default/product-ml')
+        .set(as(OWNER));
+      expect(res.body.owners.sort()).toEqual([
+        'group:default/fraud-ml',
+        'group:default/product-ml',
+      ]);
+      expect(res.body.summaries[0].entities).toBe(2);
+      const all = await request(server)
+        .get('/api/scorecards/summary')
+        .set(as(OWNER));
+      expect(all.body.summaries[0].entities).toBe(3);
+    });
+
+    it("lists a team's results, worst first, without hidden entities", async () => {
+      const mine = await request(server)
+        .get('/api/scorecards/results?owner=group:default/product-ml')
+        .set(as(OWNER));
+      expect(mine.body.results.map((r: any) => r.entityRef).sort()).toEqual([
         'model:default/fraud-detector',
         'model:default/secret-model',
-        'model:default/nope',
-      ],
-    };
-    const mine = await request(server)
-      .post('/api/scorecards/results/by-refs')
-      .set(as(OWNER))
-      .send(body);
-    expect(mine.body.results.map((r: any) => r.entityRef).sort()).toEqual([
-      'model:default/fraud-detector',
-      'model:default/secret-model',
-    ]);
-    const theirs = await request(server)
-      .post('/api/scorecards/results/by-refs')
-      .set(as(OUTSIDER))
-      .send(body);
-    expect(theirs.body.results.map((r: any) => r.entityRef)).toEqual([
-      'model:default/fraud-detector',
-    ]);
-    const bad = await request(server)
-      .post('/api/scorecards/results/by-refs')
-      .set(as(OWNER))
-      .send({ entityRefs: 'x' });
-    expect(bad.status).toBe(400);
-    expect(bad.body.error.message).toMatch(/^entityRefs: /);
-  });
+      ]);
+      const scores = mine.body.results.map((r: any) => r.score);
+      expect(scores).toEqual([...scores].sort((a: number, b: number) => a - b));
+      const theirs = await request(server)
+        .get('/api/scorecards/results?owner=group:default/product-ml')
+        .set(as(OUTSIDER));
+      expect(theirs.body.results.map((r: any) => r.entityRef)).toEqual([
+        'model:default/fraud-detector',
+      ]);
+    });
 
-  it('forbids refresh and exemptions to non-owners (403)', async () => {
-    expect(
-      (
-        await request(server)
-          .post('/api/scorecards/entities/model/default/fraud-detector/refresh')
-          .set(as(OUTSIDER))
-      ).status,
-    ).toBe(403);
-    const res = await request(server)
-      .post('/api/scorecards/entities/model/default/fraud-detector/exemptions')
-      .set(as(OUTSIDER))
-      .send({
-        checkId: 'model-monitoring-link',
-        reason: 'batch model',
-        expiresAt: '2099-01-01T00:00:00Z',
-      });
-    expect(res.status).toBe(403);
-  });
+    it('returns results for a batch of refs, without hidden entities', async () => {
+      const body = {
+        entityRefs: [
+          'model:default/fraud-detector',
+          'model:default/secret-model',
+          'model:default/nope',
+        ],
+      };
+      const mine = await request(server)
+        .post('/api/scorecards/results/by-refs')
+        .set(as(OWNER))
+        .send(body);
+      expect(mine.body.results.map((r: any) => r.entityRef).sort()).toEqual([
+        'model:default/fraud-detector',
+        'model:default/secret-model',
+      ]);
+      const theirs = await request(server)
+        .post('/api/scorecards/results/by-refs')
+        .set(as(OUTSIDER))
+        .send(body);
+      expect(theirs.body.results.map((r: any) => r.entityRef)).toEqual([
+        'model:default/fraud-detector',
+      ]);
+      const bad = await request(server)
+        .post('/api/scorecards/results/by-refs')
+        .set(as(OWNER))
+        .send({ entityRefs: 'x' });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/^entityRefs: /);
+    });
 
-  it('validates exemptions and names the bad field', async () => {
-    const res = await request(server)
-      .post('/api/scorecards/entities/model/default/fraud-detector/exemptions')
-      .set(as(OWNER))
-      .send({
-        checkId: 'no-such-check',
-        reason: 'because',
-        expiresAt: '2099-01-01T00:00:00Z',
-      });
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toBe(
-      "checkId: unknown check 'no-such-check'",
-    );
-    const past = await request(server)
-      .post('/api/scorecards/entities/model/default/fraud-detector/exemptions')
-      .set(as(OWNER))
-      .send({
-        checkId: 'model-training-data-declared',
-        reason: 'because',
-        expiresAt: '2001-01-01T00:00:00Z',
-      });
-    expect(past.body.error.message).toBe('expiresAt: must be in the future');
-  });
+    it('forbids refresh and exemptions to non-owners (403)', async () => {
+      expect(
+        (
+          await request(server)
+            .post(
+              '/api/scorecards/entities/model/default/fraud-detector/refresh',
+            )
+            .set(as(OUTSIDER))
+        ).status,
+      ).toBe(403);
+      const res = await request(server)
+        .post(
+          '/api/scorecards/entities/model/default/fraud-detector/exemptions',
+        )
+        .set(as(OUTSIDER))
+        .send({
+          checkId: 'model-monitoring-link',
+          reason: 'batch model',
+          expiresAt: '2099-01-01T00:00:00Z',
+        });
+      expect(res.status).toBe(403);
+    });
 
-  it('lets an owner exempt a failing check, which then counts, and audits it', async () => {
-    const created = await request(server)
-      .post('/api/scorecards/entities/model/default/fraud-detector/exemptions')
-      .set(as(OWNER))
-      .send({
-        checkId: 'model-training-data-declared',
-        reason: 'trained on a public benchmark',
-        expiresAt: '2099-01-01T00:00:00Z',
-      });
-    expect(created.status).toBe(201);
-    const refreshed = await request(server)
-      .post('/api/scorecards/entities/model/default/fraud-detector/refresh')
-      .set(as(OWNER));
-    const check = refreshed.body.results[0].checks.find(
-      (c: any) => c.checkId === 'model-training-data-declared',
-    );
-    expect(check.status).toBe('exempt');
+    it('validates exemptions and names the bad field', async () => {
+      const res = await request(server)
+        .post(
+          '/api/scorecards/entities/model/default/fraud-detector/exemptions',
+        )
+        .set(as(OWNER))
+        .send({
+          checkId: 'no-such-check',
+          reason: 'because',
+          expiresAt: '2099-01-01T00:00:00Z',
+        });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        "checkId: unknown check 'no-such-check'",
+      );
+      const past = await request(server)
+        .post(
+          '/api/scorecards/entities/model/default/fraud-detector/exemptions',
+        )
+        .set(as(OWNER))
+        .send({
+          checkId: 'model-training-data-declared',
+          reason: 'because',
+          expiresAt: '2001-01-01T00:00:00Z',
+        });
+      expect(past.body.error.message).toBe('expiresAt: must be in the future');
+    });
 
-    expect(
-      (
-        await request(server)
-          .delete(`/api/scorecards/exemptions/${created.body.id}`)
-          .set(as(OUTSIDER))
-      ).status,
-    ).toBe(403);
-    expect(
-      (
-        await request(server)
-          .delete(`/api/scorecards/exemptions/${created.body.id}`)
-          .set(as(OWNER))
-      ).status,
-    ).toBe(200);
-    const trail = await request(server)
-      .get('/api/scorecards/entities/model/default/fraud-detector/exemptions')
-      .set(as(OWNER));
-    expect(trail.body.audit.map((a: any) => a.action)).toEqual([
-      'exemption.create',
-      'exemption.revoke',
-    ]);
-  });
+    it('lets an owner exempt a failing check, which then counts, and audits it', async () => {
+      const created = await request(server)
+        .post(
+          '/api/scorecards/entities/model/default/fraud-detector/exemptions',
+        )
+        .set(as(OWNER))
+        .send({
+          checkId: 'model-training-data-declared',
+          reason: 'trained on a public benchmark',
+          expiresAt: '2099-01-01T00:00:00Z',
+        });
+      expect(created.status).toBe(201);
+      const refreshed = await request(server)
+        .post('/api/scorecards/entities/model/default/fraud-detector/refresh')
+        .set(as(OWNER));
+      const check = refreshed.body.results[0].checks.find(
+        (c: any) => c.checkId === 'model-training-data-declared',
+      );
+      expect(check.status).toBe('exempt');
 
-  it('notifies the owner when an entity drops a level', async () => {
-    sent.length = 0;
-    entities = entities.map(e =>
-      e.metadata.name === 'ranker'
-        ? { ...e, metadata: { ...e.metadata, description: '' } }
-        : e,
-    );
-    const res = await request(server)
-      .post('/api/scorecards/entities/model/default/ranker/refresh')
-      .set(as(OWNER));
-    expect(res.body.results[0].level).toBeNull();
-    expect(sent).toEqual([
-      {
-        recipients: { type: 'entity', entityRef: 'group:default/recsys-ml' },
-        payload: expect.objectContaining({
-          title:
-            'ranker dropped from Bronze to no level on ML production readiness',
-          link: '/catalog/default/model/ranker',
-        }),
-      },
-    ]);
-  });
-});
+      expect(
+        (
+          await request(server)
+            .delete(`/api/scorecards/exemptions/${created.body.id}`)
+            .set(as(OUTSIDER))
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await request(server)
+            .delete(`/api/scorecards/exemptions/${created.body.id}`)
+            .set(as(OWNER))
+        ).status,
+      ).toBe(200);
+      const trail = await request(server)
+        .get('/api/scorecards/entities/model/default/fraud-detector/exemptions')
+        .set(as(OWNER));
+      expect(trail.body.audit.map((a: any) => a.action)).toEqual([
+        'exemption.create',
+        'exemption.revoke',
+      ]);
+    });
+
+    it('notifies the owner when an entity drops a level', async () => {
+      sent.length = 0;
+      entities = entities.map(e =>
+        e.metadata.name === 'ranker'
+          ? { ...e, metadata: { ...e.metadata, description: '' } }
+          : e,
+      );
+      const res = await request(server)
+        .post('/api/scorecards/entities/model/default/ranker/refresh')
+        .set(as(OWNER));
+      expect(res.body.results[0].level).toBeNull();
+      expect(sent).toEqual([
+        {
+          recipients: { type: 'entity', entityRef: 'group:default/recsys-ml' },
+          payload: expect.objectContaining({
+            title:
+              'ranker dropped from Bronze to no level on ML production readiness',
+            link: '/catalog/default/model/ranker',
+          }),
+        },
+      ]);
+    });
+  },
+);
