@@ -1,8 +1,11 @@
 import {
+  createTestDatabases,
+  postgresPresentWhenRequired,
+} from './__testUtils__/databases';
+import {
   mockCredentials,
   mockServices,
   startTestBackend,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
@@ -77,17 +80,10 @@ function catalogFor(all: () => Entity[]) {
   });
 }
 
-// SQLite always; PostgreSQL wherever scripts/test.sh started one.
-const databases = TestDatabases.create({
-  ids: [
-    'SQLITE_3',
-    'POSTGRES_18',
-    'POSTGRES_17',
-    'POSTGRES_16',
-    'POSTGRES_15',
-    'POSTGRES_14',
-    'POSTGRES_13',
-  ],
+const databases = createTestDatabases();
+
+it('runs on PostgreSQL whenever the test command provides it', () => {
+  expect(postgresPresentWhenRequired(databases)).toBe(true);
 });
 
 describe.each(databases.eachSupportedId())(

@@ -30,6 +30,17 @@ function modelDatasetsRegistered(
     : pass();
 }
 
+/** A component serving a model carries one of the annotations. */
+function servingComponentAnnotated(
+  ctx: CheckContext,
+  keys: string[],
+  what: string,
+) {
+  if (!servesModel(ctx.entity)) return na();
+  const a = ctx.entity.metadata.annotations ?? {};
+  return keys.some(k => present(a[k])) ? pass() : fail(`no ${what} annotation`);
+}
+
 const PRODUCTION_ALIASES = ['champion', 'production', 'prod'];
 const ON_CALL_ANNOTATIONS = [
   'pagerduty.com/service-id',
@@ -299,26 +310,15 @@ export const builtinChecks: ScorecardCheck[] = [
     title: 'Service serving a model has on-call',
     why: 'When predictions go wrong at 3 am someone must be paged.',
     howToFix: `Add one of the annotations ${ON_CALL_ANNOTATIONS.join(', ')}.`,
-    evaluate: ctx => {
-      if (!servesModel(ctx.entity)) return na();
-      const a = ctx.entity.metadata.annotations ?? {};
-      return ON_CALL_ANNOTATIONS.some(k => present(a[k]))
-        ? pass()
-        : fail('no on-call annotation');
-    },
+    evaluate: ctx =>
+      servingComponentAnnotated(ctx, ON_CALL_ANNOTATIONS, 'on-call'),
   },
   {
     id: 'service-ci',
     title: 'Service serving a model has CI',
     why: 'Model upgrades must go through the same tests as code changes (ML Test Score: infra 3).',
     howToFix: `Add one of the annotations ${CI_ANNOTATIONS.join(', ')}.`,
-    evaluate: ctx => {
-      if (!servesModel(ctx.entity)) return na();
-      const a = ctx.entity.metadata.annotations ?? {};
-      return CI_ANNOTATIONS.some(k => present(a[k]))
-        ? pass()
-        : fail('no CI annotation');
-    },
+    evaluate: ctx => servingComponentAnnotated(ctx, CI_ANNOTATIONS, 'CI'),
   },
   {
     id: 'service-models-registered',

@@ -1,24 +1,15 @@
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  createTestDatabases,
+  postgresPresentWhenRequired,
+} from '../__testUtils__/databases';
+import { mockServices } from '@backstage/backend-test-utils';
 import { StoredResult } from './ScorecardStore';
 import { DatabaseScorecardStore } from './DatabaseScorecardStore';
 
-// SQLite always; PostgreSQL wherever scripts/test.sh started one.
-const databases = TestDatabases.create({
-  ids: [
-    'SQLITE_3',
-    'POSTGRES_18',
-    'POSTGRES_17',
-    'POSTGRES_16',
-    'POSTGRES_15',
-    'POSTGRES_14',
-    'POSTGRES_13',
-  ],
-});
+const databases = createTestDatabases();
 
 it('runs on PostgreSQL whenever the test command provides it', () => {
-  const required = Boolean(process.env.CONVERGENCE_TEST_POSTGRES_URL);
-  const ids = databases.eachSupportedId().map(([id]) => id);
-  expect(ids.some(id => id.startsWith('POSTGRES')) || !required).toBe(true);
+  expect(postgresPresentWhenRequired(databases)).toBe(true);
 });
 
 const result = (

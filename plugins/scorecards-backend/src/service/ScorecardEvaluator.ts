@@ -14,6 +14,7 @@ import {
 import { CompiledScorecard } from '../engine/definitions';
 import { evaluateScorecard } from '../engine/evaluate';
 import { ScorecardStore, StoredResult } from '../database/ScorecardStore';
+import { resolveRef } from '../checks/helpers';
 
 const lower = (ref: string) => ref.toLowerCase();
 
@@ -29,25 +30,11 @@ const RELATED_KINDS = [
 ];
 const BATCH = 500;
 
-function fullRef(
-  entity: Entity,
-  ref: unknown,
-  defaultKind: string,
-): string | undefined {
-  if (typeof ref !== 'string' || !ref) return undefined;
-  try {
-    return lower(
-      stringifyEntityRef(
-        parseEntityRef(ref, {
-          defaultKind,
-          defaultNamespace: entity.metadata.namespace ?? 'default',
-        }),
-      ),
-    );
-  } catch {
-    return undefined;
-  }
-}
+/** A spec reference as a full, lower-case entity ref, if it is one. */
+const fullRef = (entity: Entity, ref: unknown, defaultKind: string) =>
+  typeof ref === 'string' && ref
+    ? resolveRef(entity, ref, defaultKind)
+    : undefined;
 
 /**
  * Grades catalog entities with the configured scorecards, stores the results

@@ -97,14 +97,20 @@ export async function createRouter(options: {
    * callers see everything; conditionally allowed ones only the entities the
    * catalog returns for them.
    */
-  async function visibleFilter(
-    credentials: BackstageCredentials,
-    filter: SummaryFilter,
-  ): Promise<SummaryFilter> {
+  async function readDecision(credentials: BackstageCredentials) {
     const [decision] = await permissions.authorizeConditional(
       [{ permission: catalogEntityReadPermission }],
       { credentials },
     );
+    return decision;
+  }
+
+  async function visibleFilter(
+    credentials: BackstageCredentials,
+    filter: SummaryFilter,
+    knownDecision?: Awaited<ReturnType<typeof readDecision>>,
+  ): Promise<SummaryFilter> {
+    const decision = knownDecision ?? (await readDecision(credentials));
     if (decision.result === AuthorizeResult.ALLOW) return filter;
     if (decision.result === AuthorizeResult.DENY)
       return { ...filter, entityRefs: [] };
@@ -304,10 +310,7 @@ export async function createRouter(options: {
       allow: ['user', 'service'],
     });
     const { owner, system, days } = summaryQuery.parse(req.query);
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission: catalogEntityReadPermission }],
-      { credentials },
-    );
+    const decision = await readDecision(credentials);
     // Results change only when an evaluation runs: callers who may read the
     // whole catalog share one cached answer per query (60 s).
     const key = `summary:${owner ?? ''}:${system ?? ''}:${days}`;
@@ -321,7 +324,7 @@ export async function createRouter(options: {
     const filter: SummaryFilter = {};
     if (owner) filter.ownerRefs = await ownerAndDescendants(owner, credentials);
     if (system) filter.systemRef = lower(system);
-    const visible = await visibleFilter(credentials, filter);
+    const visible = await visibleFilter(credentials, filter, decision);
     const since = new Date(now().getTime() - days * 86_400_000);
     const [summaries, trend] = await Promise.all([
       store.summarize(visible),

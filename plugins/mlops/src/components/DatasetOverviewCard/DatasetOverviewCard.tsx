@@ -3,7 +3,7 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import { DatasetEntityV1alpha1 } from '@convergence/backstage-plugin-mlops-common';
 import { Classification } from '../common/Classification';
 import { formatRetention } from '../common/format';
-import { MaybeEntityLink } from '../common/EntityLink';
+import { ownershipRows } from '../common/EntityLink';
 
 const yesNo = (value?: boolean) => {
   if (value === undefined) return 'not stated';
@@ -23,13 +23,7 @@ export const DatasetOverviewCard = () => {
     retention: formatRetention(spec.retention) ?? 'not set',
     license: spec.license ?? '—',
     version: spec.version ?? spec.digest ?? '—',
-    lifecycle: spec.lifecycle,
-    owner: <MaybeEntityLink entityRef={spec.owner} defaultKind="group" />,
-    system: spec.system ? (
-      <MaybeEntityLink entityRef={spec.system} defaultKind="system" />
-    ) : (
-      '—'
-    ),
+    ...ownershipRows(spec),
   };
   return (
     <InfoCard title="Dataset">

@@ -2,7 +2,7 @@ import { InfoCard, StructuredMetadataTable } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { ModelEntityV1alpha1 } from '@convergence/backstage-plugin-mlops-common';
 import { formatMetrics } from '../common/format';
-import { MaybeEntityLink } from '../common/EntityLink';
+import { ownershipRows } from '../common/EntityLink';
 
 /** The essentials of a model: what it is, who owns it, how good it is. */
 export const ModelOverviewCard = () => {
@@ -16,13 +16,7 @@ export const ModelOverviewCard = () => {
     task: spec.task ?? '—',
     framework: spec.framework ?? '—',
     license: spec.license ?? 'not declared',
-    lifecycle: spec.lifecycle,
-    owner: <MaybeEntityLink entityRef={spec.owner} defaultKind="group" />,
-    system: spec.system ? (
-      <MaybeEntityLink entityRef={spec.system} defaultKind="system" />
-    ) : (
-      '—'
-    ),
+    ...ownershipRows(spec),
     'production version': champion
       ? `${champion.version} (${champion.aliases?.join(', ')})`
       : 'none',

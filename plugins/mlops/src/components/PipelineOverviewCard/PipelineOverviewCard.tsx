@@ -11,7 +11,7 @@ import {
   formatSchedule,
   formatTimestamp,
 } from '../common/format';
-import { MaybeEntityLink } from '../common/EntityLink';
+import { ownershipRows } from '../common/EntityLink';
 
 /** How a pipeline runs: orchestrator, schedule and its last run. */
 export const PipelineOverviewCard = () => {
@@ -34,13 +34,7 @@ export const PipelineOverviewCard = () => {
       }),
     }),
     type: spec.type,
-    lifecycle: spec.lifecycle,
-    owner: <MaybeEntityLink entityRef={spec.owner} defaultKind="group" />,
-    system: spec.system ? (
-      <MaybeEntityLink entityRef={spec.system} defaultKind="system" />
-    ) : (
-      '—'
-    ),
+    ...ownershipRows(spec),
   };
   return (
     <InfoCard title="Pipeline">

@@ -26,3 +26,18 @@ export const MaybeEntityLink = ({
     return <>{entityRef}</>;
   }
 };
+
+/** The lifecycle, owner and system rows every ML overview card shows. */
+export const ownershipRows = (spec: {
+  lifecycle: string;
+  owner: string;
+  system?: string;
+}) => ({
+  lifecycle: spec.lifecycle,
+  owner: <MaybeEntityLink entityRef={spec.owner} defaultKind="group" />,
+  system: spec.system ? (
+    <MaybeEntityLink entityRef={spec.system} defaultKind="system" />
+  ) : (
+    '—'
+  ),
+});
