@@ -9,4 +9,4 @@ bootstrap
 trap stop_test_postgres EXIT
 start_test_postgres
 cd "$REPO_ROOT"
-LOG_LEVEL=warn node --require @backstage/cli/config/nodeTransform.cjs bench/scorecards/summary-load.ts "$@"
+NODE_ENV=production LOG_LEVEL=warn node --require @backstage/cli/config/nodeTransform.cjs bench/scorecards/summary-load.ts "$@"

@@ -20,6 +20,7 @@ import { ScorecardCheck } from '@convergence/backstage-plugin-scorecards-node';
 import { ScorecardStore, SummaryFilter } from '../database/ScorecardStore';
 import { CompiledScorecard } from '../engine/definitions';
 import { ScorecardEvaluator } from './ScorecardEvaluator';
+import { SummaryCache } from './SummaryCache';
 
 const exemptionBody = z.object({
   checkId: z.string().min(1),
@@ -58,6 +59,7 @@ export async function createRouter(options: {
     checks,
   } = options;
   const now = () => options.now?.() ?? new Date();
+  const summaries = new SummaryCache({ shared: options.cache, ttlSeconds: 60 });
   const router = Router();
   router.use(express.json());
 
@@ -195,7 +197,10 @@ export async function createRouter(options: {
     });
     const ref = await readableEntity(req, credentials);
     await authorize(credentials, scorecardsRefreshPermission, ref);
-    res.json({ entityRef: ref, results: await evaluator.evaluateOne(ref) });
+    const results = await evaluator.evaluateOne(ref);
+    // This replica's summaries show the new result at once; others within 60 s.
+    summaries.clear();
+    res.json({ entityRef: ref, results });
   });
 
   router.get(
@@ -305,38 +310,46 @@ export async function createRouter(options: {
     res.json({ results: await store.getResults(visible) });
   });
 
+  async function computeSummary(
+    credentials: BackstageCredentials,
+    query: z.infer<typeof summaryQuery>,
+    decision: Awaited<ReturnType<typeof readDecision>>,
+  ) {
+    const filter: SummaryFilter = {};
+    if (query.owner)
+      filter.ownerRefs = await ownerAndDescendants(query.owner, credentials);
+    if (query.system) filter.systemRef = lower(query.system);
+    const visible = await visibleFilter(credentials, filter, decision);
+    const since = new Date(now().getTime() - query.days * 86_400_000);
+    const [summary, trend] = await Promise.all([
+      store.summarize(visible),
+      store.trend(visible, since),
+    ]);
+    return { owners: filter.ownerRefs, summaries: summary, trend };
+  }
+
   router.get('/summary', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const { owner, system, days } = summaryQuery.parse(req.query);
+    const query = summaryQuery.parse(req.query);
     const decision = await readDecision(credentials);
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      res.json(await computeSummary(credentials, query, decision));
+      return;
+    }
     // Results change only when an evaluation runs: callers who may read the
-    // whole catalog share one cached answer per query (60 s).
-    const key = `summary:${owner ?? ''}:${system ?? ''}:${days}`;
-    if (decision.result === AuthorizeResult.ALLOW && options.cache) {
-      const cached = await options.cache.get(key);
-      if (cached) {
-        res.json(cached);
-        return;
-      }
-    }
-    const filter: SummaryFilter = {};
-    if (owner) filter.ownerRefs = await ownerAndDescendants(owner, credentials);
-    if (system) filter.systemRef = lower(system);
-    const visible = await visibleFilter(credentials, filter, decision);
-    const since = new Date(now().getTime() - days * 86_400_000);
-    const [summaries, trend] = await Promise.all([
-      store.summarize(visible),
-      store.trend(visible, since),
-    ]);
-    const body = { owners: filter.ownerRefs, summaries, trend };
-    if (decision.result === AuthorizeResult.ALLOW && options.cache) {
-      await options.cache.set(key, JSON.parse(JSON.stringify(body)), {
-        ttl: { seconds: 60 },
-      });
-    }
-    res.json(body);
+    // whole catalog share one answer per query for 60 s.
+    const key = `summary:${query.owner ?? ''}:${query.system ?? ''}:${
+      query.days
+    }`;
+    res
+      .type('application/json')
+      .send(
+        await summaries.get(key, () =>
+          computeSummary(credentials, query, decision),
+        ),
+      );
   });
 
   return router;
