@@ -86,7 +86,10 @@ test('a person sees the scorecard on a Model page and the ownership page with it
   const page = await signInAsGuest(browser.context);
 
   await page.goto(`${APP_URL}/catalog/default/model/merchant-risk-scorer`);
-  await page.getByText('ML production readiness', { exact: true }).first().waitFor();
+  await page
+    .getByText('ML production readiness', { exact: true })
+    .first()
+    .waitFor();
   await page
     .getByText(
       'Model card states intended use, limitations and evaluation data — missing',

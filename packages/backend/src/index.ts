@@ -3,6 +3,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { permissionModuleConvergencePolicy } from './modules/permissionPolicy';
+import { scorecardsModuleKubeflowFacts } from '@convergence/backstage-plugin-catalog-backend-module-kubeflow';
 
 const backend = createBackend();
 
@@ -20,6 +21,10 @@ backend.add(
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
+// Kubeflow Pipelines sources under catalog.providers.kubeflow (none by default).
+backend.add(
+  import('@convergence/backstage-plugin-catalog-backend-module-kubeflow'),
+);
 // Convergence: the Model, Dataset and Pipeline kinds
 backend.add(
   import('@convergence/backstage-plugin-catalog-backend-module-mlops'),
@@ -46,6 +51,7 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
 // Convergence: ownership scorecards (/api/scorecards)
 backend.add(import('@convergence/backstage-plugin-scorecards-backend'));
+backend.add(scorecardsModuleKubeflowFacts);
 
 // user settings, notifications, signals
 backend.add(import('@backstage/plugin-user-settings-backend'));

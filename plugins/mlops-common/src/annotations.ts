@@ -23,3 +23,17 @@ export const KUBEFLOW_PIPELINE_ID_ANNOTATION = 'kubeflow.org/pipeline-id';
  * @public
  */
 export const MONITORING_URL_ANNOTATION = 'convergence.dev/monitoring-url';
+/**
+ * The Kubeflow Pipelines pipeline version the entity was read from.
+ * @public
+ */
+export const KUBEFLOW_PIPELINE_VERSION_ID_ANNOTATION =
+  'kubeflow.org/pipeline-version-id';
+/**
+ * On a Model or Dataset: the Kubeflow artifact it is, as an output artifact
+ * name (e.g. `fraud_detector`) or an importer URI (e.g.
+ * `gs://bucket/transactions/`), so that pipelines that produce or consume it
+ * are linked to it.
+ * @public
+ */
+export const KUBEFLOW_ARTIFACT_ANNOTATION = 'kubeflow.org/artifact';

@@ -1,0 +1,324 @@
+import {
+  AuthService,
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import {
+  CatalogService,
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import { PipelineEntityV1alpha1 } from '@convergence/backstage-plugin-mlops-common';
+import { PlatformApiClient } from '@convergence/backstage-plugin-mlops-node';
+import {
+  ArtifactTarget,
+  MappingOptions,
+  pipelineToEntity,
+  toArtifactTarget,
+} from './mapping';
+import {
+  KfpPipeline,
+  KfpPipelineVersion,
+  KfpRecurringRun,
+  KfpRun,
+  ListPipelineVersions,
+  ListPipelines,
+  ListRecurringRuns,
+  ListRuns,
+} from './types';
+
+const API = '/apis/v2beta1';
+
+/** One configured source under `catalog.providers.kubeflow.<id>`. */
+export type KubeflowSourceConfig = MappingOptions & {
+  baseUrl: string;
+  token?: string;
+  namespace?: string;
+  pageSize: number;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+};
+
+const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 30 },
+  timeout: { minutes: 10 },
+  initialDelay: { seconds: 15 },
+};
+
+/** Reads every source under `catalog.providers.kubeflow`; a bad value fails with its key named. */
+export function readKubeflowSources(config: Config): KubeflowSourceConfig[] {
+  const root = config.getOptionalConfig('catalog.providers.kubeflow');
+  if (!root) return [];
+  return root.keys().map(id => {
+    const c = root.getConfig(id);
+    const key = `catalog.providers.kubeflow.${id}`;
+    const baseUrl = c.getString('baseUrl');
+    for (const [name, value] of [
+      ['baseUrl', baseUrl],
+      ['uiUrl', c.getOptionalString('uiUrl')],
+    ] as const) {
+      if (value === undefined) continue;
+      try {
+        const { protocol } = new URL(value);
+        if (protocol !== 'http:' && protocol !== 'https:') throw new Error();
+      } catch {
+        throw new Error(
+          `Invalid ${key}.${name}: '${value}' is not an http(s) URL`,
+        );
+      }
+    }
+    const pageSize = c.getOptionalNumber('pageSize') ?? 100;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
+      throw new Error(
+        `Invalid ${key}.pageSize: ${pageSize}; use a whole number from 1 to 1000`,
+      );
+    }
+    return {
+      providerId: id,
+      baseUrl,
+      uiUrl: c.getOptionalString('uiUrl') ?? baseUrl,
+      token: c.getOptionalString('token'),
+      namespace: c.getOptionalString('namespace'),
+      defaultOwner: c.getString('defaultOwner'),
+      system: c.getOptionalString('system'),
+      lifecycle: c.getOptionalString('lifecycle') ?? 'production',
+      type: c.getOptionalString('type') ?? 'training',
+      pageSize,
+      schedule: c.has('schedule')
+        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+            c.getConfig('schedule'),
+          )
+        : DEFAULT_SCHEDULE,
+    };
+  });
+}
+
+/**
+ * Reads pipelines, their latest versions, recurring runs and latest runs from
+ * a Kubeflow Pipelines API (v2beta1) into Pipeline entities. A crawl either
+ * completes and replaces this provider's entities in one full mutation, or
+ * fails and changes nothing.
+ *
+ * @public
+ */
+export class KubeflowEntityProvider implements EntityProvider {
+  private connection?: EntityProviderConnection;
+  private readonly client: PlatformApiClient;
+
+  static fromConfig(
+    config: Config,
+    deps: {
+      logger: LoggerService;
+      scheduler: SchedulerService;
+      catalog: CatalogService;
+      auth: AuthService;
+    },
+  ): KubeflowEntityProvider[] {
+    return readKubeflowSources(config).map(
+      source => new KubeflowEntityProvider(source, deps),
+    );
+  }
+
+  constructor(
+    private readonly source: KubeflowSourceConfig,
+    private readonly deps: {
+      logger: LoggerService;
+      scheduler?: SchedulerService;
+      catalog: CatalogService;
+      auth: AuthService;
+      /** Options of the HTTP client, e.g. shorter backoff in tests. */
+      client?: Partial<ConstructorParameters<typeof PlatformApiClient>[0]>;
+    },
+  ) {
+    this.client = new PlatformApiClient({
+      baseUrl: source.baseUrl,
+      token: source.token,
+      logger: deps.logger,
+      ...deps.client,
+    });
+  }
+
+  getProviderName() {
+    return `kubeflow-provider:${this.source.providerId}`;
+  }
+
+  async connect(connection: EntityProviderConnection) {
+    this.connection = connection;
+    await this.deps.scheduler?.scheduleTask({
+      id: `${this.getProviderName()}:refresh`,
+      ...this.source.schedule,
+      fn: async () => {
+        await this.refresh();
+      },
+    });
+  }
+
+  /** Crawls the source and replaces this provider's entities; throws (changing nothing) if the crawl fails. */
+  async refresh(): Promise<number> {
+    if (!this.connection)
+      throw new Error(`${this.getProviderName()} is not connected`);
+    const { logger } = this.deps;
+    const started = Date.now();
+    let entities: PipelineEntityV1alpha1[];
+    try {
+      entities = await this.crawl();
+    } catch (error) {
+      logger.error(
+        `${this.getProviderName()}: crawl failed, the catalog keeps its current entities: ${
+          (error as Error).message
+        }`,
+      );
+      throw error;
+    }
+    await this.connection.applyMutation({
+      type: 'full',
+      entities: entities.map(entity => ({
+        entity,
+        locationKey: this.getProviderName(),
+      })),
+    });
+    logger.info(
+      `${this.getProviderName()}: ${entities.length} pipelines in ${
+        Date.now() - started
+      } ms`,
+    );
+    return entities.length;
+  }
+
+  /** Every pipeline as an entity; throws if any request fails after retries. */
+  async crawl(): Promise<PipelineEntityV1alpha1[]> {
+    const { namespace, pageSize } = this.source;
+    const query = { namespace, page_size: pageSize };
+
+    const pipelines: KfpPipeline[] = [];
+    for await (const page of this.client.pages<ListPipelines, KfpPipeline>(
+      `${API}/pipelines`,
+      {
+        query,
+        tokenParam: 'page_token',
+        items: p => p.pipelines,
+        nextToken: p => p.next_page_token,
+      },
+    )) {
+      pipelines.push(...page);
+    }
+    const ids = new Set(pipelines.map(p => p.pipeline_id));
+
+    const versions = new Map<string, KfpPipelineVersion>();
+    await forEachLimited(pipelines, 4, async p => {
+      const { pipeline_versions } = await this.client.get<ListPipelineVersions>(
+        `${API}/pipelines/${encodeURIComponent(p.pipeline_id)}/versions`,
+        { page_size: 1, sort_by: 'created_at desc' },
+      );
+      if (pipeline_versions?.[0])
+        versions.set(p.pipeline_id, pipeline_versions[0]);
+    });
+
+    // The enabled recurring run of each pipeline (the newest when several are).
+    const recurring = new Map<string, KfpRecurringRun>();
+    for await (const page of this.client.pages<
+      ListRecurringRuns,
+      KfpRecurringRun
+    >(`${API}/recurringruns`, {
+      query: { ...query, sort_by: 'created_at desc' },
+      tokenParam: 'page_token',
+      items: p => p.recurringRuns,
+      nextToken: p => p.next_page_token,
+    })) {
+      for (const r of page) {
+        const id = r.pipeline_version_reference?.pipeline_id;
+        if (!id || !ids.has(id)) continue;
+        const current = recurring.get(id);
+        if (
+          !current ||
+          (current.status !== 'ENABLED' && r.status === 'ENABLED')
+        )
+          recurring.set(id, r);
+      }
+    }
+
+    // The newest run of each pipeline: runs are listed newest first, so the
+    // listing stops once every pipeline has one.
+    const lastRuns = new Map<string, KfpRun>();
+    for await (const page of this.client.pages<ListRuns, KfpRun>(
+      `${API}/runs`,
+      {
+        query: { ...query, sort_by: 'created_at desc' },
+        tokenParam: 'page_token',
+        items: p => p.runs,
+        nextToken: p => p.next_page_token,
+      },
+    )) {
+      for (const run of page) {
+        const id = run.pipeline_version_reference?.pipeline_id;
+        if (id && ids.has(id) && !lastRuns.has(id)) lastRuns.set(id, run);
+      }
+      if (lastRuns.size === ids.size) break;
+    }
+
+    const targets = await this.artifactTargets();
+    const byName = new Map<string, PipelineEntityV1alpha1>();
+    for (const pipeline of pipelines) {
+      const entity = pipelineToEntity(
+        {
+          pipeline,
+          version: versions.get(pipeline.pipeline_id),
+          recurringRun: recurring.get(pipeline.pipeline_id),
+          lastRun: lastRuns.get(pipeline.pipeline_id),
+          targets,
+        },
+        this.source,
+      );
+      const clash = byName.get(entity.metadata.name);
+      if (clash) {
+        this.deps.logger.warn(
+          `${this.getProviderName()}: pipelines ${
+            clash.metadata.annotations?.['kubeflow.org/pipeline-id']
+          } and ${pipeline.pipeline_id} both map to the entity name ${
+            entity.metadata.name
+          }; keeping the first`,
+        );
+        continue;
+      }
+      byName.set(entity.metadata.name, entity);
+    }
+    return [...byName.values()];
+  }
+
+  /** Models and Datasets in the catalog that artifacts can be matched to. */
+  private async artifactTargets(): Promise<ArtifactTarget[]> {
+    const credentials = await this.deps.auth.getOwnServiceCredentials();
+    const { items } = await this.deps.catalog.getEntities(
+      {
+        filter: { kind: ['Model', 'Dataset'] },
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.annotations',
+        ],
+      },
+      { credentials },
+    );
+    return items.flatMap(e => toArtifactTarget(e) ?? []);
+  }
+}
+
+async function forEachLimited<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await fn(item);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
+}

@@ -1,0 +1,65 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  KUBEFLOW_PIPELINE_ID_ANNOTATION,
+  PipelineEntityV1alpha1,
+} from '@convergence/backstage-plugin-mlops-common';
+import {
+  FactProvider,
+  scorecardsExtensionPoint,
+} from '@convergence/backstage-plugin-scorecards-node';
+
+const DAY = 86_400_000;
+
+/**
+ * Facts about pipelines read from Kubeflow, under `facts.kubeflow`:
+ * `lastRunState` (succeeded, failed, running, … or `none`),
+ * `lastRunAgeDays` (days since the last run finished, or started when it has
+ * not finished; absent without a run) and `scheduled` (has a recurring run).
+ *
+ * @public
+ */
+export class KubeflowFactProvider implements FactProvider {
+  readonly id = 'kubeflow';
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  async getFacts(entities: Entity[]) {
+    const facts = new Map<string, Record<string, unknown>>();
+    const now = this.now().getTime();
+    for (const entity of entities) {
+      if (entity.kind !== 'Pipeline') continue;
+      if (!entity.metadata.annotations?.[KUBEFLOW_PIPELINE_ID_ANNOTATION])
+        continue;
+      const { spec } = entity as PipelineEntityV1alpha1;
+      const run = spec.lastRun;
+      const at = Date.parse(run?.finishedAt ?? run?.startedAt ?? '');
+      facts.set(stringifyEntityRef(entity), {
+        lastRunState: run?.status ?? 'none',
+        ...(Number.isFinite(at) && {
+          lastRunAgeDays: Math.max(0, Math.floor((now - at) / DAY)),
+        }),
+        scheduled: Boolean(spec.schedule),
+      });
+    }
+    return facts;
+  }
+}
+
+/**
+ * Adds the Kubeflow facts to the scorecards plugin.
+ *
+ * @public
+ */
+export const scorecardsModuleKubeflowFacts = createBackendModule({
+  pluginId: 'scorecards',
+  moduleId: 'kubeflow-facts',
+  register(reg) {
+    reg.registerInit({
+      deps: { scorecards: scorecardsExtensionPoint },
+      async init({ scorecards }) {
+        scorecards.addFactProviders(new KubeflowFactProvider());
+      },
+    });
+  },
+});

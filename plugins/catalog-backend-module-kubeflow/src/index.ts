@@ -1,0 +1,12 @@
+/**
+ * Kubeflow Pipelines (and TFX-on-Kubeflow) in the Backstage catalog.
+ *
+ * @packageDocumentation
+ */
+export { catalogModuleKubeflow as default } from './module';
+export {
+  KubeflowEntityProvider,
+  readKubeflowSources,
+  type KubeflowSourceConfig,
+} from './KubeflowEntityProvider';
+export { KubeflowFactProvider, scorecardsModuleKubeflowFacts } from './facts';

@@ -1,0 +1,6 @@
+/**
+ * Node helpers shared by the Convergence entity providers.
+ *
+ * @packageDocumentation
+ */
+export * from './PlatformApiClient';
