@@ -62,7 +62,9 @@ test('a Kubeflow pipeline reaches the catalog with schedule, last run and lineag
 test('the Pipeline page shows the Kubeflow schedule and last run', async () => {
   const page = await signInAsGuest(browser.context);
   await page.goto(`${APP_URL}/catalog/default/pipeline/${PIPELINE_NAME}`);
-  await page.getByText('At 03:00 AM, only on Monday').waitFor();
+  const schedule = page.getByText('At 03:00 AM, only on Monday');
+  await schedule.waitFor();
+  await schedule.scrollIntoViewIfNeeded();
   await page.getByText('failed', { exact: true }).first().waitFor();
   await page.getByRole('link', { name: 'open in kubeflow' }).waitFor();
   await screenshot(page, 'kubeflow-pipeline');
