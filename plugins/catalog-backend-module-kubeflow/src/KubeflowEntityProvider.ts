@@ -12,7 +12,10 @@ import {
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import { PipelineEntityV1alpha1 } from '@convergence/backstage-plugin-mlops-common';
-import { PlatformApiClient } from '@convergence/backstage-plugin-mlops-node';
+import {
+  forEachLimited,
+  PlatformApiClient,
+} from '@convergence/backstage-plugin-mlops-node';
 import {
   ArtifactTarget,
   MappingOptions,
@@ -304,21 +307,4 @@ export class KubeflowEntityProvider implements EntityProvider {
     );
     return items.flatMap(e => toArtifactTarget(e) ?? []);
   }
-}
-
-async function forEachLimited<T>(
-  items: T[],
-  limit: number,
-  fn: (item: T) => Promise<void>,
-) {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
 }

@@ -9,7 +9,12 @@ const pipeline = (name: string, spec: object, fromKubeflow = true): Entity => ({
     namespace: 'default',
     ...(fromKubeflow && { annotations: { 'kubeflow.org/pipeline-id': name } }),
   },
-  spec: { type: 'training', lifecycle: 'production', owner: 'group:a', ...spec },
+  spec: {
+    type: 'training',
+    lifecycle: 'production',
+    owner: 'group:a',
+    ...spec,
+  },
 });
 
 describe('KubeflowFactProvider', () => {

@@ -12,6 +12,10 @@ import {
   PipelineEntityV1alpha1,
 } from '@convergence/backstage-plugin-mlops-common';
 import {
+  toEntityName,
+  toOwnerRef,
+} from '@convergence/backstage-plugin-mlops-node';
+import {
   KfpPipeline,
   KfpPipelineVersion,
   KfpRecurringRun,
@@ -52,17 +56,6 @@ const RUN_STATES: Record<string, string> = {
   PAUSED: 'paused',
   RUNTIME_STATE_UNSPECIFIED: 'unknown',
 };
-
-/** A valid entity name from a Kubeflow name or display name. */
-export function entityName(name: string): string {
-  const cleaned = name
-    .toLowerCase()
-    .replace(/[^a-z0-9_.-]+/g, '-')
-    .replace(/-{2,}/g, '-')
-    .slice(0, 63)
-    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
-  return cleaned || 'unnamed';
-}
 
 /**
  * The IR of a pipeline version: the API returns either the pipeline spec
@@ -182,8 +175,8 @@ export function matchArtifacts(spec: any, targets: ArtifactTarget[]) {
         candidates.find(t => t.artifact === key) ??
         candidates.find(
           t =>
-            t.name === entityName(key) ||
-            t.name === entityName(key.replace(/_/g, '-')),
+            t.name === toEntityName(key) ||
+            t.name === toEntityName(key.replace(/_/g, '-')),
         );
       if (hit) return hit.ref;
     }
@@ -207,11 +200,6 @@ export function matchArtifacts(spec: any, targets: ArtifactTarget[]) {
     if (ref) produces.add(ref);
   }
   return { consumes: [...consumes].sort(), produces: [...produces].sort() };
-}
-
-/** `group:default/x` for a bare owner name; refs are kept. */
-function ownerRef(owner: string) {
-  return owner.includes(':') ? owner : `group:${owner}`;
 }
 
 /** One Kubeflow pipeline, its latest version, schedule and latest run as a Pipeline entity. */
@@ -240,7 +228,7 @@ export function pipelineToEntity(
     apiVersion: MLOPS_API_VERSION,
     kind: 'Pipeline',
     metadata: {
-      name: entityName(
+      name: toEntityName(
         pipeline.name || pipeline.display_name || pipeline.pipeline_id,
       ),
       title: displayName,
@@ -268,7 +256,7 @@ export function pipelineToEntity(
     spec: {
       type: tags.type ?? options.type,
       lifecycle: tags.lifecycle ?? options.lifecycle,
-      owner: ownerRef(tags.owner ?? options.defaultOwner),
+      owner: toOwnerRef(tags.owner ?? options.defaultOwner),
       ...(system && { system }),
       orchestrator: orchestratorOf(spec),
       ...(schedule && { schedule }),

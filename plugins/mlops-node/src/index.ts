@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export * from './PlatformApiClient';
+export * from './helpers';

@@ -14,6 +14,8 @@ export type ModelVersion = {
   runId?: string;
   source?: string;
   metrics?: Record<string, number>;
+  /** Training parameters of the version's run. */
+  params?: Record<string, string>;
   /** ISO-8601 timestamp. */
   createdAt?: string;
 };

@@ -1,0 +1,44 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  catalog?: {
+    providers?: {
+      /**
+       * MLflow model registries, one entity provider per key. Registered
+       * models become Model entities and the datasets of their runs Dataset
+       * entities; see the README's mapping table.
+       */
+      mlflow?: {
+        [sourceId: string]: {
+          /** The MLflow tracking server, e.g. https://mlflow.example.com (serves /api/2.0/mlflow). */
+          baseUrl: string;
+          /** Where links point (the MLflow UI); defaults to baseUrl. */
+          uiUrl?: string;
+          /**
+           * Sent as `Authorization: Bearer <token>`.
+           * @visibility secret
+           */
+          token?: string;
+          /** Owner of models without an owner tag, e.g. group:default/ml-platform. */
+          defaultOwner: string;
+          /** The registered-model tag that names the owner. Default: owner. */
+          ownerTag?: string;
+          /** System of models without a `system` tag. */
+          system?: string;
+          /** spec.type of models without a `type` tag. Default: unspecified. */
+          type?: string;
+          /** Aliases that mark the version whose metrics head the model. Default: [champion, production]. */
+          headlineAliases?: string[];
+          /** An MLflow search filter for registered models, e.g. "name LIKE 'fraud-%'". */
+          nameFilter?: string;
+          /** Items per page of every list call (1–1000). Default: 100. */
+          pageSize?: number;
+          /** How many of each model's newest versions are read (1–1000). Default: 20. */
+          maxVersions?: number;
+          /** How often to crawl. Default: every 30 minutes, 15 minute timeout. */
+          schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+        };
+      };
+    };
+  };
+}

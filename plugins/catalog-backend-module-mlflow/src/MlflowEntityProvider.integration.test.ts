@@ -1,0 +1,258 @@
+/*
+ * The provider against a real MLflow server (PyPI mlflow from .venv, SQLite
+ * backend store in a temporary folder), seeded through MLflow's REST API.
+ */
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import {
+  EntityProviderConnection,
+  EntityProviderMutation,
+} from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  datasetEntityV1alpha1Validator,
+  modelEntityV1alpha1Validator,
+} from '@convergence/backstage-plugin-mlops-common';
+import { ConfigReader } from '@backstage/config';
+import request from 'supertest';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import catalogModuleMlops from '@convergence/backstage-plugin-catalog-backend-module-mlops';
+import { catalogModuleMlflow } from './module';
+import {
+  MlflowEntityProvider,
+  readMlflowSources,
+} from './MlflowEntityProvider';
+import { MlflowServer, seedMlflow } from './__testUtils__/mlflowServer';
+import { SEED } from './__testUtils__/estate';
+
+jest.setTimeout(300_000);
+
+let mlflow: MlflowServer;
+beforeAll(async () => {
+  mlflow = await MlflowServer.create();
+  await seedMlflow(mlflow, SEED);
+});
+afterAll(async () => {
+  await mlflow?.stop();
+});
+
+function providerFor(url: string) {
+  const [source] = readMlflowSources(
+    new ConfigReader({
+      catalog: {
+        providers: {
+          mlflow: {
+            local: {
+              baseUrl: url,
+              uiUrl: 'https://mlflow.acme.test',
+              defaultOwner: 'group:default/ml-platform',
+              pageSize: 2,
+            },
+          },
+        },
+      },
+    }),
+  );
+  const mutations: EntityProviderMutation[] = [];
+  const connection: EntityProviderConnection = {
+    applyMutation: async m => {
+      mutations.push(m);
+    },
+    refresh: async () => {},
+  };
+  const provider = new MlflowEntityProvider(source, {
+    logger: mockServices.logger.mock(),
+    catalog: catalogServiceMock({ entities: [] }),
+    auth: mockServices.auth(),
+    client: { retries: 2, minDelayMs: 50, timeoutMs: 10_000 },
+  });
+  return { provider, connection, mutations };
+}
+
+const entities = (m: EntityProviderMutation): Entity[] =>
+  m.type === 'full' ? m.entities.map(e => e.entity) : [];
+const byName = (list: Entity[], kind: string, name: string) =>
+  list.find(e => e.kind === kind && e.metadata.name === name);
+
+describe('MlflowEntityProvider against a real MLflow server', () => {
+  it('maps registered models, versions, metrics, params and dataset inputs', async () => {
+    const { provider, connection, mutations } = providerFor(mlflow.url);
+    await provider.connect(connection);
+    await provider.refresh();
+    const all = entities(mutations[0]);
+    expect(all.map(e => `${e.kind}:${e.metadata.name}`).sort()).toEqual([
+      'Dataset:card-transactions-labeled',
+      'Dataset:fraud-holdout-2026q3',
+      'Model:churn-model',
+      'Model:fraud-detector',
+      'Model:recsys-ranker',
+    ]);
+
+    const fraud = byName(all, 'Model', 'fraud-detector')!;
+    expect(fraud.metadata.description).toBe(
+      'Scores card transactions for fraud.',
+    );
+    expect(fraud.metadata.annotations).toMatchObject({
+      'mlflow.org/registered-model': 'fraud-detector',
+      'mlflow.org/url': 'https://mlflow.acme.test/#/models/fraud-detector',
+    });
+    expect(fraud.spec).toMatchObject({
+      owner: 'group:fraud-ml',
+      lifecycle: 'production',
+      task: 'fraud-detection',
+      framework: 'xgboost',
+      // The champion's metrics head the model.
+      metrics: { auc: 0.947, recall: 0.73 },
+      trainedOn: ['dataset:default/card-transactions-labeled'],
+      evaluatedOn: ['dataset:default/fraud-holdout-2026q3'],
+    });
+    const versions = (fraud.spec as any).versions;
+    expect(versions.map((v: any) => v.version)).toEqual(['2', '1']);
+    expect(versions[0]).toMatchObject({
+      aliases: ['champion'],
+      status: 'READY',
+      source: 's3://acme-models/fraud-detector/2',
+      metrics: { auc: 0.947, recall: 0.73 },
+      params: { max_depth: '6', learning_rate: '0.1' },
+    });
+    expect(versions[0].runId).toMatch(/^[0-9a-f]{32}$/);
+    expect(Date.parse(versions[0].createdAt)).toBeGreaterThan(0);
+
+    const holdout = byName(all, 'Dataset', 'fraud-holdout-2026q3')!;
+    expect(holdout.metadata.title).toBe('Fraud holdout 2026Q3');
+    expect(holdout.spec).toMatchObject({
+      owner: 'group:fraud-ml',
+      type: 'table',
+      source: {
+        type: 'http',
+        uri: 'https://data.acme.test/fraud-holdout-2026q3.parquet',
+      },
+      digest: 'e5f6a7b8',
+    });
+
+    // No owner tag: the configured default; no alias: experimental.
+    expect(byName(all, 'Model', 'churn-model')!.spec).toMatchObject({
+      owner: 'group:default/ml-platform',
+      lifecycle: 'experimental',
+      type: 'unspecified',
+    });
+    const ranker = byName(all, 'Model', 'recsys-ranker')!;
+    expect(ranker.metadata.title).toBe('Recsys Ranker');
+    expect(ranker.spec).toMatchObject({
+      owner: 'group:default/recsys-ml',
+      type: 'ranking',
+      lifecycle: 'production',
+    });
+    expect((ranker.spec as any).versions).toHaveLength(3);
+
+    for (const e of all) {
+      const validator =
+        e.kind === 'Model'
+          ? modelEntityV1alpha1Validator
+          : datasetEntityV1alpha1Validator;
+      expect(validator(e)).toBe(e);
+    }
+  });
+
+  it('changes nothing when MLflow dies mid-crawl, and converges when it is back', async () => {
+    const { provider, connection, mutations } = providerFor(mlflow.url);
+    await provider.connect(connection);
+    await provider.refresh();
+    expect(mutations).toHaveLength(1);
+
+    // Kill the server as the crawl's fifth request goes out.
+    const realFetch = global.fetch;
+    let requests = 0;
+    jest.spyOn(global, 'fetch').mockImplementation(async (...args) => {
+      requests += 1;
+      if (requests === 5) {
+        mlflow.kill();
+        await mlflow.waitUntilDown();
+      }
+      return realFetch(...args);
+    });
+    try {
+      await expect(provider.refresh()).rejects.toThrow(
+        /failed after 3 attempts/,
+      );
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect(requests).toBeGreaterThan(5);
+    expect(mutations).toHaveLength(1);
+
+    // While it is down, every crawl fails and still applies nothing.
+    await expect(provider.refresh()).rejects.toThrow(
+      /ECONNREFUSED|fetch failed/,
+    );
+    expect(mutations).toHaveLength(1);
+
+    await mlflow.start();
+    await provider.refresh();
+    expect(mutations).toHaveLength(2);
+    // Zero entities lost: the converged crawl equals the first.
+    expect(entities(mutations[1])).toEqual(entities(mutations[0]));
+  });
+
+  it('brings the entities into a real catalog with their relations', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        catalogPlugin,
+        catalogModuleMlops,
+        catalogModuleMlflow,
+        mockServices.rootConfig.factory({
+          data: {
+            catalog: {
+              rules: [{ allow: ['Model', 'Dataset', 'Location'] }],
+              providers: {
+                mlflow: {
+                  local: {
+                    baseUrl: mlflow.url,
+                    defaultOwner: 'group:default/ml-platform',
+                    schedule: {
+                      frequency: { minutes: 30 },
+                      timeout: { minutes: 5 },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const get = (path: string) =>
+      request(server)
+        .get(path)
+        .set('Authorization', mockCredentials.user.header());
+    let model: Entity | undefined;
+    for (let i = 0; i < 120 && !model?.relations?.length; i++) {
+      const res = await get(
+        '/api/catalog/entities/by-name/model/default/fraud-detector',
+      );
+      if (res.status === 200) model = res.body;
+      if (!model?.relations?.length) await new Promise(r => setTimeout(r, 500));
+    }
+    const relations = (model?.relations ?? []).map(
+      r => `${r.type} ${r.targetRef}`,
+    );
+    expect(relations).toEqual(
+      expect.arrayContaining([
+        'ownedBy group:default/fraud-ml',
+        'trainedOn dataset:default/card-transactions-labeled',
+        'evaluatedOn dataset:default/fraud-holdout-2026q3',
+      ]),
+    );
+    const dataset = await get(
+      '/api/catalog/entities/by-name/dataset/default/card-transactions-labeled',
+    );
+    expect(dataset.status).toBe(200);
+    expect(
+      dataset.body.relations.map((r: any) => `${r.type} ${r.targetRef}`),
+    ).toContain('trainingDataOf model:default/fraud-detector');
+  });
+});

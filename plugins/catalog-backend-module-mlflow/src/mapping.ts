@@ -1,0 +1,260 @@
+import {
+  ANNOTATION_LOCATION,
+  ANNOTATION_ORIGIN_LOCATION,
+} from '@backstage/catalog-model';
+import {
+  DatasetEntityV1alpha1,
+  MLFLOW_REGISTERED_MODEL_ANNOTATION,
+  MLFLOW_URL_ANNOTATION,
+  MLOPS_API_VERSION,
+  ModelEntityV1alpha1,
+  ModelVersion,
+} from '@convergence/backstage-plugin-mlops-common';
+import {
+  toEntityName,
+  toOwnerRef,
+} from '@convergence/backstage-plugin-mlops-node';
+import {
+  MlflowModelVersion,
+  MlflowRegisteredModel,
+  MlflowRun,
+  MlflowTag,
+} from './types';
+
+/** The digest of the MLflow dataset an entity was read from. */
+export const MLFLOW_DATASET_DIGEST_ANNOTATION = 'mlflow.org/dataset-digest';
+
+export type MappingOptions = {
+  providerId: string;
+  /** Base of the MLflow UI for links. */
+  uiUrl: string;
+  defaultOwner: string;
+  /** The registered-model tag that names the owner. Default `owner`. */
+  ownerTag: string;
+  system?: string;
+  /** spec.type of models without a `type` tag. */
+  type: string;
+  /** Aliases that mark the version whose metrics are the headline ones. */
+  headlineAliases: string[];
+};
+
+/** A model, its versions (newest first) and each version's run. */
+export type CrawledModel = {
+  model: MlflowRegisteredModel;
+  versions: MlflowModelVersion[];
+  runs: ReadonlyMap<string, MlflowRun>;
+};
+
+const TRAINING = new Set(['training', 'train']);
+const EVALUATION = new Set([
+  'evaluation',
+  'eval',
+  'validation',
+  'test',
+  'testing',
+]);
+
+const tagsOf = (tags?: MlflowTag[]) =>
+  Object.fromEntries((tags ?? []).map(t => [t.key, t.value]));
+
+/** ISO-8601 from MLflow's epoch milliseconds. */
+export function isoTime(ms?: number | string): string | undefined {
+  const n = Number(ms);
+  return ms !== undefined && Number.isFinite(n) && n > 0
+    ? new Date(n).toISOString()
+    : undefined;
+}
+
+/** The dataset's location: the `uri` of MLflow's JSON source, else the raw text. */
+export function datasetSource(source?: string): string | undefined {
+  if (!source) return undefined;
+  try {
+    const parsed = JSON.parse(source);
+    const uri =
+      parsed?.uri ?? parsed?.url ?? parsed?.path ?? parsed?.table_name;
+    return typeof uri === 'string' && uri ? uri : source;
+  } catch {
+    return source;
+  }
+}
+
+/** The latest value of each metric of a run. */
+function metricsOf(run?: MlflowRun): Record<string, number> | undefined {
+  const latest = new Map<string, { value: number; at: number; step: number }>();
+  for (const m of run?.data?.metrics ?? []) {
+    const at = Number(m.timestamp ?? 0);
+    const step = Number(m.step ?? 0);
+    const seen = latest.get(m.key);
+    if (!seen || step > seen.step || (step === seen.step && at >= seen.at)) {
+      latest.set(m.key, { value: Number(m.value), at, step });
+    }
+  }
+  if (!latest.size) return undefined;
+  return Object.fromEntries(
+    [...latest]
+      .filter(([, v]) => Number.isFinite(v.value))
+      .map(([k, v]) => [k, v.value]),
+  );
+}
+
+/** The version whose metrics head the model: a headline alias, else the Production stage. */
+export function headlineVersion(
+  model: MlflowRegisteredModel,
+  versions: MlflowModelVersion[],
+  headlineAliases: string[],
+): MlflowModelVersion | undefined {
+  for (const alias of headlineAliases) {
+    const v =
+      model.aliases?.find(a => a.alias === alias)?.version ??
+      versions.find(mv => mv.aliases?.includes(alias))?.version;
+    const hit = v && versions.find(mv => mv.version === String(v));
+    if (hit) return hit;
+  }
+  return versions.find(v => v.current_stage === 'Production');
+}
+
+/**
+ * One registered model and the datasets its runs read, as entities. The
+ * datasets come from the run of the headline version (or the newest one):
+ * inputs tagged `mlflow.data.context` training/train become `trainedOn`,
+ * evaluation/eval/validation/test become `evaluatedOn`.
+ */
+export function modelToEntities(
+  crawled: CrawledModel,
+  options: MappingOptions,
+  /** Dataset entity names that exist in the catalog from another source. */
+  existingDatasets: ReadonlySet<string> = new Set(),
+): { model: ModelEntityV1alpha1; datasets: DatasetEntityV1alpha1[] } {
+  const { model, versions, runs } = crawled;
+  const tags = tagsOf(model.tags);
+  const ui = options.uiUrl.replace(/\/+$/, '');
+  const modelUrl = `${ui}/#/models/${encodeURIComponent(model.name)}`;
+  const location = `url:${modelUrl}`;
+  const owner = toOwnerRef(tags[options.ownerTag] || options.defaultOwner);
+  const system = tags.system ?? options.system;
+  const headline = headlineVersion(model, versions, options.headlineAliases);
+  const aliasesOf = (version: string) => [
+    ...new Set([
+      ...(model.aliases ?? [])
+        .filter(a => String(a.version) === version)
+        .map(a => a.alias),
+      ...(versions.find(v => v.version === version)?.aliases ?? []),
+    ]),
+  ];
+  const lifecycle =
+    tags.lifecycle ?? (headline ? 'production' : 'experimental');
+
+  const modelVersions: ModelVersion[] = versions.map(v => {
+    const run = v.run_id ? runs.get(v.run_id) : undefined;
+    const aliases = aliasesOf(v.version);
+    const metrics = metricsOf(run);
+    const params = run?.data?.params?.length
+      ? Object.fromEntries(run.data.params.map(p => [p.key, String(p.value)]))
+      : undefined;
+    const createdAt = isoTime(v.creation_timestamp);
+    const status =
+      v.current_stage === 'Archived' ? 'archived' : v.status ?? undefined;
+    return {
+      version: String(v.version),
+      ...(aliases.length && { aliases }),
+      ...(status && { status }),
+      ...(v.run_id && { runId: v.run_id }),
+      ...(v.source && { source: v.source }),
+      ...(metrics && { metrics }),
+      ...(params && { params }),
+      ...(createdAt && { createdAt }),
+    };
+  });
+
+  // Datasets of the headline version's run, or of the newest version's.
+  const source = headline ?? versions[0];
+  const run = source?.run_id ? runs.get(source.run_id) : undefined;
+  const trainedOn = new Set<string>();
+  const evaluatedOn = new Set<string>();
+  const datasets = new Map<string, DatasetEntityV1alpha1>();
+  for (const input of run?.inputs?.dataset_inputs ?? []) {
+    const context = (
+      tagsOf(input.tags)['mlflow.data.context'] ?? ''
+    ).toLowerCase();
+    let into: Set<string> | undefined;
+    if (TRAINING.has(context)) into = trainedOn;
+    else if (EVALUATION.has(context)) into = evaluatedOn;
+    if (!into || !input.dataset?.name) continue;
+    const name = toEntityName(input.dataset.name);
+    into.add(`dataset:default/${name}`);
+    if (existingDatasets.has(name) || datasets.has(name)) continue;
+    const dsSource = datasetSource(input.dataset.source);
+    datasets.set(name, {
+      apiVersion: MLOPS_API_VERSION,
+      kind: 'Dataset',
+      metadata: {
+        name,
+        ...(name !== input.dataset.name && { title: input.dataset.name }),
+        description: `Read by the MLflow run ${run!.info.run_id} of ${
+          model.name
+        } version ${source.version}.`,
+        annotations: {
+          [ANNOTATION_LOCATION]: location,
+          [ANNOTATION_ORIGIN_LOCATION]: location,
+          ...(input.dataset.digest && {
+            [MLFLOW_DATASET_DIGEST_ANNOTATION]: input.dataset.digest,
+          }),
+          ...(run!.info.experiment_id && {
+            [MLFLOW_URL_ANNOTATION]: `${ui}/#/experiments/${
+              run!.info.experiment_id
+            }/runs/${run!.info.run_id}`,
+          }),
+        },
+      },
+      spec: {
+        type: 'table',
+        lifecycle,
+        owner,
+        ...(system && { system }),
+        ...(dsSource && {
+          source: {
+            type: input.dataset.source_type || 'mlflow',
+            uri: dsSource,
+          },
+        }),
+        ...(input.dataset.digest && { digest: input.dataset.digest }),
+      },
+    });
+  }
+
+  const metrics = headline?.version
+    ? modelVersions.find(v => v.version === String(headline.version))?.metrics
+    : undefined;
+  const entity: ModelEntityV1alpha1 = {
+    apiVersion: MLOPS_API_VERSION,
+    kind: 'Model',
+    metadata: {
+      name: toEntityName(model.name),
+      ...(toEntityName(model.name) !== model.name && { title: model.name }),
+      ...(model.description && { description: model.description }),
+      annotations: {
+        [ANNOTATION_LOCATION]: location,
+        [ANNOTATION_ORIGIN_LOCATION]: location,
+        [MLFLOW_REGISTERED_MODEL_ANNOTATION]: model.name,
+        [MLFLOW_URL_ANNOTATION]: modelUrl,
+      },
+      links: [
+        { url: modelUrl, title: 'MLflow model registry', icon: 'dashboard' },
+      ],
+    },
+    spec: {
+      type: tags.type ?? options.type,
+      lifecycle,
+      owner,
+      ...(system && { system }),
+      ...(tags.framework && { framework: tags.framework }),
+      ...(tags.task && { task: tags.task }),
+      ...(tags.license && { license: tags.license }),
+      ...(trainedOn.size && { trainedOn: [...trainedOn].sort() }),
+      ...(evaluatedOn.size && { evaluatedOn: [...evaluatedOn].sort() }),
+      ...(metrics && { metrics }),
+      ...(modelVersions.length && { versions: modelVersions }),
+    },
+  };
+  return { model: entity, datasets: [...datasets.values()] };
+}

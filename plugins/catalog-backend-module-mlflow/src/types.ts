@@ -1,0 +1,70 @@
+/*
+ * The parts of the MLflow REST API (2.0) the provider reads, with the field
+ * names MLflow returns. Timestamps are milliseconds since the epoch (int64,
+ * sent as numbers or strings).
+ */
+
+export type MlflowTag = { key: string; value: string };
+
+export type MlflowRegisteredModel = {
+  name: string;
+  creation_timestamp?: number | string;
+  last_updated_timestamp?: number | string;
+  description?: string;
+  tags?: MlflowTag[];
+  aliases?: Array<{ alias: string; version: string }>;
+};
+
+export type MlflowModelVersion = {
+  name: string;
+  version: string;
+  creation_timestamp?: number | string;
+  current_stage?: string;
+  description?: string;
+  source?: string;
+  run_id?: string;
+  status?: string;
+  tags?: MlflowTag[];
+  aliases?: string[];
+};
+
+export type MlflowDatasetInput = {
+  tags?: MlflowTag[];
+  dataset: {
+    name: string;
+    digest?: string;
+    source_type?: string;
+    /** Usually JSON, e.g. {"uri": "s3://bucket/path"}. */
+    source?: string;
+  };
+};
+
+export type MlflowRun = {
+  info: {
+    run_id: string;
+    experiment_id?: string;
+    status?: string;
+    start_time?: number | string;
+    end_time?: number | string;
+  };
+  data?: {
+    metrics?: Array<{
+      key: string;
+      value: number;
+      timestamp?: number | string;
+      step?: number | string;
+    }>;
+    params?: MlflowTag[];
+    tags?: MlflowTag[];
+  };
+  inputs?: { dataset_inputs?: MlflowDatasetInput[] };
+};
+
+export type SearchRegisteredModels = {
+  registered_models?: MlflowRegisteredModel[];
+  next_page_token?: string;
+};
+export type SearchModelVersions = {
+  model_versions?: MlflowModelVersion[];
+  next_page_token?: string;
+};

@@ -1,0 +1,47 @@
+/**
+ * A valid catalog entity name from a name in another system: lower-case,
+ * runs of other characters as `-`, at most 63 characters.
+ *
+ * @public
+ */
+export function toEntityName(name: string): string {
+  const cleaned = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_.-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .slice(0, 63)
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return cleaned || 'unnamed';
+}
+
+/**
+ * An owner from another system as an entity ref: a bare name means a group.
+ *
+ * @public
+ */
+export function toOwnerRef(owner: string): string {
+  return owner.includes(':') ? owner : `group:${owner}`;
+}
+
+/**
+ * Runs `fn` over `items` with at most `limit` calls in flight; rejects on
+ * the first failure.
+ *
+ * @public
+ */
+export async function forEachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await fn(item);
+    }
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
+}
