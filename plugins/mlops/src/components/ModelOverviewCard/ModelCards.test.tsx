@@ -41,6 +41,45 @@ describe('ModelVersionsCard', () => {
     expect(within(rows[1]).getByText('previous')).toBeInTheDocument();
   });
 
+  it('links versions to the MLflow registry and shows run params', async () => {
+    await renderWithEntity(<ModelVersionsCard />, {
+      ...fraudDetector,
+      metadata: {
+        ...fraudDetector.metadata,
+        annotations: {
+          'mlflow.org/registered-model': 'fraud-detector',
+          'mlflow.org/url': 'https://mlflow.acme.test/#/models/fraud-detector',
+        },
+      },
+      spec: {
+        ...fraudDetector.spec,
+        versions: [
+          {
+            version: '7',
+            metrics: { auc: 0.947 },
+            params: { max_depth: '6', learning_rate: '0.1' },
+          },
+        ],
+      },
+    });
+    expect(
+      screen.getByRole('link', { name: /Open in MLflow/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://mlflow.acme.test/#/models/fraud-detector',
+    );
+    expect(screen.getByRole('link', { name: /^7\b/ })).toHaveAttribute(
+      'href',
+      'https://mlflow.acme.test/#/models/fraud-detector/versions/7',
+    );
+    expect(
+      screen.getByText('Registered in MLflow as fraud-detector'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('max_depth=6 · learning_rate=0.1'),
+    ).toBeInTheDocument();
+  });
+
   it('explains how to add versions when there are none', async () => {
     await renderWithEntity(<ModelVersionsCard />, bareModel);
     expect(screen.getByText(/No versions registered/)).toBeInTheDocument();
