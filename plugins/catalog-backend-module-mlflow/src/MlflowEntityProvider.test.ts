@@ -1,0 +1,357 @@
+import { setupServer } from 'msw/node';
+import { http, HttpResponse } from 'msw';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  EntityProviderConnection,
+  EntityProviderMutation,
+} from '@backstage/plugin-catalog-node';
+import { MlflowEntityProvider, readMlflowSources } from './MlflowEntityProvider';
+import {
+  MlflowModelVersion,
+  MlflowRegisteredModel,
+  MlflowRun,
+} from './types';
+
+const BASE = 'http://mlflow.test';
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+/** An MLflow registry in memory, served through msw with real page tokens. */
+type Registry = {
+  models: MlflowRegisteredModel[];
+  versions: MlflowModelVersion[];
+  runs: MlflowRun[];
+  calls: string[];
+  fail?: (path: string, attempt: number) => Response | undefined;
+};
+
+function page<T>(items: T[], url: URL) {
+  const size = Number(url.searchParams.get('max_results') ?? 100);
+  const start = Number(url.searchParams.get('page_token') || 0);
+  const next = start + size < items.length ? String(start + size) : undefined;
+  return { items: items.slice(start, start + size), next };
+}
+
+function serve(registry: Registry) {
+  const attempts = new Map<string, number>();
+  const guard = (request: Request) => {
+    const url = new URL(request.url);
+    const key = `${url.pathname}?${url.searchParams}`;
+    registry.calls.push(key);
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, attempt);
+    expect(request.headers.get('authorization')).toBe('Bearer mlflow-token');
+    return { url, failed: registry.fail?.(url.pathname, attempt) };
+  };
+  server.use(
+    http.get(`${BASE}/api/2.0/mlflow/registered-models/search`, ({ request }) => {
+      const { url, failed } = guard(request);
+      if (failed) return failed;
+      const { items, next } = page(registry.models, url);
+      return HttpResponse.json({
+        registered_models: items,
+        ...(next && { next_page_token: next }),
+      });
+    }),
+    http.get(`${BASE}/api/2.0/mlflow/model-versions/search`, ({ request }) => {
+      const { url, failed } = guard(request);
+      if (failed) return failed;
+      const name = /^name='(.*)'$/.exec(url.searchParams.get('filter') ?? '')?.[1];
+      const { items, next } = page(
+        registry.versions.filter(v => v.name === name),
+        url,
+      );
+      return HttpResponse.json({
+        model_versions: items,
+        ...(next && { next_page_token: next }),
+      });
+    }),
+    http.get(`${BASE}/api/2.0/mlflow/runs/get`, ({ request }) => {
+      const { url, failed } = guard(request);
+      if (failed) return failed;
+      const run = registry.runs.find(
+        r => r.info.run_id === url.searchParams.get('run_id'),
+      );
+      return run
+        ? HttpResponse.json({ run })
+        : HttpResponse.json(
+            { error_code: 'RESOURCE_DOES_NOT_EXIST' },
+            { status: 404 },
+          );
+    }),
+  );
+}
+
+const run = (id: string, metrics: Record<string, number>, inputs: Array<[string, string]> = []): MlflowRun => ({
+  info: { run_id: id, experiment_id: '3' },
+  data: {
+    metrics: Object.entries(metrics).map(([key, value]) => ({
+      key,
+      value,
+      timestamp: 1,
+      step: 0,
+    })),
+    params: [{ key: 'seed', value: '42' }],
+  },
+  inputs: {
+    dataset_inputs: inputs.map(([name, context]) => ({
+      tags: [{ key: 'mlflow.data.context', value: context }],
+      dataset: {
+        name,
+        digest: `d-${name}`,
+        source_type: 's3',
+        source: JSON.stringify({ uri: `s3://data/${name}` }),
+      },
+    })),
+  },
+});
+
+function registry(): Registry {
+  return {
+    calls: [],
+    models: [
+      {
+        name: 'fraud-detector',
+        description: 'Scores card payments.',
+        tags: [{ key: 'team', value: 'fraud-ml' }],
+        aliases: [{ alias: 'champion', version: '2' }],
+      },
+      { name: 'churn', tags: [{ key: 'owner', value: 'not-the-owner-tag' }] },
+      { name: 'legacy', tags: [] },
+    ],
+    versions: [
+      { name: 'fraud-detector', version: '1', run_id: 'r1', status: 'READY', creation_timestamp: 1764000000000 },
+      { name: 'fraud-detector', version: '2', run_id: 'r2', status: 'READY', creation_timestamp: '1764100000000' },
+      { name: 'fraud-detector', version: '3', run_id: 'gone', status: 'READY' },
+      { name: 'churn', version: '1', run_id: 'r3', current_stage: 'Production' },
+      { name: 'legacy', version: '1', current_stage: 'Archived' },
+    ],
+    runs: [
+      run('r1', { auc: 0.9 }, [['transactions', 'training']]),
+      run('r2', { auc: 0.95, recall: 0.7 }, [
+        ['transactions', 'training'],
+        ['holdout', 'eval'],
+        ['scratch', 'other'],
+      ]),
+      run('r3', { f1: 0.6 }, [['transactions', 'training']]),
+    ],
+  };
+}
+
+function setup(extra: JsonObject = {}, catalogEntities: Entity[] = []) {
+  const [source] = readMlflowSources(
+    new ConfigReader({
+      catalog: {
+        providers: {
+          mlflow: {
+            prod: {
+              baseUrl: BASE,
+              token: 'mlflow-token',
+              defaultOwner: 'group:default/ml-platform',
+              ownerTag: 'team',
+              pageSize: 1,
+              ...extra,
+            },
+          },
+        },
+      },
+    }),
+  );
+  const logger = mockServices.logger.mock();
+  const provider = new MlflowEntityProvider(source, {
+    logger,
+    catalog: catalogServiceMock({ entities: catalogEntities }),
+    auth: mockServices.auth(),
+    client: { sleep: async () => {}, timeoutMs: 2000 },
+  });
+  const mutations: EntityProviderMutation[] = [];
+  const connection: EntityProviderConnection = {
+    applyMutation: async m => {
+      mutations.push(m);
+    },
+    refresh: async () => {},
+  };
+  return { provider, connection, mutations, logger };
+}
+
+const entitiesOf = (m: EntityProviderMutation) =>
+  m.type === 'full' ? m.entities.map(e => e.entity) : [];
+const find = (list: Entity[], ref: string) =>
+  list.find(e => `${e.kind}:${e.metadata.name}`.toLowerCase() === ref);
+
+describe('MlflowEntityProvider', () => {
+  it('maps models, versions, headline metrics, owners and datasets', async () => {
+    const reg = registry();
+    serve(reg);
+    const { provider, connection, mutations } = setup();
+    await provider.connect(connection);
+    await provider.refresh();
+    const all = entitiesOf(mutations[0]);
+    expect(all.map(e => `${e.kind}:${e.metadata.name}`).sort()).toEqual([
+      'Dataset:holdout',
+      'Dataset:transactions',
+      'Model:churn',
+      'Model:fraud-detector',
+      'Model:legacy',
+    ]);
+    const fraud = find(all, 'model:fraud-detector')!;
+    expect(fraud.spec).toMatchObject({
+      // The configured owner tag (`team`), as a group.
+      owner: 'group:fraud-ml',
+      lifecycle: 'production',
+      metrics: { auc: 0.95, recall: 0.7 },
+      trainedOn: ['dataset:default/transactions'],
+      evaluatedOn: ['dataset:default/holdout'],
+    });
+    expect((fraud.spec as any).versions).toEqual([
+      // Its run was deleted: the version stays, without run data.
+      { version: '3', status: 'READY', runId: 'gone' },
+      {
+        version: '2',
+        aliases: ['champion'],
+        status: 'READY',
+        runId: 'r2',
+        metrics: { auc: 0.95, recall: 0.7 },
+        params: { seed: '42' },
+        createdAt: '2025-11-25T19:46:40.000Z',
+      },
+      {
+        version: '1',
+        status: 'READY',
+        runId: 'r1',
+        metrics: { auc: 0.9 },
+        params: { seed: '42' },
+        createdAt: '2025-11-24T16:00:00.000Z',
+      },
+    ]);
+    // `owner` is not the configured tag here: the default owner applies.
+    const churn = find(all, 'model:churn')!;
+    expect(churn.spec).toMatchObject({
+      owner: 'group:default/ml-platform',
+      // No alias, but the version in the Production stage heads the model.
+      lifecycle: 'production',
+      metrics: { f1: 0.6 },
+    });
+    expect(find(all, 'model:legacy')!.spec).toMatchObject({
+      lifecycle: 'experimental',
+      versions: [{ version: '1', status: 'archived' }],
+    });
+    // A dataset several models read belongs to the first of them by name (churn).
+    expect(find(all, 'dataset:transactions')!.spec).toEqual({
+      type: 'table',
+      lifecycle: 'production',
+      owner: 'group:default/ml-platform',
+      source: { type: 's3', uri: 's3://data/transactions' },
+      digest: 'd-transactions',
+    });
+  });
+
+  it('pages through every list', async () => {
+    const reg = registry();
+    serve(reg);
+    const { provider, connection } = setup();
+    await provider.connect(connection);
+    await provider.refresh();
+    const tokens = (path: string) =>
+      reg.calls
+        .filter(c => c.startsWith(`/api/2.0/mlflow/${path}?`))
+        .map(c => new URLSearchParams(c.split('?')[1]))
+        .map(q => `${q.get('filter') ?? ''}#${q.get('page_token') ?? ''}`);
+    expect(tokens('registered-models/search')).toEqual(['#', '#1', '#2']);
+    expect(tokens('model-versions/search').filter(t => t.startsWith("name='fraud-detector'"))).toEqual([
+      "name='fraud-detector'#",
+      "name='fraud-detector'#1",
+      "name='fraud-detector'#2",
+    ]);
+  });
+
+  it('does not emit datasets the catalog has from elsewhere, but links them', async () => {
+    serve(registry());
+    const { provider, connection, mutations } = setup({}, [
+      {
+        apiVersion: 'convergence.dev/v1alpha1',
+        kind: 'Dataset',
+        metadata: {
+          name: 'transactions',
+          namespace: 'default',
+          annotations: {
+            'backstage.io/managed-by-origin-location': 'file:/examples/datasets.yaml',
+          },
+        },
+        spec: {},
+      },
+    ]);
+    await provider.connect(connection);
+    await provider.refresh();
+    const all = entitiesOf(mutations[0]);
+    expect(find(all, 'dataset:transactions')).toBeUndefined();
+    expect(find(all, 'model:fraud-detector')!.spec).toMatchObject({
+      trainedOn: ['dataset:default/transactions'],
+    });
+  });
+
+  it('retries 429 and 5xx answers and completes', async () => {
+    const reg = registry();
+    reg.fail = (path, attempt) => {
+      if (attempt > 2) return undefined;
+      if (path.endsWith('/runs/get'))
+        return new HttpResponse(null, { status: 503 });
+      if (path.endsWith('/registered-models/search'))
+        return new HttpResponse(null, { status: 429, headers: { 'Retry-After': '1' } });
+      return undefined;
+    };
+    serve(reg);
+    const { provider, connection, mutations } = setup();
+    await provider.connect(connection);
+    expect(await provider.refresh()).toBe(5);
+    expect(mutations).toHaveLength(1);
+  });
+
+  it('applies no mutation when the crawl fails half-way', async () => {
+    const reg = registry();
+    serve(reg);
+    const { provider, connection, mutations, logger } = setup();
+    await provider.connect(connection);
+    await provider.refresh();
+    expect(mutations).toHaveLength(1);
+
+    // The registry answers the model list, then fails on a run for good.
+    reg.fail = path =>
+      path.endsWith('/runs/get')
+        ? HttpResponse.json({ error_code: 'INTERNAL_ERROR' }, { status: 500 })
+        : undefined;
+    await expect(provider.refresh()).rejects.toThrow(
+      /GET http:\/\/mlflow\.test\/api\/2\.0\/mlflow\/runs\/get\?run_id=\w+ failed after 5 attempts: 500/,
+    );
+    expect(mutations).toHaveLength(1);
+    expect(logger.error).toHaveBeenCalledWith(
+      expect.stringContaining('the catalog keeps its current entities'),
+    );
+    // A client error other than 404 on a run is not data: it fails the crawl too.
+    reg.fail = path =>
+      path.endsWith('/runs/get') ? new HttpResponse(null, { status: 403 }) : undefined;
+    await expect(provider.refresh()).rejects.toThrow(/403 Forbidden/);
+    expect(mutations).toHaveLength(1);
+  });
+
+  it('refuses bad configuration, naming the key', () => {
+    const read = (c: JsonObject) => () =>
+      readMlflowSources(
+        new ConfigReader({ catalog: { providers: { mlflow: { x: c } } } }),
+      );
+    expect(read({ defaultOwner: 'group:a' })).toThrow(/baseUrl/);
+    expect(read({ baseUrl: 'not a url', defaultOwner: 'group:a' })).toThrow(
+      "Invalid catalog.providers.mlflow.x.baseUrl: 'not a url' is not an http(s) URL",
+    );
+    expect(read({ baseUrl: 'http://x' })).toThrow(/defaultOwner/);
+    expect(
+      read({ baseUrl: 'http://x', defaultOwner: 'group:a', maxVersions: 0 }),
+    ).toThrow('Invalid catalog.providers.mlflow.x.maxVersions: 0');
+  });
+});
