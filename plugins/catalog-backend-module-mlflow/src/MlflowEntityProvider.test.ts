@@ -9,12 +9,11 @@ import {
   EntityProviderConnection,
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
-import { MlflowEntityProvider, readMlflowSources } from './MlflowEntityProvider';
 import {
-  MlflowModelVersion,
-  MlflowRegisteredModel,
-  MlflowRun,
-} from './types';
+  MlflowEntityProvider,
+  readMlflowSources,
+} from './MlflowEntityProvider';
+import { MlflowModelVersion, MlflowRegisteredModel, MlflowRun } from './types';
 
 const BASE = 'http://mlflow.test';
 const server = setupServer();
@@ -50,19 +49,24 @@ function serve(registry: Registry) {
     return { url, failed: registry.fail?.(url.pathname, attempt) };
   };
   server.use(
-    http.get(`${BASE}/api/2.0/mlflow/registered-models/search`, ({ request }) => {
-      const { url, failed } = guard(request);
-      if (failed) return failed;
-      const { items, next } = page(registry.models, url);
-      return HttpResponse.json({
-        registered_models: items,
-        ...(next && { next_page_token: next }),
-      });
-    }),
+    http.get(
+      `${BASE}/api/2.0/mlflow/registered-models/search`,
+      ({ request }) => {
+        const { url, failed } = guard(request);
+        if (failed) return failed;
+        const { items, next } = page(registry.models, url);
+        return HttpResponse.json({
+          registered_models: items,
+          ...(next && { next_page_token: next }),
+        });
+      },
+    ),
     http.get(`${BASE}/api/2.0/mlflow/model-versions/search`, ({ request }) => {
       const { url, failed } = guard(request);
       if (failed) return failed;
-      const name = /^name='(.*)'$/.exec(url.searchParams.get('filter') ?? '')?.[1];
+      const name = /^name='(.*)'$/.exec(
+        url.searchParams.get('filter') ?? '',
+      )?.[1];
       const { items, next } = page(
         registry.versions.filter(v => v.name === name),
         url,
@@ -88,7 +92,11 @@ function serve(registry: Registry) {
   );
 }
 
-const run = (id: string, metrics: Record<string, number>, inputs: Array<[string, string]> = []): MlflowRun => ({
+const run = (
+  id: string,
+  metrics: Record<string, number>,
+  inputs: Array<[string, string]> = [],
+): MlflowRun => ({
   info: { run_id: id, experiment_id: '3' },
   data: {
     metrics: Object.entries(metrics).map(([key, value]) => ({
@@ -126,10 +134,27 @@ function registry(): Registry {
       { name: 'legacy', tags: [] },
     ],
     versions: [
-      { name: 'fraud-detector', version: '1', run_id: 'r1', status: 'READY', creation_timestamp: 1764000000000 },
-      { name: 'fraud-detector', version: '2', run_id: 'r2', status: 'READY', creation_timestamp: '1764100000000' },
+      {
+        name: 'fraud-detector',
+        version: '1',
+        run_id: 'r1',
+        status: 'READY',
+        creation_timestamp: 1764000000000,
+      },
+      {
+        name: 'fraud-detector',
+        version: '2',
+        run_id: 'r2',
+        status: 'READY',
+        creation_timestamp: '1764100000000',
+      },
       { name: 'fraud-detector', version: '3', run_id: 'gone', status: 'READY' },
-      { name: 'churn', version: '1', run_id: 'r3', current_stage: 'Production' },
+      {
+        name: 'churn',
+        version: '1',
+        run_id: 'r3',
+        current_stage: 'Production',
+      },
       { name: 'legacy', version: '1', current_stage: 'Archived' },
     ],
     runs: [
@@ -264,7 +289,11 @@ describe('MlflowEntityProvider', () => {
         .map(c => new URLSearchParams(c.split('?')[1]))
         .map(q => `${q.get('filter') ?? ''}#${q.get('page_token') ?? ''}`);
     expect(tokens('registered-models/search')).toEqual(['#', '#1', '#2']);
-    expect(tokens('model-versions/search').filter(t => t.startsWith("name='fraud-detector'"))).toEqual([
+    expect(
+      tokens('model-versions/search').filter(t =>
+        t.startsWith("name='fraud-detector'"),
+      ),
+    ).toEqual([
       "name='fraud-detector'#",
       "name='fraud-detector'#1",
       "name='fraud-detector'#2",
@@ -281,7 +310,8 @@ describe('MlflowEntityProvider', () => {
           name: 'transactions',
           namespace: 'default',
           annotations: {
-            'backstage.io/managed-by-origin-location': 'file:/examples/datasets.yaml',
+            'backstage.io/managed-by-origin-location':
+              'file:/examples/datasets.yaml',
           },
         },
         spec: {},
@@ -303,7 +333,10 @@ describe('MlflowEntityProvider', () => {
       if (path.endsWith('/runs/get'))
         return new HttpResponse(null, { status: 503 });
       if (path.endsWith('/registered-models/search'))
-        return new HttpResponse(null, { status: 429, headers: { 'Retry-After': '1' } });
+        return new HttpResponse(null, {
+          status: 429,
+          headers: { 'Retry-After': '1' },
+        });
       return undefined;
     };
     serve(reg);
@@ -335,7 +368,9 @@ describe('MlflowEntityProvider', () => {
     );
     // A client error other than 404 on a run is not data: it fails the crawl too.
     reg.fail = path =>
-      path.endsWith('/runs/get') ? new HttpResponse(null, { status: 403 }) : undefined;
+      path.endsWith('/runs/get')
+        ? new HttpResponse(null, { status: 403 })
+        : undefined;
     await expect(provider.refresh()).rejects.toThrow(/403 Forbidden/);
     expect(mutations).toHaveLength(1);
   });

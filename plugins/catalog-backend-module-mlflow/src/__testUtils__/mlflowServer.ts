@@ -6,7 +6,7 @@ import path from 'path';
 
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
-function venvBin(name: string) {
+export function venvBin(name: string) {
   const python =
     process.env.CONVERGENCE_PYTHON ?? path.join(REPO_ROOT, '.venv/bin/python');
   const bin = path.join(path.dirname(python), name);
@@ -38,13 +38,30 @@ export class MlflowServer {
   private process?: ChildProcess;
   private log = '';
 
-  private constructor(readonly dir: string, readonly port: number) {}
+  private constructor(
+    readonly dir: string,
+    readonly port: number,
+    private readonly workers: number,
+  ) {}
 
-  static async create(): Promise<MlflowServer> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-'));
-    const server = new MlflowServer(dir, await freePort());
+  static async create(
+    options: { parentDir?: string; workers?: number } = {},
+  ): Promise<MlflowServer> {
+    const dir = fs.mkdtempSync(
+      path.join(options.parentDir ?? os.tmpdir(), 'mlflow-'),
+    );
+    const server = new MlflowServer(
+      dir,
+      await freePort(),
+      options.workers ?? 1,
+    );
     await server.start();
     return server;
+  }
+
+  /** The SQLite file of the backend store. */
+  get databasePath() {
+    return path.join(this.dir, 'mlflow.db');
   }
 
   get url() {
@@ -62,9 +79,9 @@ export class MlflowServer {
         '--port',
         String(this.port),
         '--workers',
-        '1',
+        String(this.workers),
         '--backend-store-uri',
-        `sqlite:///${path.join(this.dir, 'mlflow.db')}`,
+        `sqlite:///${this.databasePath}`,
         '--default-artifact-root',
         path.join(this.dir, 'artifacts'),
       ],
