@@ -19,6 +19,12 @@ export interface Config {
            * @visibility secret
            */
           token?: string;
+          /**
+           * Enables webhooks: the secret MLflow signs them with. Point an
+           * MLflow webhook at POST /api/catalog/mlflow/webhooks/<sourceId>.
+           * @visibility secret
+           */
+          webhookSecret?: string;
           /** Owner of models without an owner tag, e.g. group:default/ml-platform. */
           defaultOwner: string;
           /** The registered-model tag that names the owner. Default: owner. */

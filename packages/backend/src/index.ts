@@ -4,6 +4,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { permissionModuleConvergencePolicy } from './modules/permissionPolicy';
 import { scorecardsModuleKubeflowFacts } from '@convergence/backstage-plugin-catalog-backend-module-kubeflow';
+import { scorecardsModuleMlflowFacts } from '@convergence/backstage-plugin-catalog-backend-module-mlflow';
 
 const backend = createBackend();
 
@@ -24,6 +25,10 @@ backend.add(import('@backstage/plugin-catalog-backend-module-unprocessed'));
 // Kubeflow Pipelines sources under catalog.providers.kubeflow (none by default).
 backend.add(
   import('@convergence/backstage-plugin-catalog-backend-module-kubeflow'),
+);
+// MLflow registries under catalog.providers.mlflow (none by default).
+backend.add(
+  import('@convergence/backstage-plugin-catalog-backend-module-mlflow'),
 );
 // Convergence: the Model, Dataset and Pipeline kinds
 backend.add(
@@ -52,6 +57,7 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 // Convergence: ownership scorecards (/api/scorecards)
 backend.add(import('@convergence/backstage-plugin-scorecards-backend'));
 backend.add(scorecardsModuleKubeflowFacts);
+backend.add(scorecardsModuleMlflowFacts);
 
 // user settings, notifications, signals
 backend.add(import('@backstage/plugin-user-settings-backend'));

@@ -33,7 +33,14 @@ jest.setTimeout(300_000);
 
 let mlflow: MlflowServer;
 beforeAll(async () => {
-  mlflow = await MlflowServer.create();
+  mlflow = await MlflowServer.create({
+    // Let MLflow deliver webhooks to the test backend on 127.0.0.1 over http.
+    env: {
+      MLFLOW_WEBHOOK_ALLOWED_SCHEMES: 'http,https',
+      MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS: 'true',
+      MLFLOW_WEBHOOK_CACHE_TTL: '1',
+    },
+  });
   await seedMlflow(mlflow, SEED);
 });
 afterAll(async () => {
@@ -198,7 +205,7 @@ describe('MlflowEntityProvider against a real MLflow server', () => {
     expect(entities(mutations[1])).toEqual(entities(mutations[0]));
   });
 
-  it('brings the entities into a real catalog with their relations', async () => {
+  it('brings the entities into a real catalog, and webhooks update them at once', async () => {
     const { server } = await startTestBackend({
       features: [
         catalogPlugin,
@@ -213,6 +220,7 @@ describe('MlflowEntityProvider against a real MLflow server', () => {
                   local: {
                     baseUrl: mlflow.url,
                     defaultOwner: 'group:default/ml-platform',
+                    webhookSecret: 'whsec-test-0123456789',
                     schedule: {
                       frequency: { minutes: 30 },
                       timeout: { minutes: 5 },
@@ -254,5 +262,55 @@ describe('MlflowEntityProvider against a real MLflow server', () => {
     expect(
       dataset.body.relations.map((r: any) => `${r.type} ${r.targetRef}`),
     ).toContain('trainingDataOf model:default/fraud-detector');
+
+    // MLflow tells the catalog about a new version through a signed webhook;
+    // the next scheduled crawl is 30 minutes away.
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    await mlflow.post('webhooks', {
+      name: 'backstage',
+      url: `http://127.0.0.1:${port}/api/catalog/mlflow/webhooks/local`,
+      events: [{ entity: 'MODEL_VERSION', action: 'CREATED' }],
+      secret: 'whsec-test-0123456789',
+    });
+    const { experiment_id } = await mlflow.post('experiments/create', {
+      name: 'webhook-test',
+    });
+    const { run } = await mlflow.post('runs/create', { experiment_id });
+    await mlflow.post('runs/log-batch', {
+      run_id: run.info.run_id,
+      metrics: [{ key: 'auc', value: 0.96, timestamp: Date.now(), step: 0 }],
+    });
+    await mlflow.post('model-versions/create', {
+      name: 'fraud-detector',
+      source: 's3://acme-models/fraud-detector/3',
+      run_id: run.info.run_id,
+    });
+    let versions: string[] = [];
+    for (let i = 0; i < 60 && versions.length < 3; i++) {
+      await new Promise(r => setTimeout(r, 500));
+      const res = await get(
+        '/api/catalog/entities/by-name/model/default/fraud-detector',
+      );
+      versions = (res.body.spec?.versions ?? []).map((v: any) => v.version);
+    }
+    expect(versions).toEqual(['3', '2', '1']);
+
+    // An unsigned or wrongly signed webhook is refused.
+    const forged = await request(server)
+      .post('/api/catalog/mlflow/webhooks/local')
+      .set('Content-Type', 'application/json')
+      .set('X-MLflow-Delivery-Id', 'd1')
+      .set('X-MLflow-Timestamp', String(Math.floor(Date.now() / 1000)))
+      .set('X-MLflow-Signature', 'v1,AAAA')
+      .send({
+        entity: 'model_version',
+        action: 'created',
+        data: { name: 'x' },
+      });
+    expect(forged.status).toBe(401);
+    expect(forged.body.error).toBe(
+      'Invalid MLflow webhook: signature does not match',
+    );
   });
 });

@@ -37,6 +37,8 @@ export type MlflowSourceConfig = MappingOptions & {
   pageSize: number;
   /** How many of each model's newest versions are read. */
   maxVersions: number;
+  /** Shared with MLflow's webhooks; webhooks are refused without it. */
+  webhookSecret?: string;
   schedule: SchedulerServiceTaskScheduleDefinition;
 };
 
@@ -90,6 +92,7 @@ export function readMlflowSources(config: Config): MlflowSourceConfig[] {
         'production',
       ],
       nameFilter: c.getOptionalString('nameFilter'),
+      webhookSecret: c.getOptionalString('webhookSecret'),
       pageSize: wholeNumber(
         `${key}.pageSize`,
         c.getOptionalNumber('pageSize') ?? 100,
@@ -220,30 +223,16 @@ export class MlflowEntityProvider implements EntityProvider {
     }
 
     const crawled: CrawledModel[] = [];
-    const existingDatasets = await this.datasetsFromElsewhere();
+    const { elsewhere } = await this.catalogDatasets();
     await forEachLimited(models, 4, async model => {
-      const versions = await this.versionsOf(model.name);
-      const runs = new Map<string, MlflowRun>();
-      await forEachLimited(
-        versions.filter(v => v.run_id),
-        4,
-        async v => {
-          const run = await this.run(v.run_id!);
-          if (run) runs.set(v.run_id!, run);
-        },
-      );
-      crawled.push({ model, versions, runs });
+      crawled.push(await this.crawlModel(model));
     });
 
     const entities = new Map<string, Entity>();
     for (const c of crawled.sort((a, b) =>
       a.model.name.localeCompare(b.model.name),
     )) {
-      const { model, datasets } = modelToEntities(
-        c,
-        this.source,
-        existingDatasets,
-      );
+      const { model, datasets } = modelToEntities(c, this.source, elsewhere);
       for (const entity of [model, ...datasets]) {
         const key = `${entity.kind}:${entity.metadata.name}`;
         if (entities.has(key)) {
@@ -260,6 +249,63 @@ export class MlflowEntityProvider implements EntityProvider {
       }
     }
     return [...entities.values()];
+  }
+
+  /** One registered model with its versions and their runs. */
+  private async crawlModel(
+    model: MlflowRegisteredModel,
+  ): Promise<CrawledModel> {
+    const versions = await this.versionsOf(model.name);
+    const runs = new Map<string, MlflowRun>();
+    await forEachLimited(
+      versions.filter(v => v.run_id),
+      4,
+      async v => {
+        const run = await this.run(v.run_id!);
+        if (run) runs.set(v.run_id!, run);
+      },
+    );
+    return { model, versions, runs };
+  }
+
+  /**
+   * Re-reads one registered model (after a webhook) and applies it as a
+   * delta mutation: the model, plus datasets the catalog does not have yet.
+   * Returns false when MLflow has no such model.
+   */
+  async refreshModel(name: string): Promise<boolean> {
+    if (!this.connection)
+      throw new Error(`${this.getProviderName()} is not connected`);
+    let model: MlflowRegisteredModel;
+    try {
+      ({ registered_model: model } = await this.client.get<{
+        registered_model: MlflowRegisteredModel;
+      }>(`${API}/registered-models/get`, { name }));
+    } catch (error) {
+      if (error instanceof PlatformApiError && error.status === 404)
+        return false;
+      throw error;
+    }
+    const crawled = await this.crawlModel(model);
+    const { elsewhere, all } = await this.catalogDatasets();
+    const { model: entity, datasets } = modelToEntities(
+      crawled,
+      this.source,
+      elsewhere,
+    );
+    await this.connection.applyMutation({
+      type: 'delta',
+      added: [entity, ...datasets.filter(d => !all.has(d.metadata.name))].map(
+        e => ({ entity: e, locationKey: this.getProviderName() }),
+      ),
+      removed: [],
+    });
+    this.deps.logger.info(
+      `${this.getProviderName()}: updated ${
+        entity.metadata.name
+      } from a webhook`,
+    );
+    return true;
   }
 
   /** A model's versions, newest first, at most maxVersions. */
@@ -300,8 +346,8 @@ export class MlflowEntityProvider implements EntityProvider {
     }
   }
 
-  /** Names of Dataset entities that come from somewhere else than this provider. */
-  private async datasetsFromElsewhere(): Promise<Set<string>> {
+  /** Names of the catalog's Dataset entities: all, and those from elsewhere than this provider. */
+  private async catalogDatasets() {
     const credentials = await this.deps.auth.getOwnServiceCredentials();
     const ours = `url:${this.source.uiUrl.replace(/\/+$/, '')}/#/models/`;
     const { items } = await this.deps.catalog.getEntities(
@@ -311,7 +357,8 @@ export class MlflowEntityProvider implements EntityProvider {
       },
       { credentials },
     );
-    return new Set(
+    const all = new Set(items.map(e => e.metadata.name));
+    const elsewhere = new Set(
       items
         .filter(
           e =>
@@ -321,5 +368,16 @@ export class MlflowEntityProvider implements EntityProvider {
         )
         .map(e => e.metadata.name),
     );
+    return { all, elsewhere };
+  }
+
+  /** The source this provider reads. */
+  get sourceId() {
+    return this.source.providerId;
+  }
+
+  /** The secret MLflow signs this source's webhooks with, if configured. */
+  get webhookSecret() {
+    return this.source.webhookSecret;
   }
 }

@@ -10,3 +10,4 @@ export {
   type MlflowSourceConfig,
 } from './MlflowEntityProvider';
 export { MLFLOW_DATASET_DIGEST_ANNOTATION } from './mapping';
+export { MlflowFactProvider, scorecardsModuleMlflowFacts } from './facts';

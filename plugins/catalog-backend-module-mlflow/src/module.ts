@@ -7,6 +7,7 @@ import {
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import { MlflowEntityProvider } from './MlflowEntityProvider';
+import { WEBHOOK_PATH, createWebhookRouter } from './webhooks';
 
 /**
  * Reads MLflow model registries into the catalog as Model and Dataset
@@ -26,16 +27,32 @@ export const catalogModuleMlflow = createBackendModule({
         auth: coreServices.auth,
         catalog: catalogServiceRef,
         processing: catalogProcessingExtensionPoint,
+        httpRouter: coreServices.httpRouter,
       },
-      async init({ config, logger, scheduler, auth, catalog, processing }) {
-        processing.addEntityProvider(
-          MlflowEntityProvider.fromConfig(config, {
-            logger,
-            scheduler,
-            auth,
-            catalog,
-          }),
-        );
+      async init({
+        config,
+        logger,
+        scheduler,
+        auth,
+        catalog,
+        processing,
+        httpRouter,
+      }) {
+        const providers = MlflowEntityProvider.fromConfig(config, {
+          logger,
+          scheduler,
+          auth,
+          catalog,
+        });
+        processing.addEntityProvider(providers);
+        if (providers.some(p => p.webhookSecret)) {
+          // Authenticated by MLflow's HMAC signature instead of a Backstage token.
+          httpRouter.addAuthPolicy({
+            path: WEBHOOK_PATH,
+            allow: 'unauthenticated',
+          });
+          httpRouter.use(createWebhookRouter({ providers, logger }));
+        }
       },
     });
   },

@@ -42,10 +42,15 @@ export class MlflowServer {
     readonly dir: string,
     readonly port: number,
     private readonly workers: number,
+    private readonly env: Record<string, string>,
   ) {}
 
   static async create(
-    options: { parentDir?: string; workers?: number } = {},
+    options: {
+      parentDir?: string;
+      workers?: number;
+      env?: Record<string, string>;
+    } = {},
   ): Promise<MlflowServer> {
     const dir = fs.mkdtempSync(
       path.join(options.parentDir ?? os.tmpdir(), 'mlflow-'),
@@ -54,6 +59,7 @@ export class MlflowServer {
       dir,
       await freePort(),
       options.workers ?? 1,
+      options.env ?? {},
     );
     await server.start();
     return server;
@@ -85,7 +91,11 @@ export class MlflowServer {
         '--default-artifact-root',
         path.join(this.dir, 'artifacts'),
       ],
-      { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, ...this.env },
+      },
     );
     child.stdout!.on('data', d => (this.log += d));
     child.stderr!.on('data', d => (this.log += d));
