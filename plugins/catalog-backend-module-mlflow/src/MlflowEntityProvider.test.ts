@@ -120,7 +120,7 @@ const run = (
   },
 });
 
-function registry(): Registry {
+function sampleRegistry(): Registry {
   return {
     calls: [],
     models: [
@@ -212,7 +212,7 @@ const find = (list: Entity[], ref: string) =>
 
 describe('MlflowEntityProvider', () => {
   it('maps models, versions, headline metrics, owners and datasets', async () => {
-    const reg = registry();
+    const reg = sampleRegistry();
     serve(reg);
     const { provider, connection, mutations } = setup();
     await provider.connect(connection);
@@ -278,7 +278,7 @@ describe('MlflowEntityProvider', () => {
   });
 
   it('pages through every list', async () => {
-    const reg = registry();
+    const reg = sampleRegistry();
     serve(reg);
     const { provider, connection } = setup();
     await provider.connect(connection);
@@ -301,7 +301,7 @@ describe('MlflowEntityProvider', () => {
   });
 
   it('does not emit datasets the catalog has from elsewhere, but links them', async () => {
-    serve(registry());
+    serve(sampleRegistry());
     const { provider, connection, mutations } = setup({}, [
       {
         apiVersion: 'convergence.dev/v1alpha1',
@@ -327,7 +327,7 @@ describe('MlflowEntityProvider', () => {
   });
 
   it('retries 429 and 5xx answers and completes', async () => {
-    const reg = registry();
+    const reg = sampleRegistry();
     reg.fail = (path, attempt) => {
       if (attempt > 2) return undefined;
       if (path.endsWith('/runs/get'))
@@ -347,7 +347,7 @@ describe('MlflowEntityProvider', () => {
   });
 
   it('applies no mutation when the crawl fails half-way', async () => {
-    const reg = registry();
+    const reg = sampleRegistry();
     serve(reg);
     const { provider, connection, mutations, logger } = setup();
     await provider.connect(connection);
