@@ -38,7 +38,11 @@ function columns(mlflowUrl?: string): TableColumn<ModelVersion>[] {
     { title: 'Created', render: v => formatTimestamp(v.createdAt) ?? '—' },
     { title: 'Metrics', render: v => formatMetrics(v.metrics) || '—' },
     { title: 'Params', render: v => paramsText(v.params) || '—' },
-    { title: 'Run', render: v => v.runId ?? '—' },
+    {
+      title: 'Run',
+      render: v =>
+        v.runId ? <span title={v.runId}>{v.runId.slice(0, 8)}</span> : '—',
+    },
   ];
 }
 
