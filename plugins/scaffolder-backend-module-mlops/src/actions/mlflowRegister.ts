@@ -1,0 +1,113 @@
+import { Config } from '@backstage/config';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  PlatformApiClient,
+  PlatformApiError,
+} from '@convergence/backstage-plugin-mlops-node';
+
+/**
+ * `mlflow:model:register`: creates a registered model in MLflow when
+ * `scaffolder.mlflow.baseUrl` is configured; otherwise it logs that it skips.
+ */
+export function createMlflowRegisterAction(options: {
+  config: Config;
+  /** Options of the HTTP client, e.g. no backoff waits in tests. */
+  client?: Partial<ConstructorParameters<typeof PlatformApiClient>[0]>;
+}) {
+  const baseUrl = options.config.getOptionalString('scaffolder.mlflow.baseUrl');
+  const uiUrl =
+    options.config.getOptionalString('scaffolder.mlflow.uiUrl') ?? baseUrl;
+  const client =
+    baseUrl &&
+    new PlatformApiClient({
+      baseUrl,
+      token: options.config.getOptionalString('scaffolder.mlflow.token'),
+      ...options.client,
+    });
+  return createTemplateAction({
+    id: 'mlflow:model:register',
+    description:
+      'Registers a model in the MLflow model registry (scaffolder.mlflow.baseUrl); skipped when no MLflow is configured.',
+    supportsDryRun: true,
+    examples: [
+      {
+        description: 'Register the model the new pipeline will train',
+        example: `steps:
+  - id: mlflow
+    action: mlflow:model:register
+    input:
+      name: \${{ parameters.modelName }}
+      description: Trained by \${{ parameters.name }}
+      tags:
+        owner: \${{ parameters.owner }}`,
+      },
+    ],
+    schema: {
+      input: {
+        name: z =>
+          z
+            .string()
+            .regex(
+              /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/,
+              'name must start with a letter or digit and use letters, digits, ".", "_" or "-"',
+            )
+            .describe('The registered model name'),
+        description: z => z.string().optional(),
+        tags: z =>
+          z
+            .record(z.string(), z.string())
+            .optional()
+            .describe('Tags on the registered model, e.g. owner'),
+      },
+      output: {
+        registered: z => z.boolean(),
+        modelUrl: z => z.string().optional(),
+      },
+    },
+    async handler(ctx) {
+      const { name, description, tags } = ctx.input;
+      if (!client) {
+        ctx.logger.info(
+          `No MLflow configured (scaffolder.mlflow.baseUrl); not registering ${name}`,
+        );
+        ctx.output('registered', false);
+        return;
+      }
+      const modelUrl = `${uiUrl!.replace(/\/+$/, '')}/#/models/${encodeURIComponent(name)}`;
+      if (ctx.isDryRun) {
+        ctx.logger.info(`Dry run: would register ${name} in MLflow at ${baseUrl}`);
+        ctx.output('registered', false);
+        ctx.output('modelUrl', modelUrl);
+        return;
+      }
+      await ctx.checkpoint({
+        key: `mlflow.register.${name}`,
+        fn: async () => {
+          try {
+            await client.post('/api/2.0/mlflow/registered-models/create', {
+              name,
+              description,
+              tags: Object.entries(tags ?? {}).map(([key, value]) => ({
+                key,
+                value,
+              })),
+            });
+          } catch (error) {
+            if (
+              error instanceof PlatformApiError &&
+              error.message.includes('RESOURCE_ALREADY_EXISTS')
+            ) {
+              throw new Error(
+                `A model named ${name} is already registered in MLflow; choose another name`,
+              );
+            }
+            throw error;
+          }
+        },
+      });
+      ctx.logger.info(`Registered ${name} in MLflow: ${modelUrl}`);
+      ctx.output('registered', true);
+      ctx.output('modelUrl', modelUrl);
+    },
+  });
+}
