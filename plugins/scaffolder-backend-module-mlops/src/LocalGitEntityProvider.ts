@@ -1,9 +1,6 @@
 import fs from 'fs';
 import path from 'path';
-import {
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
@@ -70,10 +67,16 @@ export class LocalGitEntityProvider implements EntityProvider {
   }
 
   private async read() {
-    if (!this.connection) throw new Error('local-git provider is not connected');
+    if (!this.connection)
+      throw new Error('local-git provider is not connected');
     const repos = fs.existsSync(this.baseDir)
       ? (await fs.promises.readdir(this.baseDir, { withFileTypes: true }))
-          .filter(d => d.isDirectory() && d.name.endsWith('.git') && !d.name.startsWith('.'))
+          .filter(
+            d =>
+              d.isDirectory() &&
+              d.name.endsWith('.git') &&
+              !d.name.startsWith('.'),
+          )
           .map(d => d.name)
       : [];
     const entities: Entity[] = [];

@@ -18,6 +18,7 @@ import {
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { MlopsEntitiesProcessor } from '@convergence/backstage-plugin-catalog-backend-module-mlops';
+import { InputError } from '@backstage/errors';
 import { parseAllDocuments } from 'yaml';
 
 const policy = EntityPolicies.allOf([
@@ -74,12 +75,12 @@ export function parseEntities(text: string, file: string): Entity[] {
   const docs = parseAllDocuments(text);
   return docs.flatMap((doc, i) => {
     if (doc.errors.length) {
-      throw new Error(`${file}, document ${i + 1}: ${doc.errors[0].message}`);
+      throw new InputError(`${file}, document ${i + 1}: ${doc.errors[0].message}`);
     }
     const value = doc.toJSON();
     if (value === null || value === undefined) return [];
     if (typeof value !== 'object' || Array.isArray(value)) {
-      throw new Error(`${file}, document ${i + 1}: not an entity object`);
+      throw new InputError(`${file}, document ${i + 1}: not an entity object`);
     }
     return [value as Entity];
   });
@@ -105,7 +106,7 @@ export async function validateEntities(
     try {
       entity = (await policy.enforce(raw)) ?? raw;
     } catch (error) {
-      throw new Error(`Invalid ${name}: ${(error as Error).message}`);
+      throw new InputError(`Invalid ${name}: ${(error as Error).message}`);
     }
     let known = false;
     if (await mlops.validateEntityKind(entity)) known = true;
@@ -114,11 +115,11 @@ export async function validateEntities(
       try {
         if (await validate.check(entity)) known = true;
       } catch (error) {
-        throw new Error(`Invalid ${name}: ${(error as Error).message}`);
+        throw new InputError(`Invalid ${name}: ${(error as Error).message}`);
       }
     }
     if (!known) {
-      throw new Error(
+      throw new InputError(
         `Invalid ${name}: unknown kind ${entity.apiVersion}/${entity.kind}`,
       );
     }
@@ -135,7 +136,7 @@ export async function validateEntities(
   );
   existing.forEach((e, i) => {
     if (e) {
-      throw new Error(
+      throw new InputError(
         `${refs[i]} already exists in the catalog; choose another name`,
       );
     }
@@ -143,10 +144,9 @@ export async function validateEntities(
   const wanted: Array<{ ref: string; field: string; owner: string }> = [];
   for (const entity of entities) {
     const kind = entity.kind.toLowerCase();
-    const fields =
-      entity.apiVersion.startsWith('convergence.dev/')
-        ? MLOPS_REFS
-        : BUILTIN_REFS[kind] ?? [];
+    const fields = entity.apiVersion.startsWith('convergence.dev/')
+      ? MLOPS_REFS
+      : BUILTIN_REFS[kind] ?? [];
     const spec = (entity.spec ?? {}) as Record<string, unknown>;
     for (const [field, defaultKind] of fields) {
       const value = spec[field];
@@ -159,7 +159,11 @@ export async function validateEntities(
           }),
         );
         if (!own.has(ref)) {
-          wanted.push({ ref, field: `spec.${field}`, owner: stringifyEntityRef(entity) });
+          wanted.push({
+            ref,
+            field: `spec.${field}`,
+            owner: stringifyEntityRef(entity),
+          });
         }
       }
     }
@@ -171,9 +175,12 @@ export async function validateEntities(
     );
     const missing = wanted.filter((_, i) => !items[i]);
     if (missing.length) {
-      throw new Error(
+      throw new InputError(
         missing
-          .map(m => `${m.owner}: ${m.field} refers to ${m.ref}, which is not in the catalog`)
+          .map(
+            m =>
+              `${m.owner}: ${m.field} refers to ${m.ref}, which is not in the catalog`,
+          )
           .join('; '),
       );
     }

@@ -63,7 +63,11 @@ const existing: Entity[] = [
     apiVersion: 'convergence.dev/v1alpha1',
     kind: 'Model',
     metadata: { name: 'fraud-detector', namespace: 'default' },
-    spec: { type: 'classification', lifecycle: 'production', owner: 'fraud-ml' },
+    spec: {
+      type: 'classification',
+      lifecycle: 'production',
+      owner: 'fraud-ml',
+    },
   },
 ];
 
@@ -99,8 +103,17 @@ describe('mlops:entities:validate', () => {
   it('passes valid entities whose references exist, also in a dry run', async () => {
     workspace({ 'catalog-info.yaml': service() });
     for (const isDryRun of [false, true]) {
-      expect(await run(action(), { files: ['catalog-info.yaml'], checkCatalog: true }, { isDryRun })).toEqual({
-        entityRefs: ['component:default/fraud-scoring', 'api:default/fraud-scoring-api'],
+      expect(
+        await run(
+          action(),
+          { files: ['catalog-info.yaml'], checkCatalog: true },
+          { isDryRun },
+        ),
+      ).toEqual({
+        entityRefs: [
+          'component:default/fraud-scoring',
+          'api:default/fraud-scoring-api',
+        ],
       });
     }
   });
@@ -113,14 +126,23 @@ metadata: { name: payments }
 spec: { type: table, lifecycle: production, owner: fraud-ml, containsPii: maybe }
 `,
     });
-    await expect(run(action(), { files: ['catalog-info.yaml'], checkCatalog: true })).rejects.toThrow(
+    await expect(
+      run(action(), { files: ['catalog-info.yaml'], checkCatalog: true }),
+    ).rejects.toThrow(
       /^Invalid Dataset payments: .*\/spec\/containsPii must be boolean/,
     );
   });
 
   it('refuses an unknown owner and a taken name', async () => {
-    workspace({ 'catalog-info.yaml': service().replace(/group:default\/fraud-ml/g, 'group:default/nobody') });
-    await expect(run(action(), { files: ['catalog-info.yaml'], checkCatalog: true })).rejects.toThrow(
+    workspace({
+      'catalog-info.yaml': service().replace(
+        /group:default\/fraud-ml/g,
+        'group:default/nobody',
+      ),
+    });
+    await expect(
+      run(action(), { files: ['catalog-info.yaml'], checkCatalog: true }),
+    ).rejects.toThrow(
       'component:default/fraud-scoring: spec.owner refers to group:default/nobody, which is not in the catalog',
     );
     workspace({
@@ -130,17 +152,21 @@ metadata: { name: fraud-detector }
 spec: { type: classification, lifecycle: experimental, owner: fraud-ml }
 `,
     });
-    await expect(run(action(), { files: ['catalog-info.yaml'], checkCatalog: true })).rejects.toThrow(
+    await expect(
+      run(action(), { files: ['catalog-info.yaml'], checkCatalog: true }),
+    ).rejects.toThrow(
       'model:default/fraud-detector already exists in the catalog; choose another name',
     );
   });
 
   it('says when a file was not generated or does not parse', async () => {
     workspace({ 'catalog-info.yaml': 'kind: [' });
-    await expect(run(action(), { files: ['catalog-info.yaml'], checkCatalog: false })).rejects.toThrow(
-      /^catalog-info.yaml, document 1: /,
-    );
-    await expect(run(action(), { files: ['missing.yaml'], checkCatalog: false })).rejects.toThrow(
+    await expect(
+      run(action(), { files: ['catalog-info.yaml'], checkCatalog: false }),
+    ).rejects.toThrow(/^catalog-info.yaml, document 1: /);
+    await expect(
+      run(action(), { files: ['missing.yaml'], checkCatalog: false }),
+    ).rejects.toThrow(
       'missing.yaml was not generated (no such file in the workspace)',
     );
   });
@@ -156,15 +182,25 @@ describe('mlflow:model:register', () => {
   it('registers the model with its tags', async () => {
     let body: any;
     server.use(
-      http.post('http://mlflow.test/api/2.0/mlflow/registered-models/create', async ({ request }) => {
-        expect(request.headers.get('authorization')).toBe('Bearer tok');
-        body = await request.json();
-        return HttpResponse.json({ registered_model: { name: body.name } });
-      }),
+      http.post(
+        'http://mlflow.test/api/2.0/mlflow/registered-models/create',
+        async ({ request }) => {
+          expect(request.headers.get('authorization')).toBe('Bearer tok');
+          body = await request.json();
+          return HttpResponse.json({ registered_model: { name: body.name } });
+        },
+      ),
     );
     expect(
-      await run(action(), { name: 'churn-model', description: 'Churn', tags: { owner: 'fraud-ml' } }),
-    ).toEqual({ registered: true, modelUrl: 'http://mlflow.test/#/models/churn-model' });
+      await run(action(), {
+        name: 'churn-model',
+        description: 'Churn',
+        tags: { owner: 'fraud-ml' },
+      }),
+    ).toEqual({
+      registered: true,
+      modelUrl: 'http://mlflow.test/#/models/churn-model',
+    });
     expect(body).toEqual({
       name: 'churn-model',
       description: 'Churn',
@@ -174,7 +210,9 @@ describe('mlflow:model:register', () => {
 
   it('calls nothing in a dry run', async () => {
     // Any request would fail: msw refuses unhandled requests.
-    expect(await run(action(), { name: 'churn-model' }, { isDryRun: true })).toEqual({
+    expect(
+      await run(action(), { name: 'churn-model' }, { isDryRun: true }),
+    ).toEqual({
       registered: false,
       modelUrl: 'http://mlflow.test/#/models/churn-model',
     });
@@ -182,11 +220,16 @@ describe('mlflow:model:register', () => {
 
   it('refuses a name MLflow already has', async () => {
     server.use(
-      http.post('http://mlflow.test/api/2.0/mlflow/registered-models/create', () =>
-        HttpResponse.json(
-          { error_code: 'RESOURCE_ALREADY_EXISTS', message: 'Registered Model (name=churn-model) already exists.' },
-          { status: 400 },
-        ),
+      http.post(
+        'http://mlflow.test/api/2.0/mlflow/registered-models/create',
+        () =>
+          HttpResponse.json(
+            {
+              error_code: 'RESOURCE_ALREADY_EXISTS',
+              message: 'Registered Model (name=churn-model) already exists.',
+            },
+            { status: 400 },
+          ),
       ),
     );
     await expect(run(action(), { name: 'churn-model' })).rejects.toThrow(
@@ -195,8 +238,12 @@ describe('mlflow:model:register', () => {
   });
 
   it('skips when no MLflow is configured', async () => {
-    const unconfigured = createMlflowRegisterAction({ config: new ConfigReader({}) });
-    expect(await run(unconfigured, { name: 'churn-model' })).toEqual({ registered: false });
+    const unconfigured = createMlflowRegisterAction({
+      config: new ConfigReader({}),
+    });
+    expect(await run(unconfigured, { name: 'churn-model' })).toEqual({
+      registered: false,
+    });
   });
 });
 
@@ -204,29 +251,45 @@ describe('publish:local-git', () => {
   const baseDir = () => path.join(tmp, 'repos');
   const action = (events?: any) =>
     createPublishLocalGitAction({
-      config: new ConfigReader({ scaffolder: { localGit: { baseDir: baseDir() } } }),
+      config: new ConfigReader({
+        scaffolder: { localGit: { baseDir: baseDir() } },
+      }),
       events,
     });
 
   it('publishes the workspace as a repository that git can clone', async () => {
-    workspace({ 'catalog-info.yaml': service(), 'src/app.py': 'print("hi")\n' });
+    workspace({
+      'catalog-info.yaml': service(),
+      'src/app.py': 'print("hi")\n',
+    });
     const published: unknown[] = [];
     const outputs = await run(
       action({ publish: async (e: unknown) => published.push(e) }),
-      { repoName: 'fraud-scoring', defaultBranch: 'main', description: 'Fraud scoring' },
+      {
+        repoName: 'fraud-scoring',
+        defaultBranch: 'main',
+        description: 'Fraud scoring',
+      },
     );
     const gitdir = path.join(baseDir(), 'fraud-scoring.git');
     expect(outputs.remoteUrl).toBe(`file://${gitdir}`);
     expect(outputs.commitHash).toMatch(/^[0-9a-f]{40}$/);
     expect(published).toEqual([
-      { topic: 'convergence.local-git.pushed', eventPayload: { repository: 'fraud-scoring' } },
+      {
+        topic: 'convergence.local-git.pushed',
+        eventPayload: { repository: 'fraud-scoring' },
+      },
     ]);
     // The real git client clones it.
     const clone = path.join(tmp, 'clone');
     execFileSync('git', ['clone', '--quiet', gitdir, clone]);
-    expect(fs.readFileSync(path.join(clone, 'src/app.py'), 'utf8')).toBe('print("hi")\n');
+    expect(fs.readFileSync(path.join(clone, 'src/app.py'), 'utf8')).toBe(
+      'print("hi")\n',
+    );
     expect(
-      execFileSync('git', ['-C', clone, 'log', '--format=%s'], { encoding: 'utf8' }).trim(),
+      execFileSync('git', ['-C', clone, 'log', '--format=%s'], {
+        encoding: 'utf8',
+      }).trim(),
     ).toBe('Initial commit: Fraud scoring');
     // Nothing left over next to it.
     expect(fs.readdirSync(baseDir())).toEqual(['fraud-scoring.git']);
@@ -234,26 +297,42 @@ describe('publish:local-git', () => {
 
   it('writes nothing in a dry run', async () => {
     workspace({ 'catalog-info.yaml': service() });
-    const outputs = await run(action(), { repoName: 'fraud-scoring', defaultBranch: 'main' }, { isDryRun: true });
-    expect(outputs.remoteUrl).toBe(`file://${path.join(baseDir(), 'fraud-scoring.git')}`);
+    const outputs = await run(
+      action(),
+      { repoName: 'fraud-scoring', defaultBranch: 'main' },
+      { isDryRun: true },
+    );
+    expect(outputs.remoteUrl).toBe(
+      `file://${path.join(baseDir(), 'fraud-scoring.git')}`,
+    );
     expect(fs.existsSync(baseDir())).toBe(false);
   });
 
   it('refuses an existing repository and leaves it as it was', async () => {
     workspace({ 'catalog-info.yaml': service() });
     await run(action(), { repoName: 'fraud-scoring', defaultBranch: 'main' });
-    const before = fs.readdirSync(path.join(baseDir(), 'fraud-scoring.git')).sort();
-    await expect(run(action(), { repoName: 'fraud-scoring', defaultBranch: 'main' })).rejects.toThrow(
+    const before = fs
+      .readdirSync(path.join(baseDir(), 'fraud-scoring.git'))
+      .sort();
+    await expect(
+      run(action(), { repoName: 'fraud-scoring', defaultBranch: 'main' }),
+    ).rejects.toThrow(
       /The repository fraud-scoring already exists in .*; choose another name/,
     );
-    expect(fs.readdirSync(path.join(baseDir(), 'fraud-scoring.git')).sort()).toEqual(before);
+    expect(
+      fs.readdirSync(path.join(baseDir(), 'fraud-scoring.git')).sort(),
+    ).toEqual(before);
     expect(fs.readdirSync(baseDir())).toEqual(['fraud-scoring.git']);
   });
 
   it('says when no folder is configured', async () => {
     workspace({ 'catalog-info.yaml': service() });
-    const unconfigured = createPublishLocalGitAction({ config: new ConfigReader({}) });
-    await expect(run(unconfigured, { repoName: 'x1', defaultBranch: 'main' })).rejects.toThrow(
+    const unconfigured = createPublishLocalGitAction({
+      config: new ConfigReader({}),
+    });
+    await expect(
+      run(unconfigured, { repoName: 'x1', defaultBranch: 'main' }),
+    ).rejects.toThrow(
       'publish:local-git needs scaffolder.localGit.baseDir in app-config.yaml',
     );
   });
@@ -264,18 +343,33 @@ describe('LocalGitEntityProvider', () => {
     workspace({ 'catalog-info.yaml': service() });
     const baseDir = path.join(tmp, 'repos');
     await run(
-      createPublishLocalGitAction({ config: new ConfigReader({ scaffolder: { localGit: { baseDir } } }) }),
+      createPublishLocalGitAction({
+        config: new ConfigReader({ scaffolder: { localGit: { baseDir } } }),
+      }),
       { repoName: 'fraud-scoring', defaultBranch: 'main' },
     );
     const mutations: any[] = [];
-    const provider = new LocalGitEntityProvider(baseDir, { logger: mockServices.logger.mock() });
-    await provider.connect({ applyMutation: async m => { mutations.push(m); }, refresh: async () => {} });
+    const provider = new LocalGitEntityProvider(baseDir, {
+      logger: mockServices.logger.mock(),
+    });
+    await provider.connect({
+      applyMutation: async m => {
+        mutations.push(m);
+      },
+      refresh: async () => {},
+    });
     await provider.refresh();
-    const names = (m: any) => m.entities.map((e: any) => `${e.entity.kind}:${e.entity.metadata.name}`);
-    expect(names(mutations[0])).toEqual(['Component:fraud-scoring', 'API:fraud-scoring-api']);
-    expect(mutations[0].entities[0].entity.metadata.annotations['backstage.io/managed-by-location']).toBe(
-      `url:file://${baseDir}/fraud-scoring.git/catalog-info.yaml`,
-    );
+    const names = (m: any) =>
+      m.entities.map((e: any) => `${e.entity.kind}:${e.entity.metadata.name}`);
+    expect(names(mutations[0])).toEqual([
+      'Component:fraud-scoring',
+      'API:fraud-scoring-api',
+    ]);
+    expect(
+      mutations[0].entities[0].entity.metadata.annotations[
+        'backstage.io/managed-by-location'
+      ],
+    ).toBe(`url:file://${baseDir}/fraud-scoring.git/catalog-info.yaml`);
     // A repository that breaks keeps the entities it had.
     fs.rmSync(path.join(baseDir, 'fraud-scoring.git', 'HEAD'));
     await provider.refresh();

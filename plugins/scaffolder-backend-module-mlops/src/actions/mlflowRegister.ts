@@ -73,9 +73,14 @@ export function createMlflowRegisterAction(options: {
         ctx.output('registered', false);
         return;
       }
-      const modelUrl = `${uiUrl!.replace(/\/+$/, '')}/#/models/${encodeURIComponent(name)}`;
+      const modelUrl = `${uiUrl!.replace(
+        /\/+$/,
+        '',
+      )}/#/models/${encodeURIComponent(name)}`;
       if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: would register ${name} in MLflow at ${baseUrl}`);
+        ctx.logger.info(
+          `Dry run: would register ${name} in MLflow at ${baseUrl}`,
+        );
         ctx.output('registered', false);
         ctx.output('modelUrl', modelUrl);
         return;

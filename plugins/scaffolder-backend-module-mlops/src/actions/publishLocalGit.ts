@@ -66,7 +66,8 @@ export function createPublishLocalGitAction(options: {
           'publish:local-git needs scaffolder.localGit.baseDir in app-config.yaml',
         );
       }
-      const { repoName, defaultBranch } = ctx.input;
+      const { repoName } = ctx.input;
+      const defaultBranch = ctx.input.defaultBranch ?? 'main';
       const sourceDir = ctx.input.sourcePath
         ? resolveSafeChildPath(ctx.workspacePath, ctx.input.sourcePath)
         : ctx.workspacePath;
@@ -90,10 +91,12 @@ export function createPublishLocalGitAction(options: {
           : 'Initial commit from a Convergence template',
         author: {
           name:
-            user?.metadata.title ?? user?.metadata.name ?? 'Convergence scaffolder',
+            user?.metadata.title ??
+            user?.metadata.name ??
+            'Convergence scaffolder',
           email:
-            ((user?.spec as { profile?: { email?: string } } | undefined)
-              ?.profile?.email) ?? 'scaffolder@convergence.invalid',
+            (user?.spec as { profile?: { email?: string } } | undefined)
+              ?.profile?.email ?? 'scaffolder@convergence.invalid',
         },
       });
       ctx.logger.info(`Published ${files} files to ${remoteUrl} (${commit})`);

@@ -3,6 +3,7 @@ import path from 'path';
 import { AuthService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { parseEntities, validateEntities } from '../validateEntities';
 
@@ -52,22 +53,26 @@ export function createValidateEntitiesAction(options: {
     },
     async handler(ctx) {
       const entities = [];
-      for (const file of ctx.input.files) {
+      // Schema defaults are not applied to inputs at run time; apply them here.
+      const files = ctx.input.files ?? ['catalog-info.yaml'];
+      for (const file of files) {
         const full = resolveSafeChildPath(ctx.workspacePath, file);
         let text: string;
         try {
           text = await fs.readFile(full, 'utf8');
         } catch {
-          throw new Error(`${file} was not generated (no such file in the workspace)`);
+          throw new InputError(
+            `${file} was not generated (no such file in the workspace)`,
+          );
         }
         entities.push(...parseEntities(text, path.normalize(file)));
       }
       if (!entities.length) {
-        throw new Error(`${ctx.input.files.join(', ')} hold no entities`);
+        throw new InputError(`${files.join(', ')} hold no entities`);
       }
       const entityRefs = await validateEntities(
         entities,
-        ctx.input.checkCatalog
+        ctx.input.checkCatalog !== false
           ? {
               catalog: options.catalog,
               credentials: await options.auth.getOwnServiceCredentials(),
