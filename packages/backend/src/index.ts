@@ -5,6 +5,7 @@ import { createBackend } from '@backstage/backend-defaults';
 import { permissionModuleConvergencePolicy } from './modules/permissionPolicy';
 import { scorecardsModuleKubeflowFacts } from '@convergence/backstage-plugin-catalog-backend-module-kubeflow';
 import { scorecardsModuleMlflowFacts } from '@convergence/backstage-plugin-catalog-backend-module-mlflow';
+import { catalogModuleLocalGit } from '@convergence/backstage-plugin-scaffolder-backend-module-mlops';
 
 const backend = createBackend();
 
@@ -41,6 +42,12 @@ backend.add(permissionModuleConvergencePolicy);
 
 // scaffolder
 backend.add(import('@backstage/plugin-scaffolder-backend'));
+// mlops:entities:validate, mlflow:model:register, publish:local-git
+backend.add(
+  import('@convergence/backstage-plugin-scaffolder-backend-module-mlops'),
+);
+// Reads the repositories publish:local-git creates into the catalog.
+backend.add(catalogModuleLocalGit);
 backend.add(
   import('@backstage/plugin-scaffolder-backend-module-notifications'),
 );

@@ -1,0 +1,199 @@
+// The golden-path templates in the running portal: each runs through the
+// scaffolder API, publishes to the local Git repository and its entities
+// appear in the catalog with their relations; one runs through the UI.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  APP_URL,
+  eventually,
+  getAsGuest,
+  launchBrowser,
+  requestAsGuest,
+  screenshot,
+  signInAsGuest,
+} from './lib.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// app-config.yaml: scaffolder.localGit.baseDir, relative to packages/backend.
+const LOCAL_GIT = path.join(ROOT, 'tmp/local-git');
+// Names unique to this run: the local repositories outlive the portal.
+const RUN = Date.now().toString(36).slice(-5);
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const rels = e => (e.relations ?? []).map(r => `${r.type} ${r.targetRef}`);
+
+async function runTemplate(name, values) {
+  const res = await requestAsGuest('POST', '/api/scaffolder/v2/tasks', {
+    templateRef: `template:default/${name}`,
+    values,
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const { id } = await res.json();
+  const task = await eventually(
+    async () => {
+      const t = await getAsGuest(`/api/scaffolder/v2/tasks/${id}`);
+      return ['completed', 'failed', 'cancelled'].includes(t.status)
+        ? t
+        : undefined;
+    },
+    { timeoutMs: 180_000, intervalMs: 1000 },
+  );
+  const events = await getAsGuest(`/api/scaffolder/v2/tasks/${id}/events`);
+  if (task.status !== 'completed') {
+    throw new Error(
+      `${name} ${task.status}:\n${events.map(e => e.body.message).join('\n')}`,
+    );
+  }
+  return events.find(e => e.type === 'completion')?.body.output;
+}
+
+/** The entity once it is in the catalog and `ready(entity)` holds. */
+function entity(ref, ready = () => true) {
+  const [kind, rest] = ref.split(':');
+  const [namespace, name] = rest.split('/');
+  return eventually(
+    async () => {
+      const e = await getAsGuest(
+        `/api/catalog/entities/by-name/${kind}/${namespace}/${name}`,
+      );
+      return ready(e) ? e : undefined;
+    },
+    { timeoutMs: 120_000, intervalMs: 2000 },
+  );
+}
+
+/** Clones a published repository with the real git client. */
+function clone(name) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clone-'));
+  execFileSync('git', [
+    'clone',
+    '--quiet',
+    path.join(LOCAL_GIT, `${name}.git`),
+    dir,
+  ]);
+  return dir;
+}
+
+test('the serving-service template publishes a repository and registers its Component and API', async () => {
+  const name = `fraud-scoring-${RUN}`;
+  const output = await runTemplate('ml-serving-service', {
+    name,
+    description: 'Scores card payments',
+    owner: 'group:default/fraud-ml',
+    model: 'model:default/fraud-detector',
+    modelAlias: 'champion',
+    ci: 'github-actions',
+    organization: 'acme',
+  });
+  assert.equal(output.links[0].entityRef, `component:default/${name}`);
+  const dir = clone(name);
+  assert.ok(fs.existsSync(path.join(dir, 'app/main.py')));
+  assert.ok(fs.existsSync(path.join(dir, '.github/workflows/ci.yaml')));
+  const component = await entity(`component:default/${name}`, e =>
+    rels(e).includes('dependsOn model:default/fraud-detector'),
+  );
+  assert.ok(rels(component).includes('ownedBy group:default/fraud-ml'));
+  assert.ok(rels(component).includes(`providesApi api:default/${name}-api`));
+  const model = await entity('model:default/fraud-detector', e =>
+    rels(e).includes(`dependencyOf component:default/${name}`),
+  );
+  assert.ok(model);
+});
+
+test('the training-pipeline template registers the Pipeline and the Model with their lineage', async () => {
+  const name = `churn-training-${RUN}`;
+  await runTemplate('training-pipeline', {
+    name,
+    owner: 'group:default/recsys-ml',
+    orchestrator: 'kubeflow',
+    schedule: '0 4 * * *',
+    trainingDatasets: ['dataset:default/card-transactions-labeled'],
+    evaluationDataset: 'dataset:default/fraud-holdout-2026q3',
+    modelName: `churn-model-${RUN}`,
+    modelType: 'classification',
+    ci: 'jenkins',
+  });
+  assert.ok(fs.existsSync(path.join(clone(name), 'pipeline.py')));
+  const pipeline = await entity(`pipeline:default/${name}`, e =>
+    rels(e).includes(`produces model:default/churn-model-${RUN}`),
+  );
+  assert.ok(
+    rels(pipeline).includes(
+      'consumes dataset:default/card-transactions-labeled',
+    ),
+  );
+  const model = await entity(`model:default/churn-model-${RUN}`, e =>
+    rels(e).includes(`producedBy pipeline:default/${name}`),
+  );
+  assert.ok(
+    rels(model).includes('trainedOn dataset:default/card-transactions-labeled'),
+  );
+  assert.ok(
+    rels(model).includes('evaluatedOn dataset:default/fraud-holdout-2026q3'),
+  );
+});
+
+test('a bad answer fails the run before anything is published', async () => {
+  const name = `orphan-data-${RUN}`;
+  await assert.rejects(
+    runTemplate('dataset-registration', {
+      name,
+      owner: 'group:default/no-such-team',
+      type: 'table',
+      sourceType: 's3',
+      sourceUri: 's3://lake/orphan/',
+      format: 'parquet',
+      classification: 'internal',
+      containsPii: false,
+      retention: 'P1Y',
+    }),
+    /spec\.owner refers to group:default\/no-such-team, which is not in the catalog/,
+  );
+  assert.equal(fs.existsSync(path.join(LOCAL_GIT, `${name}.git`)), false);
+});
+
+test('the dataset-registration template runs through the UI', async () => {
+  const name = `payments-events-${RUN}`;
+  const page = await signInAsGuest(browser.context);
+  await page.goto(`${APP_URL}/create`);
+  const card = page
+    .locator('.MuiCard-root')
+    .filter({ hasText: 'Dataset registration' })
+    .filter({ hasNotText: 'Training pipeline' })
+    .filter({ hasNotText: 'ML model serving service' });
+  await card.getByRole('button', { name: 'Choose' }).click();
+  await page.locator('#root_name').fill(name);
+  await page
+    .locator('#root_description')
+    .fill('Payment events from the gateway');
+  const owner = page.locator('#root_owner');
+  await owner.click();
+  await owner.fill('Data');
+  await page.getByRole('option', { name: 'Data Engineering' }).click();
+  await page.locator('#root_sourceUri').fill('kafka://events/payments');
+  await page.getByRole('button', { name: 'Next' }).click();
+  // Governance: the defaults (internal, no personal data, P1Y).
+  await page.getByRole('button', { name: 'Review' }).click();
+  await screenshot(page, 'template-review');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page
+    .getByRole('link', { name: 'Open the dataset in the catalog' })
+    .waitFor({ timeout: 120_000 });
+  await screenshot(page, 'template-done');
+  const dataset = await entity(`dataset:default/${name}`, e =>
+    rels(e).includes('ownedBy group:default/data-engineering'),
+  );
+  assert.equal(dataset.spec.source.uri, 'kafka://events/payments');
+});
