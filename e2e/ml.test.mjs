@@ -104,7 +104,8 @@ after(async () => {
 test('a person opens a Model page and sees versions, the model card and lineage links', async () => {
   const page = await signInAsGuest(browser.context);
   await page.goto(`${APP_URL}/catalog/default/model/fraud-detector`);
-  await page.getByRole('heading', { name: 'Versions' }).waitFor();
+  // InfoCard titles are not heading roles.
+  await page.getByText('Versions', { exact: true }).waitFor();
   await page.getByRole('cell', { name: 'champion', exact: true }).waitFor();
   await page.getByRole('heading', { name: 'Intended use' }).waitFor();
   await page.getByText('Real-time risk score for').waitFor();
@@ -129,7 +130,10 @@ test('a person opens a Model page and sees versions, the model card and lineage 
 test('a person filters the ML assets page by owner', async () => {
   const page = await signInAsGuest(browser.context);
   await page.getByRole('link', { name: 'ML assets' }).click();
-  await page.getByText(/^ML assets \(2\d\)$/).waitFor();
+  const all = page.getByText(/^ML assets \(\d+\)$/);
+  await all.waitFor();
+  // The examples hold 27; providers and templates in other tests add more.
+  assert.ok(Number(/\d+/.exec(await all.innerText())[0]) >= 27);
   await page.getByLabel('Owner', { exact: true }).click();
   await page.getByRole('option', { name: 'group:default/recsys-ml' }).click();
   await page.getByText(/^ML assets \([1-9]\)$/).waitFor();

@@ -19,8 +19,8 @@ import {
 } from './lib.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-// app-config.yaml: scaffolder.localGit.baseDir, relative to packages/backend.
-const LOCAL_GIT = path.join(ROOT, 'tmp/local-git');
+// e2e/app-config.e2e.yaml: scaffolder.localGit.baseDir (relative to packages/backend).
+const LOCAL_GIT = path.join(ROOT, 'tmp/e2e-local-git');
 // Names unique to this run: the local repositories outlive the portal.
 const RUN = Date.now().toString(36).slice(-5);
 

@@ -86,6 +86,8 @@ fi
 
 # --- end-to-end tests ----------------------------------------------------------
 if [ "$skip_e2e" -eq 0 ]; then
+  # The templates test publishes repositories here; start from none.
+  rm -rf "$REPO_ROOT/tmp/e2e-local-git"
   if ensure_chromium && start_portal; then
     phase "end-to-end tests (headless Chromium against the running portal)"
     t0="$(now)"

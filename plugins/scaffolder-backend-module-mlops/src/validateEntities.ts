@@ -75,7 +75,9 @@ export function parseEntities(text: string, file: string): Entity[] {
   const docs = parseAllDocuments(text);
   return docs.flatMap((doc, i) => {
     if (doc.errors.length) {
-      throw new InputError(`${file}, document ${i + 1}: ${doc.errors[0].message}`);
+      throw new InputError(
+        `${file}, document ${i + 1}: ${doc.errors[0].message}`,
+      );
     }
     const value = doc.toJSON();
     if (value === null || value === undefined) return [];
