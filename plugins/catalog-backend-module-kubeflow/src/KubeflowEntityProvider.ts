@@ -6,15 +6,14 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import {
-  CatalogService,
-  EntityProvider,
-  EntityProviderConnection,
-} from '@backstage/plugin-catalog-node';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { PipelineEntityV1alpha1 } from '@convergence/backstage-plugin-mlops-common';
 import {
+  CrawlingEntityProvider,
+  CrawlingEntityProviderDeps,
   forEachLimited,
-  PlatformApiClient,
+  readHttpUrl,
+  readWholeNumber,
 } from '@convergence/backstage-plugin-mlops-node';
 import {
   ArtifactTarget,
@@ -58,30 +57,16 @@ export function readKubeflowSources(config: Config): KubeflowSourceConfig[] {
     const c = root.getConfig(id);
     const key = `catalog.providers.kubeflow.${id}`;
     const baseUrl = c.getString('baseUrl');
-    for (const [name, value] of [
-      ['baseUrl', baseUrl],
-      ['uiUrl', c.getOptionalString('uiUrl')],
-    ] as const) {
-      if (value === undefined) continue;
-      try {
-        const { protocol } = new URL(value);
-        if (protocol !== 'http:' && protocol !== 'https:') throw new Error();
-      } catch {
-        throw new Error(
-          `Invalid ${key}.${name}: '${value}' is not an http(s) URL`,
-        );
-      }
-    }
-    const pageSize = c.getOptionalNumber('pageSize') ?? 100;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
-      throw new Error(
-        `Invalid ${key}.pageSize: ${pageSize}; use a whole number from 1 to 1000`,
-      );
-    }
+    readHttpUrl(c, 'baseUrl', key);
+    const pageSize = readWholeNumber(c, 'pageSize', key, {
+      min: 1,
+      max: 1000,
+      default: 100,
+    });
     return {
       providerId: id,
       baseUrl,
-      uiUrl: c.getOptionalString('uiUrl') ?? baseUrl,
+      uiUrl: readHttpUrl(c, 'uiUrl', key) ?? baseUrl,
       token: c.getOptionalString('token'),
       namespace: c.getOptionalString('namespace'),
       defaultOwner: c.getString('defaultOwner'),
@@ -106,10 +91,7 @@ export function readKubeflowSources(config: Config): KubeflowSourceConfig[] {
  *
  * @public
  */
-export class KubeflowEntityProvider implements EntityProvider {
-  private connection?: EntityProviderConnection;
-  private readonly client: PlatformApiClient;
-
+export class KubeflowEntityProvider extends CrawlingEntityProvider {
   static fromConfig(
     config: Config,
     deps: {
@@ -126,68 +108,20 @@ export class KubeflowEntityProvider implements EntityProvider {
 
   constructor(
     private readonly source: KubeflowSourceConfig,
-    private readonly deps: {
-      logger: LoggerService;
-      scheduler?: SchedulerService;
+    private readonly services: CrawlingEntityProviderDeps & {
       catalog: CatalogService;
       auth: AuthService;
-      /** Options of the HTTP client, e.g. shorter backoff in tests. */
-      client?: Partial<ConstructorParameters<typeof PlatformApiClient>[0]>;
     },
   ) {
-    this.client = new PlatformApiClient({
-      baseUrl: source.baseUrl,
-      token: source.token,
-      logger: deps.logger,
-      ...deps.client,
-    });
-  }
-
-  getProviderName() {
-    return `kubeflow-provider:${this.source.providerId}`;
-  }
-
-  async connect(connection: EntityProviderConnection) {
-    this.connection = connection;
-    await this.deps.scheduler?.scheduleTask({
-      id: `${this.getProviderName()}:refresh`,
-      ...this.source.schedule,
-      fn: async () => {
-        await this.refresh();
+    super(
+      {
+        name: `kubeflow-provider:${source.providerId}`,
+        baseUrl: source.baseUrl,
+        token: source.token,
+        schedule: source.schedule,
       },
-    });
-  }
-
-  /** Crawls the source and replaces this provider's entities; throws (changing nothing) if the crawl fails. */
-  async refresh(): Promise<number> {
-    if (!this.connection)
-      throw new Error(`${this.getProviderName()} is not connected`);
-    const { logger } = this.deps;
-    const started = Date.now();
-    let entities: PipelineEntityV1alpha1[];
-    try {
-      entities = await this.crawl();
-    } catch (error) {
-      logger.error(
-        `${this.getProviderName()}: crawl failed, the catalog keeps its current entities: ${
-          (error as Error).message
-        }`,
-      );
-      throw error;
-    }
-    await this.connection.applyMutation({
-      type: 'full',
-      entities: entities.map(entity => ({
-        entity,
-        locationKey: this.getProviderName(),
-      })),
-    });
-    logger.info(
-      `${this.getProviderName()}: ${entities.length} pipelines in ${
-        Date.now() - started
-      } ms`,
+      services,
     );
-    return entities.length;
   }
 
   /** Every pipeline as an entity; throws if any request fails after retries. */
@@ -276,7 +210,7 @@ export class KubeflowEntityProvider implements EntityProvider {
       );
       const clash = byName.get(entity.metadata.name);
       if (clash) {
-        this.deps.logger.warn(
+        this.services.logger.warn(
           `${this.getProviderName()}: pipelines ${
             clash.metadata.annotations?.['kubeflow.org/pipeline-id']
           } and ${pipeline.pipeline_id} both map to the entity name ${
@@ -292,8 +226,8 @@ export class KubeflowEntityProvider implements EntityProvider {
 
   /** Models and Datasets in the catalog that artifacts can be matched to. */
   private async artifactTargets(): Promise<ArtifactTarget[]> {
-    const credentials = await this.deps.auth.getOwnServiceCredentials();
-    const { items } = await this.deps.catalog.getEntities(
+    const credentials = await this.services.auth.getOwnServiceCredentials();
+    const { items } = await this.services.catalog.getEntities(
       {
         filter: { kind: ['Model', 'Dataset'] },
         fields: [

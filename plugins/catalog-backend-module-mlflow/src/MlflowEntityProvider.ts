@@ -7,15 +7,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ANNOTATION_ORIGIN_LOCATION, Entity } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  CatalogService,
-  EntityProvider,
-  EntityProviderConnection,
-} from '@backstage/plugin-catalog-node';
-import {
-  PlatformApiClient,
+  CrawlingEntityProvider,
+  CrawlingEntityProviderDeps,
   PlatformApiError,
   forEachLimited,
+  readHttpUrl,
+  readWholeNumber,
 } from '@convergence/backstage-plugin-mlops-node';
 import { CrawledModel, MappingOptions, modelToEntities } from './mapping';
 import {
@@ -48,26 +47,6 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   initialDelay: { seconds: 15 },
 };
 
-function checkUrl(key: string, value: string | undefined) {
-  if (value === undefined) return;
-  try {
-    const { protocol } = new URL(value);
-    if (protocol === 'http:' || protocol === 'https:') return;
-  } catch {
-    // reported below
-  }
-  throw new Error(`Invalid ${key}: '${value}' is not an http(s) URL`);
-}
-
-function wholeNumber(key: string, value: number, min: number, max: number) {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(
-      `Invalid ${key}: ${value}; use a whole number from ${min} to ${max}`,
-    );
-  }
-  return value;
-}
-
 /** Reads every source under `catalog.providers.mlflow`; a bad value fails with its key named. */
 export function readMlflowSources(config: Config): MlflowSourceConfig[] {
   const root = config.getOptionalConfig('catalog.providers.mlflow');
@@ -76,12 +55,11 @@ export function readMlflowSources(config: Config): MlflowSourceConfig[] {
     const c = root.getConfig(id);
     const key = `catalog.providers.mlflow.${id}`;
     const baseUrl = c.getString('baseUrl');
-    checkUrl(`${key}.baseUrl`, baseUrl);
-    checkUrl(`${key}.uiUrl`, c.getOptionalString('uiUrl'));
+    readHttpUrl(c, 'baseUrl', key);
     return {
       providerId: id,
       baseUrl,
-      uiUrl: c.getOptionalString('uiUrl') ?? baseUrl,
+      uiUrl: readHttpUrl(c, 'uiUrl', key) ?? baseUrl,
       token: c.getOptionalString('token'),
       defaultOwner: c.getString('defaultOwner'),
       ownerTag: c.getOptionalString('ownerTag') ?? 'owner',
@@ -93,18 +71,16 @@ export function readMlflowSources(config: Config): MlflowSourceConfig[] {
       ],
       nameFilter: c.getOptionalString('nameFilter'),
       webhookSecret: c.getOptionalString('webhookSecret'),
-      pageSize: wholeNumber(
-        `${key}.pageSize`,
-        c.getOptionalNumber('pageSize') ?? 100,
-        1,
-        1000,
-      ),
-      maxVersions: wholeNumber(
-        `${key}.maxVersions`,
-        c.getOptionalNumber('maxVersions') ?? 20,
-        1,
-        1000,
-      ),
+      pageSize: readWholeNumber(c, 'pageSize', key, {
+        min: 1,
+        max: 1000,
+        default: 100,
+      }),
+      maxVersions: readWholeNumber(c, 'maxVersions', key, {
+        min: 1,
+        max: 1000,
+        default: 20,
+      }),
       schedule: c.has('schedule')
         ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
             c.getConfig('schedule'),
@@ -121,10 +97,7 @@ export function readMlflowSources(config: Config): MlflowSourceConfig[] {
  *
  * @public
  */
-export class MlflowEntityProvider implements EntityProvider {
-  private connection?: EntityProviderConnection;
-  private readonly client: PlatformApiClient;
-
+export class MlflowEntityProvider extends CrawlingEntityProvider {
   static fromConfig(
     config: Config,
     deps: {
@@ -141,67 +114,20 @@ export class MlflowEntityProvider implements EntityProvider {
 
   constructor(
     private readonly source: MlflowSourceConfig,
-    private readonly deps: {
-      logger: LoggerService;
-      scheduler?: SchedulerService;
+    private readonly services: CrawlingEntityProviderDeps & {
       catalog: CatalogService;
       auth: AuthService;
-      /** Options of the HTTP client, e.g. shorter backoff in tests. */
-      client?: Partial<ConstructorParameters<typeof PlatformApiClient>[0]>;
     },
   ) {
-    this.client = new PlatformApiClient({
-      baseUrl: source.baseUrl,
-      token: source.token,
-      logger: deps.logger,
-      ...deps.client,
-    });
-  }
-
-  getProviderName() {
-    return `mlflow-provider:${this.source.providerId}`;
-  }
-
-  async connect(connection: EntityProviderConnection) {
-    this.connection = connection;
-    await this.deps.scheduler?.scheduleTask({
-      id: `${this.getProviderName()}:refresh`,
-      ...this.source.schedule,
-      fn: async () => {
-        await this.refresh();
+    super(
+      {
+        name: `mlflow-provider:${source.providerId}`,
+        baseUrl: source.baseUrl,
+        token: source.token,
+        schedule: source.schedule,
       },
-    });
-  }
-
-  /** Crawls MLflow and replaces this provider's entities; throws (changing nothing) if the crawl fails. */
-  async refresh(): Promise<number> {
-    if (!this.connection)
-      throw new Error(`${this.getProviderName()} is not connected`);
-    const started = Date.now();
-    let entities: Entity[];
-    try {
-      entities = await this.crawl();
-    } catch (error) {
-      this.deps.logger.error(
-        `${this.getProviderName()}: crawl failed, the catalog keeps its current entities: ${
-          (error as Error).message
-        }`,
-      );
-      throw error;
-    }
-    await this.connection.applyMutation({
-      type: 'full',
-      entities: entities.map(entity => ({
-        entity,
-        locationKey: this.getProviderName(),
-      })),
-    });
-    this.deps.logger.info(
-      `${this.getProviderName()}: ${entities.length} entities in ${
-        Date.now() - started
-      } ms`,
+      services,
     );
-    return entities.length;
   }
 
   /** Every registered model with its datasets; throws if any request fails after retries. */
@@ -237,7 +163,7 @@ export class MlflowEntityProvider implements EntityProvider {
         const key = `${entity.kind}:${entity.metadata.name}`;
         if (entities.has(key)) {
           if (entity.kind === 'Model') {
-            this.deps.logger.warn(
+            this.services.logger.warn(
               `${this.getProviderName()}: two registered models map to the entity name ${
                 entity.metadata.name
               }; keeping the first`,
@@ -274,8 +200,7 @@ export class MlflowEntityProvider implements EntityProvider {
    * Returns false when MLflow has no such model.
    */
   async refreshModel(name: string): Promise<boolean> {
-    if (!this.connection)
-      throw new Error(`${this.getProviderName()} is not connected`);
+    const connection = this.requireConnection();
     let model: MlflowRegisteredModel;
     try {
       ({ registered_model: model } = await this.client.get<{
@@ -293,14 +218,14 @@ export class MlflowEntityProvider implements EntityProvider {
       this.source,
       elsewhere,
     );
-    await this.connection.applyMutation({
+    await connection.applyMutation({
       type: 'delta',
       added: [entity, ...datasets.filter(d => !all.has(d.metadata.name))].map(
         e => ({ entity: e, locationKey: this.getProviderName() }),
       ),
       removed: [],
     });
-    this.deps.logger.info(
+    this.services.logger.info(
       `${this.getProviderName()}: updated ${
         entity.metadata.name
       } from a webhook`,
@@ -348,9 +273,9 @@ export class MlflowEntityProvider implements EntityProvider {
 
   /** Names of the catalog's Dataset entities: all, and those from elsewhere than this provider. */
   private async catalogDatasets() {
-    const credentials = await this.deps.auth.getOwnServiceCredentials();
+    const credentials = await this.services.auth.getOwnServiceCredentials();
     const ours = `url:${this.source.uiUrl.replace(/\/+$/, '')}/#/models/`;
-    const { items } = await this.deps.catalog.getEntities(
+    const { items } = await this.services.catalog.getEntities(
       {
         filter: { kind: 'Dataset' },
         fields: ['metadata.name', 'metadata.annotations'],

@@ -5,3 +5,5 @@
  */
 export * from './PlatformApiClient';
 export * from './helpers';
+export * from './CrawlingEntityProvider';
+export * from './config';

@@ -1,0 +1,108 @@
+import {
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import {
+  EntityProvider,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import {
+  PlatformApiClient,
+  PlatformApiClientOptions,
+} from './PlatformApiClient';
+
+/** What every crawling provider needs. */
+export type CrawlingEntityProviderDeps = {
+  logger: LoggerService;
+  /** Without one the provider crawls only when refresh() is called. */
+  scheduler?: SchedulerService;
+  /** Options of the HTTP client, e.g. shorter backoff in tests. */
+  client?: Partial<PlatformApiClientOptions>;
+};
+
+/**
+ * An entity provider that crawls an ML platform's API on a schedule. A crawl
+ * either completes and replaces the provider's entities in one full
+ * mutation, or fails, is logged and changes nothing: no entity is ever
+ * removed because the platform was unreachable.
+ *
+ * @public
+ */
+export abstract class CrawlingEntityProvider implements EntityProvider {
+  protected connection?: EntityProviderConnection;
+  protected readonly client: PlatformApiClient;
+
+  constructor(
+    private readonly crawling: {
+      name: string;
+      baseUrl: string;
+      token?: string;
+      schedule: SchedulerServiceTaskScheduleDefinition;
+    },
+    protected readonly deps: CrawlingEntityProviderDeps,
+  ) {
+    this.client = new PlatformApiClient({
+      baseUrl: crawling.baseUrl,
+      token: crawling.token,
+      logger: deps.logger,
+      ...deps.client,
+    });
+  }
+
+  getProviderName(): string {
+    return this.crawling.name;
+  }
+
+  async connect(connection: EntityProviderConnection): Promise<void> {
+    this.connection = connection;
+    await this.deps.scheduler?.scheduleTask({
+      id: `${this.getProviderName()}:refresh`,
+      ...this.crawling.schedule,
+      fn: async () => {
+        await this.refresh();
+      },
+    });
+  }
+
+  /** Every entity of the source; throws if any part of the crawl fails. */
+  abstract crawl(): Promise<Entity[]>;
+
+  /** The connection, once the catalog has connected the provider. */
+  protected requireConnection(): EntityProviderConnection {
+    if (!this.connection)
+      throw new Error(`${this.getProviderName()} is not connected`);
+    return this.connection;
+  }
+
+  /** Crawls and replaces this provider's entities; throws (changing nothing) if the crawl fails. */
+  async refresh(): Promise<number> {
+    const connection = this.requireConnection();
+    const started = Date.now();
+    let entities: Entity[];
+    try {
+      entities = await this.crawl();
+    } catch (error) {
+      this.deps.logger.error(
+        `${this.getProviderName()}: crawl failed, the catalog keeps its current entities: ${
+          (error as Error).message
+        }`,
+      );
+      throw error;
+    }
+    await connection.applyMutation({
+      type: 'full',
+      entities: entities.map(entity => ({
+        entity,
+        locationKey: this.getProviderName(),
+      })),
+    });
+    this.deps.logger.info(
+      `${this.getProviderName()}: ${entities.length} entities in ${
+        Date.now() - started
+      } ms`,
+    );
+    return entities.length;
+  }
+}
