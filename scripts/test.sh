@@ -11,6 +11,7 @@ set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
 source "$REPO_ROOT/scripts/lib/postgres.sh"
 source "$REPO_ROOT/scripts/lib/python.sh"
+source "$REPO_ROOT/scripts/lib/groovy.sh"
 source "$REPO_ROOT/scripts/lib/portal.sh"
 set +e
 
@@ -24,6 +25,7 @@ done
 
 bootstrap || { echo "0 passed, 1 failed"; exit 1; }
 ensure_python_venv || { echo "0 passed, 1 failed"; exit 1; }
+ensure_groovy || { echo "0 passed, 1 failed"; exit 1; }
 cd "$REPO_ROOT"
 export CI=true
 mkdir -p tmp
