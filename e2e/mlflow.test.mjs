@@ -31,7 +31,11 @@ test('an MLflow registered model reaches the catalog with versions, metrics and 
       const e = await getAsGuest(
         `/api/catalog/entities/by-name/model/default/${MODEL_NAME}`,
       );
-      return rels(e).includes('trainedOn dataset:default/payments-stream-2026')
+      // The provider may crawl while the seeding is under way; wait for the
+      // crawl that sees the champion alias.
+      return rels(e).includes(
+        'trainedOn dataset:default/payments-stream-2026',
+      ) && e.spec.metrics?.auc === 0.962
         ? e
         : undefined;
     },
