@@ -23,6 +23,7 @@ afterAll(() => server.close());
 
 /** An MLflow registry in memory, served through msw with real page tokens. */
 type Registry = {
+  loggedModels?: Record<string, object>;
   models: MlflowRegisteredModel[];
   versions: MlflowModelVersion[];
   runs: MlflowRun[];
@@ -76,6 +77,20 @@ function serve(registry: Registry) {
         ...(next && { next_page_token: next }),
       });
     }),
+    http.get(
+      `${BASE}/api/2.0/mlflow/logged-models/:id`,
+      ({ request, params }) => {
+        const { failed } = guard(request);
+        if (failed) return failed;
+        const model = registry.loggedModels?.[params.id as string];
+        return model
+          ? HttpResponse.json({ model })
+          : HttpResponse.json(
+              { error_code: 'RESOURCE_DOES_NOT_EXIST' },
+              { status: 404 },
+            );
+      },
+    ),
     http.get(`${BASE}/api/2.0/mlflow/runs/get`, ({ request }) => {
       const { url, failed } = guard(request);
       if (failed) return failed;
@@ -275,6 +290,39 @@ describe('MlflowEntityProvider', () => {
       source: { type: 's3', uri: 's3://data/transactions' },
       digest: 'd-transactions',
     });
+  });
+
+  it('prefers the metrics MLflow 3 logs on a version\'s logged model', async () => {
+    const reg = sampleRegistry();
+    const modelIds: Record<string, string> = { '1': 'm-gone', '2': 'm-abc' };
+    reg.versions = reg.versions.map(v =>
+      v.name === 'fraud-detector' && modelIds[v.version]
+        ? { ...v, model_id: modelIds[v.version] }
+        : v,
+    );
+    reg.loggedModels = {
+      'm-abc': {
+        info: { model_id: 'm-abc', name: 'model' },
+        data: {
+          metrics: [{ key: 'auc', value: 0.97, timestamp: 2, step: 0 }],
+          params: [{ key: 'flavor', value: 'xgboost' }],
+        },
+      },
+    };
+    serve(reg);
+    const { provider, connection, mutations } = setup();
+    await provider.connect(connection);
+    await provider.refresh();
+    const fraud = find(entitiesOf(mutations[0]), 'model:fraud-detector')!;
+    const [, v2, v1] = (fraud.spec as any).versions;
+    expect(v2.metrics).toEqual({ auc: 0.97 });
+    expect(v2.params).toEqual({ seed: '42', flavor: 'xgboost' });
+    expect(fraud.spec).toMatchObject({ metrics: { auc: 0.97 } });
+    // A logged model MLflow no longer has: the run's metrics.
+    expect(v1.metrics).toEqual({ auc: 0.9 });
+    expect(
+      reg.calls.filter(c => c.startsWith('/api/2.0/mlflow/logged-models/')),
+    ).toEqual(['/api/2.0/mlflow/logged-models/m-abc?', '/api/2.0/mlflow/logged-models/m-gone?']);
   });
 
   it('pages through every list', async () => {

@@ -18,6 +18,7 @@ import {
 } from '@convergence/backstage-plugin-mlops-node';
 import { CrawledModel, MappingOptions, modelToEntities } from './mapping';
 import {
+  MlflowLoggedModel,
   MlflowModelVersion,
   MlflowRegisteredModel,
   MlflowRun,
@@ -191,7 +192,32 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
         if (run) runs.set(v.run_id!, run);
       },
     );
-    return { model, versions, runs };
+    // MLflow 3: metrics and params logged on the versions' logged models.
+    const loggedModels = new Map<string, MlflowLoggedModel>();
+    await forEachLimited(
+      versions.filter(v => v.model_id),
+      4,
+      async v => {
+        const logged = await this.loggedModel(v.model_id!);
+        if (logged) loggedModels.set(v.model_id!, logged);
+      },
+    );
+    return { model, versions, runs, loggedModels };
+  }
+
+  /** An MLflow 3 logged model, or undefined when the server has none (MLflow 2 or deleted). */
+  private async loggedModel(id: string): Promise<MlflowLoggedModel | undefined> {
+    try {
+      const { model } = await this.client.get<{ model: MlflowLoggedModel }>(
+        `${API}/logged-models/${encodeURIComponent(id)}`,
+      );
+      return model;
+    } catch (error) {
+      if (error instanceof PlatformApiError && error.status === 404) {
+        return undefined;
+      }
+      throw error;
+    }
   }
 
   /**

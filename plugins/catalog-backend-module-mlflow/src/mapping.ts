@@ -15,6 +15,7 @@ import {
   toOwnerRef,
 } from '@convergence/backstage-plugin-mlops-node';
 import {
+  MlflowLoggedModel,
   MlflowModelVersion,
   MlflowRegisteredModel,
   MlflowRun,
@@ -43,6 +44,8 @@ export type CrawledModel = {
   model: MlflowRegisteredModel;
   versions: MlflowModelVersion[];
   runs: ReadonlyMap<string, MlflowRun>;
+  /** MLflow 3 logged models of the versions, by model id. */
+  loggedModels?: ReadonlyMap<string, MlflowLoggedModel>;
 };
 
 const TRAINING = new Set(['training', 'train']);
@@ -79,9 +82,11 @@ export function datasetSource(source?: string): string | undefined {
 }
 
 /** The latest value of each metric of a run. */
-function metricsOf(run?: MlflowRun): Record<string, number> | undefined {
+function metricsOf(
+  source?: MlflowRun | MlflowLoggedModel,
+): Record<string, number> | undefined {
   const latest = new Map<string, { value: number; at: number; step: number }>();
-  for (const m of run?.data?.metrics ?? []) {
+  for (const m of source?.data?.metrics ?? []) {
     const at = Number(m.timestamp ?? 0);
     const step = Number(m.step ?? 0);
     const seen = latest.get(m.key);
@@ -147,9 +152,13 @@ export function modelToEntities(
   const modelVersions: ModelVersion[] = versions.map(v => {
     const run = v.run_id ? runs.get(v.run_id) : undefined;
     const aliases = aliasesOf(v.version);
-    const metrics = metricsOf(run);
-    const params = run?.data?.params?.length
-      ? Object.fromEntries(run.data.params.map(p => [p.key, String(p.value)]))
+    // MLflow 3 logs metrics on the logged model a version registers; they
+    // describe that model, so they win over the run's.
+    const logged = v.model_id ? crawled.loggedModels?.get(v.model_id) : undefined;
+    const metrics = metricsOf(logged) ?? metricsOf(run);
+    const allParams = [...(run?.data?.params ?? []), ...(logged?.data?.params ?? [])];
+    const params = allParams.length
+      ? Object.fromEntries(allParams.map(p => [p.key, String(p.value)]))
       : undefined;
     const createdAt = isoTime(v.creation_timestamp);
     const status =

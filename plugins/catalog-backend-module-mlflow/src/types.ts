@@ -23,6 +23,8 @@ export type MlflowModelVersion = {
   description?: string;
   source?: string;
   run_id?: string;
+  /** MLflow 3: the logged model this version registers. */
+  model_id?: string;
   status?: string;
   tags?: MlflowTag[];
   aliases?: string[];
@@ -58,6 +60,15 @@ export type MlflowRun = {
     tags?: MlflowTag[];
   };
   inputs?: { dataset_inputs?: MlflowDatasetInput[] };
+};
+
+/** MLflow 3: a logged model, with the metrics and params logged on it. */
+export type MlflowLoggedModel = {
+  info: { model_id: string; name?: string };
+  data?: {
+    metrics?: Array<{ key: string; value: number; timestamp?: number | string; step?: number | string }>;
+    params?: MlflowTag[];
+  };
 };
 
 export type SearchRegisteredModels = {
