@@ -3,7 +3,6 @@ import {
   LoggerService,
   SchedulerService,
   SchedulerServiceTaskScheduleDefinition,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -12,8 +11,8 @@ import {
   CrawlingEntityProvider,
   CrawlingEntityProviderDeps,
   forEachLimited,
-  readHttpUrl,
-  readWholeNumber,
+  PlatformSourceConfig,
+  readPlatformSources,
 } from '@convergence/backstage-plugin-mlops-node';
 import {
   ArtifactTarget,
@@ -35,13 +34,10 @@ import {
 const API = '/apis/v2beta1';
 
 /** One configured source under `catalog.providers.kubeflow.<id>`. */
-export type KubeflowSourceConfig = MappingOptions & {
-  baseUrl: string;
-  token?: string;
-  namespace?: string;
-  pageSize: number;
-  schedule: SchedulerServiceTaskScheduleDefinition;
-};
+export type KubeflowSourceConfig = MappingOptions &
+  PlatformSourceConfig & {
+    namespace?: string;
+  };
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 30 },
@@ -51,36 +47,17 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 
 /** Reads every source under `catalog.providers.kubeflow`; a bad value fails with its key named. */
 export function readKubeflowSources(config: Config): KubeflowSourceConfig[] {
-  const root = config.getOptionalConfig('catalog.providers.kubeflow');
-  if (!root) return [];
-  return root.keys().map(id => {
-    const c = root.getConfig(id);
-    const key = `catalog.providers.kubeflow.${id}`;
-    const baseUrl = c.getString('baseUrl');
-    readHttpUrl(c, 'baseUrl', key);
-    const pageSize = readWholeNumber(c, 'pageSize', key, {
-      min: 1,
-      max: 1000,
-      default: 100,
-    });
-    return {
-      providerId: id,
-      baseUrl,
-      uiUrl: readHttpUrl(c, 'uiUrl', key) ?? baseUrl,
-      token: c.getOptionalString('token'),
+  return readPlatformSources(
+    config,
+    'kubeflow',
+    DEFAULT_SCHEDULE,
+    (c, source) => ({
+      ...source,
       namespace: c.getOptionalString('namespace'),
-      defaultOwner: c.getString('defaultOwner'),
-      system: c.getOptionalString('system'),
       lifecycle: c.getOptionalString('lifecycle') ?? 'production',
       type: c.getOptionalString('type') ?? 'training',
-      pageSize,
-      schedule: c.has('schedule')
-        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-            c.getConfig('schedule'),
-          )
-        : DEFAULT_SCHEDULE,
-    };
-  });
+    }),
+  );
 }
 
 /**

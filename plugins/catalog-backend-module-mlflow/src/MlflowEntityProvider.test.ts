@@ -292,7 +292,7 @@ describe('MlflowEntityProvider', () => {
     });
   });
 
-  it('prefers the metrics MLflow 3 logs on a version\'s logged model', async () => {
+  it("prefers the metrics MLflow 3 logs on a version's logged model", async () => {
     const reg = sampleRegistry();
     const modelIds: Record<string, string> = { '1': 'm-gone', '2': 'm-abc' };
     reg.versions = reg.versions.map(v =>
@@ -322,7 +322,10 @@ describe('MlflowEntityProvider', () => {
     expect(v1.metrics).toEqual({ auc: 0.9 });
     expect(
       reg.calls.filter(c => c.startsWith('/api/2.0/mlflow/logged-models/')),
-    ).toEqual(['/api/2.0/mlflow/logged-models/m-abc?', '/api/2.0/mlflow/logged-models/m-gone?']);
+    ).toEqual([
+      '/api/2.0/mlflow/logged-models/m-abc?',
+      '/api/2.0/mlflow/logged-models/m-gone?',
+    ]);
   });
 
   it('pages through every list', async () => {

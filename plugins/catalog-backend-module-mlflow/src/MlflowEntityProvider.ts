@@ -3,7 +3,6 @@ import {
   LoggerService,
   SchedulerService,
   SchedulerServiceTaskScheduleDefinition,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { ANNOTATION_ORIGIN_LOCATION, Entity } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
@@ -13,7 +12,8 @@ import {
   CrawlingEntityProviderDeps,
   PlatformApiError,
   forEachLimited,
-  readHttpUrl,
+  PlatformSourceConfig,
+  readPlatformSources,
   readWholeNumber,
 } from '@convergence/backstage-plugin-mlops-node';
 import { CrawledModel, MappingOptions, modelToEntities } from './mapping';
@@ -29,18 +29,15 @@ import {
 const API = '/api/2.0/mlflow';
 
 /** One configured source under `catalog.providers.mlflow.<id>`. */
-export type MlflowSourceConfig = MappingOptions & {
-  baseUrl: string;
-  token?: string;
-  /** An MLflow search filter for registered models, e.g. `name LIKE 'fraud-%'`. */
-  nameFilter?: string;
-  pageSize: number;
-  /** How many of each model's newest versions are read. */
-  maxVersions: number;
-  /** Shared with MLflow's webhooks; webhooks are refused without it. */
-  webhookSecret?: string;
-  schedule: SchedulerServiceTaskScheduleDefinition;
-};
+export type MlflowSourceConfig = MappingOptions &
+  PlatformSourceConfig & {
+    /** An MLflow search filter for registered models, e.g. `name LIKE 'fraud-%'`. */
+    nameFilter?: string;
+    /** How many of each model's newest versions are read. */
+    maxVersions: number;
+    /** Shared with MLflow's webhooks; webhooks are refused without it. */
+    webhookSecret?: string;
+  };
 
 const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   frequency: { minutes: 30 },
@@ -50,21 +47,13 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
 
 /** Reads every source under `catalog.providers.mlflow`; a bad value fails with its key named. */
 export function readMlflowSources(config: Config): MlflowSourceConfig[] {
-  const root = config.getOptionalConfig('catalog.providers.mlflow');
-  if (!root) return [];
-  return root.keys().map(id => {
-    const c = root.getConfig(id);
-    const key = `catalog.providers.mlflow.${id}`;
-    const baseUrl = c.getString('baseUrl');
-    readHttpUrl(c, 'baseUrl', key);
-    return {
-      providerId: id,
-      baseUrl,
-      uiUrl: readHttpUrl(c, 'uiUrl', key) ?? baseUrl,
-      token: c.getOptionalString('token'),
-      defaultOwner: c.getString('defaultOwner'),
+  return readPlatformSources(
+    config,
+    'mlflow',
+    DEFAULT_SCHEDULE,
+    (c, source, key) => ({
+      ...source,
       ownerTag: c.getOptionalString('ownerTag') ?? 'owner',
-      system: c.getOptionalString('system'),
       type: c.getOptionalString('type') ?? 'unspecified',
       headlineAliases: c.getOptionalStringArray('headlineAliases') ?? [
         'champion',
@@ -72,23 +61,13 @@ export function readMlflowSources(config: Config): MlflowSourceConfig[] {
       ],
       nameFilter: c.getOptionalString('nameFilter'),
       webhookSecret: c.getOptionalString('webhookSecret'),
-      pageSize: readWholeNumber(c, 'pageSize', key, {
-        min: 1,
-        max: 1000,
-        default: 100,
-      }),
       maxVersions: readWholeNumber(c, 'maxVersions', key, {
         min: 1,
         max: 1000,
         default: 20,
       }),
-      schedule: c.has('schedule')
-        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-            c.getConfig('schedule'),
-          )
-        : DEFAULT_SCHEDULE,
-    };
-  });
+    }),
+  );
 }
 
 /**
@@ -206,7 +185,9 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
   }
 
   /** An MLflow 3 logged model, or undefined when the server has none (MLflow 2 or deleted). */
-  private async loggedModel(id: string): Promise<MlflowLoggedModel | undefined> {
+  private async loggedModel(
+    id: string,
+  ): Promise<MlflowLoggedModel | undefined> {
     try {
       const { model } = await this.client.get<{ model: MlflowLoggedModel }>(
         `${API}/logged-models/${encodeURIComponent(id)}`,

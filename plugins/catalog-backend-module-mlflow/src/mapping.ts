@@ -154,9 +154,14 @@ export function modelToEntities(
     const aliases = aliasesOf(v.version);
     // MLflow 3 logs metrics on the logged model a version registers; they
     // describe that model, so they win over the run's.
-    const logged = v.model_id ? crawled.loggedModels?.get(v.model_id) : undefined;
+    const logged = v.model_id
+      ? crawled.loggedModels?.get(v.model_id)
+      : undefined;
     const metrics = metricsOf(logged) ?? metricsOf(run);
-    const allParams = [...(run?.data?.params ?? []), ...(logged?.data?.params ?? [])];
+    const allParams = [
+      ...(run?.data?.params ?? []),
+      ...(logged?.data?.params ?? []),
+    ];
     const params = allParams.length
       ? Object.fromEntries(allParams.map(p => [p.key, String(p.value)]))
       : undefined;

@@ -66,7 +66,12 @@ export type MlflowRun = {
 export type MlflowLoggedModel = {
   info: { model_id: string; name?: string };
   data?: {
-    metrics?: Array<{ key: string; value: number; timestamp?: number | string; step?: number | string }>;
+    metrics?: Array<{
+      key: string;
+      value: number;
+      timestamp?: number | string;
+      step?: number | string;
+    }>;
     params?: MlflowTag[];
   };
 };

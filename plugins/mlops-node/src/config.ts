@@ -1,3 +1,7 @@
+import {
+  SchedulerServiceTaskScheduleDefinition,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+} from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 
 /**
@@ -41,4 +45,59 @@ export function readWholeNumber(
     );
   }
   return value;
+}
+
+/** What every platform source under `catalog.providers.<platform>.<id>` has. */
+export type PlatformSourceConfig = {
+  providerId: string;
+  baseUrl: string;
+  /** Where links point; defaults to baseUrl. */
+  uiUrl: string;
+  token?: string;
+  defaultOwner: string;
+  system?: string;
+  pageSize: number;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+};
+
+/**
+ * Reads every source under `catalog.providers.<platform>`: the fields all
+ * platforms share, then `read` adds the platform's own. A bad value fails
+ * with its full key named.
+ *
+ * @public
+ */
+export function readPlatformSources<T>(
+  config: Config,
+  platform: string,
+  defaultSchedule: SchedulerServiceTaskScheduleDefinition,
+  read: (c: Config, source: PlatformSourceConfig, key: string) => T,
+): T[] {
+  const root = config.getOptionalConfig(`catalog.providers.${platform}`);
+  if (!root) return [];
+  return root.keys().map(id => {
+    const c = root.getConfig(id);
+    const key = `catalog.providers.${platform}.${id}`;
+    const baseUrl = c.getString('baseUrl');
+    readHttpUrl(c, 'baseUrl', key);
+    const source: PlatformSourceConfig = {
+      providerId: id,
+      baseUrl,
+      uiUrl: readHttpUrl(c, 'uiUrl', key) ?? baseUrl,
+      token: c.getOptionalString('token'),
+      defaultOwner: c.getString('defaultOwner'),
+      system: c.getOptionalString('system'),
+      pageSize: readWholeNumber(c, 'pageSize', key, {
+        min: 1,
+        max: 1000,
+        default: 100,
+      }),
+      schedule: c.has('schedule')
+        ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+            c.getConfig('schedule'),
+          )
+        : defaultSchedule,
+    };
+    return read(c, source, key);
+  });
 }

@@ -1,3 +1,5 @@
+import pLimit from 'p-limit';
+
 /**
  * A valid catalog entity name from a name in another system: lower-case,
  * runs of other characters as `-`, at most 63 characters.
@@ -24,8 +26,8 @@ export function toOwnerRef(owner: string): string {
 }
 
 /**
- * Runs `fn` over `items` with at most `limit` calls in flight; rejects on
- * the first failure.
+ * Runs `fn` over `items` with at most `limit` calls in flight (p-limit, as
+ * Backstage uses); rejects on the first failure.
  *
  * @public
  */
@@ -34,14 +36,6 @@ export async function forEachLimited<T>(
   limit: number,
   fn: (item: T) => Promise<void>,
 ): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      await fn(item);
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, worker),
-  );
+  const run = pLimit(limit);
+  await Promise.all(items.map(item => run(() => fn(item))));
 }
