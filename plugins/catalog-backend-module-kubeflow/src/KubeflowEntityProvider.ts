@@ -90,15 +90,7 @@ export class KubeflowEntityProvider extends CrawlingEntityProvider {
       auth: AuthService;
     },
   ) {
-    super(
-      {
-        name: `kubeflow-provider:${source.providerId}`,
-        baseUrl: source.baseUrl,
-        token: source.token,
-        schedule: source.schedule,
-      },
-      services,
-    );
+    super('kubeflow', source, services);
   }
 
   /** Every pipeline as an entity; throws if any request fails after retries. */

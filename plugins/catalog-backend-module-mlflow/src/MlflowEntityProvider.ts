@@ -99,15 +99,7 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
       auth: AuthService;
     },
   ) {
-    super(
-      {
-        name: `mlflow-provider:${source.providerId}`,
-        baseUrl: source.baseUrl,
-        token: source.token,
-        schedule: source.schedule,
-      },
-      services,
-    );
+    super('mlflow', source, services);
   }
 
   /** Every registered model with its datasets; throws if any request fails after retries. */

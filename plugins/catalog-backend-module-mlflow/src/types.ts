@@ -6,6 +6,13 @@
 
 export type MlflowTag = { key: string; value: string };
 
+export type MlflowMetric = {
+  key: string;
+  value: number;
+  timestamp?: number | string;
+  step?: number | string;
+};
+
 export type MlflowRegisteredModel = {
   name: string;
   creation_timestamp?: number | string;
@@ -50,12 +57,7 @@ export type MlflowRun = {
     end_time?: number | string;
   };
   data?: {
-    metrics?: Array<{
-      key: string;
-      value: number;
-      timestamp?: number | string;
-      step?: number | string;
-    }>;
+    metrics?: MlflowMetric[];
     params?: MlflowTag[];
     tags?: MlflowTag[];
   };
@@ -66,12 +68,7 @@ export type MlflowRun = {
 export type MlflowLoggedModel = {
   info: { model_id: string; name?: string };
   data?: {
-    metrics?: Array<{
-      key: string;
-      value: number;
-      timestamp?: number | string;
-      step?: number | string;
-    }>;
+    metrics?: MlflowMetric[];
     params?: MlflowTag[];
   };
 };

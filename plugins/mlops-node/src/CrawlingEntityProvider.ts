@@ -1,8 +1,4 @@
-import {
-  LoggerService,
-  SchedulerService,
-  SchedulerServiceTaskScheduleDefinition,
-} from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
   EntityProvider,
@@ -12,6 +8,7 @@ import {
   PlatformApiClient,
   PlatformApiClientOptions,
 } from './PlatformApiClient';
+import { PlatformSourceConfig } from './config';
 
 /** What every crawling provider needs. */
 export type CrawlingEntityProviderDeps = {
@@ -33,33 +30,35 @@ export type CrawlingEntityProviderDeps = {
 export abstract class CrawlingEntityProvider implements EntityProvider {
   protected connection?: EntityProviderConnection;
   protected readonly client: PlatformApiClient;
+  private readonly name: string;
 
+  /**
+   * @param platform - names the provider `<platform>-provider:<source id>`
+   * @param platformSource - the source as `readPlatformSources` read it
+   */
   constructor(
-    private readonly crawling: {
-      name: string;
-      baseUrl: string;
-      token?: string;
-      schedule: SchedulerServiceTaskScheduleDefinition;
-    },
+    platform: string,
+    private readonly platformSource: PlatformSourceConfig,
     protected readonly deps: CrawlingEntityProviderDeps,
   ) {
+    this.name = `${platform}-provider:${platformSource.providerId}`;
     this.client = new PlatformApiClient({
-      baseUrl: crawling.baseUrl,
-      token: crawling.token,
+      baseUrl: platformSource.baseUrl,
+      token: platformSource.token,
       logger: deps.logger,
       ...deps.client,
     });
   }
 
   getProviderName(): string {
-    return this.crawling.name;
+    return this.name;
   }
 
   async connect(connection: EntityProviderConnection): Promise<void> {
     this.connection = connection;
     await this.deps.scheduler?.scheduleTask({
       id: `${this.getProviderName()}:refresh`,
-      ...this.crawling.schedule,
+      ...this.platformSource.schedule,
       fn: async () => {
         await this.refresh();
       },
