@@ -255,6 +255,29 @@ describe.each(databases.eachSupportedId())(
       expect(all.body.summaries[0].entities).toBe(3);
     });
 
+    it('lets a browser revalidate a summary with its ETag', async () => {
+      const url = '/api/scorecards/summary?owner=group:default/product-ml';
+      const first = await request(server).get(url).set(as(OWNER));
+      expect(first.status).toBe(200);
+      expect(first.headers['cache-control']).toBe('private, no-cache');
+      const etag = first.headers.etag;
+      expect(etag).toMatch(/^".+"$/);
+      const again = await request(server)
+        .get(url)
+        .set(as(OWNER))
+        .set('If-None-Match', etag);
+      expect(again.status).toBe(304);
+      expect(again.text).toBe('');
+      // Another query is another answer, with another ETag.
+      const other = await request(server)
+        .get('/api/scorecards/summary?owner=group:default/recsys-ml')
+        .set(as(OWNER))
+        .set('If-None-Match', etag);
+      expect(other.status).toBe(200);
+      expect(other.headers.etag).not.toBe(etag);
+      expect(other.body.summaries[0].entities).toBe(1);
+    });
+
     it("lists a team's results, worst first, without hidden entities", async () => {
       const mine = await request(server)
         .get('/api/scorecards/results?owner=group:default/product-ml')

@@ -2,8 +2,22 @@ import { CacheManager } from '@backstage/backend-defaults/cache';
 import { mockServices } from '@backstage/backend-test-utils';
 import { SummaryCache } from './SummaryCache';
 
+const text = (p: Promise<{ body: Buffer }>) => p.then(v => v.body.toString());
+
+/** Lets background work (a recomputation) finish. */
+const settle = () => new Promise(r => setTimeout(r, 0));
+
+function sharedCache() {
+  // The real memory store that coreServices.cache uses by default.
+  return CacheManager.fromConfig(
+    mockServices.rootConfig({
+      data: { backend: { cache: { store: 'memory' } } },
+    }),
+  ).forPlugin('scorecards');
+}
+
 describe('SummaryCache', () => {
-  it('computes once for concurrent callers and serves JSON text', async () => {
+  it('computes once for concurrent callers and serves JSON bytes', async () => {
     const cache = new SummaryCache({ ttlSeconds: 60 });
     let runs = 0;
     const compute = async () => {
@@ -15,21 +29,47 @@ describe('SummaryCache', () => {
       Array.from({ length: 20 }, () => cache.get('k', compute)),
     );
     expect(runs).toBe(1);
-    expect(new Set(answers)).toEqual(new Set(['{"n":1}']));
+    expect(new Set(answers.map(a => a.body.toString()))).toEqual(
+      new Set(['{"n":1}']),
+    );
+    // One answer: every caller gets the same bytes and ETag.
+    expect(new Set(answers).size).toBe(1);
+    expect(answers[0].etag).toMatch(/^"[\w-]{27}"$/);
   });
 
-  it('recomputes after the TTL and after clear()', async () => {
+  it('serves the expired answer while one recomputation runs', async () => {
     let clock = 0;
     const cache = new SummaryCache({ ttlSeconds: 60, now: () => clock });
     let runs = 0;
-    const compute = async () => ({ n: ++runs });
-    expect(await cache.get('k', compute)).toBe('{"n":1}');
+    let release = () => {};
+    const compute = async () => {
+      runs += 1;
+      if (runs > 1) await new Promise<void>(r => (release = r));
+      return { n: runs };
+    };
+    expect(await text(cache.get('k', compute))).toBe('{"n":1}');
     clock = 59_000;
-    expect(await cache.get('k', compute)).toBe('{"n":1}');
+    expect(await text(cache.get('k', compute))).toBe('{"n":1}');
     clock = 61_000;
-    expect(await cache.get('k', compute)).toBe('{"n":2}');
+    // Expired: nobody waits, and many callers start one recomputation.
+    const during = await Promise.all(
+      Array.from({ length: 5 }, () => text(cache.get('k', compute))),
+    );
+    expect(during).toEqual(Array(5).fill('{"n":1}'));
+    expect(runs).toBe(2);
+    release();
+    await settle();
+    expect(await text(cache.get('k', compute))).toBe('{"n":2}');
+    expect(runs).toBe(2);
+  });
+
+  it('drops everything on clear(), so the next caller gets a new answer', async () => {
+    const cache = new SummaryCache({ ttlSeconds: 60 });
+    let runs = 0;
+    const compute = async () => ({ n: ++runs });
+    expect(await text(cache.get('k', compute))).toBe('{"n":1}');
     cache.clear();
-    expect(await cache.get('k', compute)).toBe('{"n":3}');
+    expect(await text(cache.get('k', compute))).toBe('{"n":2}');
   });
 
   it('does not remember a failed computation', async () => {
@@ -39,22 +79,58 @@ describe('SummaryCache', () => {
         throw new Error('database down');
       }),
     ).rejects.toThrow('database down');
-    expect(await cache.get('k', async () => ({ ok: true }))).toBe(
+    expect(await text(cache.get('k', async () => ({ ok: true })))).toBe(
       '{"ok":true}',
     );
   });
 
+  it('after a failed recomputation, the next caller computes afresh', async () => {
+    let clock = 0;
+    const cache = new SummaryCache({ ttlSeconds: 60, now: () => clock });
+    expect(await text(cache.get('k', async () => ({ n: 1 })))).toBe('{"n":1}');
+    clock = 61_000;
+    const failing = async () => {
+      throw new Error('database down');
+    };
+    expect(await text(cache.get('k', failing))).toBe('{"n":1}');
+    await settle();
+    await expect(cache.get('k', failing)).rejects.toThrow('database down');
+  });
+
   it('shares answers between replicas through the shared cache', async () => {
-    // The real memory store that coreServices.cache uses by default.
-    const shared = CacheManager.fromConfig(
-      mockServices.rootConfig({
-        data: { backend: { cache: { store: 'memory' } } },
-      }),
-    ).forPlugin('scorecards');
+    const shared = sharedCache();
     const a = new SummaryCache({ shared, ttlSeconds: 60 });
     const b = new SummaryCache({ shared, ttlSeconds: 60 });
-    await a.get('k', async () => ({ from: 'a' }));
-    expect(await b.get('k', async () => ({ from: 'b' }))).toBe('{"from":"a"}');
-    expect(await shared.get('k')).toBe('{"from":"a"}');
+    const fromA = await a.get('k', async () => ({ from: 'a' }));
+    const fromB = await b.get('k', async () => ({ from: 'b' }));
+    expect(fromB.body.toString()).toBe('{"from":"a"}');
+    // Replicas answer with the same ETag, so a browser's copy stays valid.
+    expect(fromB.etag).toBe(fromA.etag);
+  });
+
+  it("takes another replica's newer answer instead of recomputing", async () => {
+    let clock = 0;
+    const shared = sharedCache();
+    const a = new SummaryCache({ shared, ttlSeconds: 60, now: () => clock });
+    const b = new SummaryCache({ shared, ttlSeconds: 60, now: () => clock });
+    await a.get('k', async () => ({ v: 1 }));
+    await b.get('k', async () => ({ v: 'unused' }));
+    clock = 61_000;
+    // A recomputes first (the memory store's own TTL runs on the real clock).
+    await a.get('k', async () => ({ v: 2 }));
+    await settle();
+    expect(await text(a.get('k', async () => ({ v: 'unused' })))).toBe(
+      '{"v":2}',
+    );
+    let bComputed = false;
+    await b.get('k', async () => {
+      bComputed = true;
+      return { v: 'b' };
+    });
+    await settle();
+    expect(bComputed).toBe(false);
+    expect(await text(b.get('k', async () => ({ v: 'unused' })))).toBe(
+      '{"v":2}',
+    );
   });
 });

@@ -61,7 +61,8 @@ export async function createRouter(options: {
   const now = () => options.now?.() ?? new Date();
   const summaries = new SummaryCache({ shared: options.cache, ttlSeconds: 60 });
   const router = Router();
-  router.use(express.json());
+  // Only the routes that take a body parse one.
+  const jsonBody = express.json();
 
   /** The entity the caller asks about, if the caller may read it. */
   async function readableEntity(
@@ -219,6 +220,7 @@ export async function createRouter(options: {
 
   router.post(
     '/entities/:kind/:namespace/:name/exemptions',
+    jsonBody,
     async (req, res) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       const ref = await readableEntity(req, credentials);
@@ -282,7 +284,7 @@ export async function createRouter(options: {
     });
   });
 
-  router.post('/results/by-refs', async (req, res) => {
+  router.post('/results/by-refs', jsonBody, async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
@@ -339,17 +341,22 @@ export async function createRouter(options: {
       return;
     }
     // Results change only when an evaluation runs: callers who may read the
-    // whole catalog share one answer per query for 60 s.
+    // whole catalog share one answer per query for 60 s. Browsers revalidate
+    // with the ETag and get a 304 while the answer is unchanged.
     const key = `summary:${query.owner ?? ''}:${query.system ?? ''}:${
       query.days
     }`;
-    res
-      .type('application/json')
-      .send(
-        await summaries.get(key, () =>
-          computeSummary(credentials, query, decision),
-        ),
-      );
+    const { body, etag } = await summaries.get(key, () =>
+      computeSummary(credentials, query, decision),
+    );
+    res.setHeader('Cache-Control', 'private, no-cache');
+    res.setHeader('ETag', etag);
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(body);
   });
 
   return router;
