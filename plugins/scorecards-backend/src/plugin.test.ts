@@ -423,6 +423,13 @@ describe.each(databases.eachSupportedId())(
 
     it('notifies the owner when an entity drops a level', async () => {
       sent.length = 0;
+      const summaryOf = async () =>
+        (
+          await request(server)
+            .get('/api/scorecards/summary?owner=group:default/recsys-ml')
+            .set(as(OWNER))
+        ).body.summaries[0];
+      const before = await summaryOf();
       entities = entities.map(e =>
         e.metadata.name === 'ranker'
           ? { ...e, metadata: { ...e.metadata, description: '' } }
@@ -442,6 +449,10 @@ describe.each(databases.eachSupportedId())(
           }),
         },
       ]);
+      // The cached summary shows the refresh at once.
+      const after = await summaryOf();
+      expect(after.score).toBeLessThan(before.score);
+      expect(after.levels.none).toBe((before.levels.none ?? 0) + 1);
     });
   },
 );

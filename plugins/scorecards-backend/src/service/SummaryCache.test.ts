@@ -108,6 +108,29 @@ describe('SummaryCache', () => {
     expect(fromB.etag).toBe(fromA.etag);
   });
 
+  it('after clear(), does not take the shared answer computed before', async () => {
+    let clock = 0;
+    const shared = sharedCache();
+    const cache = new SummaryCache({
+      shared,
+      ttlSeconds: 60,
+      now: () => clock,
+    });
+    expect(await text(cache.get('k', async () => ({ v: 1 })))).toBe('{"v":1}');
+    clock = 1_000;
+    cache.clear();
+    expect(await text(cache.get('k', async () => ({ v: 2 })))).toBe('{"v":2}');
+    // Another replica now takes the new answer from the shared cache.
+    const other = new SummaryCache({
+      shared,
+      ttlSeconds: 60,
+      now: () => clock,
+    });
+    expect(await text(other.get('k', async () => ({ v: 'unused' })))).toBe(
+      '{"v":2}',
+    );
+  });
+
   it("takes another replica's newer answer instead of recomputing", async () => {
     let clock = 0;
     const shared = sharedCache();

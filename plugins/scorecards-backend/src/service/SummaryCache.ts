@@ -39,6 +39,8 @@ function toAnswer({ computedAt, json }: SharedAnswer): Answer {
  */
 export class SummaryCache {
   private readonly local = new Map<string, Entry>();
+  /** Shared answers computed before this are not taken (see `clear()`). */
+  private clearedAt = -Infinity;
 
   constructor(
     private readonly options: {
@@ -86,9 +88,14 @@ export class SummaryCache {
     return hit.value;
   }
 
-  /** Forgets everything this process holds, e.g. after an evaluation. */
+  /**
+   * Forgets every answer, e.g. after an evaluation: the next caller waits for
+   * a new computation, and the shared answers computed until now are not
+   * taken either.
+   */
   clear() {
     this.local.clear();
+    this.clearedAt = this.now();
   }
 
   private forget(key: string, entry: Entry) {
@@ -106,7 +113,8 @@ export class SummaryCache {
   ): Promise<Answer> {
     const { shared, ttlSeconds } = this.options;
     const stored = await shared?.get<SharedAnswer>(key);
-    if (stored && stored.computedAt > newerThan) return toAnswer(stored);
+    if (stored && stored.computedAt > Math.max(newerThan, this.clearedAt))
+      return toAnswer(stored);
     const computedAt = this.now();
     const answer = { computedAt, json: JSON.stringify(await compute()) };
     await shared?.set(key, answer, { ttl: { seconds: ttlSeconds } });
