@@ -6,10 +6,12 @@
  * turn: R backend processes share the port through Node's cluster module, as
  * replicas share a load balancer. Each measurement runs K times, alternating
  * baseline and summary, and the medians are reported (the machine is noisy).
- * Run through summary-load.sh, which provides the database. Goal (issue 4):
- * p99 < 50 ms.
+ * The caller is a service with a static token by default; with `user`, a
+ * signed-in user (a guest user token, an ES256 JWT verified on every request,
+ * as from the browser). Run through summary-load.sh, which provides the
+ * database. Goal (issue 4): p99 < 50 ms.
  *
- *   summary-load.ts [N=50000] [C=50] [seconds=20] [R=1] [K=3]
+ *   summary-load.ts [N=50000] [C=50] [seconds=20] [R=1] [K=3] [service|user]
  */
 import cluster from 'cluster';
 import path from 'path';
@@ -33,6 +35,9 @@ const CONNECTIONS = Number(process.argv[3] ?? 50);
 const SECONDS = Number(process.argv[4] ?? 20);
 const REPLICAS = (process.argv[5] ?? '1').split(',').map(Number);
 const REPEAT = Number(process.argv[6] ?? 3);
+const CALLER = process.argv[7] ?? 'service';
+if (CALLER !== 'service' && CALLER !== 'user')
+  throw new Error(`caller must be 'service' or 'user', not '${CALLER}'`);
 const TOKEN = 'bench-static-token-0123456789';
 const PORT = 7300;
 const url = process.env.CONVERGENCE_TEST_POSTGRES_URL!;
@@ -54,7 +59,9 @@ const CHECKS = [
 ];
 const SUMMARY = '/api/scorecards/summary?owner=group:default/product-ml';
 const CATALOG_READ = '/api/catalog/entities/by-name/group/default/product-ml';
-const auth = { Authorization: `Bearer ${TOKEN}` };
+/** The caller's token: the static one, or a user's from the guest provider. */
+let callerToken = TOKEN;
+const auth = () => ({ Authorization: `Bearer ${callerToken}` });
 
 /** One replica: the catalog and the scorecards plugin on the shared database. */
 async function startReplica() {
@@ -74,6 +81,10 @@ async function startReplica() {
                 { type: 'static', options: { token: TOKEN, subject: 'bench' } },
               ],
             },
+          },
+          app: { baseUrl: `http://localhost:${PORT}` },
+          auth: {
+            providers: { guest: { dangerouslyAllowOutsideDevelopment: true } },
           },
           catalog: {
             rules: [{ allow: ['Group', 'User', 'Location'] }],
@@ -96,6 +107,10 @@ async function startReplica() {
   );
   backend.add(import('@backstage/plugin-catalog-backend'));
   backend.add(import('@convergence/backstage-plugin-scorecards-backend'));
+  if (CALLER === 'user') {
+    backend.add(import('@backstage/plugin-auth-backend'));
+    backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+  }
   await backend.start();
   process.send!('ready');
 }
@@ -113,7 +128,7 @@ async function load(target: string): Promise<Load> {
       '-d',
       String(SECONDS),
       '-H',
-      `Authorization=Bearer ${TOKEN}`,
+      `Authorization=Bearer ${callerToken}`,
       `http://localhost:${PORT}${target}`,
     ],
     { maxBuffer: 64 * 1024 * 1024 },
@@ -212,11 +227,21 @@ async function seed() {
   );
 }
 
+/** A user token, as the browser gets it from the guest sign-in. */
+async function signInAsGuest() {
+  const res = await fetch(`http://localhost:${PORT}/api/auth/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  if (!res.ok)
+    throw new Error(`guest sign-in: ${res.status} ${await res.text()}`);
+  return (await res.json()).backstageIdentity.token as string;
+}
+
 async function waitForCatalog() {
   // The summary walks the group hierarchy, so the catalog must have it.
   for (;;) {
     const res = await fetch(`http://localhost:${PORT}${CATALOG_READ}`, {
-      headers: auth,
+      headers: auth(),
     });
     if (res.ok) return;
     await new Promise(r => setTimeout(r, 500));
@@ -237,9 +262,10 @@ async function main() {
       await stopAll(workers);
       workers = await fork(replicas);
     }
+    if (CALLER === 'user') callerToken = await signInAsGuest();
     await waitForCatalog();
     const summary = await (
-      await fetch(`http://localhost:${PORT}${SUMMARY}`, { headers: auth })
+      await fetch(`http://localhost:${PORT}${SUMMARY}`, { headers: auth() })
     ).json();
     console.log(
       `${replicas} replica(s): the summary of product-ml covers ${
@@ -269,7 +295,7 @@ async function main() {
   }
   await stopAll(workers);
   console.log(
-    `\nsummary-load: ${N} results on PostgreSQL, ${CONNECTIONS} clients, ${SECONDS} s each, NODE_ENV=${process.env.NODE_ENV}`,
+    `\nsummary-load: ${N} results on PostgreSQL, ${CONNECTIONS} clients, ${SECONDS} s each, caller: ${CALLER}, NODE_ENV=${process.env.NODE_ENV}`,
   );
   console.log(rows.join('\n'));
 }
