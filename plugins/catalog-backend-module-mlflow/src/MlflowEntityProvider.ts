@@ -70,6 +70,20 @@ export function readMlflowSources(config: Config): MlflowSourceConfig[] {
   );
 }
 
+/** Fetches each distinct id (4 at a time) and keeps what was found, by id. */
+async function fetchEach<T>(
+  ids: Array<string | undefined>,
+  fetch: (id: string) => Promise<T | undefined>,
+): Promise<Map<string, T>> {
+  const found = new Map<string, T>();
+  const distinct = [...new Set(ids)].filter((id): id is string => !!id);
+  await forEachLimited(distinct, 4, async id => {
+    const value = await fetch(id);
+    if (value) found.set(id, value);
+  });
+  return found;
+}
+
 /**
  * Reads an MLflow model registry into Model and Dataset entities. A crawl
  * either completes and replaces this provider's entities in one full
@@ -154,24 +168,14 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
     model: MlflowRegisteredModel,
   ): Promise<CrawledModel> {
     const versions = await this.versionsOf(model.name);
-    const runs = new Map<string, MlflowRun>();
-    await forEachLimited(
-      versions.filter(v => v.run_id),
-      4,
-      async v => {
-        const run = await this.run(v.run_id!);
-        if (run) runs.set(v.run_id!, run);
-      },
+    const runs = await fetchEach(
+      versions.map(v => v.run_id),
+      id => this.run(id),
     );
     // MLflow 3: metrics and params logged on the versions' logged models.
-    const loggedModels = new Map<string, MlflowLoggedModel>();
-    await forEachLimited(
-      versions.filter(v => v.model_id),
-      4,
-      async v => {
-        const logged = await this.loggedModel(v.model_id!);
-        if (logged) loggedModels.set(v.model_id!, logged);
-      },
+    const loggedModels = await fetchEach(
+      versions.map(v => v.model_id),
+      id => this.loggedModel(id),
     );
     return { model, versions, runs, loggedModels };
   }

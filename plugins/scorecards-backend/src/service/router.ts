@@ -349,14 +349,11 @@ export async function createRouter(options: {
     const { body, etag } = await summaries.get(key, () =>
       computeSummary(credentials, query, decision),
     );
-    res.setHeader('Cache-Control', 'private, no-cache');
-    res.setHeader('ETag', etag);
-    if (req.fresh) {
-      res.status(304).end();
-      return;
-    }
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.end(body);
+    // With the ETag set, express does not hash the body and answers 304 itself.
+    res
+      .set({ 'Cache-Control': 'private, no-cache', ETag: etag })
+      .type('application/json')
+      .send(body);
   });
 
   return router;
