@@ -10,7 +10,7 @@ import { PipelineEntityV1alpha1 } from '@convergence/backstage-plugin-mlops-comm
 import {
   CrawlingEntityProvider,
   CrawlingEntityProviderDeps,
-  forEachLimited,
+  fetchEach,
   PlatformSourceConfig,
   readPlatformSources,
 } from '@convergence/backstage-plugin-mlops-node';
@@ -22,7 +22,6 @@ import {
 } from './mapping';
 import {
   KfpPipeline,
-  KfpPipelineVersion,
   KfpRecurringRun,
   KfpRun,
   ListPipelineVersions,
@@ -112,14 +111,12 @@ export class KubeflowEntityProvider extends CrawlingEntityProvider {
     }
     const ids = new Set(pipelines.map(p => p.pipeline_id));
 
-    const versions = new Map<string, KfpPipelineVersion>();
-    await forEachLimited(pipelines, 4, async p => {
+    const versions = await fetchEach([...ids], 4, async id => {
       const { pipeline_versions } = await this.client.get<ListPipelineVersions>(
-        `${API}/pipelines/${encodeURIComponent(p.pipeline_id)}/versions`,
+        `${API}/pipelines/${encodeURIComponent(id)}/versions`,
         { page_size: 1, sort_by: 'created_at desc' },
       );
-      if (pipeline_versions?.[0])
-        versions.set(p.pipeline_id, pipeline_versions[0]);
+      return pipeline_versions?.[0];
     });
 
     // The enabled recurring run of each pipeline (the newest when several are).

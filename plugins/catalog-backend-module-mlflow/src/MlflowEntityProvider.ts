@@ -11,6 +11,7 @@ import {
   CrawlingEntityProvider,
   CrawlingEntityProviderDeps,
   PlatformApiError,
+  fetchEach,
   forEachLimited,
   PlatformSourceConfig,
   readPlatformSources,
@@ -68,20 +69,6 @@ export function readMlflowSources(config: Config): MlflowSourceConfig[] {
       }),
     }),
   );
-}
-
-/** Fetches each distinct id (4 at a time) and keeps what was found, by id. */
-async function fetchEach<T>(
-  ids: Array<string | undefined>,
-  fetch: (id: string) => Promise<T | undefined>,
-): Promise<Map<string, T>> {
-  const found = new Map<string, T>();
-  const distinct = [...new Set(ids)].filter((id): id is string => !!id);
-  await forEachLimited(distinct, 4, async id => {
-    const value = await fetch(id);
-    if (value) found.set(id, value);
-  });
-  return found;
 }
 
 /**
@@ -170,11 +157,13 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
     const versions = await this.versionsOf(model.name);
     const runs = await fetchEach(
       versions.map(v => v.run_id),
+      4,
       id => this.run(id),
     );
     // MLflow 3: metrics and params logged on the versions' logged models.
     const loggedModels = await fetchEach(
       versions.map(v => v.model_id),
+      4,
       id => this.loggedModel(id),
     );
     return { model, versions, runs, loggedModels };

@@ -39,3 +39,23 @@ export async function forEachLimited<T>(
   const run = pLimit(limit);
   await Promise.all(items.map(item => run(() => fn(item))));
 }
+
+/**
+ * Fetches each distinct id, at most `limit` at a time, and keeps what was
+ * found, by id; empty ids are skipped. Rejects on the first failure.
+ *
+ * @public
+ */
+export async function fetchEach<T>(
+  ids: ReadonlyArray<string | undefined>,
+  limit: number,
+  fetch: (id: string) => Promise<T | undefined>,
+): Promise<Map<string, T>> {
+  const found = new Map<string, T>();
+  const distinct = [...new Set(ids)].filter((id): id is string => !!id);
+  await forEachLimited(distinct, limit, async id => {
+    const value = await fetch(id);
+    if (value !== undefined) found.set(id, value);
+  });
+  return found;
+}

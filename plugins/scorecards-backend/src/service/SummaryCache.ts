@@ -10,12 +10,13 @@ type Answer = CachedJson & { computedAt: number };
 type SharedAnswer = { computedAt: number; json: string };
 
 type Entry = {
-  /** When the answer should be recomputed. */
+  /**
+   * When the answer should be recomputed; a recomputation moves it on by a
+   * TTL at its start, so that only one runs at a time.
+   */
   expires: number;
   /** The answer, or the first computation of it. */
   value: Promise<Answer>;
-  /** Set while a recomputation runs and the answer above is still served. */
-  refreshing?: boolean;
 };
 
 function toAnswer({ computedAt, json }: SharedAnswer): Answer {
@@ -71,15 +72,13 @@ export class SummaryCache {
       entry.value.catch(() => this.forget(key, entry));
       return entry.value;
     }
-    if (hit.expires <= this.now() && !hit.refreshing) {
-      hit.refreshing = true;
+    if (hit.expires <= this.now()) {
+      hit.expires = this.expiry();
       hit.value
         .then(current => this.load(key, compute, current.computedAt))
         .then(
           value => {
             hit.value = Promise.resolve(value);
-            hit.expires = this.expiry();
-            hit.refreshing = false;
           },
           // The next caller computes afresh, and sees the error if it persists.
           () => this.forget(key, hit),
