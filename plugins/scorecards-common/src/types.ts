@@ -2,11 +2,18 @@
  * The outcome of one check for one entity.
  * - `pass` / `fail`: the check applied and held or not;
  * - `exempt`: it failed, but an unexpired exemption covers it;
- * - `na`: the check does not apply to this entity (e.g. a model check on a dataset).
+ * - `na`: the check does not apply to this entity (e.g. a model check on a dataset);
+ * - `unknown`: the check could not be decided because a fact provider it reads
+ *   failed during this evaluation (e.g. MLflow was down); the message names the
+ *   provider. An unknown check is left out of the score (neither numerator nor
+ *   denominator), does not block a level (a level is reached when each of its
+ *   checks, and those of the levels below, passes, is exempt, does not apply or
+ *   is unknown), and a result holding unknown checks sends no level-drop
+ *   notification.
  *
  * @public
  */
-export type CheckStatus = 'pass' | 'fail' | 'exempt' | 'na';
+export type CheckStatus = 'pass' | 'fail' | 'exempt' | 'na' | 'unknown';
 
 /**
  * What a check says about itself; shown to the people who must fix it.
@@ -45,7 +52,7 @@ export interface EntityScorecardResult {
   scorecardId: string;
   /** The highest level whose checks (and all lower levels' checks) pass; null when not even the first. */
   level: string | null;
-  /** 0..1: passing or exempt checks over applicable checks. */
+  /** 0..1: passing or exempt checks over applicable checks (neither `na` nor `unknown`). */
   score: number;
   checks: CheckResult[];
   /** ISO-8601. */
