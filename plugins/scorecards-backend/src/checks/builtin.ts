@@ -2,29 +2,40 @@ import {
   CheckContext,
   ScorecardCheck,
 } from '@convergence/backstage-plugin-scorecards-node';
-import { MONITORING_URL_ANNOTATION } from '@convergence/backstage-plugin-mlops-common';
 import {
-  asArray,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  MONITORING_URL_ANNOTATION,
+  RELATION_EVALUATED_ON,
+  RELATION_PRODUCED_BY,
+  RELATION_TRAINED_ON,
+} from '@convergence/backstage-plugin-mlops-common';
+import {
   fail,
   isProduction,
   kindOf,
   lookup,
   na,
+  noLineage,
   pass,
   present,
+  relationTargets,
+  servedModels,
   servesModel,
   spec,
 } from './helpers';
 
-/** A model names datasets in spec[field], and the catalog has each of them. */
+/** A model has datasets through the relation, and the catalog has each of them. */
 function modelDatasetsRegistered(
   ctx: CheckContext,
-  field: 'trainedOn' | 'evaluatedOn',
+  relation: typeof RELATION_TRAINED_ON | typeof RELATION_EVALUATED_ON,
 ) {
   if (kindOf(ctx.entity) !== 'model') return na();
-  const refs = asArray(spec(ctx.entity)[field]);
-  if (refs.length === 0) return fail(`spec.${field} is empty`);
-  const { missing } = lookup(ctx, refs, 'dataset');
+  const refs = relationTargets(ctx.entity, relation);
+  if (refs.length === 0) return fail(noLineage(ctx.entity, relation));
+  const { missing } = lookup(ctx, refs);
   return missing.length
     ? fail(`not in the catalog: ${missing.join(', ')}`)
     : pass();
@@ -54,9 +65,16 @@ const CI_ANNOTATIONS = [
   'circleci.com/project-slug',
 ];
 
+const notInCatalog = (refs: string[]) =>
+  `${refs.join(', ')} ${refs.length > 1 ? 'are' : 'is'} not in the catalog`;
+
 /**
  * The built-in checks: ML production readiness in the spirit of Google's ML
  * Test Score, plus service readiness for components that serve models.
+ *
+ * Lineage, ownership and served models are read from the entity's relations,
+ * which the catalog holds whichever entity declared the link (a Model's
+ * spec.producedBy or its Pipeline's spec.produces), never from one spec field.
  */
 export const builtinChecks: ScorecardCheck[] = [
   {
@@ -66,14 +84,15 @@ export const builtinChecks: ScorecardCheck[] = [
     howToFix:
       'Set spec.owner to a Group in the catalog, e.g. group:default/fraud-ml.',
     evaluate: ctx => {
-      const owner = spec(ctx.entity).owner;
-      if (!present(owner)) return fail('spec.owner is empty');
-      const { found } = lookup(ctx, [owner], 'group');
-      if (found.length === 0)
-        return fail(`owner ${owner} is not in the catalog`);
-      return kindOf(found[0]) === 'group'
-        ? pass()
-        : fail(`owner ${owner} is a ${found[0].kind}, not a Group`);
+      const owners = relationTargets(ctx.entity, RELATION_OWNED_BY);
+      if (owners.length === 0) return fail('spec.owner is empty');
+      for (const owner of owners) {
+        const [found] = lookup(ctx, [owner]).found;
+        if (!found) return fail(`owner ${owner} is not in the catalog`);
+        if (kindOf(found) !== 'group')
+          return fail(`owner ${owner} is a ${found.kind}, not a Group`);
+      }
+      return pass();
     },
   },
   {
@@ -109,7 +128,7 @@ export const builtinChecks: ScorecardCheck[] = [
     why: 'Without its training data a model cannot be reproduced, audited or checked for skew (ML Test Score: data 1–2).',
     howToFix:
       'List the training datasets in spec.trainedOn and register each as a Dataset.',
-    evaluate: ctx => modelDatasetsRegistered(ctx, 'trainedOn'),
+    evaluate: ctx => modelDatasetsRegistered(ctx, RELATION_TRAINED_ON),
   },
   {
     id: 'model-evaluation-data-declared',
@@ -117,20 +136,21 @@ export const builtinChecks: ScorecardCheck[] = [
     why: 'A model judged only on its training data hides overfitting (ML Test Score: model 6–7).',
     howToFix:
       'List the hold-out datasets in spec.evaluatedOn and register them.',
-    evaluate: ctx => modelDatasetsRegistered(ctx, 'evaluatedOn'),
+    evaluate: ctx => modelDatasetsRegistered(ctx, RELATION_EVALUATED_ON),
   },
   {
     id: 'model-produced-by-pipeline',
     title: 'Trained by a registered pipeline',
     why: 'A model trained by hand cannot be retrained the same way (ML Test Score: infra 1).',
-    howToFix: 'Set spec.producedBy to the Pipeline that trains it.',
+    howToFix:
+      "Set spec.producedBy to the Pipeline that trains it, or list the model in that Pipeline's spec.produces.",
     evaluate: ctx => {
       if (kindOf(ctx.entity) !== 'model') return na();
-      const ref = spec(ctx.entity).producedBy;
-      if (!present(ref)) return fail('spec.producedBy is empty');
-      return lookup(ctx, [ref], 'pipeline').found.length
-        ? pass()
-        : fail(`${ref} is not in the catalog`);
+      const refs = relationTargets(ctx.entity, RELATION_PRODUCED_BY);
+      if (refs.length === 0)
+        return fail(noLineage(ctx.entity, RELATION_PRODUCED_BY));
+      const { missing } = lookup(ctx, refs);
+      return missing.length ? fail(notInCatalog(missing)) : pass();
     },
   },
   {
@@ -188,13 +208,23 @@ export const builtinChecks: ScorecardCheck[] = [
       const k = kindOf(ctx.entity);
       if ((k !== 'model' && k !== 'dataset') || !isProduction(ctx.entity))
         return na();
-      const ref = spec(ctx.entity).producedBy;
-      if (!present(ref)) return na('no producing pipeline declared');
-      const [pipeline] = lookup(ctx, [ref], 'pipeline').found;
-      if (!pipeline) return na(`${ref} is not in the catalog`);
-      return isProduction(pipeline)
-        ? pass()
-        : fail(`${ref} is ${spec(pipeline).lifecycle}`);
+      const refs = relationTargets(ctx.entity, RELATION_PRODUCED_BY);
+      if (refs.length === 0) return na('no producing pipeline declared');
+      const { found, missing } = lookup(ctx, refs);
+      if (found.length === 0) return na(notInCatalog(missing));
+      const notProduction = found.filter(p => !isProduction(p));
+      return notProduction.length
+        ? fail(
+            notProduction
+              .map(
+                p =>
+                  `${stringifyEntityRef(p).toLowerCase()} is ${
+                    spec(p).lifecycle ?? 'without a lifecycle'
+                  }`,
+              )
+              .join('; '),
+          )
+        : pass();
     },
   },
   {
@@ -328,10 +358,7 @@ export const builtinChecks: ScorecardCheck[] = [
       'Register the models in dependsOn and promote them to production, or depend on a production model.',
     evaluate: ctx => {
       if (!servesModel(ctx.entity)) return na();
-      const refs = asArray(spec(ctx.entity).dependsOn).filter(r =>
-        r.toLowerCase().startsWith('model:'),
-      );
-      const { found, missing } = lookup(ctx, refs, 'model');
+      const { found, missing } = lookup(ctx, servedModels(ctx.entity));
       if (missing.length)
         return fail(`not in the catalog: ${missing.join(', ')}`);
       const experimental = found

@@ -1,8 +1,10 @@
 import {
   Entity,
   parseEntityRef,
+  RELATION_DEPENDS_ON,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
+import { MLOPS_RELATION_FIELDS } from '@convergence/backstage-plugin-mlops-common';
 import {
   CheckContext,
   CheckVerdict,
@@ -43,28 +45,63 @@ export function resolveRef(
   }
 }
 
-/** The referenced entities that the catalog has, and the ones it does not. */
-export function lookup(ctx: CheckContext, refs: string[], defaultKind: string) {
+/**
+ * Where the entity's relations of one type point: full, lower-case entity
+ * refs, each once. The catalog holds a relation whichever side declared it
+ * (a Model's spec.producedBy or a Pipeline's spec.produces), so checks read
+ * lineage, ownership and dependencies here rather than from one spec field.
+ */
+export function relationTargets(e: Entity, type: string): string[] {
+  return [
+    ...new Set(
+      (e.relations ?? [])
+        .filter(r => r.type === type)
+        .map(r => r.targetRef.toLowerCase()),
+    ),
+  ];
+}
+
+/** The entities of these full refs that the catalog has, and the refs it does not. */
+export function lookup(ctx: CheckContext, refs: string[]) {
   const found: Entity[] = [];
   const missing: string[] = [];
   for (const ref of refs) {
-    const full = resolveRef(ctx.entity, ref, defaultKind);
-    const target = full ? ctx.related.get(full) : undefined;
+    const target = ctx.related.get(ref.toLowerCase());
     if (target) found.push(target);
     else missing.push(ref);
   }
   return { found, missing };
 }
 
-export function asArray(v: unknown): string[] {
-  if (v === undefined || v === null) return [];
-  return (Array.isArray(v) ? v : [v]).map(String);
+/**
+ * What an entity without any relation of this lineage type lacks, naming
+ * every spec field that declares it, on this side and on the other, e.g.
+ * "spec.producedBy is empty and no Pipeline lists it in spec.produces".
+ */
+export function noLineage(e: Entity, relation: string): string {
+  const kind = kindOf(e);
+  const own = MLOPS_RELATION_FIELDS.filter(
+    f => f.kind.toLowerCase() === kind && f.relation === relation,
+  ).map(f => `spec.${f.field}`);
+  const others = MLOPS_RELATION_FIELDS.filter(
+    f => f.reverse === relation && f.targetKinds.includes(kind),
+  ).map(f => `no ${f.kind} lists it in spec.${f.field}`);
+  return [
+    own.length ? `${own.join(' and ')} is empty` : `no ${relation} relation`,
+    ...others,
+  ].join(' and ');
 }
 
 export const present = (v: unknown) =>
   typeof v === 'string' && v.trim().length > 0;
 
-/** True for a Component that declares dependsOn a model. */
-export const servesModel = (e: Entity) =>
-  kindOf(e) === 'component' &&
-  asArray(spec(e).dependsOn).some(r => r.toLowerCase().startsWith('model:'));
+/** The models a Component depends on (full, lower-case refs). */
+export const servedModels = (e: Entity) =>
+  kindOf(e) === 'component'
+    ? relationTargets(e, RELATION_DEPENDS_ON).filter(r =>
+        r.startsWith('model:'),
+      )
+    : [];
+
+/** True for a Component that depends on a model. */
+export const servesModel = (e: Entity) => servedModels(e).length > 0;

@@ -4,22 +4,26 @@ import { parseAllDocuments } from 'yaml';
 import { ConfigReader } from '@backstage/config';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ScorecardCheck } from '@convergence/backstage-plugin-scorecards-node';
+import { withCatalogRelations } from '../__testUtils__/catalogRelations';
 import { builtinChecks } from '../checks/builtin';
 import { readDeclarativeChecks } from '../checks/declarative';
 import { readDefinitions } from './definitions';
 import { evaluateScorecard } from './evaluate';
 
-// The example estate, graded as the portal grades it.
+// The example estate, graded as the portal grades it: with the relations the
+// catalog's processors emit from each entity's spec.
 const examplesDir = path.resolve(__dirname, '../../../../examples');
-const entities: Entity[] = fs
-  .readdirSync(examplesDir)
-  .filter(f => f.endsWith('.yaml'))
-  .flatMap(f =>
-    parseAllDocuments(fs.readFileSync(path.join(examplesDir, f), 'utf8')),
-  )
-  .map(d => d.toJSON())
-  .filter(e => e && e.kind !== 'Location')
-  .map(e => ({ ...e, metadata: { namespace: 'default', ...e.metadata } }));
+const entities: Entity[] = withCatalogRelations(
+  fs
+    .readdirSync(examplesDir)
+    .filter(f => f.endsWith('.yaml'))
+    .flatMap(f =>
+      parseAllDocuments(fs.readFileSync(path.join(examplesDir, f), 'utf8')),
+    )
+    .map(d => d.toJSON())
+    .filter(e => e && e.kind !== 'Location')
+    .map(e => ({ ...e, metadata: { namespace: 'default', ...e.metadata } })),
+);
 const byRef = new Map(
   entities.map(e => [stringifyEntityRef(e).toLocaleLowerCase('en-US'), e]),
 );
