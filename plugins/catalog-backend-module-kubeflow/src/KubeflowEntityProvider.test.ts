@@ -15,6 +15,7 @@ import {
   readKubeflowSources,
 } from './KubeflowEntityProvider';
 import { compilePipeline } from './__testUtils__/compiledPipeline';
+import { KfpFields, kfpList } from './__testUtils__/kfpList';
 import {
   KfpPipeline,
   KfpPipelineVersion,
@@ -75,6 +76,30 @@ type Api = {
   runs: KfpRun[];
   calls: string[];
   fail?: (path: string, attempt: number) => Response | undefined;
+  /**
+   * How the server treats a `pipeline_id` run filter: `supported` (Kubeflow
+   * Pipelines with kubeflow/pipelines#13680, the default), `rejected` (older
+   * releases: 400, unrecognized field) or `ignored` (a server that drops the
+   * filter and lists every run).
+   */
+  pipelineFilter?: 'supported' | 'rejected' | 'ignored';
+};
+
+const seconds = (iso?: string) =>
+  iso ? Math.floor(Date.parse(iso) / 1000) : undefined;
+
+/** The run fields the KFP server filters and sorts on (model/run.go). */
+const RUN_FIELDS: KfpFields<KfpRun> = {
+  run_id: r => r.run_id,
+  display_name: r => r.display_name,
+  created_at: r => seconds(r.created_at),
+  finished_at: r => seconds(r.finished_at),
+  scheduled_at: r => seconds(r.scheduled_at),
+  state: r => r.state,
+};
+const RUN_FIELDS_WITH_PIPELINE: KfpFields<KfpRun> = {
+  ...RUN_FIELDS,
+  pipeline_id: r => r.pipeline_version_reference?.pipeline_id,
 };
 
 function page<T>(items: T[], url: URL) {
@@ -134,13 +159,21 @@ function serve(api: Api) {
     http.get(`${BASE}/apis/v2beta1/runs`, ({ request }) => {
       const { url, failed } = guard(request);
       if (failed) return failed;
-      const runs = [...api.runs].sort((a, b) =>
-        b.created_at!.localeCompare(a.created_at!),
+      const mode = api.pipelineFilter ?? 'supported';
+      if (mode === 'ignored') url.searchParams.delete('filter');
+      const answer = kfpList(
+        api.runs,
+        url,
+        mode === 'supported' ? RUN_FIELDS_WITH_PIPELINE : RUN_FIELDS,
+        'run_id',
       );
-      const { items, next } = page(runs, url);
+      if (answer.status === 400) {
+        return HttpResponse.json(answer.body, { status: 400 });
+      }
       return HttpResponse.json({
-        runs: items,
-        ...(next && { next_page_token: next }),
+        runs: answer.items,
+        total_size: answer.total,
+        ...(answer.next && { next_page_token: answer.next }),
       });
     }),
   );
@@ -361,8 +394,7 @@ describe('KubeflowEntityProvider', () => {
     ]) {
       expect(call).toContain('namespace=ml');
     }
-    // Runs come newest first: the listing stops once every pipeline has one
-    // or the list ends (p-tfx never ran, so all three pages are read).
+    // Runs are asked for per pipeline (p-tfx never ran: still one request).
     expect(list('runs')).toHaveLength(3);
   });
 
@@ -431,4 +463,192 @@ describe('KubeflowEntityProvider', () => {
       read({ baseUrl: 'http://x', defaultOwner: 'group:a', pageSize: 0 }),
     ).toThrow('Invalid catalog.providers.kubeflow.x.pageSize: 0');
   });
+});
+
+describe('KubeflowEntityProvider last runs in a long run history', () => {
+  const PIPELINES = 30;
+  const RUNS = 10_000;
+  const START = Date.parse('2026-01-01T00:00:00Z');
+
+  /**
+   * 30 busy pipelines sharing 9,990 runs, a minute apart; `p-old`, whose 6
+   * runs are all older than every other run; 4 runs made without a stored
+   * pipeline; and `p-never`, which never ran. Listed in no particular order.
+   */
+  function history(): Api {
+    const at = (minutes: number) =>
+      new Date(START + minutes * 60_000).toISOString();
+    const runs: KfpRun[] = [];
+    for (let i = 0; i < RUNS - 10; i++) {
+      const pipeline = `p-${String(i % PIPELINES).padStart(2, '0')}`;
+      runs.push({
+        run_id: `run-${i}`,
+        display_name: `${pipeline} #${i}`,
+        pipeline_version_reference: { pipeline_id: pipeline },
+        state: i % 7 === 0 ? 'FAILED' : 'SUCCEEDED',
+        created_at: at(i),
+        finished_at: at(i + 0.5),
+      });
+    }
+    for (let i = 0; i < 6; i++) {
+      runs.push({
+        run_id: `old-${i}`,
+        pipeline_version_reference: { pipeline_id: 'p-old' },
+        state: 'SUCCEEDED',
+        created_at: at(-1000 + i),
+        finished_at: at(-999 + i),
+      });
+    }
+    for (let i = 0; i < 4; i++) {
+      runs.push({
+        run_id: `adhoc-${i}`,
+        state: 'SUCCEEDED',
+        created_at: at(RUNS + i),
+      });
+    }
+    // A fixed shuffle: the server, not the fixture, puts runs in order.
+    for (let i = runs.length - 1; i > 0; i--) {
+      const j = (i * 7919) % (i + 1);
+      [runs[i], runs[j]] = [runs[j], runs[i]];
+    }
+    const ids = [
+      ...Array.from(
+        { length: PIPELINES },
+        (_, i) => `p-${String(i).padStart(2, '0')}`,
+      ),
+      'p-old',
+      'p-never',
+    ];
+    return {
+      calls: [],
+      pipelines: ids.map(id => ({ pipeline_id: id, name: id })),
+      versions: [],
+      recurring: [],
+      runs,
+    };
+  }
+
+  /** The newest run of each pipeline, worked out from the fixture alone. */
+  function newest(api: Api): Map<string, KfpRun> {
+    const found = new Map<string, KfpRun>();
+    for (const run of api.runs) {
+      const id = run.pipeline_version_reference?.pipeline_id;
+      if (!id) continue;
+      const current = found.get(id);
+      if (
+        !current ||
+        Date.parse(run.created_at!) > Date.parse(current.created_at!)
+      )
+        found.set(id, run);
+    }
+    return found;
+  }
+
+  const runCalls = (api: Api) =>
+    api.calls
+      .filter(c => c.startsWith('/pipeline/apis/v2beta1/runs?'))
+      .map(c => new URLSearchParams(c.split('?')[1]));
+
+  async function crawl(api: Api) {
+    serve(api);
+    const { provider, connection, mutations, logger } = setup({
+      pageSize: 100,
+    });
+    await provider.connect(connection);
+    expect(await provider.refresh()).toBe(PIPELINES + 2);
+    const lastRuns = new Map(
+      entitiesOf(mutations[0]).map(e => [
+        e.metadata.annotations!['kubeflow.org/pipeline-id'],
+        (e.spec as any).lastRun,
+      ]),
+    );
+    return { lastRuns, logger };
+  }
+
+  it('asks for one run per pipeline and finds every latest run', async () => {
+    const api = history();
+    expect(api.runs).toHaveLength(RUNS);
+    const { lastRuns } = await crawl(api);
+
+    const expected = newest(api);
+    expect(expected.get('p-old')!.run_id).toBe('old-5');
+    expect(expected.has('p-never')).toBe(false);
+    for (const { pipeline_id: id } of api.pipelines) {
+      const run = expected.get(id);
+      expect([id, lastRuns.get(id)?.url]).toEqual([
+        id,
+        run &&
+          `https://kubeflow.example.com/pipeline/#/runs/details/${run.run_id}`,
+      ]);
+    }
+    expect(lastRuns.get('p-00')).toEqual({
+      status: 'succeeded',
+      startedAt: expected.get('p-00')!.created_at,
+      finishedAt: expected.get('p-00')!.finished_at,
+      url: `https://kubeflow.example.com/pipeline/#/runs/details/${
+        expected.get('p-00')!.run_id
+      }`,
+    });
+
+    // One request per pipeline, newest first, one run long, filtered by the
+    // pipeline; nothing pages through the history.
+    const calls = runCalls(api);
+    expect(calls).toHaveLength(api.pipelines.length);
+    const perPipeline = new Map<string, number>();
+    for (const params of calls) {
+      expect(params.get('sort_by')).toBe('created_at desc');
+      expect(params.get('page_size')).toBe('1');
+      expect(params.get('page_token')).toBeNull();
+      expect(params.get('namespace')).toBe('ml');
+      const filter = JSON.parse(decodeURIComponent(params.get('filter')!));
+      expect(filter.predicates).toHaveLength(1);
+      const id = filter.predicates[0].string_value;
+      perPipeline.set(id, (perPipeline.get(id) ?? 0) + 1);
+    }
+    expect([...perPipeline.keys()].sort()).toEqual(
+      api.pipelines.map(p => p.pipeline_id).sort(),
+    );
+    expect(Math.max(...perPipeline.values())).toBe(1);
+    // The whole crawl: the pipeline list, then a version and a run per
+    // pipeline, and the recurring runs.
+    expect(api.calls.length).toBeLessThanOrEqual(2 * api.pipelines.length + 2);
+  });
+
+  it.each(['rejected', 'ignored'] as const)(
+    'reads at most the newest 1,000 runs when the server %s the pipeline filter',
+    async mode => {
+      const api = { ...history(), pipelineFilter: mode };
+      const { lastRuns, logger } = await crawl(api);
+
+      // The busy pipelines ran among the newest 1,000 runs.
+      const expected = newest(api);
+      for (let i = 0; i < PIPELINES; i++) {
+        const id = `p-${String(i).padStart(2, '0')}`;
+        expect(lastRuns.get(id)?.url).toBe(
+          `https://kubeflow.example.com/pipeline/#/runs/details/${
+            expected.get(id)!.run_id
+          }`,
+        );
+      }
+      // p-old's runs lie beyond them, so it shows no last run rather than a
+      // wrong one, and the log names it.
+      expect(lastRuns.get('p-old')).toBeUndefined();
+      expect(lastRuns.get('p-never')).toBeUndefined();
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /cannot filter runs by pipeline.*newest 1000 runs.*2 pipelines.*p-old, p-never/,
+        ),
+      );
+
+      // The first (filtered) request tells; then 10 pages of 100.
+      const calls = runCalls(api);
+      expect(calls).toHaveLength(11);
+      expect(calls[0].has('filter')).toBe(true);
+      for (const params of calls.slice(1)) {
+        expect(params.has('filter')).toBe(false);
+        expect(params.get('sort_by')).toBe('created_at desc');
+        expect(params.get('page_size')).toBe('100');
+      }
+    },
+  );
 });
