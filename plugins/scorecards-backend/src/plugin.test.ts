@@ -7,12 +7,20 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import {
+  createBackendModule,
+  createServiceFactory,
+  SchedulerServiceTaskInvocationDefinition,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  FactProvider,
+  scorecardsExtensionPoint,
+} from '@convergence/backstage-plugin-scorecards-node';
 import request from 'supertest';
 import { scorecardsPlugin } from './plugin';
 
@@ -453,6 +461,138 @@ describe.each(databases.eachSupportedId())(
       const after = await summaryOf();
       expect(after.score).toBeLessThan(before.score);
       expect(after.levels.none).toBe((before.levels.none ?? 0) + 1);
+    });
+  },
+);
+
+/**
+ * A backend whose scheduled tasks run when the test says so, over a catalog
+ * the test can change, with every caller allowed.
+ */
+async function startScorecards(options: {
+  databaseId: Parameters<typeof databases.init>[0];
+  catalog: () => Entity[];
+  config?: object;
+  factProviders?: FactProvider[];
+}) {
+  const sent: any[] = [];
+  const tasks = new Map<string, SchedulerServiceTaskInvocationDefinition>();
+  const knex = await databases.init(options.databaseId);
+  const backend = await startTestBackend({
+    features: [
+      mockServices.database.factory({ knex }),
+      scorecardsPlugin,
+      createBackendModule({
+        pluginId: 'scorecards',
+        moduleId: 'test-facts',
+        register(reg) {
+          reg.registerInit({
+            deps: { scorecards: scorecardsExtensionPoint },
+            async init({ scorecards }) {
+              scorecards.addFactProviders(...(options.factProviders ?? []));
+            },
+          });
+        },
+      }),
+      catalogFor(options.catalog),
+      mockServices.rootConfig.factory({ data: options.config ?? {} }),
+      mockServices.scheduler.mock({
+        scheduleTask: async task => void tasks.set(task.id, task),
+      }).factory,
+      createServiceFactory({
+        service: notificationService,
+        deps: {},
+        factory: () => ({ send: async (n: any) => void sent.push(n) }),
+      }),
+    ],
+  });
+  return {
+    server: backend.server,
+    sent,
+    stop: () => backend.stop(),
+    /** Runs a scheduled task now, as the scheduler would. */
+    run: async (id: string) => {
+      const task = tasks.get(id);
+      if (!task) throw new Error(`no task ${id}: ${[...tasks.keys()]}`);
+      await task.fn(new AbortController().signal);
+    },
+    get: (url: string) =>
+      request(backend.server)
+        .get(url)
+        .set('Authorization', mockCredentials.user.header(OWNER)),
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'scorecards backend with a failing fact provider on %s',
+  databaseId => {
+    it('grades the checks that read its facts unknown, keeps the level and notifies nobody', async () => {
+      let mlflowDown = false;
+      const mlflowFacts: FactProvider = {
+        id: 'mlflow',
+        getFacts: async batch => {
+          if (mlflowDown)
+            throw new Error('connect ECONNREFUSED 127.0.0.1:5000');
+          return new Map(
+            batch.map(e => [stringifyEntityRef(e), { metrics: { auc: 0.97 } }]),
+          );
+        },
+      };
+      const catalog = [group('fraud-ml'), model('fraud-detector', 'fraud-ml')];
+      const backend = await startScorecards({
+        databaseId,
+        catalog: () => catalog,
+        factProviders: [mlflowFacts],
+        config: {
+          scorecards: {
+            checks: [
+              {
+                id: 'mlflow-auc',
+                title: 'AUC of at least 0.9 in MLflow',
+                appliesTo: { kind: 'Model' },
+                thresholds: [{ path: 'facts.mlflow.metrics.auc', min: 0.9 }],
+              },
+            ],
+            definitions: [
+              {
+                id: 'mlflow-readiness',
+                title: 'MLflow readiness',
+                filter: { kind: 'Model' },
+                levels: [
+                  { name: 'Bronze', checks: ['has-description'] },
+                  { name: 'Silver', checks: ['mlflow-auc'] },
+                ],
+              },
+            ],
+          },
+        },
+      });
+      try {
+        const stored = async () =>
+          (
+            await backend.get(
+              '/api/scorecards/entities/model/default/fraud-detector',
+            )
+          ).body.results[0];
+        await backend.run('scorecards:evaluate');
+        expect(await stored()).toMatchObject({ level: 'Silver', score: 1 });
+
+        mlflowDown = true;
+        await backend.run('scorecards:evaluate');
+        const result = await stored();
+        expect(result.checks).toEqual([
+          { checkId: 'has-description', status: 'pass' },
+          {
+            checkId: 'mlflow-auc',
+            status: 'unknown',
+            message: "fact provider 'mlflow' failed during this evaluation",
+          },
+        ]);
+        expect(result).toMatchObject({ level: 'Silver', score: 1 });
+        expect(backend.sent).toEqual([]);
+      } finally {
+        await backend.stop();
+      }
     });
   },
 );

@@ -7,8 +7,8 @@ import { ScorecardCheck } from '@convergence/backstage-plugin-scorecards-node';
 import { withCatalogRelations } from '../__testUtils__/catalogRelations';
 import { builtinChecks } from '../checks/builtin';
 import { readDeclarativeChecks } from '../checks/declarative';
-import { readDefinitions } from './definitions';
-import { evaluateScorecard } from './evaluate';
+import { CompiledScorecard, readDefinitions } from './definitions';
+import { evaluateScorecard, markFactsUnavailable } from './evaluate';
 
 // The example estate, graded as the portal grades it: with the relations the
 // catalog's processors emit from each entity's spec.
@@ -250,5 +250,121 @@ describe('declarative checks from config', () => {
     expect(() => readDefinitions(bad, new Set(checks.keys()))).toThrow(
       "scorecards.definitions[0].levels[0].checks names unknown check 'nope'",
     );
+  });
+});
+
+describe('when a fact provider failed', () => {
+  const [auc, hasHeadline, owned] = readDeclarativeChecks(
+    new ConfigReader({
+      scorecards: {
+        checks: [
+          {
+            id: 'mlflow-auc',
+            title: 'AUC of at least 0.9 in MLflow',
+            appliesTo: { kind: 'Model' },
+            thresholds: [{ path: 'facts.mlflow.metrics.auc', min: 0.9 }],
+          },
+          {
+            id: 'mlflow-headline',
+            title: 'A headline version in MLflow',
+            appliesTo: { kind: 'Model' },
+            require: { 'facts.mlflow.hasHeadline': true },
+          },
+          {
+            id: 'catalog-owned',
+            title: 'Owned in the catalog',
+            thresholds: [{ path: 'facts.catalog.relations.ownedBy', min: 1 }],
+          },
+        ],
+      },
+    }),
+  );
+  const versioned: ScorecardCheck = {
+    id: 'mlflow-versioned',
+    title: 'Has MLflow versions',
+    why: '',
+    howToFix: '',
+    evaluate: ({ facts }) =>
+      (facts.mlflow.versions as number) > 0
+        ? { status: 'pass' }
+        : { status: 'fail', message: 'no versions' },
+  };
+  const checkMap = new Map(
+    [...builtinChecks, auc, hasHeadline, owned, versioned].map(c => [c.id, c]),
+  );
+  const scorecard: CompiledScorecard = {
+    id: 'mlflow-readiness',
+    title: 'MLflow readiness',
+    filter: {},
+    matches: () => true,
+    levels: [
+      { name: 'Bronze', checks: ['has-description', 'mlflow-versioned'] },
+      { name: 'Silver', checks: ['catalog-owned', 'mlflow-auc'] },
+      { name: 'Gold', checks: ['mlflow-headline', 'owner-is-group'] },
+    ],
+  };
+  const fraudDetector = byRef.get('model:default/fraud-detector')!;
+  const gradeWith = (
+    entity: Entity,
+    mlflow: Record<string, unknown> | 'failed',
+  ) => {
+    const facts: Record<string, Record<string, unknown>> = {
+      catalog: { relations: { ownedBy: 1 } },
+    };
+    if (mlflow === 'failed') markFactsUnavailable(facts, 'mlflow');
+    else facts.mlflow = mlflow;
+    return evaluateScorecard(
+      scorecard,
+      checkMap,
+      { entity, related: byRef, facts, now },
+      new Set(),
+    );
+  };
+  const statuses = (r: ReturnType<typeof gradeWith>) =>
+    Object.fromEntries(r.checks.map(c => [c.checkId, c.status]));
+
+  it('grades the checks that read its facts unknown, naming the provider', () => {
+    const result = gradeWith(fraudDetector, 'failed');
+    expect(statuses(result)).toEqual({
+      'has-description': 'pass',
+      'mlflow-versioned': 'unknown',
+      'catalog-owned': 'pass',
+      'mlflow-auc': 'unknown',
+      'mlflow-headline': 'unknown',
+      'owner-is-group': 'pass',
+    });
+    // Code checks and declarative paths (thresholds and require) alike.
+    for (const id of ['mlflow-versioned', 'mlflow-auc', 'mlflow-headline']) {
+      expect(result.checks.find(c => c.checkId === id)?.message).toBe(
+        "fact provider 'mlflow' failed during this evaluation",
+      );
+    }
+  });
+
+  it('leaves unknown checks out of the score and the level', () => {
+    // With MLflow answering, a low AUC holds the model at Bronze.
+    const low = gradeWith(fraudDetector, {
+      versions: 3,
+      hasHeadline: true,
+      metrics: { auc: 0.5 },
+    });
+    expect(low.level).toBe('Bronze');
+    expect(low.score).toBe(5 / 6);
+    // Without MLflow, nothing known fails: every level holds, and the score
+    // counts the 3 known checks only.
+    const failed = gradeWith(fraudDetector, 'failed');
+    expect(failed.level).toBe('Gold');
+    expect(failed.score).toBe(1);
+  });
+
+  it('still stops at a known failing check', () => {
+    const undescribed = {
+      ...fraudDetector,
+      metadata: { ...fraudDetector.metadata, description: '' },
+    };
+    const result = gradeWith(undescribed, 'failed');
+    expect(result.level).toBeNull();
+    // has-description fails; catalog-owned and owner-is-group pass.
+    expect(result.score).toBe(2 / 3);
   });
 });

@@ -4,16 +4,48 @@ import {
 } from '@convergence/backstage-plugin-scorecards-common';
 import {
   CheckContext,
+  EntityFacts,
   ScorecardCheck,
 } from '@convergence/backstage-plugin-scorecards-node';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CompiledScorecard } from './definitions';
 
 /**
+ * Thrown when a check reads the facts of a provider that failed during this
+ * evaluation: the check's status is then `unknown`, not `fail`.
+ */
+export class FactsUnavailableError extends Error {
+  constructor(readonly providerId: string) {
+    super(`fact provider '${providerId}' failed during this evaluation`);
+    this.name = 'FactsUnavailableError';
+  }
+}
+
+/**
+ * Marks the facts of a failed provider in `facts`: reading them (directly, by
+ * a declarative `facts.<provider>.<fact>` path or by spreading the object)
+ * throws {@link FactsUnavailableError}. A check that never reads them is not
+ * affected.
+ */
+export function markFactsUnavailable(facts: EntityFacts, providerId: string) {
+  Object.defineProperty(facts, providerId, {
+    // Enumerable, so that path lookups (which iterate the keys) reach it.
+    enumerable: true,
+    get() {
+      throw new FactsUnavailableError(providerId);
+    },
+  });
+}
+
+/**
  * Grades one entity against one scorecard. A level is reached when every
- * check of it and of the levels below passes, is exempt or does not apply.
- * A check that throws fails with its error as the message: one bad check never
- * stops the others.
+ * check of it and of the levels below passes, is exempt, does not apply or is
+ * unknown. The score counts passing and exempt checks over the others, leaving
+ * out `na` and `unknown` ones.
+ *
+ * A check that reads the facts of a failed provider is `unknown`, naming the
+ * provider. A check that throws anything else fails with its error as the
+ * message: one bad check never stops the others.
  */
 export function evaluateScorecard(
   scorecard: CompiledScorecard,
@@ -31,8 +63,13 @@ export function evaluateScorecard(
       try {
         ({ status, message } = checks.get(checkId)!.evaluate(ctx));
       } catch (error) {
-        status = 'fail';
-        message = `check failed to run: ${(error as Error).message}`;
+        if (error instanceof FactsUnavailableError) {
+          status = 'unknown';
+          message = error.message;
+        } else {
+          status = 'fail';
+          message = `check failed to run: ${(error as Error).message}`;
+        }
       }
       if (status === 'fail' && exemptCheckIds.has(checkId)) status = 'exempt';
       if (status === 'fail') holdsSoFar = false;
@@ -45,7 +82,9 @@ export function evaluateScorecard(
     }
     if (holdsSoFar) level = l.name;
   }
-  const applicable = results.filter(r => r.status !== 'na');
+  const applicable = results.filter(
+    r => r.status !== 'na' && r.status !== 'unknown',
+  );
   const ok = applicable.filter(
     r => r.status === 'pass' || r.status === 'exempt',
   ).length;

@@ -8,11 +8,12 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { EntityScorecardResult } from '@convergence/backstage-plugin-scorecards-common';
 import {
+  EntityFacts,
   FactProvider,
   ScorecardCheck,
 } from '@convergence/backstage-plugin-scorecards-node';
 import { CompiledScorecard } from '../engine/definitions';
-import { evaluateScorecard } from '../engine/evaluate';
+import { evaluateScorecard, markFactsUnavailable } from '../engine/evaluate';
 import { ScorecardStore, StoredResult } from '../database/ScorecardStore';
 import { resolveRef } from '../checks/helpers';
 
@@ -30,6 +31,13 @@ const RELATED_KINDS = [
 ];
 const BATCH = 500;
 
+/** What one evaluation pass (all its batches) shares. */
+type Pass = {
+  /** Fact providers whose failure this pass has logged. */
+  loggedFailures: Set<string>;
+};
+const newPass = (): Pass => ({ loggedFailures: new Set() });
+
 /** A spec reference as a full, lower-case entity ref, if it is one. */
 const fullRef = (entity: Entity, ref: unknown, defaultKind: string) =>
   typeof ref === 'string' && ref
@@ -38,7 +46,8 @@ const fullRef = (entity: Entity, ref: unknown, defaultKind: string) =>
 
 /**
  * Grades catalog entities with the configured scorecards, stores the results
- * and tells owners when an entity drops a level.
+ * and tells owners when an entity drops a level (not when a result holds
+ * `unknown` checks: a fact provider failed, and the drop may not be real).
  */
 export class ScorecardEvaluator {
   constructor(
@@ -68,8 +77,9 @@ export class ScorecardEvaluator {
     const graded = [...related.values()].filter(e =>
       this.options.scorecards.some(s => s.matches(e)),
     );
+    const pass = newPass();
     for (let i = 0; i < graded.length; i += BATCH) {
-      await this.evaluate(graded.slice(i, i + BATCH), related);
+      await this.evaluate(graded.slice(i, i + BATCH), related, pass);
     }
     this.options.logger.info(
       `Graded ${graded.length} entities with ${this.options.scorecards.length} scorecards`,
@@ -91,12 +101,17 @@ export class ScorecardEvaluator {
     );
     const related = new Map<string, Entity>();
     for (const e of items) if (e) related.set(lower(stringifyEntityRef(e)), e);
-    return this.evaluate([entity], related);
+    return this.evaluate([entity], related, newPass());
   }
 
+  /**
+   * Grades a batch. The checks that read the facts of a provider that fails
+   * for this batch are `unknown`; the failure is logged once per pass.
+   */
   private async evaluate(
     entities: Entity[],
     related: ReadonlyMap<string, Entity>,
+    pass: Pass,
   ) {
     const now = this.options.now?.() ?? new Date();
     const refs = entities.map(e => lower(stringifyEntityRef(e)));
@@ -105,8 +120,13 @@ export class ScorecardEvaluator {
         try {
           return [p.id, await p.getFacts(entities)] as const;
         } catch (error) {
-          this.options.logger.warn(`Fact provider ${p.id} failed: ${error}`);
-          return [p.id, new Map<string, Record<string, unknown>>()] as const;
+          if (!pass.loggedFailures.has(p.id)) {
+            pass.loggedFailures.add(p.id);
+            this.options.logger.warn(
+              `Fact provider ${p.id} failed; the checks that read its facts are unknown in this evaluation: ${error}`,
+            );
+          }
+          return [p.id, undefined] as const;
         }
       }),
     );
@@ -114,12 +134,12 @@ export class ScorecardEvaluator {
 
     const results: StoredResult[] = [];
     entities.forEach((entity, i) => {
-      const facts = Object.fromEntries(
-        factsByProvider.map(([id, byEntity]) => [
-          id,
-          byEntity.get(stringifyEntityRef(entity)) ?? {},
-        ]),
-      );
+      const facts: EntityFacts = {};
+      for (const [id, byEntity] of factsByProvider) {
+        if (byEntity)
+          facts[id] = byEntity.get(stringifyEntityRef(entity)) ?? {};
+        else markFactsUnavailable(facts, id);
+      }
       const exempt = new Set(
         (exemptions.get(refs[i]) ?? []).map(e => e.checkId),
       );
@@ -157,6 +177,9 @@ export class ScorecardEvaluator {
         scorecard.levels.findIndex(l => l.name === level);
       if (!before || !r.ownerRef || rank(r.level) >= rank(before.level))
         continue;
+      // A result that could not be fully decided (a fact provider failed)
+      // tells nobody anything.
+      if (r.checks.some(c => c.status === 'unknown')) continue;
       const { kind, namespace, name } = parseEntityRef(r.entityRef);
       const failing = r.checks
         .filter(c => c.status === 'fail')
