@@ -596,3 +596,49 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe.each(databases.eachSupportedId())(
+  'scorecards summaries of a system on %s',
+  databaseId => {
+    it("draws the system's trend from its own entities only", async () => {
+      const catalog = [
+        group('fraud-ml'),
+        model('fraud-detector', 'fraud-ml', {
+          system: 'fraud-detection',
+          card: { intendedUse: 'x', limitations: 'y', evaluationData: 'z' },
+        }),
+        model('merchant-risk', 'fraud-ml', { system: 'fraud-detection' }),
+        model('ranker', 'fraud-ml', {
+          system: 'recommendations',
+          description: '',
+          license: undefined,
+        }),
+      ];
+      const backend = await startScorecards({
+        databaseId,
+        catalog: () => catalog,
+      });
+      try {
+        await backend.run('scorecards:evaluate');
+        const system = await backend.get(
+          '/api/scorecards/summary?system=system:default/fraud-detection',
+        );
+        const [summary] = system.body.summaries;
+        expect(summary.entities).toBe(2);
+        // One day of history: the trend is that day's mean, the summary's
+        // (PostgreSQL stores scores as 4-byte floats, hence the rounding).
+        expect(system.body.trend).toEqual([
+          {
+            day: expect.any(String),
+            scorecardId: 'ml-production-readiness',
+            score: expect.closeTo(summary.score, 6),
+          },
+        ]);
+        const all = await backend.get('/api/scorecards/summary');
+        expect(all.body.trend[0].score).not.toBeCloseTo(summary.score, 2);
+      } finally {
+        await backend.stop();
+      }
+    });
+  },
+);

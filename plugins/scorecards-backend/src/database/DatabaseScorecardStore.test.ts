@@ -2,6 +2,7 @@ import {
   createTestDatabases,
   postgresPresentWhenRequired,
 } from '../__testUtils__/databases';
+import path from 'path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { StoredResult } from './ScorecardStore';
 import { DatabaseScorecardStore } from './DatabaseScorecardStore';
@@ -218,6 +219,113 @@ describe.each(databases.eachSupportedId())(
           scorecardId: 'ml-production-readiness',
           score: 0.75,
         },
+      ]);
+    });
+
+    it("draws a system's trend from its own entities' history only", async () => {
+      const store = await createStore();
+      const inSystem = (
+        entityRef: string,
+        systemRef: string | undefined,
+        score: number,
+        evaluatedAt: string,
+      ) => ({
+        ...result(entityRef, null, score, [], undefined, evaluatedAt),
+        systemRef,
+      });
+      await store.saveResults([
+        inSystem(
+          'model:default/a',
+          'system:default/fraud',
+          0.2,
+          '2026-11-20T10:00:00.000Z',
+        ),
+        inSystem(
+          'model:default/b',
+          'system:default/recsys',
+          0.8,
+          '2026-11-20T11:00:00.000Z',
+        ),
+        inSystem('model:default/c', undefined, 1, '2026-11-20T12:00:00.000Z'),
+      ]);
+      await store.saveResults([
+        inSystem(
+          'model:default/b',
+          'system:default/recsys',
+          0.6,
+          '2026-11-21T10:00:00.000Z',
+        ),
+      ]);
+      const since = new Date('2026-11-01');
+      expect(
+        await store.trend({ systemRef: 'system:default/fraud' }, since),
+      ).toEqual([
+        {
+          day: '2026-11-20',
+          scorecardId: 'ml-production-readiness',
+          score: 0.2,
+        },
+      ]);
+      expect(
+        await store.trend({ systemRef: 'system:default/recsys' }, since),
+      ).toEqual([
+        {
+          day: '2026-11-20',
+          scorecardId: 'ml-production-readiness',
+          score: 0.8,
+        },
+        {
+          day: '2026-11-21',
+          scorecardId: 'ml-production-readiness',
+          score: 0.6,
+        },
+      ]);
+      expect(
+        await store.trend({ systemRef: 'system:default/none' }, since),
+      ).toEqual([]);
+      // The whole catalog still counts everything.
+      const all = await store.trend({}, since);
+      expect(all.map(p => [p.day, Number(p.score.toFixed(6))])).toEqual([
+        ['2026-11-20', Number(((0.2 + 0.8 + 1) / 3).toFixed(6))],
+        ['2026-11-21', Number(((0.2 + 0.6 + 1) / 3).toFixed(6))],
+      ]);
+    });
+
+    it("gives history written before the system column its entity's system", async () => {
+      const knex = await databases.init(databaseId);
+      const directory = path.resolve(__dirname, '../../migrations');
+      await knex.migrate.up({ directory, name: '20261127000000_init.js' });
+      await knex('scorecard_results').insert({
+        entity_ref: 'model:default/a',
+        scorecard_id: 'ml-production-readiness',
+        owner_ref: 'group:default/fraud-ml',
+        system_ref: 'system:default/fraud',
+        level: null,
+        score: 0.5,
+        checks: '[]',
+        evaluated_at: new Date('2026-11-20T10:00:00.000Z'),
+      });
+      await knex('scorecard_history').insert(
+        ['model:default/a', 'model:default/a', 'model:default/gone'].map(
+          (entity_ref, i) => ({
+            entity_ref,
+            scorecard_id: 'ml-production-readiness',
+            owner_ref: 'group:default/fraud-ml',
+            level: null,
+            score: 0.5,
+            evaluated_at: new Date(Date.UTC(2026, 10, 18 + i)),
+          }),
+        ),
+      );
+      await knex.migrate.latest({ directory });
+      expect(
+        await knex('scorecard_history')
+          .select('entity_ref', 'system_ref')
+          .orderBy('id'),
+      ).toEqual([
+        { entity_ref: 'model:default/a', system_ref: 'system:default/fraud' },
+        { entity_ref: 'model:default/a', system_ref: 'system:default/fraud' },
+        { entity_ref: 'model:default/gone', system_ref: null },
       ]);
     });
 

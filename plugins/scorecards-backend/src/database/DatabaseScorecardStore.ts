@@ -136,6 +136,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
               entity_ref: r.entityRef,
               scorecard_id: r.scorecardId,
               owner_ref: r.ownerRef ?? null,
+              system_ref: r.systemRef ?? null,
               level: r.level,
               score: r.score,
               evaluated_at: new Date(r.evaluatedAt),
@@ -246,8 +247,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
       .where('evaluated_at', '>=', since)
       .select('scorecard_id', 'entity_ref', 'score', 'evaluated_at')
       .orderBy('evaluated_at');
-    if (filter.ownerRefs) q.whereIn('owner_ref', filter.ownerRefs);
-    if (filter.entityRefs) q.whereIn('entity_ref', filter.entityRefs);
+    this.applyFilter(q, filter);
     const rows: Array<{
       scorecard_id: string;
       entity_ref: string;
