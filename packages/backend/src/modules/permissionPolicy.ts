@@ -3,9 +3,12 @@ import {
   createBackendModule,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { Config } from '@backstage/config';
 import {
   AuthorizeResult,
   isResourcePermission,
+  Permission,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import {
@@ -19,23 +22,132 @@ import {
   createCatalogConditionalDecision,
 } from '@backstage/plugin-catalog-backend/alpha';
 import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
+import {
+  createScaffolderTaskConditionalDecision,
+  scaffolderTaskConditions,
+} from '@backstage/plugin-scaffolder-backend/alpha';
+
+/**
+ * Who may use a permission:
+ *
+ * - `signed-in`: every signed-in user;
+ * - `owner`: the owners of the catalog entity it is checked on;
+ * - `task-creator`: the user who started the scaffolder task;
+ * - `admin`: members of `permission.convergence.adminGroups`.
+ */
+export type ConvergencePermissionRule =
+  | 'signed-in'
+  | 'owner'
+  | 'task-creator'
+  | 'admin';
+
+/**
+ * How the policy decides the catalog and scaffolder permissions that are not
+ * reads (every read is open to signed-in users). A catalog or scaffolder
+ * permission missing here, such as one a Backstage upgrade adds, is
+ * admin-only until it is classified.
+ */
+export const convergencePermissionRules: Readonly<
+  Record<string, ConvergencePermissionRule>
+> = {
+  'catalog.entity.create': 'admin',
+  'catalog.entity.delete': 'owner',
+  'catalog.entity.refresh': 'owner',
+  'catalog.entity.validate': 'signed-in',
+  'catalog.location.create': 'signed-in',
+  'catalog.location.analyze': 'signed-in',
+  'catalog.location.delete': 'admin',
+  'catalog.ingestion.manage': 'admin',
+  'catalog.entities.unprocessed.delete': 'admin',
+  'scaffolder.action.execute': 'signed-in',
+  'scaffolder.task.create': 'signed-in',
+  'scaffolder.task.cancel': 'task-creator',
+  'scaffolder.template.dry-run': 'admin',
+  'scaffolder.template.management': 'admin',
+};
+
+// From @backstage/plugin-scaffolder-common/alpha (RESOURCE_TYPE_SCAFFOLDER_TASK).
+const RESOURCE_TYPE_SCAFFOLDER_TASK = 'scaffolder-task';
+
+/** The rule for a permission that is not a read. */
+function ruleFor(permission: Permission): ConvergencePermissionRule {
+  const rule = convergencePermissionRules[permission.name];
+  if (rule) return rule;
+  if (/^(catalog|scaffolder)\./.test(permission.name)) return 'admin';
+  // Actions other plugins (the Convergence ones) declare on catalog entities.
+  if (isResourcePermission(permission, RESOURCE_TYPE_CATALOG_ENTITY)) {
+    return 'owner';
+  }
+  return 'signed-in';
+}
+
+/**
+ * Reads `permission.convergence.adminGroups`: group references, the kind and
+ * namespace defaulting to `group` and `default`.
+ */
+export function readAdminGroups(config: Config): string[] {
+  const key = 'permission.convergence.adminGroups';
+  return (config.getOptionalStringArray(key) ?? []).map((value, i) => {
+    let ref;
+    try {
+      ref = parseEntityRef(value, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      });
+    } catch (error) {
+      throw new Error(
+        `${key}[${i}]: "${value}" is not an entity reference: ${
+          (error as Error).message
+        }`,
+      );
+    }
+    if (ref.kind.toLocaleLowerCase('en-US') !== 'group') {
+      throw new Error(
+        `${key}[${i}]: "${value}" is not a group; name groups such as group:default/ml-platform`,
+      );
+    }
+    return stringifyEntityRef(ref);
+  });
+}
 
 /**
  * Convergence's permission policy.
  *
  * - Any signed-in user may read (every permission whose action is `read`).
- * - Any other action on a catalog entity — built-in ones such as refresh and
- *   delete, and the ones Convergence plugins declare on catalog entities — is
- *   allowed only to the entity's owners: the caller's ownership references
- *   (the user and the groups they belong to) must include the entity's owner.
- * - Other actions (creating locations, running templates) are open to every
- *   signed-in user.
+ * - Registering a location, validating an entity, analysing a location and
+ *   running a template (creating a task, executing its actions) are open to
+ *   signed-in users.
+ * - Refreshing or deleting a catalog entity, and the actions Convergence
+ *   plugins declare on catalog entities, are allowed only to the entity's
+ *   owners: the caller's ownership references (the user and the groups they
+ *   belong to) must include the entity's owner. A scaffolder task may be
+ *   cancelled only by the user who started it.
+ * - Creating entities, deleting locations, deleting unprocessed entities,
+ *   managing ingestion, dry runs and template management are for admins: the
+ *   members of a group in `permission.convergence.adminGroups`. Admins get
+ *   these actions, not the owners' actions on every entity.
+ * - A catalog or scaffolder permission the policy does not know is
+ *   admin-only. See {@link convergencePermissionRules}.
  *
  * Unauthenticated requests never reach the policy: the backend's HTTP auth
  * answers them with 401.
  */
 export class ConvergencePermissionPolicy implements PermissionPolicy {
-  constructor(private readonly userInfo: UserInfoService) {}
+  /** Reads the admin groups from `permission.convergence.adminGroups`. */
+  static fromConfig(config: Config, options: { userInfo: UserInfoService }) {
+    return new ConvergencePermissionPolicy(options.userInfo, {
+      adminGroups: readAdminGroups(config),
+    });
+  }
+
+  private readonly adminGroups: ReadonlySet<string>;
+
+  constructor(
+    private readonly userInfo: UserInfoService,
+    options?: { adminGroups?: string[] },
+  ) {
+    this.adminGroups = new Set(options?.adminGroups ?? []);
+  }
 
   async handle(
     request: PolicyQuery,
@@ -45,17 +157,43 @@ export class ConvergencePermissionPolicy implements PermissionPolicy {
     if (permission.attributes.action === 'read') {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (isResourcePermission(permission, RESOURCE_TYPE_CATALOG_ENTITY)) {
-      const claims = user
-        ? (await this.userInfo.getUserInfo(user.credentials))
-            .ownershipEntityRefs
-        : [];
-      return createCatalogConditionalDecision(
-        permission,
-        catalogConditions.isEntityOwner({ claims }),
-      );
+    const info = user
+      ? await this.userInfo.getUserInfo(user.credentials)
+      : undefined;
+    const claims = info?.ownershipEntityRefs ?? [];
+    switch (ruleFor(permission)) {
+      case 'signed-in':
+        return { result: AuthorizeResult.ALLOW };
+      case 'admin':
+        return {
+          result: claims.some(ref => this.adminGroups.has(ref))
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+        };
+      case 'owner':
+        if (!isResourcePermission(permission, RESOURCE_TYPE_CATALOG_ENTITY)) {
+          return { result: AuthorizeResult.DENY };
+        }
+        return createCatalogConditionalDecision(
+          permission,
+          catalogConditions.isEntityOwner({ claims }),
+        );
+      case 'task-creator':
+        if (
+          !info ||
+          !isResourcePermission(permission, RESOURCE_TYPE_SCAFFOLDER_TASK)
+        ) {
+          return { result: AuthorizeResult.DENY };
+        }
+        return createScaffolderTaskConditionalDecision(
+          permission,
+          scaffolderTaskConditions.isTaskOwner({
+            createdBy: [info.userEntityRef],
+          }),
+        );
+      default:
+        return { result: AuthorizeResult.DENY };
     }
-    return { result: AuthorizeResult.ALLOW };
   }
 }
 
@@ -65,9 +203,15 @@ export const permissionModuleConvergencePolicy = createBackendModule({
   moduleId: 'convergence-policy',
   register(reg) {
     reg.registerInit({
-      deps: { policy: policyExtensionPoint, userInfo: coreServices.userInfo },
-      async init({ policy, userInfo }) {
-        policy.setPolicy(new ConvergencePermissionPolicy(userInfo));
+      deps: {
+        policy: policyExtensionPoint,
+        config: coreServices.rootConfig,
+        userInfo: coreServices.userInfo,
+      },
+      async init({ policy, config, userInfo }) {
+        policy.setPolicy(
+          ConvergencePermissionPolicy.fromConfig(config, { userInfo }),
+        );
       },
     });
   },
