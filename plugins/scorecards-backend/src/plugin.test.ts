@@ -642,3 +642,64 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe.each(databases.eachSupportedId())(
+  'scorecards of deleted entities on %s',
+  databaseId => {
+    it("drop out of the owner's summary and results after the next evaluation", async () => {
+      let catalog = [
+        group('fraud-ml'),
+        group('recsys-ml'),
+        model('fraud-detector', 'fraud-ml'),
+        model('retired-model', 'fraud-ml'),
+        model('handed-over', 'fraud-ml'),
+      ];
+      const backend = await startScorecards({
+        databaseId,
+        catalog: () => catalog,
+      });
+      try {
+        const summary = async (owner: string) =>
+          (await backend.get(`/api/scorecards/summary?owner=${owner}`)).body
+            .summaries[0]?.entities ?? 0;
+        const results = async (owner: string) =>
+          (
+            await backend.get(`/api/scorecards/results?owner=${owner}`)
+          ).body.results
+            .map((r: any) => r.entityRef)
+            .sort();
+        await backend.run('scorecards:evaluate');
+        expect(await summary('group:default/fraud-ml')).toBe(3);
+
+        catalog = [
+          group('fraud-ml'),
+          group('recsys-ml'),
+          model('fraud-detector', 'fraud-ml'),
+          model('handed-over', 'recsys-ml'),
+        ];
+        await backend.run('scorecards:evaluate');
+        // Summaries are cached for a minute: ask for a query not asked yet.
+        expect(await summary('group:default/fraud-ml&days=30')).toBe(1);
+        expect(await results('group:default/fraud-ml')).toEqual([
+          'model:default/fraud-detector',
+        ]);
+        expect(await results('group:default/recsys-ml')).toEqual([
+          'model:default/handed-over',
+        ]);
+        expect(
+          (
+            await backend.get(
+              '/api/scorecards/entities/model/default/retired-model',
+            )
+          ).status,
+        ).toBe(404);
+        expect(
+          (await backend.get('/api/scorecards/summary?days=30')).body
+            .summaries[0].entities,
+        ).toBe(2);
+      } finally {
+        await backend.stop();
+      }
+    });
+  },
+);

@@ -329,6 +329,140 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('removes stale results after a complete pass, keeping their history', async () => {
+      const store = await createStore();
+      const at = '2026-11-20T10:00:00.000Z';
+      await store.saveResults([
+        result('model:default/kept', 'Gold', 1, [], undefined, at),
+        result('model:default/deleted', null, 0.5, ['x'], undefined, at),
+        result('model:default/unmatched', null, 0.5, ['x'], undefined, at),
+        {
+          ...result('model:default/kept', null, 0.5, ['x'], undefined, at),
+          scorecardId: 'dropped-from-config',
+        },
+        // Written by an evaluation that ran concurrently with the pass.
+        result(
+          'model:default/new',
+          'Gold',
+          1,
+          [],
+          undefined,
+          '2026-11-21T10:00:30.000Z',
+        ),
+      ]);
+      const removed = await store.removeStale({
+        present: new Set(['model:default/kept', 'model:default/unmatched']),
+        graded: new Map([
+          ['model:default/kept', new Set(['ml-production-readiness'])],
+          ['model:default/unmatched', new Set<string>()],
+        ]),
+        scorecardIds: new Set(['ml-production-readiness']),
+        before: new Date('2026-11-21T10:00:00.000Z'),
+      });
+      expect(removed).toBe(3);
+      const left = await store.findResults({}, 100);
+      expect(left.map(r => `${r.entityRef} ${r.scorecardId}`).sort()).toEqual([
+        'model:default/kept ml-production-readiness',
+        'model:default/new ml-production-readiness',
+      ]);
+      const [summary] = await store.summarize({
+        ownerRefs: ['group:default/fraud-ml'],
+      });
+      expect(summary).toMatchObject({
+        entities: 2,
+        levels: { Gold: 2 },
+        topFailingChecks: [],
+      });
+      // History keeps the past...
+      expect(
+        await store.entityHistory(
+          'model:default/deleted',
+          new Date('2026-01-01'),
+        ),
+      ).toEqual([
+        {
+          scorecardId: 'ml-production-readiness',
+          entityRef: 'model:default/deleted',
+          level: null,
+          score: 0.5,
+          evaluatedAt: at,
+        },
+      ]);
+      // ...and the trend stops counting the removed results from then on.
+      expect(
+        await store.trend(
+          { ownerRefs: ['group:default/fraud-ml'] },
+          new Date('2026-01-01'),
+        ),
+      ).toEqual([
+        {
+          day: '2026-11-20',
+          scorecardId: 'dropped-from-config',
+          score: 0.5,
+        },
+        {
+          day: '2026-11-20',
+          scorecardId: 'ml-production-readiness',
+          score: (1 + 0.5 + 0.5) / 3,
+        },
+        { day: '2026-11-21', scorecardId: 'ml-production-readiness', score: 1 },
+      ]);
+    });
+
+    it("moves a result to its new owner's and system's trends", async () => {
+      const store = await createStore();
+      await store.saveResults([
+        result(
+          'model:default/a',
+          'Gold',
+          1,
+          [],
+          'group:default/fraud-ml',
+          '2026-11-20T10:00:00.000Z',
+        ),
+        result(
+          'model:default/b',
+          null,
+          0.5,
+          ['x'],
+          'group:default/fraud-ml',
+          '2026-11-20T10:00:00.000Z',
+        ),
+      ]);
+      // Same level and score, new owner.
+      await store.saveResults([
+        result(
+          'model:default/b',
+          null,
+          0.5,
+          ['x'],
+          'group:default/recsys-ml',
+          '2026-11-21T10:00:00.000Z',
+        ),
+      ]);
+      const since = new Date('2026-01-01');
+      const scores = async (ownerRef: string) =>
+        (await store.trend({ ownerRefs: [ownerRef] }, since)).map(
+          p => `${p.day} ${p.score}`,
+        );
+      expect(await scores('group:default/fraud-ml')).toEqual([
+        '2026-11-20 0.75',
+        '2026-11-21 1',
+      ]);
+      expect(await scores('group:default/recsys-ml')).toEqual([
+        '2026-11-21 0.5',
+      ]);
+      // The whole catalog counts b once.
+      expect(
+        (await store.trend({}, since)).map(p => `${p.day} ${p.score}`),
+      ).toEqual(['2026-11-20 0.75', '2026-11-21 0.75']);
+      expect(
+        (await store.entityHistory('model:default/b', since)).map(
+          h => h.evaluatedAt,
+        ),
+      ).toEqual(['2026-11-20T10:00:00.000Z', '2026-11-21T10:00:00.000Z']);
+    });
+
     it('counts only unexpired exemptions and audits every change', async () => {
       const store = await createStore();
       const now = new Date('2026-11-27T12:00:00Z');

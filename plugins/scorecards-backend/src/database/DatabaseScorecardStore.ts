@@ -36,6 +36,8 @@ const key = (entityRef: string, scorecardId: string) =>
 type ResultRow = {
   entity_ref: string;
   scorecard_id: string;
+  owner_ref?: string | null;
+  system_ref?: string | null;
   level: string | null;
   score: number;
   checks: string;
@@ -49,6 +51,24 @@ const toResult = (r: ResultRow): EntityScorecardResult => ({
   score: Number(r.score),
   checks: JSON.parse(r.checks),
   evaluatedAt: iso(r.evaluated_at),
+});
+
+/**
+ * PostgreSQL keeps scores as 4-byte floats: a score read back differs from the
+ * one computed in its 8th digit, and is still the same score.
+ */
+const sameScore = (a: number, b: number) => Math.abs(a - b) < 1e-6;
+
+/** A history row that ends a result's place in trends (see the migration). */
+const removalRow = (r: ResultRow, at: Date) => ({
+  entity_ref: r.entity_ref,
+  scorecard_id: r.scorecard_id,
+  owner_ref: r.owner_ref ?? null,
+  system_ref: r.system_ref ?? null,
+  level: r.level,
+  score: Number(r.score),
+  evaluated_at: at,
+  removed: true,
 });
 
 const toExemption = (r: any): Exemption => ({
@@ -85,8 +105,11 @@ export class DatabaseScorecardStore implements ScorecardStore {
             batch.map(r => [r.entityRef, r.scorecardId]),
           )
           .select();
-        for (const row of rows)
+        const previousRows = new Map<string, ResultRow>();
+        for (const row of rows) {
           previous.set(key(row.entity_ref, row.scorecard_id), toResult(row));
+          previousRows.set(key(row.entity_ref, row.scorecard_id), row);
+        }
 
         await tx('scorecard_results')
           .insert(
@@ -124,10 +147,25 @@ export class DatabaseScorecardStore implements ScorecardStore {
         for (const f of chunks(failing))
           await tx('scorecard_failing_checks').insert(f);
 
+        // A result that moved to another owner or system leaves their trends
+        // (a removal row under the old ones) and joins the new ones.
+        const moved = batch.flatMap(r => {
+          const before = previousRows.get(key(r.entityRef, r.scorecardId));
+          return before &&
+            ((before.owner_ref ?? null) !== (r.ownerRef ?? null) ||
+              (before.system_ref ?? null) !== (r.systemRef ?? null))
+            ? [removalRow(before, new Date(r.evaluatedAt))]
+            : [];
+        });
+        if (moved.length) await tx('scorecard_history').insert(moved);
         const changed = batch.filter(r => {
-          const before = previous.get(key(r.entityRef, r.scorecardId));
+          const before = previousRows.get(key(r.entityRef, r.scorecardId));
           return (
-            !before || before.level !== r.level || before.score !== r.score
+            !before ||
+            before.level !== r.level ||
+            !sameScore(Number(before.score), r.score) ||
+            (before.owner_ref ?? null) !== (r.ownerRef ?? null) ||
+            (before.system_ref ?? null) !== (r.systemRef ?? null)
           );
         });
         if (changed.length) {
@@ -146,6 +184,47 @@ export class DatabaseScorecardStore implements ScorecardStore {
       }
     });
     return previous;
+  }
+
+  async removeStale(options: {
+    present: ReadonlySet<string>;
+    graded: ReadonlyMap<string, ReadonlySet<string>>;
+    scorecardIds: ReadonlySet<string>;
+    before: Date;
+  }) {
+    const { present, graded, scorecardIds, before } = options;
+    const isStale = (r: { entity_ref: string; scorecard_id: string }) =>
+      !present.has(r.entity_ref) ||
+      !scorecardIds.has(r.scorecard_id) ||
+      graded.get(r.entity_ref)?.has(r.scorecard_id) === false;
+    const candidates: Array<{ entity_ref: string; scorecard_id: string }> =
+      await this.db('scorecard_results')
+        .where('evaluated_at', '<', before)
+        .select('entity_ref', 'scorecard_id');
+    let removed = 0;
+    for (const batch of chunks(candidates.filter(isStale))) {
+      const keys = batch.map(r => [r.entity_ref, r.scorecard_id]);
+      removed += await this.db.transaction(async tx => {
+        // Read again: a result written since (by a concurrent evaluation) stays.
+        const rows: ResultRow[] = await tx('scorecard_results')
+          .whereIn(['entity_ref', 'scorecard_id'], keys)
+          .andWhere('evaluated_at', '<', before)
+          .select();
+        if (!rows.length) return 0;
+        const gone = rows.map(r => [r.entity_ref, r.scorecard_id]);
+        await tx('scorecard_results')
+          .whereIn(['entity_ref', 'scorecard_id'], gone)
+          .delete();
+        await tx('scorecard_failing_checks')
+          .whereIn(['entity_ref', 'scorecard_id'], gone)
+          .delete();
+        await tx('scorecard_history').insert(
+          rows.map(r => removalRow(r, before)),
+        );
+        return rows.length;
+      });
+    }
+    return removed;
   }
 
   async getResults(entityRefs: string[]) {
@@ -245,14 +324,15 @@ export class DatabaseScorecardStore implements ScorecardStore {
       return [];
     const q = this.db('scorecard_history')
       .where('evaluated_at', '>=', since)
-      .select('scorecard_id', 'entity_ref', 'score', 'evaluated_at')
-      .orderBy('evaluated_at');
+      .select('scorecard_id', 'entity_ref', 'score', 'evaluated_at', 'removed')
+      .orderBy([{ column: 'evaluated_at' }, { column: 'id' }]);
     this.applyFilter(q, filter);
     const rows: Array<{
       scorecard_id: string;
       entity_ref: string;
       score: number;
       evaluated_at: Date | string;
+      removed: boolean | number;
     }> = await q;
     // The score of each entity at the end of each day, carried forward; the mean per day.
     const days = [
@@ -269,10 +349,14 @@ export class DatabaseScorecardStore implements ScorecardStore {
       ) {
         const r = rows[i];
         if (!latest.has(r.scorecard_id)) latest.set(r.scorecard_id, new Map());
-        latest.get(r.scorecard_id)!.set(r.entity_ref, Number(r.score));
+        if (r.removed) latest.get(r.scorecard_id)!.delete(r.entity_ref);
+        else latest.get(r.scorecard_id)!.set(r.entity_ref, Number(r.score));
       }
-      for (const [scorecardId, scores] of latest) {
+      for (const [scorecardId, scores] of [...latest].sort(([a], [b]) =>
+        a < b ? -1 : 1,
+      )) {
         const values = [...scores.values()];
+        if (!values.length) continue;
         out.push({
           day,
           scorecardId,
@@ -287,7 +371,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
     const rows = await this.db('scorecard_history')
       .where('entity_ref', entityRef)
       .andWhere('evaluated_at', '>=', since)
-      .orderBy('evaluated_at');
+      .andWhere('removed', false)
+      .orderBy([{ column: 'evaluated_at' }, { column: 'id' }]);
     return rows.map((r: any) => ({
       scorecardId: r.scorecard_id,
       entityRef: r.entity_ref,

@@ -28,10 +28,29 @@ export type SummaryFilter = {
 
 /** Persistence of scorecard results, history, exemptions and their audit. */
 export interface ScorecardStore {
-  /** Upserts the latest results; appends history where level or score changed. Returns the previous results. */
+  /**
+   * Upserts the latest results; appends history where level, score, owner or
+   * system changed (a result that moved also gets a removal row under its old
+   * owner and system). Returns the previous results.
+   */
   saveResults(
     results: StoredResult[],
   ): Promise<Map<string, EntityScorecardResult>>;
+  /**
+   * After a complete pass over the catalog, removes the results it found
+   * stale: of entities not in `present` (gone from the catalog), of entities
+   * in `graded` for scorecards that did not grade them (no longer matched),
+   * and of scorecards not in `scorecardIds` (no longer configured). Only
+   * results evaluated before `before` go: one written since by a concurrent
+   * evaluation stays. History keeps their past, and a removal row ends their
+   * place in trends. Returns how many were removed.
+   */
+  removeStale(options: {
+    present: ReadonlySet<string>;
+    graded: ReadonlyMap<string, ReadonlySet<string>>;
+    scorecardIds: ReadonlySet<string>;
+    before: Date;
+  }): Promise<number>;
   getResults(entityRefs: string[]): Promise<EntityScorecardResult[]>;
   /** The latest results of the entities that match, lowest score first. */
   findResults(

@@ -68,6 +68,8 @@ describe.each(databases.eachSupportedId())(
     async function setup(options: {
       catalog: () => Entity[];
       factProviders?: FactProvider[];
+      /** Fails the catalog's stream after its first page. */
+      streamFails?: () => boolean;
     }) {
       const knex = await databases.init(databaseId);
       const store = await DatabaseScorecardStore.create({
@@ -80,20 +82,22 @@ describe.each(databases.eachSupportedId())(
         ]),
       );
       const logger = mockServices.logger.mock();
+      // The catalog as it is now (options.catalog() may change between passes).
+      const current = (): any =>
+        catalogServiceMock({ entities: options.catalog() });
       const catalog = {
-        getEntityByRef: (...args: any[]) =>
-          (
-            catalogServiceMock({ entities: options.catalog() }) as any
-          ).getEntityByRef(...args),
+        getEntityByRef: (...args: any[]) => current().getEntityByRef(...args),
         getEntitiesByRefs: (...args: any[]) =>
-          (
-            catalogServiceMock({ entities: options.catalog() }) as any
-          ).getEntitiesByRefs(...args),
-        streamEntities: (...args: any[]) =>
-          (
-            catalogServiceMock({ entities: options.catalog() }) as any
-          ).streamEntities(...args),
+          current().getEntitiesByRefs(...args),
+        streamEntities: async function* stream(...args: any[]) {
+          for await (const page of current().streamEntities(...args)) {
+            yield page;
+            if (options.streamFails?.()) throw new Error('catalog went away');
+          }
+        },
       } as any;
+      // Each evaluation one second after the one before.
+      let clock = Date.parse('2026-11-27T06:00:00Z');
       const evaluator = new ScorecardEvaluator({
         scorecards: readDefinitions(config, new Set(checks.keys())),
         checks,
@@ -102,6 +106,7 @@ describe.each(databases.eachSupportedId())(
         catalog,
         auth: mockServices.auth(),
         logger,
+        now: () => new Date((clock += 1000)),
       });
       return { evaluator, store, logger };
     }
@@ -141,6 +146,47 @@ describe.each(databases.eachSupportedId())(
       expect(
         logger.warn.mock.calls.filter(([m]) => String(m).includes('mlflow')),
       ).toHaveLength(2);
+    });
+
+    it('removes the results of entities no longer graded, after a complete pass only', async () => {
+      let catalog = [
+        model('kept'),
+        model('deleted'),
+        model('becomes-a-dataset'),
+      ];
+      let streamFails = false;
+      const { evaluator, store } = await setup({
+        catalog: () => catalog,
+        streamFails: () => streamFails,
+      });
+      await evaluator.evaluateAll();
+      const graded = async () =>
+        (await store.findResults({}, 100)).map(r => r.entityRef).sort();
+      expect(await graded()).toEqual([
+        'model:default/becomes-a-dataset',
+        'model:default/deleted',
+        'model:default/kept',
+      ]);
+
+      catalog = [
+        model('kept'),
+        { ...model('becomes-a-dataset'), kind: 'Dataset' },
+      ];
+      // A pass that fails midway removes nothing.
+      streamFails = true;
+      await expect(evaluator.evaluateAll()).rejects.toThrow(
+        'catalog went away',
+      );
+      expect(await graded()).toHaveLength(3);
+
+      streamFails = false;
+      await evaluator.evaluateAll();
+      // The scorecard grades Models only: the Dataset is no longer graded.
+      expect(await graded()).toEqual(['model:default/kept']);
+      const [summary] = await store.summarize({
+        ownerRefs: ['group:default/fraud-ml'],
+      });
+      expect(summary.entities).toBe(1);
     });
   },
 );

@@ -64,8 +64,16 @@ export class ScorecardEvaluator {
     },
   ) {}
 
-  /** Grades every entity a scorecard covers. Returns how many were graded. */
+  /**
+   * Grades every entity a scorecard covers. Once every entity is graded, the
+   * results that this complete pass did not produce are removed: of entities
+   * gone from the catalog, no longer matched by a scorecard, or of scorecards
+   * no longer configured. A pass that fails midway removes nothing. Returns
+   * how many entities were graded.
+   */
   async evaluateAll(): Promise<number> {
+    const { scorecards, store, logger } = this.options;
+    const startedAt = this.now();
     const credentials = await this.options.auth.getOwnServiceCredentials();
     const related = new Map<string, Entity>();
     for await (const page of this.options.catalog.streamEntities(
@@ -74,17 +82,32 @@ export class ScorecardEvaluator {
     )) {
       for (const e of page) related.set(lower(stringifyEntityRef(e)), e);
     }
-    const graded = [...related.values()].filter(e =>
-      this.options.scorecards.some(s => s.matches(e)),
-    );
+    // Which scorecards grade each entity (none for most related entities).
+    const gradedBy = new Map<string, Set<string>>();
+    const graded: Entity[] = [];
+    for (const [ref, e] of related) {
+      const ids = scorecards.filter(s => s.matches(e)).map(s => s.id);
+      gradedBy.set(ref, new Set(ids));
+      if (ids.length) graded.push(e);
+    }
     const pass = newPass();
     for (let i = 0; i < graded.length; i += BATCH) {
       await this.evaluate(graded.slice(i, i + BATCH), related, pass);
     }
-    this.options.logger.info(
-      `Graded ${graded.length} entities with ${this.options.scorecards.length} scorecards`,
+    const removed = await store.removeStale({
+      present: new Set(related.keys()),
+      graded: gradedBy,
+      scorecardIds: new Set(scorecards.map(s => s.id)),
+      before: startedAt,
+    });
+    logger.info(
+      `Graded ${graded.length} entities with ${scorecards.length} scorecards; removed ${removed} results no longer graded`,
     );
     return graded.length;
+  }
+
+  private now() {
+    return this.options.now?.() ?? new Date();
   }
 
   /** Grades one entity now; returns its results. */
@@ -113,7 +136,7 @@ export class ScorecardEvaluator {
     related: ReadonlyMap<string, Entity>,
     pass: Pass,
   ) {
-    const now = this.options.now?.() ?? new Date();
+    const now = this.now();
     const refs = entities.map(e => lower(stringifyEntityRef(e)));
     const factsByProvider = await Promise.all(
       this.options.factProviders.map(async p => {
