@@ -9,9 +9,12 @@ export interface Config {
        */
       kubeflow?: {
         [sourceId: string]: {
-          /** The Kubeflow Pipelines API, e.g. https://kubeflow.example.com/pipeline (the host that serves /apis/v2beta1). */
+          /**
+           * The Kubeflow Pipelines API, e.g. https://kubeflow.example.com/pipeline (the host that serves /apis/v2beta1).
+           * An http(s) URL without a user name or password (`user:pass@` stops the backend at start-up: put the credential in `token`).
+           */
           baseUrl: string;
-          /** Where links point (the Kubeflow Pipelines UI); defaults to baseUrl. */
+          /** Where links point (the Kubeflow Pipelines UI); defaults to baseUrl. An http(s) URL without a user name or password. */
           uiUrl?: string;
           /**
            * Sent as `Authorization: Bearer <token>`.

@@ -10,9 +10,12 @@ export interface Config {
        */
       mlflow?: {
         [sourceId: string]: {
-          /** The MLflow tracking server, e.g. https://mlflow.example.com (serves /api/2.0/mlflow). */
+          /**
+           * The MLflow tracking server, e.g. https://mlflow.example.com (serves /api/2.0/mlflow).
+           * An http(s) URL without a user name or password (`user:pass@` stops the backend at start-up: put the credential in `token`).
+           */
           baseUrl: string;
-          /** Where links point (the MLflow UI); defaults to baseUrl. */
+          /** Where links point (the MLflow UI); defaults to baseUrl. An http(s) URL without a user name or password. */
           uiUrl?: string;
           /**
            * Sent as `Authorization: Bearer <token>`.

@@ -463,6 +463,51 @@ describe('KubeflowEntityProvider', () => {
       read({ baseUrl: 'http://x', defaultOwner: 'group:a', pageSize: 0 }),
     ).toThrow('Invalid catalog.providers.kubeflow.x.pageSize: 0');
   });
+
+  it('refuses to start with a user and password in the URL', () => {
+    const start = (urls: JsonObject) => () =>
+      KubeflowEntityProvider.fromConfig(
+        new ConfigReader({
+          catalog: {
+            providers: {
+              kubeflow: {
+                prod: { defaultOwner: 'group:default/ml', ...urls },
+              },
+            },
+          },
+        }),
+        {
+          logger: mockServices.logger.mock(),
+          scheduler: mockServices.scheduler.mock(),
+          catalog: catalogServiceMock(),
+          auth: mockServices.auth(),
+        },
+      );
+    expect(start({ baseUrl: BASE })()).toHaveLength(1);
+    const refused = (urls: JsonObject) => {
+      try {
+        start(urls)();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'started';
+    };
+    const withPassword = refused({
+      baseUrl: 'https://pipelines:hunter2@kubeflow.example.com/pipeline',
+    });
+    expect(withPassword).toMatch(
+      /^Invalid catalog\.providers\.kubeflow\.prod\.baseUrl: the URL carries a user name or password.*catalog\.providers\.kubeflow\.prod\.token$/,
+    );
+    expect(withPassword).not.toContain('hunter2');
+    expect(
+      refused({
+        baseUrl: BASE,
+        uiUrl: 'https://pipelines:hunter2@kubeflow.example.com/pipeline',
+      }),
+    ).toMatch(
+      /^Invalid catalog\.providers\.kubeflow\.prod\.uiUrl: the URL carries/,
+    );
+  });
 });
 
 describe('KubeflowEntityProvider last runs in a long run history', () => {

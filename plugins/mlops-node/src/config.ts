@@ -4,26 +4,64 @@ import {
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
 
+/** `value` with anything that looks like `user:pass@` masked, for messages. */
+function redactUserInfo(value: string): string {
+  return value.replace(/^([^/?#]*\/\/)?[^/?#]*@/, '$1***@');
+}
+
 /**
- * An http(s) URL from config, or undefined when absent; anything else fails
- * with the full key named.
+ * An http(s) URL from config, or undefined when absent. Anything else fails
+ * with the full key named, and so does a URL carrying a user name or
+ * password (`https://user:pass@host`): the URL reaches entity links, error
+ * messages and logs, so a credential belongs in the sibling `token` key.
+ * No message repeats the credential.
  *
+ * @param prefix - the path of `config` in the root config, if any, to name
+ *   the full key in errors
  * @public
  */
 export function readHttpUrl(
   config: Config,
   key: string,
-  prefix: string,
+  prefix?: string,
 ): string | undefined {
   const value = config.getOptionalString(key);
   if (value === undefined) return undefined;
+  const name = prefix ? `${prefix}.${key}` : key;
+  let url: URL | undefined;
   try {
-    const { protocol } = new URL(value);
-    if (protocol === 'http:' || protocol === 'https:') return value;
+    url = new URL(value);
   } catch {
     // reported below
   }
-  throw new Error(`Invalid ${prefix}.${key}: '${value}' is not an http(s) URL`);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new Error(
+      `Invalid ${name}: '${redactUserInfo(value)}' is not an http(s) URL`,
+    );
+  }
+  if (url.username || url.password) {
+    const tokenKey = name.replace(/[^.]+$/, 'token');
+    throw new Error(
+      `Invalid ${name}: the URL carries a user name or password before the host ${url.host}, ` +
+        `which would reach entity links and logs; remove it from the URL and put the credential in ${tokenKey}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A required http(s) base URL from config, checked as {@link readHttpUrl}
+ * checks it; a missing value fails with the key named.
+ *
+ * @public
+ */
+export function readBaseUrl(
+  config: Config,
+  key: string,
+  prefix?: string,
+): string {
+  config.getString(key);
+  return readHttpUrl(config, key, prefix)!;
 }
 
 /**
@@ -78,8 +116,7 @@ export function readPlatformSources<T>(
   return root.keys().map(id => {
     const c = root.getConfig(id);
     const key = `catalog.providers.${platform}.${id}`;
-    const baseUrl = c.getString('baseUrl');
-    readHttpUrl(c, 'baseUrl', key);
+    const baseUrl = readBaseUrl(c, 'baseUrl', key);
     const source: PlatformSourceConfig = {
       providerId: id,
       baseUrl,

@@ -16,14 +16,39 @@ import { LOCAL_GIT_TOPIC, readHeadFile } from './localGit';
 import { parseEntities } from './validateEntities';
 
 /**
+ * The kinds the golden-path templates produce: the only ones the local-git
+ * provider reads from published repositories.
+ */
+export const LOCAL_GIT_ALLOWED_KINDS: readonly string[] = [
+  'Component',
+  'API',
+  'Resource',
+  'System',
+  'Model',
+  'Dataset',
+  'Pipeline',
+];
+
+const allowedKinds = new Set(
+  LOCAL_GIT_ALLOWED_KINDS.map(k => k.toLocaleLowerCase('en-US')),
+);
+
+/**
  * Reads `catalog-info.yaml` at the head of every bare repository in the
  * local-git folder into the catalog: the catalog side of `publish:local-git`.
  * It reads again on a schedule and at once when a push is announced. A
  * repository that cannot be read keeps the entities it had.
+ *
+ * Anyone who can run a template can publish a repository, so only the kinds
+ * in {@link LOCAL_GIT_ALLOWED_KINDS} are read; any other entity (a Location,
+ * User, Group or Template, say) is left out with a warning naming it and its
+ * repository, whatever `catalog.rules` allows.
  */
 export class LocalGitEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;
   private readonly lastGood = new Map<string, Entity[]>();
+  /** What was last left out of each repository, so each change is logged once. */
+  private readonly lastRejected = new Map<string, string>();
   private running?: Promise<void>;
 
   constructor(
@@ -99,7 +124,7 @@ export class LocalGitEntityProvider implements EntityProvider {
               },
             }))
           : [];
-        this.lastGood.set(repo, found);
+        this.lastGood.set(repo, this.allowedOnly(repo, found));
       } catch (error) {
         this.deps.logger.warn(
           `local-git: cannot read ${repo}, keeping its entities: ${
@@ -113,5 +138,32 @@ export class LocalGitEntityProvider implements EntityProvider {
       type: 'full',
       entities: entities.map(entity => ({ entity, locationKey: 'local-git' })),
     });
+  }
+
+  /** The entities of a kind the templates produce; warns about the others. */
+  private allowedOnly(repo: string, entities: Entity[]): Entity[] {
+    const rejected = entities.filter(
+      e =>
+        typeof e.kind !== 'string' ||
+        !allowedKinds.has(e.kind.toLocaleLowerCase('en-US')),
+    );
+    const names = rejected.map(
+      e =>
+        `${typeof e.kind === 'string' ? e.kind : '<no kind>'} ${
+          e.metadata?.name ?? '<unnamed>'
+        }`,
+    );
+    const signature = names.join('\n');
+    if (signature && signature !== this.lastRejected.get(repo)) {
+      this.deps.logger.warn(
+        `local-git: left out of ${repo}: ${names.join(
+          ', ',
+        )}. Published repositories may only add ${LOCAL_GIT_ALLOWED_KINDS.join(
+          ', ',
+        )}`,
+      );
+    }
+    this.lastRejected.set(repo, signature);
+    return entities.filter(e => !rejected.includes(e));
   }
 }

@@ -245,6 +245,28 @@ describe('mlflow:model:register', () => {
       registered: false,
     });
   });
+
+  it('refuses at start-up a URL with a user and password in it', () => {
+    const start = (mlflow: Record<string, string>) => () =>
+      createMlflowRegisterAction({
+        config: new ConfigReader({ scaffolder: { mlflow } }),
+      });
+    expect(start({ baseUrl: 'https://registrar:hunter2@mlflow.test' })).toThrow(
+      /^Invalid scaffolder\.mlflow\.baseUrl: the URL carries a user name or password.*scaffolder\.mlflow\.token$/,
+    );
+    expect(
+      start({
+        baseUrl: 'http://mlflow.test',
+        uiUrl: 'https://registrar:hunter2@mlflow.test',
+      }),
+    ).toThrow(/^Invalid scaffolder\.mlflow\.uiUrl: the URL carries/);
+    expect(
+      start({ baseUrl: 'https://registrar:hunter2@mlflow.test' }),
+    ).not.toThrow(/hunter2/);
+    expect(start({ baseUrl: 'mlflow.test' })).toThrow(
+      "Invalid scaffolder.mlflow.baseUrl: 'mlflow.test' is not an http(s) URL",
+    );
+  });
 });
 
 describe('publish:local-git', () => {

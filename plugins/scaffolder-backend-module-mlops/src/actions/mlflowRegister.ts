@@ -3,6 +3,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   PlatformApiClient,
   PlatformApiError,
+  readHttpUrl,
 } from '@convergence/backstage-plugin-mlops-node';
 
 /**
@@ -14,9 +15,10 @@ export function createMlflowRegisterAction(options: {
   /** Options of the HTTP client, e.g. no backoff waits in tests. */
   client?: Partial<ConstructorParameters<typeof PlatformApiClient>[0]>;
 }) {
-  const baseUrl = options.config.getOptionalString('scaffolder.mlflow.baseUrl');
+  // Refused at start-up: not an http(s) URL, or a user:pass@ in it.
+  const baseUrl = readHttpUrl(options.config, 'scaffolder.mlflow.baseUrl');
   const uiUrl =
-    options.config.getOptionalString('scaffolder.mlflow.uiUrl') ?? baseUrl;
+    readHttpUrl(options.config, 'scaffolder.mlflow.uiUrl') ?? baseUrl;
   const client =
     baseUrl &&
     new PlatformApiClient({

@@ -1,0 +1,228 @@
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { parse } from 'yaml';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { createPublishLocalGitAction } from './actions/publishLocalGit';
+import { LocalGitEntityProvider } from './LocalGitEntityProvider';
+import { catalogModuleLocalGit } from './module';
+
+let tmp: string;
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'local-git-provider-'));
+});
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Publishes a repository holding catalog-info.yaml with publish:local-git. */
+async function publish(baseDir: string, repoName: string, catalogInfo: string) {
+  const workspacePath = path.join(tmp, `workspace-${repoName}`);
+  fs.mkdirSync(workspacePath, { recursive: true });
+  fs.writeFileSync(path.join(workspacePath, 'catalog-info.yaml'), catalogInfo);
+  await createPublishLocalGitAction({
+    config: new ConfigReader({ scaffolder: { localGit: { baseDir } } }),
+  }).handler(
+    createMockActionContext({
+      input: { repoName, defaultBranch: 'main' },
+      workspacePath,
+    }),
+  );
+}
+
+const doc = (apiVersion: string, kind: string, name: string, spec: object) =>
+  `apiVersion: ${apiVersion}
+kind: ${kind}
+metadata:
+  name: ${name}
+spec: ${JSON.stringify(spec)}
+`;
+
+const model = doc('convergence.dev/v1alpha1', 'Model', 'churn-model', {
+  type: 'classification',
+  lifecycle: 'experimental',
+  owner: 'group:default/fraud-ml',
+});
+
+/** Everything a published repository should not be able to add. */
+const intruders = [
+  doc('backstage.io/v1alpha1', 'Group', 'admins', {
+    type: 'team',
+    children: [],
+    members: ['mallory'],
+  }),
+  doc('backstage.io/v1alpha1', 'User', 'mallory', {
+    memberOf: ['ml-platform'],
+  }),
+  doc('backstage.io/v1alpha1', 'Location', 'elsewhere', {
+    targets: ['https://evil.example/catalog-info.yaml'],
+  }),
+  doc('scaffolder.backstage.io/v1beta3', 'Template', 'takeover', {
+    type: 'service',
+    steps: [],
+  }),
+];
+
+async function connect(baseDir: string) {
+  const logger = mockServices.logger.mock();
+  const mutations: any[] = [];
+  const provider = new LocalGitEntityProvider(baseDir, { logger });
+  await provider.connect({
+    applyMutation: async m => {
+      mutations.push(m);
+    },
+    refresh: async () => {},
+  });
+  return { provider, logger, mutations };
+}
+
+const names = (mutation: any) =>
+  mutation.entities.map(
+    (e: any) => `${e.entity.kind}:${e.entity.metadata.name}`,
+  );
+
+describe('LocalGitEntityProvider', () => {
+  it('reads only the kinds the templates produce, and names what it leaves out', async () => {
+    const baseDir = path.join(tmp, 'repos');
+    await publish(
+      baseDir,
+      'churn',
+      [intruders[0], intruders[1], model, intruders[2], intruders[3]].join(
+        '---\n',
+      ),
+    );
+    const { provider, logger, mutations } = await connect(baseDir);
+    await provider.refresh();
+    expect(names(mutations[0])).toEqual(['Model:churn-model']);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    const message = logger.warn.mock.calls[0][0] as string;
+    expect(message).toContain('churn.git');
+    for (const rejected of [
+      'Group admins',
+      'User mallory',
+      'Location elsewhere',
+      'Template takeover',
+    ]) {
+      expect(message).toContain(rejected);
+    }
+    // The next read says nothing new.
+    await provider.refresh();
+    expect(names(mutations[1])).toEqual(['Model:churn-model']);
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+  });
+
+  it('reads every kind a template produces, in any case', async () => {
+    const baseDir = path.join(tmp, 'repos');
+    const owner = 'group:default/fraud-ml';
+    await publish(
+      baseDir,
+      'estate',
+      [
+        doc('backstage.io/v1alpha1', 'Component', 'svc', {
+          type: 'service',
+          lifecycle: 'experimental',
+          owner,
+        }),
+        doc('backstage.io/v1alpha1', 'API', 'svc-api', {
+          type: 'openapi',
+          lifecycle: 'experimental',
+          owner,
+          definition: 'openapi: 3.0.0',
+        }),
+        doc('backstage.io/v1alpha1', 'Resource', 'bucket', {
+          type: 's3',
+          owner,
+        }),
+        doc('backstage.io/v1alpha1', 'system', 'fraud', { owner }),
+        model,
+        doc('convergence.dev/v1alpha1', 'Dataset', 'tx', { owner }),
+        doc('convergence.dev/v1alpha1', 'Pipeline', 'train', { owner }),
+      ].join('---\n'),
+    );
+    const { provider, logger, mutations } = await connect(baseDir);
+    await provider.refresh();
+    expect(names(mutations[0])).toEqual([
+      'Component:svc',
+      'API:svc-api',
+      'Resource:bucket',
+      'system:fraud',
+      'Model:churn-model',
+      'Dataset:tx',
+      'Pipeline:train',
+    ]);
+    expect(logger.warn).not.toHaveBeenCalled();
+  });
+});
+
+describe('local-git in production', () => {
+  const root = path.resolve(__dirname, '../../..');
+  const read = (file: string) =>
+    parse(fs.readFileSync(path.join(root, file), 'utf8'));
+  // As the production image runs the backend (packages/backend/Dockerfile):
+  // app-config.yaml, then app-config.production.yaml on top.
+  const production = () =>
+    ConfigReader.fromConfigs([
+      { data: read('app-config.yaml'), context: 'app-config.yaml' },
+      {
+        data: read('app-config.production.yaml'),
+        context: 'app-config.production.yaml',
+      },
+    ]);
+
+  async function providersWith(config: ConfigReader) {
+    const processing = {
+      addEntityProvider: jest.fn(),
+      addProcessor: jest.fn(),
+      addPlaceholderResolver: jest.fn(),
+      setOnProcessingErrorHandler: jest.fn(),
+    };
+    await startTestBackend({
+      extensionPoints: [[catalogProcessingExtensionPoint, processing as any]],
+      features: [
+        catalogModuleLocalGit,
+        createServiceFactory({
+          service: coreServices.rootConfig,
+          deps: {},
+          factory: () => config,
+        }),
+      ],
+    });
+    return processing.addEntityProvider.mock.calls.flat();
+  }
+
+  it('is configured for local use only', async () => {
+    expect(read('app-config.production.yaml')).toHaveProperty(
+      ['scaffolder', 'localGit'],
+      null,
+    );
+    expect(
+      await providersWith(
+        ConfigReader.fromConfigs([
+          { data: read('app-config.yaml'), context: 'app-config.yaml' },
+        ]),
+      ),
+    ).toEqual([expect.any(LocalGitEntityProvider)]);
+    expect(await providersWith(production())).toEqual([]);
+  });
+
+  it('publishes nothing in production', async () => {
+    const workspacePath = path.join(tmp, 'workspace');
+    fs.mkdirSync(workspacePath);
+    fs.writeFileSync(path.join(workspacePath, 'catalog-info.yaml'), model);
+    await expect(
+      createPublishLocalGitAction({ config: production() }).handler(
+        createMockActionContext({
+          input: { repoName: 'churn', defaultBranch: 'main' },
+          workspacePath,
+        }),
+      ),
+    ).rejects.toThrow(
+      'publish:local-git needs scaffolder.localGit.baseDir in app-config.yaml',
+    );
+  });
+});
