@@ -3,8 +3,10 @@
 #   1. type check (tsc)            2. lint (backstage-cli repo lint)
 #   3. unit and database tests (jest, CI=true) on SQLite and a throwaway PostgreSQL
 #   4. end-to-end tests: the portal started for real, driven by headless Chromium
-# Ends with a plain line "N passed, N failed" (jest and e2e tests, plus one per
-# static check) and exits non-zero when anything failed.
+# Ends with a plain line "N passed, N failed" (jest, script and e2e tests, plus
+# one per static check), or "N passed, N failed, N skipped" when tests listed
+# in scripts/test-allowlist.txt were skipped, and exits non-zero when anything
+# failed. A skipped or todo test missing from that list counts as failed.
 #
 # Options:  --skip-e2e   leave out phase 4 (quick local loop)
 set -uo pipefail
@@ -13,6 +15,7 @@ source "$REPO_ROOT/scripts/lib/postgres.sh"
 source "$REPO_ROOT/scripts/lib/python.sh"
 source "$REPO_ROOT/scripts/lib/groovy.sh"
 source "$REPO_ROOT/scripts/lib/portal.sh"
+source "$REPO_ROOT/scripts/lib/results.sh"
 set +e
 
 skip_e2e=0
@@ -29,8 +32,11 @@ ensure_groovy || { echo "0 passed, 1 failed"; exit 1; }
 cd "$REPO_ROOT"
 export CI=true
 mkdir -p tmp
+# Results of an earlier run must not be read as this run's.
+rm -f tmp/jest.json tmp/scripts.tap tmp/e2e.tap
 passed=0
 failed=0
+skipped=0
 failures=()
 started="$(now)"
 
@@ -55,31 +61,40 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# add_results <name>: adds rp, rf, rs (set by count_results) to the totals.
+add_results() {
+  passed=$((passed + rp))
+  failed=$((failed + rf))
+  skipped=$((skipped + rs))
+  [ "$rf" -gt 0 ] && failures+=("$1 ($rf)")
+}
+
 check "type check (tsc)" yarn tsc
 check "lint" yarn backstage-cli repo lint
+
+# --- tests of these scripts (node --test) -------------------------------------
+phase "script tests (node --test scripts/lib)"
+node --test --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination=tmp/scripts.tap \
+  scripts/lib/*.test.mjs
+scripts_rc=$?
+count_results tap tmp/scripts.tap
+[ "$scripts_rc" -ne 0 ] && [ "$rf" -eq 0 ] && rf=1
+add_results "script tests"
+phase "script tests: $rp passed, $rf failed, $rs skipped"
 
 # --- unit and database tests -------------------------------------------------
 if start_test_postgres; then
   export BACKSTAGE_TEST_DISABLE_DOCKER=1
   phase "unit and database tests (jest; SQLite and PostgreSQL $PG_MAJOR)"
   t0="$(now)"
-  rm -f tmp/jest.json
   yarn backstage-cli repo test --json --outputFile="$REPO_ROOT/tmp/jest.json"
   jest_rc=$?
-  if [ -f tmp/jest.json ]; then
-    read -r jp jf < <(node -e '
-      const r = require(process.argv[1]);
-      // Suites that failed to run (syntax errors, crashed setup) count as failures.
-      console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites);
-    ' "$REPO_ROOT/tmp/jest.json")
-  else
-    jp=0 jf=1
-  fi
-  [ "$jest_rc" -ne 0 ] && [ "$jf" -eq 0 ] && jf=1
-  passed=$((passed + jp))
-  failed=$((failed + jf))
-  [ "$jf" -gt 0 ] && failures+=("jest ($jf)")
-  phase "jest: $jp passed, $jf failed ($(($(now) - t0))s)"
+  # A missing or unreadable tmp/jest.json counts as one failure.
+  count_results jest tmp/jest.json
+  [ "$jest_rc" -ne 0 ] && [ "$rf" -eq 0 ] && rf=1
+  add_results jest
+  phase "jest: $rp passed, $rf failed, $rs skipped ($(($(now) - t0))s)"
   stop_test_postgres
 else
   failed=$((failed + 1))
@@ -93,18 +108,17 @@ if [ "$skip_e2e" -eq 0 ]; then
   if ensure_chromium && start_portal; then
     phase "end-to-end tests (headless Chromium against the running portal)"
     t0="$(now)"
+    # Every screenshot is taken again: one that no test takes any more shows
+    # as deleted instead of going stale.
+    rm -f docs/screenshots/*.png
     node --test --test-reporter=spec --test-reporter-destination=stdout \
       --test-reporter=tap --test-reporter-destination=tmp/e2e.tap \
       --test-concurrency=1 e2e/*.test.mjs
     e2e_rc=$?
-    ep="$(grep -E '^# pass ' tmp/e2e.tap | awk '{print $3}')"
-    ef="$(grep -E '^# fail ' tmp/e2e.tap | awk '{print $3}')"
-    ep="${ep:-0}" ef="${ef:-1}"
-    [ "$e2e_rc" -ne 0 ] && [ "$ef" -eq 0 ] && ef=1
-    passed=$((passed + ep))
-    failed=$((failed + ef))
-    [ "$ef" -gt 0 ] && failures+=("e2e ($ef)")
-    phase "e2e: $ep passed, $ef failed ($(($(now) - t0))s)"
+    count_results tap tmp/e2e.tap
+    [ "$e2e_rc" -ne 0 ] && [ "$rf" -eq 0 ] && rf=1
+    add_results e2e
+    phase "e2e: $rp passed, $rf failed, $rs skipped ($(($(now) - t0))s)"
     stop_portal
   else
     failed=$((failed + 1))
@@ -116,5 +130,5 @@ phase "done in $(($(now) - started))s"
 if [ "${#failures[@]}" -gt 0 ]; then
   printf 'failed: %s\n' "${failures[@]}"
 fi
-echo "$passed passed, $failed failed"
+closing_line "$passed" "$failed" "$skipped"
 [ "$failed" -eq 0 ]
