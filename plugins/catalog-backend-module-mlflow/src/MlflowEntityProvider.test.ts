@@ -29,7 +29,29 @@ type Registry = {
   runs: MlflowRun[];
   calls: string[];
   fail?: (path: string, attempt: number) => Response | undefined;
+  /** Version filters this MLflow answers 400 to. */
+  refuseFilter?: (filter: string) => boolean;
+  /** Model names whose versions the version search does not find. */
+  hiddenVersions?: string[];
 };
+
+const LIKE_WILDCARDS: Record<string, string> = { _: '.', '%': '.*' };
+
+/** MLflow's reading of a version filter: quoted text as it stands, LIKE with `_` and `%`. */
+function versionMatcher(filter: string | null): (name: string) => boolean {
+  if (!filter) return () => true;
+  const exact = /^name=(?:'([^']*)'|"([^"]*)")$/.exec(filter);
+  if (exact) return name => name === (exact[1] ?? exact[2]);
+  const like = /^name LIKE '([^']*)'$/.exec(filter);
+  if (like) {
+    const pattern = like[1]
+      .split('')
+      .map(c => LIKE_WILDCARDS[c] ?? c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('');
+    return name => new RegExp(`^${pattern}$`, 's').test(name);
+  }
+  throw new Error(`unexpected filter ${filter}`);
+}
 
 function page<T>(items: T[], url: URL) {
   const size = Number(url.searchParams.get('max_results') ?? 100);
@@ -65,11 +87,21 @@ function serve(registry: Registry) {
     http.get(`${BASE}/api/2.0/mlflow/model-versions/search`, ({ request }) => {
       const { url, failed } = guard(request);
       if (failed) return failed;
-      const name = /^name='(.*)'$/.exec(
-        url.searchParams.get('filter') ?? '',
-      )?.[1];
+      const filter = url.searchParams.get('filter');
+      if (registry.refuseFilter?.(filter ?? '')) {
+        return HttpResponse.json(
+          {
+            error_code: 'INVALID_PARAMETER_VALUE',
+            message: `Invalid filter '${filter}'`,
+          },
+          { status: 400 },
+        );
+      }
+      const matches = versionMatcher(filter);
       const { items, next } = page(
-        registry.versions.filter(v => v.name === name),
+        registry.versions.filter(
+          v => matches(v.name) && !registry.hiddenVersions?.includes(v.name),
+        ),
         url,
       );
       return HttpResponse.json({
@@ -235,6 +267,8 @@ describe('MlflowEntityProvider', () => {
     const all = entitiesOf(mutations[0]);
     expect(all.map(e => `${e.kind}:${e.metadata.name}`).sort()).toEqual([
       'Dataset:holdout',
+      // Its context (`other`) is none the mapping knows: training data.
+      'Dataset:scratch',
       'Dataset:transactions',
       'Model:churn',
       'Model:fraud-detector',
@@ -246,7 +280,7 @@ describe('MlflowEntityProvider', () => {
       owner: 'group:fraud-ml',
       lifecycle: 'production',
       metrics: { auc: 0.95, recall: 0.7 },
-      trainedOn: ['dataset:default/transactions'],
+      trainedOn: ['dataset:default/scratch', 'dataset:default/transactions'],
       evaluatedOn: ['dataset:default/holdout'],
     });
     expect((fraud.spec as any).versions).toEqual([
@@ -351,6 +385,81 @@ describe('MlflowEntityProvider', () => {
     ]);
   });
 
+  it("reads the versions of names that need quoting, by MLflow's rules", async () => {
+    const reg = sampleRegistry();
+    const both = `both 'single' and "double"`;
+    reg.models.push({ name: "it's" }, { name: both }, { name: 'back\\' });
+    reg.versions.push(
+      { name: "it's", version: '1' },
+      { name: "it's", version: '2' },
+      { name: both, version: '1' },
+      // Matches the LIKE pattern of `both`, but is another model.
+      { name: `both _single_ and _double_`, version: '7' },
+      { name: 'back\\', version: '1' },
+    );
+    reg.models.push({ name: `both _single_ and _double_` });
+    // An MLflow without LIKE on versions.
+    reg.refuseFilter = f => f.includes(' LIKE ');
+    serve(reg);
+    const { provider, connection, mutations } = setup({ pageSize: 100 });
+    await provider.connect(connection);
+    await provider.refresh();
+    const all = entitiesOf(mutations[0]);
+    const versionsOf = (name: string) =>
+      (
+        all.find(
+          e => e.metadata.annotations?.['mlflow.org/registered-model'] === name,
+        )?.spec as any
+      )?.versions?.map((v: any) => v.version);
+    expect(versionsOf("it's")).toEqual(['2', '1']);
+    expect(versionsOf(both)).toEqual(['1']);
+    expect(versionsOf(`both _single_ and _double_`)).toEqual(['7']);
+    expect(versionsOf('back\\')).toEqual(['1']);
+    const filters = reg.calls
+      .filter(c => c.startsWith('/api/2.0/mlflow/model-versions/search?'))
+      .map(c => new URLSearchParams(c.split('?')[1]).get('filter'));
+    expect(filters).toEqual(
+      expect.arrayContaining([
+        `name="it's"`,
+        `name='back\\'`,
+        `name LIKE 'both _single_ and _double_'`,
+        // Refused: every version, then this model's.
+        null,
+      ]),
+    );
+  });
+
+  it('names a model MLflow will not give in a warning and the summary, and keeps the rest', async () => {
+    const reg = sampleRegistry();
+    reg.models.push(
+      // MLflow says it has versions, but the search finds none.
+      { name: 'ghost', latest_versions: [{ name: 'ghost', version: '4' }] },
+      // MLflow answers 400 to every search for it.
+      { name: 'refused' },
+    );
+    reg.hiddenVersions = ['ghost'];
+    reg.refuseFilter = f => f === '' || f.includes('refused');
+    serve(reg);
+    const { provider, connection, mutations, logger } = setup();
+    await provider.connect(connection);
+    await provider.refresh();
+    const models = entitiesOf(mutations[0])
+      .filter(e => e.kind === 'Model')
+      .map(e => e.metadata.name);
+    expect(models.sort()).toEqual(['churn', 'fraud-detector', 'legacy']);
+    expect(logger.warn).toHaveBeenCalledWith(
+      'mlflow-provider:prod: the registered model "ghost" could not be read and is left out of the catalog: MLflow lists version 4, but searching its versions found none',
+    );
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^mlflow-provider:prod: the registered model "refused" could not be read and is left out of the catalog: GET .* failed: 400 Bad Request/,
+      ),
+    );
+    expect(logger.warn).toHaveBeenCalledWith(
+      'mlflow-provider:prod: read 3 of 5 registered models (5 versions); left out "ghost", "refused"',
+    );
+  });
+
   it('does not emit datasets the catalog has from elsewhere, but links them', async () => {
     serve(sampleRegistry());
     const { provider, connection, mutations } = setup({}, [
@@ -373,7 +482,7 @@ describe('MlflowEntityProvider', () => {
     const all = entitiesOf(mutations[0]);
     expect(find(all, 'dataset:transactions')).toBeUndefined();
     expect(find(all, 'model:fraud-detector')!.spec).toMatchObject({
-      trainedOn: ['dataset:default/transactions'],
+      trainedOn: ['dataset:default/scratch', 'dataset:default/transactions'],
     });
   });
 
@@ -393,7 +502,7 @@ describe('MlflowEntityProvider', () => {
     serve(reg);
     const { provider, connection, mutations } = setup();
     await provider.connect(connection);
-    expect(await provider.refresh()).toBe(5);
+    expect(await provider.refresh()).toBe(6);
     expect(mutations).toHaveLength(1);
   });
 

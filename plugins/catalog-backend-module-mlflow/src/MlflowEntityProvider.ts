@@ -46,6 +46,33 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   initialDelay: { seconds: 15 },
 };
 
+/**
+ * MLflow's version-search filter for one registered model. MLflow's parser
+ * (sqlparse) takes the text between the outer quotes as it stands: it knows
+ * no escapes, so `''` and `\'` stay two characters and backslashes are
+ * ordinary. A name without `'` goes in single quotes, one without `"` in
+ * double quotes; a name with both cannot be written exactly, so it becomes a
+ * LIKE pattern with `_` (any one character) for each quote and backslash
+ * (the escape character of LIKE on some databases). The caller keeps only
+ * versions whose name is exactly the model's.
+ */
+function modelVersionsFilter(name: string): string {
+  if (!name.includes("'")) return `name='${name}'`;
+  if (!name.includes('"')) return `name="${name}"`;
+  return `name LIKE '${name.replace(/['"\\]/g, '_')}'`;
+}
+
+/** MLflow lists versions of a model that it does not give. */
+class UnreadableModelError extends Error {}
+
+/** Why a model is unreadable, or undefined when the error is an outage that must fail the crawl. */
+function unreadableReason(error: unknown): string | undefined {
+  if (error instanceof UnreadableModelError) return error.message;
+  if (error instanceof PlatformApiError && error.status === 400)
+    return error.message;
+  return undefined;
+}
+
 /** Reads every source under `catalog.providers.mlflow`; a bad value fails with its key named. */
 export function readMlflowSources(config: Config): MlflowSourceConfig[] {
   return readPlatformSources(
@@ -103,7 +130,11 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
     super('mlflow', source, services);
   }
 
-  /** Every registered model with its datasets; throws if any request fails after retries. */
+  /**
+   * Every registered model with its datasets; throws if any request fails
+   * after retries. A model MLflow refuses to give (400) is left out, and
+   * named in a warning and in the crawl's summary.
+   */
   async crawl(): Promise<Entity[]> {
     const models: MlflowRegisteredModel[] = [];
     for await (const page of this.client.pages<
@@ -122,12 +153,25 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
     }
 
     const crawled: CrawledModel[] = [];
+    const leftOut: string[] = [];
     const { elsewhere } = await this.catalogDatasets();
     await forEachLimited(models, 4, async model => {
-      crawled.push(await this.crawlModel(model));
+      try {
+        crawled.push(await this.crawlModel(model));
+      } catch (error) {
+        const reason = unreadableReason(error);
+        if (!reason) throw error;
+        leftOut.push(JSON.stringify(model.name));
+        this.services.logger.warn(
+          `${this.getProviderName()}: the registered model ${JSON.stringify(
+            model.name,
+          )} could not be read and is left out of the catalog: ${reason}`,
+        );
+      }
     });
 
     const entities = new Map<string, Entity>();
+    let versions = 0;
     for (const c of crawled.sort((a, b) =>
       a.model.name.localeCompare(b.model.name),
     )) {
@@ -136,16 +180,29 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
         const key = `${entity.kind}:${entity.metadata.name}`;
         if (entities.has(key)) {
           if (entity.kind === 'Model') {
+            leftOut.push(JSON.stringify(c.model.name));
             this.services.logger.warn(
               `${this.getProviderName()}: two registered models map to the entity name ${
                 entity.metadata.name
-              }; keeping the first`,
+              }; keeping the first, leaving out ${JSON.stringify(
+                c.model.name,
+              )}`,
             );
           }
           continue;
         }
         entities.set(key, entity);
+        if (entity.kind === 'Model') versions += c.versions.length;
       }
+    }
+    const read = models.length - leftOut.length;
+    const summary = `${this.getProviderName()}: read ${read} of ${
+      models.length
+    } registered models (${versions} versions)`;
+    if (leftOut.length) {
+      this.services.logger.warn(`${summary}; left out ${leftOut.join(', ')}`);
+    } else {
+      this.services.logger.info(summary);
     }
     return [...entities.values()];
   }
@@ -155,6 +212,14 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
     model: MlflowRegisteredModel,
   ): Promise<CrawledModel> {
     const versions = await this.versionsOf(model.name);
+    if (!versions.length && model.latest_versions?.length) {
+      // Never a model with no versions when MLflow has some.
+      throw new UnreadableModelError(
+        `MLflow lists version ${model.latest_versions
+          .map(v => v.version)
+          .join(', ')}, but searching its versions found none`,
+      );
+    }
     const runs = await fetchEach(
       versions.map(v => v.run_id),
       4,
@@ -227,24 +292,45 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
 
   /** A model's versions, newest first, at most maxVersions. */
   private async versionsOf(name: string): Promise<MlflowModelVersion[]> {
+    let versions: MlflowModelVersion[];
+    try {
+      versions = await this.searchVersions(modelVersionsFilter(name));
+    } catch (error) {
+      if (!(error instanceof PlatformApiError && error.status === 400)) {
+        throw error;
+      }
+      // This MLflow cannot take the filter (e.g. no LIKE on versions):
+      // read the versions of every model and keep this one's.
+      this.services.logger.info(
+        `${this.getProviderName()}: MLflow refused the version filter for ${JSON.stringify(
+          name,
+        )} (${error.message}); reading all versions instead`,
+      );
+      versions = await this.searchVersions(undefined);
+    }
+    return versions
+      .filter(v => v.name === name)
+      .sort((a, b) => Number(b.version) - Number(a.version))
+      .slice(0, this.source.maxVersions);
+  }
+
+  /** Every model version the filter finds (all of them without one). */
+  private async searchVersions(
+    filter: string | undefined,
+  ): Promise<MlflowModelVersion[]> {
     const versions: MlflowModelVersion[] = [];
     for await (const page of this.client.pages<
       SearchModelVersions,
       MlflowModelVersion
     >(`${API}/model-versions/search`, {
-      query: {
-        filter: `name='${name.replace(/'/g, "\\'")}'`,
-        max_results: this.source.pageSize,
-      },
+      query: { filter, max_results: this.source.pageSize },
       tokenParam: 'page_token',
       items: p => p.model_versions,
       nextToken: p => p.next_page_token,
     })) {
       versions.push(...page);
     }
-    return versions
-      .sort((a, b) => Number(b.version) - Number(a.version))
-      .slice(0, this.source.maxVersions);
+    return versions;
   }
 
   /** A run, or undefined when MLflow no longer has it (a deleted run is data, not an outage). */

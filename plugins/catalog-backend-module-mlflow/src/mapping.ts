@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
@@ -48,7 +49,6 @@ export type CrawledModel = {
   loggedModels?: ReadonlyMap<string, MlflowLoggedModel>;
 };
 
-const TRAINING = new Set(['training', 'train']);
 const EVALUATION = new Set([
   'evaluation',
   'eval',
@@ -56,6 +56,28 @@ const EVALUATION = new Set([
   'test',
   'testing',
 ]);
+
+/** A letter or digit that accent folding leaves outside ASCII (模, ß, ø). */
+const NON_ASCII_ALNUM = /(?!\p{ASCII})[\p{L}\p{N}]/u;
+
+/**
+ * A valid entity name for an MLflow name: accents folded (`Modèle` →
+ * `modele`), then {@link toEntityName}. When letters or digits that have no
+ * ASCII form are dropped (`模型`), or nothing is left, eight hex digits of
+ * the name's SHA-256 follow, so that such names stay apart
+ * (`model-1a2b3c4d`). The exact name stays in `metadata.title`.
+ */
+export function mlflowEntityName(name: string, fallback: string): string {
+  const folded = name.normalize('NFKD').replace(/\p{M}+/gu, '');
+  const base = toEntityName(folded);
+  if (base !== 'unnamed' && !NON_ASCII_ALNUM.test(folded)) return base;
+  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  const prefix =
+    base === 'unnamed'
+      ? fallback
+      : base.slice(0, 54).replace(/[^a-z0-9]+$/, '');
+  return `${prefix}-${hash}`;
+}
 
 const tagsOf = (tags?: MlflowTag[]) =>
   Object.fromEntries((tags ?? []).map(t => [t.key, t.value]));
@@ -121,8 +143,10 @@ export function headlineVersion(
 /**
  * One registered model and the datasets its runs read, as entities. The
  * datasets come from the run of the headline version (or the newest one):
- * inputs tagged `mlflow.data.context` training/train become `trainedOn`,
- * evaluation/eval/validation/test become `evaluatedOn`.
+ * inputs tagged `mlflow.data.context` evaluation/eval/validation/test/testing
+ * become `evaluatedOn`; every other input (training/train, no context tag,
+ * or a context the mapping does not know) becomes `trainedOn`, so that no
+ * dataset a run logged is lost.
  */
 export function modelToEntities(
   crawled: CrawledModel,
@@ -187,14 +211,12 @@ export function modelToEntities(
   const evaluatedOn = new Set<string>();
   const datasets = new Map<string, DatasetEntityV1alpha1>();
   for (const input of run?.inputs?.dataset_inputs ?? []) {
+    if (!input.dataset?.name) continue;
     const context = (
       tagsOf(input.tags)['mlflow.data.context'] ?? ''
     ).toLowerCase();
-    let into: Set<string> | undefined;
-    if (TRAINING.has(context)) into = trainedOn;
-    else if (EVALUATION.has(context)) into = evaluatedOn;
-    if (!into || !input.dataset?.name) continue;
-    const name = toEntityName(input.dataset.name);
+    const into = EVALUATION.has(context) ? evaluatedOn : trainedOn;
+    const name = mlflowEntityName(input.dataset.name, 'dataset');
     into.add(`dataset:default/${name}`);
     if (existingDatasets.has(name) || datasets.has(name)) continue;
     const dsSource = datasetSource(input.dataset.source);
@@ -236,6 +258,7 @@ export function modelToEntities(
     });
   }
 
+  const entityName = mlflowEntityName(model.name, 'model');
   const metrics = headline?.version
     ? modelVersions.find(v => v.version === String(headline.version))?.metrics
     : undefined;
@@ -243,8 +266,8 @@ export function modelToEntities(
     apiVersion: MLOPS_API_VERSION,
     kind: 'Model',
     metadata: {
-      name: toEntityName(model.name),
-      ...(toEntityName(model.name) !== model.name && { title: model.name }),
+      name: entityName,
+      ...(entityName !== model.name && { title: model.name }),
       ...(model.description && { description: model.description }),
       annotations: {
         [ANNOTATION_LOCATION]: location,

@@ -170,7 +170,8 @@ export type SeedModel = {
       name: string;
       digest: string;
       source: string;
-      context: string;
+      /** The `mlflow.data.context` tag; none when undefined. */
+      context?: string;
     }>;
     aliases?: string[];
   }>;
@@ -219,7 +220,10 @@ export async function seedMlflow(
         await server.post('runs/log-inputs', {
           run_id: runId,
           datasets: v.datasets.map(d => ({
-            tags: [{ key: 'mlflow.data.context', value: d.context }],
+            tags:
+              d.context === undefined
+                ? []
+                : [{ key: 'mlflow.data.context', value: d.context }],
             dataset: {
               name: d.name,
               digest: d.digest,
