@@ -2,6 +2,7 @@
  * The provider against a real MLflow server (PyPI mlflow from .venv, SQLite
  * backend store in a temporary folder), seeded through MLflow's REST API.
  */
+import { createHmac } from 'crypto';
 import {
   mockCredentials,
   mockServices,
@@ -312,5 +313,32 @@ describe('MlflowEntityProvider against a real MLflow server', () => {
     expect(forged.body.error).toBe(
       'Invalid MLflow webhook: signature does not match',
     );
+
+    // A signed delivery is taken once; the same delivery again is refused
+    // (delivery ids are kept in the backend's cache service).
+    const payload = JSON.stringify({
+      entity: 'model_version',
+      action: 'created',
+      timestamp: new Date().toISOString(),
+      data: { name: 'fraud-detector' },
+    });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const deliver = () =>
+      request(server)
+        .post('/api/catalog/mlflow/webhooks/local')
+        .set('Content-Type', 'application/json')
+        .set('X-MLflow-Delivery-Id', 'c3a1e0f2-replayed')
+        .set('X-MLflow-Timestamp', timestamp)
+        .set(
+          'X-MLflow-Signature',
+          `v1,${createHmac('sha256', 'whsec-test-0123456789')
+            .update(`c3a1e0f2-replayed.${timestamp}.${payload}`)
+            .digest('base64')}`,
+        )
+        .send(payload);
+    expect((await deliver()).status).toBe(202);
+    const replay = await deliver();
+    expect(replay.status).toBe(409);
+    expect(replay.body.error).toMatch(/already received/);
   });
 });

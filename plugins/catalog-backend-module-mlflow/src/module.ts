@@ -28,6 +28,7 @@ export const catalogModuleMlflow = createBackendModule({
         catalog: catalogServiceRef,
         processing: catalogProcessingExtensionPoint,
         httpRouter: coreServices.httpRouter,
+        cache: coreServices.cache,
       },
       async init({
         config,
@@ -37,6 +38,7 @@ export const catalogModuleMlflow = createBackendModule({
         catalog,
         processing,
         httpRouter,
+        cache,
       }) {
         const providers = MlflowEntityProvider.fromConfig(config, {
           logger,
@@ -51,7 +53,8 @@ export const catalogModuleMlflow = createBackendModule({
             path: WEBHOOK_PATH,
             allow: 'unauthenticated',
           });
-          httpRouter.use(createWebhookRouter({ providers, logger }));
+          // Delivery ids live in the cache service, shared by replicas.
+          httpRouter.use(createWebhookRouter({ providers, logger, cache }));
         }
       },
     });

@@ -1,7 +1,7 @@
-import { createHmac, timingSafeEqual } from 'crypto';
+import { createHash, createHmac, timingSafeEqual } from 'crypto';
 import express from 'express';
 import Router from 'express-promise-router';
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
 import { MlflowEntityProvider } from './MlflowEntityProvider';
 
 /** Where the catalog mounts the webhook receiver, below /api/catalog. */
@@ -31,8 +31,13 @@ export function verifyMlflowSignature(options: {
   nowSeconds?: number;
 }): string | undefined {
   const { secret, body, deliveryId, timestamp, signature } = options;
+  const missing = [
+    !deliveryId && 'X-MLflow-Delivery-Id',
+    !timestamp && 'X-MLflow-Timestamp',
+    !signature && 'X-MLflow-Signature',
+  ].filter(Boolean);
   if (!deliveryId || !timestamp || !signature)
-    return 'missing X-MLflow-Delivery-Id, X-MLflow-Timestamp or X-MLflow-Signature';
+    return `missing ${missing.join(', ')}`;
   const now = options.nowSeconds ?? Date.now() / 1000;
   if (
     !/^\d+$/.test(timestamp) ||
@@ -50,66 +55,133 @@ export function verifyMlflowSignature(options: {
   return undefined;
 }
 
+/** An MLflow webhook body: `{ entity, action, timestamp, data }`. */
+type WebhookEvent = {
+  entity: string;
+  action?: string;
+  data: Record<string, unknown>;
+};
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The event, or what is wrong with the body. */
+function parseEvent(body: string): WebhookEvent | string {
+  let event: unknown;
+  try {
+    event = JSON.parse(body);
+  } catch {
+    return 'the body is not JSON';
+  }
+  if (!isObject(event)) return 'the body must be a JSON object';
+  if (typeof event.entity !== 'string') return 'entity must be a string';
+  if (event.action !== undefined && typeof event.action !== 'string')
+    return 'action must be a string';
+  if (!isObject(event.data)) return 'data must be an object';
+  return event as WebhookEvent;
+}
+
+/**
+ * How long a delivery id is remembered: until its timestamp leaves the
+ * window in which the signature is accepted, plus a minute.
+ */
+function rememberForMs(timestamp: string, nowSeconds = Date.now() / 1000) {
+  return Math.ceil(
+    (Number(timestamp) + MAX_SKEW_SECONDS - nowSeconds + 60) * 1000,
+  );
+}
+
 /**
  * Receives MLflow model-registry webhooks at
  * `POST /api/catalog/mlflow/webhooks/<source id>` and updates the model they
  * name at once (a delta mutation). Requests are authenticated by MLflow's
  * HMAC signature with the source's `webhookSecret`; sources without a secret
- * accept no webhooks.
+ * accept no webhooks. Each delivery id is remembered in the cache service,
+ * which replicas share, while its signature is valid: a replayed delivery is
+ * answered 409 and changes nothing. (MLflow retries 429 and 5xx answers with
+ * the same delivery id; an accepted delivery gets 202, so it is not retried.)
  */
 export function createWebhookRouter(options: {
-  providers: MlflowEntityProvider[];
+  providers: Array<
+    Pick<MlflowEntityProvider, 'sourceId' | 'webhookSecret' | 'refreshModel'>
+  >;
   logger: LoggerService;
+  cache: CacheService;
 }): express.Router {
+  const { logger, cache } = options;
   const router = Router();
   const bySource = new Map(options.providers.map(p => [p.sourceId, p]));
   router.post(
     `${WEBHOOK_PATH}/:sourceId`,
     express.raw({ type: () => true, limit: '1mb' }),
     async (req, res) => {
-      const provider = bySource.get(req.params.sourceId);
+      const { sourceId } = req.params;
+      const provider = bySource.get(sourceId);
       if (!provider?.webhookSecret) {
         res.status(404).json({
-          error: `No MLflow source '${req.params.sourceId}' with a webhookSecret`,
+          error: `No MLflow source '${sourceId}' with a webhookSecret`,
         });
         return;
       }
       const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+      const deliveryId = req.header('x-mlflow-delivery-id');
+      const timestamp = req.header('x-mlflow-timestamp');
       const problem = verifyMlflowSignature({
         secret: provider.webhookSecret,
         body,
-        deliveryId: req.header('x-mlflow-delivery-id'),
-        timestamp: req.header('x-mlflow-timestamp'),
+        deliveryId,
+        timestamp,
         signature: req.header('x-mlflow-signature'),
       });
-      if (problem) {
-        options.logger.warn(
-          `Refused an MLflow webhook for ${req.params.sourceId}: ${problem}`,
-        );
+      if (problem || !deliveryId || !timestamp) {
+        logger.warn(`Refused an MLflow webhook for ${sourceId}: ${problem}`);
         res.status(401).json({ error: `Invalid MLflow webhook: ${problem}` });
         return;
       }
-      let event: { entity?: string; action?: string; data?: { name?: string } };
-      try {
-        event = JSON.parse(body);
-      } catch {
-        res.status(400).json({ error: 'The webhook body is not JSON' });
+      const event = parseEvent(body);
+      if (typeof event === 'string') {
+        res.status(400).json({ error: `Invalid MLflow webhook: ${event}` });
         return;
       }
-      const name = event.data?.name;
-      if (!event.entity || !MODEL_EVENTS.has(event.entity) || !name) {
+      const name = event.data.name;
+      const changesModel = MODEL_EVENTS.has(event.entity);
+      if (changesModel && (typeof name !== 'string' || !name)) {
+        res.status(400).json({
+          error: 'Invalid MLflow webhook: data.name must be a non-empty string',
+        });
+        return;
+      }
+
+      // Replay protection. The id is hashed to keep the key short for any
+      // cache store; only signed deliveries are remembered.
+      const key = `mlflow-webhook-delivery:${sourceId}:${createHash('sha256')
+        .update(deliveryId)
+        .digest('hex')}`;
+      if (await cache.get(key)) {
+        logger.warn(
+          `Refused a replayed MLflow webhook for ${sourceId}: delivery ${deliveryId} was already received`,
+        );
+        res.status(409).json({
+          error: `MLflow webhook delivery '${deliveryId}' was already received; a replay changes nothing`,
+        });
+        return;
+      }
+      await cache.set(key, true, { ttl: rememberForMs(timestamp) });
+
+      if (!changesModel) {
         // Prompt events and the like: nothing in the catalog to update.
         res.status(202).json({ ignored: true });
         return;
       }
-      res.status(202).json({ accepted: true, model: name });
+      const model = name as string;
+      res.status(202).json({ accepted: true, model });
       // MLflow does not wait for the catalog; the next full crawl repairs
       // anything this update misses.
       provider
-        .refreshModel(name)
+        .refreshModel(model)
         .catch(error =>
-          options.logger.error(
-            `MLflow webhook ${event.entity}.${event.action} for ${name}: update failed, the next crawl will retry: ${error.message}`,
+          logger.error(
+            `MLflow webhook ${event.entity}.${event.action} for ${model}: update failed, the next crawl will retry: ${error.message}`,
           ),
         );
     },
