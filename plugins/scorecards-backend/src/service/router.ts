@@ -8,7 +8,11 @@ import {
   CacheService,
 } from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  makeValidator,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
@@ -22,17 +26,82 @@ import { CompiledScorecard } from '../engine/definitions';
 import { ScorecardEvaluator } from './ScorecardEvaluator';
 import { SummaryCache } from './SummaryCache';
 
+const validators = makeValidator();
+
+/** A kind, namespace and name the catalog could hold (compared as the catalog does, ignoring case). */
+const canExist = (kind: string, namespace: string, name: string) =>
+  validators.isValidKind(kind) &&
+  validators.isValidNamespace(namespace.toLowerCase()) &&
+  validators.isValidEntityName(name);
+
+/** An entity reference, as a full lower-case ref; `[kind:][namespace/]name` with the defaults given. */
+const entityRef = (defaultKind?: string) =>
+  z.string().transform((value, ctx) => {
+    try {
+      const ref = parseEntityRef(value, { defaultKind });
+      if (canExist(ref.kind, ref.namespace, ref.name))
+        return stringifyEntityRef(ref).toLowerCase();
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({
+      code: 'custom',
+      message: `not a valid entity reference, e.g. ${
+        defaultKind ?? 'model'
+      }:default/name`,
+    });
+    return z.NEVER;
+  });
+
+/** An optional query parameter; present but empty counts as absent. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(v => (v === '' ? undefined : v), schema.optional());
+
+const noNul = (s: string) => !s.includes('\u0000');
+
 const exemptionBody = z.object({
   checkId: z.string().min(1),
-  reason: z.string().min(3, 'reason must say why'),
+  reason: z
+    .string()
+    .min(3, 'reason must say why')
+    .max(10_000)
+    .refine(noNul, 'must not contain NUL characters'),
   expiresAt: z.iso.datetime({ offset: true }),
 });
 
+const DAYS = 'must be a whole number of days from 1 to 730';
 const summaryQuery = z.object({
-  owner: z.string().optional(),
-  system: z.string().optional(),
-  days: z.coerce.number().int().min(1).max(730).default(90),
+  owner: optional(entityRef('group')),
+  system: optional(entityRef('system')),
+  days: z.coerce
+    .number({ error: DAYS })
+    .int({ error: DAYS })
+    .min(1, { error: DAYS })
+    .max(730, { error: DAYS })
+    .default(90),
 });
+
+const entityRefsBody = z.object({
+  entityRefs: z.array(entityRef()).max(500),
+});
+
+/**
+ * The input parsed by the schema, or an InputError (400) that names each bad
+ * parameter or field: `days: must be a whole number…; owner: …`.
+ */
+function parseInput<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  what: 'query' | 'body',
+): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new InputError(
+    parsed.error.issues
+      .map(i => `${i.path.map(String).join('.') || what}: ${i.message}`)
+      .join('; '),
+  );
+}
 
 const lower = (ref: string) => ref.toLowerCase();
 
@@ -70,6 +139,8 @@ export async function createRouter(options: {
     credentials: BackstageCredentials,
   ) {
     const { kind, namespace, name } = req.params;
+    if (!canExist(kind, namespace, name))
+      throw new NotFoundError(`No entity ${kind}:${namespace}/${name}`);
     const entity = await catalog.getEntityByRef(
       { kind, namespace, name },
       { credentials },
@@ -184,7 +255,7 @@ export async function createRouter(options: {
       allow: ['user', 'service'],
     });
     const ref = await readableEntity(req, credentials);
-    const { days } = summaryQuery.parse(req.query);
+    const { days } = parseInput(summaryQuery, req.query, 'query');
     const since = new Date(now().getTime() - days * 86_400_000);
     res.json({
       entityRef: ref,
@@ -225,23 +296,16 @@ export async function createRouter(options: {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
       const ref = await readableEntity(req, credentials);
       await authorize(credentials, scorecardsExemptionManagePermission, ref);
-      const parsed = exemptionBody.safeParse(req.body);
-      if (!parsed.success) {
-        throw new InputError(
-          parsed.error.issues
-            .map(i => `${i.path.join('.')}: ${i.message}`)
-            .join('; '),
-        );
-      }
-      if (!checks.has(parsed.data.checkId))
-        throw new InputError(`checkId: unknown check '${parsed.data.checkId}'`);
-      if (new Date(parsed.data.expiresAt) <= now())
+      const body = parseInput(exemptionBody, req.body, 'body');
+      if (!checks.has(body.checkId))
+        throw new InputError(`checkId: unknown check '${body.checkId}'`);
+      if (new Date(body.expiresAt) <= now())
         throw new InputError('expiresAt: must be in the future');
       const exemption = await store.createExemption(
         {
           entityRef: ref,
-          ...parsed.data,
-          expiresAt: new Date(parsed.data.expiresAt).toISOString(),
+          ...body,
+          expiresAt: new Date(body.expiresAt).toISOString(),
           author: credentials.principal.userEntityRef,
         },
         now(),
@@ -252,7 +316,10 @@ export async function createRouter(options: {
 
   router.delete('/exemptions/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const exemption = await store.getExemption(req.params.id);
+    // Exemption ids are UUIDs; anything else names no exemption.
+    const exemption = z.uuid().safeParse(req.params.id).success
+      ? await store.getExemption(req.params.id)
+      : undefined;
     if (!exemption) throw new NotFoundError(`No exemption ${req.params.id}`);
     await authorize(
       credentials,
@@ -272,10 +339,10 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const { owner, system } = summaryQuery.parse(req.query);
+    const { owner, system } = parseInput(summaryQuery, req.query, 'query');
     const filter: SummaryFilter = {};
     if (owner) filter.ownerRefs = await ownerAndDescendants(owner, credentials);
-    if (system) filter.systemRef = lower(system);
+    if (system) filter.systemRef = system;
     res.json({
       results: await store.findResults(
         await visibleFilter(credentials, filter),
@@ -288,20 +355,11 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const parsed = z
-      .object({ entityRefs: z.array(z.string().min(1)).max(500) })
-      .safeParse(req.body);
-    if (!parsed.success) {
-      throw new InputError(
-        parsed.error.issues
-          .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
-          .join('; '),
-      );
-    }
+    const { entityRefs } = parseInput(entityRefsBody, req.body, 'body');
     // Only the entities the caller may read.
     const { items } = await catalog.getEntitiesByRefs(
       {
-        entityRefs: parsed.data.entityRefs,
+        entityRefs,
         fields: ['kind', 'metadata.name', 'metadata.namespace'],
       },
       { credentials },
@@ -320,7 +378,7 @@ export async function createRouter(options: {
     const filter: SummaryFilter = {};
     if (query.owner)
       filter.ownerRefs = await ownerAndDescendants(query.owner, credentials);
-    if (query.system) filter.systemRef = lower(query.system);
+    if (query.system) filter.systemRef = query.system;
     const visible = await visibleFilter(credentials, filter, decision);
     const since = new Date(now().getTime() - query.days * 86_400_000);
     const [summary, trend] = await Promise.all([
@@ -334,7 +392,7 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const query = summaryQuery.parse(req.query);
+    const query = parseInput(summaryQuery, req.query, 'query');
     const decision = await readDecision(credentials);
     if (decision.result !== AuthorizeResult.ALLOW) {
       res.json(await computeSummary(credentials, query, decision));

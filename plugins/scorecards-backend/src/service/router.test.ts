@@ -1,0 +1,156 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import request from 'supertest';
+import { createTestDatabases } from '../__testUtils__/databases';
+import { scorecardsPlugin } from '../plugin';
+
+const databases = createTestDatabases();
+const OWNER = 'user:default/mei';
+
+/** Bad input answers 400 (or 404 for what cannot exist) naming the parameter, never 500. */
+describe.each(databases.eachSupportedId())(
+  'scorecards routes with bad input on %s',
+  databaseId => {
+    let server: any;
+    let stop: () => Promise<void>;
+
+    beforeAll(async () => {
+      const knex = await databases.init(databaseId);
+      const backend = await startTestBackend({
+        features: [
+          mockServices.database.factory({ knex }),
+          scorecardsPlugin,
+          catalogServiceMock.factory({
+            entities: [
+              {
+                apiVersion: 'convergence.dev/v1alpha1',
+                kind: 'Model',
+                metadata: { name: 'fraud-detector', namespace: 'default' },
+                spec: { owner: 'group:default/fraud-ml' },
+                relations: [
+                  { type: 'ownedBy', targetRef: 'group:default/fraud-ml' },
+                ],
+              },
+            ],
+          }),
+          createServiceFactory({
+            service: notificationService,
+            deps: {},
+            factory: () => ({ send: async () => {} }),
+          }),
+          mockServices.rootConfig.factory({
+            data: {
+              scorecards: {
+                schedule: {
+                  frequency: { hours: 24 },
+                  timeout: { minutes: 5 },
+                  initialDelay: { hours: 24 },
+                },
+              },
+            },
+          }),
+        ],
+      });
+      server = backend.server;
+      stop = () => backend.stop();
+    });
+
+    afterAll(() => stop());
+
+    const get = (url: string) =>
+      request(server)
+        .get(`/api/scorecards${url}`)
+        .set('Authorization', mockCredentials.user.header(OWNER));
+
+    it.each([
+      ['/summary?days=0', /^days: /],
+      ['/summary?days=abc', /^days: /],
+      ['/summary?days=1e309', /^days: /],
+      ['/summary?days=1&days=2', /^days: /],
+      ['/summary?owner=a&owner=b', /^owner: /],
+      ['/summary?owner[kind]=group', /^owner: /],
+      ['/summary?owner=group:default/', /^owner: /],
+      ['/summary?owner=%00', /^owner: /],
+      ['/summary?system=a%20b', /^system: /],
+      ['/results?days=-1', /^days: /],
+      ['/results?owner=group:default/x%00y', /^owner: /],
+      ['/entities/model/default/fraud-detector/history?days=731', /^days: /],
+    ])('answers 400 to %s, naming the parameter', async (url, message) => {
+      const res = await get(url);
+      expect([res.status, res.body.error?.name]).toEqual([400, 'InputError']);
+      expect(res.body.error.message).toMatch(message);
+    });
+
+    it('reads a team written without kind or namespace as a group in default', async () => {
+      const res = await get('/summary?owner=fraud-ml&days=7');
+      expect(res.status).toBe(200);
+      expect(res.body.owners).toEqual(['group:default/fraud-ml']);
+    });
+
+    it.each([
+      '/entities/model/default/%00',
+      '/entities/model/default/a%2Fb',
+      `/entities/model/default/${'a'.repeat(300)}`,
+      '/entities/mo%20del/default/fraud-detector/history',
+      '/entities/model/de%27fault/fraud-detector/exemptions',
+    ])('answers 404 for an entity that cannot exist: %s', async url => {
+      const res = await get(url);
+      expect([res.status, res.body.error?.name]).toEqual([
+        404,
+        'NotFoundError',
+      ]);
+    });
+
+    it('answers 404 to revoking an exemption whose id is no UUID', async () => {
+      for (const id of ['x', '%00', "1'; drop table x", 'a'.repeat(300)]) {
+        const res = await request(server)
+          .delete(`/api/scorecards/exemptions/${id}`)
+          .set('Authorization', mockCredentials.user.header(OWNER));
+        expect([id, res.status]).toEqual([id, 404]);
+      }
+    });
+
+    it('refuses an exemption reason the database cannot store, naming it', async () => {
+      const res = await request(server)
+        .post(
+          '/api/scorecards/entities/model/default/fraud-detector/exemptions',
+        )
+        .set('Authorization', mockCredentials.user.header(OWNER))
+        .send({
+          checkId: 'model-monitoring-link',
+          reason: 'batch\u0000model',
+          expiresAt: '2099-01-01T00:00:00Z',
+        });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/^reason: /);
+    });
+
+    it('names each malformed entity ref in a batch', async () => {
+      const res = await request(server)
+        .post('/api/scorecards/results/by-refs')
+        .set('Authorization', mockCredentials.user.header(OWNER))
+        .send({
+          entityRefs: ['model:default/fraud-detector', 'fraud\u0000', ':/'],
+        });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(
+        /^entityRefs\.1: .*entityRefs\.2: /,
+      );
+    });
+
+    it('answers 400 to a body that is not JSON', async () => {
+      const res = await request(server)
+        .post('/api/scorecards/results/by-refs')
+        .set('Authorization', mockCredentials.user.header(OWNER))
+        .set('Content-Type', 'application/json')
+        .send('{"entityRefs":');
+      expect(res.status).toBe(400);
+    });
+  },
+);
