@@ -1,7 +1,12 @@
 import { Config } from '@backstage/config';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { EventsService } from '@backstage/plugin-events-node';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  GIT_BRANCH_NAME_PATTERN,
+  gitBranchNameProblem,
+} from '../gitBranchName';
 import {
   LOCAL_GIT_TOPIC,
   localGitBaseDir,
@@ -50,7 +55,17 @@ export function createPublishLocalGitAction(options: {
             .string()
             .optional()
             .describe('Sub-folder of the workspace to publish'),
-        defaultBranch: z => z.string().default('main'),
+        defaultBranch: z =>
+          z
+            .string()
+            .regex(
+              GIT_BRANCH_NAME_PATTERN,
+              'defaultBranch must be a git branch name (the rules of git check-ref-format --branch)',
+            )
+            .default('main')
+            .describe(
+              'The branch of the first commit: a git branch name such as main or release/1.2 (no spaces or control characters, no ~ ^ : ? * [ \\, "..", "@{" or "//", not starting with "-" or "/", no part starting with "." or ending with ".lock", not ending with "/" or ".", not "@" or "HEAD")',
+            ),
       },
       output: {
         remoteUrl: z => z.string(),
@@ -68,6 +83,16 @@ export function createPublishLocalGitAction(options: {
       }
       const { repoName } = ctx.input;
       const defaultBranch = ctx.input.defaultBranch ?? 'main';
+      // The scaffolder checks the schema's pattern; callers that skip it
+      // get the rule that was broken.
+      const problem = gitBranchNameProblem(defaultBranch);
+      if (problem) {
+        throw new InputError(
+          `defaultBranch ${JSON.stringify(
+            defaultBranch,
+          )} is not a git branch name: ${problem}`,
+        );
+      }
       const sourceDir = ctx.input.sourcePath
         ? resolveSafeChildPath(ctx.workspacePath, ctx.input.sourcePath)
         : ctx.workspacePath;
