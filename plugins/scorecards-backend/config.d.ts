@@ -5,9 +5,24 @@ export interface Config {
   scorecards?: {
     /**
      * When the whole catalog is graded. Default: every 30 minutes, 15 minute
-     * timeout, first run 15 seconds after start. One replica runs it.
+     * timeout, first run 15 seconds after start. One replica runs it. After a
+     * complete pass, the results it did not produce (entities deleted, no
+     * longer matched, scorecards no longer configured) are removed.
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    /**
+     * The incremental pass: grades only entities that are new or whose catalog
+     * etag changed since they were last graded (it reads refs and etags, not
+     * whole entities), and removes the results of entities gone from the
+     * catalog. Changes in related entities wait for the full pass.
+     */
+    incremental?: {
+      /**
+       * When it runs. Default: every 20 seconds, 5 minute timeout, first run
+       * 20 seconds after start. One replica runs it.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
     /** Days of history kept for trends. Default 365. */
     historyRetentionDays?: number;
     /**

@@ -509,6 +509,7 @@ async function startScorecards(options: {
   return {
     server: backend.server,
     sent,
+    tasks,
     stop: () => backend.stop(),
     /** Runs a scheduled task now, as the scheduler would. */
     run: async (id: string) => {
@@ -697,6 +698,74 @@ describe.each(databases.eachSupportedId())(
           (await backend.get('/api/scorecards/summary?days=30')).body
             .summaries[0].entities,
         ).toBe(2);
+      } finally {
+        await backend.stop();
+      }
+    });
+  },
+);
+
+describe.each(databases.eachSupportedId())(
+  'scorecards of new and changed entities on %s',
+  databaseId => {
+    const versioned = (e: Entity, etag: string): Entity => ({
+      ...e,
+      metadata: { ...e.metadata, etag },
+    });
+
+    it('are graded by the incremental pass, which leaves the others alone', async () => {
+      let catalog = [
+        versioned(group('fraud-ml'), 'g1'),
+        versioned(model('fraud-detector', 'fraud-ml'), 'f1'),
+        versioned(model('ranker', 'fraud-ml'), 'r1'),
+      ];
+      const graded: string[] = [];
+      const backend = await startScorecards({
+        databaseId,
+        catalog: () => catalog,
+        factProviders: [
+          {
+            id: 'counting',
+            getFacts: async batch => {
+              graded.push(...batch.map(e => e.metadata.name));
+              return new Map();
+            },
+          },
+        ],
+      });
+      try {
+        // A second task, one runner across replicas, every 20 s by default.
+        expect(backend.tasks.get('scorecards:incremental')).toMatchObject({
+          scope: 'global',
+          frequency: { seconds: 20 },
+        });
+        await backend.run('scorecards:evaluate');
+        expect(graded.sort()).toEqual(['fraud-detector', 'ranker']);
+
+        graded.length = 0;
+        catalog = [
+          ...catalog.filter(e => e.metadata.name !== 'fraud-detector'),
+          versioned(
+            model('fraud-detector', 'fraud-ml', { license: undefined }),
+            'f2',
+          ),
+          versioned(model('new-model', 'fraud-ml'), 'n1'),
+        ];
+        const level = async (name: string) =>
+          (await backend.get(`/api/scorecards/entities/model/default/${name}`))
+            .body.results[0]?.level;
+        expect(await level('new-model')).toBeUndefined();
+        expect(await level('fraud-detector')).toBe('Bronze');
+
+        await backend.run('scorecards:incremental');
+        expect(graded).toEqual(['fraud-detector', 'new-model']);
+        expect(await level('new-model')).toBe('Bronze');
+        // model-license-declared is a Bronze check.
+        expect(await level('fraud-detector')).toBeNull();
+
+        graded.length = 0;
+        await backend.run('scorecards:incremental');
+        expect(graded).toEqual([]);
       } finally {
         await backend.stop();
       }

@@ -89,6 +89,27 @@ export const scorecardsPlugin = createBackendPlugin({
               timeout: { minutes: 15 },
               initialDelay: { seconds: 15 },
             };
+        // New and changed entities are graded within seconds, between full passes.
+        const incrementalSchedule = config.has(
+          'scorecards.incremental.schedule',
+        )
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              config.getConfig('scorecards.incremental.schedule'),
+            )
+          : {
+              frequency: { seconds: 20 },
+              timeout: { minutes: 5 },
+              initialDelay: { seconds: 20 },
+            };
+        await scheduler.scheduleTask({
+          id: 'scorecards:incremental',
+          ...incrementalSchedule,
+          // One runner across all replicas.
+          scope: 'global',
+          fn: async () => {
+            await evaluator.evaluateChanged();
+          },
+        });
         const historyDays =
           config.getOptionalNumber('scorecards.historyRetentionDays') ?? 365;
         await scheduler.scheduleTask({

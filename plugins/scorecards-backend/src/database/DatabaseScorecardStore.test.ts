@@ -463,6 +463,47 @@ describe.each(databases.eachSupportedId())(
       ).toEqual(['2026-11-20T10:00:00.000Z', '2026-11-21T10:00:00.000Z']);
     });
 
+    it('records the catalog version of each entity, and forgets those gone', async () => {
+      const store = await createStore();
+      await store.saveEntityVersions(
+        [
+          { entityRef: 'model:default/a', etag: 'a1' },
+          { entityRef: 'group:default/fraud-ml', etag: '' },
+          { entityRef: 'model:default/gone', etag: 'g1' },
+        ],
+        new Date('2026-11-20T10:00:00.000Z'),
+      );
+      await store.saveEntityVersions(
+        [
+          { entityRef: 'model:default/a', etag: 'a2' },
+          // Listed twice in one call: the last one counts.
+          { entityRef: 'model:default/b', etag: 'b1' },
+          { entityRef: 'model:default/b', etag: 'b2' },
+        ],
+        new Date('2026-11-21T10:00:00.000Z'),
+      );
+      expect(await store.entityVersions()).toEqual(
+        new Map([
+          ['model:default/a', 'a2'],
+          ['group:default/fraud-ml', ''],
+          ['model:default/gone', 'g1'],
+          ['model:default/b', 'b2'],
+        ]),
+      );
+      await store.removeStale({
+        present: new Set(['model:default/a', 'group:default/fraud-ml']),
+        graded: new Map(),
+        scorecardIds: new Set(),
+        before: new Date('2026-11-21T09:00:00.000Z'),
+      });
+      // b was seen after the pass started: it stays.
+      expect([...(await store.entityVersions()).keys()].sort()).toEqual([
+        'group:default/fraud-ml',
+        'model:default/a',
+        'model:default/b',
+      ]);
+    });
+
     it('counts only unexpired exemptions and audits every change', async () => {
       const store = await createStore();
       const now = new Date('2026-11-27T12:00:00Z');

@@ -224,7 +224,46 @@ export class DatabaseScorecardStore implements ScorecardStore {
         return rows.length;
       });
     }
+    const versions: Array<{ entity_ref: string }> = await this.db(
+      'scorecard_entity_versions',
+    )
+      .where('seen_at', '<', before)
+      .select('entity_ref');
+    for (const batch of chunks(
+      versions.map(v => v.entity_ref).filter(ref => !present.has(ref)),
+    )) {
+      await this.db('scorecard_entity_versions')
+        .whereIn('entity_ref', batch)
+        .andWhere('seen_at', '<', before)
+        .delete();
+    }
     return removed;
+  }
+
+  async entityVersions() {
+    const rows: Array<{ entity_ref: string; etag: string }> = await this.db(
+      'scorecard_entity_versions',
+    ).select('entity_ref', 'etag');
+    return new Map(rows.map(r => [r.entity_ref, r.etag]));
+  }
+
+  async saveEntityVersions(
+    versions: Array<{ entityRef: string; etag: string }>,
+    seenAt: Date,
+  ) {
+    const unique = [...new Map(versions.map(v => [v.entityRef, v])).values()];
+    for (const batch of chunks(unique)) {
+      await this.db('scorecard_entity_versions')
+        .insert(
+          batch.map(v => ({
+            entity_ref: v.entityRef,
+            etag: v.etag,
+            seen_at: seenAt,
+          })),
+        )
+        .onConflict('entity_ref')
+        .merge();
+    }
   }
 
   async getResults(entityRefs: string[]) {

@@ -43,7 +43,8 @@ export interface ScorecardStore {
    * and of scorecards not in `scorecardIds` (no longer configured). Only
    * results evaluated before `before` go: one written since by a concurrent
    * evaluation stays. History keeps their past, and a removal row ends their
-   * place in trends. Returns how many were removed.
+   * place in trends. The recorded versions of entities not in `present` go
+   * too. Returns how many results were removed.
    */
   removeStale(options: {
     present: ReadonlySet<string>;
@@ -51,6 +52,13 @@ export interface ScorecardStore {
     scorecardIds: ReadonlySet<string>;
     before: Date;
   }): Promise<number>;
+  /** The catalog etag each entity had when last graded (or found to match no scorecard), by entity ref. */
+  entityVersions(): Promise<Map<string, string>>;
+  /** Records the catalog etag of entities just graded or found to match no scorecard. */
+  saveEntityVersions(
+    versions: Array<{ entityRef: string; etag: string }>,
+    seenAt: Date,
+  ): Promise<void>;
   getResults(entityRefs: string[]): Promise<EntityScorecardResult[]>;
   /** The latest results of the entities that match, lowest score first. */
   findResults(

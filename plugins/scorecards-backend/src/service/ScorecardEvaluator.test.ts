@@ -85,11 +85,18 @@ describe.each(databases.eachSupportedId())(
       // The catalog as it is now (options.catalog() may change between passes).
       const current = (): any =>
         catalogServiceMock({ entities: options.catalog() });
+      const calls = {
+        getEntitiesByRefs: [] as string[][],
+        stream: [] as any[],
+      };
       const catalog = {
         getEntityByRef: (...args: any[]) => current().getEntityByRef(...args),
-        getEntitiesByRefs: (...args: any[]) =>
-          current().getEntitiesByRefs(...args),
+        getEntitiesByRefs: (...args: any[]) => {
+          calls.getEntitiesByRefs.push(args[0].entityRefs);
+          return current().getEntitiesByRefs(...args);
+        },
         streamEntities: async function* stream(...args: any[]) {
+          calls.stream.push(args[0]);
           for await (const page of current().streamEntities(...args)) {
             yield page;
             if (options.streamFails?.()) throw new Error('catalog went away');
@@ -108,7 +115,7 @@ describe.each(databases.eachSupportedId())(
         logger,
         now: () => new Date((clock += 1000)),
       });
-      return { evaluator, store, logger };
+      return { evaluator, store, logger, calls };
     }
 
     it('logs a failing fact provider once per evaluation, not once per batch', async () => {
@@ -187,6 +194,83 @@ describe.each(databases.eachSupportedId())(
         ownerRefs: ['group:default/fraud-ml'],
       });
       expect(summary.entities).toBe(1);
+    });
+
+    it('grades only new and changed entities in the incremental pass', async () => {
+      const fraudMl = {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: { name: 'fraud-ml', namespace: 'default', etag: 'g-1' },
+        spec: { type: 'team', children: [] },
+      } as Entity;
+      let catalog = [fraudMl, model('unchanged'), model('changed')];
+      const seen: string[][] = [];
+      const { evaluator, store, calls } = await setup({
+        catalog: () => catalog,
+        factProviders: [
+          {
+            id: 'mlflow',
+            getFacts: async batch => {
+              seen.push(batch.map(e => e.metadata.name));
+              return new Map();
+            },
+          },
+        ],
+      });
+      await evaluator.evaluateAll();
+      expect(seen).toEqual([['unchanged', 'changed']]);
+      const evaluatedAt = async (name: string) =>
+        (await store.getResults([`model:default/${name}`]))[0]?.evaluatedAt;
+      const unchangedAt = await evaluatedAt('unchanged');
+
+      // Nothing changed: nothing is fetched or graded.
+      seen.length = 0;
+      calls.getEntitiesByRefs.length = 0;
+      expect(await evaluator.evaluateChanged()).toBe(0);
+      expect(seen).toEqual([]);
+      expect(calls.getEntitiesByRefs).toEqual([]);
+      // It lists refs and etags, not whole entities.
+      expect(calls.stream.at(-1).fields).toEqual([
+        'kind',
+        'metadata.namespace',
+        'metadata.name',
+        'metadata.etag',
+      ]);
+
+      catalog = [
+        fraudMl,
+        model('unchanged'),
+        model('changed', { etag: 'changed-2', description: '' }),
+        model('added'),
+      ];
+      expect(await evaluator.evaluateChanged()).toBe(2);
+      expect(seen).toEqual([['changed', 'added']]);
+      expect(calls.getEntitiesByRefs[0]).toEqual([
+        'model:default/changed',
+        'model:default/added',
+      ]);
+      expect(await store.getResults(['model:default/added'])).toMatchObject([
+        { level: 'Bronze', scorecardId: 'mlflow-readiness' },
+      ]);
+      expect(
+        (await store.getResults(['model:default/changed']))[0].checks[0],
+      ).toMatchObject({ checkId: 'has-description', status: 'fail' });
+      expect(await evaluatedAt('unchanged')).toBe(unchangedAt);
+
+      // Graded once: the next incremental pass has nothing to do.
+      seen.length = 0;
+      expect(await evaluator.evaluateChanged()).toBe(0);
+      expect(seen).toEqual([]);
+
+      // A deleted entity's results go with the next incremental pass too.
+      catalog = [fraudMl, model('unchanged'), model('added')];
+      expect(await evaluator.evaluateChanged()).toBe(0);
+      expect(
+        (await store.findResults({}, 100)).map(r => r.entityRef).sort(),
+      ).toEqual(['model:default/added', 'model:default/unchanged']);
+      // And it comes back as new when it reappears.
+      catalog = [fraudMl, model('unchanged'), model('added'), model('changed')];
+      expect(await evaluator.evaluateChanged()).toBe(1);
     });
   },
 );

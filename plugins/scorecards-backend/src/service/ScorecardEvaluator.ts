@@ -1,4 +1,8 @@
-import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import {
   Entity,
   parseEntityRef,
@@ -30,6 +34,16 @@ const RELATED_KINDS = [
   'Component',
 ];
 const BATCH = 500;
+
+/** What the incremental pass reads of every entity: enough to tell a change. */
+const VERSION_FIELDS = [
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  'metadata.etag',
+];
+
+const etagOf = (e: Entity) => e.metadata.etag ?? '';
 
 /** What one evaluation pass (all its batches) shares. */
 type Pass = {
@@ -94,6 +108,13 @@ export class ScorecardEvaluator {
     for (let i = 0; i < graded.length; i += BATCH) {
       await this.evaluate(graded.slice(i, i + BATCH), related, pass);
     }
+    // The graded entities' versions are recorded with their results.
+    await store.saveEntityVersions(
+      [...related]
+        .filter(([ref]) => gradedBy.get(ref)!.size === 0)
+        .map(([entityRef, e]) => ({ entityRef, etag: etagOf(e) })),
+      startedAt,
+    );
     const removed = await store.removeStale({
       present: new Set(related.keys()),
       graded: gradedBy,
@@ -104,6 +125,77 @@ export class ScorecardEvaluator {
       `Graded ${graded.length} entities with ${scorecards.length} scorecards; removed ${removed} results no longer graded`,
     );
     return graded.length;
+  }
+
+  /**
+   * Grades only the entities that are new or changed since they were last
+   * graded: it reads every entity's ref and catalog etag (not the whole
+   * entity), compares the etag with the one recorded when the entity was
+   * graded, and fetches and grades the others. Like a full pass, it then
+   * removes the results of entities gone from the catalog or no longer
+   * matched. Changes in related entities (a dataset an unchanged model was
+   * trained on) wait for the next full pass. Returns how many entities were
+   * graded.
+   */
+  async evaluateChanged(): Promise<number> {
+    const { scorecards, store, logger, catalog } = this.options;
+    const startedAt = this.now();
+    const credentials = await this.options.auth.getOwnServiceCredentials();
+    const known = await store.entityVersions();
+    const present = new Set<string>();
+    const changed: string[] = [];
+    for await (const page of catalog.streamEntities(
+      { filter: { kind: RELATED_KINDS }, fields: VERSION_FIELDS },
+      { credentials },
+    )) {
+      for (const e of page) {
+        const ref = lower(stringifyEntityRef(e));
+        present.add(ref);
+        if (known.get(ref) !== etagOf(e)) changed.push(ref);
+      }
+    }
+    const gradedBy = new Map<string, Set<string>>();
+    const pass = newPass();
+    let graded = 0;
+    for (let i = 0; i < changed.length; i += BATCH) {
+      const { items } = await catalog.getEntitiesByRefs(
+        { entityRefs: changed.slice(i, i + BATCH) },
+        { credentials },
+      );
+      // One that is gone since the listing is removed by the next pass.
+      const entities = items.filter((e): e is Entity => Boolean(e));
+      const toGrade: Entity[] = [];
+      const unmatched: Entity[] = [];
+      for (const e of entities) {
+        const ids = scorecards.filter(s => s.matches(e)).map(s => s.id);
+        gradedBy.set(lower(stringifyEntityRef(e)), new Set(ids));
+        (ids.length ? toGrade : unmatched).push(e);
+      }
+      if (toGrade.length) {
+        const related = await this.relatedOf(toGrade, credentials);
+        await this.evaluate(toGrade, related, pass);
+        graded += toGrade.length;
+      }
+      await store.saveEntityVersions(
+        unmatched.map(e => ({
+          entityRef: lower(stringifyEntityRef(e)),
+          etag: etagOf(e),
+        })),
+        startedAt,
+      );
+    }
+    const removed = await store.removeStale({
+      present,
+      graded: gradedBy,
+      scorecardIds: new Set(scorecards.map(s => s.id)),
+      before: startedAt,
+    });
+    if (graded || removed) {
+      logger.info(
+        `Graded ${graded} new or changed entities; removed ${removed} results no longer graded`,
+      );
+    }
+    return graded;
   }
 
   private now() {
@@ -117,14 +209,31 @@ export class ScorecardEvaluator {
       credentials,
     });
     if (!entity) return [];
-    const refs = (entity.relations ?? []).map(r => r.targetRef);
-    const { items } = await this.options.catalog.getEntitiesByRefs(
-      { entityRefs: refs },
-      { credentials },
-    );
-    const related = new Map<string, Entity>();
-    for (const e of items) if (e) related.set(lower(stringifyEntityRef(e)), e);
+    const related = await this.relatedOf([entity], credentials);
     return this.evaluate([entity], related, newPass());
+  }
+
+  /** The entities themselves and those their relations point at, by lower-case ref. */
+  private async relatedOf(
+    entities: Entity[],
+    credentials: BackstageCredentials,
+  ) {
+    const related = new Map<string, Entity>();
+    for (const e of entities) related.set(lower(stringifyEntityRef(e)), e);
+    const refs = [
+      ...new Set(
+        entities.flatMap(e => (e.relations ?? []).map(r => r.targetRef)),
+      ),
+    ].filter(ref => !related.has(lower(ref)));
+    for (let i = 0; i < refs.length; i += BATCH) {
+      const { items } = await this.options.catalog.getEntitiesByRefs(
+        { entityRefs: refs.slice(i, i + BATCH) },
+        { credentials },
+      );
+      for (const e of items)
+        if (e) related.set(lower(stringifyEntityRef(e)), e);
+    }
+    return related;
   }
 
   /**
@@ -183,6 +292,11 @@ export class ScorecardEvaluator {
       }
     });
     const previous = await this.options.store.saveResults(results);
+    // The version graded: a later change of the entity shows as a new etag.
+    await this.options.store.saveEntityVersions(
+      entities.map((e, i) => ({ entityRef: refs[i], etag: etagOf(e) })),
+      now,
+    );
     await this.notifyDrops(results, previous);
     return results;
   }
