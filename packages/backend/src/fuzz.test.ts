@@ -734,6 +734,27 @@ describe.each(databases.eachSupportedId())(
       await new Promise(r => mlflow?.close(r));
     });
 
+    // Not fuzzing, but this backend is the place to see it: the model's only
+    // lineage is its pipeline's spec.produces; the catalog stores producedBy
+    // on the model, and a refresh finds the pipeline through it.
+    it('grades lineage declared by the pipeline only', async () => {
+      const res = await request(server)
+        .post('/api/scorecards/entities/model/default/fraud-detector/refresh')
+        .set('Authorization', mockCredentials.user.header(OWNER));
+      expect(res.status).toBe(200);
+      const checks = res.body.results.flatMap((r: any) => r.checks);
+      expect(
+        checks.filter((c: any) =>
+          ['model-produced-by-pipeline', 'lifecycle-consistent'].includes(
+            c.checkId,
+          ),
+        ),
+      ).toEqual([
+        { checkId: 'model-produced-by-pipeline', status: 'pass' },
+        { checkId: 'lifecycle-consistent', status: 'pass' },
+      ]);
+    });
+
     it(
       'answers every generated request below 500',
       async () => {
