@@ -31,6 +31,8 @@ start_portal() {
     return 1
   fi
   phase "starting the portal for the end-to-end tests (log: tmp/portal.log)"
+  # e2e/app-config.e2e.yaml keeps the databases here: start from none.
+  rm -rf "$REPO_ROOT/tmp/e2e-sqlite"
   local t0
   t0="$(date +%s)"
   # setsid: the portal and its children form one process group we can stop
