@@ -772,3 +772,50 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe.each(databases.eachSupportedId())(
+  'summary caching on %s',
+  databaseId => {
+    it('caches summaries of known owners under one key per owner, and never those of unknown owners', async () => {
+      const catalog = [
+        group('fraud-ml'),
+        model('fraud-detector', 'fraud-ml'),
+        // Owned by a group the catalog does not have.
+        model('orphan', 'ghost'),
+      ];
+      const backend = await startScorecards({
+        databaseId,
+        catalog: () => catalog,
+      });
+      try {
+        const summary = async (owner: string) => {
+          const res = await backend.get(
+            `/api/scorecards/summary?owner=${encodeURIComponent(owner)}`,
+          );
+          expect(res.status).toBe(200);
+          return { etag: res.headers.etag, ...res.body.summaries[0] };
+        };
+        await backend.run('scorecards:evaluate');
+        const known = await summary('group:default/fraud-ml');
+        expect(known.levels).toEqual({ Bronze: 1 });
+        expect((await summary('ghost')).entities).toBe(1);
+
+        // One model drops a level, the other goes; the scheduled pass does
+        // not clear the cache, so a cached summary still shows the past.
+        catalog[1].metadata.description = '';
+        catalog.pop();
+        await backend.run('scorecards:evaluate');
+        // Another spelling of the same owner is the same cached answer.
+        for (const spelling of ['fraud-ml', 'Group:default/FRAUD-ML']) {
+          const again = await summary(spelling);
+          expect(again.levels).toEqual({ Bronze: 1 });
+          expect(again.etag).toBe(known.etag);
+        }
+        // The unknown owner's summary was not cached: it is computed afresh.
+        expect((await summary('group:default/ghost')).entities).toBeUndefined();
+      } finally {
+        await backend.stop();
+      }
+    });
+  },
+);

@@ -156,4 +156,74 @@ describe('SummaryCache', () => {
       '{"v":2}',
     );
   });
+
+  it('keeps at most maxEntries answers, the least recently used going first', async () => {
+    const cache = new SummaryCache({ ttlSeconds: 60, maxEntries: 2 });
+    const runs: string[] = [];
+    const get = (key: string) =>
+      text(
+        cache.get(key, async () => {
+          runs.push(key);
+          return { key };
+        }),
+      );
+    await get('a');
+    await get('b');
+    await get('a'); // a is now the most recently used
+    await get('c'); // evicts b
+    expect(runs).toEqual(['a', 'b', 'c']);
+    await get('a');
+    await get('c');
+    expect(runs).toEqual(['a', 'b', 'c']);
+    await get('b');
+    expect(runs).toEqual(['a', 'b', 'c', 'b']);
+    // However many keys callers send, the process keeps two answers.
+    for (let i = 0; i < 1000; i++) await get(`owner-${i}`);
+    runs.length = 0;
+    await get('owner-998');
+    await get('owner-999');
+    await get('owner-997');
+    expect(runs).toEqual(['owner-997']);
+  });
+
+  it('sends an uncached answer to its callers and keeps it nowhere', async () => {
+    const shared = sharedCache();
+    const cache = new SummaryCache({ shared, ttlSeconds: 60 });
+    let runs = 0;
+    let release = () => {};
+    const compute = async () => {
+      runs += 1;
+      await new Promise<void>(r => (release = r));
+      return SummaryCache.uncached({ owner: 'unknown', n: runs });
+    };
+    const waiting = Promise.all(
+      Array.from({ length: 3 }, () => text(cache.get('k', compute))),
+    );
+    await settle();
+    release();
+    // Callers waiting together still share one computation.
+    expect(await waiting).toEqual(Array(3).fill('{"owner":"unknown","n":1}'));
+    expect(await shared.get('k')).toBeUndefined();
+    const next = cache.get('k', compute);
+    await settle();
+    release();
+    expect(await text(next)).toBe('{"owner":"unknown","n":2}');
+  });
+
+  it('answers the callers waiting when clear() runs', async () => {
+    const cache = new SummaryCache({ ttlSeconds: 60 });
+    let release = () => {};
+    const waiting = cache.get('k', async () => {
+      await new Promise<void>(r => (release = r));
+      return { v: 'before clear' };
+    });
+    await settle();
+    cache.clear();
+    release();
+    expect(await text(waiting)).toBe('{"v":"before clear"}');
+    // Computed before clear(): not kept.
+    expect(await text(cache.get('k', async () => ({ v: 'after' })))).toBe(
+      '{"v":"after"}',
+    );
+  });
 });

@@ -128,7 +128,11 @@ export async function createRouter(options: {
     checks,
   } = options;
   const now = () => options.now?.() ?? new Date();
-  const summaries = new SummaryCache({ shared: options.cache, ttlSeconds: 60 });
+  const summaries = new SummaryCache({
+    shared: options.cache,
+    ttlSeconds: 60,
+    maxEntries: 500,
+  });
   const router = Router();
   // Only the routes that take a body parse one.
   const jsonBody = express.json();
@@ -201,18 +205,23 @@ export async function createRouter(options: {
     return { ...filter, entityRefs };
   }
 
-  /** A group and every group below it. */
+  /**
+   * A group and every group below it; `known` is false when the catalog has
+   * no such owner (for this caller).
+   */
   async function ownerAndDescendants(
     ownerRef: string,
     credentials: BackstageCredentials,
   ) {
     const seen = new Set<string>([lower(ownerRef)]);
     let frontier = [ownerRef];
+    let known: boolean | undefined;
     while (frontier.length) {
       const { items } = await catalog.getEntitiesByRefs(
         { entityRefs: frontier },
         { credentials },
       );
+      known ??= Boolean(items[0]);
       frontier = items
         .flatMap(e =>
           (e?.relations ?? [])
@@ -222,7 +231,7 @@ export async function createRouter(options: {
         .filter(ref => !seen.has(lower(ref)));
       frontier.forEach(ref => seen.add(lower(ref)));
     }
-    return [...seen];
+    return { refs: [...seen], known: known ?? false };
   }
 
   router.get('/definitions', async (req, res) => {
@@ -341,7 +350,8 @@ export async function createRouter(options: {
     });
     const { owner, system } = parseInput(summaryQuery, req.query, 'query');
     const filter: SummaryFilter = {};
-    if (owner) filter.ownerRefs = await ownerAndDescendants(owner, credentials);
+    if (owner)
+      filter.ownerRefs = (await ownerAndDescendants(owner, credentials)).refs;
     if (system) filter.systemRef = system;
     res.json({
       results: await store.findResults(
@@ -370,22 +380,38 @@ export async function createRouter(options: {
     res.json({ results: await store.getResults(visible) });
   });
 
+  /**
+   * The summary, and whether the catalog has the owner and system asked for
+   * (an answer about names it does not have is not cached).
+   */
   async function computeSummary(
     credentials: BackstageCredentials,
     query: z.infer<typeof summaryQuery>,
     decision: Awaited<ReturnType<typeof readDecision>>,
   ) {
     const filter: SummaryFilter = {};
-    if (query.owner)
-      filter.ownerRefs = await ownerAndDescendants(query.owner, credentials);
-    if (query.system) filter.systemRef = query.system;
+    let known = true;
+    if (query.owner) {
+      const owners = await ownerAndDescendants(query.owner, credentials);
+      filter.ownerRefs = owners.refs;
+      known = owners.known;
+    }
+    if (query.system) {
+      filter.systemRef = query.system;
+      known &&= Boolean(
+        await catalog.getEntityByRef(query.system, { credentials }),
+      );
+    }
     const visible = await visibleFilter(credentials, filter, decision);
     const since = new Date(now().getTime() - query.days * 86_400_000);
     const [summary, trend] = await Promise.all([
       store.summarize(visible),
       store.trend(visible, since),
     ]);
-    return { owners: filter.ownerRefs, summaries: summary, trend };
+    return {
+      answer: { owners: filter.ownerRefs, summaries: summary, trend },
+      known,
+    };
   }
 
   router.get('/summary', async (req, res) => {
@@ -395,18 +421,26 @@ export async function createRouter(options: {
     const query = parseInput(summaryQuery, req.query, 'query');
     const decision = await readDecision(credentials);
     if (decision.result !== AuthorizeResult.ALLOW) {
-      res.json(await computeSummary(credentials, query, decision));
+      res.json((await computeSummary(credentials, query, decision)).answer);
       return;
     }
     // Results change only when an evaluation runs: callers who may read the
     // whole catalog share one answer per query for 60 s. Browsers revalidate
-    // with the ETag and get a 304 while the answer is unchanged.
+    // with the ETag and get a 304 while the answer is unchanged. Owner and
+    // system are full refs here, so spellings of one name share an answer;
+    // names the catalog does not have are answered but not cached, so callers
+    // cannot fill the cache with them.
     const key = `summary:${query.owner ?? ''}:${query.system ?? ''}:${
       query.days
     }`;
-    const { body, etag } = await summaries.get(key, () =>
-      computeSummary(credentials, query, decision),
-    );
+    const { body, etag } = await summaries.get(key, async () => {
+      const { answer, known } = await computeSummary(
+        credentials,
+        query,
+        decision,
+      );
+      return known ? answer : SummaryCache.uncached(answer);
+    });
     // With the ETag set, express does not hash the body and answers 304 itself.
     res
       .set({ 'Cache-Control': 'private, no-cache', ETag: etag })
