@@ -38,6 +38,150 @@ const result = (
   evaluatedAt,
 });
 
+type HistoryRow = {
+  id: number;
+  entity_ref: string;
+  scorecard_id: string;
+  owner_ref: string;
+  system_ref: string;
+  level: string | null;
+  score: number;
+  removed: boolean;
+  evaluated_at: Date;
+};
+
+/** A small deterministic random number generator (mulberry32). */
+function random(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * History as the store writes it, over 40 days: 3 scorecards, 60 entities,
+ * 4 owners and 3 systems; score changes (several a day), removals and
+ * returns, and moves to another owner or system (a removal row under the old
+ * ones and a row under the new ones, at the same moment). Scores are eighths,
+ * exact in 4-byte floats.
+ */
+function generateHistory(): HistoryRow[] {
+  const next = random(13);
+  const pick = <T>(xs: T[]) => xs[Math.floor(next() * xs.length)];
+  const owners = ['a', 'b', 'c', 'd'].map(o => `group:default/team-${o}`);
+  const systems = ['x', 'y', 'z'].map(s => `system:default/sys-${s}`);
+  const rows: HistoryRow[] = [];
+  const at = (day: number, second: number) =>
+    new Date(Date.UTC(2026, 9, 1 + day, 0, 0, second));
+  for (let e = 0; e < 60; e++) {
+    const entity = `model:default/m${e}`;
+    const scorecards = ['sc-b', 'sc-a', 'sc-c'].slice(0, 1 + (e % 3));
+    for (const scorecard_id of scorecards) {
+      let owner = pick(owners);
+      let system = pick(systems);
+      let score = Math.floor(next() * 9) / 8;
+      let present = false;
+      const row = (removed: boolean, when: Date) =>
+        rows.push({
+          id: 0,
+          entity_ref: entity,
+          scorecard_id,
+          owner_ref: owner,
+          system_ref: system,
+          level: score >= 0.5 ? 'Bronze' : null,
+          score,
+          removed,
+          evaluated_at: when,
+        });
+      for (let day = Math.floor(next() * 10); day < 40; day++) {
+        if (next() < 0.6) continue;
+        // One to three events this day, at increasing seconds.
+        const events = 1 + Math.floor(next() * 3);
+        for (let k = 0; k < events; k++) {
+          const when = at(day, (e * 7 + k * 1000 + day) % 86_000);
+          const roll = next();
+          if (!present) {
+            score = Math.floor(next() * 9) / 8;
+            row(false, when);
+            present = true;
+          } else if (roll < 0.1) {
+            row(true, when);
+            present = false;
+          } else if (roll < 0.25) {
+            row(true, when);
+            if (next() < 0.5) owner = pick(owners);
+            else system = pick(systems);
+            row(false, when);
+          } else {
+            score = Math.floor(next() * 9) / 8;
+            row(false, when);
+          }
+        }
+      }
+    }
+  }
+  // Insert in time order, as evaluations write them.
+  rows.sort((x, y) => x.evaluated_at.getTime() - y.evaluated_at.getTime());
+  rows.forEach((r, i) => (r.id = i + 1));
+  return rows;
+}
+
+/**
+ * The trend as the store computed it in memory before it moved to SQL: each
+ * entity's last score of each day, carried forward until it changes or its
+ * result is removed; the mean per scorecard for each day with any history.
+ */
+function trendInMemory(
+  history: HistoryRow[],
+  filter: {
+    ownerRefs?: string[];
+    systemRef?: string;
+    entityRefs?: string[];
+  },
+  since: Date,
+) {
+  const rows = history
+    .filter(
+      r =>
+        r.evaluated_at >= since &&
+        (!filter.ownerRefs || filter.ownerRefs.includes(r.owner_ref)) &&
+        (!filter.systemRef || r.system_ref === filter.systemRef) &&
+        (!filter.entityRefs || filter.entityRefs.includes(r.entity_ref)),
+    )
+    .sort(
+      (x, y) =>
+        x.evaluated_at.getTime() - y.evaluated_at.getTime() || x.id - y.id,
+    );
+  const dayOf = (r: HistoryRow) => r.evaluated_at.toISOString().slice(0, 10);
+  const days = [...new Set(rows.map(dayOf))].sort();
+  const latest = new Map<string, Map<string, number>>();
+  const out: Array<{ day: string; scorecardId: string; score: number }> = [];
+  let i = 0;
+  for (const day of days) {
+    for (; i < rows.length && dayOf(rows[i]) <= day; i++) {
+      const r = rows[i];
+      if (!latest.has(r.scorecard_id)) latest.set(r.scorecard_id, new Map());
+      if (r.removed) latest.get(r.scorecard_id)!.delete(r.entity_ref);
+      else latest.get(r.scorecard_id)!.set(r.entity_ref, r.score);
+    }
+    for (const [scorecardId, scores] of [...latest].sort(([a], [b]) =>
+      a < b ? -1 : 1,
+    )) {
+      const values = [...scores.values()];
+      if (!values.length) continue;
+      out.push({
+        day,
+        scorecardId,
+        score: values.reduce((a, b) => a + b, 0) / values.length,
+      });
+    }
+  }
+  return out;
+}
+
 describe.each(databases.eachSupportedId())(
   'DatabaseScorecardStore on %s',
   databaseId => {
@@ -502,6 +646,61 @@ describe.each(databases.eachSupportedId())(
         'model:default/a',
         'model:default/b',
       ]);
+    });
+
+    it('computes the trend in the database, as the in-memory computation did', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseScorecardStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const history = generateHistory();
+      for (let i = 0; i < history.length; i += 500) {
+        await knex('scorecard_history').insert(history.slice(i, i + 500));
+      }
+      expect(history.length).toBeGreaterThan(2000);
+      expect(history.filter(r => r.removed).length).toBeGreaterThan(100);
+
+      // Rows the database sends back while the trend is computed.
+      let rowsRead = 0;
+      const count = (response: any) => {
+        rowsRead += Array.isArray(response)
+          ? response.length
+          : response?.rows?.length ?? 0;
+      };
+      knex.on('query-response', count);
+      const early = new Date('2026-10-01T00:00:00.000Z');
+      const trend = await store.trend({}, early);
+      knex.off('query-response', count);
+      const days = new Set(trend.map(p => p.day)).size;
+      expect(days).toBe(40);
+      // One row per day and scorecard, not one per history row.
+      expect(rowsRead).toBeLessThanOrEqual(days * 3);
+
+      const mid = new Date('2026-10-15T12:00:00.000Z');
+      const filters = [
+        {},
+        { ownerRefs: ['group:default/team-a'] },
+        { ownerRefs: ['group:default/team-b', 'group:default/team-c'] },
+        { systemRef: 'system:default/sys-y' },
+        {
+          ownerRefs: ['group:default/team-d'],
+          systemRef: 'system:default/sys-z',
+        },
+        { entityRefs: ['model:default/m1', 'model:default/m5'] },
+      ];
+      for (const filter of filters) {
+        for (const since of [early, mid]) {
+          const expected = trendInMemory(history, filter, since);
+          const actual = await store.trend(filter, since);
+          expect(expected.length).toBeGreaterThan(0);
+          expect(actual.map(p => `${p.day} ${p.scorecardId}`)).toEqual(
+            expected.map(p => `${p.day} ${p.scorecardId}`),
+          );
+          actual.forEach((p, i) =>
+            expect(p.score).toBeCloseTo(expected[i].score, 12),
+          );
+        }
+      }
     });
 
     it('counts only unexpired exemptions and audits every change', async () => {

@@ -358,52 +358,104 @@ export class DatabaseScorecardStore implements ScorecardStore {
       .sort((a, b) => a.scorecardId.localeCompare(b.scorecardId));
   }
 
+  /**
+   * Each entity's last score of each day, carried forward until it changes or
+   * its result is removed; the mean per scorecard for each day on which the
+   * matching history has any row. Computed in the database, which sends back
+   * one row per day and scorecard: each entity's last row of a day adds the
+   * change of its score (and of the number of entities present) to that day,
+   * and running sums over the days give each day's total and count.
+   */
   async trend(filter: SummaryFilter, since: Date) {
     if (filter.entityRefs?.length === 0 || filter.ownerRefs?.length === 0)
       return [];
-    const q = this.db('scorecard_history')
-      .where('evaluated_at', '>=', since)
-      .select('scorecard_id', 'entity_ref', 'score', 'evaluated_at', 'removed')
-      .orderBy([{ column: 'evaluated_at' }, { column: 'id' }]);
-    this.applyFilter(q, filter);
+    const pg = this.db.client.config.client === 'pg';
+    const day = pg
+      ? "to_char(evaluated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+      : // SQLite keeps timestamps as milliseconds since the epoch.
+        "strftime('%Y-%m-%d', evaluated_at / 1000, 'unixepoch')";
+    // PostgreSQL keeps scores as 4-byte floats: as numeric they keep the
+    // value written (0.2, not 0.2000000029…), and sums stay exact.
+    const score = pg ? 'CAST(score AS NUMERIC)' : 'score';
+    // SQLite divides integers as integers.
+    const mean = pg ? 'total / n' : 'total * 1.0 / n';
+    const filtered = this.applyFilter(
+      this.db('scorecard_history')
+        .where('evaluated_at', '>=', since)
+        .select(
+          'scorecard_id',
+          'entity_ref',
+          'evaluated_at',
+          'id',
+          this.db.raw(`${day} AS day`),
+          this.db.raw('CASE WHEN removed THEN 0 ELSE 1 END AS present'),
+          this.db.raw(`CASE WHEN removed THEN 0 ELSE ${score} END AS value`),
+        ),
+      filter,
+    );
     const rows: Array<{
+      day: string;
       scorecard_id: string;
-      entity_ref: string;
-      score: number;
-      evaluated_at: Date | string;
-      removed: boolean | number;
-    }> = await q;
-    // The score of each entity at the end of each day, carried forward; the mean per day.
-    const days = [
-      ...new Set(rows.map(r => iso(r.evaluated_at).slice(0, 10))),
-    ].sort();
-    const latest = new Map<string, Map<string, number>>();
-    const out: Array<{ day: string; scorecardId: string; score: number }> = [];
-    let i = 0;
-    for (const day of days) {
-      for (
-        ;
-        i < rows.length && iso(rows[i].evaluated_at).slice(0, 10) <= day;
-        i++
-      ) {
-        const r = rows[i];
-        if (!latest.has(r.scorecard_id)) latest.set(r.scorecard_id, new Map());
-        if (r.removed) latest.get(r.scorecard_id)!.delete(r.entity_ref);
-        else latest.get(r.scorecard_id)!.set(r.entity_ref, Number(r.score));
-      }
-      for (const [scorecardId, scores] of [...latest].sort(([a], [b]) =>
-        a < b ? -1 : 1,
-      )) {
-        const values = [...scores.values()];
-        if (!values.length) continue;
-        out.push({
-          day,
-          scorecardId,
-          score: values.reduce((a, b) => a + b, 0) / values.length,
-        });
-      }
-    }
-    return out;
+      score: number | string;
+    }> = await this.db
+      .with('filtered', filtered)
+      .with(
+        'last_of_day',
+        this.db.raw(`
+          SELECT scorecard_id, entity_ref, day, present, value,
+            ROW_NUMBER() OVER (
+              PARTITION BY scorecard_id, entity_ref, day
+              ORDER BY evaluated_at DESC, id DESC
+            ) AS rn
+          FROM filtered`),
+      )
+      .with(
+        'changes',
+        this.db.raw(`
+          SELECT scorecard_id, day,
+            value - COALESCE(LAG(value) OVER w, 0) AS d_total,
+            present - COALESCE(LAG(present) OVER w, 0) AS d_count
+          FROM last_of_day
+          WHERE rn = 1
+          WINDOW w AS (PARTITION BY scorecard_id, entity_ref ORDER BY day)`),
+      )
+      .with(
+        'per_day',
+        this.db.raw(`
+          SELECT scorecard_id, day, SUM(d_total) AS d_total, SUM(d_count) AS d_count
+          FROM changes
+          GROUP BY scorecard_id, day`),
+      )
+      .with(
+        'running',
+        this.db.raw(`
+          SELECT s.scorecard_id, d.day,
+            SUM(COALESCE(p.d_total, 0)) OVER w AS total,
+            SUM(COALESCE(p.d_count, 0)) OVER w AS n
+          FROM (SELECT DISTINCT scorecard_id FROM filtered) s
+          CROSS JOIN (SELECT DISTINCT day FROM filtered) d
+          LEFT JOIN per_day p
+            ON p.scorecard_id = s.scorecard_id AND p.day = d.day
+          WINDOW w AS (PARTITION BY s.scorecard_id ORDER BY d.day)`),
+      )
+      .select('day', 'scorecard_id', this.db.raw(`${mean} AS score`))
+      .from('running')
+      .where('n', '>', 0);
+    // In code-point order, whatever the database's collation.
+    const byDayAndScorecard = (
+      a: { day: string; scorecardId: string },
+      b: { day: string; scorecardId: string },
+    ) => {
+      if (a.day !== b.day) return a.day < b.day ? -1 : 1;
+      return a.scorecardId < b.scorecardId ? -1 : 1;
+    };
+    return rows
+      .map(r => ({
+        day: r.day,
+        scorecardId: r.scorecard_id,
+        score: Number(r.score),
+      }))
+      .sort(byDayAndScorecard);
   }
 
   async entityHistory(entityRef: string, since: Date): Promise<HistoryPoint[]> {

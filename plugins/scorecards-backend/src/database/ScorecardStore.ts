@@ -71,7 +71,12 @@ export interface ScorecardStore {
    * and (when given) among `entityRefs`. No filter means the whole catalog.
    */
   summarize(filter: SummaryFilter): Promise<ScorecardSummary[]>;
-  /** Mean score per scorecard and day over the history of the matching entities. */
+  /**
+   * Mean score per scorecard and day over the history of the matching
+   * entities since `since`: each entity counts with its last score of that
+   * day or before, until its result is removed. One point per scorecard for
+   * each day with history, by day then scorecard id.
+   */
   trend(
     filter: SummaryFilter,
     since: Date,
