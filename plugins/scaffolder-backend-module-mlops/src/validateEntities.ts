@@ -9,7 +9,6 @@ import {
   componentEntityV1alpha1Validator,
   domainEntityV1alpha1Validator,
   groupEntityV1alpha1Validator,
-  parseEntityRef,
   resourceEntityV1alpha1Validator,
   stringifyEntityRef,
   systemEntityV1alpha1Validator,
@@ -20,6 +19,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { MlopsEntitiesProcessor } from '@convergence/backstage-plugin-catalog-backend-module-mlops';
 import { InputError } from '@backstage/errors';
 import { parseAllDocuments } from 'yaml';
+import { CRON_PATTERN, matches, parseStrictEntityRef } from './inputs';
 
 const policy = EntityPolicies.allOf([
   new DefaultNamespaceEntityPolicy(),
@@ -40,34 +40,214 @@ const builtinValidators = [
 
 const mlops = new MlopsEntitiesProcessor();
 
-/** Reference fields of the built-in kinds that must point at existing entities. */
-const BUILTIN_REFS: Record<string, Array<[string, string]>> = {
+/**
+ * The kinds the generated files may hold unless a step says otherwise: what
+ * the golden paths produce. Never User, Group, Location or Template.
+ */
+export const DEFAULT_KINDS = [
+  'Component',
+  'API',
+  'Resource',
+  'System',
+  'Model',
+  'Dataset',
+  'Pipeline',
+];
+
+/**
+ * The spec fields of each kind, as its JSON schema declares them
+ * (@backstage/catalog-model's and @convergence/backstage-plugin-mlops-common's;
+ * a test keeps the lists equal). The schemas allow other fields; generated
+ * files may not have them.
+ */
+export const SPEC_FIELDS: Record<string, readonly string[]> = {
   component: [
-    ['owner', 'group'],
-    ['system', 'system'],
-    ['dependsOn', 'component'],
-    ['providesApis', 'api'],
-    ['consumesApis', 'api'],
+    'type',
+    'lifecycle',
+    'owner',
+    'system',
+    'subcomponentOf',
+    'providesApis',
+    'consumesApis',
+    'dependsOn',
   ],
-  api: [
-    ['owner', 'group'],
-    ['system', 'system'],
+  api: ['type', 'lifecycle', 'owner', 'system', 'definition'],
+  resource: ['type', 'owner', 'dependsOn', 'system'],
+  system: ['owner', 'domain', 'type'],
+  domain: ['owner', 'subdomainOf', 'type'],
+  model: [
+    'type',
+    'lifecycle',
+    'owner',
+    'system',
+    'framework',
+    'license',
+    'task',
+    'trainedOn',
+    'evaluatedOn',
+    'producedBy',
+    'baseModel',
+    'metrics',
+    'versions',
+    'card',
   ],
-  resource: [
-    ['owner', 'group'],
-    ['system', 'system'],
+  dataset: [
+    'type',
+    'lifecycle',
+    'owner',
+    'system',
+    'source',
+    'format',
+    'schema',
+    'classification',
+    'containsPii',
+    'retention',
+    'license',
+    'derivedFrom',
+    'producedBy',
+    'version',
+    'digest',
+  ],
+  pipeline: [
+    'type',
+    'lifecycle',
+    'owner',
+    'system',
+    'orchestrator',
+    'schedule',
+    'consumes',
+    'produces',
+    'lastRun',
   ],
 };
 
-/** Reference fields of the ML kinds that must point at existing entities. */
-const MLOPS_REFS: Array<[string, string]> = [
-  ['owner', 'group'],
-  ['system', 'system'],
-  ['trainedOn', 'dataset'],
-  ['evaluatedOn', 'dataset'],
-  ['baseModel', 'model'],
-  ['derivedFrom', 'dataset'],
-  ['consumes', 'dataset'],
+/** The metadata fields of an entity (EntityMeta's schema). */
+const METADATA_FIELDS = [
+  'uid',
+  'etag',
+  'name',
+  'namespace',
+  'title',
+  'description',
+  'labels',
+  'annotations',
+  'tags',
+  'links',
+];
+
+/**
+ * A reference field: the kind a bare name refers to, the kinds it may refer
+ * to (any when omitted), and whether the target must be in the catalog (or
+ * among the new entities).
+ */
+type RefField = {
+  field: string;
+  defaultKind: string;
+  kinds?: string[];
+  mustExist: boolean;
+};
+
+const OWNER: RefField = {
+  field: 'owner',
+  defaultKind: 'group',
+  kinds: ['group', 'user'],
+  mustExist: true,
+};
+const SYSTEM: RefField = {
+  field: 'system',
+  defaultKind: 'system',
+  kinds: ['system'],
+  mustExist: true,
+};
+
+/** Reference fields of the built-in kinds. */
+const BUILTIN_REFS: Record<string, RefField[]> = {
+  component: [
+    OWNER,
+    SYSTEM,
+    { field: 'dependsOn', defaultKind: 'component', mustExist: true },
+    {
+      field: 'providesApis',
+      defaultKind: 'api',
+      kinds: ['api'],
+      mustExist: true,
+    },
+    {
+      field: 'consumesApis',
+      defaultKind: 'api',
+      kinds: ['api'],
+      mustExist: true,
+    },
+    {
+      field: 'subcomponentOf',
+      defaultKind: 'component',
+      kinds: ['component'],
+      mustExist: false,
+    },
+  ],
+  api: [OWNER, SYSTEM],
+  resource: [
+    OWNER,
+    SYSTEM,
+    { field: 'dependsOn', defaultKind: 'component', mustExist: false },
+  ],
+  system: [
+    OWNER,
+    {
+      field: 'domain',
+      defaultKind: 'domain',
+      kinds: ['domain'],
+      mustExist: false,
+    },
+  ],
+};
+
+/** Reference fields of the ML kinds. */
+const MLOPS_REFS: RefField[] = [
+  OWNER,
+  SYSTEM,
+  {
+    field: 'trainedOn',
+    defaultKind: 'dataset',
+    kinds: ['dataset'],
+    mustExist: true,
+  },
+  {
+    field: 'evaluatedOn',
+    defaultKind: 'dataset',
+    kinds: ['dataset'],
+    mustExist: true,
+  },
+  {
+    field: 'baseModel',
+    defaultKind: 'model',
+    kinds: ['model'],
+    mustExist: true,
+  },
+  {
+    field: 'derivedFrom',
+    defaultKind: 'dataset',
+    kinds: ['dataset'],
+    mustExist: true,
+  },
+  {
+    field: 'consumes',
+    defaultKind: 'dataset',
+    kinds: ['dataset', 'model'],
+    mustExist: true,
+  },
+  {
+    field: 'produces',
+    defaultKind: 'model',
+    kinds: ['dataset', 'model'],
+    mustExist: false,
+  },
+  {
+    field: 'producedBy',
+    defaultKind: 'pipeline',
+    kinds: ['pipeline'],
+    mustExist: false,
+  },
 ];
 
 /** Parses every YAML document of a catalog file; names the document that does not parse. */
@@ -91,19 +271,42 @@ export function parseEntities(text: string, file: string): Entity[] {
 /**
  * Validates entities the way the catalog would, before anything is
  * published: the envelope and field formats, the kind's schema (built-in and
- * ML kinds, with the field named), and — when a catalog is given — that
- * every referenced owner, system, model or dataset exists (or is among the
- * new entities) and that no new entity's name is taken.
+ * ML kinds, with the field named), and more strictly than the catalog what a
+ * template may generate: only the allowed `kinds` (by default
+ * {@link DEFAULT_KINDS}), exactly the `entityRefs` when given, no metadata or
+ * spec field the kind does not define, entity references of the right kind
+ * and format, a Pipeline's schedule as cron. When a catalog is given, every
+ * referenced owner, system, model or dataset must exist (or be among the new
+ * entities) and no new entity's name may be taken.
  */
 export async function validateEntities(
   entities: Entity[],
-  options?: { catalog: CatalogService; credentials: BackstageCredentials },
+  options?: {
+    catalog?: CatalogService;
+    credentials?: BackstageCredentials;
+    /** The kinds the files may hold; default {@link DEFAULT_KINDS}. */
+    kinds?: string[];
+    /** The entities the files must hold, no more and no fewer. */
+    entityRefs?: string[];
+  },
 ): Promise<string[]> {
+  const kinds = options?.kinds ?? DEFAULT_KINDS;
+  const allowed = new Set(kinds.map(k => k.toLocaleLowerCase('en-US')));
   const refs: string[] = [];
   for (const raw of entities) {
     const name = `${raw?.kind ?? '<no kind>'} ${
       raw?.metadata?.name ?? '<unnamed>'
     }`;
+    if (
+      typeof raw?.kind === 'string' &&
+      !allowed.has(raw.kind.toLocaleLowerCase('en-US'))
+    ) {
+      throw new InputError(
+        `${name}: the generated files may hold only ${kinds.join(
+          ', ',
+        )} entities`,
+      );
+    }
     let entity: Entity;
     try {
       entity = (await policy.enforce(raw)) ?? raw;
@@ -125,13 +328,72 @@ export async function validateEntities(
         `Invalid ${name}: unknown kind ${entity.apiVersion}/${entity.kind}`,
       );
     }
+    checkFields(entity, name);
     refs.push(stringifyEntityRef(entity));
   }
-  if (!options) return refs;
+
+  // Exactly the entities the template generates.
+  if (options?.entityRefs) {
+    const expected = new Set(
+      options.entityRefs.map(ref =>
+        stringifyEntityRef(parseStrictEntityRef(ref, { field: 'entityRefs:' })),
+      ),
+    );
+    const extra = refs.find(ref => !expected.has(ref));
+    if (extra) {
+      throw new InputError(
+        `The generated files hold ${extra}, which this template does not generate`,
+      );
+    }
+    const missing = [...expected].find(ref => !refs.includes(ref));
+    if (missing) {
+      throw new InputError(`The generated files do not hold ${missing}`);
+    }
+  }
+
+  // References are well-formed and of the right kind.
+  const own = new Set(refs);
+  const wanted: Array<{ ref: string; field: string; owner: string }> = [];
+  for (const entity of entities) {
+    const kind = entity.kind.toLocaleLowerCase('en-US');
+    const fields = entity.apiVersion.startsWith('convergence.dev/')
+      ? MLOPS_REFS
+      : BUILTIN_REFS[kind] ?? [];
+    const spec = (entity.spec ?? {}) as Record<string, unknown>;
+    const entityRef = stringifyEntityRef(entity);
+    for (const { field, defaultKind, kinds: refKinds, mustExist } of fields) {
+      const value = spec[field];
+      if (value === undefined) continue;
+      for (const item of Array.isArray(value) ? value : [value]) {
+        const ref = stringifyEntityRef(
+          parseStrictEntityRef(item, {
+            field: `${entityRef}: spec.${field}`,
+            kinds: refKinds,
+            defaultKind,
+            defaultNamespace: entity.metadata.namespace ?? 'default',
+          }),
+        );
+        if (mustExist && !own.has(ref)) {
+          wanted.push({ ref, field: `spec.${field}`, owner: entityRef });
+        }
+      }
+    }
+    if (
+      kind === 'pipeline' &&
+      spec.schedule !== undefined &&
+      !matches(CRON_PATTERN, spec.schedule)
+    ) {
+      throw new InputError(
+        `${entityRef}: spec.schedule is not a five-field cron expression or a @daily-style macro: ${JSON.stringify(
+          spec.schedule,
+        )}`,
+      );
+    }
+  }
+  if (!options?.catalog || !options.credentials) return refs;
 
   // Names must be free, references must resolve.
   const { catalog, credentials } = options;
-  const own = new Set(refs);
   const { items: existing } = await catalog.getEntitiesByRefs(
     { entityRefs: refs, fields: ['kind', 'metadata.name'] },
     { credentials },
@@ -143,33 +405,6 @@ export async function validateEntities(
       );
     }
   });
-  const wanted: Array<{ ref: string; field: string; owner: string }> = [];
-  for (const entity of entities) {
-    const kind = entity.kind.toLowerCase();
-    const fields = entity.apiVersion.startsWith('convergence.dev/')
-      ? MLOPS_REFS
-      : BUILTIN_REFS[kind] ?? [];
-    const spec = (entity.spec ?? {}) as Record<string, unknown>;
-    for (const [field, defaultKind] of fields) {
-      const value = spec[field];
-      if (value === undefined) continue;
-      for (const item of Array.isArray(value) ? value : [value]) {
-        const ref = stringifyEntityRef(
-          parseEntityRef(String(item), {
-            defaultKind,
-            defaultNamespace: entity.metadata.namespace ?? 'default',
-          }),
-        );
-        if (!own.has(ref)) {
-          wanted.push({
-            ref,
-            field: `spec.${field}`,
-            owner: stringifyEntityRef(entity),
-          });
-        }
-      }
-    }
-  }
   if (wanted.length) {
     const { items } = await catalog.getEntitiesByRefs(
       { entityRefs: wanted.map(w => w.ref), fields: ['kind'] },
@@ -188,4 +423,24 @@ export async function validateEntities(
     }
   }
   return refs;
+}
+
+/** Refuses metadata and spec fields the entity's kind does not define. */
+function checkFields(entity: Entity, name: string) {
+  const unknownMetadata = Object.keys(entity.metadata).find(
+    key => !METADATA_FIELDS.includes(key),
+  );
+  if (unknownMetadata) {
+    throw new InputError(
+      `Invalid ${name}: metadata.${unknownMetadata} is not a metadata field`,
+    );
+  }
+  const fields = SPEC_FIELDS[entity.kind.toLocaleLowerCase('en-US')];
+  const unknownSpec =
+    fields && Object.keys(entity.spec ?? {}).find(key => !fields.includes(key));
+  if (unknownSpec) {
+    throw new InputError(
+      `Invalid ${name}: spec.${unknownSpec} is not a field of ${entity.kind}`,
+    );
+  }
 }

@@ -1,10 +1,26 @@
 import { Config } from '@backstage/config';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   PlatformApiClient,
   PlatformApiError,
   readHttpUrl,
 } from '@convergence/backstage-plugin-mlops-node';
+import { parseStrictEntityRef } from '../inputs';
+
+/** A registered model name: what MLflow and a URL path take without escaping surprises. */
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
+const MODEL_NAME_RULE =
+  'name must start with a letter or digit and use letters, digits, ".", "_" or "-"';
+/**
+ * An MLflow tag key (MLflow's rules: letters, digits, "_", "-", ".", ":",
+ * " " and "/", at most 250, no absolute or "."/".." path), here without
+ * spaces and with every "/"-separated part starting with a letter, digit or "_".
+ */
+const TAG_KEY =
+  /^(?=.{1,250}$)[A-Za-z0-9_][A-Za-z0-9_.:-]*(\/[A-Za-z0-9_][A-Za-z0-9_.:-]*)*$/;
+/** The tag the MLflow provider reads the owner from: a group or user. */
+const OWNER_TAG = 'owner';
 
 /**
  * `mlflow:model:register`: creates a registered model in MLflow when
@@ -49,17 +65,16 @@ export function createMlflowRegisterAction(options: {
         name: z =>
           z
             .string()
-            .regex(
-              /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/,
-              'name must start with a letter or digit and use letters, digits, ".", "_" or "-"',
-            )
+            .regex(MODEL_NAME, MODEL_NAME_RULE)
             .describe('The registered model name'),
         description: z => z.string().optional(),
         tags: z =>
           z
-            .record(z.string(), z.string())
+            .record(z.string().regex(TAG_KEY), z.string().max(5000))
             .optional()
-            .describe('Tags on the registered model, e.g. owner'),
+            .describe(
+              "Tags on the registered model; `owner` (a group or user reference) becomes the Model's owner in the catalog",
+            ),
       },
       output: {
         registered: z => z.boolean(),
@@ -68,6 +83,30 @@ export function createMlflowRegisterAction(options: {
     },
     async handler(ctx) {
       const { name, description, tags } = ctx.input;
+      // The runner checks the input against the JSON schema only; check again
+      // here, naming the bad value.
+      if (typeof name !== 'string' || !MODEL_NAME.test(name)) {
+        throw new InputError(`${MODEL_NAME_RULE}: ${JSON.stringify(name)}`);
+      }
+      for (const [key, value] of Object.entries(tags ?? {})) {
+        if (!TAG_KEY.test(key)) {
+          throw new InputError(
+            `tags: ${JSON.stringify(key)} is not a valid MLflow tag key`,
+          );
+        }
+        if (typeof value !== 'string' || value.length > 5000) {
+          throw new InputError(
+            `tags.${key} must be a string of at most 5000 characters`,
+          );
+        }
+      }
+      if (tags?.[OWNER_TAG] !== undefined) {
+        parseStrictEntityRef(tags[OWNER_TAG], {
+          field: `tags.${OWNER_TAG}`,
+          kinds: ['group', 'user'],
+          defaultKind: 'group',
+        });
+      }
       if (!client) {
         ctx.logger.info(
           `No MLflow configured (scaffolder.mlflow.baseUrl); not registering ${name}`,

@@ -5,7 +5,17 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { parseEntities, validateEntities } from '../validateEntities';
+import {
+  DEFAULT_KINDS,
+  parseEntities,
+  validateEntities,
+} from '../validateEntities';
+import {
+  ANY_ENTITY_REF_PATTERN,
+  KIND_PATTERN,
+  matches,
+  parseStrictEntityRef,
+} from '../inputs';
 
 /**
  * `mlops:entities:validate`: checks the generated catalog files before
@@ -18,7 +28,7 @@ export function createValidateEntitiesAction(options: {
   return createTemplateAction({
     id: 'mlops:entities:validate',
     description:
-      'Validates generated catalog entities (Component, API, Model, Dataset, Pipeline, …) against their kinds, checks that referenced owners, systems, models and datasets exist and that the new names are free. Fails the run with the field named.',
+      'Validates generated catalog entities (Component, API, Model, Dataset, Pipeline, …) against their kinds, checks that referenced owners, systems, models and datasets exist and that the new names are free. Refuses kinds and entities the template does not generate, fields the kind does not define, malformed references and schedules. Fails the run with the field named.',
     supportsDryRun: true,
     examples: [
       {
@@ -27,7 +37,10 @@ export function createValidateEntitiesAction(options: {
   - id: validate
     action: mlops:entities:validate
     input:
-      files: [catalog-info.yaml]`,
+      files: [catalog-info.yaml]
+      entityRefs:
+        - component:default/\${{ parameters.name }}
+        - api:default/\${{ parameters.name }}-api`,
       },
     ],
     schema: {
@@ -45,6 +58,24 @@ export function createValidateEntitiesAction(options: {
             .describe(
               'Also check that referenced entities exist and new names are free',
             ),
+        kinds: z =>
+          z
+            .array(z.string().regex(new RegExp(KIND_PATTERN)))
+            .min(1)
+            .optional()
+            .describe(
+              `The kinds the files may hold (default ${DEFAULT_KINDS.join(
+                ', ',
+              )})`,
+            ),
+        entityRefs: z =>
+          z
+            .array(z.string().regex(new RegExp(ANY_ENTITY_REF_PATTERN)))
+            .min(1)
+            .optional()
+            .describe(
+              'The entities the files must hold, no more and no fewer (kind:namespace/name)',
+            ),
       },
       output: {
         entityRefs: z =>
@@ -55,6 +86,18 @@ export function createValidateEntitiesAction(options: {
       const entities = [];
       // Schema defaults are not applied to inputs at run time; apply them here.
       const files = ctx.input.files ?? ['catalog-info.yaml'];
+      // The runner checks the input against the JSON schema only; check again
+      // here with the catalog's rules, naming the bad value.
+      for (const kind of ctx.input.kinds ?? []) {
+        if (!matches(KIND_PATTERN, kind)) {
+          throw new InputError(
+            `kinds: ${JSON.stringify(kind)} is not a valid kind`,
+          );
+        }
+      }
+      for (const ref of ctx.input.entityRefs ?? []) {
+        parseStrictEntityRef(ref, { field: 'entityRefs:' });
+      }
       for (const file of files) {
         const full = resolveSafeChildPath(ctx.workspacePath, file);
         let text: string;
@@ -70,15 +113,14 @@ export function createValidateEntitiesAction(options: {
       if (!entities.length) {
         throw new InputError(`${files.join(', ')} hold no entities`);
       }
-      const entityRefs = await validateEntities(
-        entities,
-        ctx.input.checkCatalog !== false
-          ? {
-              catalog: options.catalog,
-              credentials: await options.auth.getOwnServiceCredentials(),
-            }
-          : undefined,
-      );
+      const entityRefs = await validateEntities(entities, {
+        kinds: ctx.input.kinds,
+        entityRefs: ctx.input.entityRefs,
+        ...(ctx.input.checkCatalog !== false && {
+          catalog: options.catalog,
+          credentials: await options.auth.getOwnServiceCredentials(),
+        }),
+      });
       ctx.logger.info(`Valid: ${entityRefs.join(', ')}`);
       ctx.output('entityRefs', entityRefs);
     },

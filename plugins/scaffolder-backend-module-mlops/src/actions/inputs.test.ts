@@ -1,0 +1,442 @@
+/*
+ * Hostile input to the Convergence actions: values that would add a key, a
+ * document or another entity to the generated catalog files, references of
+ * the wrong kind or format, and MLflow tags MLflow would refuse. Each is
+ * refused before anything is published or sent.
+ */
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { setupServer } from 'msw/node';
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { stringify } from 'yaml';
+import { createValidateEntitiesAction } from './validate';
+import { createMlflowRegisterAction } from './mlflowRegister';
+import { SPEC_FIELDS } from '../validateEntities';
+import { CRON_PATTERN, entityRefPattern } from '../inputs';
+import { parse } from 'yaml';
+
+// Any request to MLflow fails the test: every refusal happens before one.
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => server.close());
+
+let tmp: string;
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scaffolder-inputs-'));
+});
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+async function run(action: any, input: object, files?: string) {
+  const workspacePath = path.join(tmp, 'workspace');
+  fs.mkdirSync(workspacePath, { recursive: true });
+  if (files !== undefined) {
+    fs.writeFileSync(path.join(workspacePath, 'catalog-info.yaml'), files);
+  }
+  const ctx = createMockActionContext({
+    input: input as any,
+    workspacePath,
+  });
+  await action.handler(ctx);
+  return Object.fromEntries(
+    (ctx.output as jest.Mock).mock.calls.map(([k, v]) => [k, v]),
+  );
+}
+
+const existing: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'fraud-ml', namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: { name: 'fraud-detection', namespace: 'default' },
+    spec: { owner: 'group:default/fraud-ml' },
+  },
+  {
+    apiVersion: 'convergence.dev/v1alpha1',
+    kind: 'Model',
+    metadata: { name: 'fraud-detector', namespace: 'default' },
+    spec: {
+      type: 'classification',
+      lifecycle: 'production',
+      owner: 'fraud-ml',
+    },
+  },
+  {
+    apiVersion: 'convergence.dev/v1alpha1',
+    kind: 'Dataset',
+    metadata: { name: 'payments', namespace: 'default' },
+    spec: { type: 'table', lifecycle: 'production', owner: 'fraud-ml' },
+  },
+];
+
+const component = (spec: object = {}, metadata: object = {}): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'fraud-scoring', ...metadata },
+  spec: {
+    type: 'service',
+    lifecycle: 'experimental',
+    owner: 'group:default/fraud-ml',
+    dependsOn: ['model:default/fraud-detector'],
+    ...spec,
+  },
+});
+const pipeline = (spec: object = {}): Entity => ({
+  apiVersion: 'convergence.dev/v1alpha1',
+  kind: 'Pipeline',
+  metadata: { name: 'churn-training' },
+  spec: {
+    type: 'training',
+    lifecycle: 'experimental',
+    owner: 'group:default/fraud-ml',
+    schedule: '0 3 * * 1',
+    consumes: ['dataset:default/payments'],
+    ...spec,
+  },
+});
+/** Catalog files as a template would write them: one YAML document each. */
+const yaml = (...entities: Entity[]) =>
+  entities.map(e => stringify(e)).join('---\n');
+
+const validate = () =>
+  createValidateEntitiesAction({
+    catalog: catalogServiceMock({ entities: existing }),
+    auth: mockServices.auth(),
+  });
+
+describe('mlops:entities:validate refuses what a template did not mean to generate', () => {
+  it('accepts the entities a template names, with any text in the description', async () => {
+    const description = `a'b "c" \\d \${env.X} """ # é 😀\n---\nkind: Group`;
+    expect(
+      await run(
+        validate(),
+        {
+          files: ['catalog-info.yaml'],
+          entityRefs: ['component:default/fraud-scoring'],
+        },
+        yaml(component({}, { description })),
+      ),
+    ).toEqual({ entityRefs: ['component:default/fraud-scoring'] });
+  });
+
+  it('refuses a User, Group or Location beside the intended entities', async () => {
+    for (const [kind, spec] of [
+      ['User', { memberOf: ['fraud-ml'] }],
+      ['Group', { type: 'team', children: [] }],
+      ['Location', { targets: ['https://example.com/evil.yaml'] }],
+    ] as Array<[string, Entity['spec']]>) {
+      const extra: Entity = {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind,
+        metadata: { name: 'evil' },
+        spec,
+      };
+      await expect(
+        run(
+          validate(),
+          { files: ['catalog-info.yaml'], checkCatalog: false },
+          yaml(component(), extra),
+        ),
+      ).rejects.toThrow(
+        `${kind} evil: the generated files may hold only Component, API, Resource, System, Model, Dataset, Pipeline entities`,
+      );
+    }
+  });
+
+  it('refuses kinds outside the ones the step allows', async () => {
+    await expect(
+      run(
+        validate(),
+        { files: ['catalog-info.yaml'], kinds: ['Pipeline', 'Model'] },
+        yaml(component()),
+      ),
+    ).rejects.toThrow(
+      'Component fraud-scoring: the generated files may hold only Pipeline, Model entities',
+    );
+  });
+
+  it('refuses an entity the step does not list, and a listed one that is missing', async () => {
+    await expect(
+      run(
+        validate(),
+        {
+          files: ['catalog-info.yaml'],
+          entityRefs: ['component:default/fraud-scoring'],
+        },
+        yaml(component(), component({}, { name: 'second' })),
+      ),
+    ).rejects.toThrow(
+      'The generated files hold component:default/second, which this template does not generate',
+    );
+    await expect(
+      run(
+        validate(),
+        {
+          files: ['catalog-info.yaml'],
+          entityRefs: ['component:default/fraud-scoring', 'api:default/x-api'],
+        },
+        yaml(component()),
+      ),
+    ).rejects.toThrow('The generated files do not hold api:default/x-api');
+  });
+
+  it('refuses keys the kind does not define, in spec and metadata', async () => {
+    await expect(
+      run(
+        validate(),
+        { files: ['catalog-info.yaml'] },
+        yaml(component({ evil: true })),
+      ),
+    ).rejects.toThrow(
+      'Invalid Component fraud-scoring: spec.evil is not a field of Component',
+    );
+    await expect(
+      run(
+        validate(),
+        { files: ['catalog-info.yaml'] },
+        yaml(component({}, { evil: 'x' })),
+      ),
+    ).rejects.toThrow(
+      'Invalid Component fraud-scoring: metadata.evil is not a metadata field',
+    );
+    await expect(
+      run(
+        validate(),
+        { files: ['catalog-info.yaml'] },
+        yaml(pipeline({ evil: true })),
+      ),
+    ).rejects.toThrow(
+      'Invalid Pipeline churn-training: spec.evil is not a field of Pipeline',
+    );
+  });
+
+  it('refuses a key given twice', async () => {
+    await expect(
+      run(
+        validate(),
+        { files: ['catalog-info.yaml'] },
+        `${yaml(component())}  owner: user:default/mallory\n`,
+      ),
+    ).rejects.toThrow(/^catalog-info.yaml, document 1: .*unique/);
+  });
+
+  it.each([
+    ['owner', 'group:default/x\nkind: User', 'is not a valid entity reference'],
+    [
+      'owner',
+      'group:default/x"\n---\napiVersion: backstage.io/v1alpha1\nkind: Group',
+      'is not a valid entity reference',
+    ],
+    ['owner', 'dataset:default/payments', 'must refer to a group or user'],
+    ['system', 'system:default/a b', 'is not a valid entity reference'],
+    ['system', 'group:default/fraud-ml', 'must refer to a system'],
+    ['dependsOn', ['model:default/x\n- user:default/y'], 'is not a valid'],
+    ['providesApis', ['component:default/fraud-ml'], 'must refer to an api'],
+  ])(
+    'refuses a reference in spec.%s that is malformed or of the wrong kind (%j)',
+    async (field, value, message) => {
+      await expect(
+        run(
+          validate(),
+          { files: ['catalog-info.yaml'], checkCatalog: false },
+          yaml(component({ [field]: value })),
+        ),
+      ).rejects.toThrow(
+        new RegExp(
+          `^component:default/fraud-scoring: spec\\.${field} .*${message}`,
+        ),
+      );
+    },
+  );
+
+  it('refuses malformed references in the ML kinds', async () => {
+    // The kinds' processor checks the kind of a reference, not its format.
+    await expect(
+      run(
+        validate(),
+        { files: ['catalog-info.yaml'], checkCatalog: false },
+        yaml(pipeline({ consumes: ['dataset:default/x\n- user:default/y'] })),
+      ),
+    ).rejects.toThrow(
+      'pipeline:default/churn-training: spec.consumes "dataset:default/x\\n- user:default/y" is not a valid entity reference',
+    );
+  });
+
+  // Five words each, which the Pipeline kind's own pattern lets through.
+  it.each(['0 3 * *\n1', "0 3 * * 1');evil('", '0 3 * * $HOME', '0\t3 * * 1'])(
+    'refuses a schedule that is not a cron expression (%j)',
+    async schedule => {
+      await expect(
+        run(
+          validate(),
+          { files: ['catalog-info.yaml'], checkCatalog: false },
+          yaml(pipeline({ schedule })),
+        ),
+      ).rejects.toThrow(
+        'pipeline:default/churn-training: spec.schedule is not a five-field cron expression or a @daily-style macro',
+      );
+    },
+  );
+
+  it('accepts cron macros and Jenkins-style fields', async () => {
+    for (const schedule of ['@daily', 'H 3 * * 1-5', 'H(0-29)/15 * * * *']) {
+      expect(
+        await run(
+          validate(),
+          { files: ['catalog-info.yaml'], checkCatalog: false },
+          yaml(pipeline({ schedule })),
+        ),
+      ).toEqual({ entityRefs: ['pipeline:default/churn-training'] });
+    }
+  });
+
+  it('refuses malformed kinds and entity references in its own input', async () => {
+    await expect(
+      run(
+        validate(),
+        {
+          files: ['catalog-info.yaml'],
+          entityRefs: ['component:default/x\nkind: User'],
+        },
+        yaml(component()),
+      ),
+    ).rejects.toThrow(
+      'entityRefs: "component:default/x\\nkind: User" is not a valid entity reference',
+    );
+    await expect(
+      run(
+        validate(),
+        { files: ['catalog-info.yaml'], entityRefs: ['fraud-scoring'] },
+        yaml(component()),
+      ),
+    ).rejects.toThrow(
+      'entityRefs: "fraud-scoring" is not a valid entity reference',
+    );
+    await expect(
+      run(
+        validate(),
+        { files: ['catalog-info.yaml'], kinds: ['Component: x'] },
+        yaml(component()),
+      ),
+    ).rejects.toThrow('kinds: "Component: x" is not a valid kind');
+  });
+});
+
+describe("the forms use the actions' patterns", () => {
+  const templates = path.resolve(__dirname, '../../../../templates');
+  /** Every property of a template's form, by name (array items as name[]). */
+  function properties(name: string): Record<string, any> {
+    const template = parse(
+      fs.readFileSync(path.join(templates, name, 'template.yaml'), 'utf8'),
+    );
+    const result: Record<string, any> = {};
+    for (const step of template.spec.parameters) {
+      for (const [key, schema] of Object.entries<any>(step.properties)) {
+        result[key] = schema;
+        if (schema.items) result[`${key}[]`] = schema.items;
+      }
+    }
+    return result;
+  }
+  const owner = entityRefPattern(['group', 'user']);
+  const system = entityRefPattern(['system']);
+  it.each([
+    ['ml-serving-service', 'owner', owner],
+    ['ml-serving-service', 'system', system],
+    ['ml-serving-service', 'model', entityRefPattern(['model'])],
+    ['training-pipeline', 'owner', owner],
+    ['training-pipeline', 'system', system],
+    ['training-pipeline', 'schedule', CRON_PATTERN],
+    ['training-pipeline', 'trainingDatasets[]', entityRefPattern(['dataset'])],
+    ['training-pipeline', 'evaluationDataset', entityRefPattern(['dataset'])],
+    ['dataset-registration', 'owner', owner],
+    ['dataset-registration', 'system', system],
+  ])('%s: %s', (template, field, pattern) => {
+    expect(properties(template)[field].pattern).toBe(pattern);
+  });
+});
+
+describe('the lists of fields match the kinds', () => {
+  /** The spec properties a kind's JSON schema declares. */
+  function declared(schema: any): string[] {
+    return Object.keys(schema.allOf[1].properties.spec.properties).sort();
+  }
+  it('knows every spec field of the built-in and ML kinds, and no other', () => {
+    const builtin = path.join(
+      path.dirname(require.resolve('@backstage/catalog-model')),
+      'schema/kinds',
+    );
+    const ml = path.resolve(__dirname, '../../../mlops-common/src/schema');
+    const schemas: Record<string, any> = {};
+    for (const kind of ['Component', 'API', 'Resource', 'System', 'Domain']) {
+      schemas[kind] = jest.requireActual(
+        path.join(builtin, `${kind}.v1alpha1.schema.json.cjs.js`),
+      );
+    }
+    for (const kind of ['Model', 'Dataset', 'Pipeline']) {
+      schemas[kind] = JSON.parse(
+        fs.readFileSync(path.join(ml, `${kind}.v1alpha1.schema.json`), 'utf8'),
+      );
+    }
+    expect(Object.keys(SPEC_FIELDS).sort()).toEqual(
+      Object.keys(schemas)
+        .map(k => k.toLowerCase())
+        .sort(),
+    );
+    for (const [kind, schema] of Object.entries(schemas)) {
+      expect([kind, [...SPEC_FIELDS[kind.toLowerCase()]].sort()]).toEqual([
+        kind,
+        declared(schema),
+      ]);
+    }
+  });
+});
+
+describe('mlflow:model:register refuses bad tags before calling MLflow', () => {
+  const action = () =>
+    createMlflowRegisterAction({
+      config: new ConfigReader({
+        scaffolder: { mlflow: { baseUrl: 'http://mlflow.test' } },
+      }),
+      client: { sleep: async () => {} },
+    });
+
+  it.each([
+    ['group:default/x\nkind: User', 'is not a valid entity reference'],
+    ['model:default/fraud-detector', 'must refer to a group or user'],
+    ['', 'is not a valid entity reference'],
+  ])('refuses the owner tag %j', async (owner, message) => {
+    await expect(
+      run(action(), { name: 'churn-model', tags: { owner } }),
+    ).rejects.toThrow(new RegExp(`^tags\\.owner .*${message}`));
+  });
+
+  it.each(['a"b', 'x\ny', '/abs', '../up', 'a'.repeat(251)])(
+    'refuses the tag key %j, which MLflow does not accept',
+    async key => {
+      await expect(
+        run(action(), { name: 'churn-model', tags: { [key]: 'v' } }),
+      ).rejects.toThrow(
+        `tags: ${JSON.stringify(key)} is not a valid MLflow tag key`,
+      );
+    },
+  );
+
+  it.each(['churn model', 'churn/model', "churn'model", 'x\ny', ''])(
+    'refuses the model name %j',
+    async name => {
+      await expect(run(action(), { name })).rejects.toThrow(
+        /^name must start with a letter or digit/,
+      );
+    },
+  );
+});
