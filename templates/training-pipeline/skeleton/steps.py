@@ -1,4 +1,4 @@
-"""The steps of ${{ values.name }}: data validation, training, evaluation.
+"""The steps of the training pipeline: data validation, training, evaluation.
 
 Plain Python, so that every orchestrator runs the same code and the tests
 exercise it directly. Rows are dicts with numeric features and a `label`.

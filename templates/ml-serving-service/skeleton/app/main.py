@@ -1,4 +1,4 @@
-"""${{ values.name }}: serves predictions of the MLflow model ${{ values.modelName }}."""
+"""Serves the predictions of an MLflow model over HTTP (see README.md)."""
 
 import math
 import os
@@ -10,7 +10,8 @@ import pandas as pd
 from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel, Field
 
-DEFAULT_MODEL_URI = "models:/${{ values.modelName }}@${{ values.modelAlias }}"
+# Template values are written as JSON strings, which are Python string literals.
+DEFAULT_MODEL_URI = ${{ ['models:/', values.modelName, '@', values.modelAlias] | join('') | dump }}
 
 
 class PredictRequest(BaseModel):
@@ -40,7 +41,7 @@ async def lifespan(_app: FastAPI):
     _state.clear()
 
 
-app = FastAPI(title="${{ values.name }}", version="1.0.0", lifespan=lifespan)
+app = FastAPI(title=${{ values.name | dump }}, version="1.0.0", lifespan=lifespan)
 
 
 def _plain(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Tests of ${{ values.name }} against a small pyfunc model saved for the test."""
+"""Tests of the service against a small pyfunc model saved for the test."""
 
 import pathlib
 

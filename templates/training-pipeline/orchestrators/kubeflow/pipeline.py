@@ -1,4 +1,4 @@
-"""${{ values.name }} on Kubeflow Pipelines v2 (kfp SDK).
+"""The training pipeline on Kubeflow Pipelines v2 (kfp SDK).
 
 Compile to the IR YAML that Kubeflow runs:  python pipeline.py pipeline.yaml
 The components run in the project's image, which contains steps.py.
@@ -9,7 +9,12 @@ import sys
 from kfp import compiler, dsl
 from kfp.dsl import Dataset, Input, Metrics, Model, Output
 
-IMAGE = "registry.example.com/${{ values.name }}:latest"
+# Template values are written as JSON strings, which are Python string
+# literals. The one name in the code that comes from a value is the model's
+# output artifact (the model's name in letters, digits and _), by which the
+# Kubeflow provider links the pipeline to the Model it produces.
+{%- set artifact = values.modelName | replace(r/[^A-Za-z0-9]/g, '_') %}
+IMAGE = ${{ ('registry.example.com/' + values.name + ':latest') | dump }}
 
 
 @dsl.component(base_image=IMAGE)
@@ -23,13 +28,13 @@ def validate_data(raw: Input[Dataset], validated: Output[Dataset]):
 
 
 @dsl.component(base_image=IMAGE)
-def train(training_data: Input[Dataset], ${{ values.modelName | replace('-', '_') }}: Output[Model]):
+def train(training_data: Input[Dataset], ${{ artifact }}: Output[Model]):
     import json
 
     import steps
 
     model = steps.train(json.load(open(training_data.path)))
-    json.dump(model, open(${{ values.modelName | replace('-', '_') }}.path, "w"))
+    json.dump(model, open(${{ artifact }}.path, "w"))
 
 
 @dsl.component(base_image=IMAGE)
@@ -52,35 +57,36 @@ def register(model: Input[Model], model_name: str):
     mlflow.register_model(model.uri, model_name)
 
 
-@dsl.pipeline(name="${{ values.name }}", description=${{ (values.description or 'Trains ' + values.modelName) | dump }})
+@dsl.pipeline(name=${{ values.name | dump }}, description=${{ (values.description or 'Trains ' + values.modelName) | dump }})
 def training_pipeline(
 {%- for dataset in values.trainingDatasets %}
-    ${{ dataset | parseEntityRef | pick('name') | replace('-', '_') }}_uri: str = "s3://datasets/${{ dataset | parseEntityRef | pick('name') }}/",
+    # training_data_${{ loop.index }}: ${{ dataset | dump }}
+    training_data_${{ loop.index }}_uri: str = ${{ ('s3://datasets/' + (dataset | parseEntityRef | pick('name')) + '/') | dump }},
 {%- endfor %}
-    evaluation_uri: str = "s3://datasets/${{ values.evaluationDataset | parseEntityRef | pick('name') }}/",
+    evaluation_uri: str = ${{ ('s3://datasets/' + (values.evaluationDataset | parseEntityRef | pick('name')) + '/') | dump }},
 ):
 {%- for dataset in values.trainingDatasets %}
-    ${{ dataset | parseEntityRef | pick('name') | replace('-', '_') }} = dsl.importer(
-        artifact_uri=${{ dataset | parseEntityRef | pick('name') | replace('-', '_') }}_uri,
+    training_data_${{ loop.index }} = dsl.importer(
+        artifact_uri=training_data_${{ loop.index }}_uri,
         artifact_class=Dataset,
         reimport=False,
-        metadata={"catalog_entity": "${{ dataset }}"},
+        metadata={"catalog_entity": ${{ dataset | dump }}},
     )
 {%- endfor %}
     evaluation = dsl.importer(
         artifact_uri=evaluation_uri,
         artifact_class=Dataset,
         reimport=False,
-        metadata={"catalog_entity": "${{ values.evaluationDataset }}"},
+        metadata={"catalog_entity": ${{ values.evaluationDataset | dump }}},
     )
-    validated = validate_data(raw=${{ values.trainingDatasets[0] | parseEntityRef | pick('name') | replace('-', '_') }}.output)
+    validated = validate_data(raw=training_data_1.output)
     trained = train(training_data=validated.outputs["validated"])
     gate = evaluate(
-        model=trained.outputs["${{ values.modelName | replace('-', '_') }}"],
+        model=trained.outputs[${{ artifact | dump }}],
         evaluation_data=evaluation.output,
     )
     with dsl.If(gate.outputs["Output"] == True):  # noqa: E712 (a kfp condition, not Python)
-        register(model=trained.outputs["${{ values.modelName | replace('-', '_') }}"], model_name="${{ values.modelName }}")
+        register(model=trained.outputs[${{ artifact | dump }}], model_name=${{ values.modelName | dump }})
 
 
 if __name__ == "__main__":

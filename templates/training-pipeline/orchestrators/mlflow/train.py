@@ -1,8 +1,8 @@
-"""${{ values.name }} as an MLflow project: validate, train, evaluate, register.
+"""The training pipeline as an MLflow project: validate, train, evaluate, register.
 
 Run with `mlflow run .` (or `python train.py`) against MLFLOW_TRACKING_URI.
-The version is registered as `${{ values.modelName }}` only when it passes the
-quality gate in steps.passes_gate.
+The version is registered as MODEL_NAME only when it passes the quality gate
+in steps.passes_gate.
 """
 
 import argparse
@@ -13,15 +13,18 @@ from mlflow.data.meta_dataset import MetaDataset
 
 import steps
 
-MODEL_NAME = "${{ values.modelName }}"
+# Template values are written as JSON strings, which are Python string literals.
+MODEL_NAME = ${{ values.modelName | dump }}
 TRAINING = {
 {%- for dataset in values.trainingDatasets %}
-    "${{ dataset | parseEntityRef | pick('name') }}": "https://data.example.com/${{ dataset | parseEntityRef | pick('name') }}.json",
+{%- set name = dataset | parseEntityRef | pick('name') %}
+    ${{ name | dump }}: ${{ ('https://data.example.com/' + name + '.json') | dump }},
 {%- endfor %}
 }
+{%- set evaluation = values.evaluationDataset | parseEntityRef | pick('name') %}
 EVALUATION = (
-    "${{ values.evaluationDataset | parseEntityRef | pick('name') }}",
-    "https://data.example.com/${{ values.evaluationDataset | parseEntityRef | pick('name') }}.json",
+    ${{ evaluation | dump }},
+    ${{ ('https://data.example.com/' + evaluation + '.json') | dump }},
 )
 
 
@@ -41,7 +44,7 @@ def load_rows(url: str) -> list[dict]:
 
 
 def run(epochs: int = 200, learning_rate: float = 0.1, loader=load_rows) -> dict:
-    with mlflow.start_run(run_name="${{ values.name }}") as active:
+    with mlflow.start_run(run_name=${{ values.name | dump }}) as active:
         rows = []
         for name, url in TRAINING.items():
             mlflow.log_input(MetaDataset(HTTPDatasetSource(url), name=name), context="training")

@@ -1,4 +1,4 @@
-"""The steps of ${{ values.name }}."""
+"""The steps of the training pipeline."""
 
 import pathlib
 
@@ -30,6 +30,6 @@ def test_catalog_entities_name_the_model_and_datasets():
     docs = list(yaml.safe_load_all((ROOT / "catalog-info.yaml").read_text()))
     pipeline = next(d for d in docs if d["kind"] == "Pipeline")
     model = next(d for d in docs if d["kind"] == "Model")
-    assert pipeline["spec"]["produces"] == ["model:default/${{ values.modelName }}"]
-    assert model["spec"]["producedBy"] == "pipeline:default/${{ values.name }}"
+    assert pipeline["spec"]["produces"] == [${{ ('model:default/' + values.modelName) | dump }}]
+    assert model["spec"]["producedBy"] == ${{ ('pipeline:default/' + values.name) | dump }}
     assert set(model["spec"]["trainedOn"]) <= set(pipeline["spec"]["consumes"])
