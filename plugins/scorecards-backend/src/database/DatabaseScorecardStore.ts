@@ -562,4 +562,44 @@ export class DatabaseScorecardStore implements ScorecardStore {
       details: JSON.parse(r.details),
     }));
   }
+
+  async forgetEntityVersions(entityRefs: string[]) {
+    for (const batch of chunks([...new Set(entityRefs)])) {
+      await this.db('scorecard_entity_versions')
+        .whereIn('entity_ref', batch)
+        .delete();
+    }
+  }
+
+  async entityVersionsSeenSince(entityRefs: string[], since: Date) {
+    const seen = new Set<string>();
+    for (const batch of chunks([...new Set(entityRefs)])) {
+      const rows: Array<{ entity_ref: string }> = await this.db(
+        'scorecard_entity_versions',
+      )
+        .whereIn('entity_ref', batch)
+        .andWhere('seen_at', '>=', since)
+        .select('entity_ref');
+      for (const r of rows) seen.add(r.entity_ref);
+    }
+    return seen;
+  }
+
+  async lastFullPass() {
+    const row = await this.db('scorecard_passes')
+      .where('pass', 'full')
+      .first('started_at');
+    return row ? new Date(iso(row.started_at)) : undefined;
+  }
+
+  async saveFullPass(startedAt: Date, completedAt: Date) {
+    await this.db('scorecard_passes')
+      .insert({
+        pass: 'full',
+        started_at: startedAt,
+        completed_at: completedAt,
+      })
+      .onConflict('pass')
+      .merge();
+  }
 }

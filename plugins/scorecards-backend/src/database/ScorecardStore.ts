@@ -109,4 +109,16 @@ export interface ScorecardStore {
       details: unknown;
     }>
   >;
+
+  /** Forgets the recorded versions of these entities: the incremental pass grades them again. */
+  forgetEntityVersions(entityRefs: string[]): Promise<void>;
+  /** Those of these entities whose version was recorded at or after `since` (graded since then). */
+  entityVersionsSeenSince(
+    entityRefs: string[],
+    since: Date,
+  ): Promise<Set<string>>;
+  /** When the last completed full pass started; undefined until one completes. */
+  lastFullPass(): Promise<Date | undefined>;
+  /** Records that a full pass that started at `startedAt` completed at `completedAt`. */
+  saveFullPass(startedAt: Date, completedAt: Date): Promise<void>;
 }
