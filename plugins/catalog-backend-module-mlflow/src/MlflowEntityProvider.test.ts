@@ -28,7 +28,7 @@ type Registry = {
   versions: MlflowModelVersion[];
   runs: MlflowRun[];
   calls: string[];
-  fail?: (path: string, attempt: number) => Response | undefined;
+  fail?: (path: string, attempt: number, url: URL) => Response | undefined;
   /** Version filters this MLflow answers 400 to. */
   refuseFilter?: (filter: string) => boolean;
   /** Model names whose versions the version search does not find. */
@@ -69,7 +69,7 @@ function serve(registry: Registry) {
     const attempt = (attempts.get(key) ?? 0) + 1;
     attempts.set(key, attempt);
     expect(request.headers.get('authorization')).toBe('Bearer mlflow-token');
-    return { url, failed: registry.fail?.(url.pathname, attempt) };
+    return { url, failed: registry.fail?.(url.pathname, attempt, url) };
   };
   server.use(
     http.get(
@@ -429,34 +429,145 @@ describe('MlflowEntityProvider', () => {
     );
   });
 
-  it('names a model MLflow will not give in a warning and the summary, and keeps the rest', async () => {
+  it('keeps a model whose data MLflow partly refuses (400), with what it gave, and names what was skipped', async () => {
     const reg = sampleRegistry();
     reg.models.push(
-      // MLflow says it has versions, but the search finds none.
-      { name: 'ghost', latest_versions: [{ name: 'ghost', version: '4' }] },
-      // MLflow answers 400 to every search for it.
-      { name: 'refused' },
+      // MLflow lists its latest version, but the version search finds none.
+      {
+        name: 'ghost',
+        latest_versions: [
+          { name: 'ghost', version: '4', run_id: 'r3', status: 'READY' },
+        ],
+      },
+      // MLflow answers 400 to every version search for these: the first
+      // still has the versions MLflow lists as latest, the second none.
+      {
+        name: 'refused',
+        latest_versions: [
+          {
+            name: 'refused',
+            version: '2',
+            run_id: 'r1',
+            current_stage: 'Production',
+          },
+        ],
+      },
+      { name: 'refused-bare' },
     );
     reg.hiddenVersions = ['ghost'];
     reg.refuseFilter = f => f === '' || f.includes('refused');
+    // One run and one logged model of fraud-detector's champion answer 400.
+    reg.versions = reg.versions.map(v =>
+      v.name === 'fraud-detector' && v.version === '1'
+        ? { ...v, model_id: 'm-refused' }
+        : v,
+    );
+    reg.fail = (path, _attempt, url) => {
+      const refused = HttpResponse.json(
+        { error_code: 'INVALID_PARAMETER_VALUE', message: 'refused' },
+        { status: 400 },
+      );
+      if (path.endsWith('/runs/get') && url.searchParams.get('run_id') === 'r2')
+        return refused;
+      if (path.endsWith('/logged-models/m-refused')) return refused;
+      return undefined;
+    };
     serve(reg);
     const { provider, connection, mutations, logger } = setup();
     await provider.connect(connection);
     await provider.refresh();
-    const models = entitiesOf(mutations[0])
-      .filter(e => e.kind === 'Model')
-      .map(e => e.metadata.name);
-    expect(models.sort()).toEqual(['churn', 'fraud-detector', 'legacy']);
-    expect(logger.warn).toHaveBeenCalledWith(
-      'mlflow-provider:prod: the registered model "ghost" could not be read and is left out of the catalog: MLflow lists version 4, but searching its versions found none',
+
+    // Every model stays in the catalog.
+    const all = entitiesOf(mutations[0]);
+    expect(
+      all
+        .filter(e => e.kind === 'Model')
+        .map(e => e.metadata.name)
+        .sort(),
+    ).toEqual([
+      'churn',
+      'fraud-detector',
+      'ghost',
+      'legacy',
+      'refused',
+      'refused-bare',
+    ]);
+    // Without the refused run's data; the other versions keep theirs.
+    const fraud = find(all, 'model:fraud-detector')!;
+    expect((fraud.spec as any).versions).toEqual([
+      { version: '3', status: 'READY', runId: 'gone' },
+      {
+        version: '2',
+        aliases: ['champion'],
+        status: 'READY',
+        runId: 'r2',
+        createdAt: '2025-11-25T19:46:40.000Z',
+      },
+      {
+        version: '1',
+        status: 'READY',
+        runId: 'r1',
+        metrics: { auc: 0.9 },
+        params: { seed: '42' },
+        createdAt: '2025-11-24T16:00:00.000Z',
+      },
+    ]);
+    expect(fraud.spec).not.toHaveProperty('metrics');
+    // The versions MLflow lists as latest, with their runs.
+    expect(find(all, 'model:ghost')!.spec).toMatchObject({
+      versions: [{ version: '4', runId: 'r3', metrics: { f1: 0.6 } }],
+    });
+    expect(find(all, 'model:refused')!.spec).toMatchObject({
+      lifecycle: 'production',
+      metrics: { auc: 0.9 },
+      versions: [{ version: '2', runId: 'r1', metrics: { auc: 0.9 } }],
+    });
+    expect(find(all, 'model:refused-bare')!.spec).not.toHaveProperty(
+      'versions',
     );
-    expect(logger.warn).toHaveBeenCalledWith(
-      expect.stringMatching(
-        /^mlflow-provider:prod: the registered model "refused" could not be read and is left out of the catalog: GET .* failed: 400 Bad Request/,
+
+    const warnings = logger.warn.mock.calls.map(([m]) => m);
+    expect(warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^mlflow-provider:prod: the registered model "fraud-detector" is kept with what MLflow gave: run r2 \(version 2\) could not be read \(GET .*runs\/get\?run_id=r2 failed: 400 Bad Request.*\), so that version has no run metrics, params or datasets; logged model m-refused \(version 1\) could not be read \(GET .* failed: 400 Bad Request.*\), so that version has the run's metrics and params only$/,
+        ),
+        'mlflow-provider:prod: the registered model "ghost" is kept with what MLflow gave: MLflow lists version 4 as latest, but searching its versions found none, so only the latest versions are kept',
+        expect.stringMatching(
+          /^mlflow-provider:prod: the registered model "refused" is kept with what MLflow gave: searching its versions failed \(GET .* failed: 400 Bad Request.*\), so only the latest versions are kept \(version 2\)$/,
+        ),
+        expect.stringMatching(
+          /^mlflow-provider:prod: the registered model "refused-bare" is kept with what MLflow gave: searching its versions failed \(GET .* failed: 400 Bad Request.*\), and MLflow lists no latest version$/,
+        ),
+        'mlflow-provider:prod: read 6 of 6 registered models (7 versions); incomplete "fraud-detector", "ghost", "refused", "refused-bare"',
+      ]),
+    );
+    expect(warnings).toHaveLength(5);
+  });
+
+  it('keeps what a webhook update could read, and names what was skipped', async () => {
+    const reg = sampleRegistry();
+    reg.fail = (path, _attempt, url) =>
+      path.endsWith('/runs/get') && url.searchParams.get('run_id') === 'r2'
+        ? HttpResponse.json({ error_code: 'BAD_REQUEST' }, { status: 400 })
+        : undefined;
+    serve(reg);
+    server.use(
+      http.get(`${BASE}/api/2.0/mlflow/registered-models/get`, () =>
+        HttpResponse.json({ registered_model: reg.models[0] }),
       ),
     );
+    const { provider, connection, mutations, logger } = setup();
+    await provider.connect(connection);
+    await expect(provider.refreshModel('fraud-detector')).resolves.toBe(true);
+    const [model] = mutations[0].type === 'delta' ? mutations[0].added : [];
+    expect(
+      (model.entity.spec as any).versions.map((v: any) => v.version),
+    ).toEqual(['3', '2', '1']);
     expect(logger.warn).toHaveBeenCalledWith(
-      'mlflow-provider:prod: read 3 of 5 registered models (5 versions); left out "ghost", "refused"',
+      expect.stringMatching(
+        /^mlflow-provider:prod: the registered model "fraud-detector" is kept with what MLflow gave: run r2 \(version 2\) could not be read/,
+      ),
     );
   });
 

@@ -62,16 +62,16 @@ function modelVersionsFilter(name: string): string {
   return `name LIKE '${name.replace(/['"\\]/g, '_')}'`;
 }
 
-/** MLflow lists versions of a model that it does not give. */
-class UnreadableModelError extends Error {}
+/**
+ * True when MLflow refuses to give one item of a model (a 400): the item is
+ * skipped and named. Anything else (5xx or timeouts after retries, 401/403,
+ * network errors) is an outage and fails the crawl.
+ */
+const isRefused = (error: unknown): error is PlatformApiError =>
+  error instanceof PlatformApiError && error.status === 400;
 
-/** Why a model is unreadable, or undefined when the error is an outage that must fail the crawl. */
-function unreadableReason(error: unknown): string | undefined {
-  if (error instanceof UnreadableModelError) return error.message;
-  if (error instanceof PlatformApiError && error.status === 400)
-    return error.message;
-  return undefined;
-}
+/** What MLflow gave of one registered model, and what it refused. */
+type ModelRead = { crawled: CrawledModel; problems: string[] };
 
 /** Reads every source under `catalog.providers.mlflow`; a bad value fails with its key named. */
 export function readMlflowSources(config: Config): MlflowSourceConfig[] {
@@ -132,7 +132,9 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
 
   /**
    * Every registered model with its datasets; throws if any request fails
-   * after retries. A model MLflow refuses to give (400) is left out, and
+   * after retries. Every registered model MLflow lists is emitted: when
+   * MLflow refuses (400) part of one (its version search, a run, a logged
+   * model), the model keeps what could be read, and what was skipped is
    * named in a warning and in the crawl's summary.
    */
   async crawl(): Promise<Entity[]> {
@@ -153,21 +155,13 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
     }
 
     const crawled: CrawledModel[] = [];
+    const incomplete: string[] = [];
     const leftOut: string[] = [];
     const { elsewhere } = await this.catalogDatasets();
     await forEachLimited(models, 4, async model => {
-      try {
-        crawled.push(await this.crawlModel(model));
-      } catch (error) {
-        const reason = unreadableReason(error);
-        if (!reason) throw error;
-        leftOut.push(JSON.stringify(model.name));
-        this.services.logger.warn(
-          `${this.getProviderName()}: the registered model ${JSON.stringify(
-            model.name,
-          )} could not be read and is left out of the catalog: ${reason}`,
-        );
-      }
+      const read = await this.crawlModel(model);
+      crawled.push(read.crawled);
+      if (read.problems.length) incomplete.push(JSON.stringify(model.name));
     });
 
     const entities = new Map<string, Entity>();
@@ -196,42 +190,85 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
       }
     }
     const read = models.length - leftOut.length;
-    const summary = `${this.getProviderName()}: read ${read} of ${
-      models.length
-    } registered models (${versions} versions)`;
-    if (leftOut.length) {
-      this.services.logger.warn(`${summary}; left out ${leftOut.join(', ')}`);
+    const summary = [
+      `${this.getProviderName()}: read ${read} of ${
+        models.length
+      } registered models (${versions} versions)`,
+      ...(incomplete.length
+        ? [`incomplete ${incomplete.sort().join(', ')}`]
+        : []),
+      ...(leftOut.length ? [`left out ${leftOut.sort().join(', ')}`] : []),
+    ].join('; ');
+    if (incomplete.length || leftOut.length) {
+      this.services.logger.warn(summary);
     } else {
       this.services.logger.info(summary);
     }
     return [...entities.values()];
   }
 
-  /** One registered model with its versions and their runs. */
-  private async crawlModel(
-    model: MlflowRegisteredModel,
-  ): Promise<CrawledModel> {
-    const versions = await this.versionsOf(model.name);
-    if (!versions.length && model.latest_versions?.length) {
-      // Never a model with no versions when MLflow has some.
-      throw new UnreadableModelError(
-        `MLflow lists version ${model.latest_versions
-          .map(v => v.version)
-          .join(', ')}, but searching its versions found none`,
-      );
-    }
+  /**
+   * One registered model with its versions and their runs, as far as MLflow
+   * gives them; what it refuses (400) is skipped, named in a warning and
+   * returned as problems. Outages throw.
+   */
+  private async crawlModel(model: MlflowRegisteredModel): Promise<ModelRead> {
+    const problems: string[] = [];
+    const versions = await this.versionsOf(model, problems);
+    const versionOf = (field: 'run_id' | 'model_id', id: string) =>
+      versions
+        .filter(v => v[field] === id)
+        .map(v => v.version)
+        .join(', ');
+    /** Reads one item; a refusal becomes a problem and the item is skipped. */
+    const skipRefused =
+      <T>(
+        read: (id: string) => Promise<T | undefined>,
+        problem: (id: string, error: PlatformApiError) => string,
+      ) =>
+      async (id: string) => {
+        try {
+          return await read(id);
+        } catch (error) {
+          if (!isRefused(error)) throw error;
+          problems.push(problem(id, error));
+          return undefined;
+        }
+      };
     const runs = await fetchEach(
       versions.map(v => v.run_id),
       4,
-      id => this.run(id),
+      skipRefused(
+        id => this.run(id),
+        (id, error) =>
+          `run ${id} (version ${versionOf('run_id', id)}) could not be read (${
+            error.message
+          }), so that version has no run metrics, params or datasets`,
+      ),
     );
     // MLflow 3: metrics and params logged on the versions' logged models.
     const loggedModels = await fetchEach(
       versions.map(v => v.model_id),
       4,
-      id => this.loggedModel(id),
+      skipRefused(
+        id => this.loggedModel(id),
+        (id, error) =>
+          `logged model ${id} (version ${versionOf(
+            'model_id',
+            id,
+          )}) could not be read (${
+            error.message
+          }), so that version has the run's metrics and params only`,
+      ),
     );
-    return { model, versions, runs, loggedModels };
+    if (problems.length) {
+      this.services.logger.warn(
+        `${this.getProviderName()}: the registered model ${JSON.stringify(
+          model.name,
+        )} is kept with what MLflow gave: ${problems.join('; ')}`,
+      );
+    }
+    return { crawled: { model, versions, runs, loggedModels }, problems };
   }
 
   /** An MLflow 3 logged model, or undefined when the server has none (MLflow 2 or deleted). */
@@ -268,7 +305,7 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
         return false;
       throw error;
     }
-    const crawled = await this.crawlModel(model);
+    const { crawled } = await this.crawlModel(model);
     const { elsewhere, all } = await this.catalogDatasets();
     const { model: entity, datasets } = modelToEntities(
       crawled,
@@ -290,15 +327,23 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
     return true;
   }
 
-  /** A model's versions, newest first, at most maxVersions. */
-  private async versionsOf(name: string): Promise<MlflowModelVersion[]> {
-    let versions: MlflowModelVersion[];
+  /**
+   * A model's versions, newest first, at most maxVersions. When MLflow
+   * refuses every version search for it (400), or the search finds none of
+   * the versions MLflow lists as the model's latest, those latest versions
+   * are kept, and the problem is added to `problems`.
+   */
+  private async versionsOf(
+    model: MlflowRegisteredModel,
+    problems: string[],
+  ): Promise<MlflowModelVersion[]> {
+    const { name } = model;
+    let found: MlflowModelVersion[] | undefined;
+    let refused: PlatformApiError | undefined;
     try {
-      versions = await this.searchVersions(modelVersionsFilter(name));
+      found = await this.searchVersions(modelVersionsFilter(name));
     } catch (error) {
-      if (!(error instanceof PlatformApiError && error.status === 400)) {
-        throw error;
-      }
+      if (!isRefused(error)) throw error;
       // This MLflow cannot take the filter (e.g. no LIKE on versions):
       // read the versions of every model and keep this one's.
       this.services.logger.info(
@@ -306,10 +351,34 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
           name,
         )} (${error.message}); reading all versions instead`,
       );
-      versions = await this.searchVersions(undefined);
+      try {
+        found = await this.searchVersions(undefined);
+      } catch (fallbackError) {
+        if (!isRefused(fallbackError)) throw fallbackError;
+        refused = fallbackError;
+      }
+    }
+    let versions = (found ?? []).filter(v => v.name === name);
+    const latest = (model.latest_versions ?? []).filter(v => v.name === name);
+    if (!versions.length && (refused || latest.length)) {
+      // Never a model with fewer versions than MLflow lists as its latest.
+      const why = refused
+        ? `searching its versions failed (${refused.message})`
+        : `MLflow lists version ${latest
+            .map(v => v.version)
+            .join(', ')} as latest, but searching its versions found none`;
+      problems.push(
+        latest.length
+          ? `${why}, so only the latest versions are kept${
+              refused
+                ? ` (version ${latest.map(v => v.version).join(', ')})`
+                : ''
+            }`
+          : `${why}, and MLflow lists no latest version`,
+      );
+      versions = latest;
     }
     return versions
-      .filter(v => v.name === name)
       .sort((a, b) => Number(b.version) - Number(a.version))
       .slice(0, this.source.maxVersions);
   }

@@ -20,8 +20,8 @@ export type MlflowRegisteredModel = {
   description?: string;
   tags?: MlflowTag[];
   aliases?: Array<{ alias: string; version: string }>;
-  /** The newest version per stage; a model with these has versions to read. */
-  latest_versions?: Array<{ name: string; version: string }>;
+  /** The newest version per stage, in full; a model with these has versions to read. */
+  latest_versions?: MlflowModelVersion[];
 };
 
 export type MlflowModelVersion = {
