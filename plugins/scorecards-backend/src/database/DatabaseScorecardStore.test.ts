@@ -3,6 +3,7 @@ import {
   postgresPresentWhenRequired,
 } from '../__testUtils__/databases';
 import path from 'path';
+import { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
 import { StoredResult } from './ScorecardStore';
 import { DatabaseScorecardStore } from './DatabaseScorecardStore';
@@ -180,6 +181,26 @@ function trendInMemory(
     }
   }
   return out;
+}
+
+/**
+ * Resolves once a session of this PostgreSQL database waits for a lock held by
+ * another transaction (or once `pending` settles, whichever comes first).
+ */
+async function untilWaitingForALock(knex: Knex, pending: Promise<unknown>) {
+  let settled = false;
+  pending.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (;;) {
+    const { rows } = await knex.raw(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+       WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (rows[0].n > 0 || settled) return;
+    await new Promise(resolve => setTimeout(resolve, 10));
+  }
 }
 
 describe.each(databases.eachSupportedId())(
@@ -551,6 +572,87 @@ describe.each(databases.eachSupportedId())(
         },
         { day: '2026-11-21', scorecardId: 'ml-production-readiness', score: 1 },
       ]);
+    });
+
+    it('keeps a result that a concurrent evaluation writes while stale results are removed', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseScorecardStore.create({
+        database: mockServices.database({ knex }),
+      });
+      await store.saveResults([
+        result(
+          'model:default/a',
+          null,
+          0.5,
+          ['x'],
+          undefined,
+          '2026-11-20T10:00:00.000Z',
+        ),
+      ]);
+      // The pass started at `before` and found the entity matched by no
+      // scorecard; it changed since, and an incremental pass grades it again.
+      const before = new Date('2026-11-21T10:00:00.000Z');
+      const fresh = result(
+        'model:default/a',
+        'Silver',
+        0.75,
+        ['y'],
+        undefined,
+        '2026-11-21T10:00:30.000Z',
+      );
+      const removeStale = () =>
+        store.removeStale({
+          present: new Set(['model:default/a']),
+          graded: new Map([['model:default/a', new Set<string>()]]),
+          scorecardIds: new Set(['ml-production-readiness']),
+          before,
+        });
+      if (knex.client.config.client === 'pg') {
+        // The other evaluation has written the fresh result but not committed
+        // yet: removal reads the old one, then meets the other's lock, and the
+        // fresh result is committed while removal waits.
+        const other = await knex.transaction();
+        const otherStore = await DatabaseScorecardStore.create({
+          database: mockServices.database({
+            knex: other,
+            migrations: { skip: true },
+          }),
+        });
+        await otherStore.saveResults([fresh]);
+        const removing = removeStale();
+        await untilWaitingForALock(knex, removing);
+        await other.commit();
+        expect(await removing).toBe(0);
+      } else {
+        // SQLite runs one writer at a time: the fresh result lands before
+        // removal starts (or after it ends), never within.
+        await store.saveResults([fresh]);
+        expect(await removeStale()).toBe(0);
+      }
+      expect(await store.getResults(['model:default/a'])).toEqual([
+        expect.objectContaining({
+          level: 'Silver',
+          score: 0.75,
+          evaluatedAt: fresh.evaluatedAt,
+        }),
+      ]);
+      const [summary] = await store.summarize({});
+      expect(summary.topFailingChecks).toEqual([{ checkId: 'y', failing: 1 }]);
+      // History has no removal row: the result never ended.
+      expect(
+        await knex('scorecard_history')
+          .where('entity_ref', 'model:default/a')
+          .orderBy('id')
+          .pluck('score'),
+      ).toEqual([0.5, 0.75]);
+      expect(
+        await knex('scorecard_history').where('removed', true).pluck('id'),
+      ).toEqual([]);
+      expect(
+        (await store.trend({}, new Date('2026-11-01T00:00:00.000Z'))).map(
+          p => `${p.day} ${p.score}`,
+        ),
+      ).toEqual(['2026-11-20 0.5', '2026-11-21 0.75']);
     });
 
     it("moves a result to its new owner's and system's trends", async () => {

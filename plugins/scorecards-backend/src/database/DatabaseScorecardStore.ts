@@ -205,18 +205,37 @@ export class DatabaseScorecardStore implements ScorecardStore {
     for (const batch of chunks(candidates.filter(isStale))) {
       const keys = batch.map(r => [r.entity_ref, r.scorecard_id]);
       removed += await this.db.transaction(async tx => {
-        // Read again: a result written since (by a concurrent evaluation) stays.
+        // Read again, and lock what was read: a result written since (by a
+        // concurrent evaluation) stays, and one being written waits until
+        // this ends, then writes its result anew. (SQLite runs one writer at
+        // a time and needs no lock.)
         const rows: ResultRow[] = await tx('scorecard_results')
           .whereIn(['entity_ref', 'scorecard_id'], keys)
           .andWhere('evaluated_at', '<', before)
-          .select();
+          .select()
+          .forUpdate();
         if (!rows.length) return 0;
         const gone = rows.map(r => [r.entity_ref, r.scorecard_id]);
-        await tx('scorecard_results')
-          .whereIn(['entity_ref', 'scorecard_id'], gone)
-          .delete();
+        // The deletes repeat the condition: only what is still stale goes.
         await tx('scorecard_failing_checks')
           .whereIn(['entity_ref', 'scorecard_id'], gone)
+          .whereExists(
+            tx('scorecard_results')
+              .where(
+                'scorecard_results.entity_ref',
+                tx.ref('scorecard_failing_checks.entity_ref'),
+              )
+              .andWhere(
+                'scorecard_results.scorecard_id',
+                tx.ref('scorecard_failing_checks.scorecard_id'),
+              )
+              .andWhere('scorecard_results.evaluated_at', '<', before)
+              .select(tx.raw('1')),
+          )
+          .delete();
+        await tx('scorecard_results')
+          .whereIn(['entity_ref', 'scorecard_id'], gone)
+          .andWhere('evaluated_at', '<', before)
           .delete();
         await tx('scorecard_history').insert(
           rows.map(r => removalRow(r, before)),
