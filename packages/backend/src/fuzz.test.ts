@@ -31,6 +31,7 @@ import catalogModuleMlflow from '@convergence/backstage-plugin-catalog-backend-m
 import catalogModuleMlops from '@convergence/backstage-plugin-catalog-backend-module-mlops';
 import scorecardsPlugin from '@convergence/backstage-plugin-scorecards-backend';
 import { permissionModuleConvergencePolicy } from './modules/permissionPolicy';
+import { httpAuthWithActors } from './modules/__testUtils__/httpAuth';
 
 const OWNER = 'user:default/mei'; // member of fraud-ml, which owns the fixtures
 const OUTSIDER = 'user:default/sofia';
@@ -58,38 +59,6 @@ function scorecardsRoutes() {
     throw new Error(`found only ${routes.length} routes in router.ts`);
   return routes;
 }
-
-/**
- * The mock HTTP auth service turns a plugin's on-behalf-of token back into
- * plain user credentials, while the real one records the calling plugin as
- * the actor; the permission backend refuses resource checks without one.
- * (As in modules/permissionPolicy.test.ts.)
- */
-const httpAuthWithActors = createServiceFactory({
-  service: coreServices.httpAuth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }) {
-    const inner = mockServices.httpAuth({ pluginId: plugin.getId() });
-    const prefix = 'Bearer mock-service-token:';
-    return {
-      async credentials(req: any, options?: any) {
-        const credentials: any = await inner.credentials(req, options);
-        const header = String(req.headers.authorization ?? '');
-        if (
-          header.startsWith(prefix) &&
-          credentials.principal.type === 'user'
-        ) {
-          const { sub } = JSON.parse(header.slice(prefix.length));
-          return mockCredentials.user(credentials.principal.userEntityRef, {
-            actor: { subject: sub },
-          }) as any;
-        }
-        return credentials;
-      },
-      issueUserCookie: inner.issueUserCookie.bind(inner),
-    };
-  },
-});
 
 // --- generators -----------------------------------------------------------
 

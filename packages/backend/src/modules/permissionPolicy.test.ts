@@ -34,6 +34,7 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import path from 'path';
+import { httpAuthWithActors } from './__testUtils__/httpAuth';
 import {
   ConvergencePermissionPolicy,
   convergencePermissionRules,
@@ -236,39 +237,6 @@ describe('permission.convergence.adminGroups', () => {
     ]);
     expect(await decide('user:default/diego.alvarez')).toBe('DENY');
   });
-});
-
-/**
- * The mock HTTP auth service turns a plugin's on-behalf-of token back into
- * plain user credentials, while the real one records the calling plugin as the
- * actor; the permission backend refuses resource checks without an actor. This
- * factory adds the actor, so the real permission backend, policy and catalog
- * can run together on mock credentials.
- */
-const httpAuthWithActors = createServiceFactory({
-  service: coreServices.httpAuth,
-  deps: { plugin: coreServices.pluginMetadata },
-  factory({ plugin }) {
-    const inner = mockServices.httpAuth({ pluginId: plugin.getId() });
-    const prefix = 'Bearer mock-service-token:';
-    return {
-      async credentials(req: any, options?: any) {
-        const credentials: any = await inner.credentials(req, options);
-        const header = String(req.headers.authorization ?? '');
-        if (
-          header.startsWith(prefix) &&
-          credentials.principal.type === 'user'
-        ) {
-          const { sub } = JSON.parse(header.slice(prefix.length));
-          return mockCredentials.user(credentials.principal.userEntityRef, {
-            actor: { subject: sub },
-          }) as any;
-        }
-        return credentials;
-      },
-      issueUserCookie: inner.issueUserCookie.bind(inner),
-    };
-  },
 });
 
 // SQLite always; PostgreSQL wherever scripts/test.sh started one (it exports
