@@ -5,7 +5,9 @@
  * scorecards plugin). No answer may be a 5xx: bad input is the caller's
  * problem (4xx), never the server's.
  *
- * FUZZ_SEED=<n> replays a run; FUZZ_RUNS=<n> changes its length.
+ * The seed is fixed, so every run sends the same requests: FUZZ_SEED=<n>
+ * tries other ones (a failure prints the seed that found it), FUZZ_RUNS=<n>
+ * changes the number of requests sent on SQLite.
  */
 import fs from 'fs';
 import http from 'http';
@@ -36,10 +38,34 @@ import { httpAuthWithActors } from './modules/__testUtils__/httpAuth';
 const OWNER = 'user:default/mei'; // member of fraud-ml, which owns the fixtures
 const OUTSIDER = 'user:default/sofia';
 const WEBHOOK_SECRET = 'fuzz-webhook-secret';
-const RUNS = Number(process.env.FUZZ_RUNS ?? 1400);
+
+function integerFromEnv(name: string, fallback: number, min: number) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < min) {
+    throw new Error(`${name} must be an integer >= ${min}, not "${raw}"`);
+  }
+  return value;
+}
+
+const SEED = integerFromEnv('FUZZ_SEED', 20_130, -(2 ** 31));
+/**
+ * Requests sent on SQLite, which always runs: on its own at least the 2,000
+ * the issue asks for. PostgreSQL, where the test command provides it, gets a
+ * third as many: the same routes and generators on another SQL dialect.
+ */
+const RUNS = integerFromEnv('FUZZ_RUNS', 2100, 1);
+const runsOn = (databaseId: string) =>
+  databaseId === 'SQLITE_3' ? RUNS : Math.ceil(RUNS / 3);
 /** Requests sent at once: the server is mostly waiting on its own HTTP hops. */
 const BATCH = 4;
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+/**
+ * How long a request may wait for its answer. Generous, for a loaded CI
+ * machine; a request that times out is sent once more, and one that times
+ * out twice fails the test as a hang, not as a 5xx.
+ */
+const REQUEST_TIMEOUT_MS = 60_000;
 
 /** The scorecards routes, read from the router's source so none is left out. */
 function scorecardsRoutes() {
@@ -585,6 +611,44 @@ type Sent = {
   body?: string;
 };
 
+/** What a request got: a status, no answer in time, or a broken connection. */
+type Outcome =
+  | { kind: 'status'; status: number; text: string }
+  | { kind: 'timeout' }
+  | { kind: 'error'; text: string };
+
+async function sendOnce(server: http.Server, r: Sent): Promise<Outcome> {
+  let req = (request(server) as any)
+    [r.method](r.url)
+    .timeout(REQUEST_TIMEOUT_MS);
+  for (const [k, v] of Object.entries(r.headers)) req = req.set(k, v);
+  if (r.body !== undefined) req = req.send(r.body);
+  try {
+    const res = await req.ok(() => true);
+    return { kind: 'status', status: res.status, text: res.text ?? '' };
+  } catch (error) {
+    if ((error as { timeout?: number }).timeout) return { kind: 'timeout' };
+    return { kind: 'error', text: String(error) };
+  }
+}
+
+const describeRequest = (r: Sent) =>
+  `${r.method.toUpperCase()} ${r.url.slice(0, 300)} ${JSON.stringify(
+    r.headers,
+  ).slice(0, 300)} body=${JSON.stringify(r.body ?? null).slice(0, 300)}`;
+
+/** Requests sent on every database, for the closing line. */
+const totals = { sent: 0, failures: 0, timeouts: 0, databases: [] as string[] };
+
+afterAll(() => {
+  // eslint-disable-next-line no-console
+  console.log(
+    `fuzz: ${totals.sent} requests, ${totals.failures} responses >= 500 (${
+      totals.databases.join(' + ') || 'no database'
+    }, seed ${SEED}, ${totals.timeouts} timed out twice)`,
+  );
+});
+
 describe.each(databases.eachSupportedId())(
   'routes under generated input on %s',
   databaseId => {
@@ -728,43 +792,30 @@ describe.each(databases.eachSupportedId())(
       'answers every generated request below 500',
       async () => {
         const routes = scorecardsRoutes();
+        const runs = runsOn(databaseId);
         let sent = 0;
+        /** Answers >= 500, and connections the server broke off. */
         const failures: string[] = [];
-        const statuses = new Map<string, Map<number, number>>();
+        /** Requests that got no answer within the timeout, twice. */
+        const timeouts: string[] = [];
+        const outcomes = new Map<string, Map<string, number>>();
 
         async function send(r: Sent) {
           sent += 1;
-          let req = (request(server) as any)[r.method](r.url).timeout(20_000);
-          for (const [k, v] of Object.entries(r.headers)) req = req.set(k, v);
-          if (r.body !== undefined) req = req.send(r.body);
-          let status: number;
-          let text = '';
-          try {
-            const res = await req.ok(() => true);
-            status = res.status;
-            text = res.text ?? '';
-          } catch (error) {
-            status = 599;
-            text = String(error);
-          }
-          const byStatus = statuses.get(r.label) ?? new Map<number, number>();
-          byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
-          statuses.set(r.label, byStatus);
-          if (status >= 500) {
+          let outcome = await sendOnce(server, r);
+          if (outcome.kind === 'timeout') outcome = await sendOnce(server, r);
+          const key =
+            outcome.kind === 'status' ? String(outcome.status) : outcome.kind;
+          const byOutcome = outcomes.get(r.label) ?? new Map<string, number>();
+          byOutcome.set(key, (byOutcome.get(key) ?? 0) + 1);
+          outcomes.set(r.label, byOutcome);
+          if (outcome.kind === 'timeout') {
+            timeouts.push(describeRequest(r));
+          } else if (outcome.kind === 'error' || outcome.status >= 500) {
             failures.push(
-              `${status} ${r.method.toUpperCase()} ${r.url.slice(
-                0,
-                300,
-              )} ${JSON.stringify(r.headers).slice(
-                0,
-                300,
-              )} body=${JSON.stringify(r.body ?? null).slice(
-                0,
-                300,
-              )} -> ${text.slice(0, 400)}`,
+              `${key} ${describeRequest(r)} -> ${outcome.text.slice(0, 400)}`,
             );
           }
-          return status;
         }
 
         // A valid exemption, so that the revocation route meets a real id too.
@@ -787,33 +838,53 @@ describe.each(databases.eachSupportedId())(
               await Promise.all(batch.map(send));
             },
           );
+        // Two thirds to the scorecards routes, a third to the webhook.
         await fc.assert(batches(scorecardsRequest(routes, [created.body.id])), {
-          numRuns: Math.ceil(RUNS / BATCH),
+          numRuns: Math.ceil((runs * 2) / 3 / BATCH),
           seed: SEED,
         });
         await fc.assert(batches(webhookRequest), {
-          numRuns: Math.ceil(RUNS / 2 / BATCH),
+          numRuns: Math.ceil(runs / 3 / BATCH),
           seed: SEED,
         });
 
+        totals.sent += sent;
+        totals.failures += failures.length;
+        totals.timeouts += timeouts.length;
+        totals.databases.push(databaseId);
         // eslint-disable-next-line no-console
         console.log(
           [
-            `fuzz: ${sent} requests, ${failures.length} responses >= 500 (${databaseId}, seed ${SEED})`,
-            ...[...statuses].map(
-              ([label, byStatus]) =>
-                `  ${label}: ${[...byStatus]
-                  .sort(([a], [b]) => a - b)
-                  .map(([status, n]) => `${status}×${n}`)
+            `fuzz: ${sent} requests, ${failures.length} responses >= 500 (${databaseId}, seed ${SEED}, ${timeouts.length} timed out twice)`,
+            ...[...outcomes].map(
+              ([label, byOutcome]) =>
+                `  ${label}: ${[...byOutcome]
+                  .sort(([a], [b]) => a.localeCompare(b))
+                  .map(([outcome, n]) => `${outcome}×${n}`)
                   .join(' ')}`,
             ),
           ].join('\n'),
         );
         expect(failures).toEqual([]);
-        // At least 2,000 requests unless FUZZ_RUNS asks for a shorter run.
-        expect(sent).toBeGreaterThanOrEqual(process.env.FUZZ_RUNS ? 1 : 2000);
+        if (timeouts.length) {
+          throw new Error(
+            `${timeouts.length} requests got no answer within ${
+              REQUEST_TIMEOUT_MS / 1000
+            } s, twice: the server hangs on them, or the machine is too loaded for this test (FUZZ_SEED=${SEED} replays them):\n${timeouts
+              .slice(0, 20)
+              .join('\n')}`,
+          );
+        }
+        // Every planned request was sent; SQLite alone sends the 2,000 the
+        // issue asks for, unless FUZZ_RUNS asks for a shorter run.
+        expect(sent).toBeGreaterThanOrEqual(
+          databaseId === 'SQLITE_3' && !process.env.FUZZ_RUNS
+            ? Math.max(runs, 2000)
+            : runs,
+        );
       },
-      10 * 60_000,
+      // About 5 s on a quiet 2-core machine; room for two request timeouts.
+      3 * 60_000,
     );
   },
 );
