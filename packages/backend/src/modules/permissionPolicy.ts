@@ -66,7 +66,13 @@ export const convergencePermissionRules: Readonly<
   'scaffolder.template.management': 'admin',
 };
 
-// From @backstage/plugin-scaffolder-common/alpha (RESOURCE_TYPE_SCAFFOLDER_TASK).
+// RESOURCE_TYPE_SCAFFOLDER_TASK of @backstage/plugin-scaffolder-common/alpha,
+// copied: that package is not a dependency of this one (it resolves here only
+// through hoisting, and the lint rule no-undeclared-imports refuses it), and
+// neither plugin-scaffolder-backend nor plugin-scaffolder-node re-exports the
+// constant. Import it instead once the package is added to package.json. If
+// the value drifts, permissionPolicy.test.ts fails: the task's creator would be
+// refused scaffolder.task.cancel.
 const RESOURCE_TYPE_SCAFFOLDER_TASK = 'scaffolder-task';
 
 /** The rule for a permission that is not a read. */
