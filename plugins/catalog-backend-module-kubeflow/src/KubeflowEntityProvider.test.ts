@@ -261,7 +261,10 @@ function estate(): Api {
   };
 }
 
-function setup(extra: Record<string, unknown> = {}) {
+function setup(
+  extra: Record<string, unknown> = {},
+  entities: Entity[] = catalogEntities,
+) {
   const config = new ConfigReader({
     catalog: {
       providers: {
@@ -284,7 +287,7 @@ function setup(extra: Record<string, unknown> = {}) {
   const logger = mockServices.logger.mock();
   const provider = new KubeflowEntityProvider(source, {
     logger,
-    catalog: catalogServiceMock({ entities: catalogEntities }),
+    catalog: catalogServiceMock({ entities }),
     auth: mockServices.auth(),
     client: { sleep: async () => {}, timeoutMs: 2000 },
   });
@@ -371,6 +374,60 @@ describe('KubeflowEntityProvider', () => {
     for (const entity of entitiesOf(mutations[0])) {
       expect(pipelineEntityV1alpha1Validator(entity)).toBe(entity);
     }
+  });
+
+  it('links outputs named after non-ASCII MLflow models and datasets to the entities the MLflow provider makes', async () => {
+    // The Kubeflow API serves a version's IR as it was uploaded. kfp's Python
+    // DSL allows only ASCII output names, but hand-written IR and other
+    // compilers do not: the compiled fixture, with its Model output named
+    // after the MLflow model `Modèle français` and its Dataset output after
+    // the MLflow dataset `已验证`.
+    const renamed = JSON.parse(
+      JSON.stringify(compiled)
+        .replaceAll('fraud_detector', 'Modèle_français')
+        .replaceAll('"validated"', '"已验证"'),
+    );
+    const api = estate();
+    api.versions = api.versions.map(v =>
+      v.pipeline_version_id === 'v2' ? { ...v, pipeline_spec: renamed } : v,
+    );
+    serve(api);
+    // The names the MLflow provider gives these (its mapping and
+    // real-server tests): accents folded; 8 hex digits of the name's SHA-256
+    // when letters without an ASCII form are dropped.
+    const mlflowEntities: Entity[] = [
+      {
+        apiVersion: 'convergence.dev/v1alpha1',
+        kind: 'Model',
+        metadata: {
+          name: 'modele-francais',
+          namespace: 'default',
+          title: 'Modèle français',
+          annotations: { 'mlflow.org/registered-model': 'Modèle français' },
+        },
+        spec: {},
+      },
+      {
+        apiVersion: 'convergence.dev/v1alpha1',
+        kind: 'Dataset',
+        metadata: {
+          name: 'dataset-0a1b6f1b',
+          namespace: 'default',
+          title: '已验证',
+        },
+        spec: {},
+      },
+    ];
+    const { provider, connection, mutations } = setup({}, mlflowEntities);
+    await provider.connect(connection);
+    await provider.refresh();
+    const fraud = entitiesOf(mutations[0]).find(
+      e => e.metadata.name === 'fraud-training',
+    )!;
+    expect(fraud.spec?.produces).toEqual([
+      'dataset:default/dataset-0a1b6f1b',
+      'model:default/modele-francais',
+    ]);
   });
 
   it('pages through every list and sends the namespace', async () => {

@@ -175,8 +175,8 @@ export function matchArtifacts(spec: any, targets: ArtifactTarget[]) {
         candidates.find(t => t.artifact === key) ??
         candidates.find(
           t =>
-            t.name === toEntityName(key) ||
-            t.name === toEntityName(key.replace(/_/g, '-')),
+            t.name === toEntityName(key, kind) ||
+            t.name === toEntityName(key.replace(/_/g, '-'), kind),
         );
       if (hit) return hit.ref;
     }
@@ -230,6 +230,7 @@ export function pipelineToEntity(
     metadata: {
       name: toEntityName(
         pipeline.name || pipeline.display_name || pipeline.pipeline_id,
+        'pipeline',
       ),
       title: displayName,
       description:

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import {
   ANNOTATION_LOCATION,
   ANNOTATION_ORIGIN_LOCATION,
@@ -56,28 +55,6 @@ const EVALUATION = new Set([
   'test',
   'testing',
 ]);
-
-/** A letter or digit that accent folding leaves outside ASCII (模, ß, ø). */
-const NON_ASCII_ALNUM = /(?!\p{ASCII})[\p{L}\p{N}]/u;
-
-/**
- * A valid entity name for an MLflow name: accents folded (`Modèle` →
- * `modele`), then {@link toEntityName}. When letters or digits that have no
- * ASCII form are dropped (`模型`), or nothing is left, eight hex digits of
- * the name's SHA-256 follow, so that such names stay apart
- * (`model-1a2b3c4d`). The exact name stays in `metadata.title`.
- */
-export function mlflowEntityName(name: string, fallback: string): string {
-  const folded = name.normalize('NFKD').replace(/\p{M}+/gu, '');
-  const base = toEntityName(folded);
-  if (base !== 'unnamed' && !NON_ASCII_ALNUM.test(folded)) return base;
-  const hash = createHash('sha256').update(name).digest('hex').slice(0, 8);
-  const prefix =
-    base === 'unnamed'
-      ? fallback
-      : base.slice(0, 54).replace(/[^a-z0-9]+$/, '');
-  return `${prefix}-${hash}`;
-}
 
 const tagsOf = (tags?: MlflowTag[]) =>
   Object.fromEntries((tags ?? []).map(t => [t.key, t.value]));
@@ -216,7 +193,7 @@ export function modelToEntities(
       tagsOf(input.tags)['mlflow.data.context'] ?? ''
     ).toLowerCase();
     const into = EVALUATION.has(context) ? evaluatedOn : trainedOn;
-    const name = mlflowEntityName(input.dataset.name, 'dataset');
+    const name = toEntityName(input.dataset.name, 'dataset');
     into.add(`dataset:default/${name}`);
     if (existingDatasets.has(name) || datasets.has(name)) continue;
     const dsSource = datasetSource(input.dataset.source);
@@ -258,7 +235,7 @@ export function modelToEntities(
     });
   }
 
-  const entityName = mlflowEntityName(model.name, 'model');
+  const entityName = toEntityName(model.name, 'model');
   const metrics = headline?.version
     ? modelVersions.find(v => v.version === String(headline.version))?.metrics
     : undefined;
