@@ -131,9 +131,10 @@ function generateHistory(): HistoryRow[] {
 }
 
 /**
- * The trend as the store computed it in memory before it moved to SQL: each
- * entity's last score of each day, carried forward until it changes or its
- * result is removed; the mean per scorecard for each day with any history.
+ * The trend computed in memory, the obvious way: each entity's last score of
+ * each day, carried forward until it changes or its result is removed (from
+ * before the window too); the mean per scorecard for each day with history in
+ * the window, and for the window's first day when an entity is present then.
  */
 function trendInMemory(
   history: HistoryRow[],
@@ -147,7 +148,6 @@ function trendInMemory(
   const rows = history
     .filter(
       r =>
-        r.evaluated_at >= since &&
         (!filter.ownerRefs || filter.ownerRefs.includes(r.owner_ref)) &&
         (!filter.systemRef || r.system_ref === filter.systemRef) &&
         (!filter.entityRefs || filter.entityRefs.includes(r.entity_ref)),
@@ -156,18 +156,25 @@ function trendInMemory(
       (x, y) =>
         x.evaluated_at.getTime() - y.evaluated_at.getTime() || x.id - y.id,
     );
-  const dayOf = (r: HistoryRow) => r.evaluated_at.toISOString().slice(0, 10);
-  const days = [...new Set(rows.map(dayOf))].sort();
   const latest = new Map<string, Map<string, number>>();
-  const out: Array<{ day: string; scorecardId: string; score: number }> = [];
+  const apply = (r: HistoryRow) => {
+    if (!latest.has(r.scorecard_id)) latest.set(r.scorecard_id, new Map());
+    if (r.removed) latest.get(r.scorecard_id)!.delete(r.entity_ref);
+    else latest.get(r.scorecard_id)!.set(r.entity_ref, r.score);
+  };
   let i = 0;
+  for (; i < rows.length && rows[i].evaluated_at < since; i++) apply(rows[i]);
+  const dayOf = (r: HistoryRow) => r.evaluated_at.toISOString().slice(0, 10);
+  const carried = [...latest.values()].some(scores => scores.size > 0);
+  const days = [
+    ...new Set([
+      ...(carried ? [since.toISOString().slice(0, 10)] : []),
+      ...rows.slice(i).map(dayOf),
+    ]),
+  ].sort();
+  const out: Array<{ day: string; scorecardId: string; score: number }> = [];
   for (const day of days) {
-    for (; i < rows.length && dayOf(rows[i]) <= day; i++) {
-      const r = rows[i];
-      if (!latest.has(r.scorecard_id)) latest.set(r.scorecard_id, new Map());
-      if (r.removed) latest.get(r.scorecard_id)!.delete(r.entity_ref);
-      else latest.get(r.scorecard_id)!.set(r.entity_ref, r.score);
-    }
+    for (; i < rows.length && dayOf(rows[i]) <= day; i++) apply(rows[i]);
     for (const [scorecardId, scores] of [...latest].sort(([a], [b]) =>
       a < b ? -1 : 1,
     )) {
@@ -750,6 +757,69 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('counts in a trend the entities whose score last changed before the window', async () => {
+      const store = await createStore();
+      const now = Date.parse('2026-11-27T12:00:00.000Z');
+      const daysAgo = (n: number) => new Date(now - n * 86_400_000);
+      const graded = (entity: string, score: number, days: number) =>
+        store.saveResults([
+          result(
+            `model:default/${entity}`,
+            null,
+            score,
+            [],
+            undefined,
+            daysAgo(days).toISOString(),
+          ),
+        ]);
+      const removeAllBut = (entities: string[], days: number) =>
+        store.removeStale({
+          present: new Set(entities.map(e => `model:default/${e}`)),
+          graded: new Map(),
+          scorecardIds: new Set(['ml-production-readiness']),
+          before: daysAgo(days),
+        });
+      await graded('gone-before', 0.25, 300);
+      await graded('stable', 0.5, 200);
+      await graded('removed-later', 1, 150);
+      await removeAllBut(['stable', 'removed-later'], 120);
+      await graded('changing', 0.25, 80);
+      await graded('changing', 1, 50);
+      await removeAllBut(['stable', 'changing'], 40);
+
+      const since = daysAgo(90);
+      const trend = await store.trend({}, since);
+      expect(trend.map(p => p.day)).toEqual([
+        '2026-08-29', // the window's first day
+        '2026-09-08',
+        '2026-10-08',
+        '2026-10-18',
+      ]);
+      const scores = trend.map(p => p.score);
+      // stable (0.5) and removed-later (1) carried in; gone-before ended earlier.
+      expect(scores[0]).toBeCloseTo((0.5 + 1) / 2, 12);
+      expect(scores[1]).toBeCloseTo((0.5 + 1 + 0.25) / 3, 12);
+      expect(scores[2]).toBeCloseTo((0.5 + 1 + 1) / 3, 12);
+      // removed-later stops counting from its removal day.
+      expect(scores[3]).toBeCloseTo((0.5 + 1) / 2, 12);
+      // The trend ends where the summary is.
+      const [summary] = await store.summarize({});
+      expect(scores[3]).toBeCloseTo(summary.score, 12);
+      // An entity graded once, long ago, is in its own 90-day trend.
+      expect(
+        await store.trend({ entityRefs: ['model:default/stable'] }, since),
+      ).toEqual([
+        {
+          day: '2026-08-29',
+          scorecardId: 'ml-production-readiness',
+          score: 0.5,
+        },
+      ]);
+      expect(
+        await store.trend({ entityRefs: ['model:default/gone-before'] }, since),
+      ).toEqual([]);
+    });
+
     it('computes the trend in the database, as the in-memory computation did', async () => {
       const knex = await databases.init(databaseId);
       const store = await DatabaseScorecardStore.create({
@@ -772,13 +842,18 @@ describe.each(databases.eachSupportedId())(
       knex.on('query-response', count);
       const early = new Date('2026-10-01T00:00:00.000Z');
       const trend = await store.trend({}, early);
-      knex.off('query-response', count);
       const days = new Set(trend.map(p => p.day)).size;
       expect(days).toBe(40);
-      // One row per day and scorecard, not one per history row.
+      // One row per day and scorecard, not one per history row...
       expect(rowsRead).toBeLessThanOrEqual(days * 3);
-
+      // ...also when scores are carried in from before the window.
+      rowsRead = 0;
       const mid = new Date('2026-10-15T12:00:00.000Z');
+      const fromMid = await store.trend({}, mid);
+      knex.off('query-response', count);
+      expect(new Set(fromMid.map(p => p.day)).size).toBe(26);
+      expect(rowsRead).toBeLessThanOrEqual(26 * 3);
+
       const filters = [
         {},
         { ownerRefs: ['group:default/team-a'] },

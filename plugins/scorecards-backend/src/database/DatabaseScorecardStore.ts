@@ -379,11 +379,13 @@ export class DatabaseScorecardStore implements ScorecardStore {
 
   /**
    * Each entity's last score of each day, carried forward until it changes or
-   * its result is removed; the mean per scorecard for each day on which the
-   * matching history has any row. Computed in the database, which sends back
-   * one row per day and scorecard: each entity's last row of a day adds the
-   * change of its score (and of the number of entities present) to that day,
-   * and running sums over the days give each day's total and count.
+   * its result is removed, from before the window too (history has a row only
+   * when a score changes); the mean per scorecard for the window's first day
+   * and each day on which the matching history has any row. Computed in the
+   * database, which sends back one row per day and scorecard: each entity's
+   * last row of a day adds the change of its score (and of the number of
+   * entities present) to that day, and running sums over the days give each
+   * day's total and count.
    */
   async trend(filter: SummaryFilter, since: Date) {
     if (filter.entityRefs?.length === 0 || filter.ownerRefs?.length === 0)
@@ -398,7 +400,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
     const score = pg ? 'CAST(score AS NUMERIC)' : 'score';
     // SQLite divides integers as integers.
     const mean = pg ? 'total / n' : 'total * 1.0 / n';
-    const filtered = this.applyFilter(
+    const inWindow = this.applyFilter(
       this.db('scorecard_history')
         .where('evaluated_at', '>=', since)
         .select(
@@ -412,6 +414,40 @@ export class DatabaseScorecardStore implements ScorecardStore {
         ),
       filter,
     );
+    // History has a row only when a score changes: each entity's last row
+    // before the window, unless it ended its result, carries its score onto
+    // the window's first day.
+    const lastBefore = this.applyFilter(
+      this.db('scorecard_history')
+        .where('evaluated_at', '<', since)
+        .select(
+          'scorecard_id',
+          'entity_ref',
+          'evaluated_at',
+          'id',
+          'removed',
+          this.db.raw(`${score} AS value`),
+          this.db.raw(`ROW_NUMBER() OVER (
+            PARTITION BY scorecard_id, entity_ref
+            ORDER BY evaluated_at DESC, id DESC
+          ) AS rn`),
+        ),
+      filter,
+    );
+    const carried = this.db
+      .from(lastBefore.as('before_window'))
+      .where('rn', 1)
+      .andWhere('removed', false)
+      .select(
+        'scorecard_id',
+        'entity_ref',
+        'evaluated_at',
+        'id',
+        this.db.raw('CAST(? AS TEXT) AS day', [iso(since).slice(0, 10)]),
+        this.db.raw('1 AS present'),
+        'value',
+      );
+    const filtered = inWindow.unionAll(carried);
     const rows: Array<{
       day: string;
       scorecard_id: string;

@@ -74,8 +74,9 @@ export interface ScorecardStore {
   /**
    * Mean score per scorecard and day over the history of the matching
    * entities since `since`: each entity counts with its last score of that
-   * day or before, until its result is removed. One point per scorecard for
-   * each day with history, by day then scorecard id.
+   * day or before (from before `since` too), until its result is removed.
+   * One point per scorecard for the first day (`since`'s, when an entity
+   * counts then) and for each day with history, by day then scorecard id.
    */
   trend(
     filter: SummaryFilter,
