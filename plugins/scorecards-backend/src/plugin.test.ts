@@ -524,6 +524,31 @@ async function startScorecards(options: {
   };
 }
 
+/** A scorecard whose Silver level is an MLflow check alone. */
+const mlflowConfig = {
+  scorecards: {
+    checks: [
+      {
+        id: 'mlflow-auc',
+        title: 'AUC of at least 0.9 in MLflow',
+        appliesTo: { kind: 'Model' },
+        thresholds: [{ path: 'facts.mlflow.metrics.auc', min: 0.9 }],
+      },
+    ],
+    definitions: [
+      {
+        id: 'mlflow-readiness',
+        title: 'MLflow readiness',
+        filter: { kind: 'Model' },
+        levels: [
+          { name: 'Bronze', checks: ['has-description'] },
+          { name: 'Silver', checks: ['mlflow-auc'] },
+        ],
+      },
+    ],
+  },
+};
+
 describe.each(databases.eachSupportedId())(
   'scorecards backend with a failing fact provider on %s',
   databaseId => {
@@ -544,29 +569,7 @@ describe.each(databases.eachSupportedId())(
         databaseId,
         catalog: () => catalog,
         factProviders: [mlflowFacts],
-        config: {
-          scorecards: {
-            checks: [
-              {
-                id: 'mlflow-auc',
-                title: 'AUC of at least 0.9 in MLflow',
-                appliesTo: { kind: 'Model' },
-                thresholds: [{ path: 'facts.mlflow.metrics.auc', min: 0.9 }],
-              },
-            ],
-            definitions: [
-              {
-                id: 'mlflow-readiness',
-                title: 'MLflow readiness',
-                filter: { kind: 'Model' },
-                levels: [
-                  { name: 'Bronze', checks: ['has-description'] },
-                  { name: 'Silver', checks: ['mlflow-auc'] },
-                ],
-              },
-            ],
-          },
-        },
+        config: mlflowConfig,
       });
       try {
         const stored = async () =>
@@ -591,6 +594,90 @@ describe.each(databases.eachSupportedId())(
         ]);
         expect(result).toMatchObject({ level: 'Silver', score: 1 });
         expect(backend.sent).toEqual([]);
+      } finally {
+        await backend.stop();
+      }
+    });
+
+    it('neither raises a level during an outage nor reports a drop on recovery', async () => {
+      let mlflowDown = false;
+      const graded: string[] = [];
+      const mlflowFacts: FactProvider = {
+        id: 'mlflow',
+        getFacts: async batch => {
+          graded.push(...batch.map(e => e.metadata.name));
+          if (mlflowDown)
+            throw new Error('connect ECONNREFUSED 127.0.0.1:5000');
+          // An AUC below 0.9: Silver does not hold.
+          return new Map(
+            batch.map(e => [stringifyEntityRef(e), { metrics: { auc: 0.5 } }]),
+          );
+        },
+      };
+      let catalog = [group('fraud-ml'), model('fraud-detector', 'fraud-ml')];
+      const backend = await startScorecards({
+        databaseId,
+        catalog: () => catalog,
+        factProviders: [mlflowFacts],
+        config: mlflowConfig,
+      });
+      try {
+        const stored = async (name: string) =>
+          (await backend.get(`/api/scorecards/entities/model/default/${name}`))
+            .body.results[0];
+        const levels: string[] = [];
+        const record = async () =>
+          levels.push((await stored('fraud-detector')).level);
+
+        await backend.run('scorecards:evaluate');
+        await record();
+
+        // MLflow goes down: the unknown AUC check keeps its last known
+        // status (fail), so the model stays Bronze.
+        mlflowDown = true;
+        await backend.run('scorecards:evaluate');
+        await record();
+        expect((await stored('fraud-detector')).checks[1].status).toBe(
+          'unknown',
+        );
+        // Its version is not recorded: the incremental pass tries it again.
+        graded.length = 0;
+        await backend.run('scorecards:incremental');
+        expect(graded).toEqual(['fraud-detector']);
+        await record();
+        // A second pass of the outage has no last known status any more in
+        // the stored result: the level still does not rise.
+        await backend.run('scorecards:evaluate');
+        await record();
+        // A model added during the outage has no previous result: its
+        // unknown check does not count against it.
+        catalog = [...catalog, model('new-model', 'fraud-ml')];
+        await backend.run('scorecards:incremental');
+        expect((await stored('new-model')).level).toBe('Silver');
+
+        // MLflow is back: the incremental pass grades both again.
+        mlflowDown = false;
+        graded.length = 0;
+        await backend.run('scorecards:incremental');
+        expect(graded.sort()).toEqual(['fraud-detector', 'new-model']);
+        await record();
+        expect(await stored('new-model')).toMatchObject({
+          level: 'Bronze',
+          score: 0.5,
+        });
+        expect(levels).toEqual([
+          'Bronze',
+          'Bronze',
+          'Bronze',
+          'Bronze',
+          'Bronze',
+        ]);
+        // Nothing dropped for real: nobody is told anything.
+        expect(backend.sent).toEqual([]);
+        // Graded for good: nothing left to retry.
+        graded.length = 0;
+        await backend.run('scorecards:incremental');
+        expect(graded).toEqual([]);
       } finally {
         await backend.stop();
       }

@@ -3,6 +3,7 @@ import path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ConfigReader } from '@backstage/config';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { EntityScorecardResult } from '@convergence/backstage-plugin-scorecards-common';
 import { ScorecardCheck } from '@convergence/backstage-plugin-scorecards-node';
 import { withCatalogRelations } from '../__testUtils__/catalogRelations';
 import { builtinChecks } from '../checks/builtin';
@@ -307,7 +308,9 @@ describe('when a fact provider failed', () => {
   const gradeWith = (
     entity: Entity,
     mlflow: Record<string, unknown> | 'failed',
-  ) => {
+    previous?: EntityScorecardResult,
+    exempt: string[] = [],
+  ): EntityScorecardResult => {
     const facts: Record<string, Record<string, unknown>> = {
       catalog: { relations: { ownedBy: 1 } },
     };
@@ -317,7 +320,8 @@ describe('when a fact provider failed', () => {
       scorecard,
       checkMap,
       { entity, related: byRef, facts, now },
-      new Set(),
+      new Set(exempt),
+      previous,
     );
   };
   const statuses = (r: ReturnType<typeof gradeWith>) =>
@@ -341,7 +345,7 @@ describe('when a fact provider failed', () => {
     }
   });
 
-  it('leaves unknown checks out of the score and the level', () => {
+  it('leaves unknown checks out of the score, and out of the level of an entity never graded', () => {
     // With MLflow answering, a low AUC holds the model at Bronze.
     const low = gradeWith(fraudDetector, {
       versions: 3,
@@ -355,6 +359,67 @@ describe('when a fact provider failed', () => {
     const failed = gradeWith(fraudDetector, 'failed');
     expect(failed.level).toBe('Gold');
     expect(failed.score).toBe(1);
+  });
+
+  it('grades the level with the last known status of an unknown check', () => {
+    const lowAuc = { versions: 3, hasHeadline: true, metrics: { auc: 0.5 } };
+    const low = gradeWith(fraudDetector, lowAuc);
+    expect(low.level).toBe('Bronze');
+    // MLflow goes down: the AUC check last failed, so Silver does not hold;
+    // mlflow-versioned last passed, so Bronze does. The score still leaves
+    // the unknown checks out.
+    const outage = gradeWith(fraudDetector, 'failed', low);
+    expect(outage.level).toBe('Bronze');
+    expect(outage.score).toBe(1);
+    // An exemption granted since makes the last failure count as passing.
+    expect(gradeWith(fraudDetector, 'failed', low, ['mlflow-auc']).level).toBe(
+      'Gold',
+    );
+    // One that has expired since no longer does.
+    const exempted = gradeWith(fraudDetector, lowAuc, undefined, [
+      'mlflow-auc',
+    ]);
+    expect(exempted.level).toBe('Gold');
+    expect(gradeWith(fraudDetector, 'failed', exempted).level).toBe('Bronze');
+    // What passed holds.
+    const good = gradeWith(fraudDetector, { ...lowAuc, metrics: { auc: 1 } });
+    expect(gradeWith(fraudDetector, 'failed', good).level).toBe('Gold');
+  });
+
+  it('never raises the level above the previous one because of an unknown check without a last known status', () => {
+    const low = gradeWith(fraudDetector, {
+      versions: 3,
+      hasHeadline: true,
+      metrics: { auc: 0.5 },
+    });
+    const outage = gradeWith(fraudDetector, 'failed', low);
+    // The second evaluation of the outage finds only unknown MLflow checks
+    // in the previous result.
+    const again = gradeWith(fraudDetector, 'failed', outage);
+    expect(again.level).toBe('Bronze');
+    expect(gradeWith(fraudDetector, 'failed', again).level).toBe('Bronze');
+
+    // Known checks still raise it: the description was added during the
+    // outage, and mlflow-versioned last passed, so Bronze is reached.
+    const previous: EntityScorecardResult = {
+      ...low,
+      level: null,
+      checks: [
+        { checkId: 'has-description', status: 'fail' },
+        { checkId: 'mlflow-versioned', status: 'pass' },
+        { checkId: 'catalog-owned', status: 'pass' },
+        { checkId: 'mlflow-auc', status: 'unknown' },
+        { checkId: 'mlflow-headline', status: 'unknown' },
+        { checkId: 'owner-is-group', status: 'pass' },
+      ],
+    };
+    expect(gradeWith(fraudDetector, 'failed', previous).level).toBe('Bronze');
+    // And known failures still lower it below the previous level.
+    const undescribed = {
+      ...fraudDetector,
+      metadata: { ...fraudDetector.metadata, description: '' },
+    };
+    expect(gradeWith(undescribed, 'failed', outage).level).toBeNull();
   });
 
   it('still stops at a known failing check', () => {

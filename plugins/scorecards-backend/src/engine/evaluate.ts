@@ -39,24 +39,41 @@ export function markFactsUnavailable(facts: EntityFacts, providerId: string) {
 
 /**
  * Grades one entity against one scorecard. A level is reached when every
- * check of it and of the levels below passes, is exempt, does not apply or is
- * unknown. The score counts passing and exempt checks over the others, leaving
- * out `na` and `unknown` ones.
+ * check of it and of the levels below passes, is exempt or does not apply.
+ * The score counts passing and exempt checks over the others, leaving out
+ * `na` and `unknown` ones.
  *
  * A check that reads the facts of a failed provider is `unknown`, naming the
  * provider. A check that throws anything else fails with its error as the
  * message: one bad check never stops the others.
+ *
+ * For the level, an unknown check counts as it last counted: with its last
+ * known status in `previous` (the entity's stored result), it holds if that
+ * was a pass, or a failure the entity is exempt from now, and blocks
+ * otherwise. Without a last known status it does not block, but it never
+ * lifts the level above the previous one: an outage neither raises nor lowers
+ * a level.
  */
 export function evaluateScorecard(
   scorecard: CompiledScorecard,
   checks: ReadonlyMap<string, ScorecardCheck>,
   ctx: CheckContext,
   exemptCheckIds: ReadonlySet<string>,
+  previous?: EntityScorecardResult,
 ): EntityScorecardResult {
+  const lastKnown = new Map(
+    (previous?.checks ?? [])
+      .filter(c => c.status !== 'unknown')
+      .map(c => [c.checkId, c.status]),
+  );
   const results: CheckResult[] = [];
-  let level: string | null = null;
-  let holdsSoFar = true;
-  for (const l of scorecard.levels) {
+  // The highest level reached when the unknown checks without a last known
+  // status hold (upper) and when they do not (lower), as an index in levels.
+  let upper = -1;
+  let lower = -1;
+  let upperHolds = true;
+  let lowerHolds = true;
+  scorecard.levels.forEach((l, index) => {
     for (const checkId of l.checks) {
       let status: CheckResult['status'];
       let message: string | undefined;
@@ -72,7 +89,16 @@ export function evaluateScorecard(
         }
       }
       if (status === 'fail' && exemptCheckIds.has(checkId)) status = 'exempt';
-      if (status === 'fail') holdsSoFar = false;
+      if (status === 'fail') upperHolds = lowerHolds = false;
+      if (status === 'unknown') {
+        const last = lastKnown.get(checkId);
+        if (last === undefined) lowerHolds = false;
+        else if (
+          (last === 'fail' || last === 'exempt') &&
+          !exemptCheckIds.has(checkId)
+        )
+          upperHolds = lowerHolds = false;
+      }
       // Objects keep one shape (no delete): V8 keeps them fast.
       results.push(
         message === undefined
@@ -80,7 +106,13 @@ export function evaluateScorecard(
           : { checkId, status, message },
       );
     }
-    if (holdsSoFar) level = l.name;
+    if (upperHolds) upper = index;
+    if (lowerHolds) lower = index;
+  });
+  let reached = upper;
+  if (previous && upper > lower) {
+    const before = scorecard.levels.findIndex(l => l.name === previous.level);
+    reached = Math.max(lower, Math.min(upper, before));
   }
   const applicable = results.filter(
     r => r.status !== 'na' && r.status !== 'unknown',
@@ -91,7 +123,7 @@ export function evaluateScorecard(
   return {
     entityRef: stringifyEntityRef(ctx.entity),
     scorecardId: scorecard.id,
-    level,
+    level: reached >= 0 ? scorecard.levels[reached].name : null,
     score: applicable.length ? ok / applicable.length : 1,
     checks: results,
     evaluatedAt: ctx.now.toISOString(),

@@ -45,6 +45,10 @@ const VERSION_FIELDS = [
 
 const etagOf = (e: Entity) => e.metadata.etag ?? '';
 
+/** Whether a fact provider failed for some check of the result. */
+const hasUnknown = (r: EntityScorecardResult) =>
+  r.checks.some(c => c.status === 'unknown');
+
 /** What one evaluation pass (all its batches) shares. */
 type Pass = {
   /** Fact providers whose failure this pass has logged. */
@@ -60,8 +64,9 @@ const fullRef = (entity: Entity, ref: unknown, defaultKind: string) =>
 
 /**
  * Grades catalog entities with the configured scorecards, stores the results
- * and tells owners when an entity drops a level (not when a result holds
- * `unknown` checks: a fact provider failed, and the drop may not be real).
+ * and tells owners when an entity drops a level (not when the new or the
+ * previous result holds `unknown` checks: a fact provider failed, and the
+ * drop may not be real).
  */
 export class ScorecardEvaluator {
   constructor(
@@ -238,7 +243,10 @@ export class ScorecardEvaluator {
 
   /**
    * Grades a batch. The checks that read the facts of a provider that fails
-   * for this batch are `unknown`; the failure is logged once per pass.
+   * for this batch are `unknown`; the failure is logged once per pass. Their
+   * level then follows their stored results (see evaluateScorecard), and the
+   * entities' versions are not recorded, so that the incremental pass grades
+   * them again until every check is decided.
    */
   private async evaluate(
     entities: Entity[],
@@ -263,6 +271,15 @@ export class ScorecardEvaluator {
       }),
     );
     const exemptions = await this.options.store.activeExemptions(refs, now);
+    // Unknown checks count as they last counted: read the stored results.
+    const stored = factsByProvider.some(([, byEntity]) => !byEntity)
+      ? new Map(
+          (await this.options.store.getResults(refs)).map(r => [
+            `${r.entityRef}|${r.scorecardId}`,
+            r,
+          ]),
+        )
+      : undefined;
 
     const results: StoredResult[] = [];
     entities.forEach((entity, i) => {
@@ -282,6 +299,7 @@ export class ScorecardEvaluator {
           this.options.checks,
           { entity, related, facts, now },
           exempt,
+          stored?.get(`${refs[i]}|${scorecard.id}`),
         );
         results.push({
           ...result,
@@ -293,10 +311,17 @@ export class ScorecardEvaluator {
     });
     const previous = await this.options.store.saveResults(results);
     // The version graded: a later change of the entity shows as a new etag.
+    // One with unknown checks is not graded for good: forgetting its version
+    // makes the incremental pass grade it again.
+    const undecided = new Set(results.filter(hasUnknown).map(r => r.entityRef));
     await this.options.store.saveEntityVersions(
-      entities.map((e, i) => ({ entityRef: refs[i], etag: etagOf(e) })),
+      entities
+        .map((e, i) => ({ entityRef: refs[i], etag: etagOf(e) }))
+        .filter(v => !undecided.has(v.entityRef)),
       now,
     );
+    if (undecided.size)
+      await this.options.store.forgetEntityVersions([...undecided]);
     await this.notifyDrops(results, previous);
     return results;
   }
@@ -314,9 +339,9 @@ export class ScorecardEvaluator {
         scorecard.levels.findIndex(l => l.name === level);
       if (!before || !r.ownerRef || rank(r.level) >= rank(before.level))
         continue;
-      // A result that could not be fully decided (a fact provider failed)
-      // tells nobody anything.
-      if (r.checks.some(c => c.status === 'unknown')) continue;
+      // A result that could not be fully decided (a fact provider failed),
+      // or compared with one, tells nobody anything.
+      if (hasUnknown(r) || hasUnknown(before)) continue;
       const { kind, namespace, name } = parseEntityRef(r.entityRef);
       const failing = r.checks
         .filter(c => c.status === 'fail')
