@@ -13,24 +13,10 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { EventsService } from '@backstage/plugin-events-node';
 import { LOCAL_GIT_TOPIC, readHeadFile } from './localGit';
-import { parseEntities } from './validateEntities';
-
-/**
- * The kinds the golden-path templates produce: the only ones the local-git
- * provider reads from published repositories.
- */
-export const LOCAL_GIT_ALLOWED_KINDS: readonly string[] = [
-  'Component',
-  'API',
-  'Resource',
-  'System',
-  'Model',
-  'Dataset',
-  'Pipeline',
-];
+import { parseEntities, TEMPLATE_OUTPUT_KINDS } from './validateEntities';
 
 const allowedKinds = new Set(
-  LOCAL_GIT_ALLOWED_KINDS.map(k => k.toLocaleLowerCase('en-US')),
+  TEMPLATE_OUTPUT_KINDS.map(k => k.toLocaleLowerCase('en-US')),
 );
 
 /**
@@ -40,7 +26,7 @@ const allowedKinds = new Set(
  * repository that cannot be read keeps the entities it had.
  *
  * Anyone who can run a template can publish a repository, so only the kinds
- * in {@link LOCAL_GIT_ALLOWED_KINDS} are read; any other entity (a Location,
+ * in {@link TEMPLATE_OUTPUT_KINDS} are read; any other entity (a Location,
  * User, Group or Template, say) is left out with a warning naming it and its
  * repository, whatever `catalog.rules` allows.
  */
@@ -158,7 +144,7 @@ export class LocalGitEntityProvider implements EntityProvider {
       this.deps.logger.warn(
         `local-git: left out of ${repo}: ${names.join(
           ', ',
-        )}. Published repositories may only add ${LOCAL_GIT_ALLOWED_KINDS.join(
+        )}. Published repositories may only add ${TEMPLATE_OUTPUT_KINDS.join(
           ', ',
         )}`,
       );

@@ -41,10 +41,12 @@ const builtinValidators = [
 const mlops = new MlopsEntitiesProcessor();
 
 /**
- * The kinds the generated files may hold unless a step says otherwise: what
- * the golden paths produce. Never User, Group, Location or Template.
+ * The kinds the golden-path templates produce: what the generated files may
+ * hold unless a step says otherwise, and the only kinds the local-git
+ * provider reads from published repositories. Never User, Group, Location or
+ * Template.
  */
-export const DEFAULT_KINDS = [
+export const TEMPLATE_OUTPUT_KINDS: readonly string[] = [
   'Component',
   'API',
   'Resource',
@@ -273,24 +275,24 @@ export function parseEntities(text: string, file: string): Entity[] {
  * published: the envelope and field formats, the kind's schema (built-in and
  * ML kinds, with the field named), and more strictly than the catalog what a
  * template may generate: only the allowed `kinds` (by default
- * {@link DEFAULT_KINDS}), exactly the `entityRefs` when given, no metadata or
- * spec field the kind does not define, entity references of the right kind
- * and format, a Pipeline's schedule as cron. When a catalog is given, every
- * referenced owner, system, model or dataset must exist (or be among the new
- * entities) and no new entity's name may be taken.
+ * {@link TEMPLATE_OUTPUT_KINDS}), exactly the `entityRefs` when given, no
+ * metadata or spec field the kind does not define, entity references of the
+ * right kind and format, a Pipeline's schedule as cron. When a catalog is
+ * given, every referenced owner, system, model or dataset must exist (or be
+ * among the new entities) and no new entity's name may be taken.
  */
 export async function validateEntities(
   entities: Entity[],
   options?: {
     catalog?: CatalogService;
     credentials?: BackstageCredentials;
-    /** The kinds the files may hold; default {@link DEFAULT_KINDS}. */
-    kinds?: string[];
+    /** The kinds the files may hold; default {@link TEMPLATE_OUTPUT_KINDS}. */
+    kinds?: readonly string[];
     /** The entities the files must hold, no more and no fewer. */
     entityRefs?: string[];
   },
 ): Promise<string[]> {
-  const kinds = options?.kinds ?? DEFAULT_KINDS;
+  const kinds = options?.kinds ?? TEMPLATE_OUTPUT_KINDS;
   const allowed = new Set(kinds.map(k => k.toLocaleLowerCase('en-US')));
   const refs: string[] = [];
   for (const raw of entities) {

@@ -6,7 +6,7 @@ import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
-  DEFAULT_KINDS,
+  TEMPLATE_OUTPUT_KINDS,
   parseEntities,
   validateEntities,
 } from '../validateEntities';
@@ -64,7 +64,7 @@ export function createValidateEntitiesAction(options: {
             .min(1)
             .optional()
             .describe(
-              `The kinds the files may hold (default ${DEFAULT_KINDS.join(
+              `The kinds the files may hold (default ${TEMPLATE_OUTPUT_KINDS.join(
                 ', ',
               )})`,
             ),
