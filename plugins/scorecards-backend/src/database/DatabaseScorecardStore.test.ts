@@ -288,8 +288,12 @@ describe.each(databases.eachSupportedId())(
         new Date('2026-01-01'),
       );
       expect(history.map(h => h.level)).toEqual(['Bronze', 'Silver']);
+      // The last row before the cut stays: it holds the score trends carry.
       expect(
         await store.deleteHistoryBefore(new Date('2026-11-21T00:00:00Z')),
+      ).toBe(0);
+      expect(
+        await store.deleteHistoryBefore(new Date('2026-11-23T00:00:00Z')),
       ).toBe(1);
       expect(
         (
@@ -877,6 +881,28 @@ describe.each(databases.eachSupportedId())(
             expect(p.score).toBeCloseTo(expected[i].score, 12),
           );
         }
+      }
+
+      // History older than the retention goes, and the trends since the cut
+      // stay as they were.
+      const trendsSinceMid = await Promise.all(
+        filters.map(filter => store.trend(filter, mid)),
+      );
+      expect(await store.deleteHistoryBefore(mid)).toBeGreaterThan(300);
+      // What is left before the cut: each result's last row, if it still was.
+      const left: Array<{ key: string; removed: unknown }> = (
+        await knex('scorecard_history')
+          .where('evaluated_at', '<', mid)
+          .select('entity_ref', 'scorecard_id', 'removed')
+      ).map((r: any) => ({
+        key: `${r.entity_ref}|${r.scorecard_id}`,
+        removed: Boolean(r.removed),
+      }));
+      expect(left.length).toBeGreaterThan(0);
+      expect(left.filter(r => r.removed)).toEqual([]);
+      expect(new Set(left.map(r => r.key)).size).toBe(left.length);
+      for (const [i, filter] of filters.entries()) {
+        expect(await store.trend(filter, mid)).toEqual(trendsSinceMid[i]);
       }
     });
 

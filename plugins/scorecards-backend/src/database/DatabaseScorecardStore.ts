@@ -528,9 +528,32 @@ export class DatabaseScorecardStore implements ScorecardStore {
     }));
   }
 
+  /**
+   * Keeps each result's last row before `before` unless it ended the result:
+   * it holds the score trends carry from then on (under any filter, as an
+   * owner or system change ends the old one's rows with a removal row).
+   */
   async deleteHistoryBefore(before: Date) {
+    const lastRows = this.db
+      .from(
+        this.db('scorecard_history')
+          .where('evaluated_at', '<', before)
+          .select(
+            'id',
+            'removed',
+            this.db.raw(`ROW_NUMBER() OVER (
+              PARTITION BY scorecard_id, entity_ref
+              ORDER BY evaluated_at DESC, id DESC
+            ) AS rn`),
+          )
+          .as('before_cut'),
+      )
+      .where('rn', 1)
+      .andWhere('removed', false)
+      .select('id');
     return this.db('scorecard_history')
       .where('evaluated_at', '<', before)
+      .whereNotIn('id', lastRows)
       .delete();
   }
 

@@ -83,6 +83,11 @@ export interface ScorecardStore {
     since: Date,
   ): Promise<Array<{ day: string; scorecardId: string; score: number }>>;
   entityHistory(entityRef: string, since: Date): Promise<HistoryPoint[]>;
+  /**
+   * Deletes history evaluated before `before`, except each result's last row
+   * then unless it is a removal row: trends since `before` stay the same.
+   * Returns how many rows were deleted.
+   */
   deleteHistoryBefore(before: Date): Promise<number>;
 
   /** Unexpired exemptions, by entity ref. */
