@@ -14,7 +14,9 @@ export interface Config {
      * The incremental pass: grades only entities that are new or whose catalog
      * etag changed since they were last graded (it reads refs and etags, not
      * whole entities), and removes the results of entities gone from the
-     * catalog. Changes in related entities wait for the full pass.
+     * catalog. Changes in related entities wait for the full pass. It does
+     * nothing until a full pass has completed once; and a full pass never
+     * overwrites an entity that a later pass graded while it ran.
      */
     incremental?: {
       /**

@@ -196,6 +196,85 @@ describe.each(databases.eachSupportedId())(
       expect(summary.entities).toBe(1);
     });
 
+    it('waits with the incremental pass until a full pass has completed', async () => {
+      let streamFails = false;
+      const { evaluator, store, calls } = await setup({
+        catalog: () => [model('a'), model('b')],
+        streamFails: () => streamFails,
+      });
+      expect(await evaluator.evaluateChanged()).toBe(0);
+      // It does not even list the catalog.
+      expect(calls.stream).toEqual([]);
+      // An entity refreshed on demand records its version: still no pass.
+      await evaluator.evaluateOne('model:default/a');
+      expect(await evaluator.evaluateChanged()).toBe(0);
+      // Nor after a full pass that failed midway.
+      streamFails = true;
+      await expect(evaluator.evaluateAll()).rejects.toThrow(
+        'catalog went away',
+      );
+      expect(await evaluator.evaluateChanged()).toBe(0);
+      expect(calls.stream).toHaveLength(1);
+      expect((await store.findResults({}, 100)).map(r => r.entityRef)).toEqual([
+        'model:default/a',
+      ]);
+
+      streamFails = false;
+      expect(await evaluator.evaluateAll()).toBe(2);
+      expect(await evaluator.evaluateChanged()).toBe(0);
+      expect(calls.stream).toHaveLength(3);
+    });
+
+    it('does not let a full pass overwrite what a later pass graded meanwhile', async () => {
+      let catalog = [model('racing'), model('other')];
+      let inFullPass = false;
+      let racedOnce = false;
+      const seen: string[][] = [];
+      const { evaluator, store } = await setup({
+        catalog: () => catalog,
+        factProviders: [
+          {
+            id: 'race',
+            // While the full pass grades its snapshot, the model changes and
+            // the incremental pass grades the new version.
+            getFacts: async batch => {
+              seen.push(batch.map(e => e.metadata.etag!));
+              if (inFullPass && !racedOnce) {
+                racedOnce = true;
+                catalog = [
+                  model('racing', { etag: 'racing-2', description: '' }),
+                  model('other'),
+                ];
+                expect(await evaluator.evaluateChanged()).toBe(1);
+              }
+              return new Map();
+            },
+          },
+        ],
+      });
+      await evaluator.evaluateAll();
+      inFullPass = true;
+      seen.length = 0;
+      await evaluator.evaluateAll();
+      // The full pass graded its snapshot (racing-1); the incremental pass,
+      // in the middle of it, the new version.
+      expect(seen).toEqual([['racing-1', 'other-1'], ['racing-2']]);
+      const [racing] = await store.getResults(['model:default/racing']);
+      expect(racing.level).toBeNull();
+      expect(racing.checks[0]).toMatchObject({
+        checkId: 'has-description',
+        status: 'fail',
+      });
+      // The version recorded is the one graded: nothing left to grade.
+      seen.length = 0;
+      inFullPass = false;
+      expect(await evaluator.evaluateChanged()).toBe(0);
+      expect(seen).toEqual([]);
+      // The full pass graded the others as usual.
+      const [other] = await store.getResults(['model:default/other']);
+      expect(other.level).toBe('Bronze');
+    });
+
     it('grades only new and changed entities in the incremental pass', async () => {
       const fraudMl = {
         apiVersion: 'backstage.io/v1alpha1',

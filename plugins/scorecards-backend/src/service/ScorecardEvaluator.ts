@@ -89,6 +89,10 @@ export class ScorecardEvaluator {
    * gone from the catalog, no longer matched by a scorecard, or of scorecards
    * no longer configured. A pass that fails midway removes nothing. Returns
    * how many entities were graded.
+   *
+   * It grades the catalog as it was when it started: an entity that another
+   * pass (incremental, or a refresh) graded since then is left as that pass
+   * stored it, not overwritten with the older version.
    */
   async evaluateAll(): Promise<number> {
     const { scorecards, store, logger } = this.options;
@@ -110,13 +114,27 @@ export class ScorecardEvaluator {
       if (ids.length) graded.push(e);
     }
     const pass = newPass();
+    let saved = 0;
     for (let i = 0; i < graded.length; i += BATCH) {
-      await this.evaluate(graded.slice(i, i + BATCH), related, pass);
+      const results = await this.evaluate(
+        graded.slice(i, i + BATCH),
+        related,
+        pass,
+        startedAt,
+      );
+      saved += new Set(results.map(r => r.entityRef)).size;
     }
     // The graded entities' versions are recorded with their results.
+    const unmatched = [...related].filter(
+      ([ref]) => gradedBy.get(ref)!.size === 0,
+    );
+    const newer = await store.entityVersionsSeenSince(
+      unmatched.map(([ref]) => ref),
+      startedAt,
+    );
     await store.saveEntityVersions(
-      [...related]
-        .filter(([ref]) => gradedBy.get(ref)!.size === 0)
+      unmatched
+        .filter(([ref]) => !newer.has(ref))
         .map(([entityRef, e]) => ({ entityRef, etag: etagOf(e) })),
       startedAt,
     );
@@ -126,10 +144,12 @@ export class ScorecardEvaluator {
       scorecardIds: new Set(scorecards.map(s => s.id)),
       before: startedAt,
     });
+    // From now on the incremental pass has versions to compare with.
+    await store.saveFullPass(startedAt, this.now());
     logger.info(
-      `Graded ${graded.length} entities with ${scorecards.length} scorecards; removed ${removed} results no longer graded`,
+      `Graded ${saved} entities with ${scorecards.length} scorecards; removed ${removed} results no longer graded`,
     );
-    return graded.length;
+    return saved;
   }
 
   /**
@@ -141,9 +161,16 @@ export class ScorecardEvaluator {
    * matched. Changes in related entities (a dataset an unchanged model was
    * trained on) wait for the next full pass. Returns how many entities were
    * graded.
+   *
+   * Until a full pass has completed once, it does nothing: every entity
+   * would be new, and both passes would grade the whole catalog.
    */
   async evaluateChanged(): Promise<number> {
     const { scorecards, store, logger, catalog } = this.options;
+    if (!(await store.lastFullPass())) {
+      logger.debug('Incremental pass skipped: no full pass has completed yet');
+      return 0;
+    }
     const startedAt = this.now();
     const credentials = await this.options.auth.getOwnServiceCredentials();
     const known = await store.entityVersions();
@@ -247,11 +274,16 @@ export class ScorecardEvaluator {
    * level then follows their stored results (see evaluateScorecard), and the
    * entities' versions are not recorded, so that the incremental pass grades
    * them again until every check is decided.
+   *
+   * With `unlessGradedSince` (the start of a full pass, whose snapshot this
+   * batch comes from), entities that another pass graded since then are
+   * left as it stored them: nothing of theirs is saved or returned.
    */
   private async evaluate(
     entities: Entity[],
     related: ReadonlyMap<string, Entity>,
     pass: Pass,
+    unlessGradedSince?: Date,
   ) {
     const now = this.now();
     const refs = entities.map(e => lower(stringifyEntityRef(e)));
@@ -309,21 +341,33 @@ export class ScorecardEvaluator {
         });
       }
     });
-    const previous = await this.options.store.saveResults(results);
+    // Read just before saving: only a grade that lands between this read and
+    // the save is overwritten (and then with its older version recorded, so
+    // the next incremental pass grades the entity again).
+    const newer = unlessGradedSince
+      ? await this.options.store.entityVersionsSeenSince(
+          refs,
+          unlessGradedSince,
+        )
+      : new Set<string>();
+    const saved = results.filter(r => !newer.has(r.entityRef));
+    const previous = await this.options.store.saveResults(saved);
     // The version graded: a later change of the entity shows as a new etag.
     // One with unknown checks is not graded for good: forgetting its version
     // makes the incremental pass grade it again.
-    const undecided = new Set(results.filter(hasUnknown).map(r => r.entityRef));
+    const undecided = new Set(saved.filter(hasUnknown).map(r => r.entityRef));
     await this.options.store.saveEntityVersions(
-      entities
-        .map((e, i) => ({ entityRef: refs[i], etag: etagOf(e) }))
-        .filter(v => !undecided.has(v.entityRef)),
+      entities.flatMap((e, i) =>
+        newer.has(refs[i]) || undecided.has(refs[i])
+          ? []
+          : [{ entityRef: refs[i], etag: etagOf(e) }],
+      ),
       now,
     );
     if (undecided.size)
       await this.options.store.forgetEntityVersions([...undecided]);
-    await this.notifyDrops(results, previous);
-    return results;
+    await this.notifyDrops(saved, previous);
+    return saved;
   }
 
   private async notifyDrops(
