@@ -310,9 +310,10 @@ describe('MlflowEntityProvider against a real MLflow server', () => {
         data: { name: 'x' },
       });
     expect(forged.status).toBe(401);
-    expect(forged.body.error).toBe(
-      'Invalid MLflow webhook: signature does not match',
-    );
+    expect(forged.body.error).toMatchObject({
+      name: 'AuthenticationError',
+      message: 'Invalid MLflow webhook: signature does not match',
+    });
 
     // A signed delivery is taken once; the same delivery again is refused
     // (delivery ids are kept in the backend's cache service).
@@ -339,6 +340,9 @@ describe('MlflowEntityProvider against a real MLflow server', () => {
     expect((await deliver()).status).toBe(202);
     const replay = await deliver();
     expect(replay.status).toBe(409);
-    expect(replay.body.error).toMatch(/already received/);
+    expect(replay.body.error).toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringMatching(/already received/),
+    });
   });
 });

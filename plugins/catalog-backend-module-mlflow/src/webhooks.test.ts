@@ -3,9 +3,14 @@ import request from 'supertest';
 import {
   ServiceFactory,
   coreServices,
-  createBackendPlugin,
+  createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  TestDatabases,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
 import {
   WEBHOOK_PATH,
   createWebhookRouter,
@@ -73,7 +78,14 @@ describe('verifyMlflowSignature', () => {
   });
 });
 
-/** A backend that serves the webhook route of one source, as the catalog module does. */
+// The catalog's database; TestDatabases closes it after the tests.
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+/**
+ * The real catalog plugin, with the webhook route of one source mounted on
+ * its router as the MLflow module does: its errors are rendered by the
+ * backend's error handler.
+ */
 async function webhookBackend(cache?: ServiceFactory) {
   const refreshed: string[] = [];
   const provider = {
@@ -85,18 +97,23 @@ async function webhookBackend(cache?: ServiceFactory) {
       return true;
     },
   };
+  const logger = mockServices.logger.mock();
   const { server } = await startTestBackend({
     features: [
-      createBackendPlugin({
+      mockServices.database.factory({
+        knex: await databases.init('SQLITE_3'),
+      }),
+      catalogPlugin,
+      createBackendModule({
         pluginId: 'catalog',
+        moduleId: 'mlflow-webhooks-test',
         register(reg) {
           reg.registerInit({
             deps: {
               httpRouter: coreServices.httpRouter,
-              logger: coreServices.logger,
               cache: coreServices.cache,
             },
-            async init({ httpRouter, logger, cache: pluginCache }) {
+            async init({ httpRouter, cache: pluginCache }) {
               httpRouter.addAuthPolicy({
                 path: WEBHOOK_PATH,
                 allow: 'unauthenticated',
@@ -127,7 +144,7 @@ async function webhookBackend(cache?: ServiceFactory) {
       .set('X-MLflow-Timestamp', timestamp)
       .set('X-MLflow-Signature', sign(deliveryId, timestamp, payload))
       .send(payload);
-  return { server, refreshed, deliver };
+  return { server, refreshed, deliver, logger };
 }
 
 describe('the webhook route', () => {
@@ -140,9 +157,15 @@ describe('the webhook route', () => {
     // The same signed delivery again, well within the 5-minute window.
     const replay = await deliver('0b6f2c1e-delivery-1');
     expect(replay.status).toBe(409);
-    expect(replay.body.error).toBe(
-      "MLflow webhook delivery '0b6f2c1e-delivery-1' was already received; a replay changes nothing",
-    );
+    // Backstage's error body, from a ConflictError.
+    expect(replay.body).toMatchObject({
+      error: {
+        name: 'ConflictError',
+        message:
+          "MLflow webhook delivery '0b6f2c1e-delivery-1' was already received; a replay changes nothing",
+      },
+      response: { statusCode: 409 },
+    });
     expect(refreshed).toEqual(['m']);
 
     const next = await deliver('0b6f2c1e-delivery-2');
@@ -173,28 +196,21 @@ describe('the webhook route', () => {
   });
 
   it('answers bad input with a 4xx that names the problem, never a 5xx', async () => {
-    const { server, refreshed, deliver } = await webhookBackend();
+    const { server, refreshed, deliver, logger } = await webhookBackend();
     const now = String(Math.floor(Date.now() / 1000));
     const post = () =>
       request(server)
         .post('/api/catalog/mlflow/webhooks/local')
         .set('Content-Type', 'application/json');
 
-    const cases: Array<[string, request.Test, number, string]> = [
-      [
-        'no headers',
-        post().send(body),
-        401,
-        'Invalid MLflow webhook: missing X-MLflow-Delivery-Id, X-MLflow-Timestamp, X-MLflow-Signature',
-      ],
+    const cases: Array<[string, request.Test]> = [
+      ['no headers', post().send(body)],
       [
         'no signature',
         post()
           .set('X-MLflow-Delivery-Id', 'd')
           .set('X-MLflow-Timestamp', now)
           .send(body),
-        401,
-        'Invalid MLflow webhook: missing X-MLflow-Signature',
       ],
       [
         'a timestamp that is no number',
@@ -203,66 +219,61 @@ describe('the webhook route', () => {
           .set('X-MLflow-Timestamp', 'yesterday')
           .set('X-MLflow-Signature', sign('d', 'yesterday', body))
           .send(body),
-        401,
-        'Invalid MLflow webhook: timestamp too old or invalid',
       ],
-      ['a body that is not JSON', deliver('d-1', '{"entity":'), 400, ''],
-      ['JSON null', deliver('d-2', 'null'), 400, ''],
-      ['a JSON array', deliver('d-3', '[]'), 400, ''],
-      ['entity not a string', deliver('d-4', '{"entity":7}'), 400, ''],
+      ['a body that is not JSON', deliver('d-1', '{"entity":')],
+      ['JSON null', deliver('d-2', 'null')],
+      ['a JSON array', deliver('d-3', '[]')],
+      ['entity not a string', deliver('d-4', '{"entity":7}')],
       [
         'data not an object',
         deliver('d-5', '{"entity":"model_version","data":"m"}'),
-        400,
-        '',
       ],
       [
         'a model name that is not a string',
         deliver('d-6', '{"entity":"model_version","data":{"name":7}}'),
-        400,
-        '',
       ],
       [
         'an empty model name',
         deliver('d-7', '{"entity":"model_version","data":{"name":""}}'),
-        400,
-        '',
       ],
     ];
     const answers = [];
     for (const [what, req] of cases) {
       const res = await req;
-      answers.push([what, res.status, res.body.error]);
+      // Backstage's error body: the error's name and message.
+      answers.push([
+        what,
+        res.status,
+        `${res.body.error?.name}: ${res.body.error?.message}`,
+      ]);
     }
+    const refused = (message: string) =>
+      `AuthenticationError: Invalid MLflow webhook: ${message}`;
+    const invalid = (message: string) =>
+      `InputError: Invalid MLflow webhook: ${message}`;
     expect(answers).toEqual([
-      [cases[0][0], 401, cases[0][3]],
-      [cases[1][0], 401, cases[1][3]],
-      [cases[2][0], 401, cases[2][3]],
-      [cases[3][0], 400, 'Invalid MLflow webhook: the body is not JSON'],
       [
-        cases[4][0],
-        400,
-        'Invalid MLflow webhook: the body must be a JSON object',
+        cases[0][0],
+        401,
+        refused(
+          'missing X-MLflow-Delivery-Id, X-MLflow-Timestamp, X-MLflow-Signature',
+        ),
       ],
-      [
-        cases[5][0],
-        400,
-        'Invalid MLflow webhook: the body must be a JSON object',
-      ],
-      [cases[6][0], 400, 'Invalid MLflow webhook: entity must be a string'],
-      [cases[7][0], 400, 'Invalid MLflow webhook: data must be an object'],
-      [
-        cases[8][0],
-        400,
-        'Invalid MLflow webhook: data.name must be a non-empty string',
-      ],
-      [
-        cases[9][0],
-        400,
-        'Invalid MLflow webhook: data.name must be a non-empty string',
-      ],
+      [cases[1][0], 401, refused('missing X-MLflow-Signature')],
+      [cases[2][0], 401, refused('timestamp too old or invalid')],
+      [cases[3][0], 400, invalid('the body is not JSON')],
+      [cases[4][0], 400, invalid('the body must be a JSON object')],
+      [cases[5][0], 400, invalid('the body must be a JSON object')],
+      [cases[6][0], 400, invalid('entity must be a string')],
+      [cases[7][0], 400, invalid('data must be an object')],
+      [cases[8][0], 400, invalid('data.name must be a non-empty string')],
+      [cases[9][0], 400, invalid('data.name must be a non-empty string')],
     ]);
     expect(refreshed).toEqual([]);
+    // A refused signature is logged, naming the source and the problem.
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Refused an MLflow webhook for local: missing X-MLflow-Signature',
+    );
 
     // Events that change no model are accepted and ignored.
     const prompt = await deliver(
@@ -276,6 +287,10 @@ describe('the webhook route', () => {
       .post('/api/catalog/mlflow/webhooks/nope')
       .send(body);
     expect(unknown.status).toBe(404);
+    expect(unknown.body.error).toMatchObject({
+      name: 'NotFoundError',
+      message: "No MLflow source 'nope' with a webhookSecret",
+    });
     const huge = await deliver(
       'd-9',
       JSON.stringify({ x: 'x'.repeat(1_100_000) }),

@@ -2,6 +2,12 @@ import { createHash, createHmac, timingSafeEqual } from 'crypto';
 import express from 'express';
 import Router from 'express-promise-router';
 import { CacheService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AuthenticationError,
+  ConflictError,
+  InputError,
+  NotFoundError,
+} from '@backstage/errors';
 import { MlflowEntityProvider } from './MlflowEntityProvider';
 
 /** Where the catalog mounts the webhook receiver, below /api/catalog. */
@@ -96,9 +102,14 @@ function rememberForMs(timestamp: string, nowSeconds = Date.now() / 1000) {
  * `POST /api/catalog/mlflow/webhooks/<source id>` and updates the model they
  * name at once (a delta mutation). Requests are authenticated by MLflow's
  * HMAC signature with the source's `webhookSecret`; sources without a secret
- * accept no webhooks. Each delivery id is remembered in the cache service,
- * which replicas share, while its signature is valid: a replayed delivery is
- * answered 409 and changes nothing. (MLflow retries 429 and 5xx answers with
+ * accept no webhooks. Each delivery id is remembered in the cache service
+ * while its signature is valid: a replayed delivery is answered 409 and
+ * changes nothing. Replicas share that memory only when `backend.cache` is a
+ * shared store (Redis, Valkey, memcached), and two copies arriving at the
+ * same instant can both pass (the cache service has no set-if-absent).
+ * Refusals are thrown as `@backstage/errors` errors (NotFoundError,
+ * AuthenticationError, InputError, ConflictError) for the backend's error
+ * handler to answer. (MLflow retries 429 and 5xx answers with
  * the same delivery id; an accepted delivery gets 202, so it is not retried.)
  */
 export function createWebhookRouter(options: {
@@ -118,10 +129,9 @@ export function createWebhookRouter(options: {
       const { sourceId } = req.params;
       const provider = bySource.get(sourceId);
       if (!provider?.webhookSecret) {
-        res.status(404).json({
-          error: `No MLflow source '${sourceId}' with a webhookSecret`,
-        });
-        return;
+        throw new NotFoundError(
+          `No MLflow source '${sourceId}' with a webhookSecret`,
+        );
       }
       const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
       const deliveryId = req.header('x-mlflow-delivery-id');
@@ -135,21 +145,18 @@ export function createWebhookRouter(options: {
       });
       if (problem || !deliveryId || !timestamp) {
         logger.warn(`Refused an MLflow webhook for ${sourceId}: ${problem}`);
-        res.status(401).json({ error: `Invalid MLflow webhook: ${problem}` });
-        return;
+        throw new AuthenticationError(`Invalid MLflow webhook: ${problem}`);
       }
       const event = parseEvent(body);
       if (typeof event === 'string') {
-        res.status(400).json({ error: `Invalid MLflow webhook: ${event}` });
-        return;
+        throw new InputError(`Invalid MLflow webhook: ${event}`);
       }
       const name = event.data.name;
       const changesModel = MODEL_EVENTS.has(event.entity);
       if (changesModel && (typeof name !== 'string' || !name)) {
-        res.status(400).json({
-          error: 'Invalid MLflow webhook: data.name must be a non-empty string',
-        });
-        return;
+        throw new InputError(
+          'Invalid MLflow webhook: data.name must be a non-empty string',
+        );
       }
 
       // Replay protection. The id is hashed to keep the key short for any
@@ -161,10 +168,9 @@ export function createWebhookRouter(options: {
         logger.warn(
           `Refused a replayed MLflow webhook for ${sourceId}: delivery ${deliveryId} was already received`,
         );
-        res.status(409).json({
-          error: `MLflow webhook delivery '${deliveryId}' was already received; a replay changes nothing`,
-        });
-        return;
+        throw new ConflictError(
+          `MLflow webhook delivery '${deliveryId}' was already received; a replay changes nothing`,
+        );
       }
       await cache.set(key, true, { ttl: rememberForMs(timestamp) });
 
