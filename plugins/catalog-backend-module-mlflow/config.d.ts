@@ -25,6 +25,9 @@ export interface Config {
           /**
            * Enables webhooks: the secret MLflow signs them with. Point an
            * MLflow webhook at POST /api/catalog/mlflow/webhooks/<sourceId>.
+           * Replayed deliveries are refused through the cache service: with
+           * several backend replicas, set a shared `backend.cache` store
+           * (redis, valkey, memcache), or each replica remembers only its own.
            * @visibility secret
            */
           webhookSecret?: string;
