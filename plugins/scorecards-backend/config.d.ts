@@ -37,7 +37,12 @@ export interface Config {
       id: string;
       title: string;
       description?: string;
-      /** Which entities it grades: a filter predicate, e.g. { kind: Model, spec.lifecycle: production }. */
+      /**
+       * Which entities it grades: a filter predicate, e.g. { kind: Model, spec.lifecycle: production }.
+       * Name the kinds (kind: X or kind: { $in: [...] }): the evaluation passes
+       * then list only those kinds and the ones checks look up; a filter that
+       * names none makes them list the whole catalog.
+       */
       filter: object;
       /** Levels from lowest to highest; a level is reached when its checks and all lower levels' checks hold. */
       levels: Array<{ name: string; checks: string[] }>;

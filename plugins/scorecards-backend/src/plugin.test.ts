@@ -861,6 +861,77 @@ describe.each(databases.eachSupportedId())(
 );
 
 describe.each(databases.eachSupportedId())(
+  'scorecards of kinds the checks never look up on %s',
+  databaseId => {
+    it('are graded by the full pass and kept by the incremental pass', async () => {
+      const api = (name: string, description?: string): Entity => ({
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'API',
+        metadata: { name, namespace: 'default', description, etag: name },
+        spec: { type: 'openapi', owner: 'group:default/fraud-ml' },
+        relations: [{ type: 'ownedBy', targetRef: 'group:default/fraud-ml' }],
+      });
+      const catalog = [
+        group('fraud-ml'),
+        api('scoring-api', 'Scores transactions'),
+        api('internal-api'),
+        {
+          ...api('feature-store', 'Online features'),
+          kind: 'Resource',
+          spec: { type: 'database', owner: 'group:default/fraud-ml' },
+        },
+        // Enough others that the interfaces are a minority of the catalog
+        // (the incremental pass removes no majority of it).
+        ...['fraud-detector', 'ranker', 'churn'].map(n => model(n, 'fraud-ml')),
+      ];
+      const backend = await startScorecards({
+        databaseId,
+        catalog: () => catalog,
+        config: {
+          scorecards: {
+            definitions: [
+              {
+                id: 'interfaces',
+                title: 'Interfaces described',
+                // Kinds outside the lookups of the built-in checks.
+                filter: { kind: { $in: ['api', 'Resource'] } },
+                levels: [{ name: 'Described', checks: ['has-description'] }],
+              },
+            ],
+          },
+        },
+      });
+      try {
+        const results = async () =>
+          (await backend.get('/api/scorecards/results')).body.results
+            .map((r: any) => `${r.entityRef} ${r.level}`)
+            .sort();
+        const graded = [
+          'api:default/internal-api null',
+          'api:default/scoring-api Described',
+          'resource:default/feature-store Described',
+        ];
+        await backend.run('scorecards:evaluate');
+        expect(await results()).toEqual(graded);
+
+        const refreshed = await request(backend.server)
+          .post('/api/scorecards/entities/api/default/scoring-api/refresh')
+          .set('Authorization', mockCredentials.user.header(OWNER));
+        expect(refreshed.status).toBe(200);
+        expect(refreshed.body.results).toHaveLength(1);
+        // Nothing changed: the incremental pass keeps every result.
+        await backend.run('scorecards:incremental');
+        expect(await results()).toEqual(graded);
+        await backend.run('scorecards:evaluate');
+        expect(await results()).toEqual(graded);
+      } finally {
+        await backend.stop();
+      }
+    });
+  },
+);
+
+describe.each(databases.eachSupportedId())(
   'summary caching on %s',
   databaseId => {
     it('caches summaries of known owners under one key per owner, and never those of unknown owners', async () => {

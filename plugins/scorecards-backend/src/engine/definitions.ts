@@ -69,6 +69,49 @@ export const DEFAULT_DEFINITIONS: ScorecardDefinition[] = [
   },
 ];
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isPrimitive = (v: unknown) =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/**
+ * The kinds of entity a filter predicate can match, lower-case, or undefined
+ * when it may match any kind (no `kind` condition, `$not`, `$hasPrefix`, an
+ * operator this code does not know …). Used to list from the catalog every
+ * entity a scorecard may grade: it may name too many kinds, never too few.
+ */
+export function kindsOf(predicate: unknown): string[] | undefined {
+  if (!isObject(predicate)) return undefined;
+  if (Array.isArray(predicate.$any)) {
+    const each = predicate.$any.map(kindsOf);
+    return each.some(k => k === undefined)
+      ? undefined
+      : [...new Set(each.flat() as string[])];
+  }
+  if (Array.isArray(predicate.$all)) {
+    // Every condition holds: the kinds all of them allow.
+    const known = predicate.$all
+      .map(kindsOf)
+      .filter((k): k is string[] => k !== undefined);
+    return known.length
+      ? known.reduce((a, b) => a.filter(k => b.includes(k)))
+      : undefined;
+  }
+  if (Object.keys(predicate).some(k => k.startsWith('$'))) return undefined;
+  const kind = predicate.kind;
+  if (isPrimitive(kind)) return [String(kind).toLocaleLowerCase('en-US')];
+  if (
+    isObject(kind) &&
+    Object.keys(kind).length === 1 &&
+    Array.isArray(kind.$in) &&
+    kind.$in.every(isPrimitive)
+  )
+    return [
+      ...new Set(kind.$in.map(k => String(k).toLocaleLowerCase('en-US'))),
+    ];
+  return undefined;
+}
+
 function compile(
   def: ScorecardDefinition,
   predicate: FilterPredicate,

@@ -16,14 +16,17 @@ import {
   FactProvider,
   ScorecardCheck,
 } from '@convergence/backstage-plugin-scorecards-node';
-import { CompiledScorecard } from '../engine/definitions';
+import { CompiledScorecard, kindsOf } from '../engine/definitions';
 import { evaluateScorecard, markFactsUnavailable } from '../engine/evaluate';
 import { ScorecardStore, StoredResult } from '../database/ScorecardStore';
 import { resolveRef } from '../checks/helpers';
 
 const lower = (ref: string) => ref.toLowerCase();
 
-/** Kinds a check may look up through `related` (owners, systems, lineage). */
+/**
+ * Kinds a check may look up through `related` (owners, systems, lineage). The
+ * passes list these and every kind a scorecard may grade.
+ */
 const RELATED_KINDS = [
   'Group',
   'User',
@@ -81,7 +84,29 @@ export class ScorecardEvaluator {
       notifications?: NotificationService;
       now?: () => Date;
     },
-  ) {}
+  ) {
+    const kinds = options.scorecards.map(s => kindsOf(s.filter));
+    this.listed = kinds.some(k => k === undefined)
+      ? {}
+      : {
+          filter: {
+            kind: [
+              ...new Set(
+                [...RELATED_KINDS, ...kinds.flat()].map(k =>
+                  k!.toLocaleLowerCase('en-US'),
+                ),
+              ),
+            ],
+          },
+        };
+  }
+
+  /**
+   * What both passes list: every entity a scorecard may grade (so that the
+   * results of none are taken for deleted) and those checks look up. All
+   * kinds when a scorecard's filter does not say which.
+   */
+  private readonly listed: { filter?: { kind: string[] } };
 
   /**
    * Grades every entity a scorecard covers. Once every entity is graded, the
@@ -99,10 +124,9 @@ export class ScorecardEvaluator {
     const startedAt = this.now();
     const credentials = await this.options.auth.getOwnServiceCredentials();
     const related = new Map<string, Entity>();
-    for await (const page of this.options.catalog.streamEntities(
-      { filter: { kind: RELATED_KINDS } },
-      { credentials },
-    )) {
+    for await (const page of this.options.catalog.streamEntities(this.listed, {
+      credentials,
+    })) {
       for (const e of page) related.set(lower(stringifyEntityRef(e)), e);
     }
     // Which scorecards grade each entity (none for most related entities).
@@ -177,7 +201,7 @@ export class ScorecardEvaluator {
     const present = new Set<string>();
     const changed: string[] = [];
     for await (const page of catalog.streamEntities(
-      { filter: { kind: RELATED_KINDS }, fields: VERSION_FIELDS },
+      { ...this.listed, fields: VERSION_FIELDS },
       { credentials },
     )) {
       for (const e of page) {
