@@ -39,6 +39,8 @@ const result = (
   evaluatedAt,
 });
 
+const iso = (d: Date) => d.toISOString();
+
 type HistoryRow = {
   id: number;
   entity_ref: string;
@@ -618,7 +620,7 @@ describe.each(databases.eachSupportedId())(
           scorecardIds: new Set(['ml-production-readiness']),
           before,
         });
-      if (knex.client.config.client === 'pg') {
+      const concurrently = async () => {
         // The other evaluation has written the fresh result but not committed
         // yet: removal reads the old one, then meets the other's lock, and the
         // fresh result is committed while removal waits.
@@ -633,13 +635,19 @@ describe.each(databases.eachSupportedId())(
         const removing = removeStale();
         await untilWaitingForALock(knex, removing);
         await other.commit();
-        expect(await removing).toBe(0);
-      } else {
+        return removing;
+      };
+      const oneAfterTheOther = async () => {
         // SQLite runs one writer at a time: the fresh result lands before
         // removal starts (or after it ends), never within.
         await store.saveResults([fresh]);
-        expect(await removeStale()).toBe(0);
-      }
+        return removeStale();
+      };
+      expect(
+        knex.client.config.client === 'pg'
+          ? await concurrently()
+          : await oneAfterTheOther(),
+      ).toBe(0);
       expect(await store.getResults(['model:default/a'])).toEqual([
         expect.objectContaining({
           level: 'Silver',
@@ -664,6 +672,54 @@ describe.each(databases.eachSupportedId())(
           p => `${p.day} ${p.score}`,
         ),
       ).toEqual(['2026-11-20 0.5', '2026-11-21 0.75']);
+    });
+
+    it('finds stale results without reading every result', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseScorecardStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const scorecardIds = ['sc-a', 'sc-b', 'sc-c'];
+      const refs = Array.from({ length: 600 }, (_, i) => `model:default/m${i}`);
+      const gradedAt = new Date('2026-11-20T10:00:00.000Z');
+      await store.saveResults(
+        refs.flatMap(ref =>
+          scorecardIds.map(scorecardId => ({
+            ...result(ref, null, 0.5, ['x'], undefined, iso(gradedAt)),
+            scorecardId,
+          })),
+        ),
+      );
+      await store.saveEntityVersions(
+        refs.map(entityRef => ({ entityRef, etag: 'e1' })),
+        gradedAt,
+      );
+      // An incremental pass: two entities left the catalog, one changed and
+      // is graded by sc-a only now; the others were not looked at.
+      let rowsRead = 0;
+      const count = (response: any) => {
+        rowsRead += Array.isArray(response)
+          ? response.length
+          : response?.rows?.length ?? 0;
+      };
+      knex.on('query-response', count);
+      const removed = await store.removeStale({
+        present: new Set(refs.slice(2)),
+        graded: new Map([['model:default/m7', new Set(['sc-a'])]]),
+        scorecardIds: new Set(scorecardIds),
+        before: new Date('2026-11-21T10:00:00.000Z'),
+      });
+      knex.off('query-response', count);
+      expect(removed).toBe(2 * 3 + 2);
+      // One ref per entity the store knows, then the stale results only;
+      // not every result (1,800) and every recorded version (600).
+      expect(rowsRead).toBeLessThanOrEqual(refs.length + 4 * (2 * 3 + 2));
+      const [summary] = await store.summarize({});
+      expect(summary.entities).toBe(598);
+      expect(
+        (await store.getResults(['model:default/m7'])).map(r => r.scorecardId),
+      ).toEqual(['sc-a']);
+      expect((await store.entityVersions()).size).toBe(598);
     });
 
     it("moves a result to its new owner's and system's trends", async () => {

@@ -193,16 +193,54 @@ export class DatabaseScorecardStore implements ScorecardStore {
     before: Date;
   }) {
     const { present, graded, scorecardIds, before } = options;
+    // Every entity the store holds something of from before the pass, as
+    // refs only (one row per entity, not one per result): an incremental
+    // pass grades few entities, and the others' results are all older.
+    const knownRows: Array<{ entity_ref: string }> = await this.db
+      .select('entity_ref')
+      .from('scorecard_results')
+      .where('evaluated_at', '<', before)
+      .union(q =>
+        q
+          .select('entity_ref')
+          .from('scorecard_entity_versions')
+          .where('seen_at', '<', before),
+      );
+    const known = knownRows.map(r => r.entity_ref);
+    const gone = known.filter(ref => !present.has(ref));
+    // Then only the results that may be stale: of entities gone, of entities
+    // graded in this pass, and of scorecards no longer configured.
+    const keyColumns = ['entity_ref', 'scorecard_id'];
+    const candidates: Array<{ entity_ref: string; scorecard_id: string }> = [];
+    for (const batch of chunks([
+      ...new Set([...gone, ...known.filter(ref => graded.has(ref))]),
+    ])) {
+      candidates.push(
+        ...(await this.db('scorecard_results')
+          .whereIn('entity_ref', batch)
+          .andWhere('evaluated_at', '<', before)
+          .select(keyColumns)),
+      );
+    }
+    candidates.push(
+      ...(await this.db('scorecard_results')
+        .whereNotIn('scorecard_id', [...scorecardIds])
+        .andWhere('evaluated_at', '<', before)
+        .select(keyColumns)),
+    );
     const isStale = (r: { entity_ref: string; scorecard_id: string }) =>
       !present.has(r.entity_ref) ||
       !scorecardIds.has(r.scorecard_id) ||
       graded.get(r.entity_ref)?.has(r.scorecard_id) === false;
-    const candidates: Array<{ entity_ref: string; scorecard_id: string }> =
-      await this.db('scorecard_results')
-        .where('evaluated_at', '<', before)
-        .select('entity_ref', 'scorecard_id');
+    const stale = [
+      ...new Map(
+        candidates
+          .filter(isStale)
+          .map(r => [key(r.entity_ref, r.scorecard_id), r]),
+      ).values(),
+    ];
     let removed = 0;
-    for (const batch of chunks(candidates.filter(isStale))) {
+    for (const batch of chunks(stale)) {
       const keys = batch.map(r => [r.entity_ref, r.scorecard_id]);
       removed += await this.db.transaction(async tx => {
         // Read again, and lock what was read: a result written since (by a
@@ -215,10 +253,10 @@ export class DatabaseScorecardStore implements ScorecardStore {
           .select()
           .forUpdate();
         if (!rows.length) return 0;
-        const gone = rows.map(r => [r.entity_ref, r.scorecard_id]);
+        const ending = rows.map(r => [r.entity_ref, r.scorecard_id]);
         // The deletes repeat the condition: only what is still stale goes.
         await tx('scorecard_failing_checks')
-          .whereIn(['entity_ref', 'scorecard_id'], gone)
+          .whereIn(['entity_ref', 'scorecard_id'], ending)
           .whereExists(
             tx('scorecard_results')
               .where(
@@ -234,7 +272,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
           )
           .delete();
         await tx('scorecard_results')
-          .whereIn(['entity_ref', 'scorecard_id'], gone)
+          .whereIn(['entity_ref', 'scorecard_id'], ending)
           .andWhere('evaluated_at', '<', before)
           .delete();
         await tx('scorecard_history').insert(
@@ -243,14 +281,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
         return rows.length;
       });
     }
-    const versions: Array<{ entity_ref: string }> = await this.db(
-      'scorecard_entity_versions',
-    )
-      .where('seen_at', '<', before)
-      .select('entity_ref');
-    for (const batch of chunks(
-      versions.map(v => v.entity_ref).filter(ref => !present.has(ref)),
-    )) {
+    for (const batch of chunks(gone)) {
       await this.db('scorecard_entity_versions')
         .whereIn('entity_ref', batch)
         .andWhere('seen_at', '<', before)
