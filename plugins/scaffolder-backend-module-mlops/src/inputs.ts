@@ -45,6 +45,64 @@ const CRON_FIELD = '[0-9A-Za-z*?,/#()-]{1,40}';
 /** Five cron fields separated by single spaces, or a `@daily`-style macro. */
 export const CRON_PATTERN = `^(@(yearly|annually|monthly|weekly|daily|hourly)|${CRON_FIELD}( ${CRON_FIELD}){4})$`;
 
+/**
+ * Python's keywords (`keyword.kwlist`, unchanged since Python 3.7; a test
+ * compares the list with the interpreter's). Soft keywords such as `match`
+ * are valid names and are not listed.
+ */
+export const PYTHON_KEYWORDS: readonly string[] = [
+  'False',
+  'None',
+  'True',
+  'and',
+  'as',
+  'assert',
+  'async',
+  'await',
+  'break',
+  'class',
+  'continue',
+  'def',
+  'del',
+  'elif',
+  'else',
+  'except',
+  'finally',
+  'for',
+  'from',
+  'global',
+  'if',
+  'import',
+  'in',
+  'is',
+  'lambda',
+  'nonlocal',
+  'not',
+  'or',
+  'pass',
+  'raise',
+  'return',
+  'try',
+  'while',
+  'with',
+  'yield',
+];
+
+/**
+ * The name of the model the training-pipeline template creates: lower-case
+ * letters, digits and dashes, 3–41 characters, and not a Python keyword. The
+ * Kubeflow pipeline names the model's output artifact after it (dashes as
+ * `_`), and that artifact is a Python parameter: `class` or `lambda` would
+ * make pipeline.py invalid. Compared case-sensitively, as Python does
+ * (`none` is a name, `None` is not). The form of templates/training-pipeline
+ * uses it; no action receives the name as a Python name (fetch:template
+ * renders it), but the scaffolder checks the form's patterns on every run,
+ * those started through the API too.
+ */
+export const TRAINING_MODEL_NAME_PATTERN = `^(?!(${PYTHON_KEYWORDS.join(
+  '|',
+)})$)[a-z][a-z0-9-]{2,40}$`;
+
 /** Whether a value matches a pattern of this file. */
 export function matches(pattern: string, value: unknown): value is string {
   return typeof value === 'string' && new RegExp(pattern, 'u').test(value);

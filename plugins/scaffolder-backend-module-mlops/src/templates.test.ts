@@ -658,6 +658,9 @@ describe('hostile input: the forms refuse crafted references and schedules', () 
     ['training-pipeline', 'schedule', "0 3 * * 1');evil('"],
     ['training-pipeline', 'schedule', '0 3 * *\n1'],
     ['training-pipeline', 'evaluationDataset', 'model:default/fraud-detector'],
+    // A Python keyword would name the kfp pipeline's model artifact.
+    ['training-pipeline', 'modelName', 'class'],
+    ['training-pipeline', 'modelName', 'lambda'],
     [
       'training-pipeline',
       'trainingDatasets[1]',

@@ -4,6 +4,7 @@
  * the wrong kind or format, and MLflow tags MLflow would refuse. Each is
  * refused before anything is published or sent.
  */
+import { execFileSync } from 'child_process';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
@@ -17,7 +18,13 @@ import { stringify } from 'yaml';
 import { createValidateEntitiesAction } from './validate';
 import { createMlflowRegisterAction } from './mlflowRegister';
 import { SPEC_FIELDS } from '../validateEntities';
-import { CRON_PATTERN, entityRefPattern } from '../inputs';
+import {
+  CRON_PATTERN,
+  entityRefPattern,
+  matches,
+  PYTHON_KEYWORDS,
+  TRAINING_MODEL_NAME_PATTERN,
+} from '../inputs';
 import { parse } from 'yaml';
 
 // Any request to MLflow fails the test: every refusal happens before one.
@@ -331,22 +338,27 @@ describe('mlops:entities:validate refuses what a template did not mean to genera
   });
 });
 
-describe("the forms use the actions' patterns", () => {
-  const templates = path.resolve(__dirname, '../../../../templates');
-  /** Every property of a template's form, by name (array items as name[]). */
-  function properties(name: string): Record<string, any> {
-    const template = parse(
-      fs.readFileSync(path.join(templates, name, 'template.yaml'), 'utf8'),
-    );
-    const result: Record<string, any> = {};
-    for (const step of template.spec.parameters) {
-      for (const [key, schema] of Object.entries<any>(step.properties)) {
-        result[key] = schema;
-        if (schema.items) result[`${key}[]`] = schema.items;
-      }
+const REPO_ROOT = path.resolve(__dirname, '../../../..');
+
+/** Every property of a template's form, by name (array items as name[]). */
+function properties(name: string): Record<string, any> {
+  const template = parse(
+    fs.readFileSync(
+      path.join(REPO_ROOT, 'templates', name, 'template.yaml'),
+      'utf8',
+    ),
+  );
+  const result: Record<string, any> = {};
+  for (const step of template.spec.parameters) {
+    for (const [key, schema] of Object.entries<any>(step.properties)) {
+      result[key] = schema;
+      if (schema.items) result[`${key}[]`] = schema.items;
     }
-    return result;
   }
+  return result;
+}
+
+describe("the forms use the actions' patterns", () => {
   const owner = entityRefPattern(['group', 'user']);
   const system = entityRefPattern(['system']);
   it.each([
@@ -358,11 +370,77 @@ describe("the forms use the actions' patterns", () => {
     ['training-pipeline', 'schedule', CRON_PATTERN],
     ['training-pipeline', 'trainingDatasets[]', entityRefPattern(['dataset'])],
     ['training-pipeline', 'evaluationDataset', entityRefPattern(['dataset'])],
+    ['training-pipeline', 'modelName', TRAINING_MODEL_NAME_PATTERN],
     ['dataset-registration', 'owner', owner],
     ['dataset-registration', 'system', system],
   ])('%s: %s', (template, field, pattern) => {
     expect(properties(template)[field].pattern).toBe(pattern);
   });
+});
+
+describe("the training pipeline's model name is never a Python keyword", () => {
+  // The Kubeflow pipeline.py names the model's output artifact, a Python
+  // parameter, after the model: its letters and digits, the rest as _.
+  const python =
+    process.env.CONVERGENCE_PYTHON ?? path.join(REPO_ROOT, '.venv/bin/python');
+  /** Asks the interpreter which artifact names are Python names that are not keywords. */
+  function pythonNames(names: string[]): Record<string, boolean> {
+    const script = [
+      'import json, keyword, re, sys',
+      'names = json.load(sys.stdin)',
+      'print(json.dumps({n: (lambda a: a.isidentifier() and not keyword.iskeyword(a))(re.sub("[^A-Za-z0-9]", "_", n)) for n in names}))',
+    ].join('\n');
+    return JSON.parse(
+      execFileSync(python, ['-c', script], {
+        input: JSON.stringify(names),
+        encoding: 'utf8',
+      }),
+    );
+  }
+
+  it("lists the interpreter's keywords", () => {
+    const kwlist = execFileSync(
+      python,
+      ['-c', 'import json, keyword; print(json.dumps(keyword.kwlist))'],
+      { encoding: 'utf8' },
+    );
+    expect([...PYTHON_KEYWORDS].sort()).toEqual(JSON.parse(kwlist).sort());
+  });
+
+  it('accepts a name made of the allowed characters exactly when its artifact is a Python name that is not a keyword, in inputs.ts and in the form', () => {
+    const form = properties('training-pipeline').modelName.pattern;
+    const names = [
+      ...PYTHON_KEYWORDS,
+      ...PYTHON_KEYWORDS.map(k => k.toLocaleLowerCase('en-US')),
+      ...PYTHON_KEYWORDS.map(k => `${k}-model`),
+      ...PYTHON_KEYWORDS.map(k => `my-${k}`),
+      ...PYTHON_KEYWORDS.map(k => `${k}s`),
+      'classy',
+      'imports',
+      'lambda2',
+      'match',
+      'case',
+      'type',
+      'fraud-detector',
+      'churn-model',
+    ].filter(n => /^[a-z][a-z0-9-]{2,40}$/.test(n));
+    const expected = pythonNames(names);
+    // Names on both sides, so that neither comparison can pass vacuously.
+    expect(Object.values(expected)).toContain(false);
+    expect(Object.values(expected)).toContain(true);
+    for (const pattern of [TRAINING_MODEL_NAME_PATTERN, form]) {
+      expect(
+        Object.fromEntries(names.map(n => [n, matches(pattern, n)])),
+      ).toEqual(expected);
+    }
+  });
+
+  it.each(['class', 'import', 'lambda', 'None', 'await', 'nonlocal'])(
+    'refuses %j',
+    name => {
+      expect(matches(TRAINING_MODEL_NAME_PATTERN, name)).toBe(false);
+    },
+  );
 });
 
 describe('the lists of fields match the kinds', () => {
