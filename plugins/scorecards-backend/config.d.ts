@@ -7,16 +7,19 @@ export interface Config {
      * When the whole catalog is graded. Default: every 30 minutes, 15 minute
      * timeout, first run 15 seconds after start. One replica runs it. After a
      * complete pass, the results it did not produce (entities deleted, no
-     * longer matched, scorecards no longer configured) are removed.
+     * longer matched, scorecards no longer configured) are removed, unless
+     * the pass found nothing to grade at all while results exist.
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     /**
      * The incremental pass: grades only entities that are new or whose catalog
      * etag changed since they were last graded (it reads refs and etags, not
      * whole entities), and removes the results of entities gone from the
-     * catalog. Changes in related entities wait for the full pass. It does
-     * nothing until a full pass has completed once; and a full pass never
-     * overwrites an entity that a later pass graded while it ran.
+     * catalog (not when the catalog lists nothing, or lacks more than half
+     * of the entities known: then the full pass removes them). Changes in
+     * related entities wait for the full pass. It does nothing until a full
+     * pass has completed once; and a full pass never overwrites an entity
+     * that a later pass graded while it ran.
      */
     incremental?: {
       /**

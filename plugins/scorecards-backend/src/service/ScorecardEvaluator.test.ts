@@ -275,6 +275,55 @@ describe.each(databases.eachSupportedId())(
       expect(other.level).toBe('Bronze');
     });
 
+    it('removes no results wholesale when the catalog is empty or half loaded', async () => {
+      const fraudMl = {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: { name: 'fraud-ml', namespace: 'default', etag: 'g-1' },
+        spec: { type: 'team', children: [] },
+      } as Entity;
+      const full = [fraudMl, ...['a', 'b', 'c', 'd'].map(n => model(n))];
+      let catalog: Entity[] = full;
+      const { evaluator, store, logger } = await setup({
+        catalog: () => catalog,
+      });
+      const graded = async () =>
+        (await store.findResults({}, 100)).map(r => r.entityRef).sort();
+      const all = ['a', 'b', 'c', 'd'].map(n => `model:default/${n}`);
+      await evaluator.evaluateAll();
+      expect(await graded()).toEqual(all);
+
+      // An empty catalog: the incremental pass removes nothing.
+      catalog = [];
+      await evaluator.evaluateChanged();
+      expect(await graded()).toEqual(all);
+      expect(logger.warn).toHaveBeenLastCalledWith(
+        'Incremental pass: 5 of the 5 known entities are missing from the catalog (0 listed); their results stay until a full pass removes them',
+      );
+      // Half loaded (3 of 5 known entities missing): nothing either.
+      catalog = full.slice(0, 2);
+      await evaluator.evaluateChanged();
+      expect(await graded()).toEqual(all);
+      expect(logger.warn).toHaveBeenCalledTimes(2);
+      // One entity deleted: its results go.
+      catalog = full.slice(0, 4);
+      await evaluator.evaluateChanged();
+      expect(await graded()).toEqual(all.slice(0, 3));
+      expect(logger.warn).toHaveBeenCalledTimes(2);
+
+      // A full pass over a catalog with nothing to grade removes nothing.
+      catalog = [fraudMl];
+      expect(await evaluator.evaluateAll()).toBe(0);
+      expect(await graded()).toEqual(all.slice(0, 3));
+      expect(logger.warn).toHaveBeenLastCalledWith(
+        'Full pass: no entity to grade, while results exist; none removed (a catalog that is empty or still loading looks the same)',
+      );
+      // A full pass that grades something is the authority on the rest.
+      catalog = full.slice(0, 2);
+      expect(await evaluator.evaluateAll()).toBe(1);
+      expect(await graded()).toEqual(all.slice(0, 1));
+    });
+
     it('grades only new and changed entities in the incremental pass', async () => {
       const fraudMl = {
         apiVersion: 'backstage.io/v1alpha1',

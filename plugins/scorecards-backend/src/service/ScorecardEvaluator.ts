@@ -38,6 +38,12 @@ const RELATED_KINDS = [
 ];
 const BATCH = 500;
 
+/**
+ * The largest share of the known entities the incremental pass removes at
+ * once; when more are missing from the catalog, it removes nothing.
+ */
+const INCREMENTAL_REMOVAL_SHARE = 0.5;
+
 /** What the incremental pass reads of every entity: enough to tell a change. */
 const VERSION_FIELDS = [
   'kind',
@@ -112,8 +118,10 @@ export class ScorecardEvaluator {
    * Grades every entity a scorecard covers. Once every entity is graded, the
    * results that this complete pass did not produce are removed: of entities
    * gone from the catalog, no longer matched by a scorecard, or of scorecards
-   * no longer configured. A pass that fails midway removes nothing. Returns
-   * how many entities were graded.
+   * no longer configured. A pass that fails midway removes nothing, and so
+   * does one that found nothing to grade while results exist (an empty or
+   * loading catalog looks the same; the results go with the first pass that
+   * grades something). Returns how many entities were graded.
    *
    * It grades the catalog as it was when it started: an entity that another
    * pass (incremental, or a refresh) graded since then is left as that pass
@@ -162,12 +170,19 @@ export class ScorecardEvaluator {
         .map(([entityRef, e]) => ({ entityRef, etag: etagOf(e) })),
       startedAt,
     );
-    const removed = await store.removeStale({
-      present: new Set(related.keys()),
-      graded: gradedBy,
-      scorecardIds: new Set(scorecards.map(s => s.id)),
-      before: startedAt,
-    });
+    let removed = 0;
+    if (graded.length === 0 && (await this.hasResults())) {
+      logger.warn(
+        'Full pass: no entity to grade, while results exist; none removed (a catalog that is empty or still loading looks the same)',
+      );
+    } else {
+      removed = await store.removeStale({
+        present: new Set(related.keys()),
+        graded: gradedBy,
+        scorecardIds: new Set(scorecards.map(s => s.id)),
+        before: startedAt,
+      });
+    }
     // From now on the incremental pass has versions to compare with.
     await store.saveFullPass(startedAt, this.now());
     logger.info(
@@ -182,9 +197,11 @@ export class ScorecardEvaluator {
    * entity), compares the etag with the one recorded when the entity was
    * graded, and fetches and grades the others. Like a full pass, it then
    * removes the results of entities gone from the catalog or no longer
-   * matched. Changes in related entities (a dataset an unchanged model was
-   * trained on) wait for the next full pass. Returns how many entities were
-   * graded.
+   * matched, unless the listing is empty or lacks more than half of the
+   * entities known (a catalog empty or half loaded): then it removes nothing
+   * and leaves removal to the full pass. Changes in related entities (a
+   * dataset an unchanged model was trained on) wait for the next full pass.
+   * Returns how many entities were graded.
    *
    * Until a full pass has completed once, it does nothing: every entity
    * would be new, and both passes would grade the whole catalog.
@@ -240,12 +257,26 @@ export class ScorecardEvaluator {
         startedAt,
       );
     }
-    const removed = await store.removeStale({
-      present,
-      graded: gradedBy,
-      scorecardIds: new Set(scorecards.map(s => s.id)),
-      before: startedAt,
-    });
+    // A catalog that is empty or half loaded must not empty the results:
+    // when too many known entities are missing, the full pass decides.
+    const missing = [...known.keys()].filter(ref => !present.has(ref)).length;
+    let removed = 0;
+    if (
+      present.size === 0 ||
+      missing > known.size * INCREMENTAL_REMOVAL_SHARE
+    ) {
+      if (missing || (await this.hasResults()))
+        logger.warn(
+          `Incremental pass: ${missing} of the ${known.size} known entities are missing from the catalog (${present.size} listed); their results stay until a full pass removes them`,
+        );
+    } else {
+      removed = await store.removeStale({
+        present,
+        graded: gradedBy,
+        scorecardIds: new Set(scorecards.map(s => s.id)),
+        before: startedAt,
+      });
+    }
     if (graded || removed) {
       logger.info(
         `Graded ${graded} new or changed entities; removed ${removed} results no longer graded`,
@@ -256,6 +287,10 @@ export class ScorecardEvaluator {
 
   private now() {
     return this.options.now?.() ?? new Date();
+  }
+
+  private async hasResults() {
+    return (await this.options.store.findResults({}, 1)).length > 0;
   }
 
   /** Grades one entity now; returns its results. */
