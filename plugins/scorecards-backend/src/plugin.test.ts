@@ -826,6 +826,11 @@ describe.each(databases.eachSupportedId())(
           scope: 'global',
           frequency: { seconds: 20 },
         });
+        expect(backend.tasks.get('scorecards:evaluate')).toMatchObject({
+          scope: 'global',
+          frequency: { minutes: 30 },
+          timeout: { minutes: 15 },
+        });
         await backend.run('scorecards:evaluate');
         expect(graded.sort()).toEqual(['fraud-detector', 'ranker']);
 
@@ -924,6 +929,40 @@ describe.each(databases.eachSupportedId())(
         expect(await results()).toEqual(graded);
         await backend.run('scorecards:evaluate');
         expect(await results()).toEqual(graded);
+      } finally {
+        await backend.stop();
+      }
+    });
+  },
+);
+
+describe.each(databases.eachSupportedId())(
+  'scorecards schedules on %s',
+  databaseId => {
+    it('come from config, each task its own', async () => {
+      const backend = await startScorecards({
+        databaseId,
+        catalog: () => [],
+        config: {
+          scorecards: {
+            schedule: { frequency: { hours: 2 }, timeout: { minutes: 40 } },
+            incremental: {
+              schedule: { frequency: { seconds: 45 }, timeout: { minutes: 1 } },
+            },
+          },
+        },
+      });
+      try {
+        expect(backend.tasks.get('scorecards:evaluate')).toMatchObject({
+          scope: 'global',
+          frequency: { hours: 2 },
+          timeout: { minutes: 40 },
+        });
+        expect(backend.tasks.get('scorecards:incremental')).toMatchObject({
+          scope: 'global',
+          frequency: { seconds: 45 },
+          timeout: { minutes: 1 },
+        });
       } finally {
         await backend.stop();
       }

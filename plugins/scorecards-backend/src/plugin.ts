@@ -2,6 +2,8 @@ import {
   coreServices,
   createBackendPlugin,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  RootConfigService,
+  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -18,6 +20,19 @@ import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
 import { CatalogRelationsFactProvider } from './service/CatalogRelationsFactProvider';
 import { ScorecardEvaluator } from './service/ScorecardEvaluator';
 import { createRouter } from './service/router';
+
+/** The task schedule configured at `key`, or `defaults` when there is none. */
+function scheduleFrom(
+  config: RootConfigService,
+  key: string,
+  defaults: SchedulerServiceTaskScheduleDefinition,
+): SchedulerServiceTaskScheduleDefinition {
+  return config.has(key)
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        config.getConfig(key),
+      )
+    : defaults;
+}
 
 /**
  * Ownership scorecards: grades catalog entities, persists results with
@@ -80,30 +95,14 @@ export const scorecardsPlugin = createBackendPlugin({
 
         deps.permissionsRegistry.addPermissions(scorecardsPermissions);
 
-        const schedule = config.has('scorecards.schedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-              config.getConfig('scorecards.schedule'),
-            )
-          : {
-              frequency: { minutes: 30 },
-              timeout: { minutes: 15 },
-              initialDelay: { seconds: 15 },
-            };
         // New and changed entities are graded within seconds, between full passes.
-        const incrementalSchedule = config.has(
-          'scorecards.incremental.schedule',
-        )
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-              config.getConfig('scorecards.incremental.schedule'),
-            )
-          : {
-              frequency: { seconds: 20 },
-              timeout: { minutes: 5 },
-              initialDelay: { seconds: 20 },
-            };
         await scheduler.scheduleTask({
           id: 'scorecards:incremental',
-          ...incrementalSchedule,
+          ...scheduleFrom(config, 'scorecards.incremental.schedule', {
+            frequency: { seconds: 20 },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 20 },
+          }),
           // One runner across all replicas.
           scope: 'global',
           fn: async () => {
@@ -114,7 +113,11 @@ export const scorecardsPlugin = createBackendPlugin({
           config.getOptionalNumber('scorecards.historyRetentionDays') ?? 365;
         await scheduler.scheduleTask({
           id: 'scorecards:evaluate',
-          ...schedule,
+          ...scheduleFrom(config, 'scorecards.schedule', {
+            frequency: { minutes: 30 },
+            timeout: { minutes: 15 },
+            initialDelay: { seconds: 15 },
+          }),
           // One runner across all replicas.
           scope: 'global',
           fn: async () => {
