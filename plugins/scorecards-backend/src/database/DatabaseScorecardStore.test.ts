@@ -2,11 +2,10 @@ import {
   createTestDatabases,
   postgresPresentWhenRequired,
 } from '../__testUtils__/databases';
+import { createTestStore, storeOn } from '../__testUtils__/store';
 import path from 'path';
 import { Knex } from 'knex';
-import { mockServices } from '@backstage/backend-test-utils';
 import { StoredResult } from './ScorecardStore';
-import { DatabaseScorecardStore } from './DatabaseScorecardStore';
 
 const databases = createTestDatabases();
 
@@ -215,12 +214,8 @@ async function untilWaitingForALock(knex: Knex, pending: Promise<unknown>) {
 describe.each(databases.eachSupportedId())(
   'DatabaseScorecardStore on %s',
   databaseId => {
-    async function createStore() {
-      const knex = await databases.init(databaseId);
-      return DatabaseScorecardStore.create({
-        database: mockServices.database({ knex }),
-      });
-    }
+    const createStore = async () =>
+      (await createTestStore(databases, databaseId)).store;
 
     it('keeps the latest result per entity and scorecard, and returns the previous ones', async () => {
       const store = await createStore();
@@ -588,10 +583,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('keeps a result that a concurrent evaluation writes while stale results are removed', async () => {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseScorecardStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const { knex, store } = await createTestStore(databases, databaseId);
       await store.saveResults([
         result(
           'model:default/a',
@@ -625,12 +617,7 @@ describe.each(databases.eachSupportedId())(
         // yet: removal reads the old one, then meets the other's lock, and the
         // fresh result is committed while removal waits.
         const other = await knex.transaction();
-        const otherStore = await DatabaseScorecardStore.create({
-          database: mockServices.database({
-            knex: other,
-            migrations: { skip: true },
-          }),
-        });
+        const otherStore = await storeOn(other, { skipMigrations: true });
         await otherStore.saveResults([fresh]);
         const removing = removeStale();
         await untilWaitingForALock(knex, removing);
@@ -675,10 +662,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('finds stale results without reading every result', async () => {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseScorecardStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const { knex, store } = await createTestStore(databases, databaseId);
       const scorecardIds = ['sc-a', 'sc-b', 'sc-c'];
       const refs = Array.from({ length: 600 }, (_, i) => `model:default/m${i}`);
       const gradedAt = new Date('2026-11-20T10:00:00.000Z');
@@ -881,10 +865,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('computes the trend in the database, as the in-memory computation did', async () => {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseScorecardStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const { knex, store } = await createTestStore(databases, databaseId);
       const history = generateHistory();
       for (let i = 0; i < history.length; i += 500) {
         await knex('scorecard_history').insert(history.slice(i, i + 500));
