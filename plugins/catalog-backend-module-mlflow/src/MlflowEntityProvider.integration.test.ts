@@ -1,14 +1,25 @@
 /*
- * The provider against a real MLflow server (PyPI mlflow from .venv, SQLite
- * backend store in a temporary folder), seeded through MLflow's REST API.
+ * The provider against one real MLflow server (PyPI mlflow from .venv,
+ * SQLite backend store in a temporary folder), seeded through MLflow's REST
+ * API: an everyday registry, awkward registered-model names (every version,
+ * metric and dataset link must reach the catalog, whatever the name holds)
+ * and dataset inputs without a context.
  */
 import { createHmac } from 'crypto';
 import {
+  TestDatabases,
   mockCredentials,
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
+import {
+  DefaultNamespaceEntityPolicy,
+  Entity,
+  EntityPolicies,
+  FieldFormatEntityPolicy,
+  NoForeignRootFieldsEntityPolicy,
+  SchemaValidEntityPolicy,
+} from '@backstage/catalog-model';
 import {
   EntityProviderConnection,
   EntityProviderMutation,
@@ -28,9 +39,20 @@ import {
   readMlflowSources,
 } from './MlflowEntityProvider';
 import { MlflowServer, seedMlflow } from './__testUtils__/mlflowServer';
-import { SEED } from './__testUtils__/estate';
+import {
+  AWKWARD_NAMES,
+  AWKWARD_SEED,
+  CONTEXTLESS_SEED,
+  SEED,
+} from './__testUtils__/estate';
 
 jest.setTimeout(300_000);
+
+/** Every registered model the server holds. */
+const REGISTRY = [...SEED, ...AWKWARD_SEED, ...CONTEXTLESS_SEED];
+
+// The real catalog's database; TestDatabases closes it after the tests.
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 let mlflow: MlflowServer;
 beforeAll(async () => {
@@ -43,12 +65,20 @@ beforeAll(async () => {
     },
   });
   await seedMlflow(mlflow, SEED);
+  await seedMlflow(mlflow, AWKWARD_SEED, 'awkward');
+  await seedMlflow(mlflow, CONTEXTLESS_SEED, 'contextless');
 });
 afterAll(async () => {
   await mlflow?.stop();
 });
 
-function providerFor(url: string) {
+function providerFor(
+  url: string,
+  options: { uiUrl?: string; pageSize: number } = {
+    uiUrl: 'https://mlflow.acme.test',
+    pageSize: 2,
+  },
+) {
   const [source] = readMlflowSources(
     new ConfigReader({
       catalog: {
@@ -56,9 +86,8 @@ function providerFor(url: string) {
           mlflow: {
             local: {
               baseUrl: url,
-              uiUrl: 'https://mlflow.acme.test',
               defaultOwner: 'group:default/ml-platform',
-              pageSize: 2,
+              ...options,
             },
           },
         },
@@ -72,19 +101,32 @@ function providerFor(url: string) {
     },
     refresh: async () => {},
   };
+  const logger = mockServices.logger.mock();
   const provider = new MlflowEntityProvider(source, {
-    logger: mockServices.logger.mock(),
+    logger,
     catalog: catalogServiceMock({ entities: [] }),
     auth: mockServices.auth(),
     client: { retries: 2, minDelayMs: 50, timeoutMs: 10_000 },
   });
-  return { provider, connection, mutations };
+  return { provider, connection, mutations, logger };
 }
 
 const entities = (m: EntityProviderMutation): Entity[] =>
-  m.type === 'full' ? m.entities.map(e => e.entity) : [];
+  m.type === 'full'
+    ? m.entities.map(e => e.entity)
+    : m.added.map(e => e.entity);
 const byName = (list: Entity[], kind: string, name: string) =>
   list.find(e => e.kind === kind && e.metadata.name === name);
+const registeredModel = (e: Entity) =>
+  e.metadata.annotations?.['mlflow.org/registered-model'];
+
+/** Backstage's own entity policies, as the catalog applies them. */
+const policy = EntityPolicies.allOf([
+  new DefaultNamespaceEntityPolicy(),
+  new NoForeignRootFieldsEntityPolicy(),
+  new FieldFormatEntityPolicy(),
+  new SchemaValidEntityPolicy(),
+]);
 
 describe('MlflowEntityProvider against a real MLflow server', () => {
   it('maps registered models, versions, metrics, params and dataset inputs', async () => {
@@ -92,13 +134,21 @@ describe('MlflowEntityProvider against a real MLflow server', () => {
     await provider.connect(connection);
     await provider.refresh();
     const all = entities(mutations[0]);
-    expect(all.map(e => `${e.kind}:${e.metadata.name}`).sort()).toEqual([
-      'Dataset:card-transactions-labeled',
-      'Dataset:fraud-holdout-2026q3',
-      'Model:churn-model',
-      'Model:fraud-detector',
-      'Model:recsys-ranker',
-    ]);
+    // The everyday models and their datasets (the awkward ones are checked
+    // below).
+    const everyday = new Set(SEED.map(m => m.name));
+    expect(
+      all
+        .filter(e => e.kind === 'Model' && everyday.has(registeredModel(e)!))
+        .map(e => e.metadata.name)
+        .sort(),
+    ).toEqual(['churn-model', 'fraud-detector', 'recsys-ranker']);
+    expect(all.map(e => `${e.kind}:${e.metadata.name}`)).toEqual(
+      expect.arrayContaining([
+        'Dataset:card-transactions-labeled',
+        'Dataset:fraud-holdout-2026q3',
+      ]),
+    );
 
     const fraud = byName(all, 'Model', 'fraud-detector')!;
     expect(fraud.metadata.description).toBe(
@@ -166,6 +216,123 @@ describe('MlflowEntityProvider against a real MLflow server', () => {
     }
   });
 
+  it('keeps every version, metric and dataset link of every awkward name', async () => {
+    const { provider, connection, mutations, logger } = providerFor(
+      mlflow.url,
+      { pageSize: 3 },
+    );
+    await provider.connect(connection);
+    await provider.refresh();
+    const all = entities(mutations[0]);
+    const models = all.filter(e => e.kind === 'Model');
+
+    expect(models.map(registeredModel).sort()).toEqual(
+      REGISTRY.map(m => m.name).sort(),
+    );
+    // Distinct, valid entity names, as Backstage's own policies see them.
+    expect(new Set(all.map(e => `${e.kind}:${e.metadata.name}`)).size).toBe(
+      all.length,
+    );
+    for (const entity of all) {
+      // Throws on an invalid name, title or annotation.
+      await expect(policy.enforce(entity)).resolves.toMatchObject({
+        metadata: { name: entity.metadata.name },
+      });
+    }
+
+    for (const [i, name] of AWKWARD_NAMES.entries()) {
+      const model = models.find(m => registeredModel(m) === name)!;
+      expect({ name, title: model.metadata.title }).toEqual({
+        name,
+        title: name,
+      });
+      const spec = model.spec as any;
+      expect({
+        name,
+        versions: spec.versions.map((v: any) => v.version),
+      }).toEqual({ name, versions: ['2', '1'] });
+      expect(spec.versions[1].metrics).toEqual({ auc: 0.8 + i / 100 });
+      expect(spec.versions[0]).toMatchObject({
+        aliases: ['champion'],
+        metrics: { auc: 0.9 + i / 100 },
+        params: { seed: String(i) },
+      });
+      expect(spec.metrics).toEqual({ auc: 0.9 + i / 100 });
+      expect(spec.trainedOn).toHaveLength(1);
+      const dataset = all.find(
+        e => `dataset:default/${e.metadata.name}` === spec.trainedOn[0],
+      );
+      expect(dataset?.metadata.title ?? dataset?.metadata.name).toBe(
+        `train ${name}`,
+      );
+      expect(model.metadata.links?.[0].url).toBe(
+        `${mlflow.url}/#/models/${encodeURIComponent(name)}`,
+      );
+    }
+    // Accents become their letters.
+    expect(
+      models.find(m => registeredModel(m) === 'Modèle français')!.metadata.name,
+    ).toBe('modele-francais');
+    expect(
+      models.find(m => registeredModel(m) === "O'Brien's model")!.metadata.name,
+    ).toBe('o-brien-s-model');
+
+    // Nothing was left out or incomplete, and the summary says so.
+    expect(logger.warn).not.toHaveBeenCalled();
+    const versions = REGISTRY.reduce((n, m) => n + m.versions.length, 0);
+    expect(logger.info).toHaveBeenCalledWith(
+      `mlflow-provider:local: read ${REGISTRY.length} of ${REGISTRY.length} registered models (${versions} versions)`,
+    );
+  });
+
+  it('links dataset inputs that have no context tag, or an unknown one', async () => {
+    const { provider, connection, mutations } = providerFor(mlflow.url);
+    await provider.connect(connection);
+    await provider.refresh();
+    const all = entities(mutations[0]);
+    const model = byName(all, 'Model', 'contextless-model')!;
+    expect(model.spec).toMatchObject({
+      trainedOn: [
+        'dataset:default/raw-events',
+        'dataset:default/shadow-traffic',
+      ],
+      evaluatedOn: ['dataset:default/holdout-events'],
+    });
+    const names = all
+      .filter(e => e.kind === 'Dataset')
+      .map(e => e.metadata.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'raw-events',
+        'shadow-traffic',
+        'holdout-events',
+      ]),
+    );
+    expect(byName(all, 'Dataset', 'raw-events')!.spec).toMatchObject({
+      digest: 'c0ffee',
+      source: { uri: 'https://data.acme.test/raw-events.parquet' },
+    });
+  });
+
+  it('re-reads one awkward model for a webhook with all its versions', async () => {
+    const { provider, connection, mutations } = providerFor(mlflow.url);
+    await provider.connect(connection);
+    for (const name of [
+      "O'Brien's model",
+      `both 'single' and "double"`,
+      'trailing\\',
+    ]) {
+      mutations.length = 0;
+      await expect(provider.refreshModel(name)).resolves.toBe(true);
+      const model = entities(mutations[0]).find(e => e.kind === 'Model')!;
+      expect(registeredModel(model)).toBe(name);
+      expect((model.spec as any).versions.map((v: any) => v.version)).toEqual([
+        '2',
+        '1',
+      ]);
+    }
+  });
+
   it('changes nothing when MLflow dies mid-crawl, and converges when it is back', async () => {
     const { provider, connection, mutations } = providerFor(mlflow.url);
     await provider.connect(connection);
@@ -206,9 +373,13 @@ describe('MlflowEntityProvider against a real MLflow server', () => {
     expect(entities(mutations[1])).toEqual(entities(mutations[0]));
   });
 
+  // Last: MLflow gets a third fraud-detector version here.
   it('brings the entities into a real catalog, and webhooks update them at once', async () => {
     const { server } = await startTestBackend({
       features: [
+        mockServices.database.factory({
+          knex: await databases.init('SQLITE_3'),
+        }),
         catalogPlugin,
         catalogModuleMlops,
         catalogModuleMlflow,

@@ -15,7 +15,7 @@ const fraudData = [
   },
 ];
 
-/** The registry the provider tests seed: three models, one with a champion. */
+/** The everyday registry the provider tests seed: three models, one with a champion. */
 export const SEED: SeedModel[] = [
   {
     name: 'fraud-detector',
@@ -43,5 +43,76 @@ export const SEED: SeedModel[] = [
     name: 'Recsys Ranker',
     tags: { owner: 'group:default/recsys-ml', type: 'ranking' },
     versions: [{}, {}, { aliases: ['production'] }],
+  },
+];
+
+/** Registered-model names MLflow accepts that a search filter has trouble with. */
+export const AWKWARD_NAMES = [
+  "O'Brien's model", // a single quote
+  'say "hi"', // double quotes
+  `both 'single' and "double"`, // both: no quoted filter string holds it
+  'back\\slash', // a backslash
+  'trailing\\', // a backslash before the closing quote
+  "escaped\\'quote", // backslash then quote
+  'fraud.v2 Model', // dots, a space, upper case
+  'Modèle français', // accents
+  '模型', // no Latin letter at all
+  '推荐模型', // … and another, which must not clash with it
+  'pct%_wild', // LIKE wildcards
+];
+
+/** Two versions of each awkward name; the champion trained on one dataset. */
+export const AWKWARD_SEED: SeedModel[] = AWKWARD_NAMES.map((name, i) => ({
+  name,
+  tags: { owner: 'awkward-ml' },
+  versions: [
+    { metrics: { auc: 0.8 + i / 100 }, params: { seed: String(i) } },
+    {
+      metrics: { auc: 0.9 + i / 100 },
+      params: { seed: String(i) },
+      aliases: ['champion'],
+      datasets: [
+        {
+          name: `train ${name}`,
+          digest: `t${i}`,
+          source: `https://data.acme.test/train-${i}.parquet`,
+          context: 'training',
+        },
+      ],
+    },
+  ],
+}));
+
+/**
+ * Dataset inputs MLflow logged without a context tag, or with one the
+ * mapping does not know.
+ */
+export const CONTEXTLESS_SEED: SeedModel[] = [
+  {
+    name: 'contextless-model',
+    versions: [
+      {
+        metrics: { f1: 0.7 },
+        datasets: [
+          {
+            name: 'raw-events',
+            digest: 'c0ffee',
+            source: 'https://data.acme.test/raw-events.parquet',
+          },
+          {
+            name: 'shadow-traffic',
+            digest: 'beef',
+            source: 'https://data.acme.test/shadow.parquet',
+            context: 'inference',
+          },
+          {
+            name: 'holdout-events',
+            digest: 'f00d',
+            source: 'https://data.acme.test/holdout.parquet',
+            context: 'Validation',
+          },
+        ],
+      },
+    ],
   },
 ];
