@@ -56,19 +56,18 @@ describe('kindsOf', () => {
     ];
     for (const filter of filters) {
       const matches = filterPredicateToFilterFunction<Entity>(filter as any);
-      const listed = kindsOf(filter)!;
-      for (const kind of kinds) {
-        const entity = {
+      const matched = kinds.filter(kind =>
+        matches({
           apiVersion: 'backstage.io/v1alpha1',
           kind,
           metadata: { name: 'x' },
-        };
-        if (matches(entity))
-          expect([filter, listed]).toEqual([
-            filter,
-            expect.arrayContaining([kind.toLowerCase()]),
-          ]);
-      }
+        }),
+      );
+      expect(matched.length).toBeGreaterThan(0);
+      expect([filter, kindsOf(filter)]).toEqual([
+        filter,
+        expect.arrayContaining(matched.map(k => k.toLowerCase())),
+      ]);
     }
   });
 });
