@@ -22,6 +22,10 @@ import {
   scorecardsExtensionPoint,
 } from '@convergence/backstage-plugin-scorecards-node';
 import request from 'supertest';
+import {
+  mlflowReadinessConfig,
+  scheduledPassAfterTheTestConfig,
+} from './__testUtils__/config';
 import { scorecardsPlugin } from './plugin';
 
 const group = (name: string, children: string[] = []): Entity => ({
@@ -120,15 +124,7 @@ describe.each(databases.eachSupportedId())(
           scorecardsPlugin,
           catalogFor(() => entities),
           mockServices.rootConfig.factory({
-            data: {
-              scorecards: {
-                schedule: {
-                  frequency: { hours: 24 },
-                  timeout: { minutes: 5 },
-                  initialDelay: { hours: 24 },
-                },
-              },
-            },
+            data: scheduledPassAfterTheTestConfig,
           }),
           createServiceFactory({
             service: notificationService,
@@ -465,9 +461,15 @@ describe.each(databases.eachSupportedId())(
   },
 );
 
+// The backends a test starts with startScorecards, stopped when it ends.
+const startedInThisTest: Array<{ stop(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const backend of startedInThisTest.splice(0)) await backend.stop();
+});
+
 /**
  * A backend whose scheduled tasks run when the test says so, over a catalog
- * the test can change, with every caller allowed.
+ * the test can change, with every caller allowed. It stops when the test ends.
  */
 async function startScorecards(options: {
   databaseId: Parameters<typeof databases.init>[0];
@@ -506,11 +508,11 @@ async function startScorecards(options: {
       }),
     ],
   });
+  startedInThisTest.push(backend);
   return {
     server: backend.server,
     sent,
     tasks,
-    stop: () => backend.stop(),
     /** Runs a scheduled task now, as the scheduler would. */
     run: async (id: string) => {
       const task = tasks.get(id);
@@ -524,163 +526,123 @@ async function startScorecards(options: {
   };
 }
 
-/** A scorecard whose Silver level is an MLflow check alone. */
-const mlflowConfig = {
-  scorecards: {
-    checks: [
-      {
-        id: 'mlflow-auc',
-        title: 'AUC of at least 0.9 in MLflow',
-        appliesTo: { kind: 'Model' },
-        thresholds: [{ path: 'facts.mlflow.metrics.auc', min: 0.9 }],
-      },
-    ],
-    definitions: [
-      {
-        id: 'mlflow-readiness',
-        title: 'MLflow readiness',
-        filter: { kind: 'Model' },
-        levels: [
-          { name: 'Bronze', checks: ['has-description'] },
-          { name: 'Silver', checks: ['mlflow-auc'] },
-        ],
-      },
-    ],
-  },
-};
-
 describe.each(databases.eachSupportedId())(
   'scorecards backend with a failing fact provider on %s',
   databaseId => {
-    it('grades the checks that read its facts unknown, keeps the level and notifies nobody', async () => {
-      let mlflowDown = false;
-      const mlflowFacts: FactProvider = {
-        id: 'mlflow',
-        getFacts: async batch => {
-          if (mlflowDown)
-            throw new Error('connect ECONNREFUSED 127.0.0.1:5000');
-          return new Map(
-            batch.map(e => [stringifyEntityRef(e), { metrics: { auc: 0.97 } }]),
-          );
-        },
-      };
-      const catalog = [group('fraud-ml'), model('fraud-detector', 'fraud-ml')];
+    /**
+     * A backend grading `mlflow-readiness` with an MLflow fact provider that
+     * reports an AUC of `auc` for every model, or fails while `mlflow.down`;
+     * `mlflow.graded` names each entity it was asked about.
+     */
+    async function startOverMlflow(auc: number, catalog: () => Entity[]) {
+      const mlflow = { down: false, graded: [] as string[] };
       const backend = await startScorecards({
         databaseId,
-        catalog: () => catalog,
-        factProviders: [mlflowFacts],
-        config: mlflowConfig,
-      });
-      try {
-        const stored = async () =>
-          (
-            await backend.get(
-              '/api/scorecards/entities/model/default/fraud-detector',
-            )
-          ).body.results[0];
-        await backend.run('scorecards:evaluate');
-        expect(await stored()).toMatchObject({ level: 'Silver', score: 1 });
-
-        mlflowDown = true;
-        await backend.run('scorecards:evaluate');
-        const result = await stored();
-        expect(result.checks).toEqual([
-          { checkId: 'has-description', status: 'pass' },
+        catalog,
+        factProviders: [
           {
-            checkId: 'mlflow-auc',
-            status: 'unknown',
-            message: "fact provider 'mlflow' failed during this evaluation",
+            id: 'mlflow',
+            getFacts: async batch => {
+              mlflow.graded.push(...batch.map(e => e.metadata.name));
+              if (mlflow.down)
+                throw new Error('connect ECONNREFUSED 127.0.0.1:5000');
+              return new Map(
+                batch.map(e => [stringifyEntityRef(e), { metrics: { auc } }]),
+              );
+            },
           },
-        ]);
-        expect(result).toMatchObject({ level: 'Silver', score: 1 });
-        expect(backend.sent).toEqual([]);
-      } finally {
-        await backend.stop();
-      }
+        ],
+        config: mlflowReadinessConfig,
+      });
+      return { backend, mlflow };
+    }
+
+    it('grades the checks that read its facts unknown, keeps the level and notifies nobody', async () => {
+      const catalog = [group('fraud-ml'), model('fraud-detector', 'fraud-ml')];
+      const { backend, mlflow } = await startOverMlflow(0.97, () => catalog);
+      const stored = async () =>
+        (
+          await backend.get(
+            '/api/scorecards/entities/model/default/fraud-detector',
+          )
+        ).body.results[0];
+      await backend.run('scorecards:evaluate');
+      expect(await stored()).toMatchObject({ level: 'Silver', score: 1 });
+
+      mlflow.down = true;
+      await backend.run('scorecards:evaluate');
+      const result = await stored();
+      expect(result.checks).toEqual([
+        { checkId: 'has-description', status: 'pass' },
+        {
+          checkId: 'mlflow-auc',
+          status: 'unknown',
+          message: "fact provider 'mlflow' failed during this evaluation",
+        },
+      ]);
+      expect(result).toMatchObject({ level: 'Silver', score: 1 });
+      expect(backend.sent).toEqual([]);
     });
 
     it('neither raises a level during an outage nor reports a drop on recovery', async () => {
-      let mlflowDown = false;
-      const graded: string[] = [];
-      const mlflowFacts: FactProvider = {
-        id: 'mlflow',
-        getFacts: async batch => {
-          graded.push(...batch.map(e => e.metadata.name));
-          if (mlflowDown)
-            throw new Error('connect ECONNREFUSED 127.0.0.1:5000');
-          // An AUC below 0.9: Silver does not hold.
-          return new Map(
-            batch.map(e => [stringifyEntityRef(e), { metrics: { auc: 0.5 } }]),
-          );
-        },
-      };
       let catalog = [group('fraud-ml'), model('fraud-detector', 'fraud-ml')];
-      const backend = await startScorecards({
-        databaseId,
-        catalog: () => catalog,
-        factProviders: [mlflowFacts],
-        config: mlflowConfig,
+      // An AUC below 0.9: Silver does not hold.
+      const { backend, mlflow } = await startOverMlflow(0.5, () => catalog);
+      const { graded } = mlflow;
+      const stored = async (name: string) =>
+        (await backend.get(`/api/scorecards/entities/model/default/${name}`))
+          .body.results[0];
+      const levels: string[] = [];
+      const record = async () =>
+        levels.push((await stored('fraud-detector')).level);
+
+      await backend.run('scorecards:evaluate');
+      await record();
+
+      // MLflow goes down: the unknown AUC check keeps its last known
+      // status (fail), so the model stays Bronze.
+      mlflow.down = true;
+      await backend.run('scorecards:evaluate');
+      await record();
+      expect((await stored('fraud-detector')).checks[1].status).toBe('unknown');
+      // Its version is not recorded: the incremental pass tries it again.
+      graded.length = 0;
+      await backend.run('scorecards:incremental');
+      expect(graded).toEqual(['fraud-detector']);
+      await record();
+      // A second pass of the outage has no last known status any more in
+      // the stored result: the level still does not rise.
+      await backend.run('scorecards:evaluate');
+      await record();
+      // A model added during the outage has no previous result: its
+      // unknown check does not count against it.
+      catalog = [...catalog, model('new-model', 'fraud-ml')];
+      await backend.run('scorecards:incremental');
+      expect((await stored('new-model')).level).toBe('Silver');
+
+      // MLflow is back: the incremental pass grades both again.
+      mlflow.down = false;
+      graded.length = 0;
+      await backend.run('scorecards:incremental');
+      expect(graded.sort()).toEqual(['fraud-detector', 'new-model']);
+      await record();
+      expect(await stored('new-model')).toMatchObject({
+        level: 'Bronze',
+        score: 0.5,
       });
-      try {
-        const stored = async (name: string) =>
-          (await backend.get(`/api/scorecards/entities/model/default/${name}`))
-            .body.results[0];
-        const levels: string[] = [];
-        const record = async () =>
-          levels.push((await stored('fraud-detector')).level);
-
-        await backend.run('scorecards:evaluate');
-        await record();
-
-        // MLflow goes down: the unknown AUC check keeps its last known
-        // status (fail), so the model stays Bronze.
-        mlflowDown = true;
-        await backend.run('scorecards:evaluate');
-        await record();
-        expect((await stored('fraud-detector')).checks[1].status).toBe(
-          'unknown',
-        );
-        // Its version is not recorded: the incremental pass tries it again.
-        graded.length = 0;
-        await backend.run('scorecards:incremental');
-        expect(graded).toEqual(['fraud-detector']);
-        await record();
-        // A second pass of the outage has no last known status any more in
-        // the stored result: the level still does not rise.
-        await backend.run('scorecards:evaluate');
-        await record();
-        // A model added during the outage has no previous result: its
-        // unknown check does not count against it.
-        catalog = [...catalog, model('new-model', 'fraud-ml')];
-        await backend.run('scorecards:incremental');
-        expect((await stored('new-model')).level).toBe('Silver');
-
-        // MLflow is back: the incremental pass grades both again.
-        mlflowDown = false;
-        graded.length = 0;
-        await backend.run('scorecards:incremental');
-        expect(graded.sort()).toEqual(['fraud-detector', 'new-model']);
-        await record();
-        expect(await stored('new-model')).toMatchObject({
-          level: 'Bronze',
-          score: 0.5,
-        });
-        expect(levels).toEqual([
-          'Bronze',
-          'Bronze',
-          'Bronze',
-          'Bronze',
-          'Bronze',
-        ]);
-        // Nothing dropped for real: nobody is told anything.
-        expect(backend.sent).toEqual([]);
-        // Graded for good: nothing left to retry.
-        graded.length = 0;
-        await backend.run('scorecards:incremental');
-        expect(graded).toEqual([]);
-      } finally {
-        await backend.stop();
-      }
+      expect(levels).toEqual([
+        'Bronze',
+        'Bronze',
+        'Bronze',
+        'Bronze',
+        'Bronze',
+      ]);
+      // Nothing dropped for real: nobody is told anything.
+      expect(backend.sent).toEqual([]);
+      // Graded for good: nothing left to retry.
+      graded.length = 0;
+      await backend.run('scorecards:incremental');
+      expect(graded).toEqual([]);
     });
   },
 );
@@ -706,27 +668,23 @@ describe.each(databases.eachSupportedId())(
         databaseId,
         catalog: () => catalog,
       });
-      try {
-        await backend.run('scorecards:evaluate');
-        const system = await backend.get(
-          '/api/scorecards/summary?system=system:default/fraud-detection',
-        );
-        const [summary] = system.body.summaries;
-        expect(summary.entities).toBe(2);
-        // One day of history: the trend is that day's mean, the summary's
-        // (PostgreSQL stores scores as 4-byte floats, hence the rounding).
-        expect(system.body.trend).toEqual([
-          {
-            day: expect.any(String),
-            scorecardId: 'ml-production-readiness',
-            score: expect.closeTo(summary.score, 6),
-          },
-        ]);
-        const all = await backend.get('/api/scorecards/summary');
-        expect(all.body.trend[0].score).not.toBeCloseTo(summary.score, 2);
-      } finally {
-        await backend.stop();
-      }
+      await backend.run('scorecards:evaluate');
+      const system = await backend.get(
+        '/api/scorecards/summary?system=system:default/fraud-detection',
+      );
+      const [summary] = system.body.summaries;
+      expect(summary.entities).toBe(2);
+      // One day of history: the trend is that day's mean, the summary's
+      // (PostgreSQL stores scores as 4-byte floats, hence the rounding).
+      expect(system.body.trend).toEqual([
+        {
+          day: expect.any(String),
+          scorecardId: 'ml-production-readiness',
+          score: expect.closeTo(summary.score, 6),
+        },
+      ]);
+      const all = await backend.get('/api/scorecards/summary');
+      expect(all.body.trend[0].score).not.toBeCloseTo(summary.score, 2);
     });
   },
 );
@@ -746,48 +704,44 @@ describe.each(databases.eachSupportedId())(
         databaseId,
         catalog: () => catalog,
       });
-      try {
-        const summary = async (owner: string) =>
-          (await backend.get(`/api/scorecards/summary?owner=${owner}`)).body
-            .summaries[0]?.entities ?? 0;
-        const results = async (owner: string) =>
-          (
-            await backend.get(`/api/scorecards/results?owner=${owner}`)
-          ).body.results
-            .map((r: any) => r.entityRef)
-            .sort();
-        await backend.run('scorecards:evaluate');
-        expect(await summary('group:default/fraud-ml')).toBe(3);
+      const summary = async (owner: string) =>
+        (await backend.get(`/api/scorecards/summary?owner=${owner}`)).body
+          .summaries[0]?.entities ?? 0;
+      const results = async (owner: string) =>
+        (
+          await backend.get(`/api/scorecards/results?owner=${owner}`)
+        ).body.results
+          .map((r: any) => r.entityRef)
+          .sort();
+      await backend.run('scorecards:evaluate');
+      expect(await summary('group:default/fraud-ml')).toBe(3);
 
-        catalog = [
-          group('fraud-ml'),
-          group('recsys-ml'),
-          model('fraud-detector', 'fraud-ml'),
-          model('handed-over', 'recsys-ml'),
-        ];
-        await backend.run('scorecards:evaluate');
-        // Summaries are cached for a minute: ask for a query not asked yet.
-        expect(await summary('group:default/fraud-ml&days=30')).toBe(1);
-        expect(await results('group:default/fraud-ml')).toEqual([
-          'model:default/fraud-detector',
-        ]);
-        expect(await results('group:default/recsys-ml')).toEqual([
-          'model:default/handed-over',
-        ]);
-        expect(
-          (
-            await backend.get(
-              '/api/scorecards/entities/model/default/retired-model',
-            )
-          ).status,
-        ).toBe(404);
-        expect(
-          (await backend.get('/api/scorecards/summary?days=30')).body
-            .summaries[0].entities,
-        ).toBe(2);
-      } finally {
-        await backend.stop();
-      }
+      catalog = [
+        group('fraud-ml'),
+        group('recsys-ml'),
+        model('fraud-detector', 'fraud-ml'),
+        model('handed-over', 'recsys-ml'),
+      ];
+      await backend.run('scorecards:evaluate');
+      // Summaries are cached for a minute: ask for a query not asked yet.
+      expect(await summary('group:default/fraud-ml&days=30')).toBe(1);
+      expect(await results('group:default/fraud-ml')).toEqual([
+        'model:default/fraud-detector',
+      ]);
+      expect(await results('group:default/recsys-ml')).toEqual([
+        'model:default/handed-over',
+      ]);
+      expect(
+        (
+          await backend.get(
+            '/api/scorecards/entities/model/default/retired-model',
+          )
+        ).status,
+      ).toBe(404);
+      expect(
+        (await backend.get('/api/scorecards/summary?days=30')).body.summaries[0]
+          .entities,
+      ).toBe(2);
     });
   },
 );
@@ -820,47 +774,43 @@ describe.each(databases.eachSupportedId())(
           },
         ],
       });
-      try {
-        // A second task, one runner across replicas, every 20 s by default.
-        expect(backend.tasks.get('scorecards:incremental')).toMatchObject({
-          scope: 'global',
-          frequency: { seconds: 20 },
-        });
-        expect(backend.tasks.get('scorecards:evaluate')).toMatchObject({
-          scope: 'global',
-          frequency: { minutes: 30 },
-          timeout: { minutes: 15 },
-        });
-        await backend.run('scorecards:evaluate');
-        expect(graded.sort()).toEqual(['fraud-detector', 'ranker']);
+      // A second task, one runner across replicas, every 20 s by default.
+      expect(backend.tasks.get('scorecards:incremental')).toMatchObject({
+        scope: 'global',
+        frequency: { seconds: 20 },
+      });
+      expect(backend.tasks.get('scorecards:evaluate')).toMatchObject({
+        scope: 'global',
+        frequency: { minutes: 30 },
+        timeout: { minutes: 15 },
+      });
+      await backend.run('scorecards:evaluate');
+      expect(graded.sort()).toEqual(['fraud-detector', 'ranker']);
 
-        graded.length = 0;
-        catalog = [
-          ...catalog.filter(e => e.metadata.name !== 'fraud-detector'),
-          versioned(
-            model('fraud-detector', 'fraud-ml', { license: undefined }),
-            'f2',
-          ),
-          versioned(model('new-model', 'fraud-ml'), 'n1'),
-        ];
-        const level = async (name: string) =>
-          (await backend.get(`/api/scorecards/entities/model/default/${name}`))
-            .body.results[0]?.level;
-        expect(await level('new-model')).toBeUndefined();
-        expect(await level('fraud-detector')).toBe('Bronze');
+      graded.length = 0;
+      catalog = [
+        ...catalog.filter(e => e.metadata.name !== 'fraud-detector'),
+        versioned(
+          model('fraud-detector', 'fraud-ml', { license: undefined }),
+          'f2',
+        ),
+        versioned(model('new-model', 'fraud-ml'), 'n1'),
+      ];
+      const level = async (name: string) =>
+        (await backend.get(`/api/scorecards/entities/model/default/${name}`))
+          .body.results[0]?.level;
+      expect(await level('new-model')).toBeUndefined();
+      expect(await level('fraud-detector')).toBe('Bronze');
 
-        await backend.run('scorecards:incremental');
-        expect(graded).toEqual(['fraud-detector', 'new-model']);
-        expect(await level('new-model')).toBe('Bronze');
-        // model-license-declared is a Bronze check.
-        expect(await level('fraud-detector')).toBeNull();
+      await backend.run('scorecards:incremental');
+      expect(graded).toEqual(['fraud-detector', 'new-model']);
+      expect(await level('new-model')).toBe('Bronze');
+      // model-license-declared is a Bronze check.
+      expect(await level('fraud-detector')).toBeNull();
 
-        graded.length = 0;
-        await backend.run('scorecards:incremental');
-        expect(graded).toEqual([]);
-      } finally {
-        await backend.stop();
-      }
+      graded.length = 0;
+      await backend.run('scorecards:incremental');
+      expect(graded).toEqual([]);
     });
   },
 );
@@ -906,32 +856,28 @@ describe.each(databases.eachSupportedId())(
           },
         },
       });
-      try {
-        const results = async () =>
-          (await backend.get('/api/scorecards/results')).body.results
-            .map((r: any) => `${r.entityRef} ${r.level}`)
-            .sort();
-        const graded = [
-          'api:default/internal-api null',
-          'api:default/scoring-api Described',
-          'resource:default/feature-store Described',
-        ];
-        await backend.run('scorecards:evaluate');
-        expect(await results()).toEqual(graded);
+      const results = async () =>
+        (await backend.get('/api/scorecards/results')).body.results
+          .map((r: any) => `${r.entityRef} ${r.level}`)
+          .sort();
+      const graded = [
+        'api:default/internal-api null',
+        'api:default/scoring-api Described',
+        'resource:default/feature-store Described',
+      ];
+      await backend.run('scorecards:evaluate');
+      expect(await results()).toEqual(graded);
 
-        const refreshed = await request(backend.server)
-          .post('/api/scorecards/entities/api/default/scoring-api/refresh')
-          .set('Authorization', mockCredentials.user.header(OWNER));
-        expect(refreshed.status).toBe(200);
-        expect(refreshed.body.results).toHaveLength(1);
-        // Nothing changed: the incremental pass keeps every result.
-        await backend.run('scorecards:incremental');
-        expect(await results()).toEqual(graded);
-        await backend.run('scorecards:evaluate');
-        expect(await results()).toEqual(graded);
-      } finally {
-        await backend.stop();
-      }
+      const refreshed = await request(backend.server)
+        .post('/api/scorecards/entities/api/default/scoring-api/refresh')
+        .set('Authorization', mockCredentials.user.header(OWNER));
+      expect(refreshed.status).toBe(200);
+      expect(refreshed.body.results).toHaveLength(1);
+      // Nothing changed: the incremental pass keeps every result.
+      await backend.run('scorecards:incremental');
+      expect(await results()).toEqual(graded);
+      await backend.run('scorecards:evaluate');
+      expect(await results()).toEqual(graded);
     });
   },
 );
@@ -952,20 +898,16 @@ describe.each(databases.eachSupportedId())(
           },
         },
       });
-      try {
-        expect(backend.tasks.get('scorecards:evaluate')).toMatchObject({
-          scope: 'global',
-          frequency: { hours: 2 },
-          timeout: { minutes: 40 },
-        });
-        expect(backend.tasks.get('scorecards:incremental')).toMatchObject({
-          scope: 'global',
-          frequency: { seconds: 45 },
-          timeout: { minutes: 1 },
-        });
-      } finally {
-        await backend.stop();
-      }
+      expect(backend.tasks.get('scorecards:evaluate')).toMatchObject({
+        scope: 'global',
+        frequency: { hours: 2 },
+        timeout: { minutes: 40 },
+      });
+      expect(backend.tasks.get('scorecards:incremental')).toMatchObject({
+        scope: 'global',
+        frequency: { seconds: 45 },
+        timeout: { minutes: 1 },
+      });
     });
   },
 );
@@ -984,35 +926,31 @@ describe.each(databases.eachSupportedId())(
         databaseId,
         catalog: () => catalog,
       });
-      try {
-        const summary = async (owner: string) => {
-          const res = await backend.get(
-            `/api/scorecards/summary?owner=${encodeURIComponent(owner)}`,
-          );
-          expect(res.status).toBe(200);
-          return { etag: res.headers.etag, ...res.body.summaries[0] };
-        };
-        await backend.run('scorecards:evaluate');
-        const known = await summary('group:default/fraud-ml');
-        expect(known.levels).toEqual({ Bronze: 1 });
-        expect((await summary('ghost')).entities).toBe(1);
+      const summary = async (owner: string) => {
+        const res = await backend.get(
+          `/api/scorecards/summary?owner=${encodeURIComponent(owner)}`,
+        );
+        expect(res.status).toBe(200);
+        return { etag: res.headers.etag, ...res.body.summaries[0] };
+      };
+      await backend.run('scorecards:evaluate');
+      const known = await summary('group:default/fraud-ml');
+      expect(known.levels).toEqual({ Bronze: 1 });
+      expect((await summary('ghost')).entities).toBe(1);
 
-        // One model drops a level, the other goes; the scheduled pass does
-        // not clear the cache, so a cached summary still shows the past.
-        catalog[1].metadata.description = '';
-        catalog.pop();
-        await backend.run('scorecards:evaluate');
-        // Another spelling of the same owner is the same cached answer.
-        for (const spelling of ['fraud-ml', 'Group:default/FRAUD-ML']) {
-          const again = await summary(spelling);
-          expect(again.levels).toEqual({ Bronze: 1 });
-          expect(again.etag).toBe(known.etag);
-        }
-        // The unknown owner's summary was not cached: it is computed afresh.
-        expect((await summary('group:default/ghost')).entities).toBeUndefined();
-      } finally {
-        await backend.stop();
+      // One model drops a level, the other goes; the scheduled pass does
+      // not clear the cache, so a cached summary still shows the past.
+      catalog[1].metadata.description = '';
+      catalog.pop();
+      await backend.run('scorecards:evaluate');
+      // Another spelling of the same owner is the same cached answer.
+      for (const spelling of ['fraud-ml', 'Group:default/FRAUD-ML']) {
+        const again = await summary(spelling);
+        expect(again.levels).toEqual({ Bronze: 1 });
+        expect(again.etag).toBe(known.etag);
       }
+      // The unknown owner's summary was not cached: it is computed afresh.
+      expect((await summary('group:default/ghost')).entities).toBeUndefined();
     });
   },
 );

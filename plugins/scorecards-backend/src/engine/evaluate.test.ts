@@ -6,6 +6,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityScorecardResult } from '@convergence/backstage-plugin-scorecards-common';
 import { ScorecardCheck } from '@convergence/backstage-plugin-scorecards-node';
 import { withCatalogRelations } from '../__testUtils__/catalogRelations';
+import { mlflowAucCheck } from '../__testUtils__/config';
 import { builtinChecks } from '../checks/builtin';
 import { readDeclarativeChecks } from '../checks/declarative';
 import { CompiledScorecard, readDefinitions } from './definitions';
@@ -259,12 +260,7 @@ describe('when a fact provider failed', () => {
     new ConfigReader({
       scorecards: {
         checks: [
-          {
-            id: 'mlflow-auc',
-            title: 'AUC of at least 0.9 in MLflow',
-            appliesTo: { kind: 'Model' },
-            thresholds: [{ path: 'facts.mlflow.metrics.auc', min: 0.9 }],
-          },
+          mlflowAucCheck,
           {
             id: 'mlflow-headline',
             title: 'A headline version in MLflow',

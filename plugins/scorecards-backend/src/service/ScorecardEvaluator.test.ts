@@ -2,6 +2,8 @@ import {
   createTestDatabases,
   postgresPresentWhenRequired,
 } from '../__testUtils__/databases';
+import { mlflowReadinessConfig } from '../__testUtils__/config';
+import { createTestStore } from '../__testUtils__/store';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
@@ -9,7 +11,6 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { FactProvider } from '@convergence/backstage-plugin-scorecards-node';
 import { builtinChecks } from '../checks/builtin';
 import { readDeclarativeChecks } from '../checks/declarative';
-import { DatabaseScorecardStore } from '../database/DatabaseScorecardStore';
 import { readDefinitions } from '../engine/definitions';
 import { ScorecardEvaluator } from './ScorecardEvaluator';
 
@@ -38,29 +39,14 @@ const model = (name: string, extra: Partial<Entity['metadata']> = {}) =>
     relations: [{ type: 'ownedBy', targetRef: 'group:default/fraud-ml' }],
   } as Entity);
 
-const config = new ConfigReader({
-  scorecards: {
-    checks: [
-      {
-        id: 'mlflow-auc',
-        title: 'AUC of at least 0.9 in MLflow',
-        appliesTo: { kind: 'Model' },
-        thresholds: [{ path: 'facts.mlflow.metrics.auc', min: 0.9 }],
-      },
-    ],
-    definitions: [
-      {
-        id: 'mlflow-readiness',
-        title: 'MLflow readiness',
-        filter: { kind: 'Model' },
-        levels: [
-          { name: 'Bronze', checks: ['has-description'] },
-          { name: 'Silver', checks: ['mlflow-auc'] },
-        ],
-      },
-    ],
-  },
-});
+const config = new ConfigReader(mlflowReadinessConfig);
+
+const fraudMl = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'fraud-ml', namespace: 'default', etag: 'g-1' },
+  spec: { type: 'team', children: [] },
+} as Entity;
 
 describe.each(databases.eachSupportedId())(
   'ScorecardEvaluator on %s',
@@ -71,10 +57,7 @@ describe.each(databases.eachSupportedId())(
       /** Fails the catalog's stream after its first page. */
       streamFails?: () => boolean;
     }) {
-      const knex = await databases.init(databaseId);
-      const store = await DatabaseScorecardStore.create({
-        database: mockServices.database({ knex }),
-      });
+      const { store } = await createTestStore(databases, databaseId);
       const checks = new Map(
         [...builtinChecks, ...readDeclarativeChecks(config)].map(c => [
           c.id,
@@ -278,12 +261,6 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('removes no results wholesale when the catalog is empty or half loaded', async () => {
-      const fraudMl = {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Group',
-        metadata: { name: 'fraud-ml', namespace: 'default', etag: 'g-1' },
-        spec: { type: 'team', children: [] },
-      } as Entity;
       const full = [fraudMl, ...['a', 'b', 'c', 'd'].map(n => model(n))];
       let catalog: Entity[] = full;
       const { evaluator, store, logger } = await setup({
@@ -327,12 +304,6 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('grades only new and changed entities in the incremental pass', async () => {
-      const fraudMl = {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Group',
-        metadata: { name: 'fraud-ml', namespace: 'default', etag: 'g-1' },
-        spec: { type: 'team', children: [] },
-      } as Entity;
       let catalog = [fraudMl, model('unchanged'), model('changed')];
       const seen: string[][] = [];
       const { evaluator, store, calls } = await setup({

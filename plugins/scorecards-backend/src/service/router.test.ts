@@ -7,6 +7,7 @@ import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import request from 'supertest';
+import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { scorecardsPlugin } from '../plugin';
 
@@ -45,15 +46,7 @@ describe.each(databases.eachSupportedId())(
             factory: () => ({ send: async () => {} }),
           }),
           mockServices.rootConfig.factory({
-            data: {
-              scorecards: {
-                schedule: {
-                  frequency: { hours: 24 },
-                  timeout: { minutes: 5 },
-                  initialDelay: { hours: 24 },
-                },
-              },
-            },
+            data: scheduledPassAfterTheTestConfig,
           }),
         ],
       });

@@ -1,0 +1,43 @@
+/** A declarative check on the `mlflow` fact provider's facts: an AUC of at least 0.9. */
+export const mlflowAucCheck = {
+  id: 'mlflow-auc',
+  title: 'AUC of at least 0.9 in MLflow',
+  appliesTo: { kind: 'Model' },
+  thresholds: [{ path: 'facts.mlflow.metrics.auc', min: 0.9 }],
+};
+
+/**
+ * Config of one scorecard, `mlflow-readiness`, for Models: Bronze is
+ * `has-description`, Silver is {@link mlflowAucCheck} alone.
+ */
+export const mlflowReadinessConfig = {
+  scorecards: {
+    checks: [mlflowAucCheck],
+    definitions: [
+      {
+        id: 'mlflow-readiness',
+        title: 'MLflow readiness',
+        filter: { kind: 'Model' },
+        levels: [
+          { name: 'Bronze', checks: ['has-description'] },
+          { name: 'Silver', checks: ['mlflow-auc'] },
+        ],
+      },
+    ],
+  },
+};
+
+/**
+ * Config whose scheduled full pass first runs a day after start-up: it never
+ * runs during a test (nor, with no full pass done, the incremental pass), so
+ * entities are graded on request only.
+ */
+export const scheduledPassAfterTheTestConfig = {
+  scorecards: {
+    schedule: {
+      frequency: { hours: 24 },
+      timeout: { minutes: 5 },
+      initialDelay: { hours: 24 },
+    },
+  },
+};
