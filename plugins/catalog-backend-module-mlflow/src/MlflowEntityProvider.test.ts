@@ -252,6 +252,31 @@ function setup(extra: JsonObject = {}, catalogEntities: Entity[] = []) {
   return { provider, connection, mutations, logger };
 }
 
+/**
+ * The versions fraud-detector of sampleRegistry() maps to, newest first, with
+ * `version2Run` (the metrics and params of its run r2, as far as read).
+ */
+const fraudDetectorVersions = (version2Run: object) => [
+  // Its run was deleted: the version stays, without run data.
+  { version: '3', status: 'READY', runId: 'gone' },
+  {
+    version: '2',
+    aliases: ['champion'],
+    status: 'READY',
+    runId: 'r2',
+    ...version2Run,
+    createdAt: '2025-11-25T19:46:40.000Z',
+  },
+  {
+    version: '1',
+    status: 'READY',
+    runId: 'r1',
+    metrics: { auc: 0.9 },
+    params: { seed: '42' },
+    createdAt: '2025-11-24T16:00:00.000Z',
+  },
+];
+
 const entitiesOf = (m: EntityProviderMutation) =>
   m.type === 'full' ? m.entities.map(e => e.entity) : [];
 const find = (list: Entity[], ref: string) =>
@@ -283,27 +308,12 @@ describe('MlflowEntityProvider', () => {
       trainedOn: ['dataset:default/scratch', 'dataset:default/transactions'],
       evaluatedOn: ['dataset:default/holdout'],
     });
-    expect((fraud.spec as any).versions).toEqual([
-      // Its run was deleted: the version stays, without run data.
-      { version: '3', status: 'READY', runId: 'gone' },
-      {
-        version: '2',
-        aliases: ['champion'],
-        status: 'READY',
-        runId: 'r2',
+    expect((fraud.spec as any).versions).toEqual(
+      fraudDetectorVersions({
         metrics: { auc: 0.95, recall: 0.7 },
         params: { seed: '42' },
-        createdAt: '2025-11-25T19:46:40.000Z',
-      },
-      {
-        version: '1',
-        status: 'READY',
-        runId: 'r1',
-        metrics: { auc: 0.9 },
-        params: { seed: '42' },
-        createdAt: '2025-11-24T16:00:00.000Z',
-      },
-    ]);
+      }),
+    );
     // `owner` is not the configured tag here: the default owner applies.
     const churn = find(all, 'model:churn')!;
     expect(churn.spec).toMatchObject({
@@ -494,24 +504,7 @@ describe('MlflowEntityProvider', () => {
     ]);
     // Without the refused run's data; the other versions keep theirs.
     const fraud = find(all, 'model:fraud-detector')!;
-    expect((fraud.spec as any).versions).toEqual([
-      { version: '3', status: 'READY', runId: 'gone' },
-      {
-        version: '2',
-        aliases: ['champion'],
-        status: 'READY',
-        runId: 'r2',
-        createdAt: '2025-11-25T19:46:40.000Z',
-      },
-      {
-        version: '1',
-        status: 'READY',
-        runId: 'r1',
-        metrics: { auc: 0.9 },
-        params: { seed: '42' },
-        createdAt: '2025-11-24T16:00:00.000Z',
-      },
-    ]);
+    expect((fraud.spec as any).versions).toEqual(fraudDetectorVersions({}));
     expect(fraud.spec).not.toHaveProperty('metrics');
     // The versions MLflow lists as latest, with their runs.
     expect(find(all, 'model:ghost')!.spec).toMatchObject({
