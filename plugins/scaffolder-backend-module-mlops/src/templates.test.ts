@@ -21,6 +21,12 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import { scaffolderModuleMlops } from './module';
 import { parseEntities, validateEntities } from './validateEntities';
+import {
+  withDocument,
+  withKey,
+  withListItem,
+  withNestedKey,
+} from './__testUtils__/hostile';
 
 jest.setTimeout(900_000);
 
@@ -642,37 +648,41 @@ const statements = (calls: string[][]) =>
   calls.map(([name, ...args]) => `${name}/${args.length}`);
 
 describe('hostile input: the forms refuse crafted references and schedules', () => {
-  it.each([
-    ['ml-serving-service', 'owner', 'group:default/x\nkind: User'],
-    [
-      'ml-serving-service',
-      'owner',
-      'x"\n---\napiVersion: backstage.io/v1alpha1\nkind: Group',
+  /** Values each form refuses, by template: [field, value]. */
+  const crafted: Record<string, Array<[string, string]>> = {
+    'ml-serving-service': [
+      ['owner', withKey('group:default/x')],
+      ['owner', withDocument('x')],
+      ['owner', 'dataset:default/card-transactions'],
+      ['system', 'system:default/fraud-detection\n  x: 1'],
+      ['model', "model:default/fraud-detector'\n- evil"],
+      ['model', 'fraud-detector'],
+      ['description', 'Line\u2028break'],
     ],
-    ['ml-serving-service', 'owner', 'dataset:default/card-transactions'],
-    ['ml-serving-service', 'system', 'system:default/fraud-detection\n  x: 1'],
-    ['ml-serving-service', 'model', "model:default/fraud-detector'\n- evil"],
-    ['ml-serving-service', 'model', 'fraud-detector'],
-    ['training-pipeline', 'owner', 'user:default/x\n  evil: true'],
-    ['training-pipeline', 'schedule', '0 3 * * 1\n  evil: true'],
-    ['training-pipeline', 'schedule', "0 3 * * 1');evil('"],
-    ['training-pipeline', 'schedule', '0 3 * *\n1'],
-    ['training-pipeline', 'evaluationDataset', 'model:default/fraud-detector'],
-    // A Python keyword would name the kfp pipeline's model artifact.
-    ['training-pipeline', 'modelName', 'class'],
-    ['training-pipeline', 'modelName', 'lambda'],
-    [
-      'training-pipeline',
-      'trainingDatasets[1]',
-      'dataset:default/x"\n- user:default/y',
+    'training-pipeline': [
+      ['owner', withNestedKey('user:default/x')],
+      ['schedule', withNestedKey('0 3 * * 1')],
+      ['schedule', "0 3 * * 1');evil('"],
+      ['schedule', '0 3 * *\n1'],
+      ['evaluationDataset', 'model:default/fraud-detector'],
+      // A Python keyword would name the kfp pipeline's model artifact.
+      ['modelName', 'class'],
+      ['modelName', 'lambda'],
+      ['trainingDatasets[1]', withListItem('dataset:default/x"')],
+      ['description', 'A\u007fdelete'],
     ],
-    ['ml-serving-service', 'description', 'Line\u2028break'],
-    ['training-pipeline', 'description', 'A\u007fdelete'],
-    ['dataset-registration', 'description', 'Next\u0085line'],
-    ['dataset-registration', 'sourceUri', 's3://lake/x\u007fy'],
-    ['dataset-registration', 'owner', 'group:default/x y'],
-    ['dataset-registration', 'system', 'fraud-detection\n  evil: true'],
-  ])('%s refuses %s %j', async (template, field, value) => {
+    'dataset-registration': [
+      ['description', 'Next\u0085line'],
+      ['sourceUri', 's3://lake/x\u007fy'],
+      ['owner', 'group:default/x y'],
+      ['system', withNestedKey('fraud-detection')],
+    ],
+  };
+  it.each(
+    Object.entries(crafted).flatMap(([template, cases]) =>
+      cases.map(([field, value]) => [template, field, value]),
+    ),
+  )('%s refuses %s %j', async (template, field, value) => {
     const values: Record<string, unknown> = {
       'ml-serving-service': serviceValues,
       'training-pipeline': pipelineValues,
@@ -811,15 +821,33 @@ describe('hostile input: without the patterns, quoting keeps every value in its 
   const text = `${NASTY}\u2028\u0085\u007f`;
 
   /**
+   * A template rendered unchecked with ordinary values and with crafted
+   * ones: the catalog files hold the same documents and keys. Returns both
+   * folders and the crafted render's entities.
+   */
+  async function renderBoth(
+    template: string,
+    values: Record<string, unknown>,
+    craftedValues: Record<string, unknown>,
+  ) {
+    const benign = await render(template, values, unchecked);
+    const hostile = await render(template, craftedValues, unchecked);
+    const catalog = (d: string) => path.join(d, 'catalog-info.yaml');
+    expect(yamlShape(catalog(hostile.dir))).toEqual(
+      yamlShape(catalog(benign.dir)),
+    );
+    const entities = parseEntities(
+      fs.readFileSync(catalog(hostile.dir), 'utf8'),
+      'catalog-info.yaml',
+    );
+    return { benign, hostile, entities };
+  }
+
+  /**
    * The serving template rendered with crafted values and with ordinary
    * ones: the same documents, keys and Python, each value in its place.
    */
   async function servingRenders(ci: string) {
-    const benign = await render(
-      'ml-serving-service',
-      { ...serviceValues, ci },
-      unchecked,
-    );
     const values = {
       ...serviceValues,
       ci,
@@ -832,14 +860,10 @@ describe('hostile input: without the patterns, quoting keeps every value in its 
       organization: crafted,
       pagerdutyServiceId: crafted,
     };
-    const hostile = await render('ml-serving-service', values, unchecked);
-    const catalog = (d: string) => path.join(d, 'catalog-info.yaml');
-    expect(yamlShape(catalog(hostile.dir))).toEqual(
-      yamlShape(catalog(benign.dir)),
-    );
-    const entities = parseEntities(
-      fs.readFileSync(catalog(hostile.dir), 'utf8'),
-      'catalog-info.yaml',
+    const { benign, hostile, entities } = await renderBoth(
+      'ml-serving-service',
+      { ...serviceValues, ci },
+      values,
     );
     const [component, api] = entities;
     expect(component.metadata.name).toBe(crafted);
@@ -892,11 +916,6 @@ describe('hostile input: without the patterns, quoting keeps every value in its 
    * Python, each value in its place.
    */
   async function trainingRenders(orchestrator: string) {
-    const benign = await render(
-      'training-pipeline',
-      { ...pipelineValues, orchestrator },
-      unchecked,
-    );
     const values = {
       ...pipelineValues,
       orchestrator,
@@ -909,14 +928,10 @@ describe('hostile input: without the patterns, quoting keeps every value in its 
       evaluationDataset: `dataset:default/${crafted}`,
       modelName: crafted,
     };
-    const hostile = await render('training-pipeline', values, unchecked);
-    const catalog = (d: string) => path.join(d, 'catalog-info.yaml');
-    expect(yamlShape(catalog(hostile.dir))).toEqual(
-      yamlShape(catalog(benign.dir)),
-    );
-    const entities = parseEntities(
-      fs.readFileSync(catalog(hostile.dir), 'utf8'),
-      'catalog-info.yaml',
+    const { benign, hostile, entities } = await renderBoth(
+      'training-pipeline',
+      { ...pipelineValues, orchestrator },
+      values,
     );
     const [pipeline, model] = entities;
     expect(pipeline.spec).toMatchObject({
@@ -986,19 +1001,10 @@ describe('hostile input: without the patterns, quoting keeps every value in its 
       sourceUri: crafted,
       fields: [{ name: crafted, type: text, description: text, pii: true }],
     };
-    const benign = await render(
+    const { entities } = await renderBoth(
       'dataset-registration',
       datasetValues,
-      unchecked,
-    );
-    const hostile = await render('dataset-registration', values, unchecked);
-    const catalog = (d: string) => path.join(d, 'catalog-info.yaml');
-    expect(yamlShape(catalog(hostile.dir))).toEqual(
-      yamlShape(catalog(benign.dir)),
-    );
-    const entities = parseEntities(
-      fs.readFileSync(catalog(hostile.dir), 'utf8'),
-      'catalog-info.yaml',
+      values,
     );
     expect(entities[0].metadata.name).toBe(crafted);
     expect(entities[0].spec).toMatchObject({

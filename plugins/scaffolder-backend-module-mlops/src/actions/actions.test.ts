@@ -1,6 +1,5 @@
 import { execFileSync } from 'child_process';
 import fs from 'fs';
-import os from 'os';
 import path from 'path';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
@@ -8,68 +7,21 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createValidateEntitiesAction } from './validate';
 import { createMlflowRegisterAction } from './mlflowRegister';
 import { createPublishLocalGitAction } from './publishLocalGit';
 import { LocalGitEntityProvider } from '../LocalGitEntityProvider';
+import { useActionWorkspace } from '../__testUtils__/actionWorkspace';
+import { fraudDetectorModel, fraudMlGroup } from '../__testUtils__/entities';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-let tmp: string;
-beforeEach(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scaffolder-mlops-'));
-});
-afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const { tmp, write: workspace, run } = useActionWorkspace('scaffolder-mlops-');
 
-/** A workspace holding the given files. */
-function workspace(files: Record<string, string>) {
-  const dir = path.join(tmp, 'workspace');
-  for (const [name, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    fs.writeFileSync(path.join(dir, name), content);
-  }
-  return dir;
-}
-
-/** Runs an action with the scaffolder's mock action context; returns its outputs. */
-async function run(
-  action: any,
-  input: object,
-  extra: { isDryRun?: boolean } = {},
-) {
-  const ctx = createMockActionContext({
-    input: input as any,
-    workspacePath: path.join(tmp, 'workspace'),
-  });
-  if (extra.isDryRun) ctx.isDryRun = true;
-  await action.handler(ctx);
-  return Object.fromEntries(
-    (ctx.output as jest.Mock).mock.calls.map(([k, v]) => [k, v]),
-  );
-}
-
-const existing: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'fraud-ml', namespace: 'default' },
-    spec: { type: 'team', children: [] },
-  },
-  {
-    apiVersion: 'convergence.dev/v1alpha1',
-    kind: 'Model',
-    metadata: { name: 'fraud-detector', namespace: 'default' },
-    spec: {
-      type: 'classification',
-      lifecycle: 'production',
-      owner: 'fraud-ml',
-    },
-  },
-];
+const existing: Entity[] = [fraudMlGroup, fraudDetectorModel];
 
 const service = (extra = '') => `apiVersion: backstage.io/v1alpha1
 kind: Component
@@ -270,7 +222,7 @@ describe('mlflow:model:register', () => {
 });
 
 describe('publish:local-git', () => {
-  const baseDir = () => path.join(tmp, 'repos');
+  const baseDir = () => path.join(tmp(), 'repos');
   const action = (events?: any) =>
     createPublishLocalGitAction({
       config: new ConfigReader({
@@ -303,7 +255,7 @@ describe('publish:local-git', () => {
       },
     ]);
     // The real git client clones it.
-    const clone = path.join(tmp, 'clone');
+    const clone = path.join(tmp(), 'clone');
     execFileSync('git', ['clone', '--quiet', gitdir, clone]);
     expect(fs.readFileSync(path.join(clone, 'src/app.py'), 'utf8')).toBe(
       'print("hi")\n',
@@ -363,7 +315,7 @@ describe('publish:local-git', () => {
 describe('LocalGitEntityProvider', () => {
   it('reads catalog-info.yaml of every published repository, keeping a broken one', async () => {
     workspace({ 'catalog-info.yaml': service() });
-    const baseDir = path.join(tmp, 'repos');
+    const baseDir = path.join(tmp(), 'repos');
     await run(
       createPublishLocalGitAction({
         config: new ConfigReader({ scaffolder: { localGit: { baseDir } } }),

@@ -6,18 +6,19 @@
  */
 import { execFileSync } from 'child_process';
 import fs from 'fs';
-import os from 'os';
 import path from 'path';
 import { setupServer } from 'msw/node';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { stringify } from 'yaml';
 import { createValidateEntitiesAction } from './validate';
 import { createMlflowRegisterAction } from './mlflowRegister';
 import { SPEC_FIELDS } from '../validateEntities';
+import { useActionWorkspace } from '../__testUtils__/actionWorkspace';
+import { withDocument, withKey, withListItem } from '../__testUtils__/hostile';
+import { fraudDetectorModel, fraudMlGroup } from '../__testUtils__/entities';
 import {
   CRON_PATTERN,
   entityRefPattern,
@@ -32,50 +33,22 @@ const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterAll(() => server.close());
 
-let tmp: string;
-beforeEach(() => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scaffolder-inputs-'));
-});
-afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const workspace = useActionWorkspace('scaffolder-inputs-');
 
+/** Runs an action on a workspace holding `files` as catalog-info.yaml, if given. */
 async function run(action: any, input: object, files?: string) {
-  const workspacePath = path.join(tmp, 'workspace');
-  fs.mkdirSync(workspacePath, { recursive: true });
-  if (files !== undefined) {
-    fs.writeFileSync(path.join(workspacePath, 'catalog-info.yaml'), files);
-  }
-  const ctx = createMockActionContext({
-    input: input as any,
-    workspacePath,
-  });
-  await action.handler(ctx);
-  return Object.fromEntries(
-    (ctx.output as jest.Mock).mock.calls.map(([k, v]) => [k, v]),
-  );
+  workspace.write(files === undefined ? {} : { 'catalog-info.yaml': files });
+  return workspace.run(action, input);
 }
 
 const existing: Entity[] = [
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name: 'fraud-ml', namespace: 'default' },
-    spec: { type: 'team', children: [] },
-  },
+  fraudMlGroup,
+  fraudDetectorModel,
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'System',
     metadata: { name: 'fraud-detection', namespace: 'default' },
     spec: { owner: 'group:default/fraud-ml' },
-  },
-  {
-    apiVersion: 'convergence.dev/v1alpha1',
-    kind: 'Model',
-    metadata: { name: 'fraud-detector', namespace: 'default' },
-    spec: {
-      type: 'classification',
-      lifecycle: 'production',
-      owner: 'fraud-ml',
-    },
   },
   {
     apiVersion: 'convergence.dev/v1alpha1',
@@ -237,16 +210,16 @@ describe('mlops:entities:validate refuses what a template did not mean to genera
   });
 
   it.each([
-    ['owner', 'group:default/x\nkind: User', 'is not a valid entity reference'],
+    ['owner', withKey('group:default/x'), 'is not a valid entity reference'],
     [
       'owner',
-      'group:default/x"\n---\napiVersion: backstage.io/v1alpha1\nkind: Group',
+      withDocument('group:default/x'),
       'is not a valid entity reference',
     ],
     ['owner', 'dataset:default/payments', 'must refer to a group or user'],
     ['system', 'system:default/a b', 'is not a valid entity reference'],
     ['system', 'group:default/fraud-ml', 'must refer to a system'],
-    ['dependsOn', ['model:default/x\n- user:default/y'], 'is not a valid'],
+    ['dependsOn', [withListItem('model:default/x')], 'is not a valid'],
     ['providesApis', ['component:default/fraud-ml'], 'must refer to an api'],
   ])(
     'refuses a reference in spec.%s that is malformed or of the wrong kind (%j)',
@@ -271,7 +244,7 @@ describe('mlops:entities:validate refuses what a template did not mean to genera
       run(
         validate(),
         { files: ['catalog-info.yaml'], checkCatalog: false },
-        yaml(pipeline({ consumes: ['dataset:default/x\n- user:default/y'] })),
+        yaml(pipeline({ consumes: [withListItem('dataset:default/x')] })),
       ),
     ).rejects.toThrow(
       'pipeline:default/churn-training: spec.consumes "dataset:default/x\\n- user:default/y" is not a valid entity reference',
@@ -312,7 +285,7 @@ describe('mlops:entities:validate refuses what a template did not mean to genera
         validate(),
         {
           files: ['catalog-info.yaml'],
-          entityRefs: ['component:default/x\nkind: User'],
+          entityRefs: [withKey('component:default/x')],
         },
         yaml(component()),
       ),
@@ -489,7 +462,7 @@ describe('mlflow:model:register refuses bad tags before calling MLflow', () => {
     });
 
   it.each([
-    ['group:default/x\nkind: User', 'is not a valid entity reference'],
+    [withKey('group:default/x'), 'is not a valid entity reference'],
     ['model:default/fraud-detector', 'must refer to a group or user'],
     ['', 'is not a valid entity reference'],
   ])('refuses the owner tag %j', async (owner, message) => {
