@@ -142,3 +142,73 @@ test('a person filters the ML assets page by owner', async () => {
   assert.ok(!names.includes('Fraud detector'), `got ${names}`);
   await screenshot(page, 'ml-assets');
 });
+
+// Measures the Versions table against its card in the browser's own layout.
+const versionsTableFit = page =>
+  page.evaluate(() => {
+    const run = [...document.querySelectorAll('th')].find(
+      th => th.innerText.trim().toLowerCase() === 'run',
+    );
+    const table = run.closest('table');
+    const card = table.closest('.MuiCard-root');
+    const c = card.getBoundingClientRect();
+    const r = run.getBoundingClientRect();
+    return {
+      tableWidth: table.scrollWidth,
+      cardWidth: card.clientWidth,
+      runVisible: r.left >= c.left && r.right <= c.right + 0.5,
+    };
+  });
+
+test('the Versions table fits its card at 1440 px, and its Run column can be scrolled to on a phone', async t => {
+  const page = await signInAsGuest(browser.context);
+  t.after(() => page.setViewportSize({ width: 1440, height: 900 }));
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.goto(`${APP_URL}/catalog/default/model/fraud-detector`);
+  const run = page.getByRole('columnheader', { name: 'Run', exact: true });
+  await run.waitFor();
+  const wide = await versionsTableFit(page);
+  assert.ok(
+    wide.tableWidth <= wide.cardWidth,
+    `at 1440 px the table is ${wide.tableWidth} px wide in a ${wide.cardWidth} px card`,
+  );
+  assert.ok(wide.runVisible, 'the Run column is cut off at 1440 px');
+  await page.getByRole('cell', { name: '3b9c1f0e', exact: true }).waitFor();
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${APP_URL}/catalog/default/model/fraud-detector`);
+  await run.waitFor();
+  // The table scrolls sideways inside its card.
+  await run.scrollIntoViewIfNeeded();
+  const narrow = await versionsTableFit(page);
+  assert.ok(narrow.runVisible, 'the Run column cannot be reached at 390 px');
+  await screenshot(page, 'model-versions-phone');
+});
+
+test('an ML entity without documentation offers no TechDocs tab; a documented entity does', async t => {
+  const page = await signInAsGuest(browser.context);
+  t.after(() => page.setViewportSize({ width: 1440, height: 900 }));
+  for (const width of [1440, 800]) {
+    await page.setViewportSize({ width, height: 900 });
+    // The entity page's tabs are links to its sub-paths.
+    const tab = (path, sub) =>
+      page.locator(`a[href="/catalog/default/${path}${sub}"]`);
+    for (const path of [
+      'model/fraud-detector',
+      'dataset/card-transactions-labeled',
+      'pipeline/fraud-training',
+    ]) {
+      await page.goto(`${APP_URL}/catalog/default/${path}`);
+      await tab(path, '').filter({ hasText: 'Overview' }).waitFor();
+      assert.equal(
+        await tab(path, '/docs').count(),
+        0,
+        `${path} offers a TechDocs tab at ${width} px`,
+      );
+    }
+    // e2e/fixtures/documented-component.yaml has backstage.io/techdocs-ref.
+    const documented = 'component/e2e-documented-service';
+    await page.goto(`${APP_URL}/catalog/default/${documented}`);
+    await tab(documented, '/docs').filter({ hasText: 'TechDocs' }).waitFor();
+  }
+});

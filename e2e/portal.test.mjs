@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import {
   APP_URL,
   BACKEND_URL,
+  eventually,
   getAsGuest,
   launchBrowser,
   signInAsGuest,
@@ -59,4 +60,50 @@ test('a person signs in as guest, browses the catalog and opens a team', async (
   // The team page lists its members.
   await page.getByText('Mei Tanaka').first().waitFor();
   await screenshot(page, 'group-page');
+});
+
+test('the Search page finds catalog entities although no documentation is indexed, with no 5xx', async t => {
+  const page = await signInAsGuest(browser.context);
+  t.after(() => page.setViewportSize({ width: 1440, height: 900 }));
+  const failed = [];
+  const onResponse = r => {
+    if (r.status() >= 500) failed.push(`${r.status()} ${r.url()}`);
+  };
+  page.on('response', onResponse);
+  t.after(() => page.off('response', onResponse));
+  for (const [width, height] of [
+    [1440, 900],
+    [390, 844],
+  ]) {
+    await page.setViewportSize({ width, height });
+    // The catalog's documents are collated a few seconds after start.
+    await eventually(
+      async () => {
+        await page.goto(`${APP_URL}/search?query=fraud`);
+        await page
+          .getByRole('link', { name: 'Fraud detector' })
+          .first()
+          .waitFor({ timeout: 10_000 });
+        return true;
+      },
+      { timeoutMs: 120_000 },
+    );
+    if (width === 1440) {
+      // Documentation, the other result type, has nothing indexed.
+      await page.getByText('Documentation', { exact: true }).click();
+      const empty = page.getByText(/no results were found/i);
+      const error = page.getByText(/Error encountered while fetching/);
+      await empty.or(error).first().waitFor();
+      assert.deepEqual(failed, [], `at ${width} px`);
+      assert.ok(await empty.isVisible(), 'Documentation shows an error');
+      // Back to all result types (the first "All" on the page).
+      await page.getByText('All', { exact: true }).first().click();
+      await page
+        .getByRole('link', { name: 'Fraud detector' })
+        .first()
+        .waitFor();
+      await screenshot(page, 'search');
+    }
+    assert.deepEqual(failed, [], `at ${width} px`);
+  }
 });

@@ -108,3 +108,46 @@ test('a person sees the scorecard on a Model page and the ownership page with it
   await page.getByText('What to fix next').waitFor();
   await screenshot(page, 'ownership-scorecards');
 });
+
+test("a Pipeline's scorecard folds the checks that don't apply behind their count", async t => {
+  const { launchBrowser, signInAsGuest, screenshot, APP_URL } = await import(
+    './lib.mjs'
+  );
+  const own = await launchBrowser();
+  t.after(() => own.close());
+  const page = await signInAsGuest(own.context);
+  const [result] = (
+    await eventually(async () => {
+      const body = await getAsGuest(
+        '/api/scorecards/entities/pipeline/default/fraud-training',
+      );
+      return body.results.length ? body : undefined;
+    })
+  ).results;
+  const na = result.checks.filter(c => c.status === 'na').length;
+  const applying = result.checks.length - na;
+  assert.ok(na > 1 && applying > 0, `got ${na} na of ${result.checks.length}`);
+
+  for (const [width, height] of [
+    [1440, 900],
+    [390, 844],
+  ]) {
+    await page.setViewportSize({ width, height });
+    await page.goto(`${APP_URL}/catalog/default/pipeline/fraud-training`);
+    const toggle = page.getByRole('button', {
+      name: `${na} checks don't apply`,
+    });
+    await toggle.waitFor();
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    const rows = page.locator('[data-testid^="check-"]');
+    assert.equal(await rows.count(), applying, `at ${width} px`);
+    if (width === 1440) {
+      await toggle.evaluate(el => el.scrollIntoView({ block: 'center' }));
+      await screenshot(page, 'scorecard-card-pipeline');
+    }
+    await toggle.click();
+    await rows.nth(result.checks.length - 1).waitFor();
+    assert.equal(await rows.count(), result.checks.length, `at ${width} px`);
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  }
+});

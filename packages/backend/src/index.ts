@@ -3,6 +3,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { permissionModuleConvergencePolicy } from './modules/permissionPolicy';
+import { searchModuleLunrEngine } from './modules/searchEngine';
 import { scorecardsModuleKubeflowFacts } from '@convergence/backstage-plugin-catalog-backend-module-kubeflow';
 import { scorecardsModuleMlflowFacts } from '@convergence/backstage-plugin-catalog-backend-module-mlflow';
 import { catalogModuleLocalGit } from '@convergence/backstage-plugin-scaffolder-backend-module-mlops';
@@ -55,9 +56,11 @@ backend.add(
 // techdocs
 backend.add(import('@backstage/plugin-techdocs-backend'));
 
-// search: Postgres engine when the database is Postgres, Lunr otherwise
+// search: Postgres engine when the database is Postgres, Lunr otherwise (one
+// that finds nothing, rather than failing, for a type with no documents yet)
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-pg'));
+backend.add(searchModuleLunrEngine);
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 

@@ -3,33 +3,18 @@
  * file-backed SQLite in a git-ignored folder, so it survives a restart of
  * scripts/start.sh.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  ServiceFactoryTester,
-  mockServices,
-} from '@backstage/backend-test-utils';
-import { rootConfigServiceFactory } from '@backstage/backend-defaults/rootConfig';
+import { mockServices } from '@backstage/backend-test-utils';
 import { DatabaseManager } from '@backstage/backend-defaults/database';
 import { ConfigReader } from '@backstage/config';
-
-const REPO_ROOT = path.resolve(__dirname, '../../..');
-// `yarn start` runs the backend in packages/backend: relative paths in the
-// config resolve from there.
-const BACKEND_DIR = path.resolve(__dirname, '..');
-
-/** app-config.yaml read the way the backend reads it at start. */
-async function loadAppConfig() {
-  const tester = ServiceFactoryTester.from(
-    rootConfigServiceFactory({
-      argv: ['--config', path.join(REPO_ROOT, 'app-config.yaml')],
-      watch: false,
-    }),
-  );
-  return tester.getSubject();
-}
+import {
+  BACKEND_DIR,
+  REPO_ROOT,
+  loadAppConfig,
+} from './__testUtils__/appConfig';
 
 describe('local state', () => {
   let scratch: string;
@@ -50,14 +35,18 @@ describe('local state', () => {
     expect(path.relative(REPO_ROOT, resolved)).toBe(
       path.join('.data', 'sqlite'),
     );
-    // Throws (exit code 1) when git would track the folder's files.
-    expect(() =>
-      execFileSync(
-        'git',
-        ['check-ignore', '--quiet', path.join(resolved, 'catalog.sqlite')],
-        { cwd: REPO_ROOT },
-      ),
-    ).not.toThrow();
+    // Exit status 0: git ignores the folder's files (1: it would track them).
+    const checkIgnore = spawnSync(
+      'git',
+      ['check-ignore', '--verbose', path.join(resolved, 'catalog.sqlite')],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
+    expect({
+      status: checkIgnore.status,
+      stderr: checkIgnore.stderr,
+      error: checkIgnore.error?.message,
+    }).toEqual({ status: 0, stderr: '', error: undefined });
+    expect(checkIgnore.stdout).toMatch(/^\.gitignore:\d+:\.data\//);
   });
 
   it("a plugin's data survives a restart with app-config.yaml's database settings", async () => {

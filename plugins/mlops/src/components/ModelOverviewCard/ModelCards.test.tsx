@@ -75,9 +75,36 @@ describe('ModelVersionsCard', () => {
     expect(
       screen.getByText('Registered in MLflow as fraud-detector'),
     ).toBeInTheDocument();
-    expect(
-      screen.getByText('max_depth=6 · learning_rate=0.1'),
-    ).toBeInTheDocument();
+    expect(screen.getByText('max_depth=6')).toBeInTheDocument();
+    expect(screen.getByText('learning_rate=0.1')).toBeInTheDocument();
+  });
+
+  it('shows one metric a line, and the short run id with the full one on hover', async () => {
+    await renderWithEntity(<ModelVersionsCard />, {
+      ...fraudDetector,
+      spec: {
+        ...fraudDetector.spec,
+        versions: [
+          {
+            version: '7',
+            metrics: { auc: 0.947, precision_at_1pct_fpr: 0.81, recall: 0.73 },
+            runId: '3b9c1f0e2d6a4f7c',
+          },
+        ],
+      },
+    });
+    const [row] = screen.getAllByRole('row').slice(1);
+    for (const metric of [
+      'auc 0.947',
+      'precision_at_1pct_fpr 0.81',
+      'recall 0.73',
+    ]) {
+      expect(within(row).getByText(metric)).toBeInTheDocument();
+    }
+    expect(within(row).getByText('3b9c1f0e')).toHaveAttribute(
+      'title',
+      '3b9c1f0e2d6a4f7c',
+    );
   });
 
   it('explains how to add versions when there are none', async () => {

@@ -1,8 +1,8 @@
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { scorecardsApiRef } from '../../api';
-import { mockApi } from '../../__testUtils__/fixtures';
+import { mockApi, result } from '../../__testUtils__/fixtures';
 import { EntityScorecardCard } from './EntityScorecardCard';
 
 const entity = {
@@ -42,6 +42,94 @@ describe('EntityScorecardCard', () => {
     expect(
       within(screen.getByTestId('check-has-description')).getByTitle('pass'),
     ).toBeInTheDocument();
+    // Every check applies: no count of those that don't.
+    expect(screen.queryByText(/don't apply|doesn't apply/)).toBeNull();
+  });
+
+  it("collapses the checks that don't apply behind their count", async () => {
+    const na = Array.from({ length: 12 }, (_, i) => ({
+      checkId: `dataset-check-${i}`,
+      status: 'na' as const,
+    }));
+    await render(
+      mockApi({
+        getEntityResults: async () => ({
+          results: [{ ...result, checks: [...na, ...result.checks] }],
+          exemptions: [],
+        }),
+      }),
+    );
+    const toggle = await screen.findByRole('button', {
+      name: "12 checks don't apply",
+    });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(
+      screen.queryByTestId('check-dataset-check-0'),
+    ).not.toBeInTheDocument();
+    // The checks that apply are listed as before.
+    expect(screen.getByTestId('check-model-card-complete')).toBeInTheDocument();
+    expect(screen.getByTestId('check-has-description')).toBeInTheDocument();
+
+    fireEvent.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    const shown = screen.getByTestId('check-dataset-check-11');
+    expect(within(shown).getByTitle('not applicable')).toBeInTheDocument();
+    expect(screen.getAllByTestId(/^check-dataset-check-/)).toHaveLength(12);
+  });
+
+  it('says "1 check doesn\'t apply" for a single one', async () => {
+    await render(
+      mockApi({
+        getEntityResults: async () => ({
+          results: [
+            {
+              ...result,
+              checks: [
+                ...result.checks,
+                { checkId: 'dataset-classified', status: 'na' as const },
+              ],
+            },
+          ],
+          exemptions: [],
+        }),
+      }),
+    );
+    expect(
+      await screen.findByRole('button', { name: "1 check doesn't apply" }),
+    ).toBeInTheDocument();
+  });
+
+  it('shows a check whose facts were unavailable as unknown, not as a failure', async () => {
+    await render(
+      mockApi({
+        getEntityResults: async () => ({
+          results: [
+            {
+              ...result,
+              checks: [
+                ...result.checks,
+                {
+                  checkId: 'model-production-alias',
+                  status: 'unknown' as const,
+                  message: 'facts from mlflow were unavailable: MLflow down',
+                },
+              ],
+            },
+          ],
+          exemptions: [],
+        }),
+      }),
+    );
+    const unknown = await screen.findByTestId('check-model-production-alias');
+    expect(within(unknown).getByTitle('unknown')).toBeInTheDocument();
+    expect(within(unknown).getByText('Unknown')).toBeInTheDocument();
+    expect(
+      within(unknown).getByText(
+        /facts from mlflow were unavailable: MLflow down/,
+      ),
+    ).toBeInTheDocument();
+    expect(within(unknown).queryByTitle('fail')).not.toBeInTheDocument();
+    expect(within(unknown).queryByText(/How to fix/)).not.toBeInTheDocument();
   });
 
   it('says when an entity is not graded yet', async () => {

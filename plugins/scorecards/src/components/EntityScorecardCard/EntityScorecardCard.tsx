@@ -10,6 +10,8 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import Chip from '@material-ui/core/Chip';
+import Collapse from '@material-ui/core/Collapse';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemIcon from '@material-ui/core/ListItemIcon';
@@ -17,28 +19,143 @@ import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
 import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import CancelIcon from '@material-ui/icons/Cancel';
+import ExpandLessIcon from '@material-ui/icons/ExpandLess';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
+import HelpOutlineIcon from '@material-ui/icons/HelpOutline';
 import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
 import VerifiedUserIcon from '@material-ui/icons/VerifiedUser';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { CheckResult } from '@convergence/backstage-plugin-scorecards-common';
+import {
+  CheckInfo,
+  CheckResult,
+  CheckStatus,
+} from '@convergence/backstage-plugin-scorecards-common';
 import { scorecardsApiRef } from '../../api';
 import { LevelChip, percent } from '../LevelChip';
 
-const order: Record<CheckResult['status'], number> = {
+const order: Record<CheckStatus, number> = {
   fail: 0,
-  exempt: 1,
-  pass: 2,
-  na: 3,
+  unknown: 1,
+  exempt: 2,
+  pass: 3,
+  na: 4,
 };
 
-const StatusIcon = ({ status }: { status: CheckResult['status'] }) => {
+const StatusIcon = ({ status }: { status: CheckStatus }) => {
   if (status === 'pass')
     return <CheckCircleIcon style={{ color: '#2e7d32' }} titleAccess="pass" />;
   if (status === 'fail') return <CancelIcon color="error" titleAccess="fail" />;
   if (status === 'exempt')
     return <VerifiedUserIcon color="action" titleAccess="exempt" />;
+  if (status === 'unknown')
+    return <HelpOutlineIcon color="disabled" titleAccess="unknown" />;
   return (
     <RemoveCircleOutlineIcon color="disabled" titleAccess="not applicable" />
+  );
+};
+
+/** What the row says under the check's title. */
+function secondary(check: CheckResult, info?: CheckInfo) {
+  if (check.status === 'fail' && info) {
+    return (
+      <>
+        <span>Why: {info.why}</span>
+        <br />
+        <span>How to fix: {info.howToFix}</span>
+      </>
+    );
+  }
+  if (check.status === 'unknown') {
+    return 'Not graded this time: a source of facts was unavailable. It does not count against the level.';
+  }
+  if (check.status === 'na') return "doesn't apply";
+  return check.status;
+}
+
+const CheckRow = ({
+  check,
+  info,
+}: {
+  check: CheckResult;
+  info?: CheckInfo;
+}) => (
+  <ListItem alignItems="flex-start" data-testid={`check-${check.checkId}`}>
+    <ListItemIcon>
+      <StatusIcon status={check.status} />
+    </ListItemIcon>
+    <ListItemText
+      primary={
+        <>
+          {`${info?.title ?? check.checkId}${
+            check.message ? ` — ${check.message}` : ''
+          }`}
+          {check.status === 'unknown' && (
+            <>
+              {' '}
+              <Chip size="small" label="Unknown" />
+            </>
+          )}
+        </>
+      }
+      secondary={secondary(check, info)}
+    />
+  </ListItem>
+);
+
+/**
+ * The checks that apply, worst first; those that don't apply folded away
+ * behind their count (a Pipeline is not graded by a dozen Model checks).
+ */
+const CheckList = ({
+  checks,
+  checkInfo,
+}: {
+  checks: CheckResult[];
+  checkInfo: Map<string, CheckInfo>;
+}) => {
+  const [showNa, setShowNa] = useState(false);
+  const sorted = [...checks].sort((a, b) => order[a.status] - order[b.status]);
+  const applying = sorted.filter(c => c.status !== 'na');
+  const na = sorted.filter(c => c.status === 'na');
+  return (
+    <List dense>
+      {applying.map(check => (
+        <CheckRow
+          key={check.checkId}
+          check={check}
+          info={checkInfo.get(check.checkId)}
+        />
+      ))}
+      {na.length > 0 && (
+        <>
+          <ListItem
+            button
+            onClick={() => setShowNa(!showNa)}
+            aria-expanded={showNa}
+          >
+            <ListItemIcon>
+              {showNa ? <ExpandLessIcon /> : <ExpandMoreIcon />}
+            </ListItemIcon>
+            <ListItemText
+              primary={
+                na.length === 1
+                  ? "1 check doesn't apply"
+                  : `${na.length} checks don't apply`
+              }
+            />
+          </ListItem>
+          <Collapse in={showNa} unmountOnExit>
+            {na.map(check => (
+              <CheckRow
+                key={check.checkId}
+                check={check}
+                info={checkInfo.get(check.checkId)}
+              />
+            ))}
+          </Collapse>
+        </>
+      )}
+    </List>
   );
 };
 
@@ -115,40 +232,7 @@ export const EntityScorecardCard = () => {
               {percent(result.score)} of checks pass
             </Typography>
           </Box>
-          <List dense>
-            {[...result.checks]
-              .sort((a, b) => order[a.status] - order[b.status])
-              .map(check => {
-                const info = checkInfo.get(check.checkId);
-                return (
-                  <ListItem
-                    key={check.checkId}
-                    alignItems="flex-start"
-                    data-testid={`check-${check.checkId}`}
-                  >
-                    <ListItemIcon>
-                      <StatusIcon status={check.status} />
-                    </ListItemIcon>
-                    <ListItemText
-                      primary={`${info?.title ?? check.checkId}${
-                        check.message ? ` — ${check.message}` : ''
-                      }`}
-                      secondary={
-                        check.status === 'fail' && info ? (
-                          <>
-                            <span>Why: {info.why}</span>
-                            <br />
-                            <span>How to fix: {info.howToFix}</span>
-                          </>
-                        ) : (
-                          check.status
-                        )
-                      }
-                    />
-                  </ListItem>
-                );
-              })}
-          </List>
+          <CheckList checks={result.checks} checkInfo={checkInfo} />
         </Box>
       ))}
     </InfoCard>
