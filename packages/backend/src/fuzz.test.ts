@@ -20,7 +20,6 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
 import {
   coreServices,
@@ -33,6 +32,7 @@ import catalogModuleMlflow from '@convergence/backstage-plugin-catalog-backend-m
 import catalogModuleMlops from '@convergence/backstage-plugin-catalog-backend-module-mlops';
 import scorecardsPlugin from '@convergence/backstage-plugin-scorecards-backend';
 import { permissionModuleConvergencePolicy } from './modules/permissionPolicy';
+import { createTestDatabases } from './modules/__testUtils__/databases';
 import { httpAuthWithActors } from './modules/__testUtils__/httpAuth';
 
 const OWNER = 'user:default/mei'; // member of fraud-ml, which owns the fixtures
@@ -591,17 +591,7 @@ const webhookRequest = fc
 
 // --- the backend -----------------------------------------------------------
 
-const databases = TestDatabases.create({
-  ids: [
-    'SQLITE_3',
-    'POSTGRES_18',
-    'POSTGRES_17',
-    'POSTGRES_16',
-    'POSTGRES_15',
-    'POSTGRES_14',
-    'POSTGRES_13',
-  ],
-});
+const databases = createTestDatabases();
 
 type Sent = {
   label: string;

@@ -3,7 +3,6 @@ import {
   mockCredentials,
   mockServices,
   startTestBackend,
-  TestDatabases,
 } from '@backstage/backend-test-utils';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import { rootConfigServiceFactory } from '@backstage/backend-defaults/rootConfig';
@@ -34,6 +33,7 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import path from 'path';
+import { createTestDatabases } from './__testUtils__/databases';
 import { httpAuthWithActors } from './__testUtils__/httpAuth';
 import {
   ConvergencePermissionPolicy,
@@ -115,21 +115,26 @@ describe('ConvergencePermissionPolicy', () => {
     ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
   });
 
+  /** The policy's decisions for mei, a team member, and ada, an admin. */
+  const decisionsOn = async (permission: Permission) => [
+    await policy.handle({ permission }, user(['user:default/mei'])),
+    await policyFor(['user:default/ada', 'group:default/ml-platform']).handle(
+      { permission },
+      user(['user:default/ada']),
+    ),
+  ];
+  const adminsOnly = [
+    { result: AuthorizeResult.DENY },
+    { result: AuthorizeResult.ALLOW },
+  ];
+
   it('keeps deleting locations and creating entities to admins', async () => {
-    for (const permission of [
-      catalogLocationDeletePermission,
-      catalogEntityCreatePermission,
-    ]) {
-      await expect(
-        policy.handle({ permission }, user(['user:default/mei'])),
-      ).resolves.toEqual({ result: AuthorizeResult.DENY });
-      await expect(
-        policyFor(['user:default/ada', 'group:default/ml-platform']).handle(
-          { permission },
-          user(['user:default/ada']),
-        ),
-      ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
-    }
+    expect(await decisionsOn(catalogLocationDeletePermission)).toEqual(
+      adminsOnly,
+    );
+    expect(await decisionsOn(catalogEntityCreatePermission)).toEqual(
+      adminsOnly,
+    );
   });
 
   it('refuses a catalog or scaffolder action it does not know, except to admins', async () => {
@@ -137,15 +142,7 @@ describe('ConvergencePermissionPolicy', () => {
       name: 'catalog.something-new.purge',
       attributes: {},
     });
-    await expect(
-      policy.handle({ permission }, user(['user:default/mei'])),
-    ).resolves.toEqual({ result: AuthorizeResult.DENY });
-    await expect(
-      policyFor(['user:default/ada', 'group:default/ml-platform']).handle(
-        { permission },
-        user(['user:default/ada']),
-      ),
-    ).resolves.toEqual({ result: AuthorizeResult.ALLOW });
+    expect(await decisionsOn(permission)).toEqual(adminsOnly);
   });
 });
 
@@ -239,19 +236,7 @@ describe('permission.convergence.adminGroups', () => {
   });
 });
 
-// SQLite always; PostgreSQL wherever scripts/test.sh started one (it exports
-// BACKSTAGE_TEST_DATABASE_POSTGRES<major>_CONNECTION_STRING).
-const databases = TestDatabases.create({
-  ids: [
-    'SQLITE_3',
-    'POSTGRES_18',
-    'POSTGRES_17',
-    'POSTGRES_16',
-    'POSTGRES_15',
-    'POSTGRES_14',
-    'POSTGRES_13',
-  ],
-});
+const databases = createTestDatabases();
 
 it('runs on SQLite', () => {
   expect(databases.eachSupportedId().map(([id]) => id)).toContain('SQLITE_3');
