@@ -29,6 +29,24 @@ describe('ScorecardsClient', () => {
     });
   });
 
+  it('reads a ref without namespace from the default one, encoding the name', async () => {
+    server.use(
+      http.get(
+        'http://backstage/api/scorecards/entities/model/default/fraud%20d%C3%A9tector.v2',
+        () => HttpResponse.json({ results: [], exemptions: [] }),
+      ),
+    );
+    await expect(
+      client.getEntityResults('model:fraud détector.v2'),
+    ).resolves.toEqual({ results: [], exemptions: [] });
+  });
+
+  it('refuses a ref without a kind before calling the backend', async () => {
+    await expect(client.getEntityResults('fraud-detector')).rejects.toThrow(
+      /missing or empty kind/,
+    );
+  });
+
   it('passes summary filters as query parameters', async () => {
     let url = '';
     server.use(

@@ -1,3 +1,4 @@
+import { parseEntityRef } from '@backstage/catalog-model';
 import {
   CheckInfo,
   EntityScorecardResult,
@@ -87,9 +88,7 @@ export class ScorecardsClient implements ScorecardsApi {
   }
 
   private static entityPath(entityRef: string) {
-    const match = /^([^:]+):(?:([^/]+)\/)?(.+)$/.exec(entityRef);
-    if (!match) throw new Error(`Not an entity ref: ${entityRef}`);
-    const [, kind, namespace = 'default', name] = match;
+    const { kind, namespace, name } = parseEntityRef(entityRef);
     return `/entities/${encodeURIComponent(kind)}/${encodeURIComponent(
       namespace,
     )}/${encodeURIComponent(name)}`;
@@ -110,14 +109,14 @@ export class ScorecardsClient implements ScorecardsApi {
     }>('/definitions');
   }
 
-  getEntityResults(entityRef: string) {
+  async getEntityResults(entityRef: string) {
     return this.call<{
       results: EntityScorecardResult[];
       exemptions: Exemption[];
     }>(ScorecardsClient.entityPath(entityRef));
   }
 
-  refreshEntity(entityRef: string) {
+  async refreshEntity(entityRef: string) {
     return this.call<{ results: EntityScorecardResult[] }>(
       `${ScorecardsClient.entityPath(entityRef)}/refresh`,
       { method: 'POST' },
@@ -145,7 +144,7 @@ export class ScorecardsClient implements ScorecardsApi {
     });
   }
 
-  createExemption(
+  async createExemption(
     entityRef: string,
     exemption: { checkId: string; reason: string; expiresAt: string },
   ) {
