@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import {
   coreServices,
   createBackendPlugin,
@@ -123,7 +124,7 @@ export const scorecardsPlugin = createBackendPlugin({
           fn: async () => {
             await evaluator.evaluateAll();
             await store.deleteHistoryBefore(
-              new Date(Date.now() - historyDays * 86_400_000),
+              DateTime.utc().minus({ days: historyDays }).toJSDate(),
             );
           },
         });

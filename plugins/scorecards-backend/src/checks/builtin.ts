@@ -1,3 +1,4 @@
+import { Duration } from 'luxon';
 import {
   CheckContext,
   ScorecardCheck,
@@ -331,7 +332,7 @@ export const builtinChecks: ScorecardCheck[] = [
       const ranAt = Date.parse(at);
       if (Number.isNaN(ranAt))
         return fail(`last run time '${at}' is not an ISO-8601 timestamp`);
-      const days = (ctx.now.getTime() - ranAt) / 86_400_000;
+      const days = Duration.fromMillis(ctx.now.getTime() - ranAt).as('days');
       return days <= 7 ? pass() : fail(`last ran ${Math.floor(days)} days ago`);
     },
   },

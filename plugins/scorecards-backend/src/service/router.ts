@@ -1,6 +1,7 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { DateTime } from 'luxon';
 import {
   HttpAuthService,
   PermissionsService,
@@ -70,6 +71,11 @@ const exemptionBody = z.object({
 });
 
 const DAYS = 'must be a whole number of days from 1 to 730';
+
+/** The instant `days` whole days (of 24 hours) before `date`. */
+const daysBefore = (date: Date, days: number) =>
+  DateTime.fromJSDate(date, { zone: 'utc' }).minus({ days }).toJSDate();
+
 const summaryQuery = z.object({
   owner: optional(entityRef('group')),
   system: optional(entityRef('system')),
@@ -265,7 +271,7 @@ export async function createRouter(options: {
     });
     const ref = await readableEntity(req, credentials);
     const { days } = parseInput(summaryQuery, req.query, 'query');
-    const since = new Date(now().getTime() - days * 86_400_000);
+    const since = daysBefore(now(), days);
     res.json({
       entityRef: ref,
       history: await store.entityHistory(ref, since),
@@ -403,7 +409,7 @@ export async function createRouter(options: {
       );
     }
     const visible = await visibleFilter(credentials, filter, decision);
-    const since = new Date(now().getTime() - query.days * 86_400_000);
+    const since = daysBefore(now(), query.days);
     const [summary, trend] = await Promise.all([
       store.summarize(visible),
       store.trend(visible, since),
