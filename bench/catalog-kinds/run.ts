@@ -4,10 +4,16 @@
  * Ingests N generated Model entities and, in the same run, N Component entities
  * of the same JSON size and the same number of relations, through the real
  * catalog backend (embedded SQLite, catalog-backend-module-mlops installed for
- * both), and prints both times and the ratio. Rounds alternate Component /
- * Model so drift on a noisy machine hits both; the medians are compared.
+ * both), and prints both times and the ratio. One warm-up round (both kinds,
+ * not counted) comes first; then each measured round runs both kinds, and the
+ * order alternates per round (odd rounds Component then Model, even rounds
+ * Model then Component) so drift on a noisy machine hits both. Per kind it
+ * prints the median and the spread (min–max) and then the ratio of the two
+ * medians, all from this one run.
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/catalog-kinds/run.ts [N] [rounds]
+ *
+ * N defaults to 10,000 entities per kind, rounds to 5 (at least 1).
  *
  * Goal (issue 3): Model / Component ≤ 1.15.
  */
@@ -23,7 +29,7 @@ import { ConfigReader } from '@backstage/config';
 import { stringify } from 'yaml';
 
 const N = Number(process.argv[2] ?? 10_000);
-const ROUNDS = Number(process.argv[3] ?? 2);
+const ROUNDS = Math.max(1, Number(process.argv[3] ?? 5));
 const TOKEN = 'bench-static-token-0123456789';
 
 function model(i: number) {
@@ -142,11 +148,24 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 };
 
+type Kind = 'Component' | 'Model';
+
+/** Odd rounds run Component first, even rounds Model first. */
+const orderOf = (round: number): Kind[] =>
+  round % 2 === 1 ? ['Component', 'Model'] : ['Model', 'Component'];
+
+const spread = (xs: number[]) =>
+  `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} s`;
+
 async function main() {
-  const times: Record<string, number[]> = { Component: [], Model: [] };
+  const times: Record<Kind, number[]> = { Component: [], Model: [] };
   let port = 7200;
+  for (const kind of orderOf(1)) {
+    const s = await ingest(kind, port++);
+    console.log(`warm-up: ${N} ${kind} entities ingested in ${s.toFixed(1)} s`);
+  }
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const kind of ['Component', 'Model'] as const) {
+    for (const kind of orderOf(round)) {
       const s = await ingest(kind, port++);
       times[kind].push(s);
       console.log(
@@ -156,19 +175,27 @@ async function main() {
   }
   const c = median(times.Component);
   const m = median(times.Model);
-  console.log(`\ncatalog-kinds: ${N} entities each, ${ROUNDS} rounds, medians`);
   console.log(
-    `  Component (baseline): ${c.toFixed(1)} s  (${(N / c).toFixed(
-      0,
-    )} entities/s)`,
+    `\ncatalog-kinds: ${N} entities each, ${ROUNDS} rounds after a warm-up, ` +
+      `order alternating per round; median (min–max)`,
   );
   console.log(
-    `  Model:                ${m.toFixed(1)} s  (${(N / m).toFixed(
-      0,
-    )} entities/s)`,
+    `  Component (baseline): ${c.toFixed(1)} s (${spread(times.Component)}), ${(
+      N / c
+    ).toFixed(0)} entities/s`,
   );
   console.log(
-    `  ratio Model/Component: ${(m / c).toFixed(3)}  (goal ≤ 1.15: ${
+    `  Model:                ${m.toFixed(1)} s (${spread(times.Model)}), ${(
+      N / m
+    ).toFixed(0)} entities/s`,
+  );
+  console.log(
+    `  per-round Model/Component: ${times.Model.map((x, k) =>
+      (x / times.Component[k]).toFixed(3),
+    ).join(' / ')}`,
+  );
+  console.log(
+    `  ratio of medians Model/Component: ${(m / c).toFixed(3)}  (goal ≤ 1.15: ${
       m / c <= 1.15 ? 'met' : 'NOT met'
     })`,
   );
