@@ -13,17 +13,21 @@ export function localGitBaseDir(config: Config): string | undefined {
 }
 
 /** Every file below `dir`, relative, without `.git`. */
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await fs.promises.readdir(path.join(dir, prefix), {
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await fs.promises.readdir(dir, {
+    recursive: true,
     withFileTypes: true,
-  })) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.name === '.git') continue;
-    if (entry.isDirectory()) out.push(...(await listFiles(dir, rel)));
-    else if (entry.isFile()) out.push(rel);
-  }
-  return out.sort();
+  });
+  return entries
+    .filter(entry => entry.isFile())
+    .map(entry =>
+      path
+        .relative(dir, path.join(entry.parentPath, entry.name))
+        .split(path.sep)
+        .join('/'),
+    )
+    .filter(rel => !rel.split('/').includes('.git'))
+    .sort();
 }
 
 /**

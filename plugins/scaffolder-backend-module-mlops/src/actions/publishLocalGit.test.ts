@@ -141,6 +141,44 @@ describe('publish:local-git defaultBranch', () => {
     );
   });
 
+  it('commits every file below the workspace, nested ones included, and nothing of a .git folder', async () => {
+    const workspacePath = path.join(tmp, 'workspace');
+    const write = (rel: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(workspacePath, rel)), {
+        recursive: true,
+      });
+      fs.writeFileSync(path.join(workspacePath, rel), text);
+    };
+    write('src/pipeline/train.py', 'print("train")\n');
+    write('docs/ünïcode dir/index.md', '# docs\n');
+    write('.github/workflows/ci.yaml', 'on: push\n');
+    write('.git/config', '[core]\n');
+    write('vendor/.git/HEAD', 'ref: refs/heads/main\n');
+    await publish('main');
+    expect(
+      execFileSync(
+        'git',
+        [
+          '--git-dir',
+          path.join(tmp, 'repos', 'churn.git'),
+          'ls-tree',
+          '-r',
+          '-z',
+          '--name-only',
+          'main',
+        ],
+        { encoding: 'utf8' },
+      )
+        .split('\0')
+        .filter(Boolean),
+    ).toEqual([
+      '.github/workflows/ci.yaml',
+      'README.md',
+      'docs/ünïcode dir/index.md',
+      'src/pipeline/train.py',
+    ]);
+  });
+
   it('refuses a bad name when called without the schema, and creates nothing', async () => {
     await expect(publish('main; rm -rf /')).rejects.toThrow(
       'defaultBranch "main; rm -rf /" is not a git branch name: it contains U+0020',
