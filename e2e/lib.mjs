@@ -10,9 +10,10 @@ export const APP_URL =
   process.env.CONVERGENCE_APP_URL ?? 'http://localhost:3000';
 export const BACKEND_URL =
   process.env.CONVERGENCE_BACKEND_URL ?? 'http://localhost:7007';
+// Git-ignored; scripts/screenshots.sh copies them into docs/screenshots/.
 export const SCREENSHOT_DIR = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../docs/screenshots',
+  '../tmp/screenshots',
 );
 
 /** A Backstage token for the guest user, as the sign-in page gets one. */

@@ -108,9 +108,10 @@ if [ "$skip_e2e" -eq 0 ]; then
   if ensure_chromium && start_portal; then
     phase "end-to-end tests (headless Chromium against the running portal)"
     t0="$(now)"
-    # Every screenshot is taken again: one that no test takes any more shows
-    # as deleted instead of going stale.
-    rm -f docs/screenshots/*.png
+    # Screenshots go to tmp/screenshots (git-ignored); start from none so
+    # scripts/screenshots.sh copies only this run's. docs/screenshots/ changes
+    # only through that command.
+    rm -rf tmp/screenshots
     node --test --test-reporter=spec --test-reporter-destination=stdout \
       --test-reporter=tap --test-reporter-destination=tmp/e2e.tap \
       --test-concurrency=1 e2e/*.test.mjs
