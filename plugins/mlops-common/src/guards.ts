@@ -1,19 +1,25 @@
 import { Entity } from '@backstage/catalog-model';
-import { MLOPS_API_VERSION, MlopsEntity } from './kinds/common';
+import { MLOPS_API_VERSION, MlopsEntity, MlopsKind } from './kinds/common';
 import type { ModelEntityV1alpha1 } from './kinds/Model.v1alpha1';
 import type { DatasetEntityV1alpha1 } from './kinds/Dataset.v1alpha1';
 import type { PipelineEntityV1alpha1 } from './kinds/Pipeline.v1alpha1';
 
-const isKind = (entity: Entity, kind: string) =>
+/**
+ * Whether the entity is of the ML kind, comparing the kind case-insensitively
+ * as the catalog does (the usual spelling is checked first, without
+ * lower-casing, as the guards run once per entity in scorecard checks).
+ */
+const isKind = (entity: Entity, kind: MlopsKind) =>
   entity.apiVersion === MLOPS_API_VERSION &&
-  entity.kind.toLocaleLowerCase('en-US') === kind;
+  (entity.kind === kind ||
+    entity.kind.toLocaleLowerCase('en-US') === kind.toLocaleLowerCase('en-US'));
 
 /**
  * True for a Model entity.
  * @public
  */
 export const isModelEntity = (entity: Entity): entity is ModelEntityV1alpha1 =>
-  isKind(entity, 'model');
+  isKind(entity, 'Model');
 
 /**
  * True for a Dataset entity.
@@ -21,7 +27,7 @@ export const isModelEntity = (entity: Entity): entity is ModelEntityV1alpha1 =>
  */
 export const isDatasetEntity = (
   entity: Entity,
-): entity is DatasetEntityV1alpha1 => isKind(entity, 'dataset');
+): entity is DatasetEntityV1alpha1 => isKind(entity, 'Dataset');
 
 /**
  * True for a Pipeline entity.
@@ -29,10 +35,10 @@ export const isDatasetEntity = (
  */
 export const isPipelineEntity = (
   entity: Entity,
-): entity is PipelineEntityV1alpha1 => isKind(entity, 'pipeline');
+): entity is PipelineEntityV1alpha1 => isKind(entity, 'Pipeline');
 
 /**
- * True for any of the ML kinds.
+ * True for any of the ML kinds ({@link MLOPS_KINDS}).
  * @public
  */
 export const isMlopsEntity = (entity: Entity): entity is MlopsEntity =>

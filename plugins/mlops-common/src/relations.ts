@@ -1,3 +1,5 @@
+import type { MlopsKind } from './kinds/common';
+
 /**
  * Model -> Dataset: the model was trained on the dataset.
  * @public
@@ -66,7 +68,7 @@ export const RELATION_BASE_MODEL_OF = 'baseModelOf';
  */
 export interface MlopsRelationField {
   /** The kind that carries the field. */
-  kind: 'Model' | 'Dataset' | 'Pipeline';
+  kind: MlopsKind;
   /** The spec field, holding one entity reference or a list of them. */
   field: string;
   /** The relation from the entity to the referenced one. */

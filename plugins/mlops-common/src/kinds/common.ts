@@ -8,6 +8,20 @@ import { Entity } from '@backstage/catalog-model';
 export const MLOPS_API_VERSION = 'convergence.dev/v1alpha1';
 
 /**
+ * The Convergence ML kinds, as their entities spell them.
+ *
+ * @public
+ */
+export const MLOPS_KINDS = ['Model', 'Dataset', 'Pipeline'] as const;
+
+/**
+ * One of {@link MLOPS_KINDS}.
+ *
+ * @public
+ */
+export type MlopsKind = (typeof MLOPS_KINDS)[number];
+
+/**
  * Spec fields shared by Model, Dataset and Pipeline.
  *
  * @public
@@ -30,6 +44,6 @@ export type MlopsEntitySpecBase = {
  */
 export type MlopsEntity = Entity & {
   apiVersion: typeof MLOPS_API_VERSION;
-  kind: 'Model' | 'Dataset' | 'Pipeline';
+  kind: MlopsKind;
   spec: MlopsEntitySpecBase;
 };
