@@ -1,3 +1,4 @@
+// @ts-check
 // Kubeflow Pipelines in the running portal: the provider reads a pipeline
 // (compiled by the real kfp compiler) and the Pipeline page shows its
 // schedule and last run.
@@ -16,7 +17,9 @@ import {
   startKubeflowServer,
 } from './fixtures/kubeflow-server.mjs';
 
+/** @type {Awaited<ReturnType<typeof startKubeflowServer>> | undefined} */
 let kubeflow;
+/** @type {import('./lib.mjs').Browser} */
 let browser;
 before(async () => {
   kubeflow = await startKubeflowServer();
@@ -27,6 +30,7 @@ after(async () => {
   await kubeflow?.close();
 });
 
+/** @param {import('./lib.mjs').Entity} e */
 const rels = e => (e.relations ?? []).map(r => `${r.type} ${r.targetRef}`);
 
 test('a Kubeflow pipeline reaches the catalog with schedule, last run and lineage', async () => {

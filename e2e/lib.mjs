@@ -1,5 +1,11 @@
+// @ts-check
 // Shared helpers for the end-to-end tests: the running portal and a real
 // headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core.
+/** @import { BrowserContext, Page } from 'playwright-core' */
+/**
+ * @typedef {import('@backstage/catalog-model').Entity} Entity
+ * @typedef {{ items: Entity[] }} EntityList the catalog's by-query answer
+ */
 import { chromium } from 'playwright-core';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +32,12 @@ export async function guestToken() {
   return body.backstageIdentity.token;
 }
 
-/** GET a backend path as the guest; returns the parsed JSON body. */
+/**
+ * GET a backend path as the guest; returns the parsed JSON body.
+ * @param {string} pathAndQuery
+ * @param {string} [token]
+ * @returns {Promise<any>}
+ */
 export async function getAsGuest(pathAndQuery, token) {
   const res = await fetch(`${BACKEND_URL}${pathAndQuery}`, {
     headers: { Authorization: `Bearer ${token ?? (await guestToken())}` },
@@ -35,7 +46,13 @@ export async function getAsGuest(pathAndQuery, token) {
   return res.json();
 }
 
-/** Sends a request to the backend as the guest; returns the Response. */
+/**
+ * Sends a request to the backend as the guest; returns the Response.
+ * @param {string} method
+ * @param {string} pathAndQuery
+ * @param {object} [body]
+ * @returns {Promise<Response>}
+ */
 export async function requestAsGuest(method, pathAndQuery, body) {
   return fetch(`${BACKEND_URL}${pathAndQuery}`, {
     method,
@@ -47,7 +64,13 @@ export async function requestAsGuest(method, pathAndQuery, body) {
   });
 }
 
-/** Polls fn until it returns something other than undefined. */
+/**
+ * Polls fn until it returns something other than undefined.
+ * @template T
+ * @param {() => T | undefined | Promise<T | undefined>} fn
+ * @param {{ timeoutMs?: number, intervalMs?: number }} [options]
+ * @returns {Promise<T>}
+ */
 export async function eventually(
   fn,
   { timeoutMs = 60_000, intervalMs = 1000 } = {},
@@ -63,10 +86,20 @@ export async function eventually(
     }
     await new Promise(r => setTimeout(r, intervalMs));
   }
-  throw new Error(`timed out${last ? `: ${last.message}` : ''}`);
+  throw new Error(
+    `timed out${last instanceof Error ? `: ${last.message}` : ''}`,
+  );
 }
 
-/** Launches headless Chromium with the flags this closed network needs. */
+/**
+ * A launched browser: its one persistent context, and close().
+ * @typedef {{ context: BrowserContext, close(): Promise<void> }} Browser
+ */
+
+/**
+ * Launches headless Chromium with the flags this closed network needs.
+ * @returns {Promise<Browser>}
+ */
 export async function launchBrowser() {
   const userDataDir = fs.mkdtempSync(
     path.join(os.tmpdir(), 'convergence-chromium-'),
@@ -97,6 +130,8 @@ export async function launchBrowser() {
 /**
  * Opens the portal and signs in through the guest sign-in page (a context that
  * is already signed in goes straight to the catalog).
+ * @param {BrowserContext} context
+ * @returns {Promise<Page>}
  */
 export async function signInAsGuest(context) {
   const page = context.pages()[0] ?? (await context.newPage());
@@ -111,6 +146,11 @@ export async function signInAsGuest(context) {
   return page;
 }
 
+/**
+ * Saves a screenshot of the page as tmp/screenshots/<name>.png.
+ * @param {Page} page
+ * @param {string} name
+ */
 export async function screenshot(page, name) {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });

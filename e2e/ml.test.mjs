@@ -1,3 +1,4 @@
+// @ts-check
 // The ML kinds in the running portal: API, error reporting and the pages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,9 +12,11 @@ import {
   signInAsGuest,
 } from './lib.mjs';
 
+/** @param {import('./lib.mjs').Entity} e */
 const rels = e => (e.relations ?? []).map(r => `${r.type} ${r.targetRef}`);
 
 test('the example models come back from the catalog with their lineage both ways', async () => {
+  /** @type {import('./lib.mjs').EntityList} */
   const models = await getAsGuest(
     '/api/catalog/entities/by-query?filter=kind=model&limit=100',
   );
@@ -26,6 +29,7 @@ test('the example models come back from the catalog with their lineage both ways
     );
   }
   const detector = models.items.find(m => m.metadata.name === 'fraud-detector');
+  assert.ok(detector, `fraud-detector missing; got ${names}`);
   assert.ok(
     rels(detector).includes(
       'trainedOn dataset:default/card-transactions-labeled',
@@ -63,8 +67,10 @@ test('a malformed model from a file location is rejected with the field named; t
     return res.ok ? true : undefined;
   });
   const errors = await eventually(async () => {
+    /** @type {Record<string, string>} */
     const found = {};
     for (const reason of ['failed', 'pending']) {
+      /** @type {{ entities: { unprocessed_entity: import('./lib.mjs').Entity, errors?: { message: string }[] }[] }} */
       const body = await getAsGuest(
         `/api/catalog/entities/unprocessed/${reason}`,
       );
@@ -93,6 +99,7 @@ test('a malformed model from a file location is rejected with the field named; t
   }
 });
 
+/** @type {import('./lib.mjs').Browser} */
 let browser;
 before(async () => {
   browser = await launchBrowser();
@@ -133,7 +140,7 @@ test('a person filters the ML assets page by owner', async () => {
   const all = page.getByText(/^ML assets \(\d+\)$/);
   await all.waitFor();
   // The examples hold 27; providers and templates in other tests add more.
-  assert.ok(Number(/\d+/.exec(await all.innerText())[0]) >= 27);
+  assert.ok(Number(/\d+/.exec(await all.innerText())?.[0]) >= 27);
   await page.getByLabel('Owner', { exact: true }).click();
   await page.getByRole('option', { name: 'group:default/recsys-ml' }).click();
   await page.getByText(/^ML assets \([1-9]\)$/).waitFor();
@@ -143,14 +150,19 @@ test('a person filters the ML assets page by owner', async () => {
   await screenshot(page, 'ml-assets');
 });
 
-// Measures the Versions table against its card in the browser's own layout.
+/**
+ * Measures the Versions table against its card in the browser's own layout.
+ * @param {import('playwright-core').Page} page
+ */
 const versionsTableFit = page =>
   page.evaluate(() => {
-    const run = [...document.querySelectorAll('th')].find(
-      th => th.innerText.trim().toLowerCase() === 'run',
+    const run = /** @type {HTMLTableCellElement} */ (
+      [...document.querySelectorAll('th')].find(
+        th => th.innerText.trim().toLowerCase() === 'run',
+      )
     );
-    const table = run.closest('table');
-    const card = table.closest('.MuiCard-root');
+    const table = /** @type {HTMLTableElement} */ (run.closest('table'));
+    const card = /** @type {HTMLElement} */ (table.closest('.MuiCard-root'));
     const c = card.getBoundingClientRect();
     const r = run.getBoundingClientRect();
     return {
@@ -191,6 +203,7 @@ test('an ML entity without documentation offers no TechDocs tab; a documented en
   for (const width of [1440, 800]) {
     await page.setViewportSize({ width, height: 900 });
     // The entity page's tabs are links to its sub-paths.
+    /** @type {(path: string, sub: string) => import('playwright-core').Locator} */
     const tab = (path, sub) =>
       page.locator(`a[href="/catalog/default/${path}${sub}"]`);
     for (const path of [

@@ -1,3 +1,4 @@
+// @ts-check
 // MLflow in the running portal: a real MLflow server, read by the portal's
 // MLflow provider; the Model page shows the versions, metrics and links.
 import { test, before, after } from 'node:test';
@@ -12,7 +13,9 @@ import {
 } from './lib.mjs';
 import { MODEL_NAME, startMlflowServer } from './fixtures/mlflow-server.mjs';
 
+/** @type {Awaited<ReturnType<typeof startMlflowServer>> | undefined} */
 let mlflow;
+/** @type {import('./lib.mjs').Browser} */
 let browser;
 before(async () => {
   mlflow = await startMlflowServer();
@@ -23,6 +26,7 @@ after(async () => {
   mlflow?.stop();
 });
 
+/** @param {import('./lib.mjs').Entity} e */
 const rels = e => (e.relations ?? []).map(r => `${r.type} ${r.targetRef}`);
 
 test('an MLflow registered model reaches the catalog with versions, metrics and datasets', async () => {
@@ -43,7 +47,10 @@ test('an MLflow registered model reaches the catalog with versions, metrics and 
   );
   assert.deepEqual(model.spec.metrics, { auc: 0.962, precision: 0.82 });
   assert.deepEqual(
-    model.spec.versions.map(v => [v.version, v.aliases ?? []]),
+    model.spec.versions.map(
+      /** @param {{ version: string, aliases?: string[] }} v */
+      v => [v.version, v.aliases ?? []],
+    ),
     [
       ['2', ['champion']],
       ['1', []],
@@ -70,7 +77,7 @@ test('the Model page shows the MLflow versions and metrics and links to MLflow',
   await page.getByText('contamination=0.02').waitFor();
   const open = page.getByRole('link', { name: /Open in MLflow/ });
   assert.match(
-    await open.getAttribute('href'),
+    (await open.getAttribute('href')) ?? '',
     new RegExp(`^http://127\\.0\\.0\\.1:7392/#/models/${MODEL_NAME}$`),
   );
   await registered.scrollIntoViewIfNeeded();

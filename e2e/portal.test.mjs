@@ -1,3 +1,4 @@
+// @ts-check
 // Smoke test of the running portal (started by scripts/test.sh).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,7 @@ test('the catalog API refuses an unauthenticated request with 401', async () => 
 });
 
 test('the example organisation is in the catalog for a signed-in user', async () => {
+  /** @type {import('./lib.mjs').EntityList} */
   const groups = await getAsGuest(
     '/api/catalog/entities/by-query?filter=kind=group&limit=100',
   );
@@ -35,6 +37,7 @@ test('the example organisation is in the catalog for a signed-in user', async ()
   assert.ok(services.items.length >= 5, 'expected the example services');
 });
 
+/** @type {import('./lib.mjs').Browser} */
 let browser;
 before(async () => {
   browser = await launchBrowser();
@@ -65,7 +68,9 @@ test('a person signs in as guest, browses the catalog and opens a team', async (
 test('the Search page finds catalog entities although no documentation is indexed, with no 5xx', async t => {
   const page = await signInAsGuest(browser.context);
   t.after(() => page.setViewportSize({ width: 1440, height: 900 }));
+  /** @type {string[]} */
   const failed = [];
+  /** @param {import('playwright-core').Response} r */
   const onResponse = r => {
     if (r.status() >= 500) failed.push(`${r.status()} ${r.url()}`);
   };

@@ -1,11 +1,24 @@
+// @ts-check
 // Ownership scorecards in the running portal: the example estate is graded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, getAsGuest, requestAsGuest } from './lib.mjs';
 
+/**
+ * The answers of the scorecards API that these tests read.
+ * @typedef {{ checks: { checkId: string, status: string }[] }} ScorecardResult
+ * @typedef {{ results: ScorecardResult[] }} EntityResults
+ * @typedef {{ owners: string[], summaries: { scorecardId: string, entities: number }[] }} Summary
+ */
+
+/**
+ * The ids of the checks an entity fails (undefined while it is not graded).
+ * @param {string} ref
+ */
 const failing = async ref => {
   const [kind, rest] = ref.split(':');
   const [namespace, name] = rest.split('/');
+  /** @type {EntityResults} */
   const body = await getAsGuest(
     `/api/scorecards/entities/${kind}/${namespace}/${name}`,
   );
@@ -41,6 +54,7 @@ test('the example estate is graded and the deliberate gaps fail', async () => {
 });
 
 test("a parent team's summary includes its sub-teams", async () => {
+  /** @type {Summary} */
   const parent = await getAsGuest(
     '/api/scorecards/summary?owner=group:default/product-ml',
   );
@@ -49,9 +63,11 @@ test("a parent team's summary includes its sub-teams", async () => {
     'group:default/product-ml',
     'group:default/recsys-ml',
   ]);
+  /** @type {Summary} */
   const fraud = await getAsGuest(
     '/api/scorecards/summary?owner=group:default/fraud-ml',
   );
+  /** @type {(s: Summary, id: string) => number} */
   const count = (s, id) =>
     s.summaries.find(x => x.scorecardId === id)?.entities ?? 0;
   assert.ok(
@@ -76,6 +92,7 @@ test('scorecard routes refuse unauthenticated requests and non-owners', async ()
   assert.equal(own.status, 200);
 });
 
+/** @type {import('./lib.mjs').Browser} */
 let browser;
 test('a person sees the scorecard on a Model page and the ownership page with its trend', async t => {
   const { launchBrowser, signInAsGuest, screenshot, APP_URL } = await import(
@@ -118,6 +135,7 @@ test("a Pipeline's scorecard folds the checks that don't apply behind their coun
   const page = await signInAsGuest(own.context);
   const [result] = (
     await eventually(async () => {
+      /** @type {EntityResults} */
       const body = await getAsGuest(
         '/api/scorecards/entities/pipeline/default/fraud-training',
       );
@@ -152,7 +170,11 @@ test("a Pipeline's scorecard folds the checks that don't apply behind their coun
   }
 });
 
-/** Runs a golden-path template through the scaffolder API to completion. */
+/**
+ * Runs a golden-path template through the scaffolder API to completion.
+ * @param {string} name
+ * @param {object} values
+ */
 async function runTemplate(name, values) {
   const res = await requestAsGuest('POST', '/api/scaffolder/v2/tasks', {
     templateRef: `template:default/${name}`,

@@ -1,3 +1,4 @@
+// @ts-check
 // The golden-path templates in the running portal: each runs through the
 // scaffolder API, publishes to the local Git repository and its entities
 // appear in the catalog with their relations; one runs through the UI.
@@ -24,6 +25,7 @@ const LOCAL_GIT = path.join(ROOT, 'tmp/e2e-local-git');
 // Names unique to this run: the local repositories outlive the portal.
 const RUN = Date.now().toString(36).slice(-5);
 
+/** @type {import('./lib.mjs').Browser} */
 let browser;
 before(async () => {
   browser = await launchBrowser();
@@ -32,8 +34,15 @@ after(async () => {
   await browser?.close();
 });
 
+/** @param {import('./lib.mjs').Entity} e */
 const rels = e => (e.relations ?? []).map(r => `${r.type} ${r.targetRef}`);
 
+/**
+ * Runs a template through the scaffolder API; returns its output.
+ * @param {string} name
+ * @param {object} values
+ * @returns {Promise<any>}
+ */
 async function runTemplate(name, values) {
   const res = await requestAsGuest('POST', '/api/scaffolder/v2/tasks', {
     templateRef: `template:default/${name}`,
@@ -50,6 +59,7 @@ async function runTemplate(name, values) {
     },
     { timeoutMs: 180_000, intervalMs: 1000 },
   );
+  /** @type {{ type: string, body: { message?: string, output?: unknown } }[]} */
   const events = await getAsGuest(`/api/scaffolder/v2/tasks/${id}/events`);
   if (task.status !== 'completed') {
     throw new Error(
@@ -59,7 +69,12 @@ async function runTemplate(name, values) {
   return events.find(e => e.type === 'completion')?.body.output;
 }
 
-/** The entity once it is in the catalog and `ready(entity)` holds. */
+/**
+ * The entity once it is in the catalog and `ready(entity)` holds.
+ * @param {string} ref
+ * @param {(e: import('./lib.mjs').Entity) => boolean} [ready]
+ * @returns {Promise<import('./lib.mjs').Entity>}
+ */
 function entity(ref, ready = () => true) {
   const [kind, rest] = ref.split(':');
   const [namespace, name] = rest.split('/');
@@ -74,7 +89,10 @@ function entity(ref, ready = () => true) {
   );
 }
 
-/** Clones a published repository with the real git client. */
+/**
+ * Clones a published repository with the real git client.
+ * @param {string} name
+ */
 function clone(name) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clone-'));
   execFileSync('git', [
@@ -195,5 +213,6 @@ test('the dataset-registration template runs through the UI', async () => {
   const dataset = await entity(`dataset:default/${name}`, e =>
     rels(e).includes('ownedBy group:default/data-engineering'),
   );
-  assert.equal(dataset.spec.source.uri, 'kafka://events/payments');
+  const spec = /** @type {{ source: { uri: string } }} */ (dataset.spec);
+  assert.equal(spec.source.uri, 'kafka://events/payments');
 });
