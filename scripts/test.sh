@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check of the repository, the way CI does:
-#   1. type check (tsc; also e2e/) 2. lint (backstage-cli repo lint)
+#   1. type check (tsc; also e2e/ and bench/)    2. lint (backstage-cli repo lint)
 #   3. unit and database tests (jest, CI=true) on SQLite and a throwaway PostgreSQL
 #   4. end-to-end tests: the portal started for real, driven by headless Chromium
 # Ends with a plain line "N passed, N failed" (jest, script and e2e tests, plus
@@ -71,6 +71,7 @@ add_results() {
 
 check "type check (tsc)" yarn tsc
 check "type check of e2e/ (tsc -p e2e)" yarn tsc -p e2e
+check "type check of bench/ (tsc -p bench)" yarn tsc -p bench
 check "lint" yarn backstage-cli repo lint
 
 # --- tests of these scripts (node --test) -------------------------------------

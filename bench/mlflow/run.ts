@@ -12,8 +12,8 @@ import { execFileSync } from 'child_process';
 import path from 'path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { forEachLimited } from '../../plugins/mlops-node/src';
-import { MlflowEntityProvider } from '../../plugins/catalog-backend-module-mlflow/src/MlflowEntityProvider';
+import { forEachLimited } from '@convergence/backstage-plugin-mlops-node';
+import { MlflowEntityProvider } from '@convergence/backstage-plugin-catalog-backend-module-mlflow';
 import {
   MlflowServer,
   venvBin,

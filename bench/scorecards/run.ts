@@ -127,7 +127,7 @@ async function main() {
     checkIds.map(id => [id, { type: 'boolean', description: id }]),
   );
   const repository: any = {
-    getLatestFactsByIds: async (ids: string[], entityRef: string) => ({
+    getLatestFactsByIds: async (_ids: string[], entityRef: string) => ({
       'ml-readiness': {
         id: 'ml-readiness',
         entity: entityRef,
