@@ -13,7 +13,13 @@ if [ "${#shots[@]}" -eq 0 ]; then
   echo "no screenshots in tmp/screenshots/: run scripts/test.sh (with the end-to-end tests) first" >&2
   exit 1
 fi
-if [ -f "$REPO_ROOT/tmp/e2e.tap" ] && grep -q '^not ok' "$REPO_ROOT/tmp/e2e.tap"; then
+# tmp/e2e.tap is the last test run's end-to-end report (deleted at its start).
+tap="$REPO_ROOT/tmp/e2e.tap"
+if [ ! -s "$tap" ]; then
+  echo "the last scripts/test.sh run did not run the end-to-end tests (no tmp/e2e.tap): run scripts/test.sh without --skip-e2e" >&2
+  exit 1
+fi
+if grep -q '^not ok' "$tap"; then
   echo "the last end-to-end run had failures (tmp/e2e.tap): fix them and run scripts/test.sh again" >&2
   exit 1
 fi
