@@ -16,7 +16,19 @@ import {
 } from '@backstage/catalog-model';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { MlopsEntitiesProcessor } from '@convergence/backstage-plugin-catalog-backend-module-mlops';
+// TODO(issue 14): package.json lists the catalog module, no longer imported,
+// instead of mlops-common; swapping them needs a yarn install.
+// eslint-disable-next-line @backstage/no-undeclared-imports
+import {
+  datasetEntityV1alpha1Validator,
+  isPipelineEntity,
+  MLOPS_KINDS,
+  MLOPS_RELATION_FIELDS,
+  modelEntityV1alpha1Validator,
+  pipelineEntityV1alpha1Validator,
+  RELATION_PRODUCED_BY,
+  RELATION_PRODUCES,
+} from '@convergence/backstage-plugin-mlops-common';
 import { InputError } from '@backstage/errors';
 import { parseAllDocuments } from 'yaml';
 import { CRON_PATTERN, matches, parseStrictEntityRef } from './inputs';
@@ -28,17 +40,24 @@ const policy = EntityPolicies.allOf([
   new SchemaValidEntityPolicy(),
 ]);
 
-const builtinValidators = [
-  componentEntityV1alpha1Validator,
-  apiEntityV1alpha1Validator,
-  resourceEntityV1alpha1Validator,
-  systemEntityV1alpha1Validator,
-  domainEntityV1alpha1Validator,
-  groupEntityV1alpha1Validator,
-  userEntityV1alpha1Validator,
+/**
+ * The validator of each kind: the entity when it is of the kind and valid,
+ * false when it is of another kind; throws naming the field otherwise.
+ */
+const kindValidators: Array<(entity: Entity) => Promise<unknown> | unknown> = [
+  modelEntityV1alpha1Validator,
+  datasetEntityV1alpha1Validator,
+  pipelineEntityV1alpha1Validator,
+  ...[
+    componentEntityV1alpha1Validator,
+    apiEntityV1alpha1Validator,
+    resourceEntityV1alpha1Validator,
+    systemEntityV1alpha1Validator,
+    domainEntityV1alpha1Validator,
+    groupEntityV1alpha1Validator,
+    userEntityV1alpha1Validator,
+  ].map(validator => (entity: Entity) => validator.check(entity)),
 ];
-
-const mlops = new MlopsEntitiesProcessor();
 
 /**
  * The kinds the golden-path templates produce: what the generated files may
@@ -51,9 +70,7 @@ export const TEMPLATE_OUTPUT_KINDS: readonly string[] = [
   'API',
   'Resource',
   'System',
-  'Model',
-  'Dataset',
-  'Pipeline',
+  ...MLOPS_KINDS,
 ];
 
 /**
@@ -204,53 +221,31 @@ const BUILTIN_REFS: Record<string, RefField[]> = {
   ],
 };
 
-/** Reference fields of the ML kinds. */
-const MLOPS_REFS: RefField[] = [
-  OWNER,
-  SYSTEM,
-  {
-    field: 'trainedOn',
-    defaultKind: 'dataset',
-    kinds: ['dataset'],
-    mustExist: true,
-  },
-  {
-    field: 'evaluatedOn',
-    defaultKind: 'dataset',
-    kinds: ['dataset'],
-    mustExist: true,
-  },
-  {
-    field: 'baseModel',
-    defaultKind: 'model',
-    kinds: ['model'],
-    mustExist: true,
-  },
-  {
-    field: 'derivedFrom',
-    defaultKind: 'dataset',
-    kinds: ['dataset'],
-    mustExist: true,
-  },
-  {
-    field: 'consumes',
-    defaultKind: 'dataset',
-    kinds: ['dataset', 'model'],
-    mustExist: true,
-  },
-  {
-    field: 'produces',
-    defaultKind: 'model',
-    kinds: ['dataset', 'model'],
-    mustExist: false,
-  },
-  {
-    field: 'producedBy',
-    defaultKind: 'pipeline',
-    kinds: ['pipeline'],
-    mustExist: false,
-  },
-];
+/**
+ * Reference fields of the ML kinds, from mlops-common's relation table. What
+ * a Pipeline produces, and the Pipeline that produces a Model or Dataset, may
+ * be created later; every other referenced entity must exist.
+ */
+const MLOPS_REFS: Record<string, RefField[]> = Object.fromEntries(
+  MLOPS_KINDS.map(kind => [
+    kind.toLocaleLowerCase('en-US'),
+    [
+      OWNER,
+      SYSTEM,
+      ...MLOPS_RELATION_FIELDS.filter(f => f.kind === kind).map(f => ({
+        field: f.field,
+        defaultKind: f.defaultKind,
+        kinds: f.targetKinds,
+        mustExist:
+          f.relation !== RELATION_PRODUCES &&
+          f.relation !== RELATION_PRODUCED_BY,
+      })),
+    ],
+  ]),
+);
+
+/** Reference fields of every kind a template may generate. */
+const REFS: Record<string, RefField[]> = { ...BUILTIN_REFS, ...MLOPS_REFS };
 
 /** Parses every YAML document of a catalog file; names the document that does not parse. */
 export function parseEntities(text: string, file: string): Entity[] {
@@ -316,11 +311,10 @@ export async function validateEntities(
       throw new InputError(`Invalid ${name}: ${(error as Error).message}`);
     }
     let known = false;
-    if (await mlops.validateEntityKind(entity)) known = true;
-    for (const validate of builtinValidators) {
+    for (const validate of kindValidators) {
       if (known) break;
       try {
-        if (await validate.check(entity)) known = true;
+        if (await validate(entity)) known = true;
       } catch (error) {
         throw new InputError(`Invalid ${name}: ${(error as Error).message}`);
       }
@@ -357,10 +351,7 @@ export async function validateEntities(
   const own = new Set(refs);
   const wanted: Array<{ ref: string; field: string; owner: string }> = [];
   for (const entity of entities) {
-    const kind = entity.kind.toLocaleLowerCase('en-US');
-    const fields = entity.apiVersion.startsWith('convergence.dev/')
-      ? MLOPS_REFS
-      : BUILTIN_REFS[kind] ?? [];
+    const fields = REFS[entity.kind.toLocaleLowerCase('en-US')] ?? [];
     const spec = (entity.spec ?? {}) as Record<string, unknown>;
     const entityRef = stringifyEntityRef(entity);
     for (const { field, defaultKind, kinds: refKinds, mustExist } of fields) {
@@ -381,7 +372,7 @@ export async function validateEntities(
       }
     }
     if (
-      kind === 'pipeline' &&
+      isPipelineEntity(entity) &&
       spec.schedule !== undefined &&
       !matches(CRON_PATTERN, spec.schedule)
     ) {

@@ -251,6 +251,43 @@ describe('mlops:entities:validate refuses what a template did not mean to genera
     );
   });
 
+  it.each([
+    ['consumes', ['group:default/fraud-ml'], 'a dataset or model'],
+    ['produces', ['pipeline:default/other'], 'a dataset or model'],
+    ['system', 'group:default/fraud-ml', 'a system'],
+  ])(
+    'refuses a reference of the wrong kind in a Pipeline (spec.%s %j)',
+    async (field, value, kinds) => {
+      const target = Array.isArray(value) ? value[0] : value;
+      await expect(
+        run(
+          validate(),
+          { files: ['catalog-info.yaml'], checkCatalog: false },
+          yaml(pipeline({ [field]: value })),
+        ),
+      ).rejects.toThrow(
+        `pipeline:default/churn-training: spec.${field} refers to ${target}; it must refer to ${kinds}`,
+      );
+    },
+  );
+
+  it('requires what a Pipeline consumes to exist, not what it produces', async () => {
+    const run2 = (spec: object) =>
+      run(
+        validate(),
+        { files: ['catalog-info.yaml'], checkCatalog: true },
+        yaml(pipeline(spec)),
+      );
+    expect(
+      await run2({ produces: ['model:default/not-yet', 'dataset:not-yet'] }),
+    ).toEqual({ entityRefs: ['pipeline:default/churn-training'] });
+    await expect(
+      run2({ consumes: ['dataset:default/payments', 'model:default/nobody'] }),
+    ).rejects.toThrow(
+      'pipeline:default/churn-training: spec.consumes refers to model:default/nobody, which is not in the catalog',
+    );
+  });
+
   // Five words each, which the Pipeline kind's own pattern lets through.
   it.each(['0 3 * *\n1', "0 3 * * 1');evil('", '0 3 * * $HOME', '0\t3 * * 1'])(
     'refuses a schedule that is not a cron expression (%j)',
