@@ -291,6 +291,7 @@ export class KubeflowEntityProvider extends CrawlingEntityProvider {
       {
         filter: { kind: ['Model', 'Dataset'] },
         fields: [
+          'apiVersion',
           'kind',
           'metadata.name',
           'metadata.namespace',

@@ -1,8 +1,8 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  isPipelineEntity,
   KUBEFLOW_PIPELINE_ID_ANNOTATION,
-  PipelineEntityV1alpha1,
 } from '@convergence/backstage-plugin-mlops-common';
 import {
   FactProvider,
@@ -28,10 +28,10 @@ export class KubeflowFactProvider implements FactProvider {
     const facts = new Map<string, Record<string, unknown>>();
     const now = this.now().getTime();
     for (const entity of entities) {
-      if (entity.kind !== 'Pipeline') continue;
+      if (!isPipelineEntity(entity)) continue;
       if (!entity.metadata.annotations?.[KUBEFLOW_PIPELINE_ID_ANNOTATION])
         continue;
-      const { spec } = entity as PipelineEntityV1alpha1;
+      const { spec } = entity;
       const run = spec.lastRun;
       const at = Date.parse(run?.finishedAt ?? run?.startedAt ?? '');
       facts.set(stringifyEntityRef(entity), {

@@ -8,6 +8,8 @@ import {
   KUBEFLOW_ARTIFACT_ANNOTATION,
   KUBEFLOW_PIPELINE_ID_ANNOTATION,
   KUBEFLOW_PIPELINE_VERSION_ID_ANNOTATION,
+  isDatasetEntity,
+  isModelEntity,
   MLOPS_API_VERSION,
   PipelineEntityV1alpha1,
 } from '@convergence/backstage-plugin-mlops-common';
@@ -284,8 +286,10 @@ export function pipelineToEntity(
 
 /** A catalog entity as a target for artifact matching. */
 export function toArtifactTarget(entity: Entity): ArtifactTarget | undefined {
-  const kind = entity.kind.toLowerCase();
-  if (kind !== 'model' && kind !== 'dataset') return undefined;
+  let kind: ArtifactTarget['kind'];
+  if (isModelEntity(entity)) kind = 'model';
+  else if (isDatasetEntity(entity)) kind = 'dataset';
+  else return undefined;
   return {
     kind,
     ref: stringifyEntityRef(entity),

@@ -17,6 +17,7 @@ import {
   readPlatformSources,
   readWholeNumber,
 } from '@convergence/backstage-plugin-mlops-node';
+import { isModelEntity } from '@convergence/backstage-plugin-mlops-common';
 import { CrawledModel, MappingOptions, modelToEntities } from './mapping';
 import {
   MlflowLoggedModel,
@@ -173,7 +174,7 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
       for (const entity of [model, ...datasets]) {
         const key = `${entity.kind}:${entity.metadata.name}`;
         if (entities.has(key)) {
-          if (entity.kind === 'Model') {
+          if (isModelEntity(entity)) {
             leftOut.push(JSON.stringify(c.model.name));
             this.services.logger.warn(
               `${this.getProviderName()}: two registered models map to the entity name ${
@@ -186,7 +187,7 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
           continue;
         }
         entities.set(key, entity);
-        if (entity.kind === 'Model') versions += c.versions.length;
+        if (isModelEntity(entity)) versions += c.versions.length;
       }
     }
     const read = models.length - leftOut.length;

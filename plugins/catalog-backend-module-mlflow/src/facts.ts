@@ -1,8 +1,8 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  isModelEntity,
   MLFLOW_REGISTERED_MODEL_ANNOTATION,
-  ModelEntityV1alpha1,
 } from '@convergence/backstage-plugin-mlops-common';
 import {
   FactProvider,
@@ -27,10 +27,10 @@ export class MlflowFactProvider implements FactProvider {
   async getFacts(entities: Entity[]) {
     const facts = new Map<string, Record<string, unknown>>();
     for (const entity of entities) {
-      if (entity.kind !== 'Model') continue;
+      if (!isModelEntity(entity)) continue;
       if (!entity.metadata.annotations?.[MLFLOW_REGISTERED_MODEL_ANNOTATION])
         continue;
-      const { spec } = entity as ModelEntityV1alpha1;
+      const { spec } = entity;
       const versions = spec.versions ?? [];
       const headline = versions.find(
         v => v.metrics && spec.metrics && sameMetrics(v.metrics, spec.metrics),

@@ -8,6 +8,9 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import {
+  isDatasetEntity,
+  isModelEntity,
+  isPipelineEntity,
   MONITORING_URL_ANNOTATION,
   RELATION_EVALUATED_ON,
   RELATION_PRODUCED_BY,
@@ -33,7 +36,7 @@ function modelDatasetsRegistered(
   ctx: CheckContext,
   relation: typeof RELATION_TRAINED_ON | typeof RELATION_EVALUATED_ON,
 ) {
-  if (kindOf(ctx.entity) !== 'model') return na();
+  if (!isModelEntity(ctx.entity)) return na();
   const refs = relationTargets(ctx.entity, relation);
   if (refs.length === 0) return fail(noLineage(ctx.entity, relation));
   const { missing } = lookup(ctx, refs);
@@ -113,7 +116,7 @@ export const builtinChecks: ScorecardCheck[] = [
     howToFix:
       'Fill spec.card.intendedUse, spec.card.limitations and spec.card.evaluationData.',
     evaluate: ctx => {
-      if (kindOf(ctx.entity) !== 'model') return na();
+      if (!isModelEntity(ctx.entity)) return na();
       const card = spec(ctx.entity).card ?? {};
       const missing = ['intendedUse', 'limitations', 'evaluationData'].filter(
         f => !present(card[f]),
@@ -146,7 +149,7 @@ export const builtinChecks: ScorecardCheck[] = [
     howToFix:
       "Set spec.producedBy to the Pipeline that trains it, or list the model in that Pipeline's spec.produces.",
     evaluate: ctx => {
-      if (kindOf(ctx.entity) !== 'model') return na();
+      if (!isModelEntity(ctx.entity)) return na();
       const refs = relationTargets(ctx.entity, RELATION_PRODUCED_BY);
       if (refs.length === 0)
         return fail(noLineage(ctx.entity, RELATION_PRODUCED_BY));
@@ -162,8 +165,7 @@ export const builtinChecks: ScorecardCheck[] = [
       ', ',
     )} in spec.versions.`,
     evaluate: ctx => {
-      if (kindOf(ctx.entity) !== 'model' || !isProduction(ctx.entity))
-        return na();
+      if (!isModelEntity(ctx.entity) || !isProduction(ctx.entity)) return na();
       const versions: any[] = spec(ctx.entity).versions ?? [];
       return versions.some(v =>
         (v.aliases ?? []).some((a: string) => PRODUCTION_ALIASES.includes(a)),
@@ -178,7 +180,7 @@ export const builtinChecks: ScorecardCheck[] = [
     why: 'Weights and fine-tunes inherit obligations from their license; legal review needs it.',
     howToFix: 'Set spec.license to an SPDX identifier (or "proprietary").',
     evaluate: ctx => {
-      if (kindOf(ctx.entity) !== 'model') return na();
+      if (!isModelEntity(ctx.entity)) return na();
       return present(spec(ctx.entity).license)
         ? pass()
         : fail('spec.license is empty');
@@ -190,8 +192,7 @@ export const builtinChecks: ScorecardCheck[] = [
     why: 'Models decay silently; someone must watch prediction quality and drift (ML Test Score: monitoring 1–7).',
     howToFix: `Add the annotation ${MONITORING_URL_ANNOTATION} with the dashboard URL.`,
     evaluate: ctx => {
-      if (kindOf(ctx.entity) !== 'model' || !isProduction(ctx.entity))
-        return na();
+      if (!isModelEntity(ctx.entity) || !isProduction(ctx.entity)) return na();
       return present(
         ctx.entity.metadata.annotations?.[MONITORING_URL_ANNOTATION],
       )
@@ -206,8 +207,10 @@ export const builtinChecks: ScorecardCheck[] = [
     howToFix:
       'Promote the producing pipeline to production, or demote the asset.',
     evaluate: ctx => {
-      const k = kindOf(ctx.entity);
-      if ((k !== 'model' && k !== 'dataset') || !isProduction(ctx.entity))
+      if (
+        (!isModelEntity(ctx.entity) && !isDatasetEntity(ctx.entity)) ||
+        !isProduction(ctx.entity)
+      )
         return na();
       const refs = relationTargets(ctx.entity, RELATION_PRODUCED_BY);
       if (refs.length === 0) return na('no producing pipeline declared');
@@ -235,7 +238,7 @@ export const builtinChecks: ScorecardCheck[] = [
     howToFix:
       'Set spec.classification to public, internal, confidential or restricted.',
     evaluate: ctx => {
-      if (kindOf(ctx.entity) !== 'dataset') return na();
+      if (!isDatasetEntity(ctx.entity)) return na();
       return present(spec(ctx.entity).classification)
         ? pass()
         : fail('spec.classification is empty');
@@ -247,7 +250,7 @@ export const builtinChecks: ScorecardCheck[] = [
     why: 'Personal data needs the strictest handling the law requires (GDPR art. 5, 32).',
     howToFix: 'Classify the dataset confidential or restricted.',
     evaluate: ctx => {
-      if (kindOf(ctx.entity) !== 'dataset') return na();
+      if (!isDatasetEntity(ctx.entity)) return na();
       const s = spec(ctx.entity);
       const pii =
         s.containsPii === true ||
@@ -268,7 +271,7 @@ export const builtinChecks: ScorecardCheck[] = [
     why: 'Personal data may be kept only as long as needed (GDPR storage limitation).',
     howToFix: 'Set spec.retention to an ISO-8601 duration, e.g. P2Y.',
     evaluate: ctx => {
-      if (kindOf(ctx.entity) !== 'dataset') return na();
+      if (!isDatasetEntity(ctx.entity)) return na();
       const s = spec(ctx.entity);
       const pii =
         s.containsPii === true ||
@@ -283,7 +286,7 @@ export const builtinChecks: ScorecardCheck[] = [
     why: 'Feature expectations must be written down to be tested (ML Test Score: data 1).',
     howToFix: 'List the fields under spec.schema.fields with name and type.',
     evaluate: ctx => {
-      if (kindOf(ctx.entity) !== 'dataset') return na();
+      if (!isDatasetEntity(ctx.entity)) return na();
       return (spec(ctx.entity).schema?.fields ?? []).length
         ? pass()
         : fail('spec.schema.fields is empty');
@@ -295,7 +298,7 @@ export const builtinChecks: ScorecardCheck[] = [
     why: 'Models and data go stale unless retrained and refreshed regularly (ML Test Score: monitoring 3).',
     howToFix: 'Set spec.schedule to a cron expression.',
     evaluate: ctx => {
-      if (kindOf(ctx.entity) !== 'pipeline' || !isProduction(ctx.entity))
+      if (!isPipelineEntity(ctx.entity) || !isProduction(ctx.entity))
         return na();
       return present(spec(ctx.entity).schedule)
         ? pass()
@@ -309,7 +312,7 @@ export const builtinChecks: ScorecardCheck[] = [
     howToFix:
       'Fix the failing run in the orchestrator; the provider updates spec.lastRun.',
     evaluate: ctx => {
-      if (kindOf(ctx.entity) !== 'pipeline') return na();
+      if (!isPipelineEntity(ctx.entity)) return na();
       const run = spec(ctx.entity).lastRun;
       if (!run) return fail('no run recorded');
       if (['running', 'pending'].includes(run.status))
@@ -325,7 +328,7 @@ export const builtinChecks: ScorecardCheck[] = [
     why: 'A pipeline that has not run for weeks is effectively abandoned.',
     howToFix: 'Run the pipeline, or schedule it.',
     evaluate: ctx => {
-      if (kindOf(ctx.entity) !== 'pipeline') return na();
+      if (!isPipelineEntity(ctx.entity)) return na();
       const run = spec(ctx.entity).lastRun;
       const at = run?.finishedAt ?? run?.startedAt;
       if (!at) return fail('no run recorded');
