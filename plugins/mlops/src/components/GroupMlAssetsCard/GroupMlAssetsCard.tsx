@@ -9,6 +9,11 @@ import { useApi } from '@backstage/core-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogApiRef, useEntity } from '@backstage/plugin-catalog-react';
 import useAsync from 'react-use/esm/useAsync';
+import {
+  isDatasetEntity,
+  isModelEntity,
+  isPipelineEntity,
+} from '@convergence/backstage-plugin-mlops-common';
 import { ML_KINDS } from '../MlAssetsPage/MlAssetsTable';
 import { assetColumns } from '../common/columns';
 
@@ -68,13 +73,13 @@ export const GroupMlAssetsCard = () => {
       </InfoCard>
     );
   }
-  const count = (kind: string) => items.filter(e => e.kind === kind).length;
+  const count = (is: (e: Entity) => boolean) => items.filter(is).length;
   return (
     <Table<Entity>
       title="ML assets"
-      subtitle={`${count('Model')} models · ${count(
-        'Dataset',
-      )} datasets · ${count('Pipeline')} pipelines`}
+      subtitle={`${count(isModelEntity)} models · ${count(
+        isDatasetEntity,
+      )} datasets · ${count(isPipelineEntity)} pipelines`}
       columns={columns}
       data={items}
       options={{

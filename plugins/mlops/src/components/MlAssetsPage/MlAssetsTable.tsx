@@ -20,6 +20,7 @@ import { QueryEntitiesInitialRequest } from '@backstage/catalog-client';
 type FieldMatch = Record<string, string | { $in: string[] }>;
 type Query = { $all: FieldMatch[] };
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { MLOPS_KINDS } from '@convergence/backstage-plugin-mlops-common';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
@@ -27,8 +28,8 @@ import useAsync from 'react-use/esm/useAsync';
 import { assetColumns } from '../common/columns';
 import useDebounce from 'react-use/esm/useDebounce';
 
-/** The kinds the page lists. */
-export const ML_KINDS = ['Model', 'Dataset', 'Pipeline'];
+/** The kinds the page lists: the ML kinds, as the catalog filters take them. */
+export const ML_KINDS: string[] = [...MLOPS_KINDS];
 
 type Filters = {
   kind: string;
