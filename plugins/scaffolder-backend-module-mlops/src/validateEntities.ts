@@ -16,9 +16,6 @@ import {
 } from '@backstage/catalog-model';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-// TODO(issue 14): package.json lists the catalog module, no longer imported,
-// instead of mlops-common; swapping them needs a yarn install.
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import {
   datasetEntityV1alpha1Validator,
   isPipelineEntity,
