@@ -6,6 +6,7 @@
  * @typedef {import('@backstage/catalog-model').Entity} Entity
  * @typedef {{ items: Entity[] }} EntityList the catalog's by-query answer
  */
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -154,4 +155,36 @@ export async function signInAsGuest(context) {
 export async function screenshot(page, name) {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
+/**
+ * Runs a template through the scaffolder API; returns its output.
+ * @param {string} name
+ * @param {object} values
+ * @returns {Promise<any>}
+ */
+export async function runTemplate(name, values) {
+  const res = await requestAsGuest('POST', '/api/scaffolder/v2/tasks', {
+    templateRef: `template:default/${name}`,
+    values,
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  const { id } = await res.json();
+  const task = await eventually(
+    async () => {
+      const t = await getAsGuest(`/api/scaffolder/v2/tasks/${id}`);
+      return ['completed', 'failed', 'cancelled'].includes(t.status)
+        ? t
+        : undefined;
+    },
+    { timeoutMs: 180_000, intervalMs: 1000 },
+  );
+  /** @type {{ type: string, body: { message?: string, output?: unknown } }[]} */
+  const events = await getAsGuest(`/api/scaffolder/v2/tasks/${id}/events`);
+  if (task.status !== 'completed') {
+    throw new Error(
+      `${name} ${task.status}:\n${events.map(e => e.body.message).join('\n')}`,
+    );
+  }
+  return events.find(e => e.type === 'completion')?.body.output;
 }

@@ -2,7 +2,7 @@
 // Ownership scorecards in the running portal: the example estate is graded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, getAsGuest, requestAsGuest } from './lib.mjs';
+import { eventually, getAsGuest, requestAsGuest, runTemplate } from './lib.mjs';
 
 /**
  * The answers of the scorecards API that these tests read.
@@ -169,30 +169,6 @@ test("a Pipeline's scorecard folds the checks that don't apply behind their coun
     assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
   }
 });
-
-/**
- * Runs a golden-path template through the scaffolder API to completion.
- * @param {string} name
- * @param {object} values
- */
-async function runTemplate(name, values) {
-  const res = await requestAsGuest('POST', '/api/scaffolder/v2/tasks', {
-    templateRef: `template:default/${name}`,
-    values,
-  });
-  assert.equal(res.status, 201, await res.clone().text());
-  const { id } = await res.json();
-  const task = await eventually(
-    async () => {
-      const t = await getAsGuest(`/api/scaffolder/v2/tasks/${id}`);
-      return ['completed', 'failed', 'cancelled'].includes(t.status)
-        ? t
-        : undefined;
-    },
-    { timeoutMs: 180_000 },
-  );
-  assert.equal(task.status, 'completed', `${name} ${task.status}`);
-}
 
 // Issue 13, item 4: a new Model is graded within 60 seconds of reaching the
 // catalog. The clock starts when the catalog answers for the model and stops

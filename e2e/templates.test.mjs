@@ -15,6 +15,7 @@ import {
   getAsGuest,
   launchBrowser,
   requestAsGuest,
+  runTemplate,
   screenshot,
   signInAsGuest,
 } from './lib.mjs';
@@ -36,38 +37,6 @@ after(async () => {
 
 /** @param {import('./lib.mjs').Entity} e */
 const rels = e => (e.relations ?? []).map(r => `${r.type} ${r.targetRef}`);
-
-/**
- * Runs a template through the scaffolder API; returns its output.
- * @param {string} name
- * @param {object} values
- * @returns {Promise<any>}
- */
-async function runTemplate(name, values) {
-  const res = await requestAsGuest('POST', '/api/scaffolder/v2/tasks', {
-    templateRef: `template:default/${name}`,
-    values,
-  });
-  assert.equal(res.status, 201, await res.clone().text());
-  const { id } = await res.json();
-  const task = await eventually(
-    async () => {
-      const t = await getAsGuest(`/api/scaffolder/v2/tasks/${id}`);
-      return ['completed', 'failed', 'cancelled'].includes(t.status)
-        ? t
-        : undefined;
-    },
-    { timeoutMs: 180_000, intervalMs: 1000 },
-  );
-  /** @type {{ type: string, body: { message?: string, output?: unknown } }[]} */
-  const events = await getAsGuest(`/api/scaffolder/v2/tasks/${id}/events`);
-  if (task.status !== 'completed') {
-    throw new Error(
-      `${name} ${task.status}:\n${events.map(e => e.body.message).join('\n')}`,
-    );
-  }
-  return events.find(e => e.type === 'completion')?.body.output;
-}
 
 /**
  * The entity once it is in the catalog and `ready(entity)` holds.
