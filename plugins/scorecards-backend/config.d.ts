@@ -28,7 +28,11 @@ export interface Config {
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
-    /** Days of history kept for trends. Default 365. */
+    /**
+     * Days of history kept for trends. Default 365. Older rows are deleted,
+     * except each result's last row before the cut, so an entity whose score
+     * has not changed for longer still counts in trends.
+     */
     historyRetentionDays?: number;
     /**
      * The scorecards. When absent, two defaults are used: "ML production
