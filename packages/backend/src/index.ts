@@ -4,9 +4,7 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { permissionModuleConvergencePolicy } from './modules/permissionPolicy';
 import { searchModuleLunrEngine } from './modules/searchEngine';
-import { scorecardsModuleKubeflowFacts } from '@convergence/backstage-plugin-catalog-backend-module-kubeflow';
-import { scorecardsModuleMlflowFacts } from '@convergence/backstage-plugin-catalog-backend-module-mlflow';
-import { catalogModuleLocalGit } from '@convergence/backstage-plugin-scaffolder-backend-module-mlops';
+import { catalogModuleLocalGit } from './modules/localGitCatalog';
 
 const backend = createBackend();
 
@@ -66,8 +64,13 @@ backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
 // Convergence: ownership scorecards (/api/scorecards)
 backend.add(import('@convergence/backstage-plugin-scorecards-backend'));
-backend.add(scorecardsModuleKubeflowFacts);
-backend.add(scorecardsModuleMlflowFacts);
+// facts.kubeflow and facts.mlflow for scorecard checks
+backend.add(
+  import('@convergence/backstage-plugin-scorecards-backend-module-kubeflow'),
+);
+backend.add(
+  import('@convergence/backstage-plugin-scorecards-backend-module-mlflow'),
+);
 
 // user settings, notifications, signals
 backend.add(import('@backstage/plugin-user-settings-backend'));

@@ -9,4 +9,3 @@ export {
   readKubeflowSources,
   type KubeflowSourceConfig,
 } from './KubeflowEntityProvider';
-export { KubeflowFactProvider, scorecardsModuleKubeflowFacts } from './facts';

@@ -10,4 +10,3 @@ export {
   type MlflowSourceConfig,
 } from './MlflowEntityProvider';
 export { MLFLOW_DATASET_DIGEST_ANNOTATION } from './mapping';
-export { MlflowFactProvider, scorecardsModuleMlflowFacts } from './facts';

@@ -2,17 +2,11 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { parse } from 'yaml';
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { createPublishLocalGitAction } from './actions/publishLocalGit';
 import { LocalGitEntityProvider } from './LocalGitEntityProvider';
-import { catalogModuleLocalGit } from './module';
 
 let tmp: string;
 beforeEach(() => {
@@ -173,42 +167,6 @@ describe('local-git in production', () => {
         context: 'app-config.production.yaml',
       },
     ]);
-
-  async function providersWith(config: ConfigReader) {
-    const processing = {
-      addEntityProvider: jest.fn(),
-      addProcessor: jest.fn(),
-      addPlaceholderResolver: jest.fn(),
-      setOnProcessingErrorHandler: jest.fn(),
-    };
-    await startTestBackend({
-      extensionPoints: [[catalogProcessingExtensionPoint, processing as any]],
-      features: [
-        catalogModuleLocalGit,
-        createServiceFactory({
-          service: coreServices.rootConfig,
-          deps: {},
-          factory: () => config,
-        }),
-      ],
-    });
-    return processing.addEntityProvider.mock.calls.flat();
-  }
-
-  it('is configured for local use only', async () => {
-    expect(read('app-config.production.yaml')).toHaveProperty(
-      ['scaffolder', 'localGit'],
-      null,
-    );
-    expect(
-      await providersWith(
-        ConfigReader.fromConfigs([
-          { data: read('app-config.yaml'), context: 'app-config.yaml' },
-        ]),
-      ),
-    ).toEqual([expect.any(LocalGitEntityProvider)]);
-    expect(await providersWith(production())).toEqual([]);
-  });
 
   it('publishes nothing in production', async () => {
     const workspacePath = path.join(tmp, 'workspace');

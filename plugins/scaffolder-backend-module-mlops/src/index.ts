@@ -3,12 +3,10 @@
  *
  * @packageDocumentation
  */
-export {
-  scaffolderModuleMlops as default,
-  catalogModuleLocalGit,
-} from './module';
+export { scaffolderModuleMlops as default } from './module';
 export { createValidateEntitiesAction } from './actions/validate';
 export { createMlflowRegisterAction } from './actions/mlflowRegister';
 export { createPublishLocalGitAction } from './actions/publishLocalGit';
 export { LocalGitEntityProvider } from './LocalGitEntityProvider';
+export { localGitBaseDir, LOCAL_GIT_TOPIC } from './localGit';
 export { validateEntities, parseEntities } from './validateEntities';

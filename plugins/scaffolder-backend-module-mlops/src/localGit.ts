@@ -3,10 +3,18 @@ import path from 'path';
 import git from 'isomorphic-git';
 import { Config } from '@backstage/config';
 
-/** The events topic a push to a local repository is announced on. */
+/**
+ * The events topic a push to a local repository is announced on.
+ *
+ * @public
+ */
 export const LOCAL_GIT_TOPIC = 'convergence.local-git.pushed';
 
-/** The folder of the local bare repositories (`scaffolder.localGit.baseDir`), if configured. */
+/**
+ * The folder of the local bare repositories (`scaffolder.localGit.baseDir`), if configured.
+ *
+ * @public
+ */
 export function localGitBaseDir(config: Config): string | undefined {
   const dir = config.getOptionalString('scaffolder.localGit.baseDir');
   return dir ? path.resolve(dir) : undefined;

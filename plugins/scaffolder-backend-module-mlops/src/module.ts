@@ -2,17 +2,12 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import {
-  catalogProcessingExtensionPoint,
-  catalogServiceRef,
-} from '@backstage/plugin-catalog-node';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createMlflowRegisterAction } from './actions/mlflowRegister';
 import { createPublishLocalGitAction } from './actions/publishLocalGit';
 import { createValidateEntitiesAction } from './actions/validate';
-import { LocalGitEntityProvider } from './LocalGitEntityProvider';
-import { localGitBaseDir } from './localGit';
 
 /**
  * The Convergence scaffolder actions: `mlops:entities:validate`,
@@ -37,35 +32,6 @@ export const scaffolderModuleMlops = createBackendModule({
           createValidateEntitiesAction({ catalog, auth }),
           createMlflowRegisterAction({ config }),
           createPublishLocalGitAction({ config, events }),
-        );
-      },
-    });
-  },
-});
-
-/**
- * Reads the repositories `publish:local-git` creates into the catalog, when
- * `scaffolder.localGit.baseDir` is configured.
- *
- * @public
- */
-export const catalogModuleLocalGit = createBackendModule({
-  pluginId: 'catalog',
-  moduleId: 'local-git',
-  register(reg) {
-    reg.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        scheduler: coreServices.scheduler,
-        events: eventsServiceRef,
-        processing: catalogProcessingExtensionPoint,
-      },
-      async init({ config, logger, scheduler, events, processing }) {
-        const baseDir = localGitBaseDir(config);
-        if (!baseDir) return;
-        processing.addEntityProvider(
-          new LocalGitEntityProvider(baseDir, { logger, scheduler, events }),
         );
       },
     });

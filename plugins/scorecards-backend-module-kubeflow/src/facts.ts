@@ -1,5 +1,6 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { DateTime } from 'luxon';
 import {
   isPipelineEntity,
   KUBEFLOW_PIPELINE_ID_ANNOTATION,
@@ -8,8 +9,6 @@ import {
   FactProvider,
   scorecardsExtensionPoint,
 } from '@convergence/backstage-plugin-scorecards-node';
-
-const DAY = 86_400_000;
 
 /**
  * Facts about pipelines read from Kubeflow, under `facts.kubeflow`:
@@ -26,18 +25,18 @@ export class KubeflowFactProvider implements FactProvider {
 
   async getFacts(entities: Entity[]) {
     const facts = new Map<string, Record<string, unknown>>();
-    const now = this.now().getTime();
+    const now = DateTime.fromJSDate(this.now());
     for (const entity of entities) {
       if (!isPipelineEntity(entity)) continue;
       if (!entity.metadata.annotations?.[KUBEFLOW_PIPELINE_ID_ANNOTATION])
         continue;
       const { spec } = entity;
       const run = spec.lastRun;
-      const at = Date.parse(run?.finishedAt ?? run?.startedAt ?? '');
+      const at = DateTime.fromISO(run?.finishedAt ?? run?.startedAt ?? '');
       facts.set(stringifyEntityRef(entity), {
         lastRunState: run?.status ?? 'none',
-        ...(Number.isFinite(at) && {
-          lastRunAgeDays: Math.max(0, Math.floor((now - at) / DAY)),
+        ...(at.isValid && {
+          lastRunAgeDays: Math.max(0, Math.floor(now.diff(at, 'days').days)),
         }),
         scheduled: Boolean(spec.schedule),
       });

@@ -1,5 +1,6 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { DateTime } from 'luxon';
 import {
   isModelEntity,
   MLFLOW_REGISTERED_MODEL_ANNOTATION,
@@ -8,8 +9,6 @@ import {
   FactProvider,
   scorecardsExtensionPoint,
 } from '@convergence/backstage-plugin-scorecards-node';
-
-const DAY = 86_400_000;
 
 /**
  * Facts about models read from MLflow, under `facts.mlflow`: `metrics` (the
@@ -35,16 +34,18 @@ export class MlflowFactProvider implements FactProvider {
       const headline = versions.find(
         v => v.metrics && spec.metrics && sameMetrics(v.metrics, spec.metrics),
       );
-      const newest = Date.parse(versions[0]?.createdAt ?? '');
+      const newest = DateTime.fromISO(versions[0]?.createdAt ?? '');
       facts.set(stringifyEntityRef(entity), {
         metrics: spec.metrics ?? {},
         hasHeadline: Boolean(spec.metrics),
         ...(headline && { headlineVersion: headline.version }),
         versions: versions.length,
-        ...(Number.isFinite(newest) && {
+        ...(newest.isValid && {
           newestVersionAgeDays: Math.max(
             0,
-            Math.floor((this.now().getTime() - newest) / DAY),
+            Math.floor(
+              DateTime.fromJSDate(this.now()).diff(newest, 'days').days,
+            ),
           ),
         }),
       });
