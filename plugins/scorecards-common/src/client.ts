@@ -1,14 +1,19 @@
 import { parseEntityRef } from '@backstage/catalog-model';
+import { ResponseError } from '@backstage/errors';
 import {
   CheckInfo,
   EntityScorecardResult,
   Exemption,
+  OwnerScorecardSummary,
   ScorecardDefinition,
   ScorecardSummary,
+  ScorecardTrendPoint,
 } from './types';
 
 /**
- * The scorecards REST API.
+ * The scorecards REST API. A failed request rejects with a `ResponseError`
+ * from `@backstage/errors`: its `cause` is the server's error (e.g. `name`
+ * `NotAllowedError`, and the server's message), its `statusCode` the HTTP status.
  *
  * @public
  */
@@ -30,8 +35,16 @@ export interface ScorecardsApi {
   }): Promise<{
     owners?: string[];
     summaries: ScorecardSummary[];
-    trend: Array<{ day: string; scorecardId: string; score: number }>;
+    trend: ScorecardTrendPoint[];
   }>;
+  /**
+   * The summaries of up to 100 owners in one request: one item per owner
+   * asked for, in order, each what `getSummary({ owner, days })` returns.
+   */
+  getSummaries(options: {
+    owners: string[];
+    days?: number;
+  }): Promise<{ items: OwnerScorecardSummary[] }>;
   getResults(options: {
     owner?: string;
     system?: string;
@@ -73,17 +86,7 @@ export class ScorecardsClient implements ScorecardsApi {
         ...init?.headers,
       },
     });
-    if (!res.ok) {
-      let message = `${res.status} ${res.statusText}`;
-      try {
-        message = (await res.json()).error?.message ?? message;
-      } catch {
-        // keep the status line
-      }
-      const error = new Error(message);
-      error.name = res.status === 403 ? 'NotAllowedError' : 'ResponseError';
-      throw error;
-    }
+    if (!res.ok) throw await ResponseError.fromResponse(res);
     return res.json();
   }
 
@@ -127,8 +130,18 @@ export class ScorecardsClient implements ScorecardsApi {
     return this.call<{
       owners?: string[];
       summaries: ScorecardSummary[];
-      trend: Array<{ day: string; scorecardId: string; score: number }>;
+      trend: ScorecardTrendPoint[];
     }>(`/summary${ScorecardsClient.query(options)}`);
+  }
+
+  getSummaries(options: { owners: string[]; days?: number }) {
+    return this.call<{ items: OwnerScorecardSummary[] }>(
+      '/summaries/by-owners',
+      {
+        method: 'POST',
+        body: JSON.stringify({ owners: options.owners, days: options.days }),
+      },
+    );
   }
 
   getResults(options: { owner?: string; system?: string }) {

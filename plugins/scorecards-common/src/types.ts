@@ -114,3 +114,30 @@ export interface ScorecardSummary {
   /** The checks failing most often, most first. */
   topFailingChecks: Array<{ checkId: string; failing: number }>;
 }
+
+/**
+ * A day's mean score of one scorecard, in a summary's trend.
+ *
+ * @public
+ */
+export interface ScorecardTrendPoint {
+  /** The day, `YYYY-MM-DD` (UTC). */
+  day: string;
+  scorecardId: string;
+  /** Mean score that day, 0..1. */
+  score: number;
+}
+
+/**
+ * The summary of one owner and the groups below it, as `getSummaries` returns it per owner.
+ *
+ * @public
+ */
+export interface OwnerScorecardSummary {
+  /** The owner asked for, as a full lower-case ref (e.g. `group:default/fraud-ml`). */
+  owner: string;
+  /** The owner and every group below it. */
+  owners?: string[];
+  summaries: ScorecardSummary[];
+  trend: ScorecardTrendPoint[];
+}
