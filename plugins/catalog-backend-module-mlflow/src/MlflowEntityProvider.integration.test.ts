@@ -38,7 +38,10 @@ import {
   MlflowEntityProvider,
   readMlflowSources,
 } from './MlflowEntityProvider';
-import { MlflowServer, seedMlflow } from './__testUtils__/mlflowServer';
+import {
+  MlflowServer,
+  seedMlflow,
+} from '@convergence/backstage-plugin-mlops-node/testUtils';
 import {
   AWKWARD_NAMES,
   AWKWARD_SEED,

@@ -1,4 +1,4 @@
-import { SeedModel } from './mlflowServer';
+import { SeedModel } from '@convergence/backstage-plugin-mlops-node/testUtils';
 
 const fraudData = [
   {
