@@ -114,6 +114,20 @@ export class ScorecardEvaluator {
    */
   private readonly listed: { filter?: { kind: string[] } };
 
+  private readonly listeners: Array<() => void> = [];
+
+  /**
+   * Calls `listener` each time this evaluator has stored results or removed
+   * some (e.g. to drop cached summaries).
+   */
+  onResultsChanged(listener: () => void) {
+    this.listeners.push(listener);
+  }
+
+  private resultsChanged() {
+    for (const listener of this.listeners) listener();
+  }
+
   /**
    * Grades every entity a scorecard covers. Once every entity is graded, the
    * results that this complete pass did not produce are removed: of entities
@@ -182,6 +196,7 @@ export class ScorecardEvaluator {
         scorecardIds: new Set(scorecards.map(s => s.id)),
         before: startedAt,
       });
+      if (removed) this.resultsChanged();
     }
     // From now on the incremental pass has versions to compare with.
     await store.saveFullPass(startedAt, this.now());
@@ -276,6 +291,7 @@ export class ScorecardEvaluator {
         scorecardIds: new Set(scorecards.map(s => s.id)),
         before: startedAt,
       });
+      if (removed) this.resultsChanged();
     }
     if (graded || removed) {
       logger.info(
@@ -411,6 +427,7 @@ export class ScorecardEvaluator {
       : new Set<string>();
     const saved = results.filter(r => !newer.has(r.entityRef));
     const previous = await this.options.store.saveResults(saved);
+    if (saved.length) this.resultsChanged();
     // The version graded: a later change of the entity shows as a new etag.
     // One with unknown checks is not graded for good: forgetting its version
     // makes the incremental pass grade it again.
