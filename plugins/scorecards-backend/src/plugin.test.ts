@@ -282,6 +282,65 @@ describe.each(databases.eachSupportedId())(
       expect(other.body.summaries[0].entities).toBe(1);
     });
 
+    it('summarises many owners in one request, each as /summary does, with the same permissions', async () => {
+      const owners = [
+        'group:default/product-ml',
+        'fraud-ml',
+        'Group:Default/Recsys-ML',
+        'fraud-ml',
+        'ghost',
+      ];
+      for (const caller of [OWNER, OUTSIDER]) {
+        const res = await request(server)
+          .post('/api/scorecards/summaries/by-owners')
+          .set(as(caller))
+          .send({ owners, days: 30 });
+        expect(res.status).toBe(200);
+        expect(res.body.items.map((i: any) => i.owner)).toEqual([
+          'group:default/product-ml',
+          'group:default/fraud-ml',
+          'group:default/recsys-ml',
+          'group:default/fraud-ml',
+          'group:default/ghost',
+        ]);
+        for (const [i, owner] of owners.entries()) {
+          const one = await request(server)
+            .get(
+              `/api/scorecards/summary?owner=${encodeURIComponent(
+                owner,
+              )}&days=30`,
+            )
+            .set(as(caller));
+          expect(one.status).toBe(200);
+          const { owner: normalised, ...item } = res.body.items[i];
+          expect([caller, owner, item]).toEqual([caller, owner, one.body]);
+        }
+        // The outsider does not see secret-model in fraud-ml's summary.
+        expect(res.body.items[1].summaries[0].entities).toBe(
+          caller === OWNER ? 2 : 1,
+        );
+      }
+      // Without days, 90 as for /summary.
+      const byDefault = await request(server)
+        .post('/api/scorecards/summaries/by-owners')
+        .set(as(OWNER))
+        .send({ owners: ['recsys-ml'] });
+      const one = await request(server)
+        .get('/api/scorecards/summary?owner=recsys-ml')
+        .set(as(OWNER));
+      expect(byDefault.body.items).toEqual([
+        { owner: 'group:default/recsys-ml', ...one.body },
+      ]);
+      expect(
+        (
+          await request(server)
+            .post('/api/scorecards/summaries/by-owners')
+            .set({ Authorization: mockCredentials.none.header() })
+            .send({ owners: ['fraud-ml'] })
+        ).status,
+      ).toBe(401);
+    });
+
     it("lists a team's results, worst first, without hidden entities", async () => {
       const mine = await request(server)
         .get('/api/scorecards/results?owner=group:default/product-ml')
@@ -511,6 +570,7 @@ async function startScorecards(options: {
   startedInThisTest.push(backend);
   return {
     server: backend.server,
+    knex,
     sent,
     tasks,
     /** Runs a scheduled task now, as the scheduler would. */
@@ -938,11 +998,16 @@ describe.each(databases.eachSupportedId())(
       expect(known.levels).toEqual({ Bronze: 1 });
       expect((await summary('ghost')).entities).toBe(1);
 
-      // One model drops a level, the other goes; the scheduled pass does
-      // not clear the cache, so a cached summary still shows the past.
-      catalog[1].metadata.description = '';
-      catalog.pop();
-      await backend.run('scorecards:evaluate');
+      // Another replica's pass changes the stored results: this replica is
+      // not told, so its cached summary still shows the past.
+      await backend
+        .knex('scorecard_results')
+        .where('entity_ref', 'model:default/fraud-detector')
+        .update({ level: null });
+      await backend
+        .knex('scorecard_results')
+        .where('entity_ref', 'model:default/orphan')
+        .delete();
       // Another spelling of the same owner is the same cached answer.
       for (const spelling of ['fraud-ml', 'Group:default/FRAUD-ML']) {
         const again = await summary(spelling);
@@ -951,6 +1016,53 @@ describe.each(databases.eachSupportedId())(
       }
       // The unknown owner's summary was not cached: it is computed afresh.
       expect((await summary('group:default/ghost')).entities).toBeUndefined();
+    });
+
+    it("shows at once a grade that this replica's passes changed", async () => {
+      const versioned = (e: Entity, etag: string): Entity => ({
+        ...e,
+        metadata: { ...e.metadata, etag },
+      });
+      let catalog = [
+        versioned(group('fraud-ml'), 'g1'),
+        versioned(model('fraud-detector', 'fraud-ml'), 'f1'),
+        versioned(model('ranker', 'fraud-ml'), 'r1'),
+      ];
+      const backend = await startScorecards({
+        databaseId,
+        catalog: () => catalog,
+      });
+      const levels = async () =>
+        (await backend.get('/api/scorecards/summary?owner=fraud-ml')).body
+          .summaries[0]?.levels;
+      const batchLevels = async () =>
+        (
+          await request(backend.server)
+            .post('/api/scorecards/summaries/by-owners')
+            .set('Authorization', mockCredentials.user.header(OWNER))
+            .send({ owners: ['fraud-ml'] })
+        ).body.items[0].summaries[0]?.levels;
+      await backend.run('scorecards:evaluate');
+      expect(await levels()).toEqual({ Bronze: 2 });
+      expect(await batchLevels()).toEqual({ Bronze: 2 });
+
+      // The incremental pass grades the changed model: no level any more.
+      catalog = [
+        ...catalog.filter(e => e.metadata.name !== 'fraud-detector'),
+        versioned(
+          model('fraud-detector', 'fraud-ml', { license: undefined }),
+          'f2',
+        ),
+      ];
+      await backend.run('scorecards:incremental');
+      expect(await levels()).toEqual({ Bronze: 1, none: 1 });
+      expect(await batchLevels()).toEqual({ Bronze: 1, none: 1 });
+
+      // The full pass removes the results of a model gone from the catalog.
+      catalog = catalog.filter(e => e.metadata.name !== 'ranker');
+      await backend.run('scorecards:evaluate');
+      expect(await levels()).toEqual({ none: 1 });
+      expect(await batchLevels()).toEqual({ none: 1 });
     });
   },
 );

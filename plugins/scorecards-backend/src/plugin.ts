@@ -20,6 +20,7 @@ import { readDefinitions } from './engine/definitions';
 import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
 import { CatalogRelationsFactProvider } from './service/CatalogRelationsFactProvider';
 import { ScorecardEvaluator } from './service/ScorecardEvaluator';
+import { ScorecardQueries } from './service/ScorecardQueries';
 import { createRouter } from './service/router';
 
 /** The task schedule configured at `key`, or `defaults` when there is none. */
@@ -129,17 +130,17 @@ export const scorecardsPlugin = createBackendPlugin({
           },
         });
 
+        const queries = new ScorecardQueries({
+          cache: deps.cache,
+          permissions: deps.permissions,
+          catalog: deps.catalog,
+          store,
+          evaluator,
+          scorecards,
+          checks,
+        });
         deps.httpRouter.use(
-          await createRouter({
-            cache: deps.cache,
-            httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
-            catalog: deps.catalog,
-            store,
-            evaluator,
-            scorecards,
-            checks,
-          }),
+          await createRouter({ httpAuth: deps.httpAuth, queries }),
         );
       },
     });

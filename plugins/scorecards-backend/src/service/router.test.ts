@@ -137,6 +137,36 @@ describe.each(databases.eachSupportedId())(
       );
     });
 
+    it.each([
+      [undefined, /^owners: /],
+      [{}, /^owners: /],
+      [[], /^body: /],
+      [[{ owners: ['fraud-ml'] }], /^body: /],
+      [{ owners: 'fraud-ml' }, /^owners: must be a list of group refs/],
+      [{ owners: [] }, /^owners: must name at least one owner/],
+      [
+        { owners: Array.from({ length: 101 }, (_, i) => `team-${i}`) },
+        /^owners: must name at most 100 owners/,
+      ],
+      [{ owners: ['fraud-ml', 'a\u0000b', 7] }, /^owners\.1: .*owners\.2: /],
+      [{ owners: ['group:default/'] }, /^owners\.0: /],
+      [{ owners: ['fraud-ml'], days: 0 }, /^days: must be a whole number/],
+      [{ owners: ['fraud-ml'], days: 731 }, /^days: /],
+      [{ owners: ['fraud-ml'], days: 1.5 }, /^days: /],
+      [{ owners: ['fraud-ml'], days: '30' }, /^days: /],
+      [{ owners: ['fraud-ml'], days: null }, /^days: /],
+    ])(
+      'answers 400 to the batch summary body %j, naming the field',
+      async (body, message) => {
+        const req = request(server)
+          .post('/api/scorecards/summaries/by-owners')
+          .set('Authorization', mockCredentials.user.header(OWNER));
+        const res = await (body === undefined ? req : req.send(body as object));
+        expect([res.status, res.body.error?.name]).toEqual([400, 'InputError']);
+        expect(res.body.error.message).toMatch(message);
+      },
+    );
+
     it('answers 400 to a body that is not JSON', async () => {
       const res = await request(server)
         .post('/api/scorecards/results/by-refs')
@@ -144,6 +174,12 @@ describe.each(databases.eachSupportedId())(
         .set('Content-Type', 'application/json')
         .send('{"entityRefs":');
       expect(res.status).toBe(400);
+      const batch = await request(server)
+        .post('/api/scorecards/summaries/by-owners')
+        .set('Authorization', mockCredentials.user.header(OWNER))
+        .set('Content-Type', 'application/json')
+        .send('{"owners":');
+      expect(batch.status).toBe(400);
     });
   },
 );

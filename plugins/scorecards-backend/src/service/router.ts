@@ -1,39 +1,10 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { DateTime } from 'luxon';
-import {
-  HttpAuthService,
-  PermissionsService,
-  BackstageCredentials,
-  CacheService,
-} from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import {
-  makeValidator,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
-import {
-  scorecardsExemptionManagePermission,
-  scorecardsRefreshPermission,
-} from '@convergence/backstage-plugin-scorecards-common';
-import { ScorecardCheck } from '@convergence/backstage-plugin-scorecards-node';
-import { ScorecardStore, SummaryFilter } from '../database/ScorecardStore';
-import { CompiledScorecard } from '../engine/definitions';
-import { ScorecardEvaluator } from './ScorecardEvaluator';
-import { SummaryCache } from './SummaryCache';
-
-const validators = makeValidator();
-
-/** A kind, namespace and name the catalog could hold (compared as the catalog does, ignoring case). */
-const canExist = (kind: string, namespace: string, name: string) =>
-  validators.isValidKind(kind) &&
-  validators.isValidNamespace(namespace.toLowerCase()) &&
-  validators.isValidEntityName(name);
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { canExist, ScorecardQueries } from './ScorecardQueries';
 
 /** An entity reference, as a full lower-case ref; `[kind:][namespace/]name` with the defaults given. */
 const entityRef = (defaultKind?: string) =>
@@ -72,19 +43,26 @@ const exemptionBody = z.object({
 
 const DAYS = 'must be a whole number of days from 1 to 730';
 
-/** The instant `days` whole days (of 24 hours) before `date`. */
-const daysBefore = (date: Date, days: number) =>
-  DateTime.fromJSDate(date, { zone: 'utc' }).minus({ days }).toJSDate();
+/** Days of trend or history: a whole number from 1 to 730 (`number` reads a JSON body, `coerce` a query string). */
+const days = (number: z.ZodNumber) =>
+  number
+    .int({ error: DAYS })
+    .min(1, { error: DAYS })
+    .max(730, { error: DAYS })
+    .default(90);
 
 const summaryQuery = z.object({
   owner: optional(entityRef('group')),
   system: optional(entityRef('system')),
-  days: z.coerce
-    .number({ error: DAYS })
-    .int({ error: DAYS })
-    .min(1, { error: DAYS })
-    .max(730, { error: DAYS })
-    .default(90),
+  days: days(z.coerce.number({ error: DAYS })),
+});
+
+const summariesBody = z.object({
+  owners: z
+    .array(entityRef('group'), { error: 'must be a list of group refs' })
+    .min(1, 'must name at least one owner')
+    .max(100, 'must name at most 100 owners'),
+  days: days(z.number({ error: DAYS })),
 });
 
 const entityRefsBody = z.object({
@@ -109,198 +87,55 @@ function parseInput<T extends z.ZodType>(
   );
 }
 
-const lower = (ref: string) => ref.toLowerCase();
+/** The entity named by the route's `:kind/:namespace/:name`. */
+const entityOf = (req: express.Request) => ({
+  kind: req.params.kind,
+  namespace: req.params.namespace,
+  name: req.params.name,
+});
 
-/** The REST API of the scorecards plugin; see the README for the routes. */
+/**
+ * The REST API of the scorecards plugin over {@link ScorecardQueries}: it
+ * validates input and speaks HTTP; see the README for the routes.
+ */
 export async function createRouter(options: {
-  /** Caches summaries for callers who may read the whole catalog. */
-  cache?: CacheService;
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
-  catalog: CatalogService;
-  store: ScorecardStore;
-  evaluator: ScorecardEvaluator;
-  scorecards: CompiledScorecard[];
-  checks: ReadonlyMap<string, ScorecardCheck>;
-  now?: () => Date;
+  queries: ScorecardQueries;
 }): Promise<express.Router> {
-  const {
-    httpAuth,
-    permissions,
-    catalog,
-    store,
-    evaluator,
-    scorecards,
-    checks,
-  } = options;
-  const now = () => options.now?.() ?? new Date();
-  const summaries = new SummaryCache({
-    shared: options.cache,
-    ttlSeconds: 60,
-    maxEntries: 500,
-  });
+  const { httpAuth, queries } = options;
   const router = Router();
   // Only the routes that take a body parse one.
   const jsonBody = express.json();
-
-  /** The entity the caller asks about, if the caller may read it. */
-  async function readableEntity(
-    req: express.Request,
-    credentials: BackstageCredentials,
-  ) {
-    const { kind, namespace, name } = req.params;
-    if (!canExist(kind, namespace, name))
-      throw new NotFoundError(`No entity ${kind}:${namespace}/${name}`);
-    const entity = await catalog.getEntityByRef(
-      { kind, namespace, name },
-      { credentials },
-    );
-    if (!entity)
-      throw new NotFoundError(`No entity ${kind}:${namespace}/${name}`);
-    return lower(stringifyEntityRef(entity));
-  }
-
-  async function authorize(
-    credentials: BackstageCredentials,
-    permission: typeof scorecardsRefreshPermission,
-    resourceRef: string,
-  ) {
-    const [decision] = await permissions.authorize(
-      [{ permission, resourceRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `You may not ${permission.name} on ${resourceRef}`,
-      );
-    }
-  }
-
-  /**
-   * Restricts a summary to what the caller may read: unconditionally allowed
-   * callers see everything; conditionally allowed ones only the entities the
-   * catalog returns for them.
-   */
-  async function readDecision(credentials: BackstageCredentials) {
-    const [decision] = await permissions.authorizeConditional(
-      [{ permission: catalogEntityReadPermission }],
-      { credentials },
-    );
-    return decision;
-  }
-
-  async function visibleFilter(
-    credentials: BackstageCredentials,
-    filter: SummaryFilter,
-    knownDecision?: Awaited<ReturnType<typeof readDecision>>,
-  ): Promise<SummaryFilter> {
-    const decision = knownDecision ?? (await readDecision(credentials));
-    if (decision.result === AuthorizeResult.ALLOW) return filter;
-    if (decision.result === AuthorizeResult.DENY)
-      return { ...filter, entityRefs: [] };
-    const entityRefs: string[] = [];
-    for await (const page of catalog.streamEntities(
-      {
-        filter: { kind: ['Model', 'Dataset', 'Pipeline', 'Component'] },
-        fields: ['kind', 'metadata.name', 'metadata.namespace'],
-      },
-      { credentials },
-    )) {
-      entityRefs.push(...page.map(e => lower(stringifyEntityRef(e))));
-    }
-    return { ...filter, entityRefs };
-  }
-
-  /**
-   * A group and every group below it; `known` is false when the catalog has
-   * no such owner (for this caller).
-   */
-  async function ownerAndDescendants(
-    ownerRef: string,
-    credentials: BackstageCredentials,
-  ) {
-    const seen = new Set<string>([lower(ownerRef)]);
-    let frontier = [ownerRef];
-    let known: boolean | undefined;
-    while (frontier.length) {
-      const { items } = await catalog.getEntitiesByRefs(
-        { entityRefs: frontier },
-        { credentials },
-      );
-      known ??= Boolean(items[0]);
-      frontier = items
-        .flatMap(e =>
-          (e?.relations ?? [])
-            .filter(r => r.type === 'parentOf')
-            .map(r => r.targetRef),
-        )
-        .filter(ref => !seen.has(lower(ref)));
-      frontier.forEach(ref => seen.add(lower(ref)));
-    }
-    return { refs: [...seen], known: known ?? false };
-  }
+  const anyCaller = { allow: ['user', 'service'] as Array<'user' | 'service'> };
 
   router.get('/definitions', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json({
-      scorecards: scorecards.map(({ matches, ...s }) => s),
-      checks: [...checks.values()].map(({ id, title, why, howToFix }) => ({
-        id,
-        title,
-        why,
-        howToFix,
-      })),
-    });
+    await httpAuth.credentials(req, anyCaller);
+    res.json(queries.definitions());
   });
 
   router.get('/entities/:kind/:namespace/:name', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const ref = await readableEntity(req, credentials);
-    const [results, exemptions] = await Promise.all([
-      store.getResults([ref]),
-      store.listExemptions(ref),
-    ]);
-    res.json({ entityRef: ref, results, exemptions });
+    const credentials = await httpAuth.credentials(req, anyCaller);
+    res.json(await queries.getEntityResults(entityOf(req), credentials));
   });
 
   router.get('/entities/:kind/:namespace/:name/history', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const ref = await readableEntity(req, credentials);
-    const { days } = parseInput(summaryQuery, req.query, 'query');
-    const since = daysBefore(now(), days);
-    res.json({
-      entityRef: ref,
-      history: await store.entityHistory(ref, since),
-    });
+    const credentials = await httpAuth.credentials(req, anyCaller);
+    const query = parseInput(summaryQuery, req.query, 'query');
+    res.json(
+      await queries.getEntityHistory(entityOf(req), query.days, credentials),
+    );
   });
 
   router.post('/entities/:kind/:namespace/:name/refresh', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const ref = await readableEntity(req, credentials);
-    await authorize(credentials, scorecardsRefreshPermission, ref);
-    const results = await evaluator.evaluateOne(ref);
-    // This replica's summaries show the new result at once; others within 60 s.
-    summaries.clear();
-    res.json({ entityRef: ref, results });
+    const credentials = await httpAuth.credentials(req, anyCaller);
+    res.json(await queries.refreshEntity(entityOf(req), credentials));
   });
 
   router.get(
     '/entities/:kind/:namespace/:name/exemptions',
     async (req, res) => {
-      const credentials = await httpAuth.credentials(req, {
-        allow: ['user', 'service'],
-      });
-      const ref = await readableEntity(req, credentials);
-      res.json({
-        exemptions: await store.listExemptions(ref),
-        audit: await store.auditTrail(ref),
-      });
+      const credentials = await httpAuth.credentials(req, anyCaller);
+      res.json(await queries.getExemptions(entityOf(req), credentials));
     },
   );
 
@@ -309,149 +144,54 @@ export async function createRouter(options: {
     jsonBody,
     async (req, res) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-      const ref = await readableEntity(req, credentials);
-      await authorize(credentials, scorecardsExemptionManagePermission, ref);
       const body = parseInput(exemptionBody, req.body, 'body');
-      if (!checks.has(body.checkId))
-        throw new InputError(`checkId: unknown check '${body.checkId}'`);
-      if (new Date(body.expiresAt) <= now())
-        throw new InputError('expiresAt: must be in the future');
-      const exemption = await store.createExemption(
-        {
-          entityRef: ref,
-          ...body,
-          expiresAt: new Date(body.expiresAt).toISOString(),
-          author: credentials.principal.userEntityRef,
-        },
-        now(),
-      );
-      res.status(201).json(exemption);
+      res
+        .status(201)
+        .json(await queries.createExemption(entityOf(req), body, credentials));
     },
   );
 
   router.delete('/exemptions/:id', async (req, res) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
     // Exemption ids are UUIDs; anything else names no exemption.
-    const exemption = z.uuid().safeParse(req.params.id).success
-      ? await store.getExemption(req.params.id)
-      : undefined;
-    if (!exemption) throw new NotFoundError(`No exemption ${req.params.id}`);
-    await authorize(
-      credentials,
-      scorecardsExemptionManagePermission,
-      exemption.entityRef,
-    );
-    res.json(
-      await store.revokeExemption(
-        exemption.id,
-        credentials.principal.userEntityRef,
-        now(),
-      ),
-    );
+    if (!z.uuid().safeParse(req.params.id).success)
+      throw new NotFoundError(`No exemption ${req.params.id}`);
+    res.json(await queries.revokeExemption(req.params.id, credentials));
   });
 
   router.get('/results', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await httpAuth.credentials(req, anyCaller);
     const { owner, system } = parseInput(summaryQuery, req.query, 'query');
-    const filter: SummaryFilter = {};
-    if (owner)
-      filter.ownerRefs = (await ownerAndDescendants(owner, credentials)).refs;
-    if (system) filter.systemRef = system;
-    res.json({
-      results: await store.findResults(
-        await visibleFilter(credentials, filter),
-        500,
-      ),
-    });
+    res.json(await queries.getResults({ owner, system }, credentials));
   });
 
   router.post('/results/by-refs', jsonBody, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await httpAuth.credentials(req, anyCaller);
     const { entityRefs } = parseInput(entityRefsBody, req.body, 'body');
-    // Only the entities the caller may read.
-    const { items } = await catalog.getEntitiesByRefs(
-      {
-        entityRefs,
-        fields: ['kind', 'metadata.name', 'metadata.namespace'],
-      },
-      { credentials },
-    );
-    const visible = items.flatMap(e =>
-      e ? [lower(stringifyEntityRef(e))] : [],
-    );
-    res.json({ results: await store.getResults(visible) });
+    res.json(await queries.getResultsByRefs(entityRefs, credentials));
   });
 
-  /**
-   * The summary, and whether the catalog has the owner and system asked for
-   * (an answer about names it does not have is not cached).
-   */
-  async function computeSummary(
-    credentials: BackstageCredentials,
-    query: z.infer<typeof summaryQuery>,
-    decision: Awaited<ReturnType<typeof readDecision>>,
-  ) {
-    const filter: SummaryFilter = {};
-    let known = true;
-    if (query.owner) {
-      const owners = await ownerAndDescendants(query.owner, credentials);
-      filter.ownerRefs = owners.refs;
-      known = owners.known;
-    }
-    if (query.system) {
-      filter.systemRef = query.system;
-      known &&= Boolean(
-        await catalog.getEntityByRef(query.system, { credentials }),
-      );
-    }
-    const visible = await visibleFilter(credentials, filter, decision);
-    const since = daysBefore(now(), query.days);
-    const [summary, trend] = await Promise.all([
-      store.summarize(visible),
-      store.trend(visible, since),
-    ]);
-    return {
-      answer: { owners: filter.ownerRefs, summaries: summary, trend },
-      known,
-    };
-  }
-
   router.get('/summary', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await httpAuth.credentials(req, anyCaller);
     const query = parseInput(summaryQuery, req.query, 'query');
-    const decision = await readDecision(credentials);
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      res.json((await computeSummary(credentials, query, decision)).answer);
+    const summary = await queries.getSummaryResponse(query, credentials);
+    if ('answer' in summary) {
+      res.json(summary.answer);
       return;
     }
-    // Results change only when an evaluation runs: callers who may read the
-    // whole catalog share one answer per query for 60 s. Browsers revalidate
-    // with the ETag and get a 304 while the answer is unchanged. Owner and
-    // system are full refs here, so spellings of one name share an answer;
-    // names the catalog does not have are answered but not cached, so callers
-    // cannot fill the cache with them.
-    const key = `summary:${query.owner ?? ''}:${query.system ?? ''}:${
-      query.days
-    }`;
-    const { body, etag } = await summaries.get(key, async () => {
-      const { answer, known } = await computeSummary(
-        credentials,
-        query,
-        decision,
-      );
-      return known ? answer : SummaryCache.uncached(answer);
-    });
-    // With the ETag set, express does not hash the body and answers 304 itself.
+    // Browsers revalidate with the ETag and get a 304 while the answer is
+    // unchanged; with the ETag set, express does not hash the body and
+    // answers 304 itself.
     res
-      .set({ 'Cache-Control': 'private, no-cache', ETag: etag })
+      .set({ 'Cache-Control': 'private, no-cache', ETag: summary.cached.etag })
       .type('application/json')
-      .send(body);
+      .send(summary.cached.body);
+  });
+
+  router.post('/summaries/by-owners', jsonBody, async (req, res) => {
+    const credentials = await httpAuth.credentials(req, anyCaller);
+    const body = parseInput(summariesBody, req.body, 'body');
+    res.json(await queries.getSummaries(body, credentials));
   });
 
   return router;
