@@ -1,0 +1,2 @@
+export { ScorecardLevelChip, formatScorePercent } from './ScorecardLevelChip';
+export type { ScorecardLevelChipProps } from './ScorecardLevelChip';

@@ -1,0 +1,47 @@
+import {
+  NotAllowedError,
+  NotFoundError,
+  ResponseError,
+} from '@backstage/errors';
+import { isNotAllowed } from './errors';
+
+/** A ResponseError as `ResponseError.fromResponse` makes it from the backend's answer. */
+const responseError = (status: number, statusText: string, name: string) =>
+  ResponseError.fromResponse({
+    status,
+    statusText,
+    ok: false,
+    url: 'http://localhost:7007/api/scorecards/entities/model/default/x/refresh',
+    headers: new Headers({ 'content-type': 'application/json' }),
+    text: async () =>
+      JSON.stringify({
+        error: { name, message: `You may not do that on "x\\y"` },
+        request: { method: 'POST', url: '/entities/model/default/x/refresh' },
+        response: { statusCode: status },
+      }),
+  } as unknown as Response);
+
+describe('isNotAllowed', () => {
+  it('accepts a NotAllowedError, as the client throws it today', () => {
+    expect(isNotAllowed(new NotAllowedError('no'))).toBe(true);
+    const legacy = new Error('You may not');
+    legacy.name = 'NotAllowedError';
+    expect(isNotAllowed(legacy)).toBe(true);
+  });
+
+  it('accepts a ResponseError whose server error is a NotAllowedError', async () => {
+    const error = await responseError(403, 'Forbidden', 'NotAllowedError');
+    expect(error.name).toBe('ResponseError');
+    expect(isNotAllowed(error)).toBe(true);
+  });
+
+  it('refuses other errors', async () => {
+    expect(
+      isNotAllowed(await responseError(404, 'Not Found', 'NotFoundError')),
+    ).toBe(false);
+    expect(isNotAllowed(new NotFoundError('gone'))).toBe(false);
+    expect(isNotAllowed(new Error('NotAllowedError'))).toBe(false);
+    expect(isNotAllowed(undefined)).toBe(false);
+    expect(isNotAllowed('NotAllowedError')).toBe(false);
+  });
+});

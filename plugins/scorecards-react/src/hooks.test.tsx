@@ -1,0 +1,207 @@
+import { PropsWithChildren } from 'react';
+import { act, renderHook, waitFor } from '@testing-library/react';
+import { TestApiProvider } from '@backstage/test-utils';
+import { ScorecardsApi } from '@convergence/backstage-plugin-scorecards-common';
+import { scorecardsApiRef } from './api';
+import {
+  useEntityScorecard,
+  useScorecardDefinitions,
+  useScorecardResultsByRefs,
+  useScorecardSummaries,
+  useScorecardSummary,
+} from './hooks';
+
+const definitions = {
+  scorecards: [
+    {
+      id: 'team "readiness" \\ 2',
+      title: 'Readiness',
+      filter: {},
+      levels: [
+        { name: 'L1', checks: ['described'] },
+        { name: 'L2', checks: [] },
+      ],
+    },
+  ],
+  checks: [
+    { id: 'described', title: 'Described', why: 'Read.', howToFix: 'Write.' },
+  ],
+};
+
+const result = (entityRef: string) => ({
+  entityRef,
+  scorecardId: definitions.scorecards[0].id,
+  level: 'L1',
+  score: 0.5,
+  checks: [],
+  evaluatedAt: '2026-11-30T00:00:00.000Z',
+});
+
+const summary = (owner: string) => ({
+  owner,
+  owners: [owner],
+  summaries: [
+    {
+      scorecardId: definitions.scorecards[0].id,
+      entities: owner.length,
+      levels: { L1: 1 },
+      score: 0.5,
+      topFailingChecks: [],
+    },
+  ],
+  trend: [],
+});
+
+/** A scorecards API that records its calls. */
+function recordingApi() {
+  const calls: string[] = [];
+  const api = {
+    getDefinitions: jest.fn(async () => {
+      calls.push('definitions');
+      return definitions;
+    }),
+    getEntityResults: jest.fn(async (ref: string) => {
+      calls.push(`entity ${ref}`);
+      return { results: [result(ref)], exemptions: [] };
+    }),
+    getSummary: jest.fn(async ({ owner }: { owner?: string } = {}) => {
+      calls.push(`summary ${owner}`);
+      const { owner: _, ...rest } = summary(owner!);
+      return rest;
+    }),
+    getSummaries: jest.fn(
+      async ({ owners }: { owners: string[]; days?: number }) => {
+        calls.push(`summaries ${owners.join(',')}`);
+        return { items: owners.map(summary) };
+      },
+    ),
+    getResultsByRefs: jest.fn(async (refs: string[]) => {
+      calls.push(`by-refs ${refs.join(',')}`);
+      return { results: refs.map(result) };
+    }),
+  };
+  return { api: api as unknown as ScorecardsApi & typeof api, calls };
+}
+
+const wrapperWith =
+  (api?: ScorecardsApi) =>
+  ({ children }: PropsWithChildren<{}>) =>
+    api ? (
+      <TestApiProvider apis={[[scorecardsApiRef, api]]}>
+        {children}
+      </TestApiProvider>
+    ) : (
+      <TestApiProvider apis={[]}>{children}</TestApiProvider>
+    );
+
+describe('scorecards hooks', () => {
+  it('useScorecardDefinitions reads /definitions', async () => {
+    const { api } = recordingApi();
+    const { result: hook } = renderHook(() => useScorecardDefinitions(), {
+      wrapper: wrapperWith(api),
+    });
+    await waitFor(() => expect(hook.current.loading).toBe(false));
+    expect(hook.current.value).toEqual(definitions);
+  });
+
+  it('useEntityScorecard reads the entity and reloads on retry', async () => {
+    const { api, calls } = recordingApi();
+    const ref = 'model:default/fraud-"detector"';
+    const { result: hook } = renderHook(() => useEntityScorecard(ref), {
+      wrapper: wrapperWith(api),
+    });
+    await waitFor(() => expect(hook.current.loading).toBe(false));
+    expect(hook.current.value).toEqual({
+      results: [result(ref)],
+      exemptions: [],
+      definitions,
+    });
+    act(() => hook.current.retry());
+    await waitFor(() =>
+      expect(calls.filter(c => c === `entity ${ref}`)).toHaveLength(2),
+    );
+  });
+
+  it('useScorecardSummary passes the owner and days', async () => {
+    const { api } = recordingApi();
+    const { result: hook } = renderHook(
+      () => useScorecardSummary({ owner: 'group:default/fraud-ml', days: 90 }),
+      { wrapper: wrapperWith(api) },
+    );
+    await waitFor(() => expect(hook.current.loading).toBe(false));
+    expect(api.getSummary).toHaveBeenCalledWith({
+      owner: 'group:default/fraud-ml',
+      system: undefined,
+      days: 90,
+    });
+    expect(hook.current.value?.summary.summaries[0].entities).toBe(
+      'group:default/fraud-ml'.length,
+    );
+    expect(hook.current.value?.definitions).toEqual(definitions);
+  });
+
+  it('useScorecardSummaries asks for all owners in one request, in order', async () => {
+    const { api, calls } = recordingApi();
+    const owners = ['group:default/b', 'group:default/a', 'user:default/ü'];
+    const { result: hook, rerender } = renderHook(
+      ({ list }) => useScorecardSummaries(list, { days: 1 }),
+      { wrapper: wrapperWith(api), initialProps: { list: owners } },
+    );
+    await waitFor(() => expect(hook.current.loading).toBe(false));
+    expect(api.getSummaries).toHaveBeenCalledTimes(1);
+    expect(api.getSummaries).toHaveBeenCalledWith({ owners, days: 1 });
+    expect(api.getSummary).not.toHaveBeenCalled();
+    expect(hook.current.value?.items.map(i => i.owner)).toEqual(owners);
+    // A new array with the same owners does not ask again.
+    rerender({ list: [...owners] });
+    await waitFor(() => expect(hook.current.loading).toBe(false));
+    expect(calls.filter(c => c.startsWith('summaries'))).toHaveLength(1);
+  });
+
+  it('useScorecardSummaries asks for 100 owners at a time beyond 100', async () => {
+    const { api } = recordingApi();
+    const owners = Array.from({ length: 150 }, (_, i) => `group:default/t${i}`);
+    const { result: hook } = renderHook(() => useScorecardSummaries(owners), {
+      wrapper: wrapperWith(api),
+    });
+    await waitFor(() => expect(hook.current.loading).toBe(false));
+    expect(api.getSummaries.mock.calls.map(([o]) => o.owners)).toEqual([
+      owners.slice(0, 100),
+      owners.slice(100),
+    ]);
+    expect(hook.current.value?.items.map(i => i.owner)).toEqual(owners);
+  });
+
+  it('useScorecardSummaries asks nothing for no owners', async () => {
+    const { api } = recordingApi();
+    const { result: hook } = renderHook(() => useScorecardSummaries([]), {
+      wrapper: wrapperWith(api),
+    });
+    await waitFor(() => expect(hook.current.loading).toBe(false));
+    expect(hook.current.value?.items).toEqual([]);
+    expect(api.getSummaries).not.toHaveBeenCalled();
+  });
+
+  it('useScorecardResultsByRefs reads the results of the refs', async () => {
+    const { api } = recordingApi();
+    const refs = ['model:default/a', 'dataset:default/b'];
+    const { result: hook } = renderHook(() => useScorecardResultsByRefs(refs), {
+      wrapper: wrapperWith(api),
+    });
+    await waitFor(() => expect(hook.current.loading).toBe(false));
+    expect(hook.current.value).toEqual({
+      results: refs.map(result),
+      definitions,
+    });
+  });
+
+  it('useScorecardResultsByRefs is undefined where the app has no scorecards API', async () => {
+    const { result: hook } = renderHook(
+      () => useScorecardResultsByRefs(['model:default/a']),
+      { wrapper: wrapperWith(undefined) },
+    );
+    await waitFor(() => expect(hook.current.loading).toBe(false));
+    expect(hook.current.error).toBeUndefined();
+    expect(hook.current.value).toBeUndefined();
+  });
+});
