@@ -9,7 +9,7 @@ import {
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import AssessmentIcon from '@material-ui/icons/Assessment';
 import { ScorecardsClient } from '@convergence/backstage-plugin-scorecards-common';
-import { scorecardsApiRef } from './api';
+import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards-react';
 
 const rootRouteRef = createRouteRef();
 

@@ -8,7 +8,7 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { ScorecardsClient } from '@convergence/backstage-plugin-scorecards-common';
-import { scorecardsApiRef } from './api';
+import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards-react';
 
 const rootRouteRef = createRouteRef({ id: 'scorecards' });
 

@@ -1,4 +1,8 @@
-import { ScorecardsApi } from '@convergence/backstage-plugin-scorecards-common';
+import {
+  ScorecardsApi,
+  ScorecardSummary,
+  ScorecardTrendPoint,
+} from '@convergence/backstage-plugin-scorecards-common';
 
 export const definitions = {
   scorecards: [
@@ -6,7 +10,20 @@ export const definitions = {
       id: 'ml-production-readiness',
       title: 'ML production readiness',
       filter: {},
-      levels: [{ name: 'Bronze', checks: ['has-description'] }],
+      levels: [
+        { name: 'Bronze', checks: ['has-description'] },
+        { name: 'Silver', checks: ['model-card-complete'] },
+      ],
+    },
+    {
+      // Levels named otherwise, in an id with characters URLs and JSON escape.
+      id: 'service "readiness" \\ 2',
+      title: 'ML service readiness',
+      filter: {},
+      levels: [
+        { name: 'L1', checks: ['has-description'] },
+        { name: 'L2', checks: [] },
+      ],
     },
   ],
   checks: [
@@ -41,34 +58,61 @@ export const result = {
   ],
 };
 
+/** What the backend answers for an owner's summary. */
+export const summaryOf = (
+  owner: string,
+): {
+  owners: string[];
+  summaries: ScorecardSummary[];
+  trend: ScorecardTrendPoint[];
+} => ({
+  owners: [owner],
+  summaries: [
+    {
+      scorecardId: 'ml-production-readiness',
+      entities: owner === 'group:default/fraud-ml' ? 3 : 5,
+      levels:
+        owner === 'group:default/fraud-ml'
+          ? { Bronze: 2, none: 1 }
+          : { Bronze: 2, Silver: 1, none: 2 },
+      score: owner === 'group:default/fraud-ml' ? 0.8 : 0.6,
+      topFailingChecks: [{ checkId: 'model-card-complete', failing: 2 }],
+    },
+    // Only product-ml owns services.
+    ...(owner === 'group:default/product-ml'
+      ? [
+          {
+            scorecardId: 'service "readiness" \\ 2',
+            entities: 2,
+            levels: { L1: 1, L2: 1 },
+            score: 0.9,
+            topFailingChecks: [],
+          },
+        ]
+      : []),
+  ],
+  trend: [
+    {
+      day: '2026-11-20',
+      scorecardId: 'ml-production-readiness',
+      score: 0.5,
+    },
+    {
+      day: '2026-11-27',
+      scorecardId: 'ml-production-readiness',
+      score: 0.8,
+    },
+  ],
+});
+
 export function mockApi(overrides: Partial<ScorecardsApi> = {}): ScorecardsApi {
   return {
     getDefinitions: async () => definitions,
     getEntityResults: async () => ({ results: [result], exemptions: [] }),
     refreshEntity: async () => ({ results: [result] }),
-    getSummary: async ({ owner } = {}) => ({
-      owners: [owner!],
-      summaries: [
-        {
-          scorecardId: 'ml-production-readiness',
-          entities: owner === 'group:default/fraud-ml' ? 3 : 5,
-          levels: { Bronze: 2, none: 1 },
-          score: owner === 'group:default/fraud-ml' ? 0.8 : 0.6,
-          topFailingChecks: [{ checkId: 'model-card-complete', failing: 2 }],
-        },
-      ],
-      trend: [
-        {
-          day: '2026-11-20',
-          scorecardId: 'ml-production-readiness',
-          score: 0.5,
-        },
-        {
-          day: '2026-11-27',
-          scorecardId: 'ml-production-readiness',
-          score: 0.8,
-        },
-      ],
+    getSummary: async ({ owner } = {}) => summaryOf(owner!),
+    getSummaries: async ({ owners }) => ({
+      items: owners.map(owner => ({ owner, ...summaryOf(owner) })),
     }),
     getResults: async () => ({ results: [result] }),
     getResultsByRefs: async () => ({ results: [result] }),

@@ -1,7 +1,9 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { scorecardsApiRef } from '../../api';
+import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards-react';
+import { alertApiRef } from '@backstage/core-plugin-api';
+import { NotAllowedError, ResponseError } from '@backstage/errors';
 import { mockApi, result } from '../../__testUtils__/fixtures';
 import { EntityScorecardCard } from './EntityScorecardCard';
 
@@ -12,9 +14,16 @@ const entity = {
   spec: {},
 };
 
+const alertApi = { post: jest.fn(), alert$: jest.fn() };
+
 const render = (api = mockApi()) =>
   renderInTestApp(
-    <TestApiProvider apis={[[scorecardsApiRef, api]]}>
+    <TestApiProvider
+      apis={[
+        [scorecardsApiRef, api],
+        [alertApiRef, alertApi],
+      ]}
+    >
       <EntityProvider entity={entity}>
         <EntityScorecardCard />
       </EntityProvider>
@@ -154,4 +163,67 @@ describe('EntityScorecardCard', () => {
     );
     expect(screen.getByText(/Could not load scorecards/)).toBeInTheDocument();
   });
+
+  it("colours the level by its position in the scorecard's levels, whatever its name", async () => {
+    await render(
+      mockApi({
+        getEntityResults: async () => ({
+          results: [
+            { ...result, scorecardId: 'service "readiness" \\ 2', level: 'L2' },
+          ],
+          exemptions: [],
+        }),
+      }),
+    );
+    expect(await screen.findByText('ML service readiness')).toBeInTheDocument();
+    // L2 is the second level: silver.
+    expect(screen.getByText('L2').closest('.MuiChip-root')).toHaveStyle({
+      backgroundColor: 'rgb(142, 154, 166)',
+    });
+  });
+
+  it.each([
+    ['a NotAllowedError', async () => new NotAllowedError('You may not')],
+    [
+      "a ResponseError from the server's NotAllowedError",
+      () =>
+        ResponseError.fromResponse({
+          status: 403,
+          statusText: 'Forbidden',
+          ok: false,
+          url: 'http://localhost/api/scorecards/entities/model/default/x/refresh',
+          headers: new Headers({ 'content-type': 'application/json' }),
+          text: async () =>
+            JSON.stringify({
+              error: { name: 'NotAllowedError', message: 'You may not' },
+              response: { statusCode: 403 },
+            }),
+        } as unknown as Response),
+    ],
+  ])(
+    'says the person may not re-evaluate when the backend refuses with %s',
+    async (_, error) => {
+      alertApi.post.mockClear();
+      const refused = await error();
+      await render(
+        mockApi({
+          refreshEntity: async () => {
+            throw refused;
+          },
+        }),
+      );
+      fireEvent.click(
+        await screen.findByRole('button', { name: 'Re-evaluate' }),
+      );
+      await waitFor(() =>
+        expect(alertApi.post).toHaveBeenCalledWith(
+          expect.objectContaining({
+            message:
+              'Could not re-evaluate: you are not allowed to re-evaluate this entity',
+            severity: 'error',
+          }),
+        ),
+      );
+    },
+  );
 });

@@ -24,14 +24,18 @@ import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import HelpOutlineIcon from '@material-ui/icons/HelpOutline';
 import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
 import VerifiedUserIcon from '@material-ui/icons/VerifiedUser';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import {
   CheckInfo,
   CheckResult,
   CheckStatus,
 } from '@convergence/backstage-plugin-scorecards-common';
-import { scorecardsApiRef } from '../../api';
-import { LevelChip, percent } from '../LevelChip';
+import {
+  formatScorePercent,
+  isNotAllowed,
+  ScorecardLevelChip,
+  scorecardsApiRef,
+  useEntityScorecard,
+} from '@convergence/backstage-plugin-scorecards-react';
 
 const order: Record<CheckStatus, number> = {
   fail: 0,
@@ -166,13 +170,7 @@ export const EntityScorecardCard = () => {
   const alertApi = useApi(alertApiRef);
   const entityRef = stringifyEntityRef(entity);
   const [refreshing, setRefreshing] = useState(false);
-  const { value, loading, error, retry } = useAsyncRetry(async () => {
-    const [results, definitions] = await Promise.all([
-      api.getEntityResults(entityRef),
-      api.getDefinitions(),
-    ]);
-    return { ...results, definitions };
-  }, [api, entityRef]);
+  const { value, loading, error, retry } = useEntityScorecard(entityRef);
 
   const refresh = async () => {
     setRefreshing(true);
@@ -181,7 +179,11 @@ export const EntityScorecardCard = () => {
       retry();
     } catch (e) {
       alertApi.post({
-        message: `Could not re-evaluate: ${(e as Error).message}`,
+        message: `Could not re-evaluate: ${
+          isNotAllowed(e)
+            ? 'you are not allowed to re-evaluate this entity'
+            : (e as Error).message
+        }`,
         severity: 'error',
         display: 'transient',
       });
@@ -219,17 +221,21 @@ export const EntityScorecardCard = () => {
     );
   }
   const checkInfo = new Map(value!.definitions.checks.map(c => [c.id, c]));
-  const title = (id: string) =>
-    value!.definitions.scorecards.find(s => s.id === id)?.title ?? id;
+  const scorecards = new Map(value!.definitions.scorecards.map(s => [s.id, s]));
   return (
     <InfoCard title="Scorecards" action={action}>
       {results.map(result => (
         <Box key={result.scorecardId} mb={2}>
           <Box display="flex" alignItems="center" gridGap={8}>
-            <Typography variant="h6">{title(result.scorecardId)}</Typography>
-            <LevelChip level={result.level} />
+            <Typography variant="h6">
+              {scorecards.get(result.scorecardId)?.title ?? result.scorecardId}
+            </Typography>
+            <ScorecardLevelChip
+              level={result.level}
+              levels={scorecards.get(result.scorecardId)?.levels}
+            />
             <Typography color="textSecondary">
-              {percent(result.score)} of checks pass
+              {formatScorePercent(result.score)} of checks pass
             </Typography>
           </Box>
           <CheckList checks={result.checks} checkInfo={checkInfo} />

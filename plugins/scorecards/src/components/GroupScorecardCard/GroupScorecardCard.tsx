@@ -4,26 +4,24 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Typography from '@material-ui/core/Typography';
-import useAsync from 'react-use/esm/useAsync';
-import { scorecardsApiRef } from '../../api';
-import { LevelChip, percent } from '../LevelChip';
+import {
+  formatScorePercent,
+  ScorecardLevelChip,
+  useScorecardSummary,
+} from '@convergence/backstage-plugin-scorecards-react';
+import { levelCounts } from '../levels';
 
 /** A team's scorecards at a glance, sub-teams included. */
 export const GroupScorecardCard = () => {
   const { entity } = useEntity();
-  const api = useApi(scorecardsApiRef);
   const ref = stringifyEntityRef(entity);
-  const { value, loading, error } = useAsync(async () => {
-    const [summary, definitions] = await Promise.all([
-      api.getSummary({ owner: ref, days: 1 }),
-      api.getDefinitions(),
-    ]);
-    return { summary, definitions };
-  }, [api, ref]);
+  const { value, loading, error } = useScorecardSummary({
+    owner: ref,
+    days: 1,
+  });
   if (loading) {
     return (
       <InfoCard title="Scorecards">
@@ -55,32 +53,39 @@ export const GroupScorecardCard = () => {
       subheader="This team and its sub-teams"
       deepLink={{ title: 'All teams', link: '/scorecards' }}
     >
-      {summary.summaries.map(s => (
-        <div key={s.scorecardId} style={{ marginBottom: 16 }}>
-          <Typography variant="subtitle1">
-            {definitions.scorecards.find(d => d.id === s.scorecardId)?.title ??
-              s.scorecardId}
-            : {percent(s.score)} over {s.entities}{' '}
-            {s.entities === 1 ? 'asset' : 'assets'}
-          </Typography>
-          <div style={{ display: 'flex', gap: 8, margin: '4px 0' }}>
-            {Object.entries(s.levels).map(([level, n]) => (
-              <span key={level}>
-                <LevelChip level={level === 'none' ? null : level} /> × {n}
-              </span>
-            ))}
-          </div>
-          {s.topFailingChecks.length > 0 && (
-            <Typography variant="body2" color="textSecondary">
-              Fix next:{' '}
-              {s.topFailingChecks
-                .slice(0, 3)
-                .map(c => `${checkTitle(c.checkId)} (${c.failing})`)
-                .join(', ')}
+      {summary.summaries.map(s => {
+        const scorecard = definitions.scorecards.find(
+          d => d.id === s.scorecardId,
+        );
+        return (
+          <div key={s.scorecardId} style={{ marginBottom: 16 }}>
+            <Typography variant="subtitle1">
+              {scorecard?.title ?? s.scorecardId}: {formatScorePercent(s.score)}{' '}
+              over {s.entities} {s.entities === 1 ? 'asset' : 'assets'}
             </Typography>
-          )}
-        </div>
-      ))}
+            <div style={{ display: 'flex', gap: 8, margin: '4px 0' }}>
+              {levelCounts(s.levels, scorecard).map(({ level, count }) => (
+                <span key={level ?? 'none'}>
+                  <ScorecardLevelChip
+                    level={level}
+                    levels={scorecard?.levels}
+                  />{' '}
+                  × {count}
+                </span>
+              ))}
+            </div>
+            {s.topFailingChecks.length > 0 && (
+              <Typography variant="body2" color="textSecondary">
+                Fix next:{' '}
+                {s.topFailingChecks
+                  .slice(0, 3)
+                  .map(c => `${checkTitle(c.checkId)} (${c.failing})`)
+                  .join(', ')}
+              </Typography>
+            )}
+          </div>
+        );
+      })}
     </InfoCard>
   );
 };

@@ -1,4 +1,4 @@
-import { fireEvent, screen } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import {
   catalogApiRef,
@@ -6,10 +6,15 @@ import {
   EntityProvider,
 } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
-import { scorecardsApiRef } from '../../api';
+import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards-react';
+import { ScorecardsApi } from '@convergence/backstage-plugin-scorecards-common';
 import { mockApi } from '../../__testUtils__/fixtures';
 import { OwnershipScorecards } from './OwnershipScorecards';
 import { GroupScorecardCard } from '../GroupScorecardCard/GroupScorecardCard';
+
+// The page renders material-table and recharts, which take seconds in jsdom
+// on a busy machine; this bounds a hang, it measures nothing.
+jest.setTimeout(30_000);
 
 const group = (name: string, displayName: string) => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -18,27 +23,38 @@ const group = (name: string, displayName: string) => ({
   spec: { type: 'team', children: [], profile: { displayName } },
 });
 
-const apis = [
-  [scorecardsApiRef, mockApi()],
+const SILVER = 'rgb(142, 154, 166)';
+const BRONZE = 'rgb(160, 101, 45)';
+
+const apis = (scorecards: ScorecardsApi = mockApi()) =>
   [
-    catalogApiRef,
-    catalogApiMock({
-      entities: [
-        group('product-ml', 'Product ML'),
-        group('fraud-ml', 'Fraud ML'),
-      ],
-    }),
-  ],
-] as const;
+    [scorecardsApiRef, scorecards],
+    [
+      catalogApiRef,
+      catalogApiMock({
+        entities: [
+          group('product-ml', 'Product ML'),
+          group('fraud-ml', 'Fraud ML'),
+        ],
+      }),
+    ],
+  ] as const;
+
+const renderPage = (scorecards?: ScorecardsApi) =>
+  renderInTestApp(
+    <TestApiProvider apis={apis(scorecards) as any}>
+      <OwnershipScorecards />
+    </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
+  );
+
+/** The text of each cell of a row of the teams table. */
+const cells = (row: HTMLElement) =>
+  Array.from(row.querySelectorAll('td')).map(td => td.textContent);
 
 describe('OwnershipScorecards', () => {
   it('ranks teams by score and drills into one with its trend', async () => {
-    await renderInTestApp(
-      <TestApiProvider apis={apis as any}>
-        <OwnershipScorecards />
-      </TestApiProvider>,
-      { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
-    );
+    await renderPage();
     const teams = await screen.findAllByRole('button', { name: /ML$/ });
     expect(teams.map(t => t.textContent)).toEqual(['Fraud ML', 'Product ML']);
     expect(screen.getByText('80%')).toBeInTheDocument();
@@ -56,22 +72,133 @@ describe('OwnershipScorecards', () => {
       screen.getByRole('link', { name: /merchant-risk-scorer/ }),
     ).toHaveAttribute('href', '/catalog/default/model/merchant-risk-scorer');
   });
+
+  it('reads every team’s summary in one request', async () => {
+    const api = mockApi();
+    const getSummaries = jest.spyOn(api, 'getSummaries');
+    const getSummary = jest.spyOn(api, 'getSummary');
+    await renderPage(api);
+    await screen.findAllByRole('button', { name: /ML$/ });
+    expect(getSummaries).toHaveBeenCalledTimes(1);
+    expect(getSummaries.mock.calls[0][0].owners.sort()).toEqual([
+      'group:default/fraud-ml',
+      'group:default/product-ml',
+    ]);
+    expect(getSummary).not.toHaveBeenCalled();
+  });
+
+  it("ranks by the first scorecard of the definitions, and names levels in the scorecard's order", async () => {
+    await renderPage();
+    const product = (
+      await screen.findByRole('button', { name: 'Product ML' })
+    ).closest('tr')!;
+    expect(
+      screen.getByRole('columnheader', { name: 'ML production readiness' }),
+    ).toBeInTheDocument();
+    expect(cells(product)).toEqual([
+      '2',
+      'Product ML',
+      '60%',
+      '1 Silver · 2 Bronze · 2 no level',
+      '5',
+    ]);
+  });
+
+  it('ranks by whichever scorecard the definitions list first', async () => {
+    const api = mockApi();
+    const { scorecards, checks } = await api.getDefinitions();
+    await renderPage(
+      mockApi({
+        getDefinitions: async () => ({
+          scorecards: [...scorecards].reverse(),
+          checks,
+        }),
+      }),
+    );
+    expect(
+      await screen.findByRole('columnheader', { name: 'ML service readiness' }),
+    ).toBeInTheDocument();
+    const teams = screen.getAllByRole('button', { name: /ML$/ });
+    expect(teams.map(t => t.textContent)).toEqual(['Product ML']);
+  });
+
+  it('ranks by another scorecard chosen from the definitions', async () => {
+    await renderPage();
+    await screen.findAllByRole('button', { name: /ML$/ });
+    fireEvent.mouseDown(screen.getByRole('button', { name: /^Scorecard/ }));
+    fireEvent.click(
+      await screen.findByRole('option', { name: 'ML service readiness' }),
+    );
+    expect(
+      await screen.findByRole('columnheader', { name: 'ML service readiness' }),
+    ).toBeInTheDocument();
+    // Only Product ML owns what this scorecard grades.
+    const teams = screen.getAllByRole('button', { name: /ML$/ });
+    expect(teams.map(t => t.textContent)).toEqual(['Product ML']);
+    expect(cells(teams[0].closest('tr')!)).toEqual([
+      '1',
+      'Product ML',
+      '90%',
+      '1 L2 · 1 L1',
+      '2',
+    ]);
+  });
+
+  it('says so when nothing is graded', async () => {
+    await renderPage(
+      mockApi({
+        getSummaries: async ({ owners }) => ({
+          items: owners.map(owner => ({ owner, summaries: [], trend: [] })),
+        }),
+      }),
+    );
+    expect(await screen.findByText('Nothing graded yet')).toBeInTheDocument();
+  });
 });
 
 describe('GroupScorecardCard', () => {
-  it("summarizes a team's levels and what to fix next", async () => {
-    await renderInTestApp(
-      <TestApiProvider apis={apis as any}>
-        <EntityProvider entity={group('fraud-ml', 'Fraud ML')}>
+  const renderCard = (name: string, title: string) =>
+    renderInTestApp(
+      <TestApiProvider apis={apis() as any}>
+        <EntityProvider entity={group(name, title)}>
           <GroupScorecardCard />
         </EntityProvider>
       </TestApiProvider>,
     );
+
+  it("summarizes a team's levels and what to fix next", async () => {
+    await renderCard('fraud-ml', 'Fraud ML');
     expect(
       await screen.findByText('ML production readiness: 80% over 3 assets'),
     ).toBeInTheDocument();
     expect(
       screen.getByText('Fix next: Model card complete (2)'),
     ).toBeInTheDocument();
+  });
+
+  it("shows each scorecard's levels highest first, coloured by their position", async () => {
+    await renderCard('product-ml', 'Product ML');
+    const production = (
+      await screen.findByText('ML production readiness: 60% over 5 assets')
+    ).parentElement!;
+    const chips = Array.from(
+      production.querySelectorAll<HTMLElement>('.MuiChip-root'),
+    );
+    expect(chips.map(c => c.textContent)).toEqual([
+      'Silver',
+      'Bronze',
+      'No level',
+    ]);
+    expect(chips[0]).toHaveStyle({ backgroundColor: SILVER });
+    expect(chips[1]).toHaveStyle({ backgroundColor: BRONZE });
+    // Levels named otherwise are coloured by position too.
+    const service = screen.getByText('ML service readiness: 90% over 2 assets')
+      .parentElement!;
+    expect(
+      within(service).getByText('L2').closest('.MuiChip-root'),
+    ).toHaveStyle({ backgroundColor: SILVER });
+    expect(
+      within(service).getByText('L1').closest('.MuiChip-root'),
+    ).toHaveStyle({ backgroundColor: BRONZE });
   });
 });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import {
   Content,
   EmptyState,
@@ -13,6 +13,8 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogApiRef, EntityRefLink } from '@backstage/plugin-catalog-react';
 import Grid from '@material-ui/core/Grid';
 import Link from '@material-ui/core/Link';
+import MenuItem from '@material-ui/core/MenuItem';
+import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import {
@@ -27,45 +29,41 @@ import {
 } from 'recharts';
 import {
   EntityScorecardResult,
+  ScorecardDefinition,
   ScorecardSummary,
 } from '@convergence/backstage-plugin-scorecards-common';
-import { scorecardsApiRef } from '../../api';
-import { LevelChip, percent } from '../LevelChip';
+import {
+  formatScorePercent,
+  ScorecardLevelChip,
+  useScorecardResults,
+  useScorecardSummaries,
+  useScorecardSummary,
+} from '@convergence/backstage-plugin-scorecards-react';
+import { levelCountsText } from '../levels';
 
-type TeamRow = {
+/** A team the page lists. */
+type Team = { ref: string; title: string };
+
+type TeamRow = Team & {
   /** 1 for the best score. */
   rank?: number;
-  ref: string;
-  title: string;
   summary?: ScorecardSummary;
   entities: number;
   score: number;
 };
 
-const LEVELS = ['Gold', 'Silver', 'Bronze', 'none'];
-const levelText = (s?: ScorecardSummary) =>
-  s
-    ? LEVELS.filter(l => s.levels[l])
-        .map(l => `${s.levels[l]} ${l === 'none' ? 'no level' : l}`)
-        .join(' · ')
-    : '';
-
 /** One team: trend over time, most failing checks, and its weakest entities. */
 const TeamDetail = ({ teamRef, title }: { teamRef: string; title: string }) => {
-  const api = useApi(scorecardsApiRef);
-  const { value, loading, error } = useAsync(async () => {
-    const [summary, results, definitions] = await Promise.all([
-      api.getSummary({ owner: teamRef, days: 90 }),
-      api.getResults({ owner: teamRef }),
-      api.getDefinitions(),
-    ]);
-    return { summary, results: results.results, definitions };
-  }, [api, teamRef]);
-  if (loading) return <Progress />;
+  const summaryState = useScorecardSummary({ owner: teamRef, days: 90 });
+  const resultsState = useScorecardResults({ owner: teamRef });
+  if (summaryState.loading || resultsState.loading) return <Progress />;
+  const error = summaryState.error ?? resultsState.error;
   if (error) return <ResponseErrorPanel error={error} />;
-  const { summary, results, definitions } = value!;
-  const scorecardTitle = (id: string) =>
-    definitions.scorecards.find(s => s.id === id)?.title ?? id;
+  const { summary, definitions } = summaryState.value!;
+  const { results } = resultsState.value!;
+  const scorecard = (id: string) =>
+    definitions.scorecards.find(s => s.id === id);
+  const scorecardTitle = (id: string) => scorecard(id)?.title ?? id;
   const checkTitle = (id: string) =>
     definitions.checks.find(c => c.id === id)?.title ?? id;
   const ids = [...new Set(summary.trend.map(t => t.scorecardId))];
@@ -81,8 +79,16 @@ const TeamDetail = ({ teamRef, title }: { teamRef: string; title: string }) => {
   const columns: TableColumn<EntityScorecardResult>[] = [
     { title: 'Entity', render: r => <EntityRefLink entityRef={r.entityRef} /> },
     { title: 'Scorecard', render: r => scorecardTitle(r.scorecardId) },
-    { title: 'Level', render: r => <LevelChip level={r.level} /> },
-    { title: 'Score', render: r => percent(r.score) },
+    {
+      title: 'Level',
+      render: r => (
+        <ScorecardLevelChip
+          level={r.level}
+          levels={scorecard(r.scorecardId)?.levels}
+        />
+      ),
+    },
+    { title: 'Score', render: r => formatScorePercent(r.score) },
     {
       title: 'Failing checks',
       render: r =>
@@ -129,8 +135,8 @@ const TeamDetail = ({ teamRef, title }: { teamRef: string; title: string }) => {
           {summary.summaries.map(s => (
             <div key={s.scorecardId}>
               <Typography variant="subtitle2">
-                {scorecardTitle(s.scorecardId)}: {percent(s.score)} (
-                {levelText(s)})
+                {scorecardTitle(s.scorecardId)}: {formatScorePercent(s.score)} (
+                {levelCountsText(s.levels, scorecard(s.scorecardId))})
               </Typography>
               <ul>
                 {s.topFailingChecks.slice(0, 5).map(c => (
@@ -161,56 +167,47 @@ const TeamDetail = ({ teamRef, title }: { teamRef: string; title: string }) => {
 };
 
 /**
- * The ownership scorecards page: every team ranked by its (sub-teams'
- * included) score, and a drill-down into one team.
+ * The teams ranked by one scorecard's score (sub-teams included), their
+ * summaries read in one request; the scorecard is chosen from the
+ * definitions, the first by default.
  */
-export const OwnershipScorecards = () => {
-  const api = useApi(scorecardsApiRef);
-  const catalogApi = useApi(catalogApiRef);
+const TeamsTable = ({ teams }: { teams: Team[] }) => {
+  const owners = useMemo(() => teams.map(t => t.ref), [teams]);
+  const { value, loading, error } = useScorecardSummaries(owners, { days: 1 });
+  const [scorecardId, setScorecardId] = useState<string | undefined>();
   const [selected, setSelected] = useState<TeamRow | undefined>();
-  const { value, loading, error } = useAsync(async () => {
-    const { items } = await catalogApi.getEntities({
-      filter: { kind: 'Group' },
-      fields: ['kind', 'metadata', 'spec.profile'],
-    });
-    const rows = await Promise.all(
-      items.map(async (g): Promise<TeamRow> => {
-        const ref = stringifyEntityRef(g);
-        const { summaries } = await api.getSummary({ owner: ref, days: 1 });
-        const summary =
-          summaries.find(s => s.scorecardId === 'ml-production-readiness') ??
-          summaries[0];
-        return {
-          ref,
-          title:
-            (g.spec as any)?.profile?.displayName ??
-            g.metadata.title ??
-            g.metadata.name,
-          summary,
-          entities: summary?.entities ?? 0,
-          score: summary?.score ?? 0,
-        };
-      }),
-    );
-    return rows
-      .filter(r => r.entities > 0)
-      .sort((a, b) => b.score - a.score || a.title.localeCompare(b.title))
-      .map((r, i) => ({ ...r, rank: i + 1 }));
-  }, [api, catalogApi]);
-
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
-  if (!value?.length) {
+  const { items, definitions } = value!;
+  const graded = items.some(i => i.summaries.some(s => s.entities > 0));
+  const scorecard: ScorecardDefinition | undefined =
+    definitions.scorecards.find(s => s.id === scorecardId) ??
+    definitions.scorecards[0];
+  if (!graded || !scorecard) {
     return (
-      <Content>
-        <EmptyState
-          missing="data"
-          title="Nothing graded yet"
-          description="Scorecards grade models, datasets, pipelines and the services that serve them; none are in the catalog or the first evaluation has not run."
-        />
-      </Content>
+      <EmptyState
+        missing="data"
+        title="Nothing graded yet"
+        description="Scorecards grade models, datasets, pipelines and the services that serve them; none are in the catalog or the first evaluation has not run."
+      />
     );
   }
+  // One item per requested owner, in the order asked.
+  const rows: TeamRow[] = teams
+    .map((team, i) => {
+      const summary = items[i]?.summaries.find(
+        s => s.scorecardId === scorecard.id,
+      );
+      return {
+        ...team,
+        summary,
+        entities: summary?.entities ?? 0,
+        score: summary?.score ?? 0,
+      };
+    })
+    .filter(r => r.entities > 0)
+    .sort((a, b) => b.score - a.score || a.title.localeCompare(b.title))
+    .map((r, i) => ({ ...r, rank: i + 1 }));
   const columns: TableColumn<TeamRow>[] = [
     { title: 'Rank', field: 'rank', width: '60px' },
     {
@@ -221,27 +218,80 @@ export const OwnershipScorecards = () => {
         </Link>
       ),
     },
-    { title: 'ML production readiness', render: r => percent(r.score) },
-    { title: 'Levels', render: r => levelText(r.summary) },
+    { title: scorecard.title, render: r => formatScorePercent(r.score) },
+    {
+      title: 'Levels',
+      render: r =>
+        r.summary ? levelCountsText(r.summary.levels, scorecard) : '',
+    },
     { title: 'Assets', field: 'entities' },
   ];
   return (
-    <Content>
-      <Grid container spacing={2}>
-        <Grid item xs={12}>
-          <Table<TeamRow>
-            title="Teams (sub-teams included)"
-            columns={columns}
-            data={value}
-            options={{ search: false, paging: false, padding: 'dense' }}
-          />
+    <Grid container spacing={2}>
+      {definitions.scorecards.length > 1 && (
+        <Grid item xs={12} md={4}>
+          <TextField
+            select
+            fullWidth
+            label="Scorecard"
+            id="ownership-scorecard"
+            value={scorecard.id}
+            onChange={e => setScorecardId(e.target.value)}
+          >
+            {definitions.scorecards.map(s => (
+              <MenuItem key={s.id} value={s.id}>
+                {s.title}
+              </MenuItem>
+            ))}
+          </TextField>
         </Grid>
-        {selected && (
-          <Grid item xs={12}>
-            <TeamDetail teamRef={selected.ref} title={selected.title} />
-          </Grid>
-        )}
+      )}
+      <Grid item xs={12}>
+        <Table<TeamRow>
+          title="Teams (sub-teams included)"
+          columns={columns}
+          data={rows}
+          options={{ search: false, paging: false, padding: 'dense' }}
+          emptyContent={
+            <Typography style={{ padding: 16 }}>
+              No team owns assets that {scorecard.title} grades.
+            </Typography>
+          }
+        />
       </Grid>
+      {selected && (
+        <Grid item xs={12}>
+          <TeamDetail teamRef={selected.ref} title={selected.title} />
+        </Grid>
+      )}
+    </Grid>
+  );
+};
+
+/**
+ * The ownership scorecards page: every team ranked by its (sub-teams'
+ * included) score, and a drill-down into one team.
+ */
+export const OwnershipScorecards = () => {
+  const catalogApi = useApi(catalogApiRef);
+  const { value, loading, error } = useAsync(async (): Promise<Team[]> => {
+    const { items } = await catalogApi.getEntities({
+      filter: { kind: 'Group' },
+      fields: ['kind', 'metadata', 'spec.profile'],
+    });
+    return items.map(g => ({
+      ref: stringifyEntityRef(g),
+      title:
+        (g.spec as any)?.profile?.displayName ??
+        g.metadata.title ??
+        g.metadata.name,
+    }));
+  }, [catalogApi]);
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  return (
+    <Content>
+      <TeamsTable teams={value!} />
     </Content>
   );
 };
