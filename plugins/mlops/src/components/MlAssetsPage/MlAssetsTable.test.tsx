@@ -2,7 +2,11 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderWithEntity } from '../../__testUtils__/render';
 import { estate } from '../../__testUtils__/fixtures';
 import { buildQuery, MlAssetsTable } from './MlAssetsTable';
-import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards';
+import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards-react';
+
+// material-table takes seconds to render in jsdom on a busy machine; this
+// bounds a hang, it measures nothing.
+jest.setTimeout(30_000);
 
 describe('MlAssetsTable', () => {
   it('lists models, datasets and pipelines but not other kinds', async () => {
@@ -14,19 +18,50 @@ describe('MlAssetsTable', () => {
     expect(screen.queryByText('fraud-scoring-service')).not.toBeInTheDocument();
   });
 
-  it("shows each asset's scorecard level when the scorecards plugin is there", async () => {
+  it("shows each asset's level in each scorecard, coloured by the level's position, when the scorecards plugin is there", async () => {
+    const result = (entityRef: string, scorecardId: string, level: string) => ({
+      entityRef,
+      scorecardId,
+      level,
+      score: 1,
+      checks: [],
+      evaluatedAt: '',
+    });
     const scorecards = {
+      getDefinitions: async () => ({
+        scorecards: [
+          {
+            id: 'ml "readiness" \\ 2',
+            title: 'ML readiness',
+            filter: {},
+            levels: [
+              { name: 'Gold', checks: [] },
+              { name: 'Stufe 2', checks: [] },
+            ],
+          },
+          // Grades none of the listed assets: no column.
+          {
+            id: 'service-readiness',
+            title: 'Service readiness',
+            filter: {},
+            levels: [{ name: 'Bronze', checks: [] }],
+          },
+          {
+            id: 'security',
+            title: 'Security',
+            filter: {},
+            levels: [{ name: 'L1', checks: [] }],
+          },
+        ],
+        checks: [],
+      }),
       getResultsByRefs: async (refs: string[]) => ({
         results: refs
           .filter(r => r === 'model:default/fraud-detector')
-          .map(entityRef => ({
-            entityRef,
-            scorecardId: 'ml-production-readiness',
-            level: 'Gold',
-            score: 1,
-            checks: [],
-            evaluatedAt: '',
-          })),
+          .flatMap(entityRef => [
+            result(entityRef, 'ml "readiness" \\ 2', 'Stufe 2'),
+            result(entityRef, 'security', 'L1'),
+          ]),
       }),
     };
     await renderWithEntity(<MlAssetsTable />, undefined, estate, [
@@ -35,11 +70,37 @@ describe('MlAssetsTable', () => {
     const row = (
       await screen.findByRole('link', { name: 'Fraud detector' })
     ).closest('tr')!;
-    expect(await within(row).findByText('Gold')).toBeInTheDocument();
+    const level = await within(row).findByText('Stufe 2');
+    // The second level of its scorecard: silver, whatever its name.
+    expect(level.closest('.MuiChip-root')).toHaveStyle({
+      backgroundColor: 'rgb(142, 154, 166)',
+    });
+    expect(within(row).getByText('L1')).toBeInTheDocument();
+    const headers = screen.getAllByRole('columnheader').map(h => h.textContent);
+    expect(headers).toEqual(
+      expect.arrayContaining(['ML readiness', 'Security']),
+    );
+    expect(headers).not.toContain('Service readiness');
     const other = screen
       .getByRole('link', { name: 'home-recommender' })
       .closest('tr')!;
-    expect(within(other).getByText('—')).toBeInTheDocument();
+    expect(within(other).getAllByText('—')).toHaveLength(2);
+  });
+
+  it('shows no level columns where the app has no scorecards', async () => {
+    await renderWithEntity(<MlAssetsTable />, undefined, estate);
+    await screen.findByRole('link', { name: 'Fraud detector' });
+    expect(screen.getAllByRole('columnheader').map(h => h.textContent)).toEqual(
+      [
+        'Name',
+        'Kind',
+        'Type',
+        'Owner',
+        'Lifecycle',
+        'Framework',
+        'Description',
+      ],
+    );
   });
 
   it('filters by owner', async () => {

@@ -5,11 +5,11 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
-import { useApi, useApiHolder } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import {
-  scorecardsApiRef,
-  ScorecardLevelBadge,
-} from '@convergence/backstage-plugin-scorecards';
+  ScorecardLevelChip,
+  useScorecardResultsByRefs,
+} from '@convergence/backstage-plugin-scorecards-react';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { QueryEntitiesInitialRequest } from '@backstage/catalog-client';
 /**
@@ -136,37 +136,47 @@ export const MlAssetsTable = () => {
     </Grid>
   );
 
-  // The scorecard level of each listed asset, when the scorecards plugin is installed.
-  const scorecards = useApiHolder().get(scorecardsApiRef);
-  const levels = useAsync(async () => {
-    const items = result.value?.items.filter(Boolean) ?? [];
-    if (!scorecards || items.length === 0) return undefined;
-    const { results } = await scorecards.getResultsByRefs(
-      items.map(e => stringifyEntityRef(e)),
-    );
-    return new Map(
-      results
-        .filter(r => r.scorecardId === 'ml-production-readiness')
-        .map(r => [r.entityRef, r.level] as const),
-    );
-  }, [scorecards, result.value]);
-  const columns: TableColumn<Entity>[] = levels.value
-    ? [
-        ...baseColumns.slice(0, 2),
-        {
-          title: 'Level',
-          render: e => {
-            const ref = stringifyEntityRef(e);
-            return levels.value!.has(ref) ? (
-              <ScorecardLevelBadge level={levels.value!.get(ref) ?? null} />
-            ) : (
-              '—'
-            );
-          },
+  // Each listed asset's level in every scorecard that grades one of them (in
+  // the order of the scorecard definitions), where scorecards are installed.
+  const items = useMemo(
+    () => result.value?.items.filter(Boolean) ?? [],
+    [result.value],
+  );
+  const refs = useMemo(() => items.map(e => stringifyEntityRef(e)), [items]);
+  const scorecards = useScorecardResultsByRefs(refs);
+  // Entity refs compare without letter case.
+  const refKey = (ref: string) => ref.toLocaleLowerCase('en-US');
+  const levelColumns: TableColumn<Entity>[] = [];
+  if (scorecards.value) {
+    const { results, definitions } = scorecards.value;
+    for (const scorecard of definitions.scorecards) {
+      const levels = new Map(
+        results
+          .filter(r => r.scorecardId === scorecard.id)
+          .map(r => [refKey(r.entityRef), r.level] as const),
+      );
+      if (levels.size === 0) continue;
+      levelColumns.push({
+        title: scorecard.title,
+        render: e => {
+          const ref = refKey(stringifyEntityRef(e));
+          return levels.has(ref) ? (
+            <ScorecardLevelChip
+              level={levels.get(ref) ?? null}
+              levels={scorecard.levels}
+            />
+          ) : (
+            '—'
+          );
         },
-        ...baseColumns.slice(2),
-      ]
-    : baseColumns;
+      });
+    }
+  }
+  const columns: TableColumn<Entity>[] = [
+    ...baseColumns.slice(0, 2),
+    ...levelColumns,
+    ...baseColumns.slice(2),
+  ];
 
   const facetValues = (field: string) =>
     (facets.value?.facets[field] ?? []).map(f => f.value).sort();
@@ -193,7 +203,7 @@ export const MlAssetsTable = () => {
             <Table<Entity>
               title={`ML assets (${result.value?.totalItems ?? '…'})`}
               columns={columns}
-              data={result.value?.items.filter(Boolean) ?? []}
+              data={items}
               isLoading={result.loading}
               page={page}
               totalCount={result.value?.totalItems ?? 0}
