@@ -4,3 +4,5 @@
  * @packageDocumentation
  */
 export { scorecardsPlugin as default } from './plugin';
+export { ScorecardGrader } from './engine/ScorecardGrader';
+export type { ScorecardGradeOptions } from './engine/ScorecardGrader';

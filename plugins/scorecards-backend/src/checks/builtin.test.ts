@@ -6,6 +6,7 @@ import {
 import { CheckVerdict } from '@convergence/backstage-plugin-scorecards-node';
 import { withCatalogRelations } from '../__testUtils__/catalogRelations';
 import { builtinChecks } from './builtin';
+import { kindGuardOf } from './helpers';
 
 const now = new Date('2026-11-27T06:00:00Z');
 const refOf = (e: Entity) => stringifyEntityRef(e).toLowerCase();
@@ -265,4 +266,64 @@ describe('references the catalog does not have', () => {
       ),
     ).toEqual({ status: 'pass' });
   });
+});
+
+describe('kind guards', () => {
+  // The engine skips a guarded check for the kinds its guard rejects and
+  // records n/a: that is only right if the check itself says n/a, without a
+  // message, for every such entity, whatever else it holds.
+  const full = (kind: string, apiVersion?: string): Entity => ({
+    ...entity(
+      kind,
+      `x-${kind}`,
+      {
+        lifecycle: 'production',
+        containsPii: true,
+        lastRun: { status: 'failed', finishedAt: '2020-01-01T00:00:00Z' },
+        dependsOn: ['model:default/fraud-detector'],
+      },
+      [
+        rel('ownedBy', 'group:default/fraud-ml'),
+        rel('producedBy', 'pipeline:default/scratch-training'),
+        rel('dependsOn', 'model:default/fraud-detector-challenger'),
+      ],
+    ),
+    ...(apiVersion && { apiVersion }),
+  });
+  const kinds = [
+    full('Model'),
+    full('model'),
+    full('Model', 'backstage.io/v1alpha1'),
+    full('Dataset'),
+    full('Pipeline'),
+    full('Component'),
+    full('component'),
+    full('Group'),
+    full('System'),
+    full('API'),
+  ];
+
+  it('guards every kind-specific check', () => {
+    expect(builtinChecks.filter(c => !kindGuardOf(c)).map(c => c.id)).toEqual([
+      'owner-is-group',
+      'has-description',
+    ]);
+  });
+
+  it.each(builtinChecks.filter(c => kindGuardOf(c)).map(c => [c.id, c]))(
+    '%s is n/a without a message for every kind its guard rejects',
+    (_, check) => {
+      const guard = kindGuardOf(check)!;
+      const rejected = kinds.filter(e => !guard(e));
+      expect(rejected.length).toBeGreaterThan(0);
+      for (const e of rejected) {
+        expect(grade(check.id, e)).toEqual({ status: 'na' });
+        expect(grade(check.id, e).message).toBeUndefined();
+      }
+      // …and does more than that for the kinds it accepts.
+      expect(
+        kinds.filter(guard).some(e => grade(check.id, e).status !== 'na'),
+      ).toBe(true);
+    },
+  );
 });

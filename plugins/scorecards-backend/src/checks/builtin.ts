@@ -18,11 +18,14 @@ import {
 } from '@convergence/backstage-plugin-mlops-common';
 import {
   fail,
+  isKind,
   isProduction,
-  kindOf,
+  KindGuard,
   lookup,
+  missingOf,
   na,
   noLineage,
+  onlyForKinds,
   pass,
   present,
   relationTargets,
@@ -39,10 +42,8 @@ function modelDatasetsRegistered(
   if (!isModelEntity(ctx.entity)) return na();
   const refs = relationTargets(ctx.entity, relation);
   if (refs.length === 0) return fail(noLineage(ctx.entity, relation));
-  const { missing } = lookup(ctx, refs);
-  return missing.length
-    ? fail(`not in the catalog: ${missing.join(', ')}`)
-    : pass();
+  const missing = missingOf(ctx, refs);
+  return missing ? fail(`not in the catalog: ${missing.join(', ')}`) : pass();
 }
 
 /** A component serving a model carries one of the annotations. */
@@ -57,6 +58,29 @@ function servingComponentAnnotated(
 }
 
 const PRODUCTION_ALIASES = ['champion', 'production', 'prod'];
+const CARD_FIELDS = ['intendedUse', 'limitations', 'evaluationData'];
+const PERSONAL_DATA_CLASSES = ['confidential', 'restricted'];
+const RUN_IN_PROGRESS = ['running', 'pending'];
+const RECENT_RUN_DAYS = 7;
+const RECENT_RUN_MS = Duration.fromObject({ days: RECENT_RUN_DAYS }).toMillis();
+
+/** Whether the dataset holds personal data: spec.containsPii, or a schema field marked pii. */
+function holdsPersonalData(s: Record<string, any>): boolean {
+  if (s.containsPii === true) return true;
+  const fields = s.schema?.fields ?? [];
+  for (let i = 0; i < fields.length; i++) if (fields[i].pii) return true;
+  return false;
+}
+
+/** Whether a version of the model carries a production alias. */
+function hasProductionAlias(versions: any[]): boolean {
+  for (const v of versions) {
+    const aliases = v.aliases ?? [];
+    for (let i = 0; i < aliases.length; i++)
+      if (PRODUCTION_ALIASES.includes(aliases[i])) return true;
+  }
+  return false;
+}
 const ON_CALL_ANNOTATIONS = [
   'pagerduty.com/service-id',
   'pagerduty.com/integration-key',
@@ -91,9 +115,9 @@ export const builtinChecks: ScorecardCheck[] = [
       const owners = relationTargets(ctx.entity, RELATION_OWNED_BY);
       if (owners.length === 0) return fail('spec.owner is empty');
       for (const owner of owners) {
-        const [found] = lookup(ctx, [owner]).found;
+        const found = ctx.related.get(owner);
         if (!found) return fail(`owner ${owner} is not in the catalog`);
-        if (kindOf(found) !== 'group')
+        if (!isKind(found, 'Group'))
           return fail(`owner ${owner} is a ${found.kind}, not a Group`);
       }
       return pass();
@@ -118,12 +142,14 @@ export const builtinChecks: ScorecardCheck[] = [
     evaluate: ctx => {
       if (!isModelEntity(ctx.entity)) return na();
       const card = spec(ctx.entity).card ?? {};
-      const missing = ['intendedUse', 'limitations', 'evaluationData'].filter(
-        f => !present(card[f]),
-      );
-      return missing.length
-        ? fail(`missing spec.card.${missing.join(', spec.card.')}`)
-        : pass();
+      if (
+        present(card.intendedUse) &&
+        present(card.limitations) &&
+        present(card.evaluationData)
+      )
+        return pass();
+      const missing = CARD_FIELDS.filter(f => !present(card[f]));
+      return fail(`missing spec.card.${missing.join(', spec.card.')}`);
     },
   },
   {
@@ -153,8 +179,8 @@ export const builtinChecks: ScorecardCheck[] = [
       const refs = relationTargets(ctx.entity, RELATION_PRODUCED_BY);
       if (refs.length === 0)
         return fail(noLineage(ctx.entity, RELATION_PRODUCED_BY));
-      const { missing } = lookup(ctx, refs);
-      return missing.length ? fail(notInCatalog(missing)) : pass();
+      const missing = missingOf(ctx, refs);
+      return missing ? fail(notInCatalog(missing)) : pass();
     },
   },
   {
@@ -166,10 +192,7 @@ export const builtinChecks: ScorecardCheck[] = [
     )} in spec.versions.`,
     evaluate: ctx => {
       if (!isModelEntity(ctx.entity) || !isProduction(ctx.entity)) return na();
-      const versions: any[] = spec(ctx.entity).versions ?? [];
-      return versions.some(v =>
-        (v.aliases ?? []).some((a: string) => PRODUCTION_ALIASES.includes(a)),
-      )
+      return hasProductionAlias(spec(ctx.entity).versions ?? [])
         ? pass()
         : fail('no version has a production alias');
     },
@@ -216,6 +239,7 @@ export const builtinChecks: ScorecardCheck[] = [
       if (refs.length === 0) return na('no producing pipeline declared');
       const { found, missing } = lookup(ctx, refs);
       if (found.length === 0) return na(notInCatalog(missing));
+      if (found.every(isProduction)) return pass();
       const notProduction = found.filter(p => !isProduction(p));
       return notProduction.length
         ? fail(
@@ -252,11 +276,8 @@ export const builtinChecks: ScorecardCheck[] = [
     evaluate: ctx => {
       if (!isDatasetEntity(ctx.entity)) return na();
       const s = spec(ctx.entity);
-      const pii =
-        s.containsPii === true ||
-        (s.schema?.fields ?? []).some((f: any) => f.pii);
-      if (!pii) return na('holds no personal data');
-      return ['confidential', 'restricted'].includes(s.classification)
+      if (!holdsPersonalData(s)) return na('holds no personal data');
+      return PERSONAL_DATA_CLASSES.includes(s.classification)
         ? pass()
         : fail(
             `holds personal data but is classified ${
@@ -273,10 +294,7 @@ export const builtinChecks: ScorecardCheck[] = [
     evaluate: ctx => {
       if (!isDatasetEntity(ctx.entity)) return na();
       const s = spec(ctx.entity);
-      const pii =
-        s.containsPii === true ||
-        (s.schema?.fields ?? []).some((f: any) => f.pii);
-      if (!pii) return na('holds no personal data');
+      if (!holdsPersonalData(s)) return na('holds no personal data');
       return present(s.retention) ? pass() : fail('spec.retention is empty');
     },
   },
@@ -315,7 +333,7 @@ export const builtinChecks: ScorecardCheck[] = [
       if (!isPipelineEntity(ctx.entity)) return na();
       const run = spec(ctx.entity).lastRun;
       if (!run) return fail('no run recorded');
-      if (['running', 'pending'].includes(run.status))
+      if (RUN_IN_PROGRESS.includes(run.status))
         return na(`a run is ${run.status}`);
       return run.status === 'succeeded'
         ? pass()
@@ -324,7 +342,7 @@ export const builtinChecks: ScorecardCheck[] = [
   },
   {
     id: 'pipeline-ran-recently',
-    title: 'Ran within the last 7 days',
+    title: `Ran within the last ${RECENT_RUN_DAYS} days`,
     why: 'A pipeline that has not run for weeks is effectively abandoned.',
     howToFix: 'Run the pipeline, or schedule it.',
     evaluate: ctx => {
@@ -335,8 +353,10 @@ export const builtinChecks: ScorecardCheck[] = [
       const ranAt = Date.parse(at);
       if (Number.isNaN(ranAt))
         return fail(`last run time '${at}' is not an ISO-8601 timestamp`);
-      const days = Duration.fromMillis(ctx.now.getTime() - ranAt).as('days');
-      return days <= 7 ? pass() : fail(`last ran ${Math.floor(days)} days ago`);
+      const ago = ctx.now.getTime() - ranAt;
+      if (ago <= RECENT_RUN_MS) return pass();
+      const days = Duration.fromMillis(ago).as('days');
+      return fail(`last ran ${Math.floor(days)} days ago`);
     },
   },
   {
@@ -374,3 +394,30 @@ export const builtinChecks: ScorecardCheck[] = [
     },
   },
 ];
+
+// The checks that apply to some kinds only (n/a without a message for the
+// others), so that the engine skips them for other kinds.
+const KIND_GUARDS: Record<string, KindGuard> = {
+  'model-card-complete': isModelEntity,
+  'model-training-data-declared': isModelEntity,
+  'model-evaluation-data-declared': isModelEntity,
+  'model-produced-by-pipeline': isModelEntity,
+  'model-production-alias': isModelEntity,
+  'model-license-declared': isModelEntity,
+  'model-monitoring-link': isModelEntity,
+  'lifecycle-consistent': e => isModelEntity(e) || isDatasetEntity(e),
+  'dataset-classified': isDatasetEntity,
+  'dataset-pii-protected': isDatasetEntity,
+  'dataset-pii-retention': isDatasetEntity,
+  'dataset-schema-documented': isDatasetEntity,
+  'pipeline-scheduled': isPipelineEntity,
+  'pipeline-last-run-succeeded': isPipelineEntity,
+  'pipeline-ran-recently': isPipelineEntity,
+  'service-on-call': e => isKind(e, 'Component'),
+  'service-ci': e => isKind(e, 'Component'),
+  'service-models-registered': e => isKind(e, 'Component'),
+};
+for (const check of builtinChecks) {
+  const guard = KIND_GUARDS[check.id];
+  if (guard) onlyForKinds(check, guard);
+}

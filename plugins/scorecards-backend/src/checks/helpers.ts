@@ -8,23 +8,32 @@ import { MLOPS_RELATION_FIELDS } from '@convergence/backstage-plugin-mlops-commo
 import {
   CheckContext,
   CheckVerdict,
+  ScorecardCheck,
 } from '@convergence/backstage-plugin-scorecards-node';
 
-export const pass = (message?: string): CheckVerdict => ({
+// A verdict without a message is the same frozen object every time: the
+// checks run once per entity and check, so they allocate only to explain a
+// failure.
+const PASS: CheckVerdict = Object.freeze({
   status: 'pass',
-  message,
+  message: undefined,
 });
+const NA: CheckVerdict = Object.freeze({ status: 'na', message: undefined });
+
+export const pass = (message?: string): CheckVerdict =>
+  message === undefined ? PASS : { status: 'pass', message };
 export const fail = (message: string): CheckVerdict => ({
   status: 'fail',
   message,
 });
-export const na = (message?: string): CheckVerdict => ({
-  status: 'na',
-  message,
-});
+export const na = (message?: string): CheckVerdict =>
+  message === undefined ? NA : { status: 'na', message };
 
 /** Entity kinds and refs are ASCII: plain toLowerCase is exact and far cheaper than a locale-aware one. */
 export const kindOf = (e: Entity) => e.kind.toLowerCase();
+/** Whether the entity is of this kind (given in its usual spelling), letter case aside; the usual spelling is compared first, without lower-casing. */
+export const isKind = (e: Entity, kind: string) =>
+  e.kind === kind || e.kind.toLowerCase() === kind.toLowerCase();
 export const spec = (e: Entity) => (e.spec ?? {}) as Record<string, any>;
 export const isProduction = (e: Entity) => spec(e).lifecycle === 'production';
 
@@ -52,13 +61,20 @@ export function resolveRef(
  * lineage, ownership and dependencies here rather than from one spec field.
  */
 export function relationTargets(e: Entity, type: string): string[] {
-  return [
-    ...new Set(
-      (e.relations ?? [])
-        .filter(r => r.type === type)
-        .map(r => r.targetRef.toLowerCase()),
-    ),
-  ];
+  const relations = e.relations;
+  if (!relations) return [];
+  const targets: string[] = [];
+  let seen: Set<string> | undefined;
+  for (let i = 0; i < relations.length; i++) {
+    if (relations[i].type !== type) continue;
+    const target = relations[i].targetRef.toLowerCase();
+    // A short list is searched; a long one (a team's ownerOf) gets a set.
+    if (seen ? seen.has(target) : targets.includes(target)) continue;
+    targets.push(target);
+    if (seen) seen.add(target);
+    else if (targets.length > 16) seen = new Set(targets);
+  }
+  return targets;
 }
 
 /** The entities of these full refs that the catalog has, and the refs it does not. */
@@ -73,6 +89,21 @@ export function lookup(ctx: CheckContext, refs: string[]) {
   return { found, missing };
 }
 
+/** The refs the catalog does not have, or undefined when it has them all. */
+export function missingOf(
+  ctx: CheckContext,
+  refs: string[],
+): string[] | undefined {
+  let missing: string[] | undefined;
+  for (const ref of refs) {
+    if (!ctx.related.has(ref.toLowerCase())) (missing ??= []).push(ref);
+  }
+  return missing;
+}
+
+/** noLineage's sentences by kind and relation: a few, each built once. */
+const noLineageSentences = new Map<string, string>();
+
 /**
  * What an entity without any relation of this lineage type lacks, naming
  * every spec field that declares it, on this side and on the other, e.g.
@@ -80,6 +111,17 @@ export function lookup(ctx: CheckContext, refs: string[]) {
  */
 export function noLineage(e: Entity, relation: string): string {
   const kind = kindOf(e);
+  // The same few sentences for every entity: each is built once.
+  const key = `${kind} ${relation}`;
+  let sentence = noLineageSentences.get(key);
+  if (sentence === undefined) {
+    sentence = noLineageSentence(kind, relation);
+    if (noLineageSentences.size < 1000) noLineageSentences.set(key, sentence);
+  }
+  return sentence;
+}
+
+function noLineageSentence(kind: string, relation: string): string {
   const own = MLOPS_RELATION_FIELDS.filter(
     f => f.kind.toLowerCase() === kind && f.relation === relation,
   ).map(f => `spec.${f.field}`);
@@ -97,11 +139,40 @@ export const present = (v: unknown) =>
 
 /** The models a Component depends on (full, lower-case refs). */
 export const servedModels = (e: Entity) =>
-  kindOf(e) === 'component'
+  isKind(e, 'Component')
     ? relationTargets(e, RELATION_DEPENDS_ON).filter(r =>
         r.startsWith('model:'),
       )
     : [];
 
 /** True for a Component that depends on a model. */
-export const servesModel = (e: Entity) => servedModels(e).length > 0;
+export function servesModel(e: Entity): boolean {
+  if (!isKind(e, 'Component') || !e.relations) return false;
+  for (const r of e.relations) {
+    if (
+      r.type === RELATION_DEPENDS_ON &&
+      r.targetRef.toLowerCase().startsWith('model:')
+    )
+      return true;
+  }
+  return false;
+}
+
+/** Decides from an entity's apiVersion and kind alone. */
+export type KindGuard = (e: Entity) => boolean;
+
+const kindGuards = new WeakMap<ScorecardCheck, KindGuard>();
+
+/**
+ * Declares that the check answers n/a, without a message, for every entity
+ * the guard rejects, and that the guard reads only the entity's apiVersion
+ * and kind. The engine then decides once per apiVersion and kind, not per
+ * entity, which checks to run.
+ */
+export function onlyForKinds(check: ScorecardCheck, guard: KindGuard) {
+  kindGuards.set(check, guard);
+}
+
+/** The check's kind guard, if it declared one. */
+export const kindGuardOf = (check: ScorecardCheck): KindGuard | undefined =>
+  kindGuards.get(check);

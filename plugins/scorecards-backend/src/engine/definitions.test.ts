@@ -1,6 +1,10 @@
 import { Entity } from '@backstage/catalog-model';
 import { filterPredicateToFilterFunction } from '@backstage/filter-predicates';
-import { DEFAULT_DEFINITIONS, kindsOf } from './definitions';
+import {
+  compileFilterPredicate,
+  DEFAULT_DEFINITIONS,
+  kindsOf,
+} from './definitions';
 
 describe('kindsOf', () => {
   it('names the kinds a filter can match, lower-case', () => {
@@ -70,4 +74,53 @@ describe('kindsOf', () => {
       ]);
     }
   });
+});
+
+describe('compileFilterPredicate', () => {
+  const entities: Entity[] = [
+    { apiVersion: 'v1', kind: 'Model', metadata: { name: 'a' } },
+    { apiVersion: 'v1', kind: 'MODEL', metadata: { name: 'b' } },
+    { apiVersion: 'v1', kind: 'dataset', metadata: { name: 'c' } },
+    { apiVersion: 'v1', kind: 'Straße', metadata: { name: 'd' } },
+    { apiVersion: 'v1', kind: 5 as any, metadata: { name: 'e' } },
+    { apiVersion: 'v1', kind: 'Component', metadata: { name: 'f' } },
+    {
+      apiVersion: 'v1',
+      kind: 'Component',
+      metadata: { name: 'g' },
+      spec: { dependsOn: ['model:default/a'], type: 'Service' },
+    },
+    { apiVersion: 'v1', metadata: { name: 'h' } } as any,
+    {
+      apiVersion: 'v1',
+      kind: 'Model',
+      metadata: { name: 'i', 'annotations.x': 'y' } as any,
+    },
+  ];
+  const predicates: unknown[] = [
+    { kind: 'Model' },
+    { kind: 'model' },
+    { kind: { $in: ['Model', 'Dataset', 'Pipeline'] } },
+    { kind: { $in: ['STRASSE', 'straße'] } },
+    { kind: '5' },
+    { kind: { $in: ['5', 'Model'] } },
+    { kind: 'Component', 'spec.dependsOn': { $exists: true } },
+    { kind: 'Component', 'spec.type': 'service' },
+    { kind: { $in: ['Model'] }, apiVersion: 'V1' },
+    { 'metadata.annotations.x': 'y' },
+    { $not: { kind: 'Model' } },
+    { $any: [{ kind: 'Model' }, { kind: 'Dataset' }] },
+    { kind: { $exists: false } },
+    { kind: { $hasPrefix: 'Mod' } },
+    {},
+  ];
+
+  it.each(predicates.map(p => [JSON.stringify(p), p]))(
+    'decides %s as @backstage/filter-predicates does',
+    (_, predicate) => {
+      const compiled = compileFilterPredicate(predicate as any);
+      const library = filterPredicateToFilterFunction<Entity>(predicate as any);
+      expect(entities.map(compiled)).toEqual(entities.map(library));
+    },
+  );
 });

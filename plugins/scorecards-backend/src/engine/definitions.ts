@@ -112,12 +112,69 @@ export function kindsOf(predicate: unknown): string[] | undefined {
   return undefined;
 }
 
+const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
+
+/** Upper-cased strings, as filter predicates compare them, remembered. */
+const upperCased = new Map<string, string>();
+function upper(s: string): string {
+  let u = upperCased.get(s);
+  if (u === undefined) {
+    u = s.toUpperCase();
+    if (upperCased.size > 10_000) upperCased.clear();
+    upperCased.set(s, u);
+  }
+  return u;
+}
+
+/**
+ * `predicate` as a function, deciding exactly as evaluateFilterPredicate
+ * does. The common shape, a conjunction of top-level fields equal to a
+ * string or `$in` strings (`{ kind: { $in: [Model, Dataset] } }`), compares
+ * case-insensitively without upper-casing on every call; anything else is
+ * left to @backstage/filter-predicates.
+ */
+export function compileFilterPredicate(
+  predicate: FilterPredicate,
+): (entity: Entity) => boolean {
+  const generic = filterPredicateToFilterFunction<Entity>(predicate);
+  if (!isObject(predicate)) return generic;
+  const fields: { key: string; values: Set<string> }[] = [];
+  for (const [key, filter] of Object.entries(predicate)) {
+    let values: unknown[];
+    if (typeof filter === 'string') values = [filter];
+    else if (
+      isObject(filter) &&
+      Object.keys(filter).length === 1 &&
+      Array.isArray(filter.$in)
+    )
+      values = filter.$in;
+    else return generic;
+    // Dotted paths and operators ($all, $any …) keep the library's reading.
+    if (key.includes('.') || key.startsWith('$')) return generic;
+    if (!values.every(v => typeof v === 'string')) return generic;
+    fields.push({ key, values: new Set(values.map(v => upper(v as string))) });
+  }
+  return entity => {
+    for (let i = 0; i < fields.length; i++) {
+      const { key, values } = fields[i];
+      // getJsonValueAtPath reads an own enumerable property; valuesAreEqual
+      // compares strings upper-cased (and other values its own way).
+      const value = propertyIsEnumerable.call(entity, key)
+        ? (entity as unknown as Record<string, unknown>)[key]
+        : undefined;
+      if (value === undefined) return false;
+      if (typeof value !== 'string') return generic(entity);
+      if (!values.has(upper(value))) return false;
+    }
+    return true;
+  };
+}
+
 function compile(
   def: ScorecardDefinition,
   predicate: FilterPredicate,
 ): CompiledScorecard {
-  const matches = filterPredicateToFilterFunction<Entity>(predicate);
-  return { ...def, matches };
+  return { ...def, matches: compileFilterPredicate(predicate) };
 }
 
 /**

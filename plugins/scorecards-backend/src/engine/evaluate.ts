@@ -7,7 +7,8 @@ import {
   EntityFacts,
   ScorecardCheck,
 } from '@convergence/backstage-plugin-scorecards-node';
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { kindGuardOf, KindGuard } from '../checks/helpers';
 import { CompiledScorecard } from './definitions';
 
 /**
@@ -61,24 +62,37 @@ export function evaluateScorecard(
   exemptCheckIds: ReadonlySet<string>,
   previous?: EntityScorecardResult,
 ): EntityScorecardResult {
-  const lastKnown = new Map(
-    (previous?.checks ?? [])
-      .filter(c => c.status !== 'unknown')
-      .map(c => [c.checkId, c.status]),
-  );
-  const results: CheckResult[] = [];
+  const plan = planOf(scorecard, checks);
+  const { ids, levelEnds } = plan;
+  const runs = plan.guarded ? checksToRun(plan, ctx.entity) : undefined;
+  const anyExempt = exemptCheckIds.size > 0;
+  // The last known statuses, read only when a check is unknown.
+  let lastKnown: Map<string, CheckResult['status']> | undefined;
+  const results: CheckResult[] = new Array(ids.length);
   // The highest level reached when the unknown checks without a last known
   // status hold (upper) and when they do not (lower), as an index in levels.
   let upper = -1;
   let lower = -1;
   let upperHolds = true;
   let lowerHolds = true;
-  scorecard.levels.forEach((l, index) => {
-    for (const checkId of l.checks) {
+  // The score: passing and exempt checks over all but `na` and `unknown`.
+  let applicable = 0;
+  let ok = 0;
+  let i = 0;
+  for (let level = 0; level < levelEnds.length; level++) {
+    for (const end = levelEnds[level]; i < end; i++) {
+      const checkId = ids[i];
+      if (runs && !runs[i]) {
+        // n/a for this kind: no effect on the level or the score.
+        results[i] = plan.notApplicable[i];
+        continue;
+      }
       let status: CheckResult['status'];
       let message: string | undefined;
       try {
-        ({ status, message } = checks.get(checkId)!.evaluate(ctx));
+        const verdict = plan.checks[i].evaluate(ctx);
+        status = verdict.status;
+        message = verdict.message;
       } catch (error) {
         if (error instanceof FactsUnavailableError) {
           status = 'unknown';
@@ -88,9 +102,15 @@ export function evaluateScorecard(
           message = `check failed to run: ${(error as Error).message}`;
         }
       }
-      if (status === 'fail' && exemptCheckIds.has(checkId)) status = 'exempt';
+      if (status === 'fail' && anyExempt && exemptCheckIds.has(checkId))
+        status = 'exempt';
       if (status === 'fail') upperHolds = lowerHolds = false;
-      if (status === 'unknown') {
+      else if (status === 'unknown') {
+        lastKnown ??= new Map(
+          (previous?.checks ?? [])
+            .filter(c => c.status !== 'unknown')
+            .map(c => [c.checkId, c.status]),
+        );
         const last = lastKnown.get(checkId);
         if (last === undefined) lowerHolds = false;
         else if (
@@ -99,33 +119,128 @@ export function evaluateScorecard(
         )
           upperHolds = lowerHolds = false;
       }
-      // Objects keep one shape (no delete): V8 keeps them fast.
-      results.push(
-        message === undefined
-          ? { checkId, status }
-          : { checkId, status, message },
-      );
+      if (status !== 'na' && status !== 'unknown') {
+        applicable++;
+        if (status === 'pass' || status === 'exempt') ok++;
+      }
+      // Without a message, a pass or n/a is the same (frozen) object for
+      // every entity; otherwise objects keep one shape (no delete), which
+      // keeps V8 fast.
+      if (message !== undefined) results[i] = { checkId, status, message };
+      else if (status === 'pass') results[i] = plan.passed[i];
+      else if (status === 'na') results[i] = plan.notApplicable[i];
+      else results[i] = { checkId, status };
     }
-    if (upperHolds) upper = index;
-    if (lowerHolds) lower = index;
-  });
+    if (upperHolds) upper = level;
+    if (lowerHolds) lower = level;
+  }
   let reached = upper;
   if (previous && upper > lower) {
     const before = scorecard.levels.findIndex(l => l.name === previous.level);
     reached = Math.max(lower, Math.min(upper, before));
   }
-  const applicable = results.filter(
-    r => r.status !== 'na' && r.status !== 'unknown',
-  );
-  const ok = applicable.filter(
-    r => r.status === 'pass' || r.status === 'exempt',
-  ).length;
   return {
     entityRef: stringifyEntityRef(ctx.entity),
     scorecardId: scorecard.id,
     level: reached >= 0 ? scorecard.levels[reached].name : null,
-    score: applicable.length ? ok / applicable.length : 1,
+    score: applicable ? ok / applicable : 1,
     checks: results,
-    evaluatedAt: ctx.now.toISOString(),
+    evaluatedAt: isoString(ctx.now),
   };
+}
+
+/** A scorecard's checks resolved once: flat, in level order. */
+type Plan = {
+  ids: string[];
+  checks: ScorecardCheck[];
+  /** Where each level's checks end in `ids`. */
+  levelEnds: number[];
+  /** The results of a pass and of an n/a without message, per check. */
+  passed: CheckResult[];
+  notApplicable: CheckResult[];
+  size: number;
+  /** The checks' kind guards (see onlyForKinds), if any has one. */
+  guarded?: (KindGuard | undefined)[];
+  /** Which checks run, by apiVersion, then kind. */
+  byKind: Map<string, Map<string, Uint8Array>>;
+};
+
+/** Which of the plan's checks apply to the entity's kind: decided once per apiVersion and kind. */
+function checksToRun(plan: Plan, entity: Entity): Uint8Array {
+  let byKind = plan.byKind.get(entity.apiVersion);
+  if (!byKind) {
+    if (plan.byKind.size > 100) plan.byKind.clear();
+    plan.byKind.set(entity.apiVersion, (byKind = new Map()));
+  }
+  let runs = byKind.get(entity.kind);
+  if (!runs) {
+    runs = Uint8Array.from(plan.guarded!, guard =>
+      !guard || guard(entity) ? 1 : 0,
+    );
+    if (byKind.size > 100) byKind.clear();
+    byKind.set(entity.kind, runs);
+  }
+  return runs;
+}
+
+/** A check the map lacks fails every entity, as calling it used to. */
+const missingCheck = {
+  evaluate: () => {
+    throw new TypeError(
+      "Cannot read properties of undefined (reading 'evaluate')",
+    );
+  },
+} as unknown as ScorecardCheck;
+
+const plans = new WeakMap<
+  CompiledScorecard,
+  WeakMap<ReadonlyMap<string, ScorecardCheck>, Plan>
+>();
+
+/**
+ * The scorecard's checks looked up in `checks` once, not once per entity
+ * (again when the map has grown or shrunk since).
+ */
+function planOf(
+  scorecard: CompiledScorecard,
+  checks: ReadonlyMap<string, ScorecardCheck>,
+): Plan {
+  let byChecks = plans.get(scorecard);
+  if (!byChecks) plans.set(scorecard, (byChecks = new WeakMap()));
+  let plan = byChecks.get(checks);
+  if (!plan || plan.size !== checks.size) {
+    const ids = scorecard.levels.flatMap(l => l.checks);
+    let end = 0;
+    plan = {
+      ids,
+      checks: ids.map(id => checks.get(id) ?? missingCheck),
+      levelEnds: scorecard.levels.map(l => (end += l.checks.length)),
+      passed: ids.map(checkId =>
+        Object.freeze({ checkId, status: 'pass' as const }),
+      ),
+      notApplicable: ids.map(checkId =>
+        Object.freeze({ checkId, status: 'na' as const }),
+      ),
+      size: checks.size,
+      byKind: new Map(),
+    };
+    const guards = plan.checks.map(kindGuardOf);
+    if (guards.some(g => g)) plan.guarded = guards;
+    byChecks.set(checks, plan);
+  }
+  return plan;
+}
+
+let isoOf: Date | undefined;
+let isoTime = NaN;
+let iso = '';
+
+/** `now.toISOString()`, computed once for all the entities graded at that moment. */
+function isoString(now: Date): string {
+  if (now !== isoOf || now.getTime() !== isoTime) {
+    iso = now.toISOString();
+    isoOf = now;
+    isoTime = now.getTime();
+  }
+  return iso;
 }
