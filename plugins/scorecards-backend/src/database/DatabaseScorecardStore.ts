@@ -417,93 +417,86 @@ export class DatabaseScorecardStore implements ScorecardStore {
    * last row of a day adds the change of its score (and of the number of
    * entities present) to that day, and running sums over the days give each
    * day's total and count.
+   *
+   * One ordered pass over the matching history (the order of the
+   * `scorecard_history_trend_idx` index) does it: rows before the window
+   * count on its first day, where the last of them carries the entity's
+   * score in (or nothing, if it ended the result). PostgreSQL sums exact
+   * numerics, so each row adds its own change (the changes of a day's rows
+   * add up to its last row's); SQLite sums floating-point numbers, so only
+   * each day's last row adds its change, and trends stay the same to the
+   * last digit however many rows history keeps. Days are whole UTC days
+   * since the epoch, formatted only for the rows sent back.
    */
   async trend(filter: SummaryFilter, since: Date) {
     if (filter.entityRefs?.length === 0 || filter.ownerRefs?.length === 0)
       return [];
     const pg = this.db.client.config.client === 'pg';
+    const DAY_MS = 86_400_000;
+    const sinceDay = Math.floor(since.getTime() / DAY_MS);
     const day = pg
-      ? "to_char(evaluated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+      ? "CAST(evaluated_at AT TIME ZONE 'UTC' AS DATE) - DATE '1970-01-01'"
       : // SQLite keeps timestamps as milliseconds since the epoch.
-        "strftime('%Y-%m-%d', evaluated_at / 1000, 'unixepoch')";
+        `CAST(evaluated_at / ${DAY_MS} AS INTEGER)`;
     // PostgreSQL keeps scores as 4-byte floats: as numeric they keep the
     // value written (0.2, not 0.2000000029…), and sums stay exact.
     const score = pg ? 'CAST(score AS NUMERIC)' : 'score';
     // SQLite divides integers as integers.
     const mean = pg ? 'total / n' : 'total * 1.0 / n';
-    const inWindow = this.applyFilter(
-      this.db('scorecard_history')
-        .where('evaluated_at', '>=', since)
-        .select(
-          'scorecard_id',
-          'entity_ref',
-          'evaluated_at',
-          'id',
-          this.db.raw(`${day} AS day`),
-          this.db.raw('CASE WHEN removed THEN 0 ELSE 1 END AS present'),
-          this.db.raw(`CASE WHEN removed THEN 0 ELSE ${score} END AS value`),
-        ),
-      filter,
-    );
-    // History has a row only when a score changes: each entity's last row
-    // before the window, unless it ended its result, carries its score onto
-    // the window's first day.
-    const lastBefore = this.applyFilter(
-      this.db('scorecard_history')
-        .where('evaluated_at', '<', since)
-        .select(
-          'scorecard_id',
-          'entity_ref',
-          'evaluated_at',
-          'id',
-          'removed',
-          this.db.raw(`${score} AS value`),
-          this.db.raw(`ROW_NUMBER() OVER (
-            PARTITION BY scorecard_id, entity_ref
-            ORDER BY evaluated_at DESC, id DESC
-          ) AS rn`),
-        ),
-      filter,
-    );
-    const carried = this.db
-      .from(lastBefore.as('before_window'))
-      .where('rn', 1)
-      .andWhere('removed', false)
-      .select(
+    const byEntity =
+      'PARTITION BY scorecard_id, entity_ref ORDER BY evaluated_at, id';
+    const history = this.applyFilter(
+      this.db('scorecard_history').select(
         'scorecard_id',
         'entity_ref',
         'evaluated_at',
         'id',
-        this.db.raw('CAST(? AS TEXT) AS day', [iso(since).slice(0, 10)]),
-        this.db.raw('1 AS present'),
-        'value',
-      );
-    const filtered = inWindow.unionAll(carried);
+        'removed',
+        'score',
+        this.db.raw(
+          `CASE WHEN evaluated_at < ? THEN ${sinceDay} ELSE ${day} END AS day`,
+          [since],
+        ),
+      ),
+      filter,
+    );
     const rows: Array<{
-      day: string;
+      day: number | string;
       scorecard_id: string;
       score: number | string;
     }> = await this.db
-      .with('filtered', filtered)
-      .with(
-        'last_of_day',
-        this.db.raw(`
-          SELECT scorecard_id, entity_ref, day, present, value,
-            ROW_NUMBER() OVER (
-              PARTITION BY scorecard_id, entity_ref, day
-              ORDER BY evaluated_at DESC, id DESC
-            ) AS rn
-          FROM filtered`),
-      )
       .with(
         'changes',
-        this.db.raw(`
-          SELECT scorecard_id, day,
-            value - COALESCE(LAG(value) OVER w, 0) AS d_total,
-            present - COALESCE(LAG(present) OVER w, 0) AS d_count
-          FROM last_of_day
-          WHERE rn = 1
-          WINDOW w AS (PARTITION BY scorecard_id, entity_ref ORDER BY day)`),
+        this.db.raw(
+          pg
+            ? // Exact sums: the changes of every row of a day add up to the
+              // change of its last one.
+              `SELECT scorecard_id, day,
+                value - COALESCE(LAG(value) OVER (${byEntity}), 0) AS d_total,
+                present - COALESCE(LAG(present) OVER (${byEntity}), 0) AS d_count
+              FROM (
+                SELECT scorecard_id, entity_ref, evaluated_at, id, day,
+                  CASE WHEN removed THEN 0 ELSE 1 END AS present,
+                  CASE WHEN removed THEN 0 ELSE ${score} END AS value
+                FROM (?) AS history
+              ) AS scored`
+            : // Floating-point sums: only the change of each day's last row.
+              `SELECT scorecard_id, day,
+                value - COALESCE(LAG(value) OVER (${byEntity}), 0) AS d_total,
+                present - COALESCE(LAG(present) OVER (${byEntity}), 0) AS d_count
+              FROM (
+                SELECT scorecard_id, entity_ref, evaluated_at, id, day,
+                  CASE WHEN removed THEN 0 ELSE 1 END AS present,
+                  CASE WHEN removed THEN 0 ELSE ${score} END AS value
+                FROM (
+                  SELECT scorecard_id, entity_ref, evaluated_at, id, day, removed, score,
+                    LEAD(day) OVER (${byEntity}) AS next_day
+                  FROM (?) AS history
+                ) AS marked
+                WHERE next_day IS NULL OR next_day <> day
+              ) AS last_of_day`,
+          [history],
+        ),
       )
       .with(
         'per_day',
@@ -518,8 +511,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
           SELECT s.scorecard_id, d.day,
             SUM(COALESCE(p.d_total, 0)) OVER w AS total,
             SUM(COALESCE(p.d_count, 0)) OVER w AS n
-          FROM (SELECT DISTINCT scorecard_id FROM filtered) s
-          CROSS JOIN (SELECT DISTINCT day FROM filtered) d
+          FROM (SELECT DISTINCT scorecard_id FROM per_day) s
+          CROSS JOIN (SELECT DISTINCT day FROM per_day) d
           LEFT JOIN per_day p
             ON p.scorecard_id = s.scorecard_id AND p.day = d.day
           WINDOW w AS (PARTITION BY s.scorecard_id ORDER BY d.day)`),
@@ -529,19 +522,24 @@ export class DatabaseScorecardStore implements ScorecardStore {
       .where('n', '>', 0);
     // In code-point order, whatever the database's collation.
     const byDayAndScorecard = (
-      a: { day: string; scorecardId: string },
-      b: { day: string; scorecardId: string },
+      a: { day: number; scorecardId: string },
+      b: { day: number; scorecardId: string },
     ) => {
-      if (a.day !== b.day) return a.day < b.day ? -1 : 1;
+      if (a.day !== b.day) return a.day - b.day;
       return a.scorecardId < b.scorecardId ? -1 : 1;
     };
     return rows
       .map(r => ({
-        day: r.day,
+        day: Number(r.day),
         scorecardId: r.scorecard_id,
         score: Number(r.score),
       }))
-      .sort(byDayAndScorecard);
+      .sort(byDayAndScorecard)
+      .map(p => ({
+        day: new Date(p.day * DAY_MS).toISOString().slice(0, 10),
+        scorecardId: p.scorecardId,
+        score: p.score,
+      }));
   }
 
   async entityHistory(entityRef: string, since: Date): Promise<HistoryPoint[]> {
