@@ -4,8 +4,20 @@
  * @packageDocumentation
  */
 export { catalogModuleKubeflow as default } from './module';
+export { KubeflowEntityProvider } from './providers/KubeflowEntityProvider';
 export {
-  KubeflowEntityProvider,
   readKubeflowSources,
   type KubeflowSourceConfig,
-} from './KubeflowEntityProvider';
+} from './providers/KubeflowEntityProviderConfig';
+export {
+  KubeflowClient,
+  KubeflowRunFilterUnsupportedError,
+  type KubeflowListOptions,
+} from './client/KubeflowClient';
+export type {
+  KfpPipeline,
+  KfpPipelineVersion,
+  KfpRecurringRun,
+  KfpRun,
+  KfpVersionReference,
+} from './client/types';

@@ -6,7 +6,7 @@ import {
   catalogProcessingExtensionPoint,
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
-import { KubeflowEntityProvider } from './KubeflowEntityProvider';
+import { KubeflowEntityProvider } from './providers/KubeflowEntityProvider';
 
 /**
  * Reads Kubeflow Pipelines into the catalog as Pipeline entities, one

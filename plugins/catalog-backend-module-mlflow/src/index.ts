@@ -4,9 +4,19 @@
  * @packageDocumentation
  */
 export { catalogModuleMlflow as default } from './module';
+export { MlflowEntityProvider } from './providers/MlflowEntityProvider';
 export {
-  MlflowEntityProvider,
   readMlflowSources,
   type MlflowSourceConfig,
-} from './MlflowEntityProvider';
-export { MLFLOW_DATASET_DIGEST_ANNOTATION } from './mapping';
+} from './providers/MlflowEntityProviderConfig';
+export { MLFLOW_DATASET_DIGEST_ANNOTATION } from './providers/mapping';
+export { MlflowClient, type MlflowSearchOptions } from './client/MlflowClient';
+export type {
+  MlflowDatasetInput,
+  MlflowLoggedModel,
+  MlflowMetric,
+  MlflowModelVersion,
+  MlflowRegisteredModel,
+  MlflowRun,
+  MlflowTag,
+} from './client/types';

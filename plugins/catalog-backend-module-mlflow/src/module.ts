@@ -6,7 +6,7 @@ import {
   catalogProcessingExtensionPoint,
   catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
-import { MlflowEntityProvider } from './MlflowEntityProvider';
+import { MlflowEntityProvider } from './providers/MlflowEntityProvider';
 import { WEBHOOK_PATH, createWebhookRouter } from './webhooks';
 
 /**

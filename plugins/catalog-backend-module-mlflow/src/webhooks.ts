@@ -8,7 +8,7 @@ import {
   InputError,
   NotFoundError,
 } from '@backstage/errors';
-import { MlflowEntityProvider } from './MlflowEntityProvider';
+import { MlflowEntityProvider } from './providers/MlflowEntityProvider';
 
 /** Where the catalog mounts the webhook receiver, below /api/catalog. */
 export const WEBHOOK_PATH = '/mlflow/webhooks';

@@ -1,5 +1,9 @@
-import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import {
+  LoggerService,
+  SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   EntityProvider,
   EntityProviderConnection,
@@ -9,6 +13,19 @@ import {
   PlatformApiClientOptions,
 } from './PlatformApiClient';
 import { PlatformSourceConfig } from './config';
+
+/**
+ * When a crawling provider's source configures no `schedule`: every 30
+ * minutes, the first 15 seconds after start-up, at most 15 minutes long.
+ * A provider may override parts (see `readPlatformSources`).
+ *
+ * @public
+ */
+export const DEFAULT_CRAWL_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { minutes: 30 },
+  timeout: { minutes: 15 },
+  initialDelay: { seconds: 15 },
+};
 
 /** What every crawling provider needs. */
 export type CrawlingEntityProviderDeps = {
@@ -67,6 +84,26 @@ export abstract class CrawlingEntityProvider implements EntityProvider {
 
   /** Every entity of the source; throws if any part of the crawl fails. */
   abstract crawl(): Promise<Entity[]>;
+
+  /**
+   * The entities with one of each kind, namespace and name, in order: the
+   * first is kept. Names from another system can meet once made entity
+   * names (`toEntityName` folds case, accents and punctuation); `onClash`
+   * hears of each entity left out and the one kept in its place.
+   */
+  protected keepFirstOfEachName<E extends Entity>(
+    entities: Iterable<E>,
+    onClash?: (leftOut: E, kept: E) => void,
+  ): E[] {
+    const kept = new Map<string, E>();
+    for (const entity of entities) {
+      const ref = stringifyEntityRef(entity).toLocaleLowerCase('en-US');
+      const first = kept.get(ref);
+      if (first) onClash?.(entity, first);
+      else kept.set(ref, entity);
+    }
+    return [...kept.values()];
+  }
 
   /** The connection, once the catalog has connected the provider. */
   protected requireConnection(): EntityProviderConnection {

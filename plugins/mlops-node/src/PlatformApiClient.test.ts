@@ -144,6 +144,45 @@ describe('PlatformApiClient', () => {
     expect(all).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('collects every item of a paged list, or fails as a whole', async () => {
+    server.use(
+      http.get(`${BASE}/list`, ({ request }) => {
+        const page = Number(new URL(request.url).searchParams.get('t') ?? 0);
+        if (page === 3) return new HttpResponse(null, { status: 500 });
+        return HttpResponse.json({ items: [`item ${page}`], next: page + 1 });
+      }),
+    );
+    const { c } = client();
+    const list = (last: number) =>
+      c.list<{ items: string[]; next: number }, string>('/list', {
+        tokenParam: 't',
+        items: p => p.items,
+        nextToken: p => (p.next > last ? undefined : String(p.next)),
+      });
+    await expect(list(2)).resolves.toEqual(['item 0', 'item 1', 'item 2']);
+    await expect(list(5)).rejects.toThrow(
+      'GET http://platform.test/list?t=3 failed after 5 attempts: 500',
+    );
+  });
+
+  it('answers undefined for an object the API does not have (404), and fails on other errors', async () => {
+    server.use(
+      http.get(`${BASE}/things/:id`, ({ params }) => {
+        if (params.id === 'gone')
+          return new HttpResponse(null, { status: 404 });
+        if (params.id === 'secret')
+          return new HttpResponse(null, { status: 403 });
+        return HttpResponse.json({ id: params.id });
+      }),
+    );
+    const { c } = client();
+    await expect(c.getOptional('/things/a')).resolves.toEqual({ id: 'a' });
+    await expect(c.getOptional('/things/gone')).resolves.toBeUndefined();
+    expect(await failure(c.getOptional('/things/secret'))).toMatchObject({
+      status: 403,
+    });
+  });
+
   it('pages with POST bodies and refuses a token that repeats', async () => {
     server.use(
       http.post(`${BASE}/search`, async ({ request }) => {

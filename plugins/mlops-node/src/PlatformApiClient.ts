@@ -22,6 +22,22 @@ export interface PlatformApiClientOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/**
+ * How {@link PlatformApiClient.pages} walks a token-paged list whose pages
+ * are `P` and items `T`.
+ *
+ * @public
+ */
+export type PagingOptions<P, T> = {
+  query?: Query;
+  /** The query parameter that carries the token, e.g. `page_token`. */
+  tokenParam: string;
+  items: (page: P) => T[] | undefined;
+  nextToken: (page: P) => string | undefined;
+  /** Sent with every request as POST body instead of a GET query. */
+  method?: 'GET' | 'POST';
+};
+
 /** An answer that is not 2xx (after retries), or a request that never got one. */
 export class PlatformApiError extends Error {
   constructor(message: string, readonly status?: number) {
@@ -71,6 +87,22 @@ export class PlatformApiClient {
     return this.request<T>('GET', this.url(path, query));
   }
 
+  /**
+   * Like {@link PlatformApiClient.get}, but undefined when the API answers
+   * 404: for one object that may be gone (a deleted run), never for a list,
+   * where a 404 means a wrong base URL.
+   */
+  async getOptional<T>(path: string, query?: Query): Promise<T | undefined> {
+    try {
+      return await this.get<T>(path, query);
+    } catch (error) {
+      if (error instanceof PlatformApiError && error.status === 404) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
   async post<T>(path: string, body: unknown): Promise<T> {
     return this.request<T>('POST', this.url(path), body);
   }
@@ -82,15 +114,7 @@ export class PlatformApiClient {
    */
   async *pages<P, T>(
     path: string,
-    options: {
-      query?: Query;
-      /** The query parameter that carries the token, e.g. `page_token`. */
-      tokenParam: string;
-      items: (page: P) => T[] | undefined;
-      nextToken: (page: P) => string | undefined;
-      /** Sent with every request as POST body instead of a GET query. */
-      method?: 'GET' | 'POST';
-    },
+    options: PagingOptions<P, T>,
   ): AsyncGenerator<T[]> {
     let token: string | undefined;
     const seen = new Set<string>();
@@ -114,6 +138,18 @@ export class PlatformApiClient {
       }
       if (token) seen.add(token);
     } while (token);
+  }
+
+  /**
+   * Every item of a token-paged list (see {@link PlatformApiClient.pages}),
+   * or a failure: never part of the list.
+   */
+  async list<P, T>(path: string, options: PagingOptions<P, T>): Promise<T[]> {
+    const all: T[] = [];
+    for await (const page of this.pages<P, T>(path, options)) {
+      all.push(...page);
+    }
+    return all;
   }
 
   private async request<T>(

@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { readBaseUrl, readHttpUrl, readPlatformSources } from './config';
+import { DEFAULT_CRAWL_SCHEDULE } from './CrawlingEntityProvider';
 
 type JsonObject = NonNullable<ConstructorParameters<typeof ConfigReader>[0]>;
 
@@ -135,6 +136,25 @@ describe('readPlatformSources', () => {
         }),
       ),
     ).not.toContain(PASSWORD);
+  });
+
+  it('fills in the default schedule: the shared one under the given fields', () => {
+    const source = { baseUrl: 'https://kfp.example.com', defaultOwner: 'g' };
+    const schedule = (defaultSchedule: object) =>
+      readPlatformSources(
+        new ConfigReader({ catalog: { providers: { kfp: { prod: source } } } }),
+        'kfp',
+        defaultSchedule,
+        (_c, s) => s.schedule,
+      );
+    expect(schedule({})).toEqual([DEFAULT_CRAWL_SCHEDULE]);
+    expect(schedule({ timeout: { minutes: 10 } })).toEqual([
+      {
+        frequency: { minutes: 30 },
+        timeout: { minutes: 10 },
+        initialDelay: { seconds: 15 },
+      },
+    ]);
   });
 
   it('reads a clean source', () => {

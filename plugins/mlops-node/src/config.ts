@@ -3,6 +3,7 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
 } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
+import { DEFAULT_CRAWL_SCHEDULE } from './CrawlingEntityProvider';
 
 /** `value` with anything that looks like `user:pass@` masked, for messages. */
 function redactUserInfo(value: string): string {
@@ -103,12 +104,14 @@ export type PlatformSourceConfig = {
  * platforms share, then `read` adds the platform's own. A bad value fails
  * with its full key named.
  *
+ * @param defaultSchedule - the schedule of a source without `schedule`:
+ *   these fields over {@link DEFAULT_CRAWL_SCHEDULE}
  * @public
  */
 export function readPlatformSources<T>(
   config: Config,
   platform: string,
-  defaultSchedule: SchedulerServiceTaskScheduleDefinition,
+  defaultSchedule: Partial<SchedulerServiceTaskScheduleDefinition>,
   read: (c: Config, source: PlatformSourceConfig, key: string) => T,
 ): T[] {
   const root = config.getOptionalConfig(`catalog.providers.${platform}`);
@@ -133,7 +136,7 @@ export function readPlatformSources<T>(
         ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
             c.getConfig('schedule'),
           )
-        : defaultSchedule,
+        : { ...DEFAULT_CRAWL_SCHEDULE, ...defaultSchedule },
     };
     return read(c, source, key);
   });

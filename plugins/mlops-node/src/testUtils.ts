@@ -1,8 +1,10 @@
 /**
  * Test utilities for the Convergence entity providers and their users
- * (tests, benchmarks): a real MLflow tracking server from the repository's
- * Python virtualenv and a seeder for it.
+ * (tests, benchmarks): msw fakes of platform APIs, a recording provider
+ * connection, and a real MLflow tracking server from the repository's
+ * Python virtualenv with a seeder for it.
  *
  * @packageDocumentation
  */
+export * from './testUtils/fakeApi';
 export * from './testUtils/mlflowServer';

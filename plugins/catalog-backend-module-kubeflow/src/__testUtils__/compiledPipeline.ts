@@ -3,20 +3,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { parse } from 'yaml';
-
-const REPO_ROOT = path.resolve(__dirname, '../../../..');
-
-/** The Python of the repository's virtualenv (scripts/lib/python.sh creates it). */
-export function venvPython(): string {
-  const python =
-    process.env.CONVERGENCE_PYTHON ?? path.join(REPO_ROOT, '.venv/bin/python');
-  if (!fs.existsSync(python)) {
-    throw new Error(
-      `No Python virtualenv at ${python}: run scripts/test.sh once (it creates .venv with kfp), or set CONVERGENCE_PYTHON`,
-    );
-  }
-  return python;
-}
+import { venvBin } from '@convergence/backstage-plugin-mlops-node/testUtils';
 
 /**
  * Compiles fixtures/<file>.py with the real kfp compiler and returns the IR,
@@ -27,7 +14,7 @@ export function compilePipeline(file: string): any {
   try {
     const out = path.join(dir, 'pipeline.yaml');
     execFileSync(
-      venvPython(),
+      venvBin('python'),
       [path.resolve(__dirname, '../../fixtures', file), out],
       { stdio: 'pipe' },
     );

@@ -3,8 +3,13 @@ import fs from 'fs';
 import net from 'net';
 import os from 'os';
 import path from 'path';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
 
-const REPO_ROOT = path.resolve(__dirname, '../../../..');
+/** The repository this package is a workspace of (plugins/mlops-node). */
+const REPO_ROOT = path.resolve(
+  resolvePackagePath('@convergence/backstage-plugin-mlops-node'),
+  '../..',
+);
 
 /**
  * The path of an executable in the repository's Python virtualenv (`.venv`,

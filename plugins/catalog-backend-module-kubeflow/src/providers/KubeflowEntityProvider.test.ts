@@ -1,33 +1,35 @@
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import { mockServices } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  EntityProviderConnection,
-  EntityProviderMutation,
-} from '@backstage/plugin-catalog-node';
 import { pipelineEntityV1alpha1Validator } from '@convergence/backstage-plugin-mlops-common';
 import {
-  KubeflowEntityProvider,
-  readKubeflowSources,
-} from './KubeflowEntityProvider';
-import { compilePipeline } from './__testUtils__/compiledPipeline';
-import { KfpFields, kfpList } from './__testUtils__/kfpList';
+  FakeApiState,
+  createFakeApi,
+  createRecordingConnection,
+  entitiesOf,
+  offsetPageAnswer,
+} from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { KubeflowEntityProvider } from './KubeflowEntityProvider';
+import { readKubeflowSources } from './KubeflowEntityProviderConfig';
+import { compilePipeline } from '../__testUtils__/compiledPipeline';
+import { KfpFields, kfpList } from '../__testUtils__/kfpList';
 import {
   KfpPipeline,
   KfpPipelineVersion,
   KfpRecurringRun,
   KfpRun,
-} from './types';
+} from '../client/types';
 
 const BASE = 'http://kfp.test/pipeline';
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+registerMswTestHooks(server);
 
 // The real compiler's output, compiled by the test command's virtualenv.
 let compiled: any;
@@ -69,13 +71,11 @@ const catalogEntities: Entity[] = [
 ];
 
 /** A Kubeflow Pipelines API in memory, served through msw with real paging. */
-type Api = {
+type Api = FakeApiState & {
   pipelines: KfpPipeline[];
   versions: KfpPipelineVersion[];
   recurring: KfpRecurringRun[];
   runs: KfpRun[];
-  calls: string[];
-  fail?: (path: string, attempt: number) => Response | undefined;
   /**
    * How the server treats a `pipeline_id` run filter: `supported` (Kubeflow
    * Pipelines with kubeflow/pipelines#13680, the default), `rejected` (older
@@ -102,63 +102,33 @@ const RUN_FIELDS_WITH_PIPELINE: KfpFields<KfpRun> = {
   pipeline_id: r => r.pipeline_version_reference?.pipeline_id,
 };
 
-function page<T>(items: T[], url: URL) {
-  const size = Number(url.searchParams.get('page_size') ?? 100);
-  const start = Number(url.searchParams.get('page_token') || 0);
-  const next = start + size < items.length ? String(start + size) : undefined;
-  return { items: items.slice(start, start + size), next };
-}
+const page = (
+  key: string,
+  items: unknown[],
+  url: URL,
+  extra?: Record<string, unknown>,
+) => offsetPageAnswer(items, url, { key, sizeParam: 'page_size', extra });
 
 function serve(api: Api) {
-  const attempts = new Map<string, number>();
-  const guard = (request: Request) => {
-    const url = new URL(request.url);
-    const key = `${url.pathname}?${url.searchParams}`;
-    api.calls.push(key);
-    const attempt = (attempts.get(key) ?? 0) + 1;
-    attempts.set(key, attempt);
-    expect(request.headers.get('authorization')).toBe('Bearer kfp-token');
-    return { url, failed: api.fail?.(url.pathname, attempt) };
-  };
+  const kfp = createFakeApi(api, {
+    baseUrl: `${BASE}/apis/v2beta1`,
+    token: 'kfp-token',
+  });
   server.use(
-    http.get(`${BASE}/apis/v2beta1/pipelines`, ({ request }) => {
-      const { url, failed } = guard(request);
-      if (failed) return failed;
-      const { items, next } = page(api.pipelines, url);
-      return HttpResponse.json({
-        pipelines: items,
+    kfp.get('/pipelines', url =>
+      page('pipelines', api.pipelines, url, {
         total_size: api.pipelines.length,
-        ...(next && { next_page_token: next }),
-      });
-    }),
-    http.get(
-      `${BASE}/apis/v2beta1/pipelines/:id/versions`,
-      ({ request, params }) => {
-        const { url, failed } = guard(request);
-        if (failed) return failed;
-        expect(url.searchParams.get('sort_by')).toBe('created_at desc');
-        const versions = api.versions
-          .filter(v => v.pipeline_id === params.id)
-          .sort((a, b) => b.created_at!.localeCompare(a.created_at!));
-        const { items, next } = page(versions, url);
-        return HttpResponse.json({
-          pipeline_versions: items,
-          ...(next && { next_page_token: next }),
-        });
-      },
+      }),
     ),
-    http.get(`${BASE}/apis/v2beta1/recurringruns`, ({ request }) => {
-      const { url, failed } = guard(request);
-      if (failed) return failed;
-      const { items, next } = page(api.recurring, url);
-      return HttpResponse.json({
-        recurringRuns: items,
-        ...(next && { next_page_token: next }),
-      });
+    kfp.get('/pipelines/:id/versions', (url, params) => {
+      expect(url.searchParams.get('sort_by')).toBe('created_at desc');
+      const versions = api.versions
+        .filter(v => v.pipeline_id === params.id)
+        .sort((a, b) => b.created_at!.localeCompare(a.created_at!));
+      return page('pipeline_versions', versions, url);
     }),
-    http.get(`${BASE}/apis/v2beta1/runs`, ({ request }) => {
-      const { url, failed } = guard(request);
-      if (failed) return failed;
+    kfp.get('/recurringruns', url => page('recurringRuns', api.recurring, url)),
+    kfp.get('/runs', url => {
       const mode = api.pipelineFilter ?? 'supported';
       if (mode === 'ignored') url.searchParams.delete('filter');
       const answer = kfpList(
@@ -291,18 +261,8 @@ function setup(
     auth: mockServices.auth(),
     client: { sleep: async () => {}, timeoutMs: 2000 },
   });
-  const mutations: EntityProviderMutation[] = [];
-  const connection: EntityProviderConnection = {
-    applyMutation: async m => {
-      mutations.push(m);
-    },
-    refresh: async () => {},
-  };
-  return { provider, connection, mutations, logger };
+  return { provider, logger, ...createRecordingConnection() };
 }
-
-const entitiesOf = (m: EntityProviderMutation) =>
-  m.type === 'full' ? m.entities.map(e => e.entity) : [];
 
 describe('KubeflowEntityProvider', () => {
   it('maps a compiled pipeline, its schedule, last run and artifacts', async () => {

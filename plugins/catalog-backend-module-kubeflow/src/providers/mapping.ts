@@ -22,7 +22,7 @@ import {
   KfpPipelineVersion,
   KfpRecurringRun,
   KfpRun,
-} from './types';
+} from '../client/types';
 
 /** Where mapped entities point back to, and what they default to. */
 export type MappingOptions = {

@@ -2,7 +2,6 @@ import {
   AuthService,
   LoggerService,
   SchedulerService,
-  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { ANNOTATION_ORIGIN_LOCATION, Entity } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
@@ -13,39 +12,18 @@ import {
   PlatformApiError,
   fetchEach,
   forEachLimited,
-  PlatformSourceConfig,
-  readPlatformSources,
-  readWholeNumber,
 } from '@convergence/backstage-plugin-mlops-node';
-import { isModelEntity } from '@convergence/backstage-plugin-mlops-common';
-import { CrawledModel, MappingOptions, modelToEntities } from './mapping';
 import {
-  MlflowLoggedModel,
-  MlflowModelVersion,
-  MlflowRegisteredModel,
-  MlflowRun,
-  SearchModelVersions,
-  SearchRegisteredModels,
-} from './types';
-
-const API = '/api/2.0/mlflow';
-
-/** One configured source under `catalog.providers.mlflow.<id>`. */
-export type MlflowSourceConfig = MappingOptions &
-  PlatformSourceConfig & {
-    /** An MLflow search filter for registered models, e.g. `name LIKE 'fraud-%'`. */
-    nameFilter?: string;
-    /** How many of each model's newest versions are read. */
-    maxVersions: number;
-    /** Shared with MLflow's webhooks; webhooks are refused without it. */
-    webhookSecret?: string;
-  };
-
-const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { minutes: 30 },
-  timeout: { minutes: 15 },
-  initialDelay: { seconds: 15 },
-};
+  MLFLOW_REGISTERED_MODEL_ANNOTATION,
+  isModelEntity,
+} from '@convergence/backstage-plugin-mlops-common';
+import { MlflowClient } from '../client/MlflowClient';
+import { MlflowModelVersion, MlflowRegisteredModel } from '../client/types';
+import { CrawledModel, modelToEntities } from './mapping';
+import {
+  MlflowSourceConfig,
+  readMlflowSources,
+} from './MlflowEntityProviderConfig';
 
 /**
  * MLflow's version-search filter for one registered model. MLflow's parser
@@ -74,31 +52,6 @@ const isRefused = (error: unknown): error is PlatformApiError =>
 /** What MLflow gave of one registered model, and what it refused. */
 type ModelRead = { crawled: CrawledModel; problems: string[] };
 
-/** Reads every source under `catalog.providers.mlflow`; a bad value fails with its key named. */
-export function readMlflowSources(config: Config): MlflowSourceConfig[] {
-  return readPlatformSources(
-    config,
-    'mlflow',
-    DEFAULT_SCHEDULE,
-    (c, source, key) => ({
-      ...source,
-      ownerTag: c.getOptionalString('ownerTag') ?? 'owner',
-      type: c.getOptionalString('type') ?? 'unspecified',
-      headlineAliases: c.getOptionalStringArray('headlineAliases') ?? [
-        'champion',
-        'production',
-      ],
-      nameFilter: c.getOptionalString('nameFilter'),
-      webhookSecret: c.getOptionalString('webhookSecret'),
-      maxVersions: readWholeNumber(c, 'maxVersions', key, {
-        min: 1,
-        max: 1000,
-        default: 20,
-      }),
-    }),
-  );
-}
-
 /**
  * Reads an MLflow model registry into Model and Dataset entities. A crawl
  * either completes and replaces this provider's entities in one full
@@ -107,6 +60,8 @@ export function readMlflowSources(config: Config): MlflowSourceConfig[] {
  * @public
  */
 export class MlflowEntityProvider extends CrawlingEntityProvider {
+  private readonly mlflow = new MlflowClient(this.client);
+
   static fromConfig(
     config: Config,
     deps: {
@@ -139,21 +94,10 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
    * named in a warning and in the crawl's summary.
    */
   async crawl(): Promise<Entity[]> {
-    const models: MlflowRegisteredModel[] = [];
-    for await (const page of this.client.pages<
-      SearchRegisteredModels,
-      MlflowRegisteredModel
-    >(`${API}/registered-models/search`, {
-      query: {
-        max_results: this.source.pageSize,
-        filter: this.source.nameFilter,
-      },
-      tokenParam: 'page_token',
-      items: p => p.registered_models,
-      nextToken: p => p.next_page_token,
-    })) {
-      models.push(...page);
-    }
+    const models = await this.mlflow.searchRegisteredModels({
+      filter: this.source.nameFilter,
+      pageSize: this.source.pageSize,
+    });
 
     const crawled: CrawledModel[] = [];
     const incomplete: string[] = [];
@@ -165,31 +109,32 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
       if (read.problems.length) incomplete.push(JSON.stringify(model.name));
     });
 
-    const entities = new Map<string, Entity>();
-    let versions = 0;
-    for (const c of crawled.sort((a, b) =>
-      a.model.name.localeCompare(b.model.name),
-    )) {
-      const { model, datasets } = modelToEntities(c, this.source, elsewhere);
-      for (const entity of [model, ...datasets]) {
-        const key = `${entity.kind}:${entity.metadata.name}`;
-        if (entities.has(key)) {
-          if (isModelEntity(entity)) {
-            leftOut.push(JSON.stringify(c.model.name));
-            this.services.logger.warn(
-              `${this.getProviderName()}: two registered models map to the entity name ${
-                entity.metadata.name
-              }; keeping the first, leaving out ${JSON.stringify(
-                c.model.name,
-              )}`,
-            );
-          }
-          continue;
-        }
-        entities.set(key, entity);
-        if (isModelEntity(entity)) versions += c.versions.length;
-      }
-    }
+    // Versions per model entity, to count those of the models kept.
+    const versionsOf = new Map<Entity, number>();
+    const mapped = crawled
+      .sort((a, b) => a.model.name.localeCompare(b.model.name))
+      .flatMap(c => {
+        const { model, datasets } = modelToEntities(c, this.source, elsewhere);
+        versionsOf.set(model, c.versions.length);
+        return [model, ...datasets];
+      });
+    // A dataset several models read is emitted once, by the first of them.
+    const entities = this.keepFirstOfEachName(mapped, entity => {
+      if (!isModelEntity(entity)) return;
+      const name = JSON.stringify(
+        entity.metadata.annotations?.[MLFLOW_REGISTERED_MODEL_ANNOTATION],
+      );
+      leftOut.push(name);
+      this.services.logger.warn(
+        `${this.getProviderName()}: two registered models map to the entity name ${
+          entity.metadata.name
+        }; keeping the first, leaving out ${name}`,
+      );
+    });
+    const versions = entities.reduce(
+      (sum, e) => sum + (versionsOf.get(e) ?? 0),
+      0,
+    );
     const read = models.length - leftOut.length;
     const summary = [
       `${this.getProviderName()}: read ${read} of ${
@@ -205,7 +150,7 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
     } else {
       this.services.logger.info(summary);
     }
-    return [...entities.values()];
+    return entities;
   }
 
   /**
@@ -240,7 +185,7 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
       versions.map(v => v.run_id),
       4,
       skipRefused(
-        id => this.run(id),
+        id => this.mlflow.getRun(id),
         (id, error) =>
           `run ${id} (version ${versionOf('run_id', id)}) could not be read (${
             error.message
@@ -252,7 +197,7 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
       versions.map(v => v.model_id),
       4,
       skipRefused(
-        id => this.loggedModel(id),
+        id => this.mlflow.getLoggedModel(id),
         (id, error) =>
           `logged model ${id} (version ${versionOf(
             'model_id',
@@ -272,23 +217,6 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
     return { crawled: { model, versions, runs, loggedModels }, problems };
   }
 
-  /** An MLflow 3 logged model, or undefined when the server has none (MLflow 2 or deleted). */
-  private async loggedModel(
-    id: string,
-  ): Promise<MlflowLoggedModel | undefined> {
-    try {
-      const { model } = await this.client.get<{ model: MlflowLoggedModel }>(
-        `${API}/logged-models/${encodeURIComponent(id)}`,
-      );
-      return model;
-    } catch (error) {
-      if (error instanceof PlatformApiError && error.status === 404) {
-        return undefined;
-      }
-      throw error;
-    }
-  }
-
   /**
    * Re-reads one registered model (after a webhook) and applies it as a
    * delta mutation: the model, plus datasets the catalog does not have yet.
@@ -296,16 +224,8 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
    */
   async refreshModel(name: string): Promise<boolean> {
     const connection = this.requireConnection();
-    let model: MlflowRegisteredModel;
-    try {
-      ({ registered_model: model } = await this.client.get<{
-        registered_model: MlflowRegisteredModel;
-      }>(`${API}/registered-models/get`, { name }));
-    } catch (error) {
-      if (error instanceof PlatformApiError && error.status === 404)
-        return false;
-      throw error;
-    }
+    const model = await this.mlflow.getRegisteredModel(name);
+    if (!model) return false;
     const { crawled } = await this.crawlModel(model);
     const { elsewhere, all } = await this.catalogDatasets();
     const { model: entity, datasets } = modelToEntities(
@@ -385,38 +305,11 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
   }
 
   /** Every model version the filter finds (all of them without one). */
-  private async searchVersions(
-    filter: string | undefined,
-  ): Promise<MlflowModelVersion[]> {
-    const versions: MlflowModelVersion[] = [];
-    for await (const page of this.client.pages<
-      SearchModelVersions,
-      MlflowModelVersion
-    >(`${API}/model-versions/search`, {
-      query: { filter, max_results: this.source.pageSize },
-      tokenParam: 'page_token',
-      items: p => p.model_versions,
-      nextToken: p => p.next_page_token,
-    })) {
-      versions.push(...page);
-    }
-    return versions;
-  }
-
-  /** A run, or undefined when MLflow no longer has it (a deleted run is data, not an outage). */
-  private async run(runId: string): Promise<MlflowRun | undefined> {
-    try {
-      const { run } = await this.client.get<{ run: MlflowRun }>(
-        `${API}/runs/get`,
-        { run_id: runId },
-      );
-      return run;
-    } catch (error) {
-      if (error instanceof PlatformApiError && error.status === 404) {
-        return undefined;
-      }
-      throw error;
-    }
+  private searchVersions(filter: string | undefined) {
+    return this.mlflow.searchModelVersions({
+      filter,
+      pageSize: this.source.pageSize,
+    });
   }
 
   /** Names of the catalog's Dataset entities: all, and those from elsewhere than this provider. */

@@ -4,8 +4,18 @@
  * sent as numbers or strings).
  */
 
+/**
+ * A key and value MLflow attaches to a model, version or run.
+ *
+ * @public
+ */
 export type MlflowTag = { key: string; value: string };
 
+/**
+ * A metric value as MLflow logged it.
+ *
+ * @public
+ */
 export type MlflowMetric = {
   key: string;
   value: number;
@@ -13,6 +23,11 @@ export type MlflowMetric = {
   step?: number | string;
 };
 
+/**
+ * A registered model as MLflow answers it.
+ *
+ * @public
+ */
 export type MlflowRegisteredModel = {
   name: string;
   creation_timestamp?: number | string;
@@ -24,6 +39,11 @@ export type MlflowRegisteredModel = {
   latest_versions?: MlflowModelVersion[];
 };
 
+/**
+ * A version of a registered model.
+ *
+ * @public
+ */
 export type MlflowModelVersion = {
   name: string;
   version: string;
@@ -39,6 +59,11 @@ export type MlflowModelVersion = {
   aliases?: string[];
 };
 
+/**
+ * A dataset a run logged as input, with its tags (`mlflow.data.context`).
+ *
+ * @public
+ */
 export type MlflowDatasetInput = {
   tags?: MlflowTag[];
   dataset: {
@@ -50,6 +75,11 @@ export type MlflowDatasetInput = {
   };
 };
 
+/**
+ * A run with its metrics, params, tags and dataset inputs.
+ *
+ * @public
+ */
 export type MlflowRun = {
   info: {
     run_id: string;
@@ -66,20 +96,15 @@ export type MlflowRun = {
   inputs?: { dataset_inputs?: MlflowDatasetInput[] };
 };
 
-/** MLflow 3: a logged model, with the metrics and params logged on it. */
+/**
+ * MLflow 3: a logged model, with the metrics and params logged on it.
+ *
+ * @public
+ */
 export type MlflowLoggedModel = {
   info: { model_id: string; name?: string };
   data?: {
     metrics?: MlflowMetric[];
     params?: MlflowTag[];
   };
-};
-
-export type SearchRegisteredModels = {
-  registered_models?: MlflowRegisteredModel[];
-  next_page_token?: string;
-};
-export type SearchModelVersions = {
-  model_versions?: MlflowModelVersion[];
-  next_page_token?: string;
 };

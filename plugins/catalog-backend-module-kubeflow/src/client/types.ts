@@ -3,6 +3,11 @@
  * (field names as the API returns them).
  */
 
+/**
+ * A pipeline as the Kubeflow Pipelines API answers it.
+ *
+ * @public
+ */
 export type KfpPipeline = {
   pipeline_id: string;
   name?: string;
@@ -13,6 +18,11 @@ export type KfpPipeline = {
   tags?: Record<string, string>;
 };
 
+/**
+ * A version of a pipeline, with its compiled spec.
+ *
+ * @public
+ */
 export type KfpPipelineVersion = {
   pipeline_id: string;
   pipeline_version_id: string;
@@ -23,11 +33,21 @@ export type KfpPipelineVersion = {
   pipeline_spec?: unknown;
 };
 
+/**
+ * The pipeline (version) a run or recurring run was made from.
+ *
+ * @public
+ */
 export type KfpVersionReference = {
   pipeline_id?: string;
   pipeline_version_id?: string;
 };
 
+/**
+ * A recurring run with its trigger (cron or interval).
+ *
+ * @public
+ */
 export type KfpRecurringRun = {
   recurring_run_id: string;
   display_name?: string;
@@ -40,6 +60,11 @@ export type KfpRecurringRun = {
   };
 };
 
+/**
+ * A run with its state and times.
+ *
+ * @public
+ */
 export type KfpRun = {
   run_id: string;
   display_name?: string;
@@ -49,17 +74,3 @@ export type KfpRun = {
   scheduled_at?: string;
   finished_at?: string;
 };
-
-export type ListPipelines = {
-  pipelines?: KfpPipeline[];
-  next_page_token?: string;
-};
-export type ListPipelineVersions = {
-  pipeline_versions?: KfpPipelineVersion[];
-  next_page_token?: string;
-};
-export type ListRecurringRuns = {
-  recurringRuns?: KfpRecurringRun[];
-  next_page_token?: string;
-};
-export type ListRuns = { runs?: KfpRun[]; next_page_token?: string };

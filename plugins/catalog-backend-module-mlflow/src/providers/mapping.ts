@@ -20,7 +20,7 @@ import {
   MlflowRegisteredModel,
   MlflowRun,
   MlflowTag,
-} from './types';
+} from '../client/types';
 
 /** The digest of the MLflow dataset an entity was read from. */
 export const MLFLOW_DATASET_DIGEST_ANNOTATION = 'mlflow.org/dataset-digest';

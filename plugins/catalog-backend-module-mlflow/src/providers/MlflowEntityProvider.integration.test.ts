@@ -20,10 +20,6 @@ import {
   NoForeignRootFieldsEntityPolicy,
   SchemaValidEntityPolicy,
 } from '@backstage/catalog-model';
-import {
-  EntityProviderConnection,
-  EntityProviderMutation,
-} from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   datasetEntityV1alpha1Validator,
@@ -33,13 +29,13 @@ import { ConfigReader } from '@backstage/config';
 import request from 'supertest';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleMlops from '@convergence/backstage-plugin-catalog-backend-module-mlops';
-import { catalogModuleMlflow } from './module';
-import {
-  MlflowEntityProvider,
-  readMlflowSources,
-} from './MlflowEntityProvider';
+import { catalogModuleMlflow } from '../module';
+import { MlflowEntityProvider } from './MlflowEntityProvider';
+import { readMlflowSources } from './MlflowEntityProviderConfig';
 import {
   MlflowServer,
+  createRecordingConnection,
+  entitiesOf as entities,
   seedMlflow,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import {
@@ -47,7 +43,7 @@ import {
   AWKWARD_SEED,
   CONTEXTLESS_SEED,
   SEED,
-} from './__testUtils__/estate';
+} from '../__testUtils__/estate';
 
 jest.setTimeout(300_000);
 
@@ -97,13 +93,7 @@ function providerFor(
       },
     }),
   );
-  const mutations: EntityProviderMutation[] = [];
-  const connection: EntityProviderConnection = {
-    applyMutation: async m => {
-      mutations.push(m);
-    },
-    refresh: async () => {},
-  };
+  const { connection, mutations } = createRecordingConnection();
   const logger = mockServices.logger.mock();
   const provider = new MlflowEntityProvider(source, {
     logger,
@@ -114,10 +104,6 @@ function providerFor(
   return { provider, connection, mutations, logger };
 }
 
-const entities = (m: EntityProviderMutation): Entity[] =>
-  m.type === 'full'
-    ? m.entities.map(e => e.entity)
-    : m.added.map(e => e.entity);
 const byName = (list: Entity[], kind: string, name: string) =>
   list.find(e => e.kind === kind && e.metadata.name === name);
 const registeredModel = (e: Entity) =>

@@ -1,34 +1,38 @@
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import { mockServices } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  registerMswTestHooks,
+} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
-  EntityProviderConnection,
-  EntityProviderMutation,
-} from '@backstage/plugin-catalog-node';
+  FakeApiState,
+  createFakeApi,
+  createRecordingConnection,
+  entitiesOf,
+  offsetPageAnswer,
+} from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { MlflowEntityProvider } from './MlflowEntityProvider';
+import { readMlflowSources } from './MlflowEntityProviderConfig';
 import {
-  MlflowEntityProvider,
-  readMlflowSources,
-} from './MlflowEntityProvider';
-import { MlflowModelVersion, MlflowRegisteredModel, MlflowRun } from './types';
+  MlflowModelVersion,
+  MlflowRegisteredModel,
+  MlflowRun,
+} from '../client/types';
 
 const BASE = 'http://mlflow.test';
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => server.resetHandlers());
-afterAll(() => server.close());
+registerMswTestHooks(server);
 
 /** An MLflow registry in memory, served through msw with real page tokens. */
-type Registry = {
+type Registry = FakeApiState & {
   loggedModels?: Record<string, object>;
   models: MlflowRegisteredModel[];
   versions: MlflowModelVersion[];
   runs: MlflowRun[];
-  calls: string[];
-  fail?: (path: string, attempt: number, url: URL) => Response | undefined;
   /** Version filters this MLflow answers 400 to. */
   refuseFilter?: (filter: string) => boolean;
   /** Model names whose versions the version search does not find. */
@@ -53,40 +57,19 @@ function versionMatcher(filter: string | null): (name: string) => boolean {
   throw new Error(`unexpected filter ${filter}`);
 }
 
-function page<T>(items: T[], url: URL) {
-  const size = Number(url.searchParams.get('max_results') ?? 100);
-  const start = Number(url.searchParams.get('page_token') || 0);
-  const next = start + size < items.length ? String(start + size) : undefined;
-  return { items: items.slice(start, start + size), next };
-}
+const page = (key: string, items: unknown[], url: URL) =>
+  offsetPageAnswer(items, url, { key, sizeParam: 'max_results' });
 
 function serve(registry: Registry) {
-  const attempts = new Map<string, number>();
-  const guard = (request: Request) => {
-    const url = new URL(request.url);
-    const key = `${url.pathname}?${url.searchParams}`;
-    registry.calls.push(key);
-    const attempt = (attempts.get(key) ?? 0) + 1;
-    attempts.set(key, attempt);
-    expect(request.headers.get('authorization')).toBe('Bearer mlflow-token');
-    return { url, failed: registry.fail?.(url.pathname, attempt, url) };
-  };
+  const api = createFakeApi(registry, {
+    baseUrl: `${BASE}/api/2.0/mlflow`,
+    token: 'mlflow-token',
+  });
   server.use(
-    http.get(
-      `${BASE}/api/2.0/mlflow/registered-models/search`,
-      ({ request }) => {
-        const { url, failed } = guard(request);
-        if (failed) return failed;
-        const { items, next } = page(registry.models, url);
-        return HttpResponse.json({
-          registered_models: items,
-          ...(next && { next_page_token: next }),
-        });
-      },
+    api.get('/registered-models/search', url =>
+      page('registered_models', registry.models, url),
     ),
-    http.get(`${BASE}/api/2.0/mlflow/model-versions/search`, ({ request }) => {
-      const { url, failed } = guard(request);
-      if (failed) return failed;
+    api.get('/model-versions/search', url => {
       const filter = url.searchParams.get('filter');
       if (registry.refuseFilter?.(filter ?? '')) {
         return HttpResponse.json(
@@ -98,34 +81,24 @@ function serve(registry: Registry) {
         );
       }
       const matches = versionMatcher(filter);
-      const { items, next } = page(
+      return page(
+        'model_versions',
         registry.versions.filter(
           v => matches(v.name) && !registry.hiddenVersions?.includes(v.name),
         ),
         url,
       );
-      return HttpResponse.json({
-        model_versions: items,
-        ...(next && { next_page_token: next }),
-      });
     }),
-    http.get(
-      `${BASE}/api/2.0/mlflow/logged-models/:id`,
-      ({ request, params }) => {
-        const { failed } = guard(request);
-        if (failed) return failed;
-        const model = registry.loggedModels?.[params.id as string];
-        return model
-          ? HttpResponse.json({ model })
-          : HttpResponse.json(
-              { error_code: 'RESOURCE_DOES_NOT_EXIST' },
-              { status: 404 },
-            );
-      },
-    ),
-    http.get(`${BASE}/api/2.0/mlflow/runs/get`, ({ request }) => {
-      const { url, failed } = guard(request);
-      if (failed) return failed;
+    api.get('/logged-models/:id', (_url, params) => {
+      const model = registry.loggedModels?.[params.id as string];
+      return model
+        ? HttpResponse.json({ model })
+        : HttpResponse.json(
+            { error_code: 'RESOURCE_DOES_NOT_EXIST' },
+            { status: 404 },
+          );
+    }),
+    api.get('/runs/get', url => {
       const run = registry.runs.find(
         r => r.info.run_id === url.searchParams.get('run_id'),
       );
@@ -242,14 +215,7 @@ function setup(extra: JsonObject = {}, catalogEntities: Entity[] = []) {
     auth: mockServices.auth(),
     client: { sleep: async () => {}, timeoutMs: 2000 },
   });
-  const mutations: EntityProviderMutation[] = [];
-  const connection: EntityProviderConnection = {
-    applyMutation: async m => {
-      mutations.push(m);
-    },
-    refresh: async () => {},
-  };
-  return { provider, connection, mutations, logger };
+  return { provider, logger, ...createRecordingConnection() };
 }
 
 /**
@@ -277,8 +243,6 @@ const fraudDetectorVersions = (version2Run: object) => [
   },
 ];
 
-const entitiesOf = (m: EntityProviderMutation) =>
-  m.type === 'full' ? m.entities.map(e => e.entity) : [];
 const find = (list: Entity[], ref: string) =>
   list.find(e => `${e.kind}:${e.metadata.name}`.toLowerCase() === ref);
 

@@ -1,0 +1,112 @@
+import { PlatformApiClient } from '@convergence/backstage-plugin-mlops-node';
+import {
+  MlflowLoggedModel,
+  MlflowModelVersion,
+  MlflowRegisteredModel,
+  MlflowRun,
+} from './types';
+
+const API = '/api/2.0/mlflow';
+
+/**
+ * What an MLflow search takes: its filter (MLflow's search syntax, e.g.
+ * `name LIKE 'fraud-%'`) and page size (`max_results`).
+ *
+ * @public
+ */
+export type MlflowSearchOptions = { filter?: string; pageSize?: number };
+
+/** A page of `registered-models/search`. */
+type SearchRegisteredModels = {
+  registered_models?: MlflowRegisteredModel[];
+  next_page_token?: string;
+};
+/** A page of `model-versions/search`. */
+type SearchModelVersions = {
+  model_versions?: MlflowModelVersion[];
+  next_page_token?: string;
+};
+
+/**
+ * A typed client of the MLflow REST API 2.0 parts the provider reads.
+ * Searches page through `page_token` to the end and fail rather than
+ * return part of a list; a single object MLflow does not have (404) is
+ * undefined. Failures are `PlatformApiError`s (with the HTTP status), after
+ * `PlatformApiClient`'s retries of 429, 5xx, network errors and timeouts.
+ *
+ * @public
+ */
+export class MlflowClient {
+  /**
+   * @param api - reaches MLflow: base URL, bearer token, retries
+   */
+  constructor(private readonly api: PlatformApiClient) {}
+
+  /** Every registered model the filter finds (all without one). */
+  async searchRegisteredModels(
+    options: MlflowSearchOptions = {},
+  ): Promise<MlflowRegisteredModel[]> {
+    return this.search(
+      'registered-models',
+      options,
+      (page: SearchRegisteredModels) => page.registered_models,
+    );
+  }
+
+  /** One registered model by its exact name, or undefined. */
+  async getRegisteredModel(
+    name: string,
+  ): Promise<MlflowRegisteredModel | undefined> {
+    const answer = await this.api.getOptional<{
+      registered_model: MlflowRegisteredModel;
+    }>(`${API}/registered-models/get`, { name });
+    return answer?.registered_model;
+  }
+
+  /** Every model version the filter finds (all of them without one). */
+  async searchModelVersions(
+    options: MlflowSearchOptions = {},
+  ): Promise<MlflowModelVersion[]> {
+    return this.search(
+      'model-versions',
+      options,
+      (page: SearchModelVersions) => page.model_versions,
+    );
+  }
+
+  /** A run, or undefined when MLflow no longer has it (deleted). */
+  async getRun(runId: string): Promise<MlflowRun | undefined> {
+    const answer = await this.api.getOptional<{ run: MlflowRun }>(
+      `${API}/runs/get`,
+      { run_id: runId },
+    );
+    return answer?.run;
+  }
+
+  /**
+   * An MLflow 3 logged model, or undefined when the server has none
+   * (MLflow 2, or deleted).
+   */
+  async getLoggedModel(
+    modelId: string,
+  ): Promise<MlflowLoggedModel | undefined> {
+    const answer = await this.api.getOptional<{ model: MlflowLoggedModel }>(
+      `${API}/logged-models/${encodeURIComponent(modelId)}`,
+    );
+    return answer?.model;
+  }
+
+  /** Every item of `<what>/search`, through `page_token`. */
+  private search<P extends { next_page_token?: string }, T>(
+    what: string,
+    options: MlflowSearchOptions,
+    items: (page: P) => T[] | undefined,
+  ): Promise<T[]> {
+    return this.api.list<P, T>(`${API}/${what}/search`, {
+      query: { max_results: options.pageSize, filter: options.filter },
+      tokenParam: 'page_token',
+      items,
+      nextToken: page => page.next_page_token,
+    });
+  }
+}
