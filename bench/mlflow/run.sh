@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/mlflow/run.sh [models=1000] [versions=3] [rounds=2]: the MLflow
+# bench/mlflow/run.sh [models=400] [versions=3] [rounds=3]: the MLflow
 # provider's crawl against a bare paging loop on a real MLflow server.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib/bootstrap.sh"

@@ -24,9 +24,9 @@ import {
   venvBin,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
 
-const MODELS = Number(process.argv[2] ?? 1000);
+const MODELS = Number(process.argv[2] ?? 400);
 const VERSIONS = Number(process.argv[3] ?? 3);
-const ROUNDS = Number(process.argv[4] ?? 2);
+const ROUNDS = Number(process.argv[4] ?? 3);
 const PAGE = 100;
 
 /** Requests sent, per MLflow endpoint, since the last reset. */
@@ -126,7 +126,7 @@ async function timed<T>(fn: () => Promise<T>) {
 
 async function main() {
   // The store lives in memory (tmpfs) when the machine has one: seeding
-  // 15,000 versions through fsync-ing SQLite takes several times longer.
+  // thousands of versions through fsync-ing SQLite takes several times longer.
   const server = await MlflowServer.create({
     workers: 2,
     parentDir: require('fs').existsSync('/dev/shm') ? '/dev/shm' : undefined,

@@ -11,7 +11,8 @@
  * Seeding, through public entry points only: a first backend runs the
  * scorecards plugin on a catalog of N generated Models, Datasets and
  * Pipelines owned by 200 teams (catalogServiceMock from
- * @backstage/plugin-catalog-node/testUtils as the catalog), and its scheduled
+ * @backstage/plugin-catalog-node/testUtils as the catalog, its streamEntities
+ * paging linearly), and its scheduled
  * full pass grades and stores them. It stops; the measured backends run the
  * real catalog (the same organisation: acme > 10 departments > 200 teams, one
  * user per team, from a generated file location), the scorecards plugin on
@@ -64,6 +65,7 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import Router from 'express-promise-router';
 import { ConfigReader } from '@backstage/config';
@@ -300,6 +302,44 @@ function config(role: 'seed' | 'serve') {
   });
 }
 
+/**
+ * The seeding backend's catalog: catalogServiceMock over the entities, except
+ * that streamEntities pages through them after one filter pass; the mock's
+ * own re-filters every entity for every page, which is quadratic at 50,000.
+ */
+function seedingCatalog(entities: Entity[]) {
+  const mock = catalogServiceMock({ entities });
+  async function* streamEntities(request?: {
+    filter?: unknown;
+    pageSize?: number;
+  }): AsyncIterable<Entity[]> {
+    const kinds = (request?.filter as { kind?: string | string[] } | undefined)
+      ?.kind;
+    const wanted = kinds
+      ? new Set([kinds].flat().map(k => k.toLocaleLowerCase('en-US')))
+      : undefined;
+    const listed = wanted
+      ? entities.filter(e => wanted.has(e.kind.toLocaleLowerCase('en-US')))
+      : entities;
+    const size = request?.pageSize ?? 500;
+    for (let i = 0; i < listed.length; i += size) {
+      yield listed.slice(i, i + size);
+    }
+  }
+  const catalog = new Proxy(mock, {
+    get(target, prop) {
+      if (prop === 'streamEntities') return streamEntities;
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return createServiceFactory({
+    service: catalogServiceRef,
+    deps: {},
+    factory: () => catalog,
+  });
+}
+
 /** One backend process: the seeding one, or a measured replica. */
 async function startBackend(role: 'seed' | 'serve') {
   const backend = createBackend();
@@ -312,11 +352,7 @@ async function startBackend(role: 'seed' | 'serve') {
   );
   backend.add(import('@convergence/backstage-plugin-scorecards-backend'));
   if (role === 'seed') {
-    backend.add(
-      catalogServiceMock.factory({
-        entities: [...organisation(), ...mlEntities()],
-      }),
-    );
+    backend.add(seedingCatalog([...organisation(), ...mlEntities()]));
   } else {
     backend.add(import('@backstage/plugin-catalog-backend'));
     backend.add(import('@backstage/plugin-permission-backend'));
@@ -701,8 +737,10 @@ async function main() {
     for (const replicas of REPLICAS) {
       await stopAll(workers);
       workers = await forkBackends(replicas, 'serve');
-      callerToken = CALLER === 'user' ? await signInAsGuest() : TOKEN;
+      // The catalog first, so that the sign-in finds the user and its team.
+      callerToken = TOKEN;
       await waitForCatalog();
+      if (CALLER === 'user') callerToken = await signInAsGuest();
       const hot = await get(HOT_SUMMARY);
       console.log(
         `${replicas} replica(s): the summary of dept-0 covers ${entitiesIn(
