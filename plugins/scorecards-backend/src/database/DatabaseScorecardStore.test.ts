@@ -299,6 +299,85 @@ describe.each(databases.eachSupportedId())(
       ).toEqual(['Silver']);
     });
 
+    it('saves a result evaluated again unchanged with its new time only, and one whose checks changed in full', async () => {
+      const { knex, store } = await createTestStore(databases, databaseId);
+      const a = (evaluatedAt: string, message = 'missing') => ({
+        ...result(
+          'model:default/a',
+          'Bronze',
+          0.5,
+          ['x'],
+          undefined,
+          evaluatedAt,
+        ),
+        checks: [
+          { checkId: 'owner-is-group', status: 'pass' as const },
+          { checkId: 'x', status: 'fail' as const, message },
+        ],
+      });
+      await store.saveResults([a('2026-11-20T10:00:00.000Z')]);
+      const previous = await store.saveResults([a('2026-11-21T10:00:00.000Z')]);
+      expect(previous.get('model:default/a|ml-production-readiness')).toEqual({
+        entityRef: 'model:default/a',
+        scorecardId: 'ml-production-readiness',
+        level: 'Bronze',
+        score: 0.5,
+        checks: a('').checks,
+        evaluatedAt: '2026-11-20T10:00:00.000Z',
+      });
+      expect(await store.getResults(['model:default/a'])).toEqual([
+        expect.objectContaining({ evaluatedAt: '2026-11-21T10:00:00.000Z' }),
+      ]);
+      // Same level and score, another message: the checks are stored anew.
+      await store.saveResults([
+        a('2026-11-22T10:00:00.000Z', 'still "missing" \\ ü'),
+      ]);
+      const [latest] = await store.getResults(['model:default/a']);
+      expect(latest.checks[1].message).toBe('still "missing" \\ ü');
+      expect(latest.evaluatedAt).toBe('2026-11-22T10:00:00.000Z');
+      const [summary] = await store.summarize({});
+      expect(summary.topFailingChecks).toEqual([{ checkId: 'x', failing: 1 }]);
+      expect(
+        await knex('scorecard_history')
+          .where('entity_ref', 'model:default/a')
+          .pluck('level'),
+      ).toEqual(['Bronze']);
+    });
+
+    it('saves in full a result that another evaluation wrote after it was read', async () => {
+      const { knex, store } = await createTestStore(databases, databaseId);
+      const at = (evaluatedAt: string, failing: string[], level = 'Bronze') =>
+        result('model:default/a', level, 0.5, failing, undefined, evaluatedAt);
+      await store.saveResults([at('2026-11-20T10:00:00.000Z', ['x'])]);
+      // The same as stored: only its time would change.
+      const ours = at('2026-11-21T10:00:00.000Z', ['x']);
+      const theirs = at('2026-11-21T09:00:00.000Z', ['y'], 'Silver');
+      if (knex.client.config.client === 'pg') {
+        // The other evaluation has written its result but not committed: this
+        // save reads the old one, then meets the other's lock, and the other
+        // commits while it waits.
+        const other = await knex.transaction();
+        const otherStore = await storeOn(other, { skipMigrations: true });
+        await otherStore.saveResults([theirs]);
+        const saving = store.saveResults([ours]);
+        await untilWaitingForALock(knex, saving);
+        await other.commit();
+        await saving;
+      } else {
+        // SQLite runs one writer at a time.
+        await store.saveResults([theirs]);
+        await store.saveResults([ours]);
+      }
+      const [latest] = await store.getResults(['model:default/a']);
+      expect(latest).toMatchObject({
+        level: 'Bronze',
+        evaluatedAt: ours.evaluatedAt,
+      });
+      expect(latest.checks).toEqual(ours.checks);
+      const [summary] = await store.summarize({});
+      expect(summary.topFailingChecks).toEqual([{ checkId: 'x', failing: 1 }]);
+    });
+
     it('summarizes by owner, system and entity set', async () => {
       const store = await createStore();
       await store.saveResults([

@@ -54,6 +54,25 @@ const toResult = (r: ResultRow): EntityScorecardResult => ({
 });
 
 /**
+ * A stored result as {@link toResult} reads it, its checks parsed when first
+ * read: the caller of saveResults looks at few of them.
+ */
+const previousOf = (r: ResultRow): EntityScorecardResult => {
+  let checks: EntityScorecardResult['checks'] | undefined;
+  return {
+    entityRef: r.entity_ref,
+    scorecardId: r.scorecard_id,
+    level: r.level,
+    score: Number(r.score),
+    get checks() {
+      checks ??= JSON.parse(r.checks) as EntityScorecardResult['checks'];
+      return checks;
+    },
+    evaluatedAt: iso(r.evaluated_at),
+  };
+};
+
+/**
  * PostgreSQL keeps scores as 4-byte floats: a score read back differs from the
  * one computed in its 8th digit, and is still the same score.
  */
@@ -97,43 +116,117 @@ export class DatabaseScorecardStore implements ScorecardStore {
 
   async saveResults(results: StoredResult[]) {
     const previous = new Map<string, EntityScorecardResult>();
+    const pg = this.db.client.config.client === 'pg';
+    // As stored: PostgreSQL keeps 4-byte floats, SQLite the number written.
+    const stores = (before: ResultRow, score: number) =>
+      pg
+        ? Math.fround(Number(before.score)) === Math.fround(score)
+        : Number(before.score) === score;
     await this.db.transaction(async tx => {
       for (const batch of chunks(results)) {
-        const rows: ResultRow[] = await tx('scorecard_results')
-          .whereIn(
-            ['entity_ref', 'scorecard_id'],
-            batch.map(r => [r.entityRef, r.scorecardId]),
-          )
-          .select();
+        // By entity alone: PostgreSQL plans a list of (entity, scorecard)
+        // pairs slowly (~0.2 s for 500), one of entities at once.
+        const keys = new Set(batch.map(r => key(r.entityRef, r.scorecardId)));
+        const rows = (
+          (await tx('scorecard_results')
+            .whereIn('entity_ref', [...new Set(batch.map(r => r.entityRef))])
+            .select()) as ResultRow[]
+        ).filter(row => keys.has(key(row.entity_ref, row.scorecard_id)));
         const previousRows = new Map<string, ResultRow>();
-        for (const row of rows) {
-          previous.set(key(row.entity_ref, row.scorecard_id), toResult(row));
+        for (const row of rows)
           previousRows.set(key(row.entity_ref, row.scorecard_id), row);
+
+        // A result stored exactly as it is now but for when it was evaluated
+        // (most of them, in a full pass) only gets its new time: its checks
+        // are not parsed, written or counted again, and it has no history
+        // to add. The update names the time read, so that one written by
+        // someone else since is saved in full below, as any other.
+        const checks = batch.map(r => JSON.stringify(r.checks));
+        const unchanged = new Map<string, number[]>();
+        batch.forEach((r, i) => {
+          const before = previousRows.get(key(r.entityRef, r.scorecardId));
+          if (
+            !before ||
+            before.checks !== checks[i] ||
+            before.level !== r.level ||
+            !stores(before, r.score) ||
+            (before.owner_ref ?? null) !== (r.ownerRef ?? null) ||
+            (before.system_ref ?? null) !== (r.systemRef ?? null)
+          )
+            return;
+          const same = unchanged.get(r.evaluatedAt) ?? [];
+          same.push(i);
+          unchanged.set(r.evaluatedAt, same);
+        });
+        const touched = new Set<number>();
+        for (const [evaluatedAt, indices] of unchanged) {
+          const readAs = indices.map(i => {
+            const r = batch[i];
+            const { evaluated_at } = previousRows.get(
+              key(r.entityRef, r.scorecardId),
+            )!;
+            return [r.entityRef, r.scorecardId, evaluated_at] as const;
+          });
+          const updated = pg
+            ? // Three arrays: planned at once, however many rows.
+              (
+                await tx.raw(
+                  `UPDATE scorecard_results AS r SET evaluated_at = ?
+                   FROM unnest(?::text[], ?::text[], ?::timestamptz[])
+                     AS k(entity_ref, scorecard_id, evaluated_at)
+                   WHERE r.entity_ref = k.entity_ref
+                     AND r.scorecard_id = k.scorecard_id
+                     AND r.evaluated_at = k.evaluated_at`,
+                  [
+                    new Date(evaluatedAt),
+                    readAs.map(k => k[0]),
+                    readAs.map(k => k[1]),
+                    readAs.map(k => new Date(k[2])),
+                  ],
+                )
+              ).rowCount
+            : await tx('scorecard_results')
+                .whereIn(
+                  ['entity_ref', 'scorecard_id', 'evaluated_at'],
+                  readAs.map(k => [...k]),
+                )
+                .update({ evaluated_at: new Date(evaluatedAt) });
+          if (updated === indices.length)
+            for (const i of indices) touched.add(i);
         }
+        for (const row of rows)
+          previous.set(key(row.entity_ref, row.scorecard_id), previousOf(row));
+        const rest = batch.filter((_, i) => !touched.has(i));
+        const restChecks = checks.filter((_, i) => !touched.has(i));
+        if (!rest.length) continue;
 
         await tx('scorecard_results')
           .insert(
-            batch.map(r => ({
+            rest.map((r, i) => ({
               entity_ref: r.entityRef,
               scorecard_id: r.scorecardId,
               owner_ref: r.ownerRef ?? null,
               system_ref: r.systemRef ?? null,
               level: r.level,
               score: r.score,
-              checks: JSON.stringify(r.checks),
+              checks: restChecks[i],
               evaluated_at: new Date(r.evaluatedAt),
             })),
           )
           .onConflict(['entity_ref', 'scorecard_id'])
           .merge();
 
-        await tx('scorecard_failing_checks')
-          .whereIn(
-            ['entity_ref', 'scorecard_id'],
-            batch.map(r => [r.entityRef, r.scorecardId]),
-          )
-          .delete();
-        const failing = batch.flatMap(r =>
+        for (const scorecardId of new Set(rest.map(r => r.scorecardId)))
+          await tx('scorecard_failing_checks')
+            .where('scorecard_id', scorecardId)
+            .whereIn(
+              'entity_ref',
+              rest
+                .filter(r => r.scorecardId === scorecardId)
+                .map(r => r.entityRef),
+            )
+            .delete();
+        const failing = rest.flatMap(r =>
           r.checks
             .filter(c => c.status === 'fail')
             .map(c => ({
@@ -149,7 +242,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
 
         // A result that moved to another owner or system leaves their trends
         // (a removal row under the old ones) and joins the new ones.
-        const moved = batch.flatMap(r => {
+        const moved = rest.flatMap(r => {
           const before = previousRows.get(key(r.entityRef, r.scorecardId));
           return before &&
             ((before.owner_ref ?? null) !== (r.ownerRef ?? null) ||
@@ -158,7 +251,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
             : [];
         });
         if (moved.length) await tx('scorecard_history').insert(moved);
-        const changed = batch.filter(r => {
+        const changed = rest.filter(r => {
           const before = previousRows.get(key(r.entityRef, r.scorecardId));
           return (
             !before ||

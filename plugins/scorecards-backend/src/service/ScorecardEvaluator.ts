@@ -58,6 +58,33 @@ const etagOf = (e: Entity) => e.metadata.etag ?? '';
 const hasUnknown = (r: EntityScorecardResult) =>
   r.checks.some(c => c.status === 'unknown');
 
+/**
+ * The pages of a stream, each next one requested as soon as the one before
+ * arrives: the catalog reads it while the caller works on this one.
+ */
+async function* prefetched<T>(stream: AsyncIterable<T>): AsyncGenerator<T> {
+  const pages = stream[Symbol.asyncIterator]();
+  let next = pages.next();
+  for (;;) {
+    const page = await next;
+    if (page.done) return;
+    next = pages.next();
+    // Awaited in the next round; a failure then fails the caller.
+    next.catch(() => {});
+    yield page.value;
+  }
+}
+
+/** A batch graded and not yet saved. */
+type GradedBatch = {
+  entities: Entity[];
+  /** The entities' lower-case refs, in the same order. */
+  refs: string[];
+  results: StoredResult[];
+  /** When it was graded. */
+  now: Date;
+};
+
 /** What one evaluation pass (all its batches) shares. */
 type Pass = {
   /** Fact providers whose failure this pass has logged. */
@@ -146,30 +173,73 @@ export class ScorecardEvaluator {
     const startedAt = this.now();
     const credentials = await this.options.auth.getOwnServiceCredentials();
     const related = new Map<string, Entity>();
-    for await (const page of this.options.catalog.streamEntities(this.listed, {
-      credentials,
-    })) {
-      for (const e of page) related.set(lower(stringifyEntityRef(e)), e);
-    }
     // Which scorecards grade each entity (none for most related entities).
     const gradedBy = new Map<string, Set<string>>();
-    const graded: Entity[] = [];
-    for (const [ref, e] of related) {
-      const ids = scorecards.filter(s => s.matches(e)).map(s => s.id);
-      gradedBy.set(ref, new Set(ids));
-      if (ids.length) graded.push(e);
-    }
     const pass = newPass();
+    let graded = 0;
     let saved = 0;
-    for (let i = 0; i < graded.length; i += BATCH) {
-      const results = await this.evaluate(
-        graded.slice(i, i + BATCH),
-        related,
-        pass,
-        startedAt,
-      );
-      saved += new Set(results.map(r => r.entityRef)).size;
+    // Grading overlaps with listing: an entity is graded once it and every
+    // entity its relations point at are listed (all that a check may look
+    // up, see CheckContext), or at the end, when no more will come. While
+    // the database saves a batch, the next one is graded, and the catalog
+    // reads the next page.
+    let ready: Entity[] = [];
+    /** Entities to grade by a ref they wait for, and how many each waits for. */
+    const waiting = new Map<string, Entity[]>();
+    const waitsFor = new Map<Entity, number>();
+    let saving: Promise<void> = Promise.resolve();
+    const gradeReady = async (all: boolean) => {
+      while (ready.length >= (all ? 1 : BATCH)) {
+        const batch = await this.grade(ready.slice(0, BATCH), related, pass);
+        ready = ready.slice(BATCH);
+        graded += batch.entities.length;
+        await saving;
+        saving = this.save(batch, startedAt).then(results => {
+          saved += new Set(results.map(r => r.entityRef)).size;
+        });
+        // Awaited with the next batch or at the end: a failure fails the pass.
+        saving.catch(() => {});
+      }
+    };
+    for await (const page of prefetched(
+      this.options.catalog.streamEntities(this.listed, { credentials }),
+    )) {
+      for (const e of page) {
+        const ref = lower(stringifyEntityRef(e));
+        if (related.has(ref)) continue;
+        related.set(ref, e);
+        const ids = scorecards.filter(s => s.matches(e)).map(s => s.id);
+        gradedBy.set(ref, new Set(ids));
+        if (ids.length) {
+          const targets = new Set(
+            (e.relations ?? [])
+              .map(r => lower(r.targetRef))
+              .filter(t => !related.has(t)),
+          );
+          for (const t of targets) {
+            const list = waiting.get(t);
+            if (list) list.push(e);
+            else waiting.set(t, [e]);
+          }
+          if (targets.size) waitsFor.set(e, targets.size);
+          else ready.push(e);
+        }
+        for (const w of waiting.get(ref) ?? []) {
+          const left = waitsFor.get(w)! - 1;
+          if (left) waitsFor.set(w, left);
+          else {
+            waitsFor.delete(w);
+            ready.push(w);
+          }
+        }
+        waiting.delete(ref);
+      }
+      await gradeReady(false);
     }
+    // Those that point at entities the catalog does not list.
+    ready.push(...waitsFor.keys());
+    await gradeReady(true);
+    await saving;
     // The graded entities' versions are recorded with their results.
     const unmatched = [...related].filter(
       ([ref]) => gradedBy.get(ref)!.size === 0,
@@ -185,7 +255,7 @@ export class ScorecardEvaluator {
       startedAt,
     );
     let removed = 0;
-    if (graded.length === 0 && (await this.hasResults())) {
+    if (graded === 0 && (await this.hasResults())) {
       logger.warn(
         'Full pass: no entity to grade, while results exist; none removed (a catalog that is empty or still loading looks the same)',
       );
@@ -344,15 +414,8 @@ export class ScorecardEvaluator {
   }
 
   /**
-   * Grades a batch. The checks that read the facts of a provider that fails
-   * for this batch are `unknown`; the failure is logged once per pass. Their
-   * level then follows their stored results (see evaluateScorecard), and the
-   * entities' versions are not recorded, so that the incremental pass grades
-   * them again until every check is decided.
-   *
-   * With `unlessGradedSince` (the start of a full pass, whose snapshot this
-   * batch comes from), entities that another pass graded since then are
-   * left as it stored them: nothing of theirs is saved or returned.
+   * Grades a batch and saves its results (see {@link ScorecardEvaluator.grade}
+   * and {@link ScorecardEvaluator.save}).
    */
   private async evaluate(
     entities: Entity[],
@@ -360,6 +423,24 @@ export class ScorecardEvaluator {
     pass: Pass,
     unlessGradedSince?: Date,
   ) {
+    return this.save(
+      await this.grade(entities, related, pass),
+      unlessGradedSince,
+    );
+  }
+
+  /**
+   * Grades a batch. The checks that read the facts of a provider that fails
+   * for this batch are `unknown`; the failure is logged once per pass. Their
+   * level then follows their stored results (see evaluateScorecard), and the
+   * entities' versions are not recorded (see save), so that the incremental
+   * pass grades them again until every check is decided.
+   */
+  private async grade(
+    entities: Entity[],
+    related: ReadonlyMap<string, Entity>,
+    pass: Pass,
+  ): Promise<GradedBatch> {
     const now = this.now();
     const refs = entities.map(e => lower(stringifyEntityRef(e)));
     const factsByProvider = await Promise.all(
@@ -416,6 +497,21 @@ export class ScorecardEvaluator {
         });
       }
     });
+    return { entities, refs, results, now };
+  }
+
+  /**
+   * Saves a graded batch, records the versions graded and tells owners of
+   * drops; returns the results saved.
+   *
+   * With `unlessGradedSince` (the start of a full pass, whose snapshot this
+   * batch comes from), entities that another pass graded since then are
+   * left as it stored them: nothing of theirs is saved or returned.
+   */
+  private async save(
+    { entities, refs, results, now }: GradedBatch,
+    unlessGradedSince?: Date,
+  ) {
     // Read just before saving: only a grade that lands between this read and
     // the save is overwritten (and then with its older version recorded, so
     // the next incremental pass grades the entity again).
