@@ -203,7 +203,8 @@ export class ScorecardQueries {
     let known: boolean | undefined;
     while (frontier.length) {
       const { items } = await this.options.catalog.getEntitiesByRefs(
-        { entityRefs: frontier },
+        // The relations are all the walk reads of a group.
+        { entityRefs: frontier, fields: ['kind', 'relations'] },
         { credentials },
       );
       known ??= Boolean(items[0]);
