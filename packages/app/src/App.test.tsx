@@ -36,6 +36,10 @@ function discoverPackagesLikeTheBundler() {
   (window as any)['__@backstage/discovered__'] = { modules };
 }
 
+// Rendering the whole app is slow on a busy 2-core machine; the waits below
+// allow 10 s, so the test itself must allow more than that.
+jest.setTimeout(60_000);
+
 describe('App', () => {
   beforeAll(() => {
     discoverPackagesLikeTheBundler();
