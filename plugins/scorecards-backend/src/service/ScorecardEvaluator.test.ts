@@ -138,6 +138,61 @@ describe.each(databases.eachSupportedId())(
       ).toHaveLength(2);
     });
 
+    it('grades each entity with the entities its relations point at, on whichever page the catalog lists them', async () => {
+      const { store } = await createTestStore(databases, databaseId);
+      const ownedByGroup = new ConfigReader({
+        scorecards: {
+          definitions: [
+            {
+              id: 'owned',
+              title: 'Owned',
+              filter: { kind: 'Model' },
+              levels: [{ name: 'Owned', checks: ['owner-is-group'] }],
+            },
+          ],
+        },
+      });
+      const checks = new Map(builtinChecks.map(c => [c.id, c]));
+      const orphan = {
+        ...model('orphan'),
+        relations: [{ type: 'ownedBy', targetRef: 'group:default/ghost' }],
+      };
+      // The models on the first pages (500 each), their owner on the last.
+      const entities = [
+        orphan,
+        ...Array.from({ length: 1100 }, (_, i) => model(`m${i}`)),
+        fraudMl,
+      ];
+      const pages: number[] = [];
+      const evaluator = new ScorecardEvaluator({
+        scorecards: readDefinitions(ownedByGroup, new Set(checks.keys())),
+        checks,
+        factProviders: [],
+        store,
+        catalog: {
+          streamEntities: async function* stream(...args: any[]) {
+            for await (const page of catalogServiceMock({
+              entities,
+            }).streamEntities(...(args as [any, any]))) {
+              pages.push(page.length);
+              yield page;
+            }
+          },
+        } as any,
+        auth: mockServices.auth(),
+        logger: mockServices.logger.mock(),
+      });
+      expect(await evaluator.evaluateAll()).toBe(1101);
+      expect(pages).toEqual([500, 500, 102]);
+      const levels = (await store.findResults({}, 2000)).map(
+        r => `${r.entityRef} ${r.level} ${r.checks[0].message ?? ''}`,
+      );
+      expect(levels).toHaveLength(1101);
+      expect(levels.filter(l => !l.includes(' Owned '))).toEqual([
+        'model:default/orphan null owner group:default/ghost is not in the catalog',
+      ]);
+    });
+
     it('removes the results of entities no longer graded, after a complete pass only', async () => {
       let catalog = [
         model('kept'),
