@@ -29,6 +29,7 @@ import {
   pass,
   present,
   relationTargets,
+  scanRelations,
   servedModels,
   servesModel,
   spec,
@@ -40,6 +41,8 @@ function modelDatasetsRegistered(
   relation: typeof RELATION_TRAINED_ON | typeof RELATION_EVALUATED_ON,
 ) {
   if (!isModelEntity(ctx.entity)) return na();
+  const { count, found } = scanRelations(ctx, relation);
+  if (count > 0 && found === count) return pass();
   const refs = relationTargets(ctx.entity, relation);
   if (refs.length === 0) return fail(noLineage(ctx.entity, relation));
   const missing = missingOf(ctx, refs);
@@ -112,15 +115,18 @@ export const builtinChecks: ScorecardCheck[] = [
     howToFix:
       'Set spec.owner to a Group in the catalog, e.g. group:default/fraud-ml.',
     evaluate: ctx => {
-      const owners = relationTargets(ctx.entity, RELATION_OWNED_BY);
-      if (owners.length === 0) return fail('spec.owner is empty');
-      for (const owner of owners) {
+      // In relation order: the first owner missing or not a Group fails it.
+      let owners = 0;
+      for (const r of ctx.entity.relations ?? []) {
+        if (r.type !== RELATION_OWNED_BY) continue;
+        owners++;
+        const owner = r.targetRef.toLowerCase();
         const found = ctx.related.get(owner);
         if (!found) return fail(`owner ${owner} is not in the catalog`);
         if (!isKind(found, 'Group'))
           return fail(`owner ${owner} is a ${found.kind}, not a Group`);
       }
-      return pass();
+      return owners ? pass() : fail('spec.owner is empty');
     },
   },
   {
@@ -176,6 +182,8 @@ export const builtinChecks: ScorecardCheck[] = [
       "Set spec.producedBy to the Pipeline that trains it, or list the model in that Pipeline's spec.produces.",
     evaluate: ctx => {
       if (!isModelEntity(ctx.entity)) return na();
+      const { count, found } = scanRelations(ctx, RELATION_PRODUCED_BY);
+      if (count > 0 && found === count) return pass();
       const refs = relationTargets(ctx.entity, RELATION_PRODUCED_BY);
       if (refs.length === 0)
         return fail(noLineage(ctx.entity, RELATION_PRODUCED_BY));
@@ -235,11 +243,12 @@ export const builtinChecks: ScorecardCheck[] = [
         !isProduction(ctx.entity)
       )
         return na();
+      const scanned = scanRelations(ctx, RELATION_PRODUCED_BY);
+      if (scanned.found > 0 && scanned.notProduction === 0) return pass();
       const refs = relationTargets(ctx.entity, RELATION_PRODUCED_BY);
       if (refs.length === 0) return na('no producing pipeline declared');
       const { found, missing } = lookup(ctx, refs);
       if (found.length === 0) return na(notInCatalog(missing));
-      if (found.every(isProduction)) return pass();
       const notProduction = found.filter(p => !isProduction(p));
       return notProduction.length
         ? fail(

@@ -77,6 +77,38 @@ export function relationTargets(e: Entity, type: string): string[] {
   return targets;
 }
 
+/** What {@link scanRelations} found; one object, reused by every call. */
+export type RelationScan = {
+  /** Relations of the type (a target named twice counts twice). */
+  count: number;
+  /** Of them, those whose target the catalog has … */
+  found: number;
+  /** … and of those, the targets not in production. */
+  notProduction: number;
+};
+const scan: RelationScan = { count: 0, found: 0, notProduction: 0 };
+
+/**
+ * Counts the entity's relations of one type and their targets in the
+ * catalog without building any list: the checks' common, passing case. The
+ * result is overwritten by the next call.
+ */
+export function scanRelations(ctx: CheckContext, type: string): RelationScan {
+  scan.count = scan.found = scan.notProduction = 0;
+  const relations = ctx.entity.relations;
+  if (!relations) return scan;
+  for (let i = 0; i < relations.length; i++) {
+    if (relations[i].type !== type) continue;
+    scan.count++;
+    const target = ctx.related.get(relations[i].targetRef.toLowerCase());
+    if (target) {
+      scan.found++;
+      if (!isProduction(target)) scan.notProduction++;
+    }
+  }
+  return scan;
+}
+
 /** The entities of these full refs that the catalog has, and the refs it does not. */
 export function lookup(ctx: CheckContext, refs: string[]) {
   const found: Entity[] = [];

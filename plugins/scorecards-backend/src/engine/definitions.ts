@@ -128,45 +128,61 @@ function upper(s: string): string {
 
 /**
  * `predicate` as a function, deciding exactly as evaluateFilterPredicate
- * does. The common shape, a conjunction of top-level fields equal to a
- * string or `$in` strings (`{ kind: { $in: [Model, Dataset] } }`), compares
- * case-insensitively without upper-casing on every call; anything else is
- * left to @backstage/filter-predicates.
+ * does. A conjunction of fields is decided field by field, in order; a
+ * top-level field equal to a string or to `$in` strings (`{ kind: { $in:
+ * [Model, Dataset] } }`) compares case-insensitively without upper-casing on
+ * every call. Other fields, and predicates with operators ($all, $any …),
+ * are left to @backstage/filter-predicates.
  */
 export function compileFilterPredicate(
   predicate: FilterPredicate,
 ): (entity: Entity) => boolean {
   const generic = filterPredicateToFilterFunction<Entity>(predicate);
-  if (!isObject(predicate)) return generic;
-  const fields: { key: string; values: Set<string> }[] = [];
-  for (const [key, filter] of Object.entries(predicate)) {
-    let values: unknown[];
-    if (typeof filter === 'string') values = [filter];
-    else if (
-      isObject(filter) &&
-      Object.keys(filter).length === 1 &&
-      Array.isArray(filter.$in)
-    )
-      values = filter.$in;
-    else return generic;
-    // Dotted paths and operators ($all, $any …) keep the library's reading.
-    if (key.includes('.') || key.startsWith('$')) return generic;
-    if (!values.every(v => typeof v === 'string')) return generic;
-    fields.push({ key, values: new Set(values.map(v => upper(v as string))) });
-  }
+  if (
+    !isObject(predicate) ||
+    Object.keys(predicate).some(k => k.startsWith('$'))
+  )
+    return generic;
+  const fields = Object.entries(predicate).map(([key, filter]) =>
+    compileField(key, filter),
+  );
   return entity => {
-    for (let i = 0; i < fields.length; i++) {
-      const { key, values } = fields[i];
-      // getJsonValueAtPath reads an own enumerable property; valuesAreEqual
-      // compares strings upper-cased (and other values its own way).
-      const value = propertyIsEnumerable.call(entity, key)
-        ? (entity as unknown as Record<string, unknown>)[key]
-        : undefined;
-      if (value === undefined) return false;
-      if (typeof value !== 'string') return generic(entity);
-      if (!values.has(upper(value))) return false;
-    }
+    for (let i = 0; i < fields.length; i++)
+      if (!fields[i](entity)) return false;
     return true;
+  };
+}
+
+/** One field of a conjunction, as evaluateFilterPredicate decides it. */
+function compileField(
+  key: string,
+  filter: unknown,
+): (entity: Entity) => boolean {
+  const generic = filterPredicateToFilterFunction<Entity>({
+    [key]: filter,
+  } as FilterPredicate);
+  let values: unknown[];
+  if (typeof filter === 'string') values = [filter];
+  else if (
+    isObject(filter) &&
+    Object.keys(filter).length === 1 &&
+    Array.isArray(filter.$in)
+  )
+    values = filter.$in;
+  else return generic;
+  // A dotted path keeps the library's reading (it also matches dotted keys).
+  if (key.includes('.') || !values.every(v => typeof v === 'string'))
+    return generic;
+  const upperValues = new Set(values.map(v => upper(v as string)));
+  return entity => {
+    // getJsonValueAtPath reads an own enumerable property; valuesAreEqual
+    // compares strings upper-cased (and other values its own way).
+    const value = propertyIsEnumerable.call(entity, key)
+      ? (entity as unknown as Record<string, unknown>)[key]
+      : undefined;
+    if (value === undefined) return false;
+    if (typeof value !== 'string') return generic(entity);
+    return upperValues.has(upper(value));
   };
 }
 
