@@ -188,15 +188,17 @@ export class ScorecardEvaluator {
     const waiting = new Map<string, Entity[]>();
     const waitsFor = new Map<Entity, number>();
     let saving: Promise<void> = Promise.resolve();
+    const saveBatch = async (batch: GradedBatch) => {
+      const results = await this.save(batch, startedAt);
+      saved += new Set(results.map(r => r.entityRef)).size;
+    };
     const gradeReady = async (all: boolean) => {
       while (ready.length >= (all ? 1 : BATCH)) {
         const batch = await this.grade(ready.slice(0, BATCH), related, pass);
         ready = ready.slice(BATCH);
         graded += batch.entities.length;
         await saving;
-        saving = this.save(batch, startedAt).then(results => {
-          saved += new Set(results.map(r => r.entityRef)).size;
-        });
+        saving = saveBatch(batch);
         // Awaited with the next batch or at the end: a failure fails the pass.
         saving.catch(() => {});
       }
