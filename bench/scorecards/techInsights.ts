@@ -461,13 +461,26 @@ export async function startTechInsights(options: {
   postgres?: string;
   problems: string[];
 }) {
-  const knex: Knex = options.postgres
-    ? knexFactory({ client: 'pg', connection: options.postgres })
-    : knexFactory({
-        client: 'better-sqlite3',
-        connection: ':memory:',
-        useNullAsDefault: true,
-      });
+  // On PostgreSQL, a database of its own, dropped at the end.
+  let dropDatabase = async () => {};
+  let knex: Knex;
+  if (options.postgres) {
+    const name = `bench_tech_insights_${process.pid}`;
+    const admin = knexFactory({ client: 'pg', connection: options.postgres });
+    await admin.raw(`CREATE DATABASE ${name}`);
+    const url = new URL(options.postgres);
+    url.pathname = `/${name}`;
+    knex = knexFactory({ client: 'pg', connection: url.toString() });
+    dropDatabase = async () => {
+      await admin.raw(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.destroy();
+    };
+  } else
+    knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: ':memory:',
+      useNullAsDefault: true,
+    });
   const logger = recordingLogger(options.problems);
   const checks = readinessChecks(options.rules);
   const context = await buildTechInsightsContext({
@@ -512,6 +525,9 @@ export async function startTechInsights(options: {
           facts.get(entity) ?? {},
         getLatestSchemas: async () => schemas,
       } as Partial<TechInsightsStore> as TechInsightsStore),
-    close: () => knex.destroy(),
+    close: async () => {
+      await knex.destroy();
+      await dropDatabase();
+    },
   };
 }
