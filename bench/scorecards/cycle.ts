@@ -50,7 +50,8 @@ const ROUNDS = Number(process.argv[3] ?? 5);
 if (!(N > 0) || !(ROUNDS >= 1))
   throw new Error('usage: cycle.ts [N=50000] [rounds=5]');
 const GROUPS = 100;
-const PORT = 7311;
+/** The backend's port (never 7007): BENCH_PORT, or 7311. */
+const PORT = Number(process.env.BENCH_PORT ?? 7311);
 const url = process.env.CONVERGENCE_TEST_POSTGRES_URL;
 if (!url) throw new Error('run through bench/scorecards/cycle.sh');
 
