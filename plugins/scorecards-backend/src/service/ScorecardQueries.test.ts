@@ -50,6 +50,23 @@ const result = (
 describe.each(databases.eachSupportedId())('ScorecardQueries on %s', id => {
   async function setUp(read: AuthorizeResult) {
     const { store } = await createTestStore(databases, id);
+    // The caller's catalog: the conditional caller does not see `b`.
+    const catalog = catalogServiceMock({
+      entities: [
+        group('dept', ['team-a']),
+        group('team-a'),
+        group('team-b'),
+        model('a'),
+        model('c'),
+        ...(read === AuthorizeResult.CONDITIONAL ? [] : [model('b')]),
+      ],
+    });
+    const lookups: string[][] = [];
+    const getEntitiesByRefs = catalog.getEntitiesByRefs.bind(catalog);
+    catalog.getEntitiesByRefs = async (request, options) => {
+      lookups.push(request.entityRefs);
+      return getEntitiesByRefs(request, options);
+    };
     // The evaluator's notice, sent by the test.
     const listeners: Array<() => void> = [];
     const evaluator = {
@@ -69,17 +86,7 @@ describe.each(databases.eachSupportedId())('ScorecardQueries on %s', id => {
               : { result: read },
           ) as any,
       }),
-      // The caller's catalog: the conditional caller does not see `b`.
-      catalog: catalogServiceMock({
-        entities: [
-          group('dept', ['team-a']),
-          group('team-a'),
-          group('team-b'),
-          model('a'),
-          model('c'),
-          ...(read === AuthorizeResult.CONDITIONAL ? [] : [model('b')]),
-        ],
-      }),
+      catalog,
       store,
       evaluator,
       scorecards: [],
@@ -94,6 +101,7 @@ describe.each(databases.eachSupportedId())('ScorecardQueries on %s', id => {
     return {
       store,
       queries,
+      lookups,
       notify: () => listeners.forEach(l => l()),
     };
   }
@@ -128,6 +136,32 @@ describe.each(databases.eachSupportedId())('ScorecardQueries on %s', id => {
       score: 0.75,
     });
     expect(items[3].summaries).toEqual([]);
+  });
+
+  it("walks the owners' groups together, one catalog request per level", async () => {
+    const { queries, lookups } = await setUp(AuthorizeResult.ALLOW);
+    await queries.getSummaries(
+      {
+        owners: [
+          'group:default/dept',
+          'group:default/team-b',
+          'group:default/team-a',
+        ],
+        days: 30,
+      },
+      credentials,
+    );
+    // dept's sub-team is among the owners asked for: nothing left below.
+    expect(lookups).toEqual([
+      ['group:default/dept', 'group:default/team-b', 'group:default/team-a'],
+    ]);
+    // Cached now: no walk at all.
+    lookups.length = 0;
+    await queries.getSummaries(
+      { owners: ['group:default/dept', 'group:default/team-b'], days: 30 },
+      credentials,
+    );
+    expect(lookups).toEqual([]);
   });
 
   it('leaves out what a conditionally allowed caller may not read, and gives a denied one nothing', async () => {

@@ -8,6 +8,7 @@ import {
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   CompoundEntityRef,
+  Entity,
   makeValidator,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -58,6 +59,9 @@ export type SummaryAnswer = {
   summaries: ScorecardSummary[];
   trend: ScorecardTrendPoint[];
 };
+
+/** An owner and the groups below it, as lower-case refs; `known` when the catalog has the owner. */
+export type OwnerTree = { refs: string[]; known: boolean };
 
 /** What the caller may read of the catalog: everything, or these entities. */
 type Visibility = { all: true } | { all: false; entityRefs: string[] };
@@ -197,27 +201,56 @@ export class ScorecardQueries {
   async ownerTree(
     ownerRef: string,
     credentials: BackstageCredentials,
-  ): Promise<{ refs: string[]; known: boolean }> {
-    const seen = new Set<string>([lower(ownerRef)]);
-    let frontier = [ownerRef];
-    let known: boolean | undefined;
-    while (frontier.length) {
-      const { items } = await this.options.catalog.getEntitiesByRefs(
-        // The relations are all the walk reads of a group.
-        { entityRefs: frontier, fields: ['kind', 'relations'] },
-        { credentials },
+  ): Promise<OwnerTree> {
+    return (await this.ownerTrees([ownerRef], credentials)).get(ownerRef)!;
+  }
+
+  /**
+   * {@link ScorecardQueries.ownerTree} of each of these owners, by owner.
+   * The walks go down level by level together, with one catalog request
+   * per level for all of them.
+   */
+  async ownerTrees(
+    ownerRefs: string[],
+    credentials: BackstageCredentials,
+  ): Promise<Map<string, OwnerTree>> {
+    const groups = new Map<string, Entity | undefined>();
+    const walks = [...new Set(ownerRefs)].map(owner => ({
+      owner,
+      seen: new Set<string>([lower(owner)]),
+      frontier: [owner],
+      known: undefined as boolean | undefined,
+    }));
+    for (;;) {
+      const frontier = walks.flatMap(w => w.frontier);
+      if (!frontier.length) break;
+      const missing = [...new Set(frontier.map(lower))].filter(
+        ref => !groups.has(ref),
       );
-      known ??= Boolean(items[0]);
-      frontier = items
-        .flatMap(e =>
-          (e?.relations ?? [])
-            .filter(r => r.type === 'parentOf')
-            .map(r => r.targetRef),
-        )
-        .filter(ref => !seen.has(lower(ref)));
-      frontier.forEach(ref => seen.add(lower(ref)));
+      if (missing.length) {
+        const { items } = await this.options.catalog.getEntitiesByRefs(
+          // The relations are all the walk reads of a group.
+          { entityRefs: missing, fields: ['kind', 'relations'] },
+          { credentials },
+        );
+        missing.forEach((ref, i) => groups.set(ref, items[i] ?? undefined));
+      }
+      for (const walk of walks) {
+        const items = walk.frontier.map(ref => groups.get(lower(ref)));
+        if (items.length) walk.known ??= Boolean(items[0]);
+        walk.frontier = items
+          .flatMap(e =>
+            (e?.relations ?? [])
+              .filter(r => r.type === 'parentOf')
+              .map(r => r.targetRef),
+          )
+          .filter(ref => !walk.seen.has(lower(ref)));
+        walk.frontier.forEach(ref => walk.seen.add(lower(ref)));
+      }
     }
-    return { refs: [...seen], known: known ?? false };
+    return new Map(
+      walks.map(w => [w.owner, { refs: [...w.seen], known: w.known ?? false }]),
+    );
   }
 
   /**
@@ -228,11 +261,12 @@ export class ScorecardQueries {
     query: SummaryQuery,
     credentials: BackstageCredentials,
     visibility: Visibility,
+    treeOf: (owner: string) => Promise<OwnerTree>,
   ): Promise<{ answer: SummaryAnswer; known: boolean }> {
     const filter: SummaryFilter = {};
     let known = true;
     if (query.owner) {
-      const owners = await this.ownerTree(query.owner, credentials);
+      const owners = await treeOf(query.owner);
       filter.ownerRefs = owners.refs;
       known = owners.known;
     }
@@ -267,11 +301,13 @@ export class ScorecardQueries {
     query: SummaryQuery,
     credentials: BackstageCredentials,
     visibility: Visibility,
+    treeOf = (owner: string) => this.ownerTree(owner, credentials),
   ): Promise<{ cached: CachedJson } | { answer: SummaryAnswer }> {
     if (!visibility.all)
       return {
-        answer: (await this.computeSummary(query, credentials, visibility))
-          .answer,
+        answer: (
+          await this.computeSummary(query, credentials, visibility, treeOf)
+        ).answer,
       };
     const key = `summary:${query.owner ?? ''}:${query.system ?? ''}:${
       query.days
@@ -282,6 +318,7 @@ export class ScorecardQueries {
           query,
           credentials,
           visibility,
+          treeOf,
         );
         return known ? answer : SummaryCache.uncached(answer);
       }),
@@ -327,8 +364,9 @@ export class ScorecardQueries {
   /**
    * The summaries of many owners: one item per owner asked for, in order,
    * each what {@link ScorecardQueries.getSummary} answers for it, with the
-   * owner. The caller's permissions are looked up once, and each distinct
-   * owner is summarised once.
+   * owner. The caller's permissions are looked up once, each distinct
+   * owner is summarised once, and the owners' groups are walked together
+   * (once the first summary is not in the cache).
    */
   async getSummaries(
     query: { owners: string[]; days: number },
@@ -336,6 +374,9 @@ export class ScorecardQueries {
   ): Promise<{ items: OwnerScorecardSummary[] }> {
     const visibility = await this.visibility(credentials);
     const distinct = [...new Set(query.owners)];
+    let trees: Promise<Map<string, OwnerTree>> | undefined;
+    const treeOf = async (owner: string) =>
+      (await (trees ??= this.ownerTrees(distinct, credentials))).get(owner)!;
     const answers = new Map<string, SummaryAnswer>();
     let next = 0;
     const worker = async () => {
@@ -348,6 +389,7 @@ export class ScorecardQueries {
               { owner, days: query.days },
               credentials,
               visibility,
+              treeOf,
             ),
           ),
         );
