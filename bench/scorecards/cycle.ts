@@ -380,7 +380,9 @@ async function main() {
       )})`,
       `  ratio (b)/(a): ${(b / a).toFixed(2)}  (goal <= 2: ${
         b / a <= 2 ? 'holds' : 'does not hold'
-      })`,
+      }); median of the rounds' own ratios: ${median(
+        pass.map((p, r) => p / baseline[r]),
+      ).toFixed(2)}`,
       `  first pass into an empty store: ${fmt(first)} (${(first / a).toFixed(
         2,
       )}x the stream)`,
