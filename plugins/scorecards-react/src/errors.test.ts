@@ -3,7 +3,7 @@ import {
   NotFoundError,
   ResponseError,
 } from '@backstage/errors';
-import { isNotAllowed } from './errors';
+import { errorMessage, isNotAllowed } from './errors';
 
 /** A ResponseError as `ResponseError.fromResponse` makes it from the backend's answer. */
 const responseError = (status: number, statusText: string, name: string) =>
@@ -43,5 +43,18 @@ describe('isNotAllowed', () => {
     expect(isNotAllowed(new Error('NotAllowedError'))).toBe(false);
     expect(isNotAllowed(undefined)).toBe(false);
     expect(isNotAllowed('NotAllowedError')).toBe(false);
+  });
+});
+
+describe('errorMessage', () => {
+  it("gives the server's message for a ResponseError, not the status line", async () => {
+    const error = await responseError(500, 'Internal Server Error', 'Error');
+    expect(error.message).toMatch(/500/);
+    expect(errorMessage(error)).toBe('You may not do that on "x\\y"');
+  });
+
+  it('gives any other error its own message', () => {
+    expect(errorMessage(new NotFoundError('gone'))).toBe('gone');
+    expect(errorMessage('plain')).toBe('plain');
   });
 });

@@ -14,3 +14,15 @@ export function isNotAllowed(error: unknown): boolean {
     ResponseError.is(error) && error.body.error?.name === 'NotAllowedError'
   );
 }
+
+/**
+ * What went wrong, in words: for a `ResponseError` the server's own message
+ * (its message is only the status line), otherwise the error's message.
+ *
+ * @public
+ */
+export function errorMessage(error: unknown): string {
+  if (ResponseError.is(error)) return error.cause.message || error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -19,4 +19,4 @@ export {
   formatScorePercent,
 } from './components/ScorecardLevelChip';
 export type { ScorecardLevelChipProps } from './components/ScorecardLevelChip';
-export { isNotAllowed } from './errors';
+export { errorMessage, isNotAllowed } from './errors';

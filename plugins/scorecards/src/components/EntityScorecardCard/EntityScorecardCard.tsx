@@ -31,6 +31,7 @@ import {
 } from '@convergence/backstage-plugin-scorecards-common';
 import {
   formatScorePercent,
+  errorMessage,
   isNotAllowed,
   ScorecardLevelChip,
   scorecardsApiRef,
@@ -182,7 +183,7 @@ export const EntityScorecardCard = () => {
         message: `Could not re-evaluate: ${
           isNotAllowed(e)
             ? 'you are not allowed to re-evaluate this entity'
-            : (e as Error).message
+            : errorMessage(e)
         }`,
         severity: 'error',
         display: 'transient',
