@@ -47,16 +47,17 @@
  *     60 s, so some requests are misses, as in production). Goal (issue 14):
  *     summary p99 within 1.25x of the floor's p99 at 300 req/s.
  *
- * autocannon runs in its own process. Run through summary-load.sh, which
- * provides the database.
+ * autocannon runs in its own process (plain JavaScript, see LOAD_RUNNER).
+ * Run through summary-load.sh, which provides the database.
  *
- *   summary-load.ts [N=50000] [C=50] [seconds=15] [R=1] [K=3] [user|service] [rate=300] [M=400]
+ *   summary-load.ts [N=50000] [C=50] [seconds=10] [R=1] [K=3] [user|service] [rate=300] [M=400]
  */
 import cluster from 'cluster';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { fork as forkProcess } from 'child_process';
+import { execFile } from 'child_process';
+import { promisify } from 'util';
 import { stringify } from 'yaml';
 import { createBackend } from '@backstage/backend-defaults';
 import {
@@ -77,6 +78,7 @@ type Load = {
   /** Answers other than 2xx, socket errors and timeouts. */
   failed: number;
 };
+const execFileAsync = promisify(execFile);
 type LoadOptions = {
   paths: string[];
   connections: number;
@@ -87,7 +89,7 @@ type LoadOptions = {
 
 const N = Number(process.argv[2] ?? 50_000);
 const CONNECTIONS = Number(process.argv[3] ?? 50);
-const SECONDS = Number(process.argv[4] ?? 15);
+const SECONDS = Number(process.argv[4] ?? 10);
 const REPLICAS = (process.argv[5] ?? '1').split(',').map(Number);
 const REPEAT = Number(process.argv[6] ?? 3);
 const CALLER = process.argv[7] ?? 'user';
@@ -368,56 +370,51 @@ async function startBackend(role: 'seed' | 'serve') {
   process.send!('ready');
 }
 
+/**
+ * The load process: plain JavaScript (it starts in a fraction of a second),
+ * autocannon sending the paths in turn; prints the figures as JSON.
+ */
+const LOAD_RUNNER = `
+const autocannon = require(process.env.BENCH_AUTOCANNON);
+const o = JSON.parse(process.env.BENCH_LOAD);
+let next = 0;
+autocannon({
+  url: o.url,
+  connections: o.connections,
+  duration: o.seconds,
+  overallRate: o.overallRate,
+  headers: { authorization: 'Bearer ' + o.token },
+  requests: [{ setupRequest: req => ({ ...req, path: o.paths[next++ % o.paths.length] }) }],
+}).then(
+  r => process.stdout.write(JSON.stringify({
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    rps: r.requests.average,
+    failed: r.non2xx + r.errors + r.timeouts,
+  })),
+  e => { console.error(e); process.exit(1); },
+);
+`;
+
 /** Load from a separate process (its own event loop), as real clients would. */
-function load(options: Omit<LoadOptions, 'token'>): Promise<Load> {
-  return new Promise((resolve, reject) => {
-    const child = forkProcess(__filename, [], {
+async function load(options: Omit<LoadOptions, 'token'>): Promise<Load> {
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    ['-e', LOAD_RUNNER],
+    {
       env: {
         ...process.env,
-        BENCH_ROLE: 'load',
-        BENCH_LOAD: JSON.stringify({ ...options, token: callerToken }),
-      },
-      execArgv: process.execArgv,
-    });
-    child.on('message', (m: any) => {
-      if (m?.error) reject(new Error(m.error));
-      else if (m?.p99 !== undefined) resolve(m as Load);
-    });
-    child.once('exit', code =>
-      code
-        ? reject(new Error(`the load process exited with ${code}`))
-        : undefined,
-    );
-  });
-}
-
-/** The load process: autocannon, the paths in turn. */
-async function runLoad() {
-  const options: LoadOptions = JSON.parse(process.env.BENCH_LOAD!);
-  // autocannon ships no types.
-  const autocannon = require('autocannon');
-  let next = 0;
-  const result = await autocannon({
-    url: `http://localhost:${PORT}`,
-    connections: options.connections,
-    duration: options.seconds,
-    overallRate: options.overallRate,
-    headers: { authorization: `Bearer ${options.token}` },
-    requests: [
-      {
-        setupRequest: (req: { path: string }) => ({
-          ...req,
-          path: options.paths[next++ % options.paths.length],
+        BENCH_AUTOCANNON: require.resolve('autocannon'),
+        BENCH_LOAD: JSON.stringify({
+          ...options,
+          url: `http://localhost:${PORT}`,
+          token: callerToken,
         }),
       },
-    ],
-  });
-  process.send!({
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    rps: result.requests.average,
-    failed: result.non2xx + result.errors + result.timeouts,
-  });
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  return JSON.parse(stdout) as Load;
 }
 
 const mid = (values: number[]) => {
@@ -748,9 +745,15 @@ async function main() {
         )} results of ${hot.owners.length} owners; measuring …`,
       );
       rows.push(`  ${replicas} replica(s):`);
+      const step = (what: string) =>
+        console.log(`  ${new Date().toISOString().slice(11, 19)} ${what}`);
+      step('cache misses, sequential');
       await cacheMisses(rows);
+      step('batch');
       await batch(rows);
+      step('closed loop');
       await closedLoop(rows);
+      step('open loop');
       await openLoop(rows);
     }
     await stopAll(workers);
@@ -766,15 +769,7 @@ async function main() {
 }
 
 const role = process.env.BENCH_ROLE;
-if (role === 'load') {
-  runLoad().then(
-    () => process.exit(0),
-    e => {
-      process.send!({ error: String(e) });
-      process.exit(1);
-    },
-  );
-} else if (cluster.isPrimary) {
+if (cluster.isPrimary) {
   main().then(
     () => process.exit(0),
     e => {
