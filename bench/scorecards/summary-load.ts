@@ -412,6 +412,8 @@ async function load(options: Omit<LoadOptions, 'token'>): Promise<Load> {
         }),
       },
       maxBuffer: 64 * 1024 * 1024,
+      // autocannon gives up on a request after 10 s.
+      timeout: (options.seconds + 60) * 1000,
     },
   );
   return JSON.parse(stdout) as Load;
@@ -471,9 +473,13 @@ async function stopAll(workers: ReturnType<typeof cluster.fork>[]) {
 /** The caller's token: the static one, or a user's from the guest sign-in. */
 let callerToken = TOKEN;
 
+/** No answer within this many ms fails the run rather than hanging it. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 async function get(target: string, token = callerToken) {
   const res = await fetch(`http://localhost:${PORT}${target}`, {
     headers: { Authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
   });
   if (!res.ok) throw new Error(`${target}: ${res.status} ${await res.text()}`);
   return res.json();
@@ -596,6 +602,7 @@ async function batch(rows: string[]) {
         'Content-Type': 'application/json',
       },
       body: JSON.stringify({ owners: [OWNERS[0]], days: nextDays() }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     },
   );
   if (probe.status === 404) {
@@ -622,6 +629,7 @@ async function batch(rows: string[]) {
           'Content-Type': 'application/json',
         },
         body: JSON.stringify({ owners, days: nextDays() }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       },
     );
     if (!res.ok)
@@ -747,14 +755,21 @@ async function main() {
       rows.push(`  ${replicas} replica(s):`);
       const step = (what: string) =>
         console.log(`  ${new Date().toISOString().slice(11, 19)} ${what}`);
-      step('cache misses, sequential');
-      await cacheMisses(rows);
-      step('batch');
-      await batch(rows);
-      step('closed loop');
-      await closedLoop(rows);
-      step('open loop');
-      await openLoop(rows);
+      // Each scenario's figures are printed as soon as it ends, and again
+      // together at the end.
+      const scenarios: Array<[string, (into: string[]) => Promise<void>]> = [
+        ['cache misses, sequential', cacheMisses],
+        ['batch', batch],
+        ['closed loop', closedLoop],
+        ['open loop', openLoop],
+      ];
+      for (const [name, run] of scenarios) {
+        step(name);
+        const into: string[] = [];
+        await run(into);
+        console.log(into.join('\n'));
+        rows.push(...into);
+      }
     }
     await stopAll(workers);
     console.log(
