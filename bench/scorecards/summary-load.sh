@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/scorecards/summary-load.sh [N=50000] [C=50] [seconds=15] [R=1] [K=3]
+# bench/scorecards/summary-load.sh [N=50000] [C=50] [seconds=10] [R=1] [K=3]
 #   [user|service] [rate=300] [M=400]: the owner summary on PostgreSQL with N
 # graded entities, permissions on with the portal's policy: sequential cache
 # misses, the batch route, a closed loop of C clients and an open loop at a
