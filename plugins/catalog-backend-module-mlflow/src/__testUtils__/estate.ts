@@ -116,3 +116,33 @@ export const CONTEXTLESS_SEED: SeedModel[] = [
     ],
   },
 ];
+
+/**
+ * Registered the MLflow 3 way: each version registers a logged model
+ * (source `models:/<model id>`) whose params and metrics are its own, not the
+ * run's.
+ */
+export const LOGGED_MODEL_SEED: SeedModel[] = [
+  {
+    name: 'logged-model-classifier',
+    versions: [
+      {
+        metrics: { loss: 0.4 },
+        params: { max_depth: '4' },
+        loggedModel: {
+          params: { n_estimators: '100', objective: 'binary' },
+          metrics: { auc: 0.81 },
+        },
+      },
+      {
+        metrics: { loss: 0.3 },
+        params: { max_depth: '5' },
+        loggedModel: {
+          params: { n_estimators: '200', objective: 'binary' },
+          metrics: { auc: 0.86 },
+        },
+        aliases: ['champion'],
+      },
+    ],
+  },
+];

@@ -42,13 +42,19 @@ import {
   AWKWARD_NAMES,
   AWKWARD_SEED,
   CONTEXTLESS_SEED,
+  LOGGED_MODEL_SEED,
   SEED,
 } from '../__testUtils__/estate';
 
 jest.setTimeout(300_000);
 
 /** Every registered model the server holds. */
-const REGISTRY = [...SEED, ...AWKWARD_SEED, ...CONTEXTLESS_SEED];
+const REGISTRY = [
+  ...SEED,
+  ...AWKWARD_SEED,
+  ...CONTEXTLESS_SEED,
+  ...LOGGED_MODEL_SEED,
+];
 
 // The real catalog's database; TestDatabases closes it after the tests.
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -66,6 +72,7 @@ beforeAll(async () => {
   await seedMlflow(mlflow, SEED);
   await seedMlflow(mlflow, AWKWARD_SEED, 'awkward');
   await seedMlflow(mlflow, CONTEXTLESS_SEED, 'contextless');
+  await seedMlflow(mlflow, LOGGED_MODEL_SEED, 'logged-models');
 });
 afterAll(async () => {
   await mlflow?.stop();
@@ -301,6 +308,35 @@ describe('MlflowEntityProvider against a real MLflow server', () => {
       digest: 'c0ffee',
       source: { uri: 'https://data.acme.test/raw-events.parquet' },
     });
+  });
+
+  it("reads each version's MLflow 3 logged model, which MLflow names only in the source", async () => {
+    const { provider, connection, mutations } = providerFor(mlflow.url);
+    await provider.connect(connection);
+    await provider.refresh();
+    const model = byName(
+      entities(mutations[0]),
+      'Model',
+      'logged-model-classifier',
+    )!;
+    const spec = model.spec as any;
+    expect(spec.versions).toHaveLength(2);
+    for (const v of spec.versions) {
+      expect(v.source).toMatch(/^models:\/m-[0-9a-f]{32}$/);
+    }
+    // The logged model's params join the run's; its metrics win.
+    expect(spec.versions[0]).toMatchObject({
+      version: '2',
+      aliases: ['champion'],
+      metrics: { auc: 0.86 },
+      params: { max_depth: '5', n_estimators: '200', objective: 'binary' },
+    });
+    expect(spec.versions[1]).toMatchObject({
+      version: '1',
+      metrics: { auc: 0.81 },
+      params: { max_depth: '4', n_estimators: '100', objective: 'binary' },
+    });
+    expect(spec.metrics).toEqual({ auc: 0.86 });
   });
 
   it('re-reads one awkward model for a webhook with all its versions', async () => {

@@ -160,8 +160,17 @@ export class MlflowServer {
 
   /** POST to MLflow's REST API; throws with MLflow's message on failure. */
   async post<T = any>(endpoint: string, body: unknown): Promise<T> {
+    return this.request<T>('POST', endpoint, body);
+  }
+
+  /** A request with a JSON body to MLflow's REST API; throws with MLflow's message on failure. */
+  async request<T = any>(
+    method: string,
+    endpoint: string,
+    body: unknown,
+  ): Promise<T> {
     const res = await fetch(`${this.url}/api/2.0/mlflow/${endpoint}`, {
-      method: 'POST',
+      method,
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(body),
     });
@@ -191,6 +200,14 @@ export type SeedModel = {
       context?: string;
     }>;
     aliases?: string[];
+    /**
+     * MLflow 3: the run logs a model (a LoggedModel) with these params and
+     * metrics, and the version registers it (source `models:/<model id>`).
+     */
+    loggedModel?: {
+      params?: Record<string, string>;
+      metrics?: Record<string, number>;
+    };
   }>;
 };
 
@@ -259,10 +276,45 @@ export async function seedMlflow(
         status: 'FINISHED',
         end_time: now + 1000,
       });
+      let modelId: string | undefined;
+      if (v.loggedModel) {
+        // What mlflow.<flavor>.log_model does in MLflow 3.
+        const { model: logged } = await server.post('logged-models', {
+          experiment_id,
+          name: 'model',
+          source_run_id: runId,
+        });
+        modelId = logged.info.model_id as string;
+        await server.post(`logged-models/${modelId}/params`, {
+          model_id: modelId,
+          params: Object.entries(v.loggedModel.params ?? {}).map(
+            ([key, value]) => ({ key, value }),
+          ),
+        });
+        await server.post('runs/log-batch', {
+          run_id: runId,
+          metrics: Object.entries(v.loggedModel.metrics ?? {}).map(
+            ([key, value]) => ({
+              key,
+              value,
+              timestamp: now,
+              step: 0,
+              model_id: modelId,
+            }),
+          ),
+        });
+        await server.request('PATCH', `logged-models/${modelId}`, {
+          model_id: modelId,
+          status: 'LOGGED_MODEL_READY',
+        });
+      }
       const { model_version } = await server.post('model-versions/create', {
         name: model.name,
-        source: `s3://acme-models/${model.name}/${i + 1}`,
+        source: modelId
+          ? `models:/${modelId}`
+          : `s3://acme-models/${model.name}/${i + 1}`,
         run_id: runId,
+        ...(modelId && { model_id: modelId }),
       });
       for (const alias of v.aliases ?? []) {
         await server.post('registered-models/alias', {
