@@ -378,6 +378,40 @@ describe.each(databases.eachSupportedId())(
       expect(summary.topFailingChecks).toEqual([{ checkId: 'x', failing: 1 }]);
     });
 
+    it('records history against the result another evaluation wrote after it was read', async () => {
+      const { knex, store } = await createTestStore(databases, databaseId);
+      const at = (evaluatedAt: string, level: string, score: number) =>
+        result('model:default/a', level, score, [], undefined, evaluatedAt);
+      await store.saveResults([at('2026-11-20T10:00:00.000Z', 'Bronze', 0.5)]);
+      // The same as stored when read: only its time would change.
+      const ours = at('2026-11-21T10:00:00.000Z', 'Bronze', 0.5);
+      const theirs = at('2026-11-21T09:00:00.000Z', 'Silver', 0.75);
+      let previous: Map<string, { level: string | null }>;
+      if (knex.client.config.client === 'pg') {
+        const other = await knex.transaction();
+        const otherStore = await storeOn(other, { skipMigrations: true });
+        await otherStore.saveResults([theirs]);
+        const saving = store.saveResults([ours]);
+        await untilWaitingForALock(knex, saving);
+        await other.commit();
+        previous = await saving;
+      } else {
+        await store.saveResults([theirs]);
+        previous = await store.saveResults([ours]);
+      }
+      // The result went from theirs (Silver) back to Bronze: history says so,
+      // and the previous result handed back (for drop notifications) is theirs.
+      expect(
+        await knex('scorecard_history')
+          .where('entity_ref', 'model:default/a')
+          .orderBy('id')
+          .pluck('level'),
+      ).toEqual(['Bronze', 'Silver', 'Bronze']);
+      expect(
+        previous.get('model:default/a|ml-production-readiness')?.level,
+      ).toBe('Silver');
+    });
+
     it('summarizes by owner, system and entity set', async () => {
       const store = await createStore();
       await store.saveResults([

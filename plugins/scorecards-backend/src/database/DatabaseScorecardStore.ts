@@ -159,6 +159,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
           unchanged.set(r.evaluatedAt, same);
         });
         const touched = new Set<number>();
+        const reread: number[] = [];
         for (const [evaluatedAt, indices] of unchanged) {
           const readAs = indices.map(i => {
             const r = batch[i];
@@ -193,9 +194,30 @@ export class DatabaseScorecardStore implements ScorecardStore {
                 .update({ evaluated_at: new Date(evaluatedAt) });
           if (updated === indices.length)
             for (const i of indices) touched.add(i);
+          else reread.push(...indices);
         }
-        for (const row of rows)
-          previous.set(key(row.entity_ref, row.scorecard_id), previousOf(row));
+        if (reread.length) {
+          // Another evaluation wrote some of these since they were read (the
+          // update waited for it to commit): history, moves and the previous
+          // results handed back compare with what it wrote, read again and
+          // (on PostgreSQL) locked until this transaction ends.
+          const again = new Set(
+            reread.map(i => key(batch[i].entityRef, batch[i].scorecardId)),
+          );
+          for (const k of again) previousRows.delete(k);
+          const query = tx('scorecard_results')
+            .whereIn('entity_ref', [
+              ...new Set(reread.map(i => batch[i].entityRef)),
+            ])
+            .select();
+          for (const row of (await (pg
+            ? query.forUpdate()
+            : query)) as ResultRow[]) {
+            const k = key(row.entity_ref, row.scorecard_id);
+            if (again.has(k)) previousRows.set(k, row);
+          }
+        }
+        for (const [k, row] of previousRows) previous.set(k, previousOf(row));
         const rest = batch.filter((_, i) => !touched.has(i));
         const restChecks = checks.filter((_, i) => !touched.has(i));
         if (!rest.length) continue;
