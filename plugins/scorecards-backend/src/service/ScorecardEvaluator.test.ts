@@ -234,6 +234,31 @@ describe.each(databases.eachSupportedId())(
       expect(summary.entities).toBe(1);
     });
 
+    it('fails a pass whose save of any batch fails, and then removes nothing', async () => {
+      // More than two batches: the first saves while the next is graded.
+      const names = Array.from({ length: 1100 }, (_, i) => `m${i}`);
+      let catalog = [fraudMl, ...names.map(n => model(n))];
+      const { evaluator, store } = await setup({ catalog: () => catalog });
+      await evaluator.evaluateAll();
+      expect(await store.findResults({}, 2000)).toHaveLength(1100);
+      const lastFullPass = await store.lastFullPass();
+
+      // m0 is gone; the second batch's save fails.
+      catalog = [fraudMl, ...names.slice(1).map(n => model(n))];
+      const saveResults = store.saveResults.bind(store);
+      let saves = 0;
+      jest.spyOn(store, 'saveResults').mockImplementation(async results => {
+        saves++;
+        if (saves === 2) throw new Error('database went away');
+        return saveResults(results);
+      });
+      await expect(evaluator.evaluateAll()).rejects.toThrow(
+        'database went away',
+      );
+      expect(await store.findResults({}, 2000)).toHaveLength(1100);
+      expect(await store.lastFullPass()).toEqual(lastFullPass);
+    });
+
     it('waits with the incremental pass until a full pass has completed', async () => {
       let streamFails = false;
       const { evaluator, store, calls } = await setup({
