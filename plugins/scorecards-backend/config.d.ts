@@ -35,6 +35,16 @@ export interface Config {
      */
     historyRetentionDays?: number;
     /**
+     * Seconds for which a signed-in user's catalog read decision (allowed,
+     * denied, or allowed on conditions) is reused by scorecard reads instead
+     * of asking the permission backend on every request. Default 10; 0 asks
+     * every time. Each replica keeps the decisions of at most 10,000 users in
+     * memory, under a hash of their token. The trade-off: a permission
+     * revoked in the policy applies to scorecard reads within this many
+     * seconds.
+     */
+    permissionDecisionCacheSeconds?: number;
+    /**
      * The scorecards. When absent, two defaults are used: "ML production
      * readiness" (Model, Dataset, Pipeline) and "ML service readiness"
      * (Components that depend on something).

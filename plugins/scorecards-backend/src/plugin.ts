@@ -133,6 +133,10 @@ export const scorecardsPlugin = createBackendPlugin({
         const queries = new ScorecardQueries({
           cache: deps.cache,
           permissions: deps.permissions,
+          auth: deps.auth,
+          permissionDecisionCacheSeconds: config.getOptionalNumber(
+            'scorecards.permissionDecisionCacheSeconds',
+          ),
           catalog: deps.catalog,
           store,
           evaluator,

@@ -1,8 +1,15 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { StoredResult } from '../database/ScorecardStore';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import { ScorecardStore, StoredResult } from '../database/ScorecardStore';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { createTestStore } from '../__testUtils__/store';
 import { ScorecardEvaluator } from './ScorecardEvaluator';
@@ -73,6 +80,7 @@ describe.each(databases.eachSupportedId())('ScorecardQueries on %s', id => {
       onResultsChanged: (l: () => void) => listeners.push(l),
     } as unknown as ScorecardEvaluator;
     const queries = new ScorecardQueries({
+      auth: mockServices.auth(),
       permissions: mockServices.permissions.mock({
         authorizeConditional: async requests =>
           requests.map(() =>
@@ -203,5 +211,181 @@ describe.each(databases.eachSupportedId())('ScorecardQueries on %s', id => {
     expect(await levels()).toEqual({ Gold: 1 });
     notify();
     expect(await levels()).toEqual({ Silver: 1 });
+  });
+});
+
+/**
+ * The caller's catalog read decision, asked of the permission backend, is
+ * reused for a while: counted here through the permissions service's calls,
+ * on an injectable clock.
+ */
+describe("ScorecardQueries' catalog read decisions", () => {
+  const MEI = 'user:default/mei';
+  const SOFIA = 'user:default/sofia';
+  const START = Date.parse('2026-11-30T00:00:00.000Z');
+  const conditional: PolicyDecision = {
+    result: AuthorizeResult.CONDITIONAL,
+    pluginId: 'catalog',
+    resourceType: 'catalog-entity',
+    conditions: {
+      rule: 'IS_ENTITY_OWNER',
+      resourceType: 'catalog-entity',
+      params: {},
+    },
+  };
+
+  function setUp(options: {
+    decide: (
+      user: string | undefined,
+    ) => PolicyDecision | Promise<PolicyDecision>;
+    seconds?: number;
+    auth?: AuthService;
+  }) {
+    let now = START;
+    const permissions = mockServices.permissions.mock({
+      authorizeConditional: async (requests, { credentials }: any) => {
+        const decision = await options.decide(
+          credentials.principal.userEntityRef,
+        );
+        return requests.map(() => decision) as any;
+      },
+    });
+    const queries = new ScorecardQueries({
+      auth: options.auth ?? mockServices.auth(),
+      permissions,
+      permissionDecisionCacheSeconds: options.seconds,
+      catalog: catalogServiceMock({ entities: [model('a'), model('b')] }),
+      store: {} as ScorecardStore,
+      evaluator: {
+        onResultsChanged: () => {},
+      } as unknown as ScorecardEvaluator,
+      scorecards: [],
+      checks: new Map(),
+      now: () => new Date(now),
+    });
+    return {
+      queries,
+      /** How many times the permission backend was asked. */
+      asked: () => permissions.authorizeConditional.mock.calls.length,
+      advance: (ms: number) => {
+        now += ms;
+      },
+    };
+  }
+  const allow = { result: AuthorizeResult.ALLOW } as PolicyDecision;
+  const deny = { result: AuthorizeResult.DENY } as PolicyDecision;
+  const mei = mockCredentials.user(MEI);
+
+  it('asks once per user within the time, again after it (10 s by default)', async () => {
+    const { queries, asked, advance } = setUp({ decide: () => allow });
+    expect(await queries.visibleFilter(mei)).toEqual({});
+    advance(9_999);
+    expect(await queries.visibleFilter(mockCredentials.user(MEI))).toEqual({});
+    expect(asked()).toBe(1);
+    advance(2);
+    expect(await queries.visibleFilter(mei)).toEqual({});
+    expect(asked()).toBe(2);
+  });
+
+  it('keeps each user their own decision', async () => {
+    const { queries, asked } = setUp({
+      decide: user => (user === MEI ? allow : deny),
+    });
+    const sofia = mockCredentials.user(SOFIA);
+    for (let i = 0; i < 2; i++) {
+      expect(await queries.visibleFilter(mei, { systemRef: 's' })).toEqual({
+        systemRef: 's',
+      });
+      expect(await queries.visibleFilter(sofia, { systemRef: 's' })).toEqual({
+        systemRef: 's',
+        entityRefs: [],
+      });
+    }
+    expect(asked()).toBe(2);
+  });
+
+  it('keeps a conditional decision, and still asks the catalog what it allows', async () => {
+    const { queries, asked } = setUp({ decide: () => conditional });
+    for (let i = 0; i < 2; i++)
+      expect(await queries.visibleFilter(mei)).toEqual({
+        entityRefs: ['model:default/a', 'model:default/b'],
+      });
+    expect(asked()).toBe(1);
+  });
+
+  it('asks again for a new token of the same user (other ownership claims)', async () => {
+    // Each token as the permission backend would receive it on the user's behalf.
+    const tokens = new WeakMap<BackstageCredentials, string>();
+    const auth = mockServices.auth();
+    auth.getLimitedUserToken = async credentials => ({
+      token: tokens.get(credentials)!,
+      expiresAt: new Date(START + 3_600_000),
+    });
+    const { queries, asked } = setUp({ decide: () => allow, auth });
+    const first = mockCredentials.user(MEI);
+    const again = mockCredentials.user(MEI);
+    const renewed = mockCredentials.user(MEI);
+    tokens.set(first, 'header.{"sub":"user:default/mei","iat":1}.proof');
+    tokens.set(again, 'header.{"sub":"user:default/mei","iat":1}.proof');
+    tokens.set(renewed, 'header.{"sub":"user:default/mei","iat":2}.proof');
+    await queries.visibleFilter(first);
+    await queries.visibleFilter(again);
+    expect(asked()).toBe(1);
+    await queries.visibleFilter(renewed);
+    expect(asked()).toBe(2);
+  });
+
+  it('lets concurrent requests of a user share one question', async () => {
+    let answer: (d: PolicyDecision) => void = () => {};
+    const pending = new Promise<PolicyDecision>(r => {
+      answer = r;
+    });
+    const { queries, asked } = setUp({ decide: () => pending });
+    const filters = Promise.all([
+      queries.visibleFilter(mei),
+      queries.visibleFilter(mei),
+      queries.visibleFilter(mockCredentials.user(MEI)),
+    ]);
+    answer(deny);
+    expect(await filters).toEqual([
+      { entityRefs: [] },
+      { entityRefs: [] },
+      { entityRefs: [] },
+    ]);
+    expect(asked()).toBe(1);
+  });
+
+  it('keeps a denial, but not a failure', async () => {
+    let fail = true;
+    const { queries, asked } = setUp({
+      decide: () => {
+        if (fail) throw new Error('permission backend unavailable');
+        return deny;
+      },
+    });
+    await expect(queries.visibleFilter(mei)).rejects.toThrow(
+      'permission backend unavailable',
+    );
+    fail = false;
+    expect(await queries.visibleFilter(mei)).toEqual({ entityRefs: [] });
+    expect(await queries.visibleFilter(mei)).toEqual({ entityRefs: [] });
+    expect(asked()).toBe(2);
+  });
+
+  it('asks every time with 0 seconds, and for services', async () => {
+    const off = setUp({ decide: () => allow, seconds: 0 });
+    await off.queries.visibleFilter(mei);
+    await off.queries.visibleFilter(mei);
+    expect(off.asked()).toBe(2);
+    const on = setUp({ decide: () => allow });
+    await on.queries.visibleFilter(mockCredentials.service());
+    await on.queries.visibleFilter(mockCredentials.service());
+    expect(on.asked()).toBe(2);
+  });
+
+  it('refuses a negative time, naming the key', () => {
+    expect(() => setUp({ decide: () => allow, seconds: -1 })).toThrow(
+      /scorecards\.permissionDecisionCacheSeconds/,
+    );
   });
 });

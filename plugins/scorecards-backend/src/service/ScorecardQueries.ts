@@ -1,5 +1,8 @@
+import { createHash } from 'crypto';
 import { DateTime } from 'luxon';
+import { LRUCache } from 'lru-cache';
 import {
+  AuthService,
   BackstageCredentials,
   BackstageUserPrincipal,
   CacheService,
@@ -13,7 +16,10 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import {
   EntityScorecardResult,
@@ -66,6 +72,12 @@ export type OwnerTree = { refs: string[]; known: boolean };
 /** What the caller may read of the catalog: everything, or these entities. */
 type Visibility = { all: true } | { all: false; entityRefs: string[] };
 
+/** How many callers' catalog-read decisions are kept at most. */
+const DECISION_CACHE_MAX_CALLERS = 10_000;
+
+/** How the read decision's request is passed to the LRU's fetchMethod. */
+type Decide = () => Promise<PolicyDecision>;
+
 /**
  * The scorecards' read and write operations for a caller, with the caller's
  * permissions applied: what the REST routes answer, and what other callers
@@ -74,10 +86,19 @@ type Visibility = { all: true } | { all: false; entityRefs: string[] };
  */
 export class ScorecardQueries {
   private readonly summaries: SummaryCache;
+  /** Users' catalog-read decisions, by a hash of their token (see `readDecision`). */
+  private readonly decisions?: LRUCache<string, PolicyDecision, Decide>;
 
   constructor(
     private readonly options: {
       permissions: PermissionsService;
+      /** Derives the cache key of a user's read decision from their credentials. */
+      auth: AuthService;
+      /**
+       * How long a user's catalog-read decision is reused
+       * (`scorecards.permissionDecisionCacheSeconds`); default 10, 0 disables.
+       */
+      permissionDecisionCacheSeconds?: number;
       catalog: CatalogService;
       store: ScorecardStore;
       evaluator: ScorecardEvaluator;
@@ -95,6 +116,21 @@ export class ScorecardQueries {
     });
     // This replica's summaries show new results at once; others' within 60 s.
     options.evaluator.onResultsChanged(() => this.summaries.clear());
+    const seconds = options.permissionDecisionCacheSeconds ?? 10;
+    if (!Number.isFinite(seconds) || seconds < 0)
+      throw new Error(
+        `scorecards.permissionDecisionCacheSeconds must be a number of seconds, 0 or more, not ${seconds}`,
+      );
+    if (seconds > 0)
+      this.decisions = new LRUCache<string, PolicyDecision, Decide>({
+        max: DECISION_CACHE_MAX_CALLERS,
+        ttl: seconds * 1000,
+        // Read the clock on every lookup (the injectable one, in tests).
+        perf: { now: () => this.now().getTime() },
+        ttlResolution: 0,
+        // Concurrent misses share one request; a failed one is not kept.
+        fetchMethod: (_key, _stale, { context }) => context(),
+      });
   }
 
   private now() {
@@ -156,10 +192,7 @@ export class ScorecardQueries {
   private async visibility(
     credentials: BackstageCredentials,
   ): Promise<Visibility> {
-    const [decision] = await this.options.permissions.authorizeConditional(
-      [{ permission: catalogEntityReadPermission }],
-      { credentials },
-    );
+    const decision = await this.readDecision(credentials);
     if (decision.result === AuthorizeResult.ALLOW) return { all: true };
     if (decision.result === AuthorizeResult.DENY)
       return { all: false, entityRefs: [] };
@@ -174,6 +207,49 @@ export class ScorecardQueries {
       entityRefs.push(...page.map(e => lower(stringifyEntityRef(e))));
     }
     return { all: false, entityRefs };
+  }
+
+  /**
+   * The caller's conditional decision on reading the catalog. A user's is
+   * reused for `permissionDecisionCacheSeconds`: the permission backend
+   * decides on what the user's token says (the user, and the ownership
+   * claims its user info resolves to), so the decision is kept under a
+   * SHA-256 hash of the limited user token that the permissions service
+   * sends on the user's behalf (never the token itself). A new token (a new
+   * sign-in, changed group memberships) is a new key. Services' decisions
+   * are taken locally by the permissions service and are not kept.
+   */
+  private async readDecision(
+    credentials: BackstageCredentials,
+  ): Promise<PolicyDecision> {
+    const decide = async () =>
+      (
+        await this.options.permissions.authorizeConditional(
+          [{ permission: catalogEntityReadPermission }],
+          { credentials },
+        )
+      )[0];
+    const key = this.decisions && (await this.decisionKey(credentials));
+    if (!key) return decide();
+    const decision = await this.decisions!.fetch(key, { context: decide });
+    if (!decision) throw new Error('No catalog read decision');
+    return decision;
+  }
+
+  /** The cache key of a user's decision; undefined for other callers. */
+  private async decisionKey(
+    credentials: BackstageCredentials,
+  ): Promise<string | undefined> {
+    const { auth } = this.options;
+    if (!auth.isPrincipal(credentials, 'user')) return undefined;
+    let token: string;
+    try {
+      ({ token } = await auth.getLimitedUserToken(credentials));
+    } catch {
+      // No key for this token (e.g. without an identity proof): ask every time.
+      return undefined;
+    }
+    return createHash('sha256').update(token).digest('base64url');
   }
 
   private static restrict(filter: SummaryFilter, visibility: Visibility) {
