@@ -336,6 +336,53 @@ describe('MlflowEntityProvider', () => {
     ]);
   });
 
+  it('reads the logged model a version names only in its source, models:/<model id>', async () => {
+    const id = 'm-0123456789abcdef0123456789abcdef';
+    const sources: Record<string, string> = {
+      'fraud-detector 1': 'models:/fraud-detector/1',
+      'fraud-detector 2': `models:/${id}`,
+      'fraud-detector 3': 'models:/fraud-detector@champion',
+      // A registered model named like a logged model id, and its version.
+      'churn 1': `models:/${id}/1`,
+      'legacy 1': `models:/${id}@champion`,
+    };
+    const reg = sampleRegistry();
+    reg.versions = reg.versions.map(v => ({
+      ...v,
+      source: sources[`${v.name} ${v.version}`],
+    }));
+    reg.loggedModels = {
+      [id]: {
+        info: { model_id: id, name: 'model' },
+        data: {
+          metrics: [{ key: 'auc', value: 0.97, timestamp: 2, step: 0 }],
+          params: [{ key: 'flavor', value: 'xgboost' }],
+        },
+      },
+    };
+    serve(reg);
+    const { provider, connection, mutations } = setup();
+    await provider.connect(connection);
+    await provider.refresh();
+    const fraud = find(entitiesOf(mutations[0]), 'model:fraud-detector')!;
+    const [v3, v2, v1] = (fraud.spec as any).versions;
+    expect(v2).toMatchObject({
+      source: `models:/${id}`,
+      metrics: { auc: 0.97 },
+      params: { seed: '42', flavor: 'xgboost' },
+    });
+    expect(v1).toMatchObject({
+      source: 'models:/fraud-detector/1',
+      metrics: { auc: 0.9 },
+      params: { seed: '42' },
+    });
+    expect(v3.source).toBe('models:/fraud-detector@champion');
+    // Only the logged model id is read; the other forms name registered models.
+    expect(
+      reg.calls.filter(c => c.startsWith('/api/2.0/mlflow/logged-models/')),
+    ).toEqual([`/api/2.0/mlflow/logged-models/${id}?`]);
+  });
+
   it('pages through every list', async () => {
     const reg = sampleRegistry();
     serve(reg);

@@ -19,7 +19,7 @@ import {
 } from '@convergence/backstage-plugin-mlops-common';
 import { MlflowClient } from '../client/MlflowClient';
 import { MlflowModelVersion, MlflowRegisteredModel } from '../client/types';
-import { CrawledModel, modelToEntities } from './mapping';
+import { CrawledModel, loggedModelIdOf, modelToEntities } from './mapping';
 import {
   MlflowSourceConfig,
   readMlflowSources,
@@ -161,9 +161,12 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
   private async crawlModel(model: MlflowRegisteredModel): Promise<ModelRead> {
     const problems: string[] = [];
     const versions = await this.versionsOf(model, problems);
-    const versionOf = (field: 'run_id' | 'model_id', id: string) =>
+    const versionOf = (
+      idOf: (v: MlflowModelVersion) => string | undefined,
+      id: string,
+    ) =>
       versions
-        .filter(v => v[field] === id)
+        .filter(v => idOf(v) === id)
         .map(v => v.version)
         .join(', ');
     /** Reads one item; a refusal becomes a problem and the item is skipped. */
@@ -187,20 +190,23 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
       skipRefused(
         id => this.mlflow.getRun(id),
         (id, error) =>
-          `run ${id} (version ${versionOf('run_id', id)}) could not be read (${
+          `run ${id} (version ${versionOf(
+            v => v.run_id,
+            id,
+          )}) could not be read (${
             error.message
           }), so that version has no run metrics, params or datasets`,
       ),
     );
     // MLflow 3: metrics and params logged on the versions' logged models.
     const loggedModels = await fetchEach(
-      versions.map(v => v.model_id),
+      versions.map(loggedModelIdOf),
       4,
       skipRefused(
         id => this.mlflow.getLoggedModel(id),
         (id, error) =>
           `logged model ${id} (version ${versionOf(
-            'model_id',
+            loggedModelIdOf,
             id,
           )}) could not be read (${
             error.message

@@ -80,6 +80,21 @@ export function datasetSource(source?: string): string | undefined {
   }
 }
 
+/**
+ * The id of the MLflow 3 logged model a version registers: its `model_id`,
+ * else the id in its `source` when that is exactly `models:/<model id>`
+ * (MLflow's own registry leaves `model_id` out and names the logged model
+ * only there). Logged model ids are `m-` and 32 hex digits; the other forms
+ * of a models URI (`models:/<name>/<version>`, `models:/<name>@<alias>`)
+ * name registered models, not logged ones.
+ */
+export function loggedModelIdOf(
+  version: Pick<MlflowModelVersion, 'model_id' | 'source'>,
+): string | undefined {
+  if (version.model_id) return version.model_id;
+  return /^models:\/(m-[0-9a-f]{32})$/.exec(version.source ?? '')?.[1];
+}
+
 /** The latest value of each metric of a run. */
 function metricsOf(
   source?: MlflowRun | MlflowLoggedModel,
@@ -155,8 +170,9 @@ export function modelToEntities(
     const aliases = aliasesOf(v.version);
     // MLflow 3 logs metrics on the logged model a version registers; they
     // describe that model, so they win over the run's.
-    const logged = v.model_id
-      ? crawled.loggedModels?.get(v.model_id)
+    const loggedModelId = loggedModelIdOf(v);
+    const logged = loggedModelId
+      ? crawled.loggedModels?.get(loggedModelId)
       : undefined;
     const metrics = metricsOf(logged) ?? metricsOf(run);
     const allParams = [
