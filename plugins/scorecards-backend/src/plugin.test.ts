@@ -56,6 +56,9 @@ const model = (name: string, owner: string, spec: object = {}): Entity => ({
 
 const OWNER = 'user:default/mei'; // member of fraud-ml
 const OUTSIDER = 'user:default/sofia'; // may not see secret-model, may not act
+const NEWCOMER = 'user:default/kai'; // as OUTSIDER, first seen by one test
+/** The users whose catalog read decision was asked of the permission backend, in order. */
+const readDecisionsAsked: string[] = [];
 let entities: Entity[];
 
 /**
@@ -67,8 +70,9 @@ function catalogFor(all: () => Entity[]) {
     all().filter(
       e =>
         !(
-          credentials?.principal?.userEntityRef === OUTSIDER &&
-          e.metadata.name === 'secret-model'
+          [OUTSIDER, NEWCOMER].includes(
+            credentials?.principal?.userEntityRef,
+          ) && e.metadata.name === 'secret-model'
         ),
     );
   return createServiceFactory({
@@ -107,6 +111,7 @@ describe.each(databases.eachSupportedId())(
 
     beforeAll(async () => {
       sent.length = 0;
+      readDecisionsAsked.length = 0;
       entities = [
         group('product-ml', ['fraud-ml']),
         group('fraud-ml'),
@@ -124,7 +129,13 @@ describe.each(databases.eachSupportedId())(
           scorecardsPlugin,
           catalogFor(() => entities),
           mockServices.rootConfig.factory({
-            data: scheduledPassAfterTheTestConfig,
+            data: {
+              scorecards: {
+                ...scheduledPassAfterTheTestConfig.scorecards,
+                // Longer than any test: decisions expire in ScorecardQueries.test.ts.
+                permissionDecisionCacheSeconds: 3600,
+              },
+            },
           }),
           createServiceFactory({
             service: notificationService,
@@ -142,9 +153,12 @@ describe.each(databases.eachSupportedId())(
             authorizeConditional: async (
               requests: any[],
               { credentials }: any,
-            ) =>
-              requests.map(() =>
-                credentials.principal.userEntityRef === OUTSIDER
+            ) => {
+              readDecisionsAsked.push(credentials.principal.userEntityRef);
+              return requests.map(() =>
+                [OUTSIDER, NEWCOMER].includes(
+                  credentials.principal.userEntityRef,
+                )
                   ? {
                       result: AuthorizeResult.CONDITIONAL,
                       pluginId: 'catalog',
@@ -152,7 +166,8 @@ describe.each(databases.eachSupportedId())(
                       conditions: {} as any,
                     }
                   : { result: AuthorizeResult.ALLOW },
-              ),
+              );
+            },
           }).factory,
         ],
       });
@@ -411,6 +426,50 @@ describe.each(databases.eachSupportedId())(
           expiresAt: '2099-01-01T00:00:00Z',
         });
       expect(res.status).toBe(403);
+    });
+
+    it("asks the permission backend once for a user's reads while the decision is kept, and still filters and forbids", async () => {
+      const asked = () => readDecisionsAsked.filter(u => u === NEWCOMER);
+      for (let i = 0; i < 3; i++) {
+        const res = await request(server)
+          .get('/api/scorecards/summary?owner=group:default/fraud-ml')
+          .set(as(NEWCOMER));
+        expect(res.status).toBe(200);
+        expect(res.body.summaries[0].entities).toBe(1);
+      }
+      const batch = await request(server)
+        .post('/api/scorecards/summaries/by-owners')
+        .set(as(NEWCOMER))
+        .send({ owners: ['fraud-ml', 'product-ml'] });
+      expect(batch.body.items.map((i: any) => i.summaries[0].entities)).toEqual(
+        [1, 1],
+      );
+      const results = await request(server)
+        .get('/api/scorecards/results?owner=group:default/product-ml')
+        .set(as(NEWCOMER));
+      expect(results.body.results.map((r: any) => r.entityRef)).toEqual([
+        'model:default/fraud-detector',
+      ]);
+      expect(asked()).toEqual([NEWCOMER]);
+      // Another user has their own decision: everything.
+      const mine = await request(server)
+        .get('/api/scorecards/summary?owner=group:default/fraud-ml')
+        .set(as(OWNER));
+      expect(mine.body.summaries[0].entities).toBe(2);
+      // Actions are decided on every request, not from the kept decision.
+      for (let i = 0; i < 2; i++) {
+        const refresh = await request(server)
+          .post('/api/scorecards/entities/model/default/fraud-detector/refresh')
+          .set(as(NEWCOMER));
+        expect(refresh.status).toBe(403);
+      }
+      expect(
+        (
+          await request(server)
+            .get('/api/scorecards/entities/model/default/secret-model')
+            .set(as(NEWCOMER))
+        ).status,
+      ).toBe(404);
     });
 
     it('validates exemptions and names the bad field', async () => {
