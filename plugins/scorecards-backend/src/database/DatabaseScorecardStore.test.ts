@@ -378,6 +378,60 @@ describe.each(databases.eachSupportedId())(
       expect(summary.topFailingChecks).toEqual([{ checkId: 'x', failing: 1 }]);
     });
 
+    it('ends the trend under the owner another evaluation moved a result to after it was read', async () => {
+      const { knex, store } = await createTestStore(databases, databaseId);
+      const a = 'group:default/a';
+      const b = 'group:default/b';
+      const at = (evaluatedAt: string, ownerRef: string, level: string) =>
+        result(
+          'model:default/x',
+          level,
+          level === 'Gold' ? 1 : 0.5,
+          [],
+          ownerRef,
+          evaluatedAt,
+        );
+      await store.saveResults([at('2026-11-20T10:00:00.000Z', a, 'Bronze')]);
+      // Read while owned by a; another evaluation moves it to b meanwhile.
+      const ours = at('2026-11-21T10:00:00.000Z', a, 'Gold');
+      const theirs = at('2026-11-21T09:00:00.000Z', b, 'Bronze');
+      if (knex.client.config.client === 'pg') {
+        const other = await knex.transaction();
+        const otherStore = await storeOn(other, { skipMigrations: true });
+        await otherStore.saveResults([theirs]);
+        const saving = store.saveResults([ours]);
+        await untilWaitingForALock(knex, saving);
+        await other.commit();
+        await saving;
+      } else {
+        await store.saveResults([theirs]);
+        await store.saveResults([ours]);
+      }
+      // Back under a: b's trend ends with a removal row.
+      expect(
+        await knex('scorecard_history')
+          .where('entity_ref', 'model:default/x')
+          .orderBy('id')
+          .select('owner_ref', 'level', 'removed')
+          .then(rows =>
+            rows.map(
+              r => `${r.owner_ref} ${r.level}${r.removed ? ' removed' : ''}`,
+            ),
+          ),
+      ).toEqual([
+        `${a} Bronze`,
+        `${a} Bronze removed`,
+        `${b} Bronze`,
+        `${b} Bronze removed`,
+        `${a} Gold`,
+      ]);
+      const since = new Date('2026-01-01');
+      expect(
+        (await store.trend({ ownerRefs: [b] }, since)).map(p => p.day),
+      ).toEqual([]);
+      expect(await store.summarize({ ownerRefs: [b] })).toEqual([]);
+    });
+
     it('records history against the result another evaluation wrote after it was read', async () => {
       const { knex, store } = await createTestStore(databases, databaseId);
       const at = (evaluatedAt: string, level: string, score: number) =>

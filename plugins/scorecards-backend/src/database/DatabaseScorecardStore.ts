@@ -159,7 +159,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
           unchanged.set(r.evaluatedAt, same);
         });
         const touched = new Set<number>();
-        const reread: number[] = [];
+        const reread = new Set<number>();
         for (const [evaluatedAt, indices] of unchanged) {
           const readAs = indices.map(i => {
             const r = batch[i];
@@ -194,21 +194,28 @@ export class DatabaseScorecardStore implements ScorecardStore {
                 .update({ evaluated_at: new Date(evaluatedAt) });
           if (updated === indices.length)
             for (const i of indices) touched.add(i);
-          else reread.push(...indices);
+          else for (const i of indices) reread.add(i);
         }
-        if (reread.length) {
-          // Another evaluation wrote some of these since they were read (the
-          // update waited for it to commit): history, moves and the previous
-          // results handed back compare with what it wrote, read again and
-          // (on PostgreSQL) locked until this transaction ends.
+        // What will be written in full is compared with the result as it is
+        // now: on PostgreSQL another evaluation may have written some since
+        // they were read (an update above may have waited for it to commit),
+        // so history, moves and the previous results handed back are read
+        // again, locked (in key order) until this transaction ends. SQLite
+        // runs one writer at a time: only a missed update is read again.
+        if (pg) {
+          for (let i = 0; i < batch.length; i++)
+            if (!touched.has(i)) reread.add(i);
+        }
+        if (reread.size) {
           const again = new Set(
-            reread.map(i => key(batch[i].entityRef, batch[i].scorecardId)),
+            [...reread].map(i => key(batch[i].entityRef, batch[i].scorecardId)),
           );
           for (const k of again) previousRows.delete(k);
           const query = tx('scorecard_results')
             .whereIn('entity_ref', [
-              ...new Set(reread.map(i => batch[i].entityRef)),
+              ...new Set([...reread].map(i => batch[i].entityRef)),
             ])
+            .orderBy(['entity_ref', 'scorecard_id'])
             .select();
           for (const row of (await (pg
             ? query.forUpdate()
