@@ -25,14 +25,16 @@ export class KubeflowFactProvider implements FactProvider {
 
   async getFacts(entities: Entity[]) {
     const facts = new Map<string, Record<string, unknown>>();
-    const now = DateTime.fromJSDate(this.now());
+    const now = DateTime.fromJSDate(this.now(), { zone: 'utc' });
     for (const entity of entities) {
       if (!isPipelineEntity(entity)) continue;
       if (!entity.metadata.annotations?.[KUBEFLOW_PIPELINE_ID_ANNOTATION])
         continue;
       const { spec } = entity;
       const run = spec.lastRun;
-      const at = DateTime.fromISO(run?.finishedAt ?? run?.startedAt ?? '');
+      const at = DateTime.fromISO(run?.finishedAt ?? run?.startedAt ?? '', {
+        zone: 'utc',
+      });
       facts.set(stringifyEntityRef(entity), {
         lastRunState: run?.status ?? 'none',
         ...(at.isValid && {

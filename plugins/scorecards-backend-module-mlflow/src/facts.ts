@@ -34,7 +34,9 @@ export class MlflowFactProvider implements FactProvider {
       const headline = versions.find(
         v => v.metrics && spec.metrics && sameMetrics(v.metrics, spec.metrics),
       );
-      const newest = DateTime.fromISO(versions[0]?.createdAt ?? '');
+      const newest = DateTime.fromISO(versions[0]?.createdAt ?? '', {
+        zone: 'utc',
+      });
       facts.set(stringifyEntityRef(entity), {
         metrics: spec.metrics ?? {},
         hasHeadline: Boolean(spec.metrics),
@@ -44,7 +46,10 @@ export class MlflowFactProvider implements FactProvider {
           newestVersionAgeDays: Math.max(
             0,
             Math.floor(
-              DateTime.fromJSDate(this.now()).diff(newest, 'days').days,
+              DateTime.fromJSDate(this.now(), { zone: 'utc' }).diff(
+                newest,
+                'days',
+              ).days,
             ),
           ),
         }),
