@@ -4,7 +4,7 @@
  * the same 17 checks ("ML production readiness"), in one run.
  *
  *   node --expose-gc --require @backstage/cli/config/nodeTransform.cjs \
- *     bench/scorecards/run.ts [--entities 20000] [--rounds 5] [--postgres] [--self-check] [--clock cpu]
+ *     bench/scorecards/run.ts [--entities 20000] [--rounds 5] [--postgres] [--self-check] [--clock cpu] [--warm-up 2000]
  *
  * Method
  * - Estate (entities.ts): N graded Models, Datasets and Pipelines (default
@@ -35,21 +35,35 @@
  *   Tech Insights; nothing is persisted by ours, results stay in memory as
  *   Tech Insights' check results do). Stored facts are deleted before each
  *   round, so Tech Insights reads one row per entity (its best case).
- * - One warm-up round (not counted), then --rounds rounds (default 5); the
- *   order alternates (ours first on even rounds, Tech Insights first on odd
- *   ones); GC before each timed part with --expose-gc. Each figure: median
- *   and min–max; ratios of medians.
+ * - Isolation: each timed part (Tech Insights' check evaluation, ours, the
+ *   plain loop, and each whole cycle) runs in its OWN fresh child process per
+ *   round (this file forked with `--worker <part>` and --expose-gc), so no
+ *   part runs on the heap or JIT state another left behind (measured in one
+ *   process, ours and the plain loop ran 2–4× slower right after Tech
+ *   Insights). Each child generates the same estate from the same seed,
+ *   builds what its part needs (its own catalog server; Tech Insights: its
+ *   context and its own database, facts retrieved, stored and read back),
+ *   runs the part once untimed on the first 2,000 graded entities of the
+ *   same data (warm-up; --warm-up N), forces a GC, then times one run over
+ *   all of them, and writes its time and its verdicts as JSON to a file the
+ *   parent reads; the parent compares the verdicts of the children.
+ * - --rounds rounds (default 5); the order of the children alternates (ours
+ *   first on even rounds, Tech Insights first on odd ones). Each figure:
+ *   median and min–max; ratios of medians and the per-round range.
  * - Goals (issue 14): ours ≥ 100× Tech Insights' check evaluation, and within
- *   4× of the plain loop. The default run takes a few minutes.
+ *   4× of the plain loop. The default run takes about 5–8 minutes.
  */
+import { fork } from 'child_process';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
 import { CatalogClient } from '@backstage/catalog-client';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { FlatTechInsightFact } from '@backstage-community/plugin-tech-insights-node';
 import { ScorecardGrader } from '@convergence/backstage-plugin-scorecards-backend';
-import { EntityScorecardResult } from '@convergence/backstage-plugin-scorecards-common';
 import { generateEstate, NOW } from './entities';
-import { PLAIN_CHECK_IDS, plainLoop, PlainResults } from './plainLoop';
+import { PLAIN_CHECK_IDS, plainLoop } from './plainLoop';
 import {
   readinessFacts,
   readinessRules,
@@ -115,10 +129,22 @@ function factsOf(condition: any): string[] {
 const pickFacts = (facts: Record<string, unknown>, names: string[]) =>
   Object.fromEntries(names.map(n => [n, facts[n]]));
 
+/** Ours' verdicts as a child writes them. */
+type OursResult = {
+  entityRef: string;
+  level: string | null;
+  score: number;
+  checks: { checkId: string; status: string; message?: string }[];
+};
+/** The plain loop's verdicts as a child writes them. */
+type PlainOut = { statuses: number[]; levels: number[]; scores: number[] };
+/** Tech Insights' verdicts as a child writes them: per entity, [check id, result]. */
+type TiOut = [string, boolean][][];
+
 /** Where ours and the plain loop differ (statuses, level, score); empty when they agree. */
 function comparePlain(
-  ours: EntityScorecardResult[],
-  plain: PlainResults,
+  ours: OursResult[],
+  plain: PlainOut,
   levels: string[],
 ): string[] {
   const out: string[] = [];
@@ -142,6 +168,157 @@ function comparePlain(
   return out;
 }
 
+/**
+ * The warm-up in each child: the part run once, untimed, on the first
+ * WARM_UP graded entities of the same estate (the catalog read and Tech
+ * Insights' fact retrieval in full), enough for the JIT to compile every
+ * path the timed run takes, and short enough for the default run to take
+ * less than 10 minutes (Tech Insights' rules take ~0.7 ms per entity).
+ */
+const WARM_UP = Number(arg('warm-up') ?? 2_000);
+const PARTS = ['oursEval', 'plain', 'tiEval', 'oursCycle', 'tiCycle'] as const;
+type Part = (typeof PARTS)[number];
+
+/**
+ * A child: builds what `part` needs on the estate generated from the seed,
+ * runs it once untimed (warm-up), forces a GC, times one run and writes
+ * { ms, verdicts, problems } as JSON to `out`.
+ */
+async function worker(part: Part, out: string) {
+  const estate = generateEstate(N);
+  const graded = estate.filter(
+    e => e.apiVersion === 'convergence.dev/v1alpha1',
+  );
+  const refs = graded.map(e => stringifyEntityRef(e));
+  const problems: string[] = [];
+  const cleanups: (() => Promise<unknown>)[] = [];
+  // `n`: how many graded entities are evaluated (all when timed, WARM_UP in the warm-up).
+  let run: (n: number) => unknown;
+  let before = async () => {};
+  let verdicts: (value: any) => unknown;
+  if (part === 'oursEval' || part === 'plain' || part === 'oursCycle') {
+    const grader = ScorecardGrader.fromConfig(new ConfigReader({}));
+    const ours = (rs: ReturnType<typeof grader.grade>): OursResult[] =>
+      rs
+        .filter(r => r.scorecardId === SCORECARD)
+        .map(r => ({
+          entityRef: r.entityRef,
+          level: r.level,
+          score: r.score,
+          checks: r.checks.map(c => ({
+            checkId: c.checkId,
+            status: c.status,
+            message: c.message,
+          })),
+        }));
+    if (part === 'oursEval') {
+      const related = ScorecardGrader.index(estate);
+      run = n => grader.grade(graded.slice(0, n), { related, now: NOW });
+      verdicts = ours;
+    } else if (part === 'plain') {
+      const related = ScorecardGrader.index(estate);
+      run = n => plainLoop(graded.slice(0, n), related, NOW);
+      verdicts = (p: ReturnType<typeof plainLoop>): PlainOut => ({
+        statuses: Array.from(p.statuses),
+        levels: Array.from(p.levels),
+        scores: Array.from(p.scores),
+      });
+    } else {
+      const catalog = await startCatalogServer(estate);
+      cleanups.push(catalog.close);
+      const catalogClient = new CatalogClient({
+        discoveryApi: catalog.discovery,
+      });
+      const mlKinds = new Set(['model', 'dataset', 'pipeline']);
+      run = async n => {
+        const { items } = await catalogClient.getEntities({
+          filter: { kind: ['group', 'user', 'model', 'dataset', 'pipeline'] },
+        });
+        const ml = items.filter(e => mlKinds.has(e.kind.toLowerCase()));
+        return grader.grade(n < ml.length ? ml.slice(0, n) : items, {
+          related: ScorecardGrader.index(items),
+          now: NOW,
+        });
+      };
+      verdicts = ours;
+    }
+  } else {
+    const catalog = await startCatalogServer(estate);
+    cleanups.push(catalog.close);
+    const ti = await startTechInsights({
+      discovery: catalog.discovery,
+      now: NOW,
+      rules: readinessRules(selfCheck ? 6 : 7),
+      postgres,
+      problems,
+    });
+    cleanups.unshift(ti.close);
+    verdicts = (rs: { check: { id: string }; result: boolean }[][]): TiOut =>
+      rs.map(r => r.map(t => [t.check.id, t.result]));
+    if (part === 'tiEval') {
+      // Facts retrieved, stored by Tech Insights' context and read back once;
+      // the timed part is runChecks over them in memory.
+      await ti.retrieveFacts();
+      const facts = new Map<string, { [id: string]: FlatTechInsightFact }>();
+      for (const ref of refs) facts.set(ref, await ti.readFacts(ref));
+      const checker = ti.inMemoryChecker(facts);
+      run = async n => {
+        const rs = [];
+        for (const ref of refs.slice(0, n))
+          rs.push(await checker.runChecks(ref));
+        return rs;
+      };
+    } else {
+      run = async n => {
+        await ti.retrieveFacts();
+        const rs = [];
+        for (const ref of refs.slice(0, n))
+          rs.push(await ti.checker.runChecks(ref));
+        return rs;
+      };
+      // Stored facts deleted after the warm-up: one row per entity is read.
+      before = async () => {
+        await ti.reset();
+      };
+    }
+  }
+  await run(Math.min(WARM_UP, graded.length)); // warm-up, on the same data
+  await before();
+  const [value, ms] = await timed(() => run(graded.length));
+  const result = { ms, verdicts: verdicts(value), problems };
+  for (const cleanup of cleanups) await cleanup();
+  fs.writeFileSync(out, JSON.stringify(result));
+}
+
+/** Runs `part` in a fresh child process; its time, verdicts and Tech Insights' logged problems. */
+function runChild(
+  part: Part,
+  dir: string,
+): Promise<{ ms: number; verdicts: any; problems: string[] }> {
+  const out = path.join(dir, `${part}.json`);
+  const args = ['--worker', part, '--entities', String(N), '--out', out];
+  if (postgres) args.push('--postgres');
+  if (selfCheck) args.push('--self-check');
+  if (cpuClock) args.push('--clock', 'cpu');
+  args.push('--warm-up', String(WARM_UP));
+  const execArgv = process.execArgv.includes('--expose-gc')
+    ? process.execArgv
+    : [...process.execArgv, '--expose-gc'];
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, args, { execArgv, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', code => {
+      if (code !== 0) {
+        reject(new Error(`the ${part} child exited with ${code}`));
+        return;
+      }
+      const result = JSON.parse(fs.readFileSync(out, 'utf8'));
+      fs.rmSync(out);
+      resolve(result);
+    });
+  });
+}
+
 async function main() {
   const estate = generateEstate(N);
   const related = ScorecardGrader.index(estate);
@@ -154,45 +331,9 @@ async function main() {
   const graded = estate.filter(
     e => e.apiVersion === 'convergence.dev/v1alpha1',
   );
-  const refs = graded.map(e => stringifyEntityRef(e));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scorecards-'));
 
-  const catalog = await startCatalogServer(estate);
-  const problems: string[] = [];
-  const ti = await startTechInsights({
-    discovery: catalog.discovery,
-    now: NOW,
-    rules: readinessRules(selfCheck ? 6 : 7),
-    postgres,
-    problems,
-  });
-  const catalogClient = new CatalogClient({ discoveryApi: catalog.discovery });
-
-  // The parts, each returning what it decided.
-  const oursEval = () => grader.grade(graded, { related, now: NOW });
-  const plain = () => plainLoop(graded, related, NOW);
-  const oursCycle = async () => {
-    const { items } = await catalogClient.getEntities({
-      filter: { kind: ['group', 'user', 'model', 'dataset', 'pipeline'] },
-    });
-    return grader.grade(items, {
-      related: ScorecardGrader.index(items),
-      now: NOW,
-    });
-  };
-  const tiCycle = async () => {
-    await ti.retrieveFacts();
-    const out = [];
-    for (const ref of refs) out.push(await ti.checker.runChecks(ref));
-    return out;
-  };
-  let memoryChecker: ReturnType<typeof ti.inMemoryChecker> | undefined;
-  const tiEval = async () => {
-    const out = [];
-    for (const ref of refs) out.push(await memoryChecker!.runChecks(ref));
-    return out;
-  };
-
-  const times: Record<string, number[]> = {
+  const times: Record<Part, number[]> = {
     oursEval: [],
     plain: [],
     tiEval: [],
@@ -205,61 +346,41 @@ async function main() {
   const rules = readinessRules();
   const factNames = new Map(checkIds.map(id => [id, factsOf(rules[id])]));
   let plainMismatches: string[] = [];
+  const problems: string[] = [];
   const started = performance.now();
-  for (let round = 0; round <= ROUNDS; round++) {
-    await ti.reset();
-    const results: Record<string, any> = {};
-    const parts: [string, () => unknown][] = [
-      ['oursEval', oursEval],
-      ['plain', plain],
-      ['tiEval', tiEval],
-      ['oursCycle', oursCycle],
-      ['tiCycle', tiCycle],
-    ];
-    if (round === 0) {
-      // Warm-up; Tech Insights' facts are read back once for the in-memory checker.
-      parts.splice(2, 1);
-      parts.reverse();
-    } else if (round % 2 === 1) parts.reverse();
-    for (const [name, fn] of parts) {
-      const [value, ms] = await timed(fn);
-      results[name] = value;
-      if (round > 0) times[name].push(ms);
+  for (let round = 1; round <= ROUNDS; round++) {
+    const results: Partial<Record<Part, any>> = {};
+    const parts = round % 2 === 1 ? [...PARTS].reverse() : [...PARTS];
+    for (const part of parts) {
+      const r = await runChild(part, dir);
+      results[part] = r.verdicts;
+      times[part].push(r.ms);
+      problems.push(...r.problems);
       if (process.env.BENCH_DEBUG)
-        console.log(`round ${round} ${name} ${ms.toFixed(1)} ms`);
-    }
-    if (round === 0) {
-      const facts = new Map<string, { [id: string]: FlatTechInsightFact }>();
-      for (const ref of refs) facts.set(ref, await ti.readFacts(ref));
-      memoryChecker = ti.inMemoryChecker(facts);
-      results.tiEval = await tiEval();
+        console.log(`round ${round} ${part} ${r.ms.toFixed(1)} ms`);
     }
     if (problems.length)
       throw new Error(`Tech Insights logged: ${problems.join('; ')}`);
     // Verdicts: ours against the plain loop, and Tech Insights (cycle and
     // in-memory alike) against ours, per check.
-    const ours = results.oursEval as EntityScorecardResult[];
+    const ours = results.oursEval as OursResult[];
+    if (ours.length !== graded.length)
+      throw new Error(`ours graded ${ours.length} of ${graded.length}`);
     plainMismatches = comparePlain(ours, results.plain, levelNames);
-    const cycleOurs = results.oursCycle as EntityScorecardResult[];
+    const cycleOurs = results.oursCycle as OursResult[];
     if (
       JSON.stringify(cycleOurs.map(r => r.checks)) !==
       JSON.stringify(ours.map(r => r.checks))
     )
       throw new Error('ours graded the estate read over HTTP differently');
-    const tiResults = results.tiCycle as {
-      check: { id: string };
-      result: boolean;
-    }[][];
-    const tiMemory = results.tiEval as typeof tiResults;
-    const verdicts = (rs: typeof tiResults) =>
-      rs.map(r => r.map(t => `${t.check.id}=${t.result}`).join()).join('\n');
-    if (verdicts(tiResults) !== verdicts(tiMemory))
+    const tiResults = results.tiCycle as TiOut;
+    if (JSON.stringify(tiResults) !== JSON.stringify(results.tiEval))
       throw new Error(
         "Tech Insights' in-memory checker decided differently from its cycle",
       );
     if (round === ROUNDS) {
       ours.forEach((r, i) => {
-        const byId = new Map(tiResults[i].map(t => [t.check.id, t.result]));
+        const byId = new Map(tiResults[i]);
         for (const c of r.checks) {
           const theirs = byId.get(c.checkId);
           if (theirs === (c.status !== 'fail')) {
@@ -284,12 +405,11 @@ async function main() {
     }
   }
   const wall = (performance.now() - started) / 1000;
-  await ti.close();
-  await catalog.close();
+  fs.rmSync(dir, { recursive: true, force: true });
 
   const fmt = (ms: number) =>
     ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
-  const line = (label: string, key: string) => {
+  const line = (label: string, key: Part) => {
     const xs = times[key];
     return `  ${label.padEnd(44)} ${fmt(median(xs)).padStart(9)}  (${fmt(
       Math.min(...xs),
@@ -297,8 +417,8 @@ async function main() {
       .toFixed(0)
       .padStart(9)} entities/s`;
   };
-  const ratio = (a: string, b: string) => median(times[a]) / median(times[b]);
-  const ratioSpread = (a: string, b: string) => {
+  const ratio = (a: Part, b: Part) => median(times[a]) / median(times[b]);
+  const ratioSpread = (a: Part, b: Part) => {
     const rs = times[a].map((x, i) => x / times[b][i]);
     return `per round ${Math.min(...rs).toFixed(1)}–${Math.max(...rs).toFixed(
       1,
@@ -307,7 +427,10 @@ async function main() {
   console.log(
     `scorecards: ${graded.length} entities × ${
       checkIds.length
-    } checks, ${ROUNDS} rounds after a warm-up (median, min–max), Tech Insights on ${
+    } checks, ${ROUNDS} rounds, each part in its own process (warm-up on ${Math.min(
+      WARM_UP,
+      graded.length,
+    )} entities, GC, timed run; median, min–max), Tech Insights on ${
       postgres ? 'PostgreSQL' : 'SQLite (in memory)'
     }, ${cpuClock ? 'CPU' : 'wall-clock'} time${
       selfCheck
@@ -383,7 +506,13 @@ async function main() {
   process.exit(ok ? 0 : 1);
 }
 
-main().catch(e => {
+const workerPart = arg('worker');
+if (workerPart !== undefined && !PARTS.includes(workerPart as Part))
+  throw new Error(`unknown part ${workerPart}`);
+(workerPart
+  ? worker(workerPart as Part, arg('out')!).then(() => process.exit(0))
+  : main()
+).catch(e => {
   console.error(e);
   process.exit(1);
 });
