@@ -383,6 +383,19 @@ describe.each(databases.eachSupportedId())(
       expect(await graded()).toEqual(all.slice(0, 1));
     });
 
+    it('grades a changed entity once when the listing names it twice', async () => {
+      // Paging while the catalog changes can list an entity on two pages.
+      let catalog = [fraudMl, model('changed')];
+      const { evaluator, store } = await setup({ catalog: () => catalog });
+      await evaluator.evaluateAll();
+      const changed = model('changed', { etag: 'changed-2', description: '' });
+      catalog = [fraudMl, changed, changed];
+      expect(await evaluator.evaluateChanged()).toBe(1);
+      expect(
+        (await store.getResults(['model:default/changed']))[0].checks[0],
+      ).toMatchObject({ checkId: 'has-description', status: 'fail' });
+    });
+
     it('grades only new and changed entities in the incremental pass', async () => {
       let catalog = [fraudMl, model('unchanged'), model('changed')];
       const seen: string[][] = [];

@@ -310,6 +310,9 @@ export class ScorecardEvaluator {
     )) {
       for (const e of page) {
         const ref = lower(stringifyEntityRef(e));
+        // A listing that pages while the catalog changes can name an entity
+        // twice; grading it twice in one batch would fail the save.
+        if (present.has(ref)) continue;
         present.add(ref);
         if (known.get(ref) !== etagOf(e)) changed.push(ref);
       }
