@@ -27,17 +27,7 @@ import {
   scheduledPassAfterTheTestConfig,
 } from './__testUtils__/config';
 import { scorecardsPlugin } from './plugin';
-
-const group = (name: string, children: string[] = []): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name, namespace: 'default' },
-  spec: { type: 'team', children },
-  relations: children.map(c => ({
-    type: 'parentOf',
-    targetRef: `group:default/${c}`,
-  })),
-});
+import { group } from './__testUtils__/entities';
 
 // Relations as the catalog emits them; the evaluator follows these.
 const model = (name: string, owner: string, spec: object = {}): Entity => ({

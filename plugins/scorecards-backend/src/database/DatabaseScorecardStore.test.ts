@@ -5,7 +5,7 @@ import {
 import { createTestStore, storeOn } from '../__testUtils__/store';
 import path from 'path';
 import { Knex } from 'knex';
-import { StoredResult } from './ScorecardStore';
+import { ScorecardStore, StoredResult } from './ScorecardStore';
 
 const databases = createTestDatabases();
 
@@ -211,6 +211,32 @@ async function untilWaitingForALock(knex: Knex, pending: Promise<unknown>) {
   }
 }
 
+/**
+ * Runs `action` (a save or removal by `store`) while another evaluation saves
+ * `theirs`. On PostgreSQL the other evaluation has written `theirs` but not
+ * committed: `action` reads the old rows, then meets the other's lock, and the
+ * other commits while it waits. SQLite runs one writer at a time: `theirs`
+ * lands before `action` starts.
+ */
+async function whileAnotherEvaluationSaves<T>(
+  knex: Knex,
+  store: ScorecardStore,
+  theirs: StoredResult[],
+  action: () => Promise<T>,
+): Promise<T> {
+  if (knex.client.config.client !== 'pg') {
+    await store.saveResults(theirs);
+    return action();
+  }
+  const other = await knex.transaction();
+  const otherStore = await storeOn(other, { skipMigrations: true });
+  await otherStore.saveResults(theirs);
+  const pending = action();
+  await untilWaitingForALock(knex, pending);
+  await other.commit();
+  return pending;
+}
+
 describe.each(databases.eachSupportedId())(
   'DatabaseScorecardStore on %s',
   databaseId => {
@@ -352,22 +378,9 @@ describe.each(databases.eachSupportedId())(
       // The same as stored: only its time would change.
       const ours = at('2026-11-21T10:00:00.000Z', ['x']);
       const theirs = at('2026-11-21T09:00:00.000Z', ['y'], 'Silver');
-      if (knex.client.config.client === 'pg') {
-        // The other evaluation has written its result but not committed: this
-        // save reads the old one, then meets the other's lock, and the other
-        // commits while it waits.
-        const other = await knex.transaction();
-        const otherStore = await storeOn(other, { skipMigrations: true });
-        await otherStore.saveResults([theirs]);
-        const saving = store.saveResults([ours]);
-        await untilWaitingForALock(knex, saving);
-        await other.commit();
-        await saving;
-      } else {
-        // SQLite runs one writer at a time.
-        await store.saveResults([theirs]);
-        await store.saveResults([ours]);
-      }
+      await whileAnotherEvaluationSaves(knex, store, [theirs], () =>
+        store.saveResults([ours]),
+      );
       const [latest] = await store.getResults(['model:default/a']);
       expect(latest).toMatchObject({
         level: 'Bronze',
@@ -395,18 +408,9 @@ describe.each(databases.eachSupportedId())(
       // Read while owned by a; another evaluation moves it to b meanwhile.
       const ours = at('2026-11-21T10:00:00.000Z', a, 'Gold');
       const theirs = at('2026-11-21T09:00:00.000Z', b, 'Bronze');
-      if (knex.client.config.client === 'pg') {
-        const other = await knex.transaction();
-        const otherStore = await storeOn(other, { skipMigrations: true });
-        await otherStore.saveResults([theirs]);
-        const saving = store.saveResults([ours]);
-        await untilWaitingForALock(knex, saving);
-        await other.commit();
-        await saving;
-      } else {
-        await store.saveResults([theirs]);
-        await store.saveResults([ours]);
-      }
+      await whileAnotherEvaluationSaves(knex, store, [theirs], () =>
+        store.saveResults([ours]),
+      );
       // Back under a: b's trend ends with a removal row.
       expect(
         await knex('scorecard_history')
@@ -440,19 +444,12 @@ describe.each(databases.eachSupportedId())(
       // The same as stored when read: only its time would change.
       const ours = at('2026-11-21T10:00:00.000Z', 'Bronze', 0.5);
       const theirs = at('2026-11-21T09:00:00.000Z', 'Silver', 0.75);
-      let previous: Map<string, { level: string | null }>;
-      if (knex.client.config.client === 'pg') {
-        const other = await knex.transaction();
-        const otherStore = await storeOn(other, { skipMigrations: true });
-        await otherStore.saveResults([theirs]);
-        const saving = store.saveResults([ours]);
-        await untilWaitingForALock(knex, saving);
-        await other.commit();
-        previous = await saving;
-      } else {
-        await store.saveResults([theirs]);
-        previous = await store.saveResults([ours]);
-      }
+      const previous = await whileAnotherEvaluationSaves(
+        knex,
+        store,
+        [theirs],
+        () => store.saveResults([ours]),
+      );
       // The result went from theirs (Silver) back to Bronze: history says so,
       // and the previous result handed back (for drop notifications) is theirs.
       expect(
@@ -779,28 +776,10 @@ describe.each(databases.eachSupportedId())(
           scorecardIds: new Set(['ml-production-readiness']),
           before,
         });
-      const concurrently = async () => {
-        // The other evaluation has written the fresh result but not committed
-        // yet: removal reads the old one, then meets the other's lock, and the
-        // fresh result is committed while removal waits.
-        const other = await knex.transaction();
-        const otherStore = await storeOn(other, { skipMigrations: true });
-        await otherStore.saveResults([fresh]);
-        const removing = removeStale();
-        await untilWaitingForALock(knex, removing);
-        await other.commit();
-        return removing;
-      };
-      const oneAfterTheOther = async () => {
-        // SQLite runs one writer at a time: the fresh result lands before
-        // removal starts (or after it ends), never within.
-        await store.saveResults([fresh]);
-        return removeStale();
-      };
+      // The fresh result is committed while removal waits (PostgreSQL), or
+      // lands before removal starts (SQLite), never within.
       expect(
-        knex.client.config.client === 'pg'
-          ? await concurrently()
-          : await oneAfterTheOther(),
+        await whileAnotherEvaluationSaves(knex, store, [fresh], removeStale),
       ).toBe(0);
       expect(await store.getResults(['model:default/a'])).toEqual([
         expect.objectContaining({

@@ -567,6 +567,18 @@ export class DatabaseScorecardStore implements ScorecardStore {
     const mean = pg ? 'total / n' : 'total * 1.0 / n';
     const byEntity =
       'PARTITION BY scorecard_id, entity_ref ORDER BY evaluated_at, id';
+    // Each entity's change of total score and of count from its row before,
+    // over the history rows `from` names.
+    const changesOf = (from: string) =>
+      `SELECT scorecard_id, day,
+        value - COALESCE(LAG(value) OVER (${byEntity}), 0) AS d_total,
+        present - COALESCE(LAG(present) OVER (${byEntity}), 0) AS d_count
+      FROM (
+        SELECT scorecard_id, entity_ref, evaluated_at, id, day,
+          CASE WHEN removed THEN 0 ELSE 1 END AS present,
+          CASE WHEN removed THEN 0 ELSE ${score} END AS value
+        FROM ${from}
+      ) AS scored`;
     const history = this.applyFilter(
       this.db('scorecard_history').select(
         'scorecard_id',
@@ -593,30 +605,14 @@ export class DatabaseScorecardStore implements ScorecardStore {
           pg
             ? // Exact sums: the changes of every row of a day add up to the
               // change of its last one.
-              `SELECT scorecard_id, day,
-                value - COALESCE(LAG(value) OVER (${byEntity}), 0) AS d_total,
-                present - COALESCE(LAG(present) OVER (${byEntity}), 0) AS d_count
-              FROM (
-                SELECT scorecard_id, entity_ref, evaluated_at, id, day,
-                  CASE WHEN removed THEN 0 ELSE 1 END AS present,
-                  CASE WHEN removed THEN 0 ELSE ${score} END AS value
-                FROM (?) AS history
-              ) AS scored`
+              changesOf(`(?) AS history`)
             : // Floating-point sums: only the change of each day's last row.
-              `SELECT scorecard_id, day,
-                value - COALESCE(LAG(value) OVER (${byEntity}), 0) AS d_total,
-                present - COALESCE(LAG(present) OVER (${byEntity}), 0) AS d_count
-              FROM (
-                SELECT scorecard_id, entity_ref, evaluated_at, id, day,
-                  CASE WHEN removed THEN 0 ELSE 1 END AS present,
-                  CASE WHEN removed THEN 0 ELSE ${score} END AS value
-                FROM (
+              changesOf(`(
                   SELECT scorecard_id, entity_ref, evaluated_at, id, day, removed, score,
                     LEAD(day) OVER (${byEntity}) AS next_day
                   FROM (?) AS history
                 ) AS marked
-                WHERE next_day IS NULL OR next_day <> day
-              ) AS last_of_day`,
+                WHERE next_day IS NULL OR next_day <> day`),
           [history],
         ),
       )

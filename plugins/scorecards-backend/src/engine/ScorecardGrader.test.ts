@@ -1,27 +1,13 @@
-import fs from 'fs';
-import path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { ConfigReader } from '@backstage/config';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { withCatalogRelations } from '../__testUtils__/catalogRelations';
+import { readExampleEstate } from '../__testUtils__/entities';
 import { mlflowReadinessConfig } from '../__testUtils__/config';
 import { builtinChecks } from '../checks/builtin';
 import { readDefinitions } from './definitions';
 import { evaluateScorecard } from './evaluate';
 import { ScorecardGrader } from '..';
 
-const examplesDir = path.resolve(__dirname, '../../../../examples');
-const estate: Entity[] = withCatalogRelations(
-  fs
-    .readdirSync(examplesDir)
-    .filter(f => f.endsWith('.yaml'))
-    .flatMap(f =>
-      parseAllDocuments(fs.readFileSync(path.join(examplesDir, f), 'utf8')),
-    )
-    .map(d => d.toJSON())
-    .filter(e => e && e.kind !== 'Location')
-    .map(e => ({ ...e, metadata: { namespace: 'default', ...e.metadata } })),
-);
+const estate: Entity[] = readExampleEstate();
 const now = new Date('2026-11-27T06:00:00Z');
 
 describe('ScorecardGrader', () => {

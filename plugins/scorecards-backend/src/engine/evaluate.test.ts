@@ -1,31 +1,15 @@
-import fs from 'fs';
-import path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { ConfigReader } from '@backstage/config';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityScorecardResult } from '@convergence/backstage-plugin-scorecards-common';
 import { ScorecardCheck } from '@convergence/backstage-plugin-scorecards-node';
-import { withCatalogRelations } from '../__testUtils__/catalogRelations';
+import { readExampleEstate } from '../__testUtils__/entities';
 import { mlflowAucCheck } from '../__testUtils__/config';
 import { builtinChecks } from '../checks/builtin';
 import { readDeclarativeChecks } from '../checks/declarative';
 import { CompiledScorecard, readDefinitions } from './definitions';
 import { evaluateScorecard, markFactsUnavailable } from './evaluate';
 
-// The example estate, graded as the portal grades it: with the relations the
-// catalog's processors emit from each entity's spec.
-const examplesDir = path.resolve(__dirname, '../../../../examples');
-const entities: Entity[] = withCatalogRelations(
-  fs
-    .readdirSync(examplesDir)
-    .filter(f => f.endsWith('.yaml'))
-    .flatMap(f =>
-      parseAllDocuments(fs.readFileSync(path.join(examplesDir, f), 'utf8')),
-    )
-    .map(d => d.toJSON())
-    .filter(e => e && e.kind !== 'Location')
-    .map(e => ({ ...e, metadata: { namespace: 'default', ...e.metadata } })),
-);
+const entities: Entity[] = readExampleEstate();
 const byRef = new Map(
   entities.map(e => [stringifyEntityRef(e).toLocaleLowerCase('en-US'), e]),
 );

@@ -12,21 +12,11 @@ import {
 import { ScorecardStore, StoredResult } from '../database/ScorecardStore';
 import { createTestDatabases } from '../__testUtils__/databases';
 import { createTestStore } from '../__testUtils__/store';
+import { group } from '../__testUtils__/entities';
 import { ScorecardEvaluator } from './ScorecardEvaluator';
 import { ScorecardQueries } from './ScorecardQueries';
 
 const databases = createTestDatabases();
-
-const group = (name: string, children: string[] = []): Entity => ({
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Group',
-  metadata: { name, namespace: 'default' },
-  spec: { type: 'team', children },
-  relations: children.map(c => ({
-    type: 'parentOf',
-    targetRef: `group:default/${c}`,
-  })),
-});
 
 const model = (name: string): Entity => ({
   apiVersion: 'convergence.dev/v1alpha1',
