@@ -1,10 +1,12 @@
 import {
+  AuthService,
   LoggerService,
   SchedulerService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  CatalogService,
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
@@ -34,6 +36,17 @@ export type CrawlingEntityProviderDeps = {
   scheduler?: SchedulerService;
   /** Options of the HTTP client, e.g. shorter backoff in tests. */
   client?: Partial<PlatformApiClientOptions>;
+};
+
+/**
+ * What a crawling provider needs that also reads the catalog (e.g. for
+ * entities of other providers it links to).
+ *
+ * @public
+ */
+export type CatalogReadingCrawlerDeps = CrawlingEntityProviderDeps & {
+  catalog: CatalogService;
+  auth: AuthService;
 };
 
 /**

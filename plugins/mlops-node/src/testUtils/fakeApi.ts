@@ -19,6 +19,26 @@ export type FakeApiFailure = (
 ) => Response | undefined;
 
 /**
+ * A {@link FakeApiFailure} that answers a request whose path ends in a key of
+ * `answers` with that key's answer (the first key that fits): on every
+ * attempt, or with `options.attempts` only on that many first attempts of
+ * each request, so that retries succeed.
+ *
+ * @public
+ */
+export function failPaths(
+  answers: Record<string, () => Response>,
+  options: { attempts?: number } = {},
+): FakeApiFailure {
+  return (path, attempt) => {
+    if (options.attempts !== undefined && attempt > options.attempts)
+      return undefined;
+    const suffix = Object.keys(answers).find(s => path.endsWith(s));
+    return suffix === undefined ? undefined : answers[suffix]();
+  };
+}
+
+/**
  * What a fake platform API records and how it misbehaves. `fail` is read
  * at each request, so a test may change it between crawls.
  *
