@@ -14,6 +14,7 @@ import {
   createFakeApi,
   createRecordingConnection,
   entitiesOf,
+  failPaths,
   offsetPageAnswer,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import { KubeflowEntityProvider } from './KubeflowEntityProvider';
@@ -417,14 +418,13 @@ describe('KubeflowEntityProvider', () => {
 
   it('retries 5xx and 429 answers and completes the crawl', async () => {
     const api = estate();
-    api.fail = (path, attempt) => {
-      if (attempt > 1) return undefined;
-      if (path.endsWith('/recurringruns'))
-        return new HttpResponse(null, { status: 503 });
-      if (path.endsWith('/versions'))
-        return new HttpResponse(null, { status: 429 });
-      return undefined;
-    };
+    api.fail = failPaths(
+      {
+        '/recurringruns': () => new HttpResponse(null, { status: 503 }),
+        '/versions': () => new HttpResponse(null, { status: 429 }),
+      },
+      { attempts: 1 },
+    );
     serve(api);
     const { provider, connection, mutations } = setup();
     await provider.connect(connection);
@@ -441,10 +441,9 @@ describe('KubeflowEntityProvider', () => {
     expect(mutations).toHaveLength(1);
 
     // Kubeflow goes down after the pipelines were listed.
-    api.fail = path =>
-      path.endsWith('/runs')
-        ? new HttpResponse(null, { status: 500 })
-        : undefined;
+    api.fail = failPaths({
+      '/runs': () => new HttpResponse(null, { status: 500 }),
+    });
     await expect(provider.refresh()).rejects.toThrow(
       /GET http:\/\/kfp\.test\/pipeline\/apis\/v2beta1\/runs\?.* failed after 5 attempts: 500/,
     );

@@ -1,17 +1,12 @@
-import {
-  AuthService,
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { SchedulerService } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   KUBEFLOW_PIPELINE_ID_ANNOTATION,
   PipelineEntityV1alpha1,
 } from '@convergence/backstage-plugin-mlops-common';
 import {
+  CatalogReadingCrawlerDeps,
   CrawlingEntityProvider,
-  CrawlingEntityProviderDeps,
   fetchEach,
 } from '@convergence/backstage-plugin-mlops-node';
 import {
@@ -45,12 +40,7 @@ export class KubeflowEntityProvider extends CrawlingEntityProvider {
 
   static fromConfig(
     config: Config,
-    deps: {
-      logger: LoggerService;
-      scheduler: SchedulerService;
-      catalog: CatalogService;
-      auth: AuthService;
-    },
+    deps: CatalogReadingCrawlerDeps & { scheduler: SchedulerService },
   ): KubeflowEntityProvider[] {
     return readKubeflowSources(config).map(
       source => new KubeflowEntityProvider(source, deps),
@@ -59,10 +49,7 @@ export class KubeflowEntityProvider extends CrawlingEntityProvider {
 
   constructor(
     private readonly source: KubeflowSourceConfig,
-    private readonly services: CrawlingEntityProviderDeps & {
-      catalog: CatalogService;
-      auth: AuthService;
-    },
+    private readonly services: CatalogReadingCrawlerDeps,
   ) {
     super('kubeflow', source, services);
   }
