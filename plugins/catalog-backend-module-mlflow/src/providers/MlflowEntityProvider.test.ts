@@ -13,6 +13,7 @@ import {
   createFakeApi,
   createRecordingConnection,
   entitiesOf,
+  failPaths,
   offsetPageAnswer,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import { MlflowEntityProvider } from './MlflowEntityProvider';
@@ -243,6 +244,15 @@ const fraudDetectorVersions = (version2Run: object) => [
   },
 ];
 
+/** A logged model MLflow 3 keeps: AUC 0.97, flavor xgboost. */
+const loggedModel = (modelId: string) => ({
+  info: { model_id: modelId, name: 'model' },
+  data: {
+    metrics: [{ key: 'auc', value: 0.97, timestamp: 2, step: 0 }],
+    params: [{ key: 'flavor', value: 'xgboost' }],
+  },
+});
+
 const find = (list: Entity[], ref: string) =>
   list.find(e => `${e.kind}:${e.metadata.name}`.toLowerCase() === ref);
 
@@ -308,15 +318,7 @@ describe('MlflowEntityProvider', () => {
         ? { ...v, model_id: modelIds[v.version] }
         : v,
     );
-    reg.loggedModels = {
-      'm-abc': {
-        info: { model_id: 'm-abc', name: 'model' },
-        data: {
-          metrics: [{ key: 'auc', value: 0.97, timestamp: 2, step: 0 }],
-          params: [{ key: 'flavor', value: 'xgboost' }],
-        },
-      },
-    };
+    reg.loggedModels = { 'm-abc': loggedModel('m-abc') };
     serve(reg);
     const { provider, connection, mutations } = setup();
     await provider.connect(connection);
@@ -351,15 +353,7 @@ describe('MlflowEntityProvider', () => {
       ...v,
       source: sources[`${v.name} ${v.version}`],
     }));
-    reg.loggedModels = {
-      [id]: {
-        info: { model_id: id, name: 'model' },
-        data: {
-          metrics: [{ key: 'auc', value: 0.97, timestamp: 2, step: 0 }],
-          params: [{ key: 'flavor', value: 'xgboost' }],
-        },
-      },
-    };
+    reg.loggedModels = { [id]: loggedModel(id) };
     serve(reg);
     const { provider, connection, mutations } = setup();
     await provider.connect(connection);
@@ -603,17 +597,17 @@ describe('MlflowEntityProvider', () => {
 
   it('retries 429 and 5xx answers and completes', async () => {
     const reg = sampleRegistry();
-    reg.fail = (path, attempt) => {
-      if (attempt > 2) return undefined;
-      if (path.endsWith('/runs/get'))
-        return new HttpResponse(null, { status: 503 });
-      if (path.endsWith('/registered-models/search'))
-        return new HttpResponse(null, {
-          status: 429,
-          headers: { 'Retry-After': '1' },
-        });
-      return undefined;
-    };
+    reg.fail = failPaths(
+      {
+        '/runs/get': () => new HttpResponse(null, { status: 503 }),
+        '/registered-models/search': () =>
+          new HttpResponse(null, {
+            status: 429,
+            headers: { 'Retry-After': '1' },
+          }),
+      },
+      { attempts: 2 },
+    );
     serve(reg);
     const { provider, connection, mutations } = setup();
     await provider.connect(connection);
@@ -630,10 +624,10 @@ describe('MlflowEntityProvider', () => {
     expect(mutations).toHaveLength(1);
 
     // The registry answers the model list, then fails on a run for good.
-    reg.fail = path =>
-      path.endsWith('/runs/get')
-        ? HttpResponse.json({ error_code: 'INTERNAL_ERROR' }, { status: 500 })
-        : undefined;
+    reg.fail = failPaths({
+      '/runs/get': () =>
+        HttpResponse.json({ error_code: 'INTERNAL_ERROR' }, { status: 500 }),
+    });
     await expect(provider.refresh()).rejects.toThrow(
       /GET http:\/\/mlflow\.test\/api\/2\.0\/mlflow\/runs\/get\?run_id=\w+ failed after 5 attempts: 500/,
     );
@@ -642,10 +636,9 @@ describe('MlflowEntityProvider', () => {
       expect.stringContaining('the catalog keeps its current entities'),
     );
     // A client error other than 404 on a run is not data: it fails the crawl too.
-    reg.fail = path =>
-      path.endsWith('/runs/get')
-        ? new HttpResponse(null, { status: 403 })
-        : undefined;
+    reg.fail = failPaths({
+      '/runs/get': () => new HttpResponse(null, { status: 403 }),
+    });
     await expect(provider.refresh()).rejects.toThrow(/403 Forbidden/);
     expect(mutations).toHaveLength(1);
   });

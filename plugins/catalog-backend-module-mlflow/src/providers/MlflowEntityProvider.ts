@@ -1,14 +1,9 @@
-import {
-  AuthService,
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { SchedulerService } from '@backstage/backend-plugin-api';
 import { ANNOTATION_ORIGIN_LOCATION, Entity } from '@backstage/catalog-model';
 import { Config } from '@backstage/config';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  CatalogReadingCrawlerDeps,
   CrawlingEntityProvider,
-  CrawlingEntityProviderDeps,
   PlatformApiError,
   fetchEach,
   forEachLimited,
@@ -64,12 +59,7 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
 
   static fromConfig(
     config: Config,
-    deps: {
-      logger: LoggerService;
-      scheduler: SchedulerService;
-      catalog: CatalogService;
-      auth: AuthService;
-    },
+    deps: CatalogReadingCrawlerDeps & { scheduler: SchedulerService },
   ): MlflowEntityProvider[] {
     return readMlflowSources(config).map(
       source => new MlflowEntityProvider(source, deps),
@@ -78,10 +68,7 @@ export class MlflowEntityProvider extends CrawlingEntityProvider {
 
   constructor(
     private readonly source: MlflowSourceConfig,
-    private readonly services: CrawlingEntityProviderDeps & {
-      catalog: CatalogService;
-      auth: AuthService;
-    },
+    private readonly services: CatalogReadingCrawlerDeps,
   ) {
     super('mlflow', source, services);
   }
