@@ -33,8 +33,8 @@
  *   fact store) and the whole cycle (catalog read over HTTP + grading for
  *   ours; catalog read + facts computed + stored + read back + rules for
  *   Tech Insights; nothing is persisted by ours, results stay in memory as
- *   Tech Insights' check results do). Stored facts are deleted before each
- *   round, so Tech Insights reads one row per entity (its best case).
+ *   Tech Insights' check results do). Stored facts are deleted before the
+ *   timed cycle, so Tech Insights reads one row per entity (its best case).
  * - Isolation: each timed part (Tech Insights' check evaluation, ours, the
  *   plain loop, and each whole cycle) runs in its OWN fresh child process per
  *   round (this file forked with `--worker <part>` and --expose-gc), so no
@@ -51,7 +51,7 @@
  *   first on even rounds, Tech Insights first on odd ones). Each figure:
  *   median and min–max; ratios of medians and the per-round range.
  * - Goals (issue 14): ours ≥ 100× Tech Insights' check evaluation, and within
- *   4× of the plain loop. The default run takes about 5–8 minutes.
+ *   4× of the plain loop. The default run takes about 6½ minutes.
  */
 import { fork } from 'child_process';
 import fs from 'fs';
