@@ -1,7 +1,6 @@
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { parse } from 'yaml';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
@@ -153,17 +152,18 @@ describe('LocalGitEntityProvider', () => {
   });
 });
 
-describe('local-git in production', () => {
-  const root = path.resolve(__dirname, '../../..');
-  const read = (file: string) =>
-    parse(fs.readFileSync(path.join(root, file), 'utf8'));
-  // As the production image runs the backend (packages/backend/Dockerfile):
-  // app-config.yaml, then app-config.production.yaml on top.
+describe('local-git switched off by a later config file', () => {
+  // As app-config.production.yaml does over app-config.yaml; that the
+  // portal's production config does so is tested with the portal backend
+  // (packages/backend/src/modules/localGitCatalog.test.ts).
   const production = () =>
     ConfigReader.fromConfigs([
-      { data: read('app-config.yaml'), context: 'app-config.yaml' },
       {
-        data: read('app-config.production.yaml'),
+        data: { scaffolder: { localGit: { baseDir: path.join(tmp, 'git') } } },
+        context: 'app-config.yaml',
+      },
+      {
+        data: { scaffolder: { localGit: null } },
         context: 'app-config.production.yaml',
       },
     ]);
