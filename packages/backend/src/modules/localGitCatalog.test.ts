@@ -8,7 +8,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
-import { LocalGitEntityProvider } from '@convergence/backstage-plugin-scaffolder-backend-module-mlops';
+import {
+  LocalGitEntityProvider,
+  localGitBaseDir,
+} from '@convergence/backstage-plugin-scaffolder-backend-module-mlops';
 import { catalogModuleLocalGit } from './localGitCatalog';
 
 describe('local-git in production', () => {
@@ -60,5 +63,7 @@ describe('local-git in production', () => {
       ),
     ).toEqual([expect.any(LocalGitEntityProvider)]);
     expect(await providersWith(production())).toEqual([]);
+    // Nor does publish:local-git find a folder to publish to.
+    expect(localGitBaseDir(production())).toBeUndefined();
   });
 });
