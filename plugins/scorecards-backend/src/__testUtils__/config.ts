@@ -41,3 +41,21 @@ export const scheduledPassAfterTheTestConfig = {
     },
   },
 };
+
+/**
+ * Config of one scorecard, `x`, whose Bronze level names a check that does
+ * not exist, `nope`: refused as
+ * `scorecards.definitions[0].levels[0].checks names unknown check 'nope'`.
+ */
+export const unknownCheckConfig = {
+  scorecards: {
+    definitions: [
+      {
+        id: 'x',
+        title: 'X',
+        filter: { kind: 'Model' },
+        levels: [{ name: 'Bronze', checks: ['nope'] }],
+      },
+    ],
+  },
+};

@@ -1,7 +1,10 @@
 import { ConfigReader } from '@backstage/config';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { readExampleEstate } from '../__testUtils__/entities';
-import { mlflowReadinessConfig } from '../__testUtils__/config';
+import {
+  mlflowReadinessConfig,
+  unknownCheckConfig,
+} from '../__testUtils__/config';
 import { builtinChecks } from '../checks/builtin';
 import { readDefinitions } from './definitions';
 import { evaluateScorecard } from './evaluate';
@@ -119,20 +122,7 @@ describe('ScorecardGrader', () => {
 
   it('fails on a bad definition or a duplicate check, naming it', () => {
     expect(() =>
-      ScorecardGrader.fromConfig(
-        new ConfigReader({
-          scorecards: {
-            definitions: [
-              {
-                id: 'x',
-                title: 'X',
-                filter: { kind: 'Model' },
-                levels: [{ name: 'Bronze', checks: ['nope'] }],
-              },
-            ],
-          },
-        }),
-      ),
+      ScorecardGrader.fromConfig(new ConfigReader(unknownCheckConfig)),
     ).toThrow(
       "scorecards.definitions[0].levels[0].checks names unknown check 'nope'",
     );

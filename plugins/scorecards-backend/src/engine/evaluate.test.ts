@@ -3,7 +3,7 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityScorecardResult } from '@convergence/backstage-plugin-scorecards-common';
 import { ScorecardCheck } from '@convergence/backstage-plugin-scorecards-node';
 import { readExampleEstate } from '../__testUtils__/entities';
-import { mlflowAucCheck } from '../__testUtils__/config';
+import { mlflowAucCheck, unknownCheckConfig } from '../__testUtils__/config';
 import { builtinChecks } from '../checks/builtin';
 import { readDeclarativeChecks } from '../checks/declarative';
 import { CompiledScorecard, readDefinitions } from './definitions';
@@ -221,18 +221,7 @@ describe('declarative checks from config', () => {
   });
 
   it('refuses a definition naming an unknown check, naming the key', () => {
-    const bad = new ConfigReader({
-      scorecards: {
-        definitions: [
-          {
-            id: 'x',
-            title: 'X',
-            filter: { kind: 'Model' },
-            levels: [{ name: 'Bronze', checks: ['nope'] }],
-          },
-        ],
-      },
-    });
+    const bad = new ConfigReader(unknownCheckConfig);
     expect(() => readDefinitions(bad, new Set(checks.keys()))).toThrow(
       "scorecards.definitions[0].levels[0].checks names unknown check 'nope'",
     );
