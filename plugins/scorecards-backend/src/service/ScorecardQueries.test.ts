@@ -163,8 +163,8 @@ describe.each(databases.eachSupportedId())('ScorecardQueries on %s', id => {
   });
 
   it('leaves out what a conditionally allowed caller may not read, and gives a denied one nothing', async () => {
-    const deptSummaries = async (result: AuthorizeResult) => {
-      const { queries } = await setUp(result);
+    const deptSummaries = async (read: AuthorizeResult) => {
+      const { queries } = await setUp(read);
       const [dept] = (
         await queries.getSummaries(
           { owners: ['group:default/dept'], days: 30 },
