@@ -126,7 +126,8 @@ export function evaluateScorecard(
       // Without a message, a pass or n/a is the same (frozen) object for
       // every entity; otherwise objects keep one shape (no delete), which
       // keeps V8 fast.
-      if (message !== undefined) results[i] = { checkId, status, message };
+      if (message !== undefined)
+        results[i] = explained(plan, i, status, message);
       else if (status === 'pass') results[i] = plan.passed[i];
       else if (status === 'na') results[i] = plan.notApplicable[i];
       else results[i] = { checkId, status };
@@ -159,6 +160,12 @@ type Plan = {
   passed: CheckResult[];
   notApplicable: CheckResult[];
   size: number;
+  /**
+   * Per check, the (frozen) results with a message given so far, by
+   * message: most failures say the same few sentences for every entity, so
+   * they are shared, as passes are, rather than kept once per entity.
+   */
+  explained: Map<string, CheckResult>[];
   /** The checks' kind guards (see onlyForKinds), if any has one. */
   guarded?: (KindGuard | undefined)[];
   /** Which checks run, by apiVersion, then kind. */
@@ -181,6 +188,25 @@ function checksToRun(plan: Plan, entity: Entity): Uint8Array {
     byKind.set(entity.kind, runs);
   }
   return runs;
+}
+
+/** How many different messages of one check are shared; more are not kept. */
+const MAX_EXPLAINED = 256;
+
+/** The result of check `i` with this status and message: a shared, frozen one when it has been seen before. */
+function explained(
+  plan: Plan,
+  i: number,
+  status: CheckResult['status'],
+  message: string,
+): CheckResult {
+  const byMessage = plan.explained[i];
+  const known = byMessage.get(message);
+  if (known !== undefined && known.status === status) return known;
+  const result: CheckResult = { checkId: plan.ids[i], status, message };
+  if (known === undefined && byMessage.size < MAX_EXPLAINED)
+    byMessage.set(message, Object.freeze(result));
+  return result;
 }
 
 /** A check the map lacks fails every entity, as calling it used to. */
@@ -222,6 +248,7 @@ function planOf(
         Object.freeze({ checkId, status: 'na' as const }),
       ),
       size: checks.size,
+      explained: ids.map(() => new Map()),
       byKind: new Map(),
     };
     const guards = plan.checks.map(kindGuardOf);
