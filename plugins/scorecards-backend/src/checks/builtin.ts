@@ -18,6 +18,7 @@ import {
 } from '@convergence/backstage-plugin-mlops-common';
 import {
   fail,
+  fixed,
   isKind,
   isProduction,
   KindGuard,
@@ -63,6 +64,18 @@ function servingComponentAnnotated(
 
 const PRODUCTION_ALIASES = ['champion', 'production', 'prod'];
 const CARD_FIELDS = ['intendedUse', 'limitations', 'evaluationData'];
+/** The failures of model-card-complete, by which CARD_FIELDS are missing (bit i: field i). */
+const CARD_INCOMPLETE = Array.from(
+  { length: 1 << CARD_FIELDS.length },
+  (_, bits) =>
+    fixed(
+      fail(
+        `missing spec.card.${CARD_FIELDS.filter(
+          (_f, i) => bits & (1 << i),
+        ).join(', spec.card.')}`,
+      ),
+    ),
+);
 const PERSONAL_DATA_CLASSES = ['confidential', 'restricted'];
 const RUN_IN_PROGRESS = ['running', 'pending'];
 const RECENT_RUN_DAYS = 7;
@@ -98,6 +111,23 @@ const CI_ANNOTATIONS = [
   'circleci.com/project-slug',
 ];
 
+// The verdicts whose message never changes: one frozen object each, not one
+// per entity.
+const NO_OWNER = fixed(fail('spec.owner is empty'));
+const NO_DESCRIPTION = fixed(fail('metadata.description is empty'));
+const NO_PRODUCTION_ALIAS = fixed(fail('no version has a production alias'));
+const NO_LICENSE = fixed(fail('spec.license is empty'));
+const NO_CLASSIFICATION = fixed(fail('spec.classification is empty'));
+const NO_RETENTION = fixed(fail('spec.retention is empty'));
+const NO_SCHEMA = fixed(fail('spec.schema.fields is empty'));
+const NO_SCHEDULE = fixed(fail('spec.schedule is empty'));
+const NO_RUN = fixed(fail('no run recorded'));
+const NO_MONITORING = fixed(
+  fail(`annotation ${MONITORING_URL_ANNOTATION} is missing`),
+);
+const NO_PERSONAL_DATA = fixed(na('holds no personal data'));
+const NO_PRODUCER = fixed(na('no producing pipeline declared'));
+
 const notInCatalog = (refs: string[]) =>
   `${refs.join(', ')} ${refs.length > 1 ? 'are' : 'is'} not in the catalog`;
 
@@ -128,7 +158,7 @@ export const builtinChecks: ScorecardCheck[] = [
         if (!isKind(found, 'Group'))
           return fail(`owner ${owner} is a ${found.kind}, not a Group`);
       }
-      return owners ? pass() : fail('spec.owner is empty');
+      return owners ? pass() : NO_OWNER;
     },
   },
   {
@@ -137,9 +167,7 @@ export const builtinChecks: ScorecardCheck[] = [
     why: 'A one-line description is what people read in search results and tables.',
     howToFix: 'Add metadata.description.',
     evaluate: ctx =>
-      present(ctx.entity.metadata.description)
-        ? pass()
-        : fail('metadata.description is empty'),
+      present(ctx.entity.metadata.description) ? pass() : NO_DESCRIPTION,
   },
   {
     id: 'model-card-complete',
@@ -156,8 +184,10 @@ export const builtinChecks: ScorecardCheck[] = [
         present(card.evaluationData)
       )
         return pass();
-      const missing = CARD_FIELDS.filter(f => !present(card[f]));
-      return fail(`missing spec.card.${missing.join(', spec.card.')}`);
+      let missing = 0;
+      for (let f = 0; f < CARD_FIELDS.length; f++)
+        if (!present(card[CARD_FIELDS[f]])) missing |= 1 << f;
+      return CARD_INCOMPLETE[missing];
     },
   },
   {
@@ -204,7 +234,7 @@ export const builtinChecks: ScorecardCheck[] = [
       if (!isModelEntity(ctx.entity) || !isProduction(ctx.entity)) return na();
       return hasProductionAlias(spec(ctx.entity).versions ?? [])
         ? pass()
-        : fail('no version has a production alias');
+        : NO_PRODUCTION_ALIAS;
     },
   },
   {
@@ -214,9 +244,7 @@ export const builtinChecks: ScorecardCheck[] = [
     howToFix: 'Set spec.license to an SPDX identifier (or "proprietary").',
     evaluate: ctx => {
       if (!isModelEntity(ctx.entity)) return na();
-      return present(spec(ctx.entity).license)
-        ? pass()
-        : fail('spec.license is empty');
+      return present(spec(ctx.entity).license) ? pass() : NO_LICENSE;
     },
   },
   {
@@ -230,7 +258,7 @@ export const builtinChecks: ScorecardCheck[] = [
         ctx.entity.metadata.annotations?.[MONITORING_URL_ANNOTATION],
       )
         ? pass()
-        : fail(`annotation ${MONITORING_URL_ANNOTATION} is missing`);
+        : NO_MONITORING;
     },
   },
   {
@@ -248,7 +276,7 @@ export const builtinChecks: ScorecardCheck[] = [
       const scanned = scanRelations(ctx, RELATION_PRODUCED_BY);
       if (scanned.found > 0 && scanned.notProduction === 0) return pass();
       const refs = relationTargets(ctx.entity, RELATION_PRODUCED_BY);
-      if (refs.length === 0) return na('no producing pipeline declared');
+      if (refs.length === 0) return NO_PRODUCER;
       const { found, missing } = lookup(ctx, refs);
       if (found.length === 0) return na(notInCatalog(missing));
       const notProduction = found.filter(p => !isProduction(p));
@@ -276,7 +304,7 @@ export const builtinChecks: ScorecardCheck[] = [
       if (!isDatasetEntity(ctx.entity)) return na();
       return present(spec(ctx.entity).classification)
         ? pass()
-        : fail('spec.classification is empty');
+        : NO_CLASSIFICATION;
     },
   },
   {
@@ -287,7 +315,7 @@ export const builtinChecks: ScorecardCheck[] = [
     evaluate: ctx => {
       if (!isDatasetEntity(ctx.entity)) return na();
       const s = spec(ctx.entity);
-      if (!holdsPersonalData(s)) return na('holds no personal data');
+      if (!holdsPersonalData(s)) return NO_PERSONAL_DATA;
       return PERSONAL_DATA_CLASSES.includes(s.classification)
         ? pass()
         : fail(
@@ -305,8 +333,8 @@ export const builtinChecks: ScorecardCheck[] = [
     evaluate: ctx => {
       if (!isDatasetEntity(ctx.entity)) return na();
       const s = spec(ctx.entity);
-      if (!holdsPersonalData(s)) return na('holds no personal data');
-      return present(s.retention) ? pass() : fail('spec.retention is empty');
+      if (!holdsPersonalData(s)) return NO_PERSONAL_DATA;
+      return present(s.retention) ? pass() : NO_RETENTION;
     },
   },
   {
@@ -318,7 +346,7 @@ export const builtinChecks: ScorecardCheck[] = [
       if (!isDatasetEntity(ctx.entity)) return na();
       return (spec(ctx.entity).schema?.fields ?? []).length
         ? pass()
-        : fail('spec.schema.fields is empty');
+        : NO_SCHEMA;
     },
   },
   {
@@ -329,9 +357,7 @@ export const builtinChecks: ScorecardCheck[] = [
     evaluate: ctx => {
       if (!isPipelineEntity(ctx.entity) || !isProduction(ctx.entity))
         return na();
-      return present(spec(ctx.entity).schedule)
-        ? pass()
-        : fail('spec.schedule is empty');
+      return present(spec(ctx.entity).schedule) ? pass() : NO_SCHEDULE;
     },
   },
   {
@@ -343,7 +369,7 @@ export const builtinChecks: ScorecardCheck[] = [
     evaluate: ctx => {
       if (!isPipelineEntity(ctx.entity)) return na();
       const run = spec(ctx.entity).lastRun;
-      if (!run) return fail('no run recorded');
+      if (!run) return NO_RUN;
       if (RUN_IN_PROGRESS.includes(run.status))
         return na(`a run is ${run.status}`);
       return run.status === 'succeeded'
@@ -360,7 +386,7 @@ export const builtinChecks: ScorecardCheck[] = [
       if (!isPipelineEntity(ctx.entity)) return na();
       const run = spec(ctx.entity).lastRun;
       const at = run?.finishedAt ?? run?.startedAt;
-      if (!at) return fail('no run recorded');
+      if (!at) return NO_RUN;
       const ranAt = parseTime(at);
       if (Number.isNaN(ranAt))
         return fail(`last run time '${at}' is not an ISO-8601 timestamp`);

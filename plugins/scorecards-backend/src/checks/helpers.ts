@@ -29,6 +29,10 @@ export const fail = (message: string): CheckVerdict => ({
 export const na = (message?: string): CheckVerdict =>
   message === undefined ? NA : { status: 'na', message };
 
+/** A verdict whose message never changes, frozen: built once, returned for every entity. */
+export const fixed = (verdict: CheckVerdict): CheckVerdict =>
+  Object.freeze(verdict);
+
 /** Entity kinds and refs are ASCII: plain toLowerCase is exact and far cheaper than a locale-aware one. */
 export const kindOf = (e: Entity) => e.kind.toLowerCase();
 /** Whether the entity is of this kind (given in its usual spelling), letter case aside; the usual spelling is compared first, without lower-casing. */

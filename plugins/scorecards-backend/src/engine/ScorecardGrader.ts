@@ -6,6 +6,7 @@ import {
   ScorecardDefinition,
 } from '@convergence/backstage-plugin-scorecards-common';
 import {
+  CheckContext,
   EntityFacts,
   ScorecardCheck,
 } from '@convergence/backstage-plugin-scorecards-node';
@@ -116,18 +117,25 @@ export class ScorecardGrader {
     const now = options?.now ?? new Date();
     const facts = options?.facts;
     const out: EntityScorecardResult[] = [];
+    // One context for the whole grading, pointed at each entity in turn
+    // (the checks run synchronously), rather than one object per entity.
+    const ctx: CheckContext = {
+      entity: list[0],
+      related,
+      facts: NO_FACTS,
+      now,
+    };
     for (const entity of list) {
-      let ctx;
+      let first = true;
       for (const scorecard of this.compiled) {
         if (!scorecard.matches(entity)) continue;
-        ctx ??= {
-          entity,
-          related,
-          facts:
+        if (first) {
+          first = false;
+          ctx.entity = entity;
+          ctx.facts =
             (facts && facts.get(stringifyEntityRef(entity).toLowerCase())) ??
-            NO_FACTS,
-          now,
-        };
+            NO_FACTS;
+        }
         out.push(
           evaluateScorecard(scorecard, this.checkMap, ctx, NO_EXEMPTIONS),
         );

@@ -7,7 +7,7 @@ import {
   EntityFacts,
   ScorecardCheck,
 } from '@convergence/backstage-plugin-scorecards-node';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { DEFAULT_NAMESPACE, Entity } from '@backstage/catalog-model';
 import { kindGuardOf, KindGuard } from '../checks/helpers';
 import { CompiledScorecard } from './definitions';
 
@@ -141,7 +141,7 @@ export function evaluateScorecard(
     reached = Math.max(lower, Math.min(upper, before));
   }
   return {
-    entityRef: stringifyEntityRef(ctx.entity),
+    entityRef: entityRefOf(ctx.entity),
     scorecardId: scorecard.id,
     level: reached >= 0 ? scorecard.levels[reached].name : null,
     score: applicable ? ok / applicable : 1,
@@ -256,6 +256,31 @@ function planOf(
     byChecks.set(checks, plan);
   }
   return plan;
+}
+
+/** `kind:namespace/`, lower-case, by kind and namespace as spelled. */
+const refPrefixes = new Map<string, Map<string, string>>();
+
+/**
+ * `stringifyEntityRef(entity)`: the lower-case `kind:namespace/` is built
+ * once per kind and namespace, not three lower-cased strings and four
+ * joins per entity.
+ */
+function entityRefOf(entity: Entity): string {
+  const kind = entity.kind;
+  const namespace = entity.metadata.namespace ?? DEFAULT_NAMESPACE;
+  let byNamespace = refPrefixes.get(kind);
+  if (byNamespace === undefined) {
+    if (refPrefixes.size > 1000) refPrefixes.clear();
+    refPrefixes.set(kind, (byNamespace = new Map()));
+  }
+  let prefix = byNamespace.get(namespace);
+  if (prefix === undefined) {
+    prefix = `${kind.toLowerCase()}:${namespace.toLowerCase()}/`;
+    if (byNamespace.size > 1000) byNamespace.clear();
+    byNamespace.set(namespace, prefix);
+  }
+  return prefix + entity.metadata.name.toLowerCase();
 }
 
 let isoOf: Date | undefined;
