@@ -7,15 +7,7 @@ import {
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import {
-  isDatasetEntity,
-  isModelEntity,
-  isPipelineEntity,
-  MONITORING_URL_ANNOTATION,
-  RELATION_EVALUATED_ON,
-  RELATION_PRODUCED_BY,
-  RELATION_TRAINED_ON,
-} from '@convergence/backstage-plugin-mlops-common';
+import * as mlopsCommon from '@convergence/backstage-plugin-mlops-common';
 import {
   fail,
   fixed,
@@ -36,6 +28,18 @@ import {
   servesModel,
   spec,
 } from './helpers';
+
+// Read once: the checks call the guards for every entity, and a package's
+// re-exports, as the TypeScript transform compiles them, are getters.
+const {
+  isDatasetEntity,
+  isModelEntity,
+  isPipelineEntity,
+  MONITORING_URL_ANNOTATION,
+  RELATION_EVALUATED_ON,
+  RELATION_PRODUCED_BY,
+  RELATION_TRAINED_ON,
+} = mlopsCommon;
 
 /** A model has datasets through the relation, and the catalog has each of them. */
 function modelDatasetsRegistered(
