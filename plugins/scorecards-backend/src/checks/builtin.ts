@@ -8,12 +8,26 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import * as mlopsCommon from '@convergence/backstage-plugin-mlops-common';
-import {
+import * as helpers from './helpers';
+import type { KindGuard } from './helpers';
+
+// Read once: the checks call these for every entity, and imports, as the
+// TypeScript transform compiles them (a package's re-exports, a module's
+// exports), are getters.
+const {
+  isDatasetEntity,
+  isModelEntity,
+  isPipelineEntity,
+  MONITORING_URL_ANNOTATION,
+  RELATION_EVALUATED_ON,
+  RELATION_PRODUCED_BY,
+  RELATION_TRAINED_ON,
+} = mlopsCommon;
+const {
   fail,
   fixed,
   isKind,
   isProduction,
-  KindGuard,
   lookup,
   missingOf,
   na,
@@ -27,19 +41,7 @@ import {
   servedModels,
   servesModel,
   spec,
-} from './helpers';
-
-// Read once: the checks call the guards for every entity, and a package's
-// re-exports, as the TypeScript transform compiles them, are getters.
-const {
-  isDatasetEntity,
-  isModelEntity,
-  isPipelineEntity,
-  MONITORING_URL_ANNOTATION,
-  RELATION_EVALUATED_ON,
-  RELATION_PRODUCED_BY,
-  RELATION_TRAINED_ON,
-} = mlopsCommon;
+} = helpers;
 
 /** A model has datasets through the relation, and the catalog has each of them. */
 function modelDatasetsRegistered(

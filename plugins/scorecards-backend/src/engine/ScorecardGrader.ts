@@ -13,7 +13,7 @@ import {
 import { builtinChecks } from '../checks/builtin';
 import { readDeclarativeChecks } from '../checks/declarative';
 import { CompiledScorecard, readDefinitions } from './definitions';
-import { evaluateScorecard } from './evaluate';
+import * as evaluate from './evaluate';
 
 /**
  * What {@link ScorecardGrader.grade} grades against.
@@ -32,6 +32,10 @@ export interface ScorecardGradeOptions {
   /** When the grading happens (checks that judge age use it); defaults to now. */
   now?: Date;
 }
+
+// Read once: called for every entity, and a module's exports, as the
+// TypeScript transform compiles them, are getters.
+const { evaluateScorecard } = evaluate;
 
 const NO_EXEMPTIONS: ReadonlySet<string> = new Set();
 const NO_FACTS: EntityFacts = Object.freeze({}) as EntityFacts;
