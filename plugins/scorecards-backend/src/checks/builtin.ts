@@ -1,9 +1,11 @@
 import { Duration } from 'luxon';
 import {
   CheckContext,
+  CheckVerdict,
   ScorecardCheck,
 } from '@convergence/backstage-plugin-scorecards-node';
 import {
+  Entity,
   RELATION_OWNED_BY,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
@@ -42,6 +44,15 @@ const {
   servesModel,
   spec,
 } = helpers;
+
+/**
+ * A Model or a Dataset. The guard of the entity's usual spelling runs
+ * first: each guard lower-cases both kinds when the spelling differs.
+ */
+const isModelOrDataset = (e: Entity) =>
+  e.kind === 'Model'
+    ? isModelEntity(e)
+    : isDatasetEntity(e) || isModelEntity(e);
 
 /** A model has datasets through the relation, and the catalog has each of them. */
 function modelDatasetsRegistered(
@@ -98,8 +109,8 @@ function holdsPersonalData(s: Record<string, any>): boolean {
 
 /** Whether a version of the model carries a production alias. */
 function hasProductionAlias(versions: any[]): boolean {
-  for (const v of versions) {
-    const aliases = v.aliases ?? [];
+  for (let v = 0; v < versions.length; v++) {
+    const aliases = versions[v].aliases ?? [];
     for (let i = 0; i < aliases.length; i++)
       if (PRODUCTION_ALIASES.includes(aliases[i])) return true;
   }
@@ -134,6 +145,30 @@ const NO_MONITORING = fixed(
 const NO_PERSONAL_DATA = fixed(na('holds no personal data'));
 const NO_PRODUCER = fixed(na('no producing pipeline declared'));
 
+/** owner-is-group's failures: the same few for many entities, each built once. */
+const missingOwners = new Map<string, CheckVerdict>();
+const ownersOfKind = new Map<string, Map<string, CheckVerdict>>();
+
+/** The failure for an owner the catalog lacks (kind undefined) or has with another kind than Group. */
+function ownerFailure(owner: string, kind: string | undefined): CheckVerdict {
+  const byOwner =
+    kind === undefined ? missingOwners : ownersOfKind.get(kind) ?? new Map();
+  let verdict = byOwner.get(owner);
+  if (verdict === undefined) {
+    verdict = fixed(
+      fail(
+        kind === undefined
+          ? `owner ${owner} is not in the catalog`
+          : `owner ${owner} is a ${kind}, not a Group`,
+      ),
+    );
+    if (byOwner.size < 1000) byOwner.set(owner, verdict);
+    if (kind !== undefined && ownersOfKind.size < 100)
+      ownersOfKind.set(kind, byOwner);
+  }
+  return verdict;
+}
+
 const notInCatalog = (refs: string[]) =>
   `${refs.join(', ')} ${refs.length > 1 ? 'are' : 'is'} not in the catalog`;
 
@@ -155,14 +190,16 @@ export const builtinChecks: ScorecardCheck[] = [
     evaluate: ctx => {
       // In relation order: the first owner missing or not a Group fails it.
       let owners = 0;
-      for (const r of ctx.entity.relations ?? []) {
+      const relations = ctx.entity.relations;
+      const count = relations ? relations.length : 0;
+      for (let i = 0; i < count; i++) {
+        const r = relations![i];
         if (r.type !== RELATION_OWNED_BY) continue;
         owners++;
         const owner = r.targetRef.toLowerCase();
         const found = ctx.related.get(owner);
-        if (!found) return fail(`owner ${owner} is not in the catalog`);
-        if (!isKind(found, 'Group'))
-          return fail(`owner ${owner} is a ${found.kind}, not a Group`);
+        if (!found) return ownerFailure(owner, undefined);
+        if (!isKind(found, 'Group')) return ownerFailure(owner, found.kind);
       }
       return owners ? pass() : NO_OWNER;
     },
@@ -274,10 +311,7 @@ export const builtinChecks: ScorecardCheck[] = [
     howToFix:
       'Promote the producing pipeline to production, or demote the asset.',
     evaluate: ctx => {
-      if (
-        (!isModelEntity(ctx.entity) && !isDatasetEntity(ctx.entity)) ||
-        !isProduction(ctx.entity)
-      )
+      if (!isModelOrDataset(ctx.entity) || !isProduction(ctx.entity))
         return na();
       const scanned = scanRelations(ctx, RELATION_PRODUCED_BY);
       if (scanned.found > 0 && scanned.notProduction === 0) return pass();

@@ -117,7 +117,8 @@ export function scanRelations(ctx: CheckContext, type: string): RelationScan {
 export function lookup(ctx: CheckContext, refs: string[]) {
   const found: Entity[] = [];
   const missing: string[] = [];
-  for (const ref of refs) {
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i];
     const target = ctx.related.get(ref.toLowerCase());
     if (target) found.push(target);
     else missing.push(ref);
@@ -131,7 +132,8 @@ export function missingOf(
   refs: string[],
 ): string[] | undefined {
   let missing: string[] | undefined;
-  for (const ref of refs) {
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i];
     if (!ctx.related.has(ref.toLowerCase())) (missing ??= []).push(ref);
   }
   return missing;
@@ -236,7 +238,9 @@ export const servedModels = (e: Entity) =>
 /** True for a Component that depends on a model. */
 export function servesModel(e: Entity): boolean {
   if (!isKind(e, 'Component') || !e.relations) return false;
-  for (const r of e.relations) {
+  const relations = e.relations;
+  for (let i = 0; i < relations.length; i++) {
+    const r = relations[i];
     if (
       r.type === RELATION_DEPENDS_ON &&
       r.targetRef.toLowerCase().startsWith('model:')

@@ -129,9 +129,12 @@ export class ScorecardGrader {
       facts: NO_FACTS,
       now,
     };
-    for (const entity of list) {
+    const compiled = this.compiled;
+    for (let e = 0; e < list.length; e++) {
+      const entity = list[e];
       let first = true;
-      for (const scorecard of this.compiled) {
+      for (let s = 0; s < compiled.length; s++) {
+        const scorecard = compiled[s];
         if (!scorecard.matches(entity)) continue;
         if (first) {
           first = false;
