@@ -169,6 +169,14 @@ function ownerFailure(owner: string, kind: string | undefined): CheckVerdict {
   return verdict;
 }
 
+/** The target of the entity's first producedBy relation, lower-case. */
+function producerOf(e: Entity): string {
+  const relations = e.relations!;
+  let i = 0;
+  while (relations[i].type !== RELATION_PRODUCED_BY) i++;
+  return relations[i].targetRef.toLowerCase();
+}
+
 const notInCatalog = (refs: string[]) =>
   `${refs.join(', ')} ${refs.length > 1 ? 'are' : 'is'} not in the catalog`;
 
@@ -315,6 +323,19 @@ export const builtinChecks: ScorecardCheck[] = [
         return na();
       const scanned = scanRelations(ctx, RELATION_PRODUCED_BY);
       if (scanned.found > 0 && scanned.notProduction === 0) return pass();
+      if (scanned.count === 0) return NO_PRODUCER;
+      if (scanned.count === 1) {
+        // One producer (the usual case), not in the catalog or not in
+        // production: what the lists below give, without the lists.
+        const ref = producerOf(ctx.entity);
+        if (scanned.found === 0) return na(`${ref} is not in the catalog`);
+        const p = ctx.related.get(ref)!;
+        return fail(
+          `${stringifyEntityRef(p).toLowerCase()} is ${
+            spec(p).lifecycle ?? 'without a lifecycle'
+          }`,
+        );
+      }
       const refs = relationTargets(ctx.entity, RELATION_PRODUCED_BY);
       if (refs.length === 0) return NO_PRODUCER;
       const { found, missing } = lookup(ctx, refs);
