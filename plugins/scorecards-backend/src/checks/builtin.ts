@@ -35,7 +35,6 @@ const {
   na,
   noLineage,
   onlyForKinds,
-  parseTime,
   pass,
   present,
   relationTargets,
@@ -448,7 +447,7 @@ export const builtinChecks: ScorecardCheck[] = [
       const run = spec(ctx.entity).lastRun;
       const at = run?.finishedAt ?? run?.startedAt;
       if (!at) return NO_RUN;
-      const ranAt = parseTime(at);
+      const ranAt = Date.parse(at);
       if (Number.isNaN(ranAt))
         return fail(`last run time '${at}' is not an ISO-8601 timestamp`);
       const ago = ctx.now.getTime() - ranAt;

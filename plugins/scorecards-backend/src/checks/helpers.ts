@@ -172,58 +172,6 @@ function noLineageSentence(kind: string, relation: string): string {
   ].join(' and ');
 }
 
-/** The decimal digit of `s` at `i`, or NaN. */
-function digit(s: string, i: number): number {
-  const d = s.charCodeAt(i) - 48;
-  return d >= 0 && d <= 9 ? d : NaN;
-}
-/** The two decimal digits of `s` at `i`, or NaN. */
-const twoDigits = (s: string, i: number) => digit(s, i) * 10 + digit(s, i + 1);
-
-/**
- * `Date.parse(value)`, reading the usual timestamp form
- * (`2026-11-27T06:00:00Z`, `2026-11-27T06:00:00.000Z`, as toISOString
- * writes it) directly, which is several times faster; any other value, and
- * dates where Date.parse's own checks might matter (years before 1000, days
- * after the 28th), go to Date.parse.
- */
-export function parseTime(value: unknown): number {
-  if (typeof value === 'string') {
-    const s = value;
-    const n = s.length;
-    if (
-      (n === 20 || (n === 24 && s.charCodeAt(19) === 46)) && // '.'
-      s.charCodeAt(n - 1) === 90 && // 'Z'
-      s.charCodeAt(4) === 45 && // '-'
-      s.charCodeAt(7) === 45 &&
-      s.charCodeAt(10) === 84 && // 'T'
-      s.charCodeAt(13) === 58 && // ':'
-      s.charCodeAt(16) === 58
-    ) {
-      const year = twoDigits(s, 0) * 100 + twoDigits(s, 2);
-      const month = twoDigits(s, 5);
-      const day = twoDigits(s, 8);
-      const hour = twoDigits(s, 11);
-      const minute = twoDigits(s, 14);
-      const second = twoDigits(s, 17);
-      const ms = n === 24 ? twoDigits(s, 20) * 10 + digit(s, 22) : 0;
-      if (
-        year >= 1000 &&
-        month >= 1 &&
-        month <= 12 &&
-        day >= 1 &&
-        day <= 28 &&
-        hour <= 23 &&
-        minute <= 59 &&
-        second <= 59 &&
-        ms >= 0
-      )
-        return Date.UTC(year, month - 1, day, hour, minute, second, ms);
-    }
-  }
-  return Date.parse(value as string);
-}
-
 export const present = (v: unknown) =>
   typeof v === 'string' && v.trim().length > 0;
 
