@@ -260,6 +260,19 @@ const fact = (name: string, operator: string, value: unknown): Condition => ({
 });
 const notKind = (kind: string) => fact('mlKind', 'notEqual', kind);
 const notProduction = fact('lifecycle', 'notEqual', 'production');
+/** A model declares the relation, and the catalog has every target. */
+const modelRelationRegistered = (relation: string) => ({
+  any: [
+    notKind('model'),
+    {
+      all: [
+        fact(`${relation}Count`, 'greaterThan', 0),
+        fact(`${relation}Missing`, 'equal', 0),
+      ],
+    },
+  ],
+});
+
 const noPii = {
   all: [fact('containsPii', 'equal', false), fact('piiFieldCount', 'equal', 0)],
 };
@@ -294,28 +307,8 @@ export function readinessRules(ranRecentlyDays = 7): Record<string, Condition> {
         },
       ],
     },
-    'model-training-data-declared': {
-      any: [
-        notKind('model'),
-        {
-          all: [
-            fact('trainedOnCount', 'greaterThan', 0),
-            fact('trainedOnMissing', 'equal', 0),
-          ],
-        },
-      ],
-    },
-    'model-evaluation-data-declared': {
-      any: [
-        notKind('model'),
-        {
-          all: [
-            fact('evaluatedOnCount', 'greaterThan', 0),
-            fact('evaluatedOnMissing', 'equal', 0),
-          ],
-        },
-      ],
-    },
+    'model-training-data-declared': modelRelationRegistered('trainedOn'),
+    'model-evaluation-data-declared': modelRelationRegistered('evaluatedOn'),
     'dataset-pii-protected': {
       any: [
         notKind('dataset'),
@@ -340,17 +333,7 @@ export function readinessRules(ranRecentlyDays = 7): Record<string, Condition> {
         fact('scheduleLength', 'greaterThan', 0),
       ],
     },
-    'model-produced-by-pipeline': {
-      any: [
-        notKind('model'),
-        {
-          all: [
-            fact('producedByCount', 'greaterThan', 0),
-            fact('producedByMissing', 'equal', 0),
-          ],
-        },
-      ],
-    },
+    'model-produced-by-pipeline': modelRelationRegistered('producedBy'),
     'model-production-alias': {
       any: [
         notKind('model'),
