@@ -12,8 +12,10 @@ import { pipelineEntityV1alpha1Validator } from '@convergence/backstage-plugin-m
 import {
   FakeApiState,
   createFakeApi,
-  createRecordingConnection,
-  entitiesOf,
+  connectRecording,
+  expectCrawlToApply,
+  expectCrawlToFailChangingNothing,
+  expectSourceChecks,
   failPaths,
   offsetPageAnswer,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
@@ -232,7 +234,7 @@ function estate(): Api {
   };
 }
 
-function setup(
+async function setup(
   extra: Record<string, unknown> = {},
   entities: Entity[] = catalogEntities,
 ) {
@@ -262,18 +264,16 @@ function setup(
     auth: mockServices.auth(),
     client: { sleep: async () => {}, timeoutMs: 2000 },
   });
-  return { provider, logger, ...createRecordingConnection() };
+  return { provider, logger, ...(await connectRecording(provider)) };
 }
 
 describe('KubeflowEntityProvider', () => {
   it('maps a compiled pipeline, its schedule, last run and artifacts', async () => {
     const api = estate();
     serve(api);
-    const { provider, connection, mutations } = setup();
-    await provider.connect(connection);
-    expect(await provider.refresh()).toBe(3);
-    expect(mutations).toHaveLength(1);
-    const [fraud, churn, tfx] = entitiesOf(mutations[0]);
+    const entities = await expectCrawlToApply(await setup());
+    expect(entities).toHaveLength(3);
+    const [fraud, churn, tfx] = entities;
     expect(fraud).toEqual({
       apiVersion: 'convergence.dev/v1alpha1',
       kind: 'Pipeline',
@@ -332,7 +332,7 @@ describe('KubeflowEntityProvider', () => {
     expect(tfx.spec).not.toHaveProperty('lastRun');
     expect(tfx.spec).not.toHaveProperty('schedule');
     // Every entity is a valid Pipeline.
-    for (const entity of entitiesOf(mutations[0])) {
+    for (const entity of entities) {
       expect(pipelineEntityV1alpha1Validator(entity)).toBe(entity);
     }
   });
@@ -379,12 +379,8 @@ describe('KubeflowEntityProvider', () => {
         spec: {},
       },
     ];
-    const { provider, connection, mutations } = setup({}, mlflowEntities);
-    await provider.connect(connection);
-    await provider.refresh();
-    const fraud = entitiesOf(mutations[0]).find(
-      e => e.metadata.name === 'fraud-training',
-    )!;
+    const entities = await expectCrawlToApply(await setup({}, mlflowEntities));
+    const fraud = entities.find(e => e.metadata.name === 'fraud-training')!;
     expect(fraud.spec?.produces).toEqual([
       'dataset:default/dataset-0a1b6f1b',
       'model:default/modele-francais',
@@ -394,8 +390,7 @@ describe('KubeflowEntityProvider', () => {
   it('pages through every list and sends the namespace', async () => {
     const api = estate();
     serve(api);
-    const { provider, connection } = setup();
-    await provider.connect(connection);
+    const { provider } = await setup();
     await provider.refresh();
     const list = (path: string) =>
       api.calls.filter(c => c.startsWith(`/pipeline/apis/v2beta1/${path}?`));
@@ -426,55 +421,36 @@ describe('KubeflowEntityProvider', () => {
       { attempts: 1 },
     );
     serve(api);
-    const { provider, connection, mutations } = setup();
-    await provider.connect(connection);
-    expect(await provider.refresh()).toBe(3);
-    expect(mutations).toHaveLength(1);
+    expect(await expectCrawlToApply(await setup())).toHaveLength(3);
   });
 
   it('applies nothing when the crawl fails half-way, and converges afterwards', async () => {
     const api = estate();
     serve(api);
-    const { provider, connection, mutations, logger } = setup();
-    await provider.connect(connection);
-    await provider.refresh();
-    expect(mutations).toHaveLength(1);
+    const crawler = await setup();
+    const entities = await expectCrawlToApply(crawler);
 
     // Kubeflow goes down after the pipelines were listed.
     api.fail = failPaths({
       '/runs': () => new HttpResponse(null, { status: 500 }),
     });
-    await expect(provider.refresh()).rejects.toThrow(
+    await expectCrawlToFailChangingNothing(
+      crawler,
       /GET http:\/\/kfp\.test\/pipeline\/apis\/v2beta1\/runs\?.* failed after 5 attempts: 500/,
-    );
-    expect(mutations).toHaveLength(1);
-    expect(logger.error).toHaveBeenCalledWith(
-      expect.stringContaining('the catalog keeps its current entities'),
     );
     // Unreachable altogether: still nothing applied.
     server.use(http.all(`${BASE}/*`, () => HttpResponse.error()));
-    await expect(provider.refresh()).rejects.toThrow(/failed after 5 attempts/);
-    expect(mutations).toHaveLength(1);
+    await expectCrawlToFailChangingNothing(crawler, /failed after 5 attempts/);
 
     // Back up: the next crawl applies the full set again.
     server.resetHandlers();
     api.fail = undefined;
     serve(api);
-    expect(await provider.refresh()).toBe(3);
-    expect(mutations).toHaveLength(2);
-    expect(entitiesOf(mutations[1])).toEqual(entitiesOf(mutations[0]));
+    expect(await expectCrawlToApply(crawler)).toEqual(entities);
   });
 
   it('refuses bad configuration, naming the key', () => {
-    const read = (c: JsonObject) => () =>
-      readKubeflowSources(
-        new ConfigReader({ catalog: { providers: { kubeflow: { x: c } } } }),
-      );
-    expect(read({ defaultOwner: 'group:a' })).toThrow(/baseUrl/);
-    expect(read({ baseUrl: 'ftp://x', defaultOwner: 'group:a' })).toThrow(
-      "Invalid catalog.providers.kubeflow.x.baseUrl: 'ftp://x' is not an http(s) URL",
-    );
-    expect(read({ baseUrl: 'http://x' })).toThrow(/defaultOwner/);
+    const read = expectSourceChecks('kubeflow', readKubeflowSources);
     expect(
       read({ baseUrl: 'http://x', defaultOwner: 'group:a', pageSize: 0 }),
     ).toThrow('Invalid catalog.providers.kubeflow.x.pageSize: 0');
@@ -612,18 +588,16 @@ describe('KubeflowEntityProvider last runs in a long run history', () => {
 
   async function crawl(api: Api) {
     serve(api);
-    const { provider, connection, mutations, logger } = setup({
-      pageSize: 100,
-    });
-    await provider.connect(connection);
-    expect(await provider.refresh()).toBe(PIPELINES + 2);
+    const crawler = await setup({ pageSize: 100 });
+    const entities = await expectCrawlToApply(crawler);
+    expect(entities).toHaveLength(PIPELINES + 2);
     const lastRuns = new Map(
-      entitiesOf(mutations[0]).map(e => [
+      entities.map(e => [
         e.metadata.annotations!['kubeflow.org/pipeline-id'],
         (e.spec as any).lastRun,
       ]),
     );
-    return { lastRuns, logger };
+    return { lastRuns, logger: crawler.logger };
   }
 
   it('asks for one run per pipeline and finds every latest run', async () => {

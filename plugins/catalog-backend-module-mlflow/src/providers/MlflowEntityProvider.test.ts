@@ -11,8 +11,10 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   FakeApiState,
   createFakeApi,
-  createRecordingConnection,
-  entitiesOf,
+  connectRecording,
+  expectCrawlToApply,
+  expectCrawlToFailChangingNothing,
+  expectSourceChecks,
   failPaths,
   offsetPageAnswer,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
@@ -190,7 +192,7 @@ function sampleRegistry(): Registry {
   };
 }
 
-function setup(extra: JsonObject = {}, catalogEntities: Entity[] = []) {
+async function setup(extra: JsonObject = {}, catalogEntities: Entity[] = []) {
   const [source] = readMlflowSources(
     new ConfigReader({
       catalog: {
@@ -216,7 +218,7 @@ function setup(extra: JsonObject = {}, catalogEntities: Entity[] = []) {
     auth: mockServices.auth(),
     client: { sleep: async () => {}, timeoutMs: 2000 },
   });
-  return { provider, logger, ...createRecordingConnection() };
+  return { provider, logger, ...(await connectRecording(provider)) };
 }
 
 /**
@@ -260,10 +262,7 @@ describe('MlflowEntityProvider', () => {
   it('maps models, versions, headline metrics, owners and datasets', async () => {
     const reg = sampleRegistry();
     serve(reg);
-    const { provider, connection, mutations } = setup();
-    await provider.connect(connection);
-    await provider.refresh();
-    const all = entitiesOf(mutations[0]);
+    const all = await expectCrawlToApply(await setup());
     expect(all.map(e => `${e.kind}:${e.metadata.name}`).sort()).toEqual([
       'Dataset:holdout',
       // Its context (`other`) is none the mapping knows: training data.
@@ -320,10 +319,10 @@ describe('MlflowEntityProvider', () => {
     );
     reg.loggedModels = { 'm-abc': loggedModel('m-abc') };
     serve(reg);
-    const { provider, connection, mutations } = setup();
-    await provider.connect(connection);
-    await provider.refresh();
-    const fraud = find(entitiesOf(mutations[0]), 'model:fraud-detector')!;
+    const fraud = find(
+      await expectCrawlToApply(await setup()),
+      'model:fraud-detector',
+    )!;
     const [, v2, v1] = (fraud.spec as any).versions;
     expect(v2.metrics).toEqual({ auc: 0.97 });
     expect(v2.params).toEqual({ seed: '42', flavor: 'xgboost' });
@@ -355,10 +354,10 @@ describe('MlflowEntityProvider', () => {
     }));
     reg.loggedModels = { [id]: loggedModel(id) };
     serve(reg);
-    const { provider, connection, mutations } = setup();
-    await provider.connect(connection);
-    await provider.refresh();
-    const fraud = find(entitiesOf(mutations[0]), 'model:fraud-detector')!;
+    const fraud = find(
+      await expectCrawlToApply(await setup()),
+      'model:fraud-detector',
+    )!;
     const [v3, v2, v1] = (fraud.spec as any).versions;
     expect(v2).toMatchObject({
       source: `models:/${id}`,
@@ -380,9 +379,7 @@ describe('MlflowEntityProvider', () => {
   it('pages through every list', async () => {
     const reg = sampleRegistry();
     serve(reg);
-    const { provider, connection } = setup();
-    await provider.connect(connection);
-    await provider.refresh();
+    await expectCrawlToApply(await setup());
     const tokens = (path: string) =>
       reg.calls
         .filter(c => c.startsWith(`/api/2.0/mlflow/${path}?`))
@@ -416,10 +413,7 @@ describe('MlflowEntityProvider', () => {
     // An MLflow without LIKE on versions.
     reg.refuseFilter = f => f.includes(' LIKE ');
     serve(reg);
-    const { provider, connection, mutations } = setup({ pageSize: 100 });
-    await provider.connect(connection);
-    await provider.refresh();
-    const all = entitiesOf(mutations[0]);
+    const all = await expectCrawlToApply(await setup({ pageSize: 100 }));
     const versionsOf = (name: string) =>
       (
         all.find(
@@ -488,12 +482,9 @@ describe('MlflowEntityProvider', () => {
       return undefined;
     };
     serve(reg);
-    const { provider, connection, mutations, logger } = setup();
-    await provider.connect(connection);
-    await provider.refresh();
-
+    const crawler = await setup();
     // Every model stays in the catalog.
-    const all = entitiesOf(mutations[0]);
+    const all = await expectCrawlToApply(crawler);
     expect(
       all
         .filter(e => e.kind === 'Model')
@@ -524,7 +515,7 @@ describe('MlflowEntityProvider', () => {
       'versions',
     );
 
-    const warnings = logger.warn.mock.calls.map(([m]) => m);
+    const warnings = crawler.logger.warn.mock.calls.map(([m]) => m);
     expect(warnings).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
@@ -555,8 +546,7 @@ describe('MlflowEntityProvider', () => {
         HttpResponse.json({ registered_model: reg.models[0] }),
       ),
     );
-    const { provider, connection, mutations, logger } = setup();
-    await provider.connect(connection);
+    const { provider, mutations, logger } = await setup();
     await expect(provider.refreshModel('fraud-detector')).resolves.toBe(true);
     const [model] = mutations[0].type === 'delta' ? mutations[0].added : [];
     expect(
@@ -571,7 +561,7 @@ describe('MlflowEntityProvider', () => {
 
   it('does not emit datasets the catalog has from elsewhere, but links them', async () => {
     serve(sampleRegistry());
-    const { provider, connection, mutations } = setup({}, [
+    const crawler = await setup({}, [
       {
         apiVersion: 'convergence.dev/v1alpha1',
         kind: 'Dataset',
@@ -586,9 +576,7 @@ describe('MlflowEntityProvider', () => {
         spec: {},
       },
     ]);
-    await provider.connect(connection);
-    await provider.refresh();
-    const all = entitiesOf(mutations[0]);
+    const all = await expectCrawlToApply(crawler);
     expect(find(all, 'dataset:transactions')).toBeUndefined();
     expect(find(all, 'model:fraud-detector')!.spec).toMatchObject({
       trainedOn: ['dataset:default/scratch', 'dataset:default/transactions'],
@@ -609,50 +597,33 @@ describe('MlflowEntityProvider', () => {
       { attempts: 2 },
     );
     serve(reg);
-    const { provider, connection, mutations } = setup();
-    await provider.connect(connection);
-    expect(await provider.refresh()).toBe(6);
-    expect(mutations).toHaveLength(1);
+    expect(await expectCrawlToApply(await setup())).toHaveLength(6);
   });
 
   it('applies no mutation when the crawl fails half-way', async () => {
     const reg = sampleRegistry();
     serve(reg);
-    const { provider, connection, mutations, logger } = setup();
-    await provider.connect(connection);
-    await provider.refresh();
-    expect(mutations).toHaveLength(1);
+    const crawler = await setup();
+    expect(await expectCrawlToApply(crawler)).toHaveLength(6);
 
     // The registry answers the model list, then fails on a run for good.
     reg.fail = failPaths({
       '/runs/get': () =>
         HttpResponse.json({ error_code: 'INTERNAL_ERROR' }, { status: 500 }),
     });
-    await expect(provider.refresh()).rejects.toThrow(
+    await expectCrawlToFailChangingNothing(
+      crawler,
       /GET http:\/\/mlflow\.test\/api\/2\.0\/mlflow\/runs\/get\?run_id=\w+ failed after 5 attempts: 500/,
-    );
-    expect(mutations).toHaveLength(1);
-    expect(logger.error).toHaveBeenCalledWith(
-      expect.stringContaining('the catalog keeps its current entities'),
     );
     // A client error other than 404 on a run is not data: it fails the crawl too.
     reg.fail = failPaths({
       '/runs/get': () => new HttpResponse(null, { status: 403 }),
     });
-    await expect(provider.refresh()).rejects.toThrow(/403 Forbidden/);
-    expect(mutations).toHaveLength(1);
+    await expectCrawlToFailChangingNothing(crawler, /403 Forbidden/);
   });
 
   it('refuses bad configuration, naming the key', () => {
-    const read = (c: JsonObject) => () =>
-      readMlflowSources(
-        new ConfigReader({ catalog: { providers: { mlflow: { x: c } } } }),
-      );
-    expect(read({ defaultOwner: 'group:a' })).toThrow(/baseUrl/);
-    expect(read({ baseUrl: 'not a url', defaultOwner: 'group:a' })).toThrow(
-      "Invalid catalog.providers.mlflow.x.baseUrl: 'not a url' is not an http(s) URL",
-    );
-    expect(read({ baseUrl: 'http://x' })).toThrow(/defaultOwner/);
+    const read = expectSourceChecks('mlflow', readMlflowSources);
     expect(
       read({ baseUrl: 'http://x', defaultOwner: 'group:a', maxVersions: 0 }),
     ).toThrow('Invalid catalog.providers.mlflow.x.maxVersions: 0');

@@ -1,0 +1,95 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { Config, ConfigReader } from '@backstage/config';
+import {
+  EntityProvider,
+  EntityProviderMutation,
+} from '@backstage/plugin-catalog-node';
+import { createRecordingConnection, entitiesOf } from './fakeApi';
+
+type JsonObject = ConstructorParameters<typeof ConfigReader>[0];
+
+/**
+ * Connects `provider` to a new recording connection (see
+ * {@link createRecordingConnection}): the connection and every mutation the
+ * provider applies through it.
+ *
+ * @public
+ */
+export async function connectRecording(provider: EntityProvider) {
+  const recording = createRecordingConnection();
+  await provider.connect(recording.connection);
+  return recording;
+}
+
+/**
+ * Expects the next refresh of a crawling provider, connected to a recording
+ * connection that keeps `mutations`, to fail with `error`, to apply nothing
+ * and to have logged (with the mock `logger`) that the catalog keeps its
+ * current entities.
+ *
+ * @public
+ */
+export async function expectCrawlToFailChangingNothing(
+  crawler: {
+    provider: { refresh(): Promise<number> };
+    mutations: EntityProviderMutation[];
+    logger: LoggerService;
+  },
+  error: RegExp | string,
+) {
+  const applied = crawler.mutations.length;
+  await expect(crawler.provider.refresh()).rejects.toThrow(error);
+  expect(crawler.mutations).toHaveLength(applied);
+  expect(crawler.logger.error).toHaveBeenCalledWith(
+    expect.stringContaining('the catalog keeps its current entities'),
+  );
+}
+
+/**
+ * Refreshes a provider connected to a recording connection that keeps
+ * `mutations`, expects the crawl to apply one mutation with as many
+ * entities as `refresh()` counted, and returns them.
+ *
+ * @public
+ */
+export async function expectCrawlToApply(crawler: {
+  provider: { refresh(): Promise<number> };
+  mutations: EntityProviderMutation[];
+}): Promise<Entity[]> {
+  const applied = crawler.mutations.length;
+  const count = await crawler.provider.refresh();
+  expect(crawler.mutations).toHaveLength(applied + 1);
+  const entities = entitiesOf(crawler.mutations[applied]);
+  expect(entities).toHaveLength(count);
+  return entities;
+}
+
+/**
+ * Expects `readSources`, a provider's reader of the sources under
+ * `catalog.providers.<platform>`, to refuse what every platform source
+ * refuses, naming the key: no `baseUrl`, a `baseUrl` that is not an
+ * http(s) URL, no `defaultOwner`. Returns a function that reads one source
+ * (`x`) for the provider's own checks.
+ *
+ * @public
+ */
+export function expectSourceChecks(
+  platform: string,
+  readSources: (config: Config) => unknown,
+) {
+  const read = (source: JsonObject) => () =>
+    readSources(
+      new ConfigReader({
+        catalog: { providers: { [platform]: { x: source } } },
+      }),
+    );
+  expect(read({ defaultOwner: 'group:a' })).toThrow(/baseUrl/);
+  for (const url of ['ftp://x', 'not a url']) {
+    expect(read({ baseUrl: url, defaultOwner: 'group:a' })).toThrow(
+      `Invalid catalog.providers.${platform}.x.baseUrl: '${url}' is not an http(s) URL`,
+    );
+  }
+  expect(read({ baseUrl: 'http://x' })).toThrow(/defaultOwner/);
+  return read;
+}
