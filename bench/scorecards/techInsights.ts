@@ -172,43 +172,67 @@ export function readinessFacts(
   };
 }
 
+/** Facts of one type, with their descriptions. */
+const ofType = (
+  type: FactRetriever['schema'][string]['type'],
+  descriptions: Record<string, string>,
+): FactRetriever['schema'] =>
+  Object.fromEntries(
+    Object.entries(descriptions).map(([id, description]) => [
+      id,
+      { type, description },
+    ]),
+  );
+/** The counts of a relation's targets (`lineage` in readinessFacts). */
+const relationCounts = (relation: string) =>
+  ofType('integer', {
+    [`${relation}Count`]: `${relation} relations`,
+    [`${relation}Missing`]: 'not in the catalog',
+  });
+/** Non-blank lengths of text fields (`len` in readinessFacts). */
+const nonBlankLengths = (...ids: string[]) =>
+  ofType(
+    'integer',
+    Object.fromEntries(ids.map(id => [id, 'non-blank length'])),
+  );
+
 const schema: FactRetriever['schema'] = {
-  mlKind: { type: 'string', description: 'model, dataset or pipeline' },
-  lifecycle: { type: 'string', description: 'spec.lifecycle' },
-  ownerCount: { type: 'integer', description: 'ownedBy relations' },
-  ownersNotGroup: {
-    type: 'integer',
-    description: 'owners not in the catalog or not a Group',
-  },
-  descriptionLength: { type: 'integer', description: 'non-blank length' },
-  licenseLength: { type: 'integer', description: 'non-blank length' },
-  cardFields: { type: 'set', description: 'non-blank spec.card fields' },
-  trainedOnCount: { type: 'integer', description: 'trainedOn relations' },
-  trainedOnMissing: { type: 'integer', description: 'not in the catalog' },
-  evaluatedOnCount: { type: 'integer', description: 'evaluatedOn relations' },
-  evaluatedOnMissing: { type: 'integer', description: 'not in the catalog' },
-  producedByCount: { type: 'integer', description: 'producedBy relations' },
-  producedByMissing: { type: 'integer', description: 'not in the catalog' },
-  producedByFound: { type: 'integer', description: 'in the catalog' },
-  producedByNotProduction: {
-    type: 'integer',
-    description: 'producing pipelines not in production',
-  },
-  versionAliases: { type: 'set', description: 'aliases of all versions' },
-  monitoringUrlLength: { type: 'integer', description: 'non-blank length' },
-  classification: { type: 'string', description: 'spec.classification' },
-  classificationLength: { type: 'integer', description: 'non-blank length' },
-  containsPii: { type: 'boolean', description: 'spec.containsPii is true' },
-  piiFieldCount: { type: 'integer', description: 'schema fields with pii' },
-  retentionLength: { type: 'integer', description: 'non-blank length' },
-  schemaFieldCount: { type: 'integer', description: 'schema fields' },
-  scheduleLength: { type: 'integer', description: 'non-blank length' },
-  hasLastRun: { type: 'boolean', description: 'spec.lastRun is set' },
-  lastRunStatus: { type: 'string', description: 'spec.lastRun.status' },
-  lastRunAgeDays: {
-    type: 'float',
-    description: 'days since the last run finished (or started)',
-  },
+  ...ofType('string', {
+    mlKind: 'model, dataset or pipeline',
+    lifecycle: 'spec.lifecycle',
+    classification: 'spec.classification',
+    lastRunStatus: 'spec.lastRun.status',
+  }),
+  ...ofType('integer', {
+    ownerCount: 'ownedBy relations',
+    ownersNotGroup: 'owners not in the catalog or not a Group',
+    producedByFound: 'in the catalog',
+    producedByNotProduction: 'producing pipelines not in production',
+    piiFieldCount: 'schema fields with pii',
+    schemaFieldCount: 'schema fields',
+  }),
+  ...relationCounts('trainedOn'),
+  ...relationCounts('evaluatedOn'),
+  ...relationCounts('producedBy'),
+  ...nonBlankLengths(
+    'descriptionLength',
+    'licenseLength',
+    'monitoringUrlLength',
+    'classificationLength',
+    'retentionLength',
+    'scheduleLength',
+  ),
+  ...ofType('set', {
+    cardFields: 'non-blank spec.card fields',
+    versionAliases: 'aliases of all versions',
+  }),
+  ...ofType('boolean', {
+    containsPii: 'spec.containsPii is true',
+    hasLastRun: 'spec.lastRun is set',
+  }),
+  ...ofType('float', {
+    lastRunAgeDays: 'days since the last run finished (or started)',
+  }),
 };
 
 /**
