@@ -21,12 +21,9 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { createBackend } from '@backstage/backend-defaults';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
 import { stringify } from 'yaml';
+import { backendConfig, rootConfig, runMain } from '../lib/backend';
+import { median } from '../lib/stats';
 
 const N = Number(process.argv[2] ?? 10_000);
 const ROUNDS = Math.max(1, Number(process.argv[3] ?? 5));
@@ -99,26 +96,16 @@ async function ingest(
 
   const backend = createBackend();
   backend.add(
-    createServiceFactory({
-      service: coreServices.rootConfig,
-      deps: {},
-      factory: () =>
-        new ConfigReader({
-          backend: {
-            baseUrl: `http://localhost:${port}`,
-            listen: { port },
-            database: { client: 'better-sqlite3', connection: ':memory:' },
-            auth: {
-              externalAccess: [
-                { type: 'static', options: { token: TOKEN, subject: 'bench' } },
-              ],
-            },
-          },
-          catalog: {
-            rules: [{ allow: ['Component', 'Location', 'Model'] }],
-            locations: [{ type: 'file', target: file }],
-          },
-        }),
+    rootConfig({
+      backend: backendConfig(
+        port,
+        { client: 'better-sqlite3', connection: ':memory:' },
+        TOKEN,
+      ),
+      catalog: {
+        rules: [{ allow: ['Component', 'Location', 'Model'] }],
+        locations: [{ type: 'file', target: file }],
+      },
     }),
   );
   backend.add(import('@backstage/plugin-catalog-backend'));
@@ -141,12 +128,6 @@ async function ingest(
   fs.rmSync(dir, { recursive: true, force: true });
   return seconds;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
 
 type Kind = 'Component' | 'Model';
 
@@ -199,10 +180,6 @@ async function main() {
       m / c <= 1.15 ? 'met' : 'NOT met'
     })`,
   );
-  process.exit(0);
 }
 
-main().catch(e => {
-  console.error(e);
-  process.exit(1);
-});
+runMain(main);

@@ -23,6 +23,8 @@ import {
   MlflowServer,
   venvBin,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { runMain } from '../lib/backend';
+import { median } from '../lib/stats';
 
 const MODELS = Number(process.argv[2] ?? 400);
 const VERSIONS = Number(process.argv[3] ?? 3);
@@ -250,11 +252,6 @@ async function main() {
           );
       }
     }
-    const median = (xs: number[]) => {
-      const sorted = [...xs].sort((a, b) => a - b);
-      const m = sorted.length >> 1;
-      return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
-    };
     const ratio = median(ours) / median(bare);
     console.log(
       `\nmlflow crawl: ${MODELS} models x ${VERSIONS} versions, ${ROUNDS} rounds`,
@@ -284,10 +281,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  e => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -37,13 +37,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { Entity } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
 import {
   CatalogService,
   catalogProcessingExtensionPoint,
   catalogServiceRef,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+import { backendConfig, rootConfig, runMain } from '../lib/backend';
+import { median } from '../lib/stats';
 
 const N = Number(process.argv[2] ?? 50_000);
 const ROUNDS = Number(process.argv[3] ?? 5);
@@ -54,7 +55,7 @@ const GROUPS = 100;
 const SEED_CHUNK = 5000;
 /** The backend's port (never 7007): BENCH_PORT, or 7311. */
 const PORT = Number(process.env.BENCH_PORT ?? 7311);
-const url = process.env.CONVERGENCE_TEST_POSTGRES_URL;
+const url = process.env.CONVERGENCE_TEST_POSTGRES_URL ?? '';
 if (!url) throw new Error('run through bench/scorecards/cycle.sh');
 
 /**
@@ -253,11 +254,6 @@ async function timed(fn: () => Promise<unknown>) {
 }
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const spread = (xs: number[]) =>
   `min ${fmt(Math.min(...xs))}, max ${fmt(Math.max(...xs))}`;
@@ -268,33 +264,24 @@ async function main() {
   );
   const backend = createBackend();
   backend.add(
-    createServiceFactory({
-      service: coreServices.rootConfig,
-      deps: {},
-      factory: () =>
-        new ConfigReader({
-          backend: {
-            baseUrl: `http://localhost:${PORT}`,
-            listen: { port: PORT },
-            database: { client: 'pg', connection: url },
-          },
-          catalog: {
-            rules: [
-              {
-                allow: [
-                  'Group',
-                  'User',
-                  'System',
-                  'Component',
-                  'Location',
-                  'Model',
-                  'Dataset',
-                  'Pipeline',
-                ],
-              },
+    rootConfig({
+      backend: backendConfig(PORT, { client: 'pg', connection: url }),
+      catalog: {
+        rules: [
+          {
+            allow: [
+              'Group',
+              'User',
+              'System',
+              'Component',
+              'Location',
+              'Model',
+              'Dataset',
+              'Pipeline',
             ],
           },
-        }),
+        ],
+      },
     }),
   );
   backend.add(scheduler);
@@ -401,10 +388,4 @@ async function main() {
   await backend.stop();
 }
 
-main().then(
-  () => process.exit(0),
-  error => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -9,27 +9,14 @@
  */
 import { Entity } from '@backstage/catalog-model';
 
-/** The checks in the scorecard's order: Bronze 0–3, Silver 4–10, Gold 11–16. */
-export const PLAIN_CHECK_IDS = [
-  'owner-is-group',
-  'has-description',
-  'dataset-classified',
-  'model-license-declared',
-  'model-card-complete',
-  'model-training-data-declared',
-  'model-evaluation-data-declared',
-  'dataset-pii-protected',
-  'dataset-pii-retention',
-  'dataset-schema-documented',
-  'pipeline-scheduled',
-  'model-produced-by-pipeline',
-  'model-production-alias',
-  'model-monitoring-link',
-  'lifecycle-consistent',
-  'pipeline-last-run-succeeded',
-  'pipeline-ran-recently',
-];
-const LEVEL_ENDS = [4, 11, 17];
+/**
+ * Where each level of the scorecard (as the plugin ships it) ends among its
+ * 17 checks: Bronze 0–3, Silver 4–10, Gold 11–16. The loop writes check c's
+ * status at position c, in the scorecard's order; run.ts reads the order
+ * from the plugin's public ScorecardGrader, checks this layout against it
+ * and compares every status with the engine's, check by check.
+ */
+export const PLAIN_LEVEL_ENDS = [4, 11, 17];
 const CHECKS = 17;
 
 export const PASS = 0;
@@ -178,8 +165,8 @@ export function plainLoop(
     let failed = false;
     let applicable = 0;
     let ok = 0;
-    for (let l = 0, c = 0; l < LEVEL_ENDS.length; l++) {
-      for (; c < LEVEL_ENDS[l]; c++) {
+    for (let l = 0, c = 0; l < PLAIN_LEVEL_ENDS.length; l++) {
+      for (; c < PLAIN_LEVEL_ENDS[l]; c++) {
         const st = statuses[o + c];
         if (st !== NA) applicable++;
         if (st === PASS) ok++;

@@ -69,7 +69,7 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import Router from 'express-promise-router';
-import { ConfigReader } from '@backstage/config';
+import { backendConfig, rootConfig, runMain } from '../lib/backend';
 
 type Load = {
   p50: number;
@@ -261,17 +261,8 @@ const NEVER = {
 };
 
 function config(role: 'seed' | 'serve') {
-  return new ConfigReader({
-    backend: {
-      baseUrl: `http://localhost:${PORT}`,
-      listen: { port: PORT },
-      database: { client: 'pg', connection: url },
-      auth: {
-        externalAccess: [
-          { type: 'static', options: { token: TOKEN, subject: 'bench' } },
-        ],
-      },
-    },
+  return {
+    backend: backendConfig(PORT, { client: 'pg', connection: url }, TOKEN),
     app: { baseUrl: `http://localhost:${PORT}` },
     auth: {
       providers: {
@@ -301,7 +292,7 @@ function config(role: 'seed' | 'serve') {
           : NEVER,
       incremental: { schedule: NEVER },
     },
-  });
+  };
 }
 
 /**
@@ -345,13 +336,7 @@ function seedingCatalog(entities: Entity[]) {
 /** One backend process: the seeding one, or a measured replica. */
 async function startBackend(role: 'seed' | 'serve') {
   const backend = createBackend();
-  backend.add(
-    createServiceFactory({
-      service: coreServices.rootConfig,
-      deps: {},
-      factory: () => config(role),
-    }),
-  );
+  backend.add(rootConfig(config(role)));
   backend.add(import('@convergence/backstage-plugin-scorecards-backend'));
   if (role === 'seed') {
     backend.add(seedingCatalog([...organisation(), ...mlEntities()]));
@@ -785,13 +770,7 @@ async function main() {
 
 const role = process.env.BENCH_ROLE;
 if (cluster.isPrimary) {
-  main().then(
-    () => process.exit(0),
-    e => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
+  runMain(main);
 } else {
   startBackend(role === 'seed' ? 'seed' : 'serve').catch(e => {
     console.error(e);
