@@ -1,13 +1,12 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { DateTime } from 'luxon';
 import {
   isPipelineEntity,
   KUBEFLOW_PIPELINE_ID_ANNOTATION,
 } from '@convergence/backstage-plugin-mlops-common';
 import {
-  FactProvider,
-  scorecardsExtensionPoint,
+  createScorecardsFactsModule,
+  EntityFactProvider,
 } from '@convergence/backstage-plugin-scorecards-node';
 
 /**
@@ -18,32 +17,30 @@ import {
  *
  * @public
  */
-export class KubeflowFactProvider implements FactProvider {
+export class KubeflowFactProvider extends EntityFactProvider {
   readonly id = 'kubeflow';
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
-
-  async getFacts(entities: Entity[]) {
-    const facts = new Map<string, Record<string, unknown>>();
-    const now = DateTime.fromJSDate(this.now(), { zone: 'utc' });
-    for (const entity of entities) {
-      if (!isPipelineEntity(entity)) continue;
-      if (!entity.metadata.annotations?.[KUBEFLOW_PIPELINE_ID_ANNOTATION])
-        continue;
-      const { spec } = entity;
-      const run = spec.lastRun;
-      const at = DateTime.fromISO(run?.finishedAt ?? run?.startedAt ?? '', {
-        zone: 'utc',
-      });
-      facts.set(stringifyEntityRef(entity), {
-        lastRunState: run?.status ?? 'none',
-        ...(at.isValid && {
-          lastRunAgeDays: Math.max(0, Math.floor(now.diff(at, 'days').days)),
-        }),
-        scheduled: Boolean(spec.schedule),
-      });
-    }
-    return facts;
+  protected factsOf(entity: Entity, now: Date) {
+    if (!isPipelineEntity(entity)) return undefined;
+    if (!entity.metadata.annotations?.[KUBEFLOW_PIPELINE_ID_ANNOTATION])
+      return undefined;
+    const { spec } = entity;
+    const run = spec.lastRun;
+    const at = DateTime.fromISO(run?.finishedAt ?? run?.startedAt ?? '', {
+      zone: 'utc',
+    });
+    return {
+      lastRunState: run?.status ?? 'none',
+      ...(at.isValid && {
+        lastRunAgeDays: Math.max(
+          0,
+          Math.floor(
+            DateTime.fromJSDate(now, { zone: 'utc' }).diff(at, 'days').days,
+          ),
+        ),
+      }),
+      scheduled: Boolean(spec.schedule),
+    };
   }
 }
 
@@ -52,15 +49,7 @@ export class KubeflowFactProvider implements FactProvider {
  *
  * @public
  */
-export const scorecardsModuleKubeflowFacts = createBackendModule({
-  pluginId: 'scorecards',
+export const scorecardsModuleKubeflowFacts = createScorecardsFactsModule({
   moduleId: 'kubeflow-facts',
-  register(reg) {
-    reg.registerInit({
-      deps: { scorecards: scorecardsExtensionPoint },
-      async init({ scorecards }) {
-        scorecards.addFactProviders(new KubeflowFactProvider());
-      },
-    });
-  },
+  factProviders: () => [new KubeflowFactProvider()],
 });

@@ -1,13 +1,12 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { DateTime } from 'luxon';
 import {
   isModelEntity,
   MLFLOW_REGISTERED_MODEL_ANNOTATION,
 } from '@convergence/backstage-plugin-mlops-common';
 import {
-  FactProvider,
-  scorecardsExtensionPoint,
+  createScorecardsFactsModule,
+  EntityFactProvider,
 } from '@convergence/backstage-plugin-scorecards-node';
 
 /**
@@ -18,44 +17,35 @@ import {
  *
  * @public
  */
-export class MlflowFactProvider implements FactProvider {
+export class MlflowFactProvider extends EntityFactProvider {
   readonly id = 'mlflow';
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
-
-  async getFacts(entities: Entity[]) {
-    const facts = new Map<string, Record<string, unknown>>();
-    for (const entity of entities) {
-      if (!isModelEntity(entity)) continue;
-      if (!entity.metadata.annotations?.[MLFLOW_REGISTERED_MODEL_ANNOTATION])
-        continue;
-      const { spec } = entity;
-      const versions = spec.versions ?? [];
-      const headline = versions.find(
-        v => v.metrics && spec.metrics && sameMetrics(v.metrics, spec.metrics),
-      );
-      const newest = DateTime.fromISO(versions[0]?.createdAt ?? '', {
-        zone: 'utc',
-      });
-      facts.set(stringifyEntityRef(entity), {
-        metrics: spec.metrics ?? {},
-        hasHeadline: Boolean(spec.metrics),
-        ...(headline && { headlineVersion: headline.version }),
-        versions: versions.length,
-        ...(newest.isValid && {
-          newestVersionAgeDays: Math.max(
-            0,
-            Math.floor(
-              DateTime.fromJSDate(this.now(), { zone: 'utc' }).diff(
-                newest,
-                'days',
-              ).days,
-            ),
+  protected factsOf(entity: Entity, now: Date) {
+    if (!isModelEntity(entity)) return undefined;
+    if (!entity.metadata.annotations?.[MLFLOW_REGISTERED_MODEL_ANNOTATION])
+      return undefined;
+    const { spec } = entity;
+    const versions = spec.versions ?? [];
+    const headline = versions.find(
+      v => v.metrics && spec.metrics && sameMetrics(v.metrics, spec.metrics),
+    );
+    const newest = DateTime.fromISO(versions[0]?.createdAt ?? '', {
+      zone: 'utc',
+    });
+    return {
+      metrics: spec.metrics ?? {},
+      hasHeadline: Boolean(spec.metrics),
+      ...(headline && { headlineVersion: headline.version }),
+      versions: versions.length,
+      ...(newest.isValid && {
+        newestVersionAgeDays: Math.max(
+          0,
+          Math.floor(
+            DateTime.fromJSDate(now, { zone: 'utc' }).diff(newest, 'days').days,
           ),
-        }),
-      });
-    }
-    return facts;
+        ),
+      }),
+    };
   }
 }
 
@@ -71,15 +61,7 @@ function sameMetrics(a: Record<string, number>, b: Record<string, number>) {
  *
  * @public
  */
-export const scorecardsModuleMlflowFacts = createBackendModule({
-  pluginId: 'scorecards',
+export const scorecardsModuleMlflowFacts = createScorecardsFactsModule({
   moduleId: 'mlflow-facts',
-  register(reg) {
-    reg.registerInit({
-      deps: { scorecards: scorecardsExtensionPoint },
-      async init({ scorecards }) {
-        scorecards.addFactProviders(new MlflowFactProvider());
-      },
-    });
-  },
+  factProviders: () => [new MlflowFactProvider()],
 });

@@ -8,7 +8,6 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import {
-  createBackendModule,
   createServiceFactory,
   SchedulerServiceTaskInvocationDefinition,
 } from '@backstage/backend-plugin-api';
@@ -18,8 +17,8 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  createScorecardsFactsModule,
   FactProvider,
-  scorecardsExtensionPoint,
 } from '@convergence/backstage-plugin-scorecards-node';
 import request from 'supertest';
 import {
@@ -592,17 +591,9 @@ async function startScorecards(options: {
     features: [
       mockServices.database.factory({ knex }),
       scorecardsPlugin,
-      createBackendModule({
-        pluginId: 'scorecards',
+      createScorecardsFactsModule({
         moduleId: 'test-facts',
-        register(reg) {
-          reg.registerInit({
-            deps: { scorecards: scorecardsExtensionPoint },
-            async init({ scorecards }) {
-              scorecards.addFactProviders(...(options.factProviders ?? []));
-            },
-          });
-        },
+        factProviders: () => options.factProviders ?? [],
       }),
       catalogFor(options.catalog),
       mockServices.rootConfig.factory({ data: options.config ?? {} }),

@@ -1,11 +1,14 @@
 /**
  * Ownership scorecards: the extension point through which other backend
- * modules add checks and fact providers.
+ * modules add checks and fact providers, and helpers to write them.
  *
  * @packageDocumentation
  */
-import { createExtensionPoint } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import {
+  createBackendModule,
+  createExtensionPoint,
+} from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   CheckInfo,
   CheckStatus,
@@ -83,3 +86,55 @@ export const scorecardsExtensionPoint =
   createExtensionPoint<ScorecardsExtensionPoint>({
     id: 'scorecards.checks',
   });
+
+/**
+ * A fact provider that reads each entity's facts from the entity alone, at
+ * one instant per batch (`now`, the current time unless given).
+ *
+ * @public
+ */
+export abstract class EntityFactProvider implements FactProvider {
+  abstract readonly id: string;
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  /** The facts about `entity` at `now`, or undefined when it has none. */
+  protected abstract factsOf(
+    entity: Entity,
+    now: Date,
+  ): Record<string, unknown> | undefined;
+
+  async getFacts(entities: Entity[]) {
+    const now = this.now();
+    const facts = new Map<string, Record<string, unknown>>();
+    for (const entity of entities) {
+      const found = this.factsOf(entity, now);
+      if (found) facts.set(stringifyEntityRef(entity), found);
+    }
+    return facts;
+  }
+}
+
+/**
+ * A backend module of the scorecards plugin that adds the fact providers
+ * `factProviders` creates when the backend starts.
+ *
+ * @public
+ */
+export function createScorecardsFactsModule(options: {
+  moduleId: string;
+  factProviders: () => FactProvider[];
+}) {
+  return createBackendModule({
+    pluginId: 'scorecards',
+    moduleId: options.moduleId,
+    register(reg) {
+      reg.registerInit({
+        deps: { scorecards: scorecardsExtensionPoint },
+        async init({ scorecards }) {
+          scorecards.addFactProviders(...options.factProviders());
+        },
+      });
+    },
+  });
+}
