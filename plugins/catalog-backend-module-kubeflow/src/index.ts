@@ -9,6 +9,7 @@ export {
   readKubeflowSources,
   type KubeflowSourceConfig,
 } from './providers/KubeflowEntityProviderConfig';
+export type { MappingOptions as KubeflowMappingOptions } from './providers/mapping';
 export {
   KubeflowClient,
   KubeflowRunFilterUnsupportedError,

@@ -9,7 +9,10 @@ export {
   readMlflowSources,
   type MlflowSourceConfig,
 } from './providers/MlflowEntityProviderConfig';
-export { MLFLOW_DATASET_DIGEST_ANNOTATION } from './providers/mapping';
+export {
+  MLFLOW_DATASET_DIGEST_ANNOTATION,
+  type MappingOptions as MlflowMappingOptions,
+} from './providers/mapping';
 export { MlflowClient, type MlflowSearchOptions } from './client/MlflowClient';
 export type {
   MlflowDatasetInput,

@@ -1,62 +1,62 @@
 import type { MlopsKind } from './kinds/common';
 
 /**
- * Model -> Dataset: the model was trained on the dataset.
+ * Model → Dataset: the model was trained on the dataset.
  * @public
  */
 export const RELATION_TRAINED_ON = 'trainedOn';
 /**
- * Dataset -> Model: reverse of {@link RELATION_TRAINED_ON}.
+ * Dataset → Model: reverse of {@link RELATION_TRAINED_ON}.
  * @public
  */
 export const RELATION_TRAINING_DATA_OF = 'trainingDataOf';
 /**
- * Model -> Dataset: the model was evaluated on the dataset.
+ * Model → Dataset: the model was evaluated on the dataset.
  * @public
  */
 export const RELATION_EVALUATED_ON = 'evaluatedOn';
 /**
- * Dataset -> Model: reverse of {@link RELATION_EVALUATED_ON}.
+ * Dataset → Model: reverse of {@link RELATION_EVALUATED_ON}.
  * @public
  */
 export const RELATION_EVALUATION_DATA_OF = 'evaluationDataOf';
 /**
- * Model or Dataset -> Pipeline: the pipeline produces it.
+ * Model or Dataset → Pipeline: the pipeline produces it.
  * @public
  */
 export const RELATION_PRODUCED_BY = 'producedBy';
 /**
- * Pipeline -> Model or Dataset: reverse of {@link RELATION_PRODUCED_BY}.
+ * Pipeline → Model or Dataset: reverse of {@link RELATION_PRODUCED_BY}.
  * @public
  */
 export const RELATION_PRODUCES = 'produces';
 /**
- * Pipeline -> Dataset or Model: the pipeline reads it.
+ * Pipeline → Dataset or Model: the pipeline reads it.
  * @public
  */
 export const RELATION_CONSUMES = 'consumes';
 /**
- * Dataset or Model -> Pipeline: reverse of {@link RELATION_CONSUMES}.
+ * Dataset or Model → Pipeline: reverse of {@link RELATION_CONSUMES}.
  * @public
  */
 export const RELATION_CONSUMED_BY = 'consumedBy';
 /**
- * Dataset -> Dataset: derived from the target.
+ * Dataset → Dataset: derived from the target.
  * @public
  */
 export const RELATION_DERIVED_FROM = 'derivedFrom';
 /**
- * Dataset -> Dataset: reverse of {@link RELATION_DERIVED_FROM}.
+ * Dataset → Dataset: reverse of {@link RELATION_DERIVED_FROM}.
  * @public
  */
 export const RELATION_DERIVES_TO = 'derivesTo';
 /**
- * Model -> Model: fine-tuned from the target.
+ * Model → Model: fine-tuned from the target.
  * @public
  */
 export const RELATION_FINE_TUNED_FROM = 'fineTunedFrom';
 /**
- * Model -> Model: reverse of {@link RELATION_FINE_TUNED_FROM}.
+ * Model → Model: reverse of {@link RELATION_FINE_TUNED_FROM}.
  * @public
  */
 export const RELATION_BASE_MODEL_OF = 'baseModelOf';

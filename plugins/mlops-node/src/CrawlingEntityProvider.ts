@@ -29,7 +29,11 @@ export const DEFAULT_CRAWL_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   initialDelay: { seconds: 15 },
 };
 
-/** What every crawling provider needs. */
+/**
+ * What every crawling provider needs.
+ *
+ * @public
+ */
 export type CrawlingEntityProviderDeps = {
   logger: LoggerService;
   /** Without one the provider crawls only when refresh() is called. */

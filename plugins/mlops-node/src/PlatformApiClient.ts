@@ -1,9 +1,17 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 
-/** Query parameters; undefined values are left out. */
+/**
+ * Query parameters; undefined values are left out.
+ *
+ * @public
+ */
 export type Query = Record<string, string | number | boolean | undefined>;
 
-/** Options of {@link PlatformApiClient}. */
+/**
+ * Options of {@link PlatformApiClient}.
+ *
+ * @public
+ */
 export interface PlatformApiClientOptions {
   /** The API's base URL, e.g. `https://mlflow.example.com`. */
   baseUrl: string;
@@ -38,7 +46,11 @@ export type PagingOptions<P, T> = {
   method?: 'GET' | 'POST';
 };
 
-/** An answer that is not 2xx (after retries), or a request that never got one. */
+/**
+ * An answer that is not 2xx (after retries), or a request that never got one.
+ *
+ * @public
+ */
 export class PlatformApiError extends Error {
   constructor(message: string, readonly status?: number) {
     super(message);

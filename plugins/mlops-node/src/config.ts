@@ -86,7 +86,11 @@ export function readWholeNumber(
   return value;
 }
 
-/** What every platform source under `catalog.providers.<platform>.<id>` has. */
+/**
+ * What every platform source under `catalog.providers.<platform>.<id>` has.
+ *
+ * @public
+ */
 export type PlatformSourceConfig = {
   providerId: string;
   baseUrl: string;

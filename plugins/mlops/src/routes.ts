@@ -1,4 +1,8 @@
 import { createRouteRef } from '@backstage/core-plugin-api';
 
-/** The ML assets page. */
+/**
+ * The ML assets page.
+ *
+ * @public
+ */
 export const rootRouteRef = createRouteRef({ id: 'mlops' });

@@ -29,6 +29,8 @@ const allowedKinds = new Set(
  * in {@link TEMPLATE_OUTPUT_KINDS} are read; any other entity (a Location,
  * User, Group or Template, say) is left out with a warning naming it and its
  * repository, whatever `catalog.rules` allows.
+ *
+ * @public
  */
 export class LocalGitEntityProvider implements EntityProvider {
   private connection?: EntityProviderConnection;

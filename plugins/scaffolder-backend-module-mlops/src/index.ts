@@ -9,4 +9,8 @@ export { createMlflowRegisterAction } from './actions/mlflowRegister';
 export { createPublishLocalGitAction } from './actions/publishLocalGit';
 export { LocalGitEntityProvider } from './LocalGitEntityProvider';
 export { localGitBaseDir, LOCAL_GIT_TOPIC } from './localGit';
-export { validateEntities, parseEntities } from './validateEntities';
+export {
+  validateEntities,
+  parseEntities,
+  TEMPLATE_OUTPUT_KINDS,
+} from './validateEntities';

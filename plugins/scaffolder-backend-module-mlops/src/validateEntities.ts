@@ -61,6 +61,8 @@ const kindValidators: Array<(entity: Entity) => Promise<unknown> | unknown> = [
  * hold unless a step says otherwise, and the only kinds the local-git
  * provider reads from published repositories. Never User, Group, Location or
  * Template.
+ *
+ * @public
  */
 export const TEMPLATE_OUTPUT_KINDS: readonly string[] = [
   'Component',
@@ -244,7 +246,12 @@ const MLOPS_REFS: Record<string, RefField[]> = Object.fromEntries(
 /** Reference fields of every kind a template may generate. */
 const REFS: Record<string, RefField[]> = { ...BUILTIN_REFS, ...MLOPS_REFS };
 
-/** Parses every YAML document of a catalog file; names the document that does not parse. */
+/**
+ * Parses every YAML document of a catalog file; names the document that does
+ * not parse.
+ *
+ * @public
+ */
 export function parseEntities(text: string, file: string): Entity[] {
   const docs = parseAllDocuments(text);
   return docs.flatMap((doc, i) => {
@@ -272,6 +279,8 @@ export function parseEntities(text: string, file: string): Entity[] {
  * right kind and format, a Pipeline's schedule as cron. When a catalog is
  * given, every referenced owner, system, model or dataset must exist (or be
  * among the new entities) and no new entity's name may be taken.
+ *
+ * @public
  */
 export async function validateEntities(
   entities: Entity[],

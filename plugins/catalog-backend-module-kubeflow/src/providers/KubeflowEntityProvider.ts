@@ -109,7 +109,7 @@ export class KubeflowEntityProvider extends CrawlingEntityProvider {
    * `pipeline_id`, newest first, one run long. Kubeflow Pipelines releases
    * without that filter (before kubeflow/pipelines#13680) answer 400, and a
    * server that drops the filter answers another pipeline's run; then the
-   * newest runs are read instead, at most {@link RUN_SCAN_LIMIT} of them.
+   * newest runs are read instead, at most 1,000 of them.
    */
   private async latestRuns(
     ids: string[],

@@ -24,7 +24,11 @@ import {
   KfpRun,
 } from '../client/types';
 
-/** Where mapped entities point back to, and what they default to. */
+/**
+ * Where mapped entities point back to, and what they default to.
+ *
+ * @public
+ */
 export type MappingOptions = {
   providerId: string;
   /** Base of the Kubeflow Pipelines UI for links (`<uiUrl>/#/pipelines/details/<id>`). */

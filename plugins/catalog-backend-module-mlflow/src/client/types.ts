@@ -70,7 +70,7 @@ export type MlflowDatasetInput = {
     name: string;
     digest?: string;
     source_type?: string;
-    /** Usually JSON, e.g. {"uri": "s3://bucket/path"}. */
+    /** Usually JSON, e.g. `{"uri": "s3://bucket/path"}`. */
     source?: string;
   };
 };

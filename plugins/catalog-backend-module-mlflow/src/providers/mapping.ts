@@ -22,9 +22,18 @@ import {
   MlflowTag,
 } from '../client/types';
 
-/** The digest of the MLflow dataset an entity was read from. */
+/**
+ * The digest of the MLflow dataset an entity was read from.
+ *
+ * @public
+ */
 export const MLFLOW_DATASET_DIGEST_ANNOTATION = 'mlflow.org/dataset-digest';
 
+/**
+ * Where mapped entities point back to, and what they default to.
+ *
+ * @public
+ */
 export type MappingOptions = {
   providerId: string;
   /** Base of the MLflow UI for links. */

@@ -25,7 +25,7 @@ export interface PipelineEntityV1alpha1 extends Entity {
   kind: 'Pipeline';
   spec: MlopsEntitySpecBase & {
     orchestrator?: string;
-    /** Five-field cron expression or a macro such as @daily. */
+    /** Five-field cron expression or a macro such as `@daily`. */
     schedule?: string;
     consumes?: string[];
     produces?: string[];

@@ -7,7 +7,13 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { createRecordingConnection, entitiesOf } from './fakeApi';
 
-type JsonObject = ConstructorParameters<typeof ConfigReader>[0];
+/**
+ * A config object as `ConfigReader` takes it (`JsonObject` of
+ * `@backstage/types`): one source in {@link expectSourceChecks}.
+ *
+ * @public
+ */
+export type JsonObject = ConstructorParameters<typeof ConfigReader>[0];
 
 /**
  * Connects `provider` to a new recording connection (see

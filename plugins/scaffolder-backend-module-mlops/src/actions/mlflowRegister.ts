@@ -25,6 +25,8 @@ const OWNER_TAG = 'owner';
 /**
  * `mlflow:model:register`: creates a registered model in MLflow when
  * `scaffolder.mlflow.baseUrl` is configured; otherwise it logs that it skips.
+ *
+ * @public
  */
 export function createMlflowRegisterAction(options: {
   config: Config;

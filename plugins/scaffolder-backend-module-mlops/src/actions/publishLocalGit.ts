@@ -18,6 +18,8 @@ import {
  * under `scaffolder.localGit.baseDir`, so that templates run end to end
  * without an SCM account. The local-git catalog provider then reads the
  * repository's catalog-info.yaml into the catalog.
+ *
+ * @public
  */
 export function createPublishLocalGitAction(options: {
   config: Config;

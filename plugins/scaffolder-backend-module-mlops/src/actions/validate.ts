@@ -20,6 +20,8 @@ import {
 /**
  * `mlops:entities:validate`: checks the generated catalog files before
  * anything is published, and fails the run naming the file, entity and field.
+ *
+ * @public
  */
 export function createValidateEntitiesAction(options: {
   catalog: CatalogService;
