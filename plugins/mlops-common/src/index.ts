@@ -10,3 +10,4 @@ export * from './kinds/Pipeline.v1alpha1';
 export * from './relations';
 export * from './annotations';
 export * from './guards';
+export * from './policies';

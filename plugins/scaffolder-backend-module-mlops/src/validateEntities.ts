@@ -1,10 +1,5 @@
 import {
-  DefaultNamespaceEntityPolicy,
   Entity,
-  EntityPolicies,
-  FieldFormatEntityPolicy,
-  NoForeignRootFieldsEntityPolicy,
-  SchemaValidEntityPolicy,
   apiEntityV1alpha1Validator,
   componentEntityV1alpha1Validator,
   domainEntityV1alpha1Validator,
@@ -17,6 +12,7 @@ import {
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
+  catalogEntityPolicy,
   datasetEntityV1alpha1Validator,
   isPipelineEntity,
   MLOPS_KINDS,
@@ -29,13 +25,6 @@ import {
 import { InputError } from '@backstage/errors';
 import { parseAllDocuments } from 'yaml';
 import { CRON_PATTERN, matches, parseStrictEntityRef } from './inputs';
-
-const policy = EntityPolicies.allOf([
-  new DefaultNamespaceEntityPolicy(),
-  new NoForeignRootFieldsEntityPolicy(),
-  new FieldFormatEntityPolicy(),
-  new SchemaValidEntityPolicy(),
-]);
 
 /**
  * The validator of each kind: the entity when it is of the kind and valid,
@@ -312,7 +301,7 @@ export async function validateEntities(
     }
     let entity: Entity;
     try {
-      entity = (await policy.enforce(raw)) ?? raw;
+      entity = (await catalogEntityPolicy.enforce(raw)) ?? raw;
     } catch (error) {
       throw new InputError(`Invalid ${name}: ${(error as Error).message}`);
     }

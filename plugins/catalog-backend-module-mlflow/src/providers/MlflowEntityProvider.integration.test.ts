@@ -12,16 +12,10 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import {
-  DefaultNamespaceEntityPolicy,
-  Entity,
-  EntityPolicies,
-  FieldFormatEntityPolicy,
-  NoForeignRootFieldsEntityPolicy,
-  SchemaValidEntityPolicy,
-} from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
+  catalogEntityPolicy,
   datasetEntityV1alpha1Validator,
   modelEntityV1alpha1Validator,
 } from '@convergence/backstage-plugin-mlops-common';
@@ -115,14 +109,6 @@ const byName = (list: Entity[], kind: string, name: string) =>
   list.find(e => e.kind === kind && e.metadata.name === name);
 const registeredModel = (e: Entity) =>
   e.metadata.annotations?.['mlflow.org/registered-model'];
-
-/** Backstage's own entity policies, as the catalog applies them. */
-const policy = EntityPolicies.allOf([
-  new DefaultNamespaceEntityPolicy(),
-  new NoForeignRootFieldsEntityPolicy(),
-  new FieldFormatEntityPolicy(),
-  new SchemaValidEntityPolicy(),
-]);
 
 describe('MlflowEntityProvider against a real MLflow server', () => {
   it('maps registered models, versions, metrics, params and dataset inputs', async () => {
@@ -231,7 +217,7 @@ describe('MlflowEntityProvider against a real MLflow server', () => {
     );
     for (const entity of all) {
       // Throws on an invalid name, title or annotation.
-      await expect(policy.enforce(entity)).resolves.toMatchObject({
+      await expect(catalogEntityPolicy.enforce(entity)).resolves.toMatchObject({
         metadata: { name: entity.metadata.name },
       });
     }
