@@ -72,6 +72,7 @@ add_results() {
 check "type check (tsc)" yarn tsc
 check "type check of e2e/ (tsc -p e2e)" yarn tsc -p e2e
 check "type check of bench/ (tsc -p bench)" yarn tsc -p bench
+check "API reports (backstage-repo-tools api-reports --ci)" yarn backstage-repo-tools api-reports --ci -o ae-wrong-input-file-type,ae-undocumented --validate-release-tags
 check "lint" yarn backstage-cli repo lint
 
 # --- tests of these scripts (node --test) -------------------------------------
