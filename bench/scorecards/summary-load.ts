@@ -576,20 +576,21 @@ async function cacheMisses(rows: string[]) {
   );
 }
 
+/** The batch route's answer for `owners`, with days no request used before. */
+const summariesByOwners = (owners: string[]) =>
+  fetch(`http://localhost:${PORT}/api/scorecards/summaries/by-owners`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${callerToken}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({ owners, days: nextDays() }),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+
 /** Scenario 2: the batch route, a department's teams per request. */
 async function batch(rows: string[]) {
-  const probe = await fetch(
-    `http://localhost:${PORT}/api/scorecards/summaries/by-owners`,
-    {
-      method: 'POST',
-      headers: {
-        Authorization: `Bearer ${callerToken}`,
-        'Content-Type': 'application/json',
-      },
-      body: JSON.stringify({ owners: [OWNERS[0]], days: nextDays() }),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    },
-  );
+  const probe = await summariesByOwners([OWNERS[0]]);
   if (probe.status === 404) {
     rows.push(
       '    batch: POST /summaries/by-owners is not in this backend; skipped',
@@ -605,18 +606,7 @@ async function batch(rows: string[]) {
       (_, k) => `group:default/${team(d * TEAMS_PER_DEPARTMENT + k)}`,
     );
     const t0 = performance.now();
-    const res = await fetch(
-      `http://localhost:${PORT}/api/scorecards/summaries/by-owners`,
-      {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${callerToken}`,
-          'Content-Type': 'application/json',
-        },
-        body: JSON.stringify({ owners, days: nextDays() }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-      },
-    );
+    const res = await summariesByOwners(owners);
     if (!res.ok)
       throw new Error(`by-owners: ${res.status} ${await res.text()}`);
     await res.json();
