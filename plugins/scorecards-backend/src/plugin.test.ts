@@ -179,6 +179,11 @@ describe.each(databases.eachSupportedId())(
     const as = (user: string) => ({
       Authorization: mockCredentials.user.header(user),
     });
+    /** GET `url` as `user`. */
+    const getAs = (user: string, url: string) =>
+      request(server).get(url).set(as(user));
+    /** The results of the model only its owners may read. */
+    const SECRET_MODEL = '/api/scorecards/entities/model/default/secret-model';
 
     it('answers 401 without credentials on every route', async () => {
       const none = { Authorization: mockCredentials.none.header() };
@@ -224,20 +229,8 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('hides entities the caller may not read', async () => {
-      expect(
-        (
-          await request(server)
-            .get('/api/scorecards/entities/model/default/secret-model')
-            .set(as(OUTSIDER))
-        ).status,
-      ).toBe(404);
-      expect(
-        (
-          await request(server)
-            .get('/api/scorecards/entities/model/default/secret-model')
-            .set(as(OWNER))
-        ).status,
-      ).toBe(200);
+      expect((await getAs(OUTSIDER, SECRET_MODEL)).status).toBe(404);
+      expect((await getAs(OWNER, SECRET_MODEL)).status).toBe(200);
       const mine = await request(server)
         .get('/api/scorecards/summary?owner=group:default/fraud-ml')
         .set(as(OWNER));
@@ -452,13 +445,7 @@ describe.each(databases.eachSupportedId())(
           .set(as(NEWCOMER));
         expect(refresh.status).toBe(403);
       }
-      expect(
-        (
-          await request(server)
-            .get('/api/scorecards/entities/model/default/secret-model')
-            .set(as(NEWCOMER))
-        ).status,
-      ).toBe(404);
+      expect((await getAs(NEWCOMER, SECRET_MODEL)).status).toBe(404);
     });
 
     it('validates exemptions and names the bad field', async () => {

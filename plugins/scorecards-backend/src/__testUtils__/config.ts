@@ -43,19 +43,32 @@ export const scheduledPassAfterTheTestConfig = {
 };
 
 /**
+ * Config of one scorecard for Models, `id` (titled `title`), with one level,
+ * `level`, of the checks `checks`.
+ */
+export const oneLevelScorecardConfig = (
+  scorecard: { id: string; title: string },
+  level: string,
+  checks: string[],
+) => ({
+  scorecards: {
+    definitions: [
+      {
+        ...scorecard,
+        filter: { kind: 'Model' },
+        levels: [{ name: level, checks }],
+      },
+    ],
+  },
+});
+
+/**
  * Config of one scorecard, `x`, whose Bronze level names a check that does
  * not exist, `nope`: refused as
  * `scorecards.definitions[0].levels[0].checks names unknown check 'nope'`.
  */
-export const unknownCheckConfig = {
-  scorecards: {
-    definitions: [
-      {
-        id: 'x',
-        title: 'X',
-        filter: { kind: 'Model' },
-        levels: [{ name: 'Bronze', checks: ['nope'] }],
-      },
-    ],
-  },
-};
+export const unknownCheckConfig = oneLevelScorecardConfig(
+  { id: 'x', title: 'X' },
+  'Bronze',
+  ['nope'],
+);

@@ -2,7 +2,10 @@ import {
   createTestDatabases,
   postgresPresentWhenRequired,
 } from '../__testUtils__/databases';
-import { mlflowReadinessConfig } from '../__testUtils__/config';
+import {
+  mlflowReadinessConfig,
+  oneLevelScorecardConfig,
+} from '../__testUtils__/config';
 import { createTestStore } from '../__testUtils__/store';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
@@ -140,18 +143,11 @@ describe.each(databases.eachSupportedId())(
 
     it('grades each entity with the entities its relations point at, on whichever page the catalog lists them', async () => {
       const { store } = await createTestStore(databases, databaseId);
-      const ownedByGroup = new ConfigReader({
-        scorecards: {
-          definitions: [
-            {
-              id: 'owned',
-              title: 'Owned',
-              filter: { kind: 'Model' },
-              levels: [{ name: 'Owned', checks: ['owner-is-group'] }],
-            },
-          ],
-        },
-      });
+      const ownedByGroup = new ConfigReader(
+        oneLevelScorecardConfig({ id: 'owned', title: 'Owned' }, 'Owned', [
+          'owner-is-group',
+        ]),
+      );
       const checks = new Map(builtinChecks.map(c => [c.id, c]));
       const orphan = {
         ...model('orphan'),
