@@ -4,6 +4,55 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { dynamicPluginsFeatureLoader } from '@backstage/backend-dynamic-feature-service';
+import fs from 'node:fs';
+import Module from 'node:module';
+import path from 'node:path';
+
+/*
+ * This repository's node_modules links every `@convergence/*` workspace
+ * package, and the dynamic plugin loader keeps that folder on the plugins'
+ * search path for the shared `@backstage/*` packages. So that nothing of
+ * Convergence is taken from the repository instead of from a dynamic plugin
+ * (which must embed what it needs), resolving `@convergence/*` to a file of
+ * the repository's plugins/ folder fails. The loader then looks for
+ * `<name>/package.json` among the dynamic plugins itself (resolvePackagePath).
+ */
+function findRepoRoot(dir: string): string {
+  const manifest = path.join(dir, 'package.json');
+  if (
+    fs.existsSync(manifest) &&
+    'workspaces' in JSON.parse(fs.readFileSync(manifest, 'utf8'))
+  ) {
+    return dir;
+  }
+  const parent = path.dirname(dir);
+  if (parent === dir)
+    throw new Error(`No workspace root above ${process.cwd()}`);
+  return findRepoRoot(parent);
+}
+const repoPlugins =
+  path.join(findRepoRoot(process.cwd()), 'plugins') + path.sep;
+type ResolveFilename = (request: string, ...rest: unknown[]) => string;
+const moduleInternals = Module as unknown as {
+  _resolveFilename: ResolveFilename;
+};
+const resolveFilename = moduleInternals._resolveFilename;
+moduleInternals._resolveFilename = function resolveOutsideTheRepo(
+  this: unknown,
+  request: string,
+  ...rest: unknown[]
+) {
+  const resolved = resolveFilename.call(this, request, ...rest);
+  if (request.startsWith('@convergence/') && resolved.startsWith(repoPlugins)) {
+    throw Object.assign(
+      new Error(
+        `Refusing to load '${request}' from the repository (${resolved}): Convergence packages must come from the dynamic plugins`,
+      ),
+      { code: 'MODULE_NOT_FOUND' },
+    );
+  }
+  return resolved;
+};
 
 const backend = createBackend();
 
