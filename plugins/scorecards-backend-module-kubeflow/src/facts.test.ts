@@ -1,5 +1,4 @@
 import { Entity } from '@backstage/catalog-model';
-import { Settings } from 'luxon';
 import { KubeflowFactProvider } from './facts';
 
 const pipeline = (name: string, spec: object, fromKubeflow = true): Entity => ({
@@ -50,29 +49,6 @@ describe('KubeflowFactProvider', () => {
         scheduled: false,
       },
       'pipeline:default/never': { lastRunState: 'none', scheduled: false },
-    });
-  });
-});
-
-describe('KubeflowFactProvider across a daylight-saving change', () => {
-  const zone = Settings.defaultZone;
-  afterEach(() => {
-    Settings.defaultZone = zone;
-  });
-
-  it('counts days of 24 hours whatever the server time zone', async () => {
-    // Berlin leaves summer time on 2026-10-25: a calendar day there is 25 hours.
-    Settings.defaultZone = 'Europe/Berlin';
-    const provider = new KubeflowFactProvider(
-      () => new Date('2026-10-27T12:00:00Z'),
-    );
-    const facts = await provider.getFacts([
-      pipeline('train', {
-        lastRun: { status: 'succeeded', finishedAt: '2026-10-20T12:00:00Z' },
-      }),
-    ]);
-    expect(facts.get('pipeline:default/train')).toMatchObject({
-      lastRunAgeDays: 7,
     });
   });
 });

@@ -7,6 +7,7 @@ import {
 import {
   createScorecardsFactsModule,
   EntityFactProvider,
+  wholeDaysSince,
 } from '@convergence/backstage-plugin-scorecards-node';
 
 /**
@@ -32,12 +33,7 @@ export class KubeflowFactProvider extends EntityFactProvider {
     return {
       lastRunState: run?.status ?? 'none',
       ...(at.isValid && {
-        lastRunAgeDays: Math.max(
-          0,
-          Math.floor(
-            DateTime.fromJSDate(now, { zone: 'utc' }).diff(at, 'days').days,
-          ),
-        ),
+        lastRunAgeDays: wholeDaysSince(at.toJSDate(), now),
       }),
       scheduled: Boolean(spec.schedule),
     };

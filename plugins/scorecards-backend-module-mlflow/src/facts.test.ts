@@ -1,5 +1,4 @@
 import { Entity } from '@backstage/catalog-model';
-import { Settings } from 'luxon';
 import { MlflowFactProvider } from './facts';
 
 const model = (name: string, spec: object, fromMlflow = true): Entity => ({
@@ -44,29 +43,6 @@ describe('MlflowFactProvider', () => {
         newestVersionAgeDays: 7,
       },
       'model:default/new': { metrics: {}, hasHeadline: false, versions: 0 },
-    });
-  });
-});
-
-describe('MlflowFactProvider across a daylight-saving change', () => {
-  const zone = Settings.defaultZone;
-  afterEach(() => {
-    Settings.defaultZone = zone;
-  });
-
-  it('counts days of 24 hours whatever the server time zone', async () => {
-    // Berlin leaves summer time on 2026-10-25: a calendar day there is 25 hours.
-    Settings.defaultZone = 'Europe/Berlin';
-    const provider = new MlflowFactProvider(
-      () => new Date('2026-10-27T12:00:00Z'),
-    );
-    const facts = await provider.getFacts([
-      model('fraud', {
-        versions: [{ version: '1', createdAt: '2026-10-20T12:00:00Z' }],
-      }),
-    ]);
-    expect(facts.get('model:default/fraud')).toMatchObject({
-      newestVersionAgeDays: 7,
     });
   });
 });

@@ -7,6 +7,7 @@ import {
 import {
   createScorecardsFactsModule,
   EntityFactProvider,
+  wholeDaysSince,
 } from '@convergence/backstage-plugin-scorecards-node';
 
 /**
@@ -38,12 +39,7 @@ export class MlflowFactProvider extends EntityFactProvider {
       ...(headline && { headlineVersion: headline.version }),
       versions: versions.length,
       ...(newest.isValid && {
-        newestVersionAgeDays: Math.max(
-          0,
-          Math.floor(
-            DateTime.fromJSDate(now, { zone: 'utc' }).diff(newest, 'days').days,
-          ),
-        ),
+        newestVersionAgeDays: wholeDaysSince(newest.toJSDate(), now),
       }),
     };
   }

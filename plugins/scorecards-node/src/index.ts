@@ -88,6 +88,20 @@ export const scorecardsExtensionPoint =
   });
 
 /**
+ * Whole days of 24 hours from `instant` to `now`, 0 when `instant` is later:
+ * an age in days (of a run, a version, …) that no time zone or
+ * daylight-saving change of the server shifts.
+ *
+ * @public
+ */
+export function wholeDaysSince(instant: Date, now: Date): number {
+  return Math.max(
+    0,
+    Math.floor((now.getTime() - instant.getTime()) / 86_400_000),
+  );
+}
+
+/**
  * A fact provider that reads each entity's facts from the entity alone, at
  * one instant per batch (`now`, the current time unless given).
  *
