@@ -125,9 +125,9 @@ before(async () => {
       );
     }
     console.log(
-      `# export-dynamic.sh${
-        withFrontend ? ' --frontend' : ''
-      } took ${Math.round((Date.now() - t0) / 1000)}s`,
+      `export-dynamic.sh${withFrontend ? ' --frontend' : ''} took ${Math.round(
+        (Date.now() - t0) / 1000,
+      )}s`,
     );
   }
   for (const dir of BACKEND_PACKAGES) {
@@ -212,7 +212,7 @@ before(async () => {
     throw new Error(`${e.message}\n${backendLog().slice(-4000)}`);
   });
   console.log(
-    `# backend-dynamic with ${
+    `backend-dynamic with ${
       BACKEND_PACKAGES.length
     } dynamic plugins ready in ${Math.round((Date.now() - t0) / 1000)}s`,
   );
