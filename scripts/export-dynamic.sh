@@ -4,10 +4,13 @@
 # (git-ignored), one folder per plugin, named as RHDH expects:
 # dist-dynamic/convergence-backstage-plugin-<name>-dynamic.
 #
-#   scripts/export-dynamic.sh             the 7 backend plugins and modules (~3 min)
-#   scripts/export-dynamic.sh --frontend  also the 2 frontend plugins (Scalprum
-#                                         assets; about 1.5 minutes each)
-#   scripts/export-dynamic.sh --no-build  export what is already built
+#   scripts/export-dynamic.sh                the 7 backend plugins and modules
+#                                            and the 2 frontend plugins (2.5 to
+#                                            4 minutes on 2 cores)
+#   scripts/export-dynamic.sh --no-frontend  the backend ones only (the frontend
+#                                            export is a webpack build of about
+#                                            45 seconds per plugin)
+#   scripts/export-dynamic.sh --no-build     export what is already built
 #
 # `@backstage/*` packages stay shared (peer dependencies provided by RHDH); the
 # `@convergence/*` libraries a backend package uses (mlops-common, mlops-node,
@@ -30,14 +33,14 @@ BACKEND_PACKAGES=(
 )
 FRONTEND_PACKAGES=(mlops scorecards)
 
-frontend=0
+frontend=1
 build=1
 for arg in "$@"; do
   case "$arg" in
-    --frontend) frontend=1 ;;
+    --no-frontend) frontend=0 ;;
     --no-build) build=0 ;;
     -h | --help)
-      sed -n '2,16p' "$0"
+      sed -n '2,19p' "$0"
       exit 0
       ;;
     *)
@@ -65,7 +68,7 @@ fi
 phase "rhdh-cli $("$cli" --version)"
 
 packages=("${BACKEND_PACKAGES[@]}")
-[ "$frontend" -eq 1 ] && packages+=("${FRONTEND_PACKAGES[@]}")
+if [ "$frontend" -eq 1 ]; then packages+=("${FRONTEND_PACKAGES[@]}"); fi
 
 # The @convergence/* workspace packages a package depends on, transitively.
 internal_deps() {
