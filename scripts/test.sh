@@ -3,12 +3,16 @@
 #   1. type check (tsc; also e2e/ and bench/)    2. lint (backstage-cli repo lint)
 #   3. unit and database tests (jest, CI=true) on SQLite and a throwaway PostgreSQL
 #   4. end-to-end tests: the portal started for real, driven by headless Chromium
+#   5. install tests: the packages packed (scripts/pack.sh), installed into fresh
+#      @backstage/create-app apps as the README says, and exported and loaded as
+#      dynamic plugins (e2e/install/)
 # Ends with a plain line "N passed, N failed" (jest, script and e2e tests, plus
 # one per static check), or "N passed, N failed, N skipped" when tests listed
 # in scripts/test-allowlist.txt were skipped, and exits non-zero when anything
 # failed. A skipped or todo test missing from that list counts as failed.
 #
-# Options:  --skip-e2e   leave out phase 4 (quick local loop)
+# Options:  --skip-e2e      leave out phase 4 (quick local loop)
+#           --skip-install  leave out phase 5
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
 source "$REPO_ROOT/scripts/lib/postgres.sh"
@@ -19,9 +23,11 @@ source "$REPO_ROOT/scripts/lib/results.sh"
 set +e
 
 skip_e2e=0
+skip_install=0
 for arg in "$@"; do
   case "$arg" in
     --skip-e2e) skip_e2e=1 ;;
+    --skip-install) skip_install=1 ;;
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
 done
@@ -33,7 +39,7 @@ cd "$REPO_ROOT"
 export CI=true
 mkdir -p tmp
 # Results of an earlier run must not be read as this run's.
-rm -f tmp/jest.json tmp/scripts.tap tmp/e2e.tap
+rm -f tmp/jest.json tmp/scripts.tap tmp/e2e.tap tmp/install.tap
 passed=0
 failed=0
 skipped=0
@@ -127,6 +133,30 @@ if [ "$skip_e2e" -eq 0 ]; then
   else
     failed=$((failed + 1))
     failures+=("portal or Chromium could not be started (see tmp/portal.log)")
+  fi
+fi
+
+# --- install tests ---------------------------------------------------------------
+if [ "$skip_install" -eq 0 ]; then
+  check "build and pack every package (scripts/pack.sh)" scripts/pack.sh
+  # pack.sh has just built every package; the dynamic test uses this export.
+  check "export the dynamic plugins (scripts/export-dynamic.sh --no-build)" \
+    scripts/export-dynamic.sh --no-build
+  if ensure_chromium; then
+    phase "install tests (fresh create-app apps; dynamic plugins)"
+    t0="$(now)"
+    CONVERGENCE_DYNAMIC_EXPORTED=1 \
+      node --test --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination=tmp/install.tap \
+      --test-concurrency=1 e2e/install/*.test.mjs
+    install_rc=$?
+    count_results tap tmp/install.tap
+    [ "$install_rc" -ne 0 ] && [ "$rf" -eq 0 ] && rf=1
+    add_results "install tests"
+    phase "install tests: $rp passed, $rf failed, $rs skipped ($(($(now) - t0))s)"
+  else
+    failed=$((failed + 1))
+    failures+=("Chromium could not be installed for the install tests")
   fi
 fi
 
