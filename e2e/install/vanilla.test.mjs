@@ -545,24 +545,7 @@ test(
   'the new app shows the ML pages in Chromium',
   { timeout: 10 * 60_000 },
   async () => {
-    const config = path.join(APP, 'app-config.install-test.yaml');
-    const t0 = Date.now();
-    const frontend = startServer(
-      path.join(APP, 'packages/app'),
-      `yarn start --config ../../app-config.yaml --config ${config}`,
-      'app-frontend.log',
-    );
-    await waitForUrl(
-      `http://localhost:${APP_PORT}`,
-      frontend,
-      'app-frontend.log',
-    );
-    console.log(`app dev server up in ${seconds(t0)} s`);
-    await checkInBrowser(
-      `http://localhost:${APP_PORT}`,
-      'install-new-frontend',
-    );
-    await stopServer(frontend);
+    await serveAndCheck(APP, APP_PORT, 'install-new-frontend');
   },
 );
 
@@ -625,24 +608,32 @@ test(
     }
     await run(LEGACY, 'yarn tsc', { log: 'legacy.log' });
 
-    const config = writeTestConfig(LEGACY, LEGACY_PORT);
-    const frontend = startServer(
-      path.join(LEGACY, 'packages/app'),
-      `yarn start --config ../../app-config.yaml --config ${config}`,
-      'legacy-frontend.log',
-    );
-    await waitForUrl(
-      `http://localhost:${LEGACY_PORT}`,
-      frontend,
-      'legacy-frontend.log',
-    );
-    await checkInBrowser(
-      `http://localhost:${LEGACY_PORT}`,
-      'install-legacy-frontend',
-    );
-    await stopServer(frontend);
+    writeTestConfig(LEGACY, LEGACY_PORT);
+    await serveAndCheck(LEGACY, LEGACY_PORT, 'install-legacy-frontend');
   },
 );
+
+/**
+ * Starts an app's frontend dev server (with the config writeTestConfig wrote),
+ * checks it in Chromium, stops it.
+ * @param {string} dir the app
+ * @param {number} port its app.baseUrl port
+ * @param {string} name screenshot prefix
+ */
+async function serveAndCheck(dir, port, name) {
+  const config = path.join(dir, 'app-config.install-test.yaml');
+  const log = `${path.basename(dir)}-frontend.log`;
+  const t0 = Date.now();
+  const frontend = startServer(
+    path.join(dir, 'packages/app'),
+    `yarn start --config ../../app-config.yaml --config ${config}`,
+    log,
+  );
+  await waitForUrl(`http://localhost:${port}`, frontend, log);
+  console.log(`${path.basename(dir)} dev server up in ${seconds(t0)} s`);
+  await checkInBrowser(`http://localhost:${port}`, name);
+  await stopServer(frontend);
+}
 
 /**
  * Saves a screenshot as tmp/screenshots/install/<name>.png (a subfolder, so
