@@ -136,7 +136,9 @@ for p in "${packages[@]}"; do
   rm -f "$log"
   # RHDH's folder name for a package: @scope/name -> scope-name-dynamic.
   folder="$(node -p "'$name'.replace(/^@/, '').replace('/', '-')")-dynamic"
-  cp -a "plugins/$p/dist-dynamic" "$out/$folder"
+  # Moved, not copied: a dist-dynamic/ with its node_modules left inside the
+  # package would be linted and scanned by the next test run.
+  mv "plugins/$p/dist-dynamic" "$out/$folder"
   rm -f "$out/$folder/.gitignore"
   echo "    dist-dynamic/$folder ($(du -sh "$out/$folder" | cut -f1), $(($(now) - t1))s)"
 done

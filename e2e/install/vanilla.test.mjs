@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
+import semver from 'semver';
 
 const REPO = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -89,6 +90,20 @@ function commandsOf(/** @type {string} */ block) {
     .split('\n')
     .map(l => l.trim())
     .filter(l => l && !l.startsWith('#'));
+}
+
+/**
+ * Whether a `yarn add` command names the package with a range its current
+ * version satisfies (after a release, the README's ranges must follow).
+ * @param {string} command
+ * @param {{ name: string, version: string }} pkg
+ */
+function satisfied(command, { name, version }) {
+  const range = command
+    .split(/\s+/)
+    .find(word => word.startsWith(`${name}@`))
+    ?.slice(name.length + 1);
+  return range !== undefined && semver.satisfies(version, range);
 }
 
 /** @type {Record<string, string>} Node 22, the yarn shim and native-build settings come from the test command's bootstrap. */
@@ -354,8 +369,8 @@ test("the README's install section names every package, backend module and confi
     );
     if (p.role === 'backend-plugin' || p.role === 'backend-plugin-module') {
       assert.ok(
-        backendAdd.includes(`${p.name}@^${p.version}`),
-        `packages/backend add lacks ${p.name}@^${p.version} (the version in its package.json)`,
+        satisfied(backendAdd, p),
+        `packages/backend add lacks ${p.name}@<a range that ${p.version}, its version, satisfies>`,
       );
       assert.ok(
         backend.replace(/\s+/g, '').includes(`backend.add(import('${p.name}')`),
@@ -364,8 +379,8 @@ test("the README's install section names every package, backend module and confi
     }
     if (p.role === 'frontend-plugin') {
       assert.ok(
-        appAdd.includes(`${p.name}@^${p.version}`),
-        `packages/app add lacks ${p.name}@^${p.version} (the version in its package.json)`,
+        satisfied(appAdd, p),
+        `packages/app add lacks ${p.name}@<a range that ${p.version}, its version, satisfies>`,
       );
     }
     if (p.configSchema) {
@@ -414,29 +429,55 @@ test(
   },
 );
 
-test('the app resolves each @backstage package Convergence needs to one version', () => {
+test('the app resolves each @backstage package Convergence uses to one version, within its range', () => {
   const lock = YAML.parse(fs.readFileSync(path.join(APP, 'yarn.lock'), 'utf8'));
-  for (const name of [
-    '@backstage/backend-plugin-api',
-    '@backstage/plugin-catalog-node',
-    '@backstage/plugin-catalog-react',
-    '@backstage/frontend-plugin-api',
-    '@backstage/core-plugin-api',
-    '@backstage/catalog-model',
-  ]) {
+  /** @type {Map<string, Set<string>>} name -> the ranges Convergence asks for */
+  const wanted = new Map();
+  for (const p of PACKAGES) {
+    const pkg = JSON.parse(
+      fs.readFileSync(
+        path.join(REPO, 'plugins', p.dir, 'package.json'),
+        'utf8',
+      ),
+    );
+    for (const [name, range] of Object.entries({
+      ...pkg.dependencies,
+      ...pkg.peerDependencies,
+    })) {
+      if (!name.startsWith('@backstage/')) continue;
+      wanted.set(name, (wanted.get(name) ?? new Set()).add(String(range)));
+    }
+  }
+  assert.ok(
+    wanted.size > 10,
+    'read the @backstage dependencies of the packages',
+  );
+  /** @type {string[]} */
+  const problems = [];
+  for (const [name, ranges] of wanted) {
     const versions = new Set(
       Object.entries(lock)
         .filter(([key]) =>
           key.split(/,\s*/).some(d => d.startsWith(`${name}@npm:`)),
         )
-        .map(([, v]) => v.version),
+        .map(([, v]) => String(v.version)),
     );
-    assert.equal(
-      versions.size,
-      1,
-      `${name} resolves to ${[...versions].join(', ') || 'nothing'}`,
-    );
+    if (versions.size !== 1) {
+      problems.push(`${name}: ${[...versions].join(', ') || 'not installed'}`);
+      continue;
+    }
+    const [version] = versions;
+    for (const range of ranges) {
+      if (!semver.satisfies(version, range)) {
+        problems.push(`${name}: ${version} is outside ${range}`);
+      }
+    }
   }
+  assert.deepEqual(
+    problems,
+    [],
+    'the app and Convergence must share one copy of each',
+  );
 });
 
 test(
@@ -537,7 +578,15 @@ test(
       },
       { timeoutMs: 3 * 60_000 },
     );
-    assert.ok(graded.results.length > 0);
+    const ids = new Set(
+      scorecards.map((/** @type {{ id: string }} */ d) => d.id),
+    );
+    for (const result of graded.results) {
+      assert.ok(
+        ids.has(result.scorecardId),
+        `unknown scorecard ${result.scorecardId}`,
+      );
+    }
   },
 );
 
@@ -545,7 +594,8 @@ test(
   'the new app shows the ML pages in Chromium',
   { timeout: 10 * 60_000 },
   async () => {
-    await serveAndCheck(APP, APP_PORT, 'install-new-frontend');
+    // The README's legacy snippet leaves the Group page as it is.
+    await serveAndCheck(APP, APP_PORT, 'install-new-frontend', true);
   },
 );
 
@@ -619,8 +669,9 @@ test(
  * @param {string} dir the app
  * @param {number} port its app.baseUrl port
  * @param {string} name screenshot prefix
+ * @param {boolean} [groupCards] whether Group pages show the ML assets card
  */
-async function serveAndCheck(dir, port, name) {
+async function serveAndCheck(dir, port, name, groupCards = false) {
   const config = path.join(dir, 'app-config.install-test.yaml');
   const log = `${path.basename(dir)}-frontend.log`;
   const t0 = Date.now();
@@ -631,7 +682,7 @@ async function serveAndCheck(dir, port, name) {
   );
   await waitForUrl(`http://localhost:${port}`, frontend, log);
   console.log(`${path.basename(dir)} dev server up in ${seconds(t0)} s`);
-  await checkInBrowser(`http://localhost:${port}`, name);
+  await checkInBrowser(`http://localhost:${port}`, name, groupCards);
   await stopServer(frontend);
 }
 
@@ -652,8 +703,9 @@ async function shot(page, name) {
  * assets page and the scorecards page.
  * @param {string} appUrl
  * @param {string} name screenshot prefix
+ * @param {boolean} groupCards whether to check a Group page's ML assets card
  */
-async function checkInBrowser(appUrl, name) {
+async function checkInBrowser(appUrl, name, groupCards) {
   const browser = await lib.launchBrowser();
   try {
     const page = await browser.context.newPage();
@@ -679,6 +731,15 @@ async function checkInBrowser(appUrl, name) {
     );
     await page.getByText('Scorecards', { exact: true }).first().waitFor();
     await shot(page, `${name}-model`);
+
+    if (groupCards) {
+      await open(
+        `${appUrl}/catalog/default/group/fraud-ml`,
+        // the card's title (the sidebar's "ML assets" is a link)
+        page.getByRole('heading', { name: 'ML assets', exact: true }),
+      );
+      await shot(page, `${name}-group`);
+    }
 
     await open(
       `${appUrl}/ml-assets`,

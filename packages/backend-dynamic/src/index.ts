@@ -32,6 +32,37 @@ function findRepoRoot(dir: string): string {
 }
 const repoPlugins =
   path.join(findRepoRoot(process.cwd()), 'plugins') + path.sep;
+/*
+ * RHDH gives a dynamic plugin the `@backstage/*` packages of its own backend;
+ * everything else a plugin needs must come with it. With
+ * CONVERGENCE_DYNAMIC_PLUGINS_ROOT set, a module that a file of a dynamic
+ * plugin asks for and that resolves outside that plugin's folder (and is
+ * neither `@backstage/*` nor part of Node) is logged once, so the test can
+ * require that there are none.
+ */
+const pluginsRoot = process.env.CONVERGENCE_DYNAMIC_PLUGINS_ROOT
+  ? fs.realpathSync(process.env.CONVERGENCE_DYNAMIC_PLUGINS_ROOT) + path.sep
+  : undefined;
+const reported = new Set<string>();
+function reportIfOutsideItsPlugin(
+  request: string,
+  parent: unknown,
+  resolved: string,
+) {
+  const from = (parent as { filename?: string } | undefined)?.filename;
+  if (!pluginsRoot || !from?.startsWith(pluginsRoot)) return;
+  if (request.startsWith('@backstage/') || !path.isAbsolute(resolved)) return;
+  if (Module.isBuiltin(request)) return;
+  const plugin = from.slice(pluginsRoot.length).split(path.sep)[0];
+  if (resolved.startsWith(pluginsRoot + plugin + path.sep)) return;
+  const key = `${plugin} ${request}`;
+  if (reported.has(key)) return;
+  reported.add(key);
+  process.stderr.write(
+    `dynamic plugin ${plugin} takes '${request}' from outside itself: ${resolved}\n`,
+  );
+}
+
 type ResolveFilename = (request: string, ...rest: unknown[]) => string;
 const moduleInternals = Module as unknown as {
   _resolveFilename: ResolveFilename;
@@ -43,6 +74,7 @@ moduleInternals._resolveFilename = function resolveOutsideTheRepo(
   ...rest: unknown[]
 ) {
   const resolved = resolveFilename.call(this, request, ...rest);
+  reportIfOutsideItsPlugin(request, rest[0], resolved);
   if (request.startsWith('@convergence/') && resolved.startsWith(repoPlugins)) {
     throw Object.assign(
       new Error(
