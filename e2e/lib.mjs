@@ -23,9 +23,12 @@ export const SCREENSHOT_DIR = path.resolve(
   '../tmp/screenshots',
 );
 
-/** A Backstage token for the guest user, as the sign-in page gets one. */
-export async function guestToken() {
-  const res = await fetch(`${BACKEND_URL}/api/auth/guest/refresh`, {
+/**
+ * A Backstage token for the guest user, as the sign-in page gets one.
+ * @param {string} [backendUrl] another backend than the portal's
+ */
+export async function guestToken(backendUrl = BACKEND_URL) {
+  const res = await fetch(`${backendUrl}/api/auth/guest/refresh`, {
     headers: { 'X-Requested-With': 'XMLHttpRequest' },
   });
   if (!res.ok) throw new Error(`guest sign-in failed: ${res.status}`);

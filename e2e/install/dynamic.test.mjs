@@ -15,14 +15,15 @@
 //                                   was made with --no-frontend)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
-import { eventually } from '../lib.mjs';
+import { eventually, guestToken } from '../lib.mjs';
+import { startServer, stopServer, waitForUrl } from './servers.mjs';
 
 /**
  * @typedef {import('@backstage/catalog-model').Entity} Entity
@@ -49,7 +50,7 @@ const folderOf = (/** @type {string} */ dir) =>
   `convergence-backstage-plugin-${dir}-dynamic`;
 const exportHere = process.env.CONVERGENCE_DYNAMIC_EXPORTED !== '1';
 
-/** @type {{ pluginsRoot: string, url: string, logFile: string, pid: number } | undefined} */
+/** @type {{ pluginsRoot: string, url: string, logFile: string, child: import('node:child_process').ChildProcess } | undefined} */
 let backend;
 let tmp = '';
 
@@ -81,15 +82,6 @@ const backendLog = () =>
     .readFileSync(backend?.logFile ?? '', 'utf8')
     .replace(/\x1b\[[0-9;]*m/g, '');
 
-/** A Backstage token for the guest user of the dynamic backend. */
-async function guestToken() {
-  const res = await fetch(`${backend?.url}/api/auth/guest/refresh`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  if (!res.ok) throw new Error(`guest sign-in failed: ${res.status}`);
-  return (await res.json()).backstageIdentity.token;
-}
-
 /**
  * GET a path of the dynamic backend as the guest.
  * @param {string} pathAndQuery
@@ -97,7 +89,9 @@ async function guestToken() {
  */
 async function get(pathAndQuery) {
   return fetch(`${backend?.url}${pathAndQuery}`, {
-    headers: { Authorization: `Bearer ${await guestToken()}` },
+    headers: {
+      Authorization: `Bearer ${await guestToken(backend?.url)}`,
+    },
   });
 }
 
@@ -164,11 +158,11 @@ before(async () => {
     }),
   );
   const logFile = path.join(tmp, 'backend.log');
-  const log = fs.openSync(logFile, 'w');
   const t0 = Date.now();
-  const child = spawn(
-    'yarn',
+  const child = startServer(
+    REPO,
     [
+      'yarn',
       'workspace',
       'backend-dynamic',
       'start',
@@ -177,40 +171,22 @@ before(async () => {
       '--config',
       configFile,
     ],
+    logFile,
+    // The shared @backstage packages come from the host backend's
+    // node_modules, as in RHDH.
     {
-      cwd: REPO,
-      detached: true,
-      stdio: ['ignore', log, log],
-      // The shared @backstage packages come from the host backend's
-      // node_modules, as in RHDH.
-      env: {
-        ...process.env,
-        NODE_PATH: path.join(REPO, 'node_modules'),
-        CONVERGENCE_DYNAMIC_PLUGINS_ROOT: pluginsRoot,
-      },
+      ...process.env,
+      NODE_PATH: path.join(REPO, 'node_modules'),
+      CONVERGENCE_DYNAMIC_PLUGINS_ROOT: pluginsRoot,
     },
   );
-  fs.closeSync(log);
-  assert.ok(child.pid);
-  backend = { pluginsRoot, url, logFile, pid: child.pid };
-  let exited = false;
-  child.once('exit', () => {
-    exited = true;
-  });
-  await eventually(
-    async () => {
-      if (exited) {
-        throw new Error(
-          `backend-dynamic exited:\n${backendLog().slice(-4000)}`,
-        );
-      }
-      const res = await fetch(`${url}/.backstage/health/v1/readiness`);
-      return res.ok ? true : undefined;
-    },
-    { timeoutMs: 240_000, intervalMs: 1000 },
-  ).catch(e => {
-    throw new Error(`${e.message}\n${backendLog().slice(-4000)}`);
-  });
+  backend = { pluginsRoot, url, logFile, child };
+  await waitForUrl(
+    `${url}/.backstage/health/v1/readiness`,
+    child,
+    logFile,
+    240_000,
+  );
   console.log(
     `backend-dynamic with ${
       BACKEND_PACKAGES.length
@@ -219,25 +195,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (backend) {
-    const { pid } = backend;
-    try {
-      process.kill(-pid, 'SIGTERM');
-      await eventually(
-        () => {
-          try {
-            process.kill(-pid, 0);
-            return undefined;
-          } catch {
-            return true;
-          }
-        },
-        { timeoutMs: 15_000, intervalMs: 200 },
-      ).catch(() => process.kill(-pid, 'SIGKILL'));
-    } catch {
-      // already gone
-    }
-  }
+  if (backend) await stopServer(backend.child);
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 

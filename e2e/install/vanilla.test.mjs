@@ -16,6 +16,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { startServer, stopServer, waitForUrl } from './servers.mjs';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -156,68 +157,20 @@ function run(cwd, command, { input, log }) {
 const servers = [];
 
 /**
- * Starts a long-running command in its own process group.
+ * Starts a long-running bash command (logged to WORK/log), stopped at the end.
  * @param {string} cwd
  * @param {string} command
  * @param {string} log
  */
-function startServer(cwd, command, log) {
-  const out = fs.openSync(path.join(WORK, log), 'a');
-  const child = spawn('bash', ['-c', `exec ${command}`], {
+function startAppServer(cwd, command, log) {
+  const child = startServer(
     cwd,
-    env: ENV,
-    stdio: ['ignore', out, out],
-    detached: true,
-  });
-  fs.closeSync(out);
+    ['bash', '-c', `exec ${command}`],
+    path.join(WORK, log),
+    ENV,
+  );
   servers.push(child);
   return child;
-}
-
-/** @param {import('node:child_process').ChildProcess} child */
-async function stopServer(child) {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise(r => child.once('exit', r));
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-(child.pid ?? 0), 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }, 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/**
- * Waits until url answers 2xx (or the server exits).
- * @param {string} url
- * @param {import('node:child_process').ChildProcess} child
- * @param {string} log
- */
-async function waitForUrl(url, child, log, timeoutMs = 6 * 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise(r => setTimeout(r, 2000));
-  }
-  const tail = fs
-    .readFileSync(path.join(WORK, log), 'utf8')
-    .split('\n')
-    .slice(-30)
-    .join('\n');
-  throw new Error(`${url} did not come up; end of ${log}:\n${tail}`);
 }
 
 /** Creates an app with create-app unless the folder has one. */
@@ -518,7 +471,7 @@ test(
   async () => {
     const config = writeTestConfig(APP, APP_PORT);
     const t0 = Date.now();
-    const backend = startServer(
+    const backend = startAppServer(
       path.join(APP, 'packages/backend'),
       `yarn start --config ../../app-config.yaml --config ${config}`,
       'app-backend.log',
@@ -526,7 +479,7 @@ test(
     await waitForUrl(
       `${BACKEND}/.backstage/health/v1/readiness`,
       backend,
-      'app-backend.log',
+      path.join(WORK, 'app-backend.log'),
     );
     console.log(`backend up in ${seconds(t0)} s`);
 
@@ -621,7 +574,7 @@ test(
       console.log(message);
       t.diagnostic(message);
 
-      const [appImportsAndRest] = [splitImports(readmeBlock('legacy-app'))];
+      const appImportsAndRest = splitImports(readmeBlock('legacy-app'));
       const routes = appImportsAndRest.rest.replace(/^\/\/.*$/m, '').trim();
       const appFile = path.join(LEGACY, 'packages/app/src/App.tsx');
       fs.writeFileSync(
@@ -675,12 +628,12 @@ async function serveAndCheck(dir, port, name, groupCards = false) {
   const config = path.join(dir, 'app-config.install-test.yaml');
   const log = `${path.basename(dir)}-frontend.log`;
   const t0 = Date.now();
-  const frontend = startServer(
+  const frontend = startAppServer(
     path.join(dir, 'packages/app'),
     `yarn start --config ../../app-config.yaml --config ${config}`,
     log,
   );
-  await waitForUrl(`http://localhost:${port}`, frontend, log);
+  await waitForUrl(`http://localhost:${port}`, frontend, path.join(WORK, log));
   console.log(`${path.basename(dir)} dev server up in ${seconds(t0)} s`);
   await checkInBrowser(`http://localhost:${port}`, name, groupCards);
   await stopServer(frontend);

@@ -1,0 +1,79 @@
+// @ts-check
+// Long-running processes of the install tests (backends, dev servers): each
+// in its own process group, so that stopping it stops what it started.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+
+/** @typedef {import('node:child_process').ChildProcess} ChildProcess */
+
+/**
+ * Starts a command in its own process group; its output goes to logFile.
+ * @param {string} cwd
+ * @param {string[]} argv the program and its arguments
+ * @param {string} logFile appended to
+ * @param {NodeJS.ProcessEnv} [env]
+ * @returns {ChildProcess}
+ */
+export function startServer(cwd, argv, logFile, env = process.env) {
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(argv[0], argv.slice(1), {
+    cwd,
+    env,
+    stdio: ['ignore', out, out],
+    detached: true,
+  });
+  fs.closeSync(out);
+  return child;
+}
+
+/**
+ * Waits until url answers 2xx; fails with the end of the log when the server
+ * exits first or the time is up.
+ * @param {string} url
+ * @param {ChildProcess} child
+ * @param {string} logFile
+ * @param {number} [timeoutMs]
+ */
+export async function waitForUrl(url, child, logFile, timeoutMs = 6 * 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise(r => setTimeout(r, 1000));
+  }
+  const tail = fs
+    .readFileSync(logFile, 'utf8')
+    .split('\n')
+    .slice(-30)
+    .join('\n');
+  const why = child.exitCode === null ? 'did not come up' : 'exited';
+  throw new Error(`${url}: the server ${why}; end of ${logFile}:\n${tail}`);
+}
+
+/**
+ * Stops the process group (SIGTERM, SIGKILL after 10 s) and waits for it.
+ * @param {ChildProcess} child
+ */
+export async function stopServer(child) {
+  const pid = child.pid;
+  if (child.exitCode !== null || pid === undefined) return;
+  const exited = new Promise(r => child.once('exit', r));
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }, 10_000);
+  await exited;
+  clearTimeout(timer);
+}
