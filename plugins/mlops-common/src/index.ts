@@ -11,3 +11,4 @@ export * from './relations';
 export * from './annotations';
 export * from './guards';
 export * from './policies';
+export * from './lineage';

@@ -1,5 +1,6 @@
 /**
- * Node helpers shared by the Convergence entity providers.
+ * Node helpers shared by the Convergence backend packages: the entity
+ * providers' crawling base and HTTP client, and the lineage walk.
  *
  * @packageDocumentation
  */
@@ -7,3 +8,4 @@ export * from './PlatformApiClient';
 export * from './helpers';
 export * from './CrawlingEntityProvider';
 export * from './config';
+export * from './lineage';

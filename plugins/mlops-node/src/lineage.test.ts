@@ -1,0 +1,156 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  LineageNode,
+  LineageNodeLoader,
+  lineagePath,
+  toLineageNode,
+  walkLineage,
+} from './lineage';
+
+/** An entity with the given relations (targets as written). */
+function entity(
+  ref: string,
+  relations: Array<[string, string]>,
+  spec: Record<string, unknown> = {},
+): Entity {
+  const [kind, rest] = ref.split(':');
+  const [namespace, name] = rest.split('/');
+  return {
+    apiVersion: 'convergence.dev/v1alpha1',
+    kind,
+    metadata: { name, namespace },
+    spec,
+    relations: relations.map(([type, targetRef]) => ({ type, targetRef })),
+  };
+}
+
+/** A loader over fixed entities that records each batch it is asked for. */
+function loaderOf(entities: Entity[]) {
+  const nodes = new Map<string, LineageNode>();
+  for (const e of entities) {
+    const node = toLineageNode(e);
+    nodes.set(node.entityRef, node);
+  }
+  const batches: string[][] = [];
+  const load: LineageNodeLoader = async refs => {
+    batches.push([...refs]);
+    return new Map(
+      refs.flatMap(r => (nodes.has(r) ? [[r, nodes.get(r)!] as const] : [])),
+    );
+  };
+  return { load, batches };
+}
+
+describe('walkLineage', () => {
+  const estate = [
+    entity('Dataset:default/Raw.Events', [
+      ['derivesTo', 'dataset:default/clean'],
+      ['ownedBy', 'group:default/data'],
+    ]),
+    entity(
+      'Dataset:default/clean',
+      [
+        ['derivedFrom', 'dataset:default/raw.events'],
+        ['trainingDataOf', 'model:default/fraud'],
+        ['consumedBy', 'pipeline:default/train'],
+        ['ownedBy', 'group:default/data'],
+      ],
+      { lifecycle: 'deprecated', type: 'table' },
+    ),
+    entity('Pipeline:default/train', [
+      ['consumes', 'dataset:default/clean'],
+      ['produces', 'model:default/fraud'],
+    ]),
+    entity('Model:default/fraud', [
+      ['trainedOn', 'dataset:default/clean'],
+      ['producedBy', 'pipeline:default/train'],
+      ['dependencyOf', 'component:default/api'],
+      // a cycle in user data: the model feeds back into the raw dataset
+      ['consumedBy', 'pipeline:default/train'],
+      ['ownedBy', 'group:default/fraud'],
+    ]),
+    entity('Component:default/api', [
+      ['dependsOn', 'model:default/fraud'],
+      ['dependencyOf', 'component:default/gone'], // dangling
+    ]),
+  ];
+
+  it('reaches each entity once, by a shortest path, one load per level', async () => {
+    const { load, batches } = loaderOf(estate);
+    const walk = await walkLineage({
+      root: 'dataset:default/raw.events',
+      direction: 'downstream',
+      maxDepth: 6,
+      load,
+    });
+    expect(walk.root?.owner).toBe('group:default/data');
+    expect([...walk.hops.keys()]).toEqual([
+      'dataset:default/clean',
+      'model:default/fraud',
+      'pipeline:default/train',
+      'component:default/api',
+    ]);
+    expect(walk.hops.get('model:default/fraud')).toMatchObject({
+      depth: 2,
+      from: 'dataset:default/clean',
+      relation: 'trainingDataOf',
+    });
+    expect(lineagePath(walk, 'component:default/api')).toEqual([
+      { relation: 'derivesTo', entityRef: 'dataset:default/clean' },
+      { relation: 'trainingDataOf', entityRef: 'model:default/fraud' },
+      { relation: 'dependencyOf', entityRef: 'component:default/api' },
+    ]);
+    expect(walk.truncated).toBe(false);
+    expect(batches).toEqual([
+      ['dataset:default/raw.events'],
+      ['dataset:default/clean'],
+      ['model:default/fraud', 'pipeline:default/train'],
+      ['component:default/api'],
+      ['component:default/gone'],
+    ]);
+  });
+
+  it('walks upstream through the reverse relations', async () => {
+    const { load } = loaderOf(estate);
+    const walk = await walkLineage({
+      root: 'component:default/api',
+      direction: 'upstream',
+      maxDepth: 6,
+      load,
+    });
+    expect([...walk.hops.keys()]).toEqual([
+      'model:default/fraud',
+      'dataset:default/clean',
+      'pipeline:default/train',
+      'dataset:default/raw.events',
+    ]);
+  });
+
+  it('stops at the depth limit and says there is more', async () => {
+    const { load } = loaderOf(estate);
+    const walk = await walkLineage({
+      root: 'dataset:default/raw.events',
+      direction: 'downstream',
+      maxDepth: 2,
+      load,
+    });
+    expect([...walk.hops.keys()]).toEqual([
+      'dataset:default/clean',
+      'model:default/fraud',
+      'pipeline:default/train',
+    ]);
+    expect(walk.truncated).toBe(true);
+  });
+
+  it('answers nothing for a root the loader cannot see', async () => {
+    const { load } = loaderOf(estate);
+    const walk = await walkLineage({
+      root: 'dataset:default/nope',
+      direction: 'downstream',
+      maxDepth: 6,
+      load,
+    });
+    expect(walk.root).toBeUndefined();
+    expect(walk.hops.size).toBe(0);
+  });
+});
