@@ -11,7 +11,7 @@ import {
 function entity(
   ref: string,
   relations: Array<[string, string]>,
-  spec: Record<string, unknown> = {},
+  spec: Entity['spec'] = {},
 ): Entity {
   const [kind, rest] = ref.split(':');
   const [namespace, name] = rest.split('/');
