@@ -3,6 +3,8 @@ import {
   createFrontendModule,
   createFrontendPlugin,
   createRouteRef,
+  discoveryApiRef,
+  fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import {
@@ -14,6 +16,7 @@ import {
 import { MLOPS_RELATION_FIELDS } from '@convergence/backstage-plugin-mlops-common';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import ScatterPlotIcon from '@material-ui/icons/ScatterPlot';
+import { mlopsApiRef, MlopsClient } from './api';
 
 /** The ML assets page. */
 const rootRouteRef = createRouteRef();
@@ -63,6 +66,14 @@ const lineage = EntityCardBlueprint.make({
       )),
   },
 });
+const impact = EntityCardBlueprint.make({
+  name: 'impact',
+  params: {
+    filter: { kind: { $in: ['model', 'dataset', 'pipeline'] } },
+    loader: () =>
+      import('./components/ImpactCard/ImpactCard').then(m => <m.ImpactCard />),
+  },
+});
 const datasetOverview = EntityCardBlueprint.make({
   name: 'dataset-overview',
   params: {
@@ -106,6 +117,15 @@ const groupAssets = EntityCardBlueprint.make({
   },
 });
 
+const api = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: mlopsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new MlopsClient(deps),
+    }),
+});
+
 const mlAssetsPage = PageBlueprint.make({
   params: {
     path: '/ml-assets',
@@ -121,7 +141,8 @@ const mlAssetsPage = PageBlueprint.make({
 
 /**
  * The Convergence ML plugin for the new frontend system: entity cards for
- * models, datasets and pipelines, the ML assets page and the team card.
+ * models, datasets and pipelines (including the Impact card), the ML assets
+ * page, the team card and the mlops API.
  *
  * @alpha
  */
@@ -130,10 +151,12 @@ export default createFrontendPlugin({
   info: { packageJson: () => import('../package.json') },
   routes: { root: rootRouteRef },
   extensions: [
+    api,
     modelOverview,
     modelVersions,
     modelCard,
     lineage,
+    impact,
     datasetOverview,
     datasetSchema,
     pipelineOverview,

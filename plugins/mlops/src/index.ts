@@ -12,9 +12,12 @@ export {
   EntityModelVersionsCard,
   EntityModelCardCard,
   EntityMlLineageCard,
+  EntityImpactCard,
   EntityDatasetOverviewCard,
   EntityDatasetSchemaCard,
   EntityPipelineOverviewCard,
   EntityGroupMlAssetsCard,
 } from './plugin';
 export { rootRouteRef as mlopsRootRouteRef } from './routes';
+export { mlopsApiRef, MlopsClient } from './api';
+export type { MlopsApi, MlopsEntityRef } from './api';

@@ -1,8 +1,12 @@
 import {
+  createApiFactory,
   createComponentExtension,
   createPlugin,
   createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { mlopsApiRef, MlopsClient } from './api';
 import { rootRouteRef } from './routes';
 
 /**
@@ -13,6 +17,13 @@ import { rootRouteRef } from './routes';
 export const mlopsPlugin = createPlugin({
   id: 'mlops',
   routes: { root: rootRouteRef },
+  apis: [
+    createApiFactory({
+      api: mlopsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new MlopsClient(deps),
+    }),
+  ],
 });
 
 /**
@@ -67,6 +78,15 @@ export const EntityModelCardCard = card('EntityModelCardCard', () =>
  */
 export const EntityMlLineageCard = card('EntityMlLineageCard', () =>
   import('./components/LineageCard/LineageCard').then(m => m.LineageCard),
+);
+/**
+ * What is downstream of a model, dataset or pipeline (grouped by kind, with
+ * owners, lifecycle and the path to each), and the notices sent to the
+ * downstream owners; the entity's owners can send one from here.
+ * @public
+ */
+export const EntityImpactCard = card('EntityImpactCard', () =>
+  import('./components/ImpactCard/ImpactCard').then(m => m.ImpactCard),
 );
 /**
  * Dataset overview: source, format, classification, retention.
