@@ -1,0 +1,150 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  LINEAGE_DEFAULT_DEPTH,
+  LINEAGE_MAX_DEPTH,
+  LINEAGE_NOTICE_TYPES,
+} from '@convergence/backstage-plugin-mlops-common';
+import { LineageService } from './LineageService';
+
+/** An optional query parameter; present but empty counts as absent. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(v => (v === '' ? undefined : v), schema.optional());
+
+const DEPTH = `must be a whole number from 1 to ${LINEAGE_MAX_DEPTH}`;
+const DIRECTION = 'must be downstream or upstream';
+
+const lineageQuery = z.object({
+  direction: optional(
+    z.enum(['downstream', 'upstream'], { error: DIRECTION }),
+  ).transform(v => v ?? 'downstream'),
+  depth: optional(
+    z.coerce
+      .number({ error: DEPTH })
+      .int({ error: DEPTH })
+      .min(1, { error: DEPTH })
+      .max(LINEAGE_MAX_DEPTH, { error: DEPTH }),
+  ).transform(v => v ?? LINEAGE_DEFAULT_DEPTH),
+});
+
+/** A calendar date `YYYY-MM-DD` that exists. */
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(
+    v => new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
+    'must be a date that exists, YYYY-MM-DD',
+  );
+
+const noticeBody = z
+  .strictObject(
+    {
+      type: z.enum(LINEAGE_NOTICE_TYPES, {
+        error: `must be one of ${LINEAGE_NOTICE_TYPES.join(', ')}`,
+      }),
+      message: z
+        .string()
+        .trim()
+        .max(2000, 'must be at most 2000 characters')
+        .refine(s => !s.includes('\u0000'), 'must not contain NUL characters')
+        .optional()
+        .transform(s => (s === '' ? undefined : s)),
+      effectiveDate: isoDate.optional(),
+    },
+    { error: 'must be an object with type, message and effectiveDate' },
+  )
+  .superRefine((body, ctx) => {
+    if (body.type === 'deprecation' && !body.effectiveDate)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['effectiveDate'],
+        message: 'is required for a deprecation (YYYY-MM-DD)',
+      });
+    if (body.type === 'other' && !body.message)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['message'],
+        message: 'is required for a notice of type other',
+      });
+  });
+
+/**
+ * The input parsed by the schema, or an InputError (400) that names each bad
+ * parameter or field: `depth: must be a whole number…`.
+ */
+function parseInput<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  what: 'query' | 'body',
+): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new InputError(
+    parsed.error.issues
+      .map(i => {
+        const unknownKeys =
+          i.code === 'unrecognized_keys' ? `: ${i.keys.join(', ')}` : '';
+        return `${i.path.map(String).join('.') || what}: ${
+          i.message
+        }${unknownKeys}`;
+      })
+      .join('; '),
+  );
+}
+
+/** The entity named by the route's `:kind/:namespace/:name` (URL-decoded by express). */
+const entityOf = (req: express.Request) => ({
+  kind: req.params.kind,
+  namespace: req.params.namespace,
+  name: req.params.name,
+});
+
+/**
+ * The REST API of the mlops plugin over {@link LineageService}: it validates
+ * input and speaks HTTP; see the README for the routes.
+ */
+export async function createRouter(options: {
+  httpAuth: HttpAuthService;
+  lineage: LineageService;
+}): Promise<express.Router> {
+  const { httpAuth, lineage } = options;
+  const router = Router();
+  const anyCaller = { allow: ['user', 'service'] as Array<'user' | 'service'> };
+
+  router.get('/lineage/:kind/:namespace/:name', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, anyCaller);
+    const query = parseInput(lineageQuery, req.query, 'query');
+    const answer = await lineage.lineage(entityOf(req), query, credentials);
+    if ('answer' in answer) {
+      res.set('Cache-Control', 'private, no-store').json(answer.answer);
+      return;
+    }
+    // With the ETag set, express answers a matching If-None-Match with 304.
+    res
+      .set({ 'Cache-Control': 'private, no-cache', ETag: answer.cached.etag })
+      .type('application/json')
+      .send(answer.cached.body);
+  });
+
+  router.get('/lineage/:kind/:namespace/:name/notices', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, anyCaller);
+    res.json(await lineage.listNotices(entityOf(req), credentials));
+  });
+
+  router.post(
+    '/lineage/:kind/:namespace/:name/notices',
+    express.json(),
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+      const body = parseInput(noticeBody, req.body ?? {}, 'body');
+      res
+        .status(201)
+        .json(await lineage.sendNotice(entityOf(req), body, credentials, req));
+    },
+  );
+
+  return router;
+}
