@@ -63,6 +63,7 @@ const useStyles = makeStyles(theme => ({
     backgroundColor: theme.palette.warning.main,
     color: theme.palette.warning.contrastText,
   },
+  notices: { marginTop: theme.spacing(2) },
   path: { display: 'flex', flexWrap: 'wrap', gap: theme.spacing(1) },
   actions: {
     display: 'flex',
@@ -202,9 +203,10 @@ const Notices = ({
 }: {
   notices: AsyncState<{ items: LineageNotice[] }>;
 }) => {
+  const classes = useStyles();
   if (notices.error) {
     return (
-      <Typography variant="body2" color="error">
+      <Typography variant="body2" color="error" className={classes.notices}>
         Could not load the notices sent: {serverMessage(notices.error)}
       </Typography>
     );
@@ -212,7 +214,7 @@ const Notices = ({
   const items = notices.value?.items ?? [];
   if (items.length === 0) return null;
   return (
-    <section aria-label="Notices sent">
+    <section aria-label="Notices sent" className={classes.notices}>
       <Typography variant="subtitle2" component="h3">
         Notices sent
       </Typography>
@@ -346,9 +348,7 @@ export const ImpactCard = () => {
           Nothing downstream of this {entity.kind.toLocaleLowerCase('en-US')}.
         </Typography>
       )}
-      <Box mt={2}>
-        <Notices notices={notices} />
-      </Box>
+      <Notices notices={notices} />
     </InfoCard>
   );
 };
