@@ -23,6 +23,7 @@ set -euo pipefail
 
 RHDH_CLI_VERSION=1.9.1
 BACKEND_PACKAGES=(
+  mlops-backend
   scorecards-backend
   scorecards-backend-module-mlflow
   scorecards-backend-module-kubeflow

@@ -36,6 +36,7 @@ const REPO = path.resolve(
 );
 const DIST = path.join(REPO, 'dist-dynamic');
 const BACKEND_PACKAGES = [
+  'mlops-backend',
   'scorecards-backend',
   'scorecards-backend-module-mlflow',
   'scorecards-backend-module-kubeflow',
@@ -315,6 +316,24 @@ test('the scorecards plugin grades the example Model it reads from the catalog',
   assert.equal(result.level, 'Gold');
 });
 
+test('the lineage plugin answers what is downstream of an example dataset', async () => {
+  /** @type {import('@convergence/backstage-plugin-mlops-common').LineageResponse} */
+  const body = await eventually(
+    async () => {
+      const res = await get(
+        '/api/mlops/lineage/dataset/default/card-transactions-labeled',
+      );
+      if (!res.ok) return undefined;
+      /** @type {import('@convergence/backstage-plugin-mlops-common').LineageResponse} */
+      const answer = await res.json();
+      return answer.entities.length ? answer : undefined;
+    },
+    { timeoutMs: 120_000 },
+  );
+  const refs = body.entities.map(e => e.entityRef);
+  assert.ok(refs.includes('model:default/fraud-detector'), `${refs}`);
+});
+
 test('the scaffolder offers the actions of the dynamic scaffolder module', async () => {
   const res = await get('/api/scaffolder/v2/actions');
   assert.equal(res.status, 200);
@@ -334,6 +353,7 @@ test('requests without a token are refused', async () => {
   assert.ok(backend);
   for (const p of [
     '/api/scorecards/definitions',
+    '/api/mlops/lineage/dataset/default/card-transactions-labeled',
     '/api/catalog/entities/by-name/model/default/fraud-detector',
   ]) {
     /** @type {Response} */

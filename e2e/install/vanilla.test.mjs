@@ -531,6 +531,18 @@ test(
       },
       { timeoutMs: 3 * 60_000 },
     );
+    // The lineage backend walks the catalog's relations downstream.
+    const lineage = await lib.getAsGuest(
+      '/api/mlops/lineage/dataset/default/card-transactions-labeled',
+      token,
+    );
+    assert.ok(
+      lineage.entities.some(
+        (/** @type {{ entityRef: string }} */ e) =>
+          e.entityRef === 'model:default/fraud-detector',
+      ),
+      `fraud-detector is not downstream: ${JSON.stringify(lineage.totals)}`,
+    );
     const ids = new Set(
       scorecards.map((/** @type {{ id: string }} */ d) => d.id),
     );

@@ -62,6 +62,9 @@ backend.add(searchModuleLunrEngine);
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
 backend.add(import('@backstage/plugin-search-backend-module-techdocs'));
 
+// Convergence: lineage impact and downstream notices (/api/mlops)
+backend.add(import('@convergence/backstage-plugin-mlops-backend'));
+
 // Convergence: ownership scorecards (/api/scorecards)
 backend.add(import('@convergence/backstage-plugin-scorecards-backend'));
 // facts.kubeflow and facts.mlflow for scorecard checks
