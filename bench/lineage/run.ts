@@ -1,0 +1,798 @@
+/*
+ * bench/lineage: the downstream lineage query of the mlops backend
+ * (GET /api/mlops/lineage/dataset/default/<hub>?direction=downstream&depth=N)
+ * for the most-connected dataset of a generated estate, against the
+ * authenticated catalog read of that dataset
+ * (GET /api/catalog/entities/by-name/dataset/default/<hub>) measured in the
+ * same run, on the same backend, by the same caller.
+ *
+ * One backend process (a cluster worker) runs the real catalog with the
+ * Convergence kinds module, an entity provider that applies the generated
+ * estate (estate.ts: 20,000 ML entities, 2,000 services, 200 teams) as one
+ * full mutation, the permission backend with the portal's real policy
+ * (permissionModuleConvergencePolicy from `backend/modules`), the auth
+ * backend with guest sign-in and the mlops backend plugin; SQLite files by
+ * default, PostgreSQL with --postgres (run.sh starts a throwaway server).
+ * NODE_ENV=production. The caller is a signed-in user
+ * (user:default/bench-user, a member of team-0, a user token verified on
+ * every request, as from the browser).
+ *
+ * Measured, once the catalog has processed and stitched every entity (each
+ * entity's downstream relations are exactly those the generated specs imply):
+ *
+ *  1. cold: the first downstream query of the hub after the backend started
+ *     (nothing asked of the lineage service before), then the first query of
+ *     each of the next 5 most-connected datasets; after the warm runs the
+ *     backend is restarted (--restarts times) and the hub's first query is
+ *     timed again. Goal (issue 16): every cold query under 2 s.
+ *  2. warm, open loop: autocannon in its own process at a fixed overall rate
+ *     (latencies corrected for coordinated omission), K runs alternating the
+ *     order of the catalog read (baseline) and the lineage query; medians of
+ *     the K runs. Goal (issue 16): lineage p99 at most 1.5x the catalog
+ *     read's p99 at 100 req/s; not met when a route does not keep up with the
+ *     rate (under 95 % of it done) or has failed requests.
+ *  3. the answer's size, and whether it agrees with the bench's own
+ *     breadth-first walk over the generated specs (estate.ts): the same
+ *     entities at the same depths, the same totals per kind and per owner.
+ *
+ * Run through run.sh:
+ *
+ *   bench/lineage/run.sh [--scale 1] [--rate 100] [--seconds 20] [--runs 3]
+ *     [--depth 20] [--restarts 2] [--postgres]
+ */
+import cluster from 'cluster';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { execFile } from 'child_process';
+import { promisify, parseArgs } from 'util';
+import { gzipSync } from 'zlib';
+import { createBackend } from '@backstage/backend-defaults';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogProcessingExtensionPoint } from '@backstage/plugin-catalog-node';
+import { backendConfig, rootConfig, runMain } from '../lib/backend';
+import { median } from '../lib/stats';
+import {
+  countByKind,
+  countByOwner,
+  DOWNSTREAM_RELATIONS,
+  Estate,
+  generateEstate,
+  reachDownstream,
+} from './estate';
+
+const { values: args } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '1' },
+    rate: { type: 'string', default: '100' },
+    seconds: { type: 'string', default: '20' },
+    runs: { type: 'string', default: '3' },
+    depth: { type: 'string', default: '20' },
+    restarts: { type: 'string', default: '2' },
+    others: { type: 'string', default: '5' },
+    postgres: { type: 'boolean', default: false },
+  },
+});
+const SCALE = Number(args.scale);
+const RATE = Number(args.rate);
+const SECONDS = Number(args.seconds);
+const RUNS = Number(args.runs);
+const DEPTH = Number(args.depth);
+const RESTARTS = Number(args.restarts);
+const OTHERS = Number(args.others);
+for (const [name, v] of Object.entries({
+  SCALE,
+  RATE,
+  SECONDS,
+  RUNS,
+  DEPTH,
+})) {
+  if (!(v > 0)) throw new Error(`--${name.toLowerCase()} must be positive`);
+}
+const TOKEN = 'bench-static-token-0123456789';
+/** The backend's port (never 7007): BENCH_PORT, or 7321. */
+const PORT = Number(process.env.BENCH_PORT ?? 7321);
+const PG_URL = process.env.CONVERGENCE_TEST_POSTGRES_URL;
+if (args.postgres && !PG_URL)
+  throw new Error('--postgres: run through bench/lineage/run.sh --postgres');
+// The primary names the SQLite directory; the backends it forks inherit it.
+const SQLITE_DIR = (process.env.BENCH_SQLITE_DIR ??= path.join(
+  os.tmpdir(),
+  `bench-lineage-${process.pid}`,
+));
+/** Where the backend processes log. */
+const LOG_FILE = path.join(os.tmpdir(), `bench-lineage-${process.pid}.log`);
+const COLD_GOAL_MS = 2000;
+const RATIO_GOAL = 1.5;
+/** No answer within this many ms fails the run rather than hanging it. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+const database = args.postgres
+  ? { client: 'pg', connection: PG_URL! }
+  : { client: 'better-sqlite3', connection: { directory: SQLITE_DIR } };
+
+/* ------------------------------------------------------------------ */
+/* The backend process                                                */
+/* ------------------------------------------------------------------ */
+
+/** Applies the estate as one full mutation when BENCH_SEED is 1. */
+function seedModule(estate: Estate) {
+  return createBackendModule({
+    pluginId: 'catalog',
+    moduleId: 'bench-lineage-estate',
+    register(reg) {
+      reg.registerInit({
+        deps: { processing: catalogProcessingExtensionPoint },
+        async init({ processing }) {
+          processing.addEntityProvider({
+            getProviderName: () => 'bench-lineage',
+            connect: async connection => {
+              if (process.env.BENCH_SEED !== '1') return;
+              const t0 = performance.now();
+              await connection.applyMutation({
+                type: 'full',
+                entities: [
+                  ...estate.org,
+                  ...estate.items.map(i => i.entity),
+                ].map(entity => ({ entity, locationKey: 'bench-lineage' })),
+              });
+              process.send!({ seededMs: performance.now() - t0 });
+            },
+          });
+        },
+      });
+    },
+  });
+}
+
+async function startBackend() {
+  const estate = generateEstate(SCALE);
+  const backend = createBackend();
+  backend.add(
+    rootConfig({
+      backend: {
+        ...backendConfig(PORT, { client: 'pg', connection: '' }, TOKEN),
+        database,
+      },
+      app: { baseUrl: `http://localhost:${PORT}` },
+      auth: {
+        providers: {
+          guest: {
+            userEntityRef: 'user:default/bench-user',
+            dangerouslyAllowOutsideDevelopment: true,
+          },
+        },
+      },
+      permission: {
+        enabled: true,
+        convergence: { adminGroups: ['group:default/dept-9'] },
+      },
+      catalog: {
+        rules: [
+          {
+            allow: [
+              'Group',
+              'User',
+              'Component',
+              'Location',
+              'Model',
+              'Dataset',
+              'Pipeline',
+            ],
+          },
+        ],
+      },
+    }),
+  );
+  backend.add(import('@backstage/plugin-catalog-backend'));
+  backend.add(
+    import('@convergence/backstage-plugin-catalog-backend-module-mlops'),
+  );
+  backend.add(seedModule(estate));
+  backend.add(import('@backstage/plugin-permission-backend'));
+  // The portal's own policy module.
+  const { permissionModuleConvergencePolicy } =
+    require('backend/modules') as typeof import('backend/modules');
+  backend.add(permissionModuleConvergencePolicy);
+  backend.add(import('@backstage/plugin-auth-backend'));
+  backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+  let lineage = 'loaded';
+  try {
+    backend.add(
+      (await import('@convergence/backstage-plugin-mlops-backend')).default,
+    );
+  } catch (error) {
+    // Reported by the primary: the lineage figures are then not measured.
+    lineage = `could not load @convergence/backstage-plugin-mlops-backend: ${
+      (error as Error).message.split('\n')[0]
+    }`;
+  }
+  await backend.start();
+  process.send!({ ready: true, lineage });
+}
+
+/* ------------------------------------------------------------------ */
+/* The bench (primary)                                                */
+/* ------------------------------------------------------------------ */
+
+type Load = {
+  p50: number;
+  p99: number;
+  rps: number;
+  /** Answers other than 2xx, socket errors and timeouts. */
+  failed: number;
+};
+const execFileAsync = promisify(execFile);
+
+/**
+ * The load process: plain JavaScript (it starts in a fraction of a second),
+ * autocannon at a fixed overall rate; prints the figures as JSON.
+ */
+const LOAD_RUNNER = `
+const autocannon = require(process.env.BENCH_AUTOCANNON);
+const o = JSON.parse(process.env.BENCH_LOAD);
+autocannon({
+  url: o.url + o.path,
+  connections: o.connections,
+  duration: o.seconds,
+  overallRate: o.overallRate,
+  headers: { authorization: 'Bearer ' + o.token },
+}).then(
+  r => process.stdout.write(JSON.stringify({
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    rps: r.requests.average,
+    failed: r.non2xx + r.errors + r.timeouts,
+  })),
+  e => { console.error(e); process.exit(1); },
+);
+`;
+
+/** Load from a separate process (its own event loop), as real clients would. */
+async function load(target: string): Promise<Load> {
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    ['-e', LOAD_RUNNER],
+    {
+      env: {
+        ...process.env,
+        BENCH_AUTOCANNON: require.resolve('autocannon'),
+        BENCH_LOAD: JSON.stringify({
+          url: `http://localhost:${PORT}`,
+          path: target,
+          // Enough connections that none waits for a free one at this rate.
+          connections: Math.max(100, Math.ceil(RATE / 3)),
+          seconds: SECONDS,
+          overallRate: RATE,
+          token: userToken,
+        }),
+      },
+      maxBuffer: 64 * 1024 * 1024,
+      // autocannon gives up on a request after 10 s.
+      timeout: (SECONDS + 60) * 1000,
+    },
+  );
+  return JSON.parse(stdout) as Load;
+}
+
+/** The signed-in user's token (guest sign-in), once the catalog has the user. */
+let userToken = '';
+
+async function request(target: string, token = userToken) {
+  const t0 = performance.now();
+  const res = await fetch(`http://localhost:${PORT}${target}`, {
+    headers: { Authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const body = await res.text();
+  const ms = performance.now() - t0;
+  if (!res.ok)
+    throw new Error(`${target}: ${res.status} ${body.slice(0, 500)}`);
+  return { ms, body };
+}
+
+/** A user token, as the browser gets it from the guest sign-in. */
+async function signInAsGuest() {
+  const res = await fetch(`http://localhost:${PORT}/api/auth/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  if (!res.ok)
+    throw new Error(`guest sign-in: ${res.status} ${await res.text()}`);
+  return (await res.json()).backstageIdentity.token as string;
+}
+
+type Worker = ReturnType<typeof cluster.fork>;
+
+/** Starts the backend; resolves when it listens, with whether lineage loaded. */
+async function fork(seed: boolean) {
+  // The backend's log goes to a file (its shutdown logs the requests it cut
+  // short); the tail is printed when it fails to start.
+  cluster.setupPrimary({ silent: true });
+  const worker = cluster.fork({ BENCH_SEED: seed ? '1' : '0' });
+  const log = fs.createWriteStream(LOG_FILE, { flags: 'a' });
+  worker.process.stdout?.pipe(log);
+  worker.process.stderr?.pipe(log);
+  const started = performance.now();
+  const lineage = await new Promise<string>((resolve, reject) => {
+    // The TypeScript loader also sends messages; wait for ours.
+    worker.on('message', m => {
+      if (m?.ready) resolve(m.lineage);
+      if (m?.seededMs)
+        console.log(
+          `  the provider's full mutation of the estate took ${sec(
+            m.seededMs,
+          )}`,
+        );
+    });
+    worker.once('exit', code =>
+      reject(
+        new Error(
+          `the backend exited with ${code} while starting; the end of its log (${LOG_FILE}):\n${fs
+            .readFileSync(LOG_FILE, 'utf8')
+            .split('\n')
+            .slice(-30)
+            .join('\n')}`,
+        ),
+      ),
+    );
+  });
+  return { worker, lineage, startMs: performance.now() - started };
+}
+
+async function stop(worker: Worker) {
+  await new Promise<void>(resolve => {
+    if (worker.isDead()) resolve();
+    else {
+      worker.once('exit', () => resolve());
+      worker.kill('SIGTERM');
+    }
+  });
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const msf = (ms: number) => `${ms.toFixed(0)} ms`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+
+type CatalogPage = {
+  items: Array<{
+    kind: string;
+    metadata: { name: string; namespace?: string };
+    relations?: Array<{ type: string; targetRef: string }>;
+  }>;
+  totalItems: number;
+  pageInfo: { nextCursor?: string };
+};
+
+/**
+ * How far the catalog is: entities listed, and how many of the generated
+ * ones lack some of the downstream relations their neighbours' specs imply
+ * (or have others).
+ */
+async function catalogProgress(estate: Estate) {
+  const expected = estate.org.length + estate.items.length;
+  const first = (await request(
+    '/api/catalog/entities/by-query?limit=1',
+    TOKEN,
+  ).then(r => JSON.parse(r.body))) as CatalogPage;
+  if (first.totalItems < expected)
+    return { listed: first.totalItems, expected, unstitched: -1 };
+  let unstitched = 0;
+  let cursor: string | undefined;
+  const fields = 'kind,metadata.name,metadata.namespace,relations';
+  do {
+    const page = (await request(
+      cursor
+        ? `/api/catalog/entities/by-query?limit=2000&fields=${fields}&cursor=${encodeURIComponent(
+            cursor,
+          )}`
+        : `/api/catalog/entities/by-query?limit=2000&fields=${fields}`,
+      TOKEN,
+    ).then(r => JSON.parse(r.body))) as CatalogPage;
+    for (const e of page.items) {
+      const ref = stringifyEntityRef({
+        kind: e.kind,
+        namespace: e.metadata.namespace,
+        name: e.metadata.name,
+      }).toLocaleLowerCase('en-US');
+      const want = new Set(estate.downstream.get(ref) ?? []);
+      const have = new Set(
+        (e.relations ?? [])
+          .filter(r => DOWNSTREAM_RELATIONS.includes(r.type))
+          .map(r => r.targetRef),
+      );
+      if (want.size !== have.size || [...want].some(t => !have.has(t)))
+        unstitched++;
+    }
+    cursor = page.pageInfo.nextCursor;
+  } while (cursor);
+  return { listed: first.totalItems, expected, unstitched };
+}
+
+async function waitForCatalog(estate: Estate) {
+  const t0 = performance.now();
+  for (;;) {
+    let p;
+    try {
+      p = await catalogProgress(estate);
+    } catch (error) {
+      p = undefined; // not answering yet
+    }
+    if (p && p.listed >= p.expected && p.unstitched === 0) break;
+    process.stdout.write(
+      `\r  waiting for the catalog: ${
+        p
+          ? `${p.listed} of ${p.expected} listed${
+              p.unstitched >= 0
+                ? `, ${p.unstitched} without all their relations`
+                : ''
+            }`
+          : 'not answering'
+      } (${sec(performance.now() - t0)})   `,
+    );
+    await sleep(5000);
+  }
+  process.stdout.write('\n');
+  return performance.now() - t0;
+}
+
+/** The parts of the lineage answer (LineageResponse) the bench reads. */
+type LineageAnswer = {
+  entities: Array<{ entityRef: string; depth: number }>;
+  totals: {
+    entities: number;
+    hidden: number;
+    byKind: Record<string, number>;
+    byOwner: Record<string, number>;
+    owners: number;
+  };
+  truncated: boolean;
+};
+
+const lineagePath = (ref: string) => {
+  const [kind, rest] = ref.split(':');
+  const [namespace, name] = rest.split('/');
+  return `/api/mlops/lineage/${encodeURIComponent(kind)}/${encodeURIComponent(
+    namespace,
+  )}/${encodeURIComponent(name)}?direction=downstream&depth=${DEPTH}`;
+};
+
+const sameCounts = (a: Record<string, number>, b: Record<string, number>) => {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every(k => (a[k] ?? 0) === (b[k] ?? 0));
+};
+const counts = (c: Record<string, number>) =>
+  Object.entries(c)
+    .sort()
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+
+/**
+ * Compares the service's answer with the bench's own walk; returns the
+ * differences (none when they agree).
+ */
+function disagreements(estate: Estate, root: string, answer: LineageAnswer) {
+  const own = reachDownstream(estate, root, DEPTH);
+  const out: string[] = [];
+  if (answer.totals.entities !== own.depthOf.size)
+    out.push(
+      `totals.entities ${answer.totals.entities}, the bench's walk ${own.depthOf.size}`,
+    );
+  const byKind = countByKind(estate, own.depthOf.keys());
+  if (!sameCounts(answer.totals.byKind, byKind))
+    out.push(
+      `byKind {${counts(answer.totals.byKind)}}, the bench's walk {${counts(
+        byKind,
+      )}}`,
+    );
+  const byOwner = countByOwner(estate, own.depthOf.keys());
+  if (!sameCounts(answer.totals.byOwner, byOwner)) out.push('byOwner differs');
+  if (answer.totals.owners !== Object.keys(byOwner).length)
+    out.push(
+      `owners ${answer.totals.owners}, the bench's walk ${
+        Object.keys(byOwner).length
+      }`,
+    );
+  if (answer.totals.hidden !== 0)
+    out.push(`hidden ${answer.totals.hidden}, expected 0 (all readable)`);
+  if (answer.truncated !== own.truncated)
+    out.push(
+      `truncated ${answer.truncated}, the bench's walk ${own.truncated}`,
+    );
+  const listed = new Map(answer.entities.map(e => [e.entityRef, e.depth]));
+  const missing = [...own.depthOf.keys()].filter(r => !listed.has(r));
+  const extra = [...listed.keys()].filter(r => !own.depthOf.has(r));
+  const deeper = [...own.depthOf].filter(
+    ([r, d]) => listed.has(r) && listed.get(r) !== d,
+  );
+  if (missing.length)
+    out.push(`${missing.length} not listed (e.g. ${missing[0]})`);
+  if (extra.length)
+    out.push(
+      `${extra.length} listed that the walk does not reach (e.g. ${extra[0]})`,
+    );
+  if (deeper.length)
+    out.push(
+      `${deeper.length} at another depth (e.g. ${deeper[0][0]}: ${listed.get(
+        deeper[0][0],
+      )}, the walk ${deeper[0][1]})`,
+    );
+  return out;
+}
+
+async function main() {
+  const began = performance.now();
+  console.log(
+    `bench/lineage/run.sh --scale ${SCALE} --rate ${RATE} --seconds ${SECONDS} --runs ${RUNS} --depth ${DEPTH} --restarts ${RESTARTS}${
+      args.postgres ? ' --postgres' : ''
+    }  (node ${process.version}, ${os.cpus().length} CPUs, NODE_ENV=${
+      process.env.NODE_ENV
+    }, load average ${os
+      .loadavg()
+      .map(l => l.toFixed(1))
+      .join(' ')})`,
+  );
+  const estate = generateEstate(SCALE);
+  // The most-connected datasets: the largest downstream reach, by the bench's walk.
+  const ranked = estate.items
+    .filter(i => i.kind === 'Dataset')
+    .map(i => ({ ref: i.ref, reach: reachDownstream(estate, i.ref) }))
+    .sort(
+      (a, b) =>
+        b.reach.depthOf.size - a.reach.depthOf.size ||
+        a.ref.localeCompare(b.ref),
+    );
+  const hub = ranked[0];
+  const others = ranked.slice(1, 1 + OTHERS);
+  const kinds = countByKind(
+    estate,
+    estate.items.map(i => i.ref),
+  );
+  const atDepth = reachDownstream(estate, hub.ref, DEPTH);
+  console.log(
+    [
+      `estate: ${estate.items.length} entities (${counts(kinds)}), ${
+        estate.org.length
+      } groups and users; ${[...estate.downstream.values()].reduce(
+        (n, l) => n + l.length,
+        0,
+      )} lineage links`,
+      `hub (most-connected dataset): ${hub.ref}: reaches ${
+        hub.reach.depthOf.size
+      } entities downstream, max depth ${
+        hub.reach.maxDepth
+      }; within depth ${DEPTH}: ${atDepth.depthOf.size} (${counts(
+        countByKind(estate, atDepth.depthOf.keys()),
+      )}), ${
+        Object.keys(countByOwner(estate, atDepth.depthOf.keys())).length
+      } owners; within depth 6: ${
+        reachDownstream(estate, hub.ref, 6).depthOf.size
+      }`,
+      `next ${others.length} datasets by reach: ${others
+        .map(o => `${o.ref} (${o.reach.depthOf.size})`)
+        .join(', ')}`,
+    ].join('\n'),
+  );
+
+  fs.rmSync(SQLITE_DIR, { recursive: true, force: true });
+  const rows: string[] = [];
+  let backend = await fork(true);
+  try {
+    console.log(
+      `backend started in ${sec(backend.startMs)} (${
+        args.postgres ? 'PostgreSQL' : `SQLite files in ${SQLITE_DIR}`
+      }; its log: ${LOG_FILE}); lineage plugin: ${backend.lineage}`,
+    );
+    const caught = await waitForCatalog(estate);
+    console.log(
+      `catalog processed and stitched all ${
+        estate.org.length + estate.items.length
+      } entities ${sec(caught)} after the backend started listening`,
+    );
+    userToken = await signInAsGuest();
+    const hubRead = `/api/catalog/entities/by-name/dataset/default/${encodeURIComponent(
+      hub.ref.split('/')[1],
+    )}`;
+    const baselineAnswer = await request(hubRead);
+
+    let lineageOk = backend.lineage === 'loaded';
+    let lineageError = lineageOk ? '' : backend.lineage;
+    const colds: number[] = [];
+    const otherColds: number[] = [];
+    let hubAnswer: { ms: number; body: string } | undefined;
+    if (lineageOk) {
+      try {
+        hubAnswer = await request(lineagePath(hub.ref));
+      } catch (error) {
+        lineageOk = false;
+        lineageError = (error as Error).message;
+      }
+    }
+    if (hubAnswer) {
+      colds.push(hubAnswer.ms);
+      const answer = JSON.parse(hubAnswer.body) as LineageAnswer;
+      const diff = disagreements(estate, hub.ref, answer);
+      rows.push(
+        `  results agree: ${
+          diff.length === 0
+            ? `yes: the service lists ${
+                answer.totals.entities
+              } entities downstream of the hub within depth ${DEPTH} (${counts(
+                answer.totals.byKind,
+              )}; ${answer.totals.owners} owners; truncated ${
+                answer.truncated
+              }), the bench's own walk over the generated specs the same entities at the same depths, per kind and per owner`
+            : `NO: ${diff.join('; ')}`
+        }`,
+      );
+      const gz = gzipSync(hubAnswer.body).length;
+      rows.push(
+        `  answer sizes: lineage ${kb(hubAnswer.body.length)} (${kb(
+          gz,
+        )} gzipped), catalog read ${kb(baselineAnswer.body.length)}`,
+      );
+      rows.push(
+        `  cold: the hub's first lineage query after start ${msf(
+          hubAnswer.ms,
+        )} (the catalog read of the hub just before: ${msf(
+          baselineAnswer.ms,
+        )})`,
+      );
+      const walked = new Set(atDepth.depthOf.keys());
+      const parts: string[] = [];
+      for (const other of others) {
+        const r = await request(lineagePath(other.ref));
+        const a = JSON.parse(r.body) as LineageAnswer;
+        const diff2 = disagreements(estate, other.ref, a);
+        const own = reachDownstream(estate, other.ref, DEPTH).depthOf;
+        const overlap = [...own.keys()].filter(k => walked.has(k)).length;
+        for (const k of own.keys()) walked.add(k);
+        otherColds.push(r.ms);
+        parts.push(
+          `    ${other.ref}: ${msf(r.ms)}, ${
+            a.totals.entities
+          } entities (${overlap} of them reached by earlier queries)${
+            diff2.length ? `; DISAGREES: ${diff2.join('; ')}` : '; agrees'
+          }`,
+        );
+      }
+      rows.push(
+        `  cold, first query of the next ${
+          others.length
+        } datasets: median ${msf(median(otherColds))}, max ${msf(
+          Math.max(...otherColds),
+        )}`,
+        ...parts,
+      );
+    } else {
+      rows.push(`  lineage NOT measured: ${lineageError}`);
+    }
+    console.log(rows.join('\n'));
+
+    // Warm, open loop.
+    const baselines: Load[] = [];
+    const lineages: Load[] = [];
+    if (lineageOk)
+      for (let i = 0; i < 5; i++) await request(lineagePath(hub.ref));
+    for (let i = 0; i < 5; i++) await request(hubRead);
+    const step = (what: string) =>
+      console.log(`  ${new Date().toISOString().slice(11, 19)} ${what}`);
+    for (let k = 0; k < RUNS; k++) {
+      const order =
+        k % 2 === 0 ? ['baseline', 'lineage'] : ['lineage', 'baseline'];
+      for (const which of order) {
+        if (which === 'lineage' && !lineageOk) continue;
+        step(`run ${k + 1}: ${which}`);
+        const r = await load(
+          which === 'lineage' ? lineagePath(hub.ref) : hubRead,
+        );
+        (which === 'lineage' ? lineages : baselines).push(r);
+        console.log(
+          `    p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps.toFixed(0)} req/s${
+            r.failed ? `, ${r.failed} failed` : ''
+          }`,
+        );
+      }
+    }
+    const mid = (runs: Load[]): Load => ({
+      p50: median(runs.map(r => r.p50)),
+      p99: median(runs.map(r => r.p99)),
+      rps: median(runs.map(r => r.rps)),
+      failed: runs.reduce((n, r) => n + r.failed, 0),
+    });
+    const row = (name: string, all: Load[]) => {
+      const r = mid(all);
+      return `    ${name}: p50 ${r.p50} ms, p99 ${r.p99} ms, ${r.rps.toFixed(
+        0,
+      )} req/s done (p99 of each run: ${all.map(a => a.p99).join(', ')} ms)${
+        r.failed ? `, ${r.failed} FAILED requests` : ', no failures'
+      }`;
+    };
+    const keptUp = (r: Load) => r.rps >= 0.95 * RATE && !r.failed;
+    const base = mid(baselines);
+    rows.push(
+      `  warm, open loop at ${RATE} req/s, ${SECONDS} s per run, median of ${RUNS} runs, order alternating:`,
+      row('catalog read of the hub (baseline)', baselines),
+    );
+    let warmGoal = `NOT met (lineage not measured)`;
+    if (lineages.length) {
+      const lin = mid(lineages);
+      const ratio = lin.p99 / base.p99;
+      rows.push(
+        row(`lineage downstream of the hub     `, lineages),
+        `    p99 ratio lineage/catalog read ${ratio.toFixed(
+          2,
+        )} (per run ${lineages
+          .map((l, i) => (l.p99 / baselines[i].p99).toFixed(2))
+          .join(', ')})`,
+      );
+      warmGoal =
+        !keptUp(lin) || !keptUp(base)
+          ? `NOT met (${
+              keptUp(lin) ? 'the catalog read' : 'the lineage query'
+            } did not keep up with ${RATE} req/s without failures)`
+          : ratio <= RATIO_GOAL
+          ? `met (${ratio.toFixed(2)})`
+          : `NOT met (${ratio.toFixed(2)})`;
+    }
+
+    // Cold again after restarts: nothing cached in the new process.
+    if (lineageOk) {
+      for (let r = 0; r < RESTARTS; r++) {
+        await stop(backend.worker);
+        backend = await fork(false);
+        const ready = await waitForCatalog(estate);
+        userToken = await signInAsGuest();
+        const first = await request(lineagePath(hub.ref));
+        colds.push(first.ms);
+        step(
+          `restart ${r + 1}: backend up in ${sec(
+            backend.startMs,
+          )}, catalog complete ${sec(
+            ready,
+          )} later; the hub's first lineage query ${msf(first.ms)}`,
+        );
+      }
+      rows.push(
+        `  cold, the hub's first query in each of ${
+          colds.length
+        } backend processes: ${colds.map(msf).join(', ')} (median ${msf(
+          median(colds),
+        )})`,
+      );
+    }
+    const allColds = [...colds, ...otherColds];
+    const coldMax = allColds.length ? Math.max(...allColds) : NaN;
+    rows.push(
+      `  goal cold < 2 s: ${
+        !lineageOk
+          ? 'NOT met (lineage not measured)'
+          : coldMax < COLD_GOAL_MS
+          ? `met (slowest ${msf(coldMax)})`
+          : `NOT met (slowest ${msf(coldMax)})`
+      }`,
+      `  goal warm p99 <= ${RATIO_GOAL}x the catalog read's at ${RATE} req/s: ${warmGoal}`,
+    );
+    console.log(
+      `\nbench/lineage: ${estate.items.length} entities on ${
+        args.postgres ? 'PostgreSQL' : 'SQLite'
+      }, permissions enabled (the portal's policy), caller: signed-in user user:default/bench-user, query depth ${DEPTH}; ${sec(
+        performance.now() - began,
+      )} in all`,
+    );
+    console.log(rows.join('\n'));
+  } finally {
+    await stop(backend.worker);
+    if (!args.postgres) fs.rmSync(SQLITE_DIR, { recursive: true, force: true });
+  }
+}
+
+if (cluster.isPrimary) {
+  runMain(main);
+} else {
+  startBackend().catch(e => {
+    console.error(e);
+    process.exit(1);
+  });
+}
