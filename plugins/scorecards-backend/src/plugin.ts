@@ -19,6 +19,7 @@ import { readDeclarativeChecks } from './checks/declarative';
 import { readDefinitions } from './engine/definitions';
 import { DatabaseScorecardStore } from './database/DatabaseScorecardStore';
 import { CatalogRelationsFactProvider } from './service/CatalogRelationsFactProvider';
+import { LineageFactProvider } from './service/LineageFactProvider';
 import { ScorecardEvaluator } from './service/ScorecardEvaluator';
 import { ScorecardQueries } from './service/ScorecardQueries';
 import { createRouter } from './service/router';
@@ -87,7 +88,11 @@ export const scorecardsPlugin = createBackendPlugin({
         const evaluator = new ScorecardEvaluator({
           scorecards,
           checks,
-          factProviders,
+          factProviders: [
+            ...factProviders,
+            // Reads the whole lineage graph with the plugin's credentials.
+            LineageFactProvider.fromCatalog(deps.catalog, deps.auth),
+          ],
           store,
           catalog: deps.catalog,
           auth: deps.auth,

@@ -40,6 +40,11 @@ export interface CheckResult {
   status: CheckStatus;
   /** Specifics for this entity, e.g. which field is missing. */
   message?: string;
+  /**
+   * Entity refs that make the check fail, e.g. the deprecated dataset
+   * upstream of a model (full, lower-case refs).
+   */
+  causes?: string[];
 }
 
 /**
@@ -111,8 +116,18 @@ export interface ScorecardSummary {
   levels: Record<string, number>;
   /** Mean score, 0..1. */
   score: number;
-  /** The checks failing most often, most first. */
-  topFailingChecks: Array<{ checkId: string; failing: number }>;
+  /**
+   * The checks to fix first: those affecting the most entities (`affects`),
+   * then failing most often. `affects` counts each failing entity and the
+   * entities downstream of it in the lineage (per failing entity, so an
+   * entity downstream of two counts twice); without lineage facts it equals
+   * `failing`.
+   */
+  topFailingChecks: Array<{
+    checkId: string;
+    failing: number;
+    affects?: number;
+  }>;
 }
 
 /**

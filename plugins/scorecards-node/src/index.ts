@@ -44,6 +44,8 @@ export interface CheckContext {
 export type CheckVerdict = {
   status: Exclude<CheckStatus, 'exempt'>;
   message?: string;
+  /** Entity refs that make the check fail (full, lower-case), shown as links. */
+  causes?: string[];
 };
 
 /**
@@ -65,6 +67,12 @@ export interface FactProvider {
   id: string;
   /** Facts for a batch of entities, keyed by entity ref. Entities without facts may be left out. */
   getFacts(entities: Entity[]): Promise<Map<string, Record<string, unknown>>>;
+  /**
+   * The entities whose facts depend on these (full, lower-case refs), e.g.
+   * the models downstream of a dataset whose lifecycle changed: the
+   * incremental pass grades them again with the changed entities.
+   */
+  dependents?(entityRefs: string[]): Promise<string[]>;
 }
 
 /**

@@ -3,7 +3,10 @@ import {
   EntityRelation,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { CheckVerdict } from '@convergence/backstage-plugin-scorecards-node';
+import {
+  CheckVerdict,
+  EntityFacts,
+} from '@convergence/backstage-plugin-scorecards-node';
 import { withCatalogRelations } from '../__testUtils__/catalogRelations';
 import { builtinChecks } from './builtin';
 import { kindGuardOf } from './helpers';
@@ -57,13 +60,18 @@ const catalog = [
   expModel,
 ];
 
-function grade(checkId: string, subject: Entity, related = catalog) {
+function grade(
+  checkId: string,
+  subject: Entity,
+  related = catalog,
+  facts: EntityFacts = {},
+) {
   const check = builtinChecks.find(c => c.id === checkId);
   if (!check) throw new Error(`no check ${checkId}`);
   return check.evaluate({
     entity: subject,
     related: new Map(related.map(e => [refOf(e), e])),
-    facts: {},
+    facts,
     now,
   });
 }
@@ -302,6 +310,23 @@ describe('kind guards', () => {
     full('System'),
     full('API'),
   ];
+  // Lineage facts that fail every lineage check.
+  const upstream = {
+    entityRef: 'dataset:default/card-transactions',
+    kind: 'Dataset',
+    depth: 1,
+    path: [
+      { relation: 'trainedOn', entityRef: 'dataset:default/card-transactions' },
+    ],
+  };
+  const facts = {
+    lineage: {
+      deprecatedUpstream: [upstream],
+      experimentalInTrainingPath: [upstream],
+      personalDataInTrainingPath: [upstream],
+      downstream: 1,
+    },
+  };
 
   it('guards every kind-specific check', () => {
     expect(builtinChecks.filter(c => !kindGuardOf(c)).map(c => c.id)).toEqual([
@@ -317,12 +342,14 @@ describe('kind guards', () => {
       const rejected = kinds.filter(e => !guard(e));
       expect(rejected.length).toBeGreaterThan(0);
       for (const e of rejected) {
-        expect(grade(check.id, e)).toEqual({ status: 'na' });
-        expect(grade(check.id, e).message).toBeUndefined();
+        expect(grade(check.id, e, catalog, facts)).toEqual({ status: 'na' });
+        expect(grade(check.id, e, catalog, facts).message).toBeUndefined();
       }
       // …and does more than that for the kinds it accepts.
       expect(
-        kinds.filter(guard).some(e => grade(check.id, e).status !== 'na'),
+        kinds
+          .filter(guard)
+          .some(e => grade(check.id, e, catalog, facts).status !== 'na'),
       ).toBe(true);
     },
   );

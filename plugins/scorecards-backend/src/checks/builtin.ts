@@ -12,6 +12,10 @@ import {
 import * as mlopsCommon from '@convergence/backstage-plugin-mlops-common';
 import * as helpers from './helpers';
 import type { KindGuard } from './helpers';
+import type {
+  LineageFactEntity,
+  LineageFacts,
+} from '../service/LineageFactProvider';
 
 // Read once: the checks call these for every entity, and imports, as the
 // TypeScript transform compiles them (a package's re-exports, a module's
@@ -28,6 +32,7 @@ const {
 const {
   fail,
   fixed,
+  holdsPersonalData,
   isKind,
   isProduction,
   lookup,
@@ -98,14 +103,6 @@ const RECENT_RUN_DAYS = 7;
 const RECENT_RUN_MS = Duration.fromObject({ days: RECENT_RUN_DAYS }).toMillis();
 const DAY_MS = Duration.fromObject({ days: 1 }).toMillis();
 
-/** Whether the dataset holds personal data: spec.containsPii, or a schema field marked pii. */
-function holdsPersonalData(s: Record<string, any>): boolean {
-  if (s.containsPii === true) return true;
-  const fields = s.schema?.fields ?? [];
-  for (let i = 0; i < fields.length; i++) if (fields[i].pii) return true;
-  return false;
-}
-
 /** Whether a version of the model carries a production alias. */
 function hasProductionAlias(versions: any[]): boolean {
   for (let v = 0; v < versions.length; v++) {
@@ -175,6 +172,41 @@ function producerOf(e: Entity): string {
   while (relations[i].type !== RELATION_PRODUCED_BY) i++;
   return relations[i].targetRef.toLowerCase();
 }
+
+/** A Model, Dataset or Pipeline. */
+const isMlAsset = (e: Entity) =>
+  isModelEntity(e) || isDatasetEntity(e) || isPipelineEntity(e);
+
+const NO_LINEAGE_FACTS = fixed(
+  na('no lineage facts: the lineage fact provider is not installed'),
+);
+const NO_PERSONAL_DATA_UPSTREAM = fixed(
+  na('no dataset in the training path holds personal data'),
+);
+
+/**
+ * One list of the lineage facts (see LineageFactProvider), or undefined when
+ * the provider gave none for the entity. Reading facts.lineage throws when
+ * the provider failed in this evaluation: the check is then unknown.
+ */
+function lineageFact(
+  ctx: CheckContext,
+  name: Exclude<keyof LineageFacts, 'downstream'>,
+): LineageFactEntity[] | undefined {
+  const facts = ctx.facts.lineage as Partial<LineageFacts> | undefined;
+  const list = facts?.[name];
+  return Array.isArray(list) ? list : undefined;
+}
+
+/** The path to an upstream entity, e.g. "dependsOn model:default/a → trainedOn dataset:default/b". */
+const pathText = (e: LineageFactEntity) =>
+  e.path.map(step => `${step.relation} ${step.entityRef}`).join(' → ');
+
+/** ", and 2 more" for a list of which the message names the first. */
+const andMore = (list: unknown[]) =>
+  list.length > 1 ? `, and ${list.length - 1} more` : '';
+
+const refsOf = (list: LineageFactEntity[]) => list.map(e => e.entityRef);
 
 const notInCatalog = (refs: string[]) =>
   `${refs.join(', ')} ${refs.length > 1 ? 'are' : 'is'} not in the catalog`;
@@ -490,6 +522,74 @@ export const builtinChecks: ScorecardCheck[] = [
         : pass();
     },
   },
+  {
+    id: 'upstream-not-deprecated',
+    title: 'Nothing upstream is deprecated',
+    why: 'A deprecated dataset, base model or pipeline upstream will go away or stop being fixed: whatever is built on it has to move before then.',
+    howToFix:
+      'Move to the replacement of the deprecated entity the message names (retrain on another dataset, depend on another model), or ask its owners to keep it in production.',
+    evaluate: ctx => {
+      if (!isMlAsset(ctx.entity) && !isKind(ctx.entity, 'Component'))
+        return na();
+      const deprecated = lineageFact(ctx, 'deprecatedUpstream');
+      if (!deprecated) return NO_LINEAGE_FACTS;
+      if (deprecated.length === 0) return pass();
+      const [nearest] = deprecated;
+      return {
+        status: 'fail',
+        message: `${nearest.entityRef} is deprecated (${pathText(
+          nearest,
+        )})${andMore(deprecated)}`,
+        causes: refsOf(deprecated),
+      };
+    },
+  },
+  {
+    id: 'personal-data-declared',
+    title: 'Personal data in the training data is declared in the model card',
+    why: 'A model trained on personal data can memorise and leak it; its users must know (GDPR art. 13–14, 35; Model Cards).',
+    howToFix:
+      'Say in spec.card.personalData (or spec.card.ethicalConsiderations) which personal data the training data holds and how the model is kept from exposing it.',
+    evaluate: ctx => {
+      if (!isModelEntity(ctx.entity)) return na();
+      const datasets = lineageFact(ctx, 'personalDataInTrainingPath');
+      if (!datasets) return NO_LINEAGE_FACTS;
+      if (datasets.length === 0) return NO_PERSONAL_DATA_UPSTREAM;
+      const card = spec(ctx.entity).card ?? {};
+      if (present(card.personalData) || present(card.ethicalConsiderations))
+        return pass();
+      return {
+        status: 'fail',
+        message: `the training data holds personal data (${refsOf(
+          datasets,
+        ).join(
+          ', ',
+        )}) and spec.card.personalData and spec.card.ethicalConsiderations are empty`,
+        causes: refsOf(datasets),
+      };
+    },
+  },
+  {
+    id: 'production-upstream-not-experimental',
+    title: 'Nothing experimental in the training path of a production asset',
+    why: 'A production asset trained on experimental data, models or pipelines inherits their lack of tests, support and stability (ML Test Score: infra 1).',
+    howToFix:
+      'Promote the experimental entities the message names to production, or train the asset on production ones.',
+    evaluate: ctx => {
+      if (!isMlAsset(ctx.entity) || !isProduction(ctx.entity)) return na();
+      const experimental = lineageFact(ctx, 'experimentalInTrainingPath');
+      if (!experimental) return NO_LINEAGE_FACTS;
+      if (experimental.length === 0) return pass();
+      const [nearest] = experimental;
+      return {
+        status: 'fail',
+        message: `${nearest.entityRef} is experimental (${pathText(
+          nearest,
+        )})${andMore(experimental)}`,
+        causes: refsOf(experimental),
+      };
+    },
+  },
 ];
 
 // The checks that apply to some kinds only (n/a without a message for the
@@ -513,6 +613,9 @@ const KIND_GUARDS: Record<string, KindGuard> = {
   'service-on-call': e => isKind(e, 'Component'),
   'service-ci': e => isKind(e, 'Component'),
   'service-models-registered': e => isKind(e, 'Component'),
+  'upstream-not-deprecated': e => isMlAsset(e) || isKind(e, 'Component'),
+  'personal-data-declared': isModelEntity,
+  'production-upstream-not-experimental': isMlAsset,
 };
 for (const check of builtinChecks) {
   const guard = KIND_GUARDS[check.id];

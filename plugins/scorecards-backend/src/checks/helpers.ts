@@ -172,6 +172,14 @@ function noLineageSentence(kind: string, relation: string): string {
   ].join(' and ');
 }
 
+/** Whether a dataset's spec says it holds personal data: spec.containsPii, or a schema field marked pii. */
+export function holdsPersonalData(s: Record<string, any>): boolean {
+  if (s.containsPii === true) return true;
+  const fields = s.schema?.fields ?? [];
+  for (let i = 0; i < fields.length; i++) if (fields[i]?.pii) return true;
+  return false;
+}
+
 export const present = (v: unknown) =>
   typeof v === 'string' && v.trim().length > 0;
 

@@ -362,7 +362,9 @@ describe.each(databases.eachSupportedId())(
       expect(latest.checks[1].message).toBe('still "missing" \\ ü');
       expect(latest.evaluatedAt).toBe('2026-11-22T10:00:00.000Z');
       const [summary] = await store.summarize({});
-      expect(summary.topFailingChecks).toEqual([{ checkId: 'x', failing: 1 }]);
+      expect(summary.topFailingChecks).toEqual([
+        { checkId: 'x', failing: 1, affects: 1 },
+      ]);
       expect(
         await knex('scorecard_history')
           .where('entity_ref', 'model:default/a')
@@ -388,7 +390,9 @@ describe.each(databases.eachSupportedId())(
       });
       expect(latest.checks).toEqual(ours.checks);
       const [summary] = await store.summarize({});
-      expect(summary.topFailingChecks).toEqual([{ checkId: 'x', failing: 1 }]);
+      expect(summary.topFailingChecks).toEqual([
+        { checkId: 'x', failing: 1, affects: 1 },
+      ]);
     });
 
     it('ends the trend under the owner another evaluation moved a result to after it was read', async () => {
@@ -489,8 +493,8 @@ describe.each(databases.eachSupportedId())(
         levels: { Gold: 1, Bronze: 1, none: 1 },
         score: (1 + 0.5 + 0.25) / 3,
         topFailingChecks: [
-          { checkId: 'model-card-complete', failing: 2 },
-          { checkId: 'model-monitoring-link', failing: 1 },
+          { checkId: 'model-card-complete', failing: 2, affects: 2 },
+          { checkId: 'model-monitoring-link', failing: 1, affects: 1 },
         ],
       });
       const [both] = await store.summarize({
@@ -508,6 +512,53 @@ describe.each(databases.eachSupportedId())(
       });
       expect(system.entities).toBe(4);
       expect(await store.summarize({ ownerRefs: [] })).toEqual([]);
+    });
+
+    it('ranks failing checks by the entities they affect (the failing ones and those downstream), then by how many fail', async () => {
+      const store = await createStore();
+      const downstream = (r: StoredResult, n?: number) => ({
+        ...r,
+        downstream: n,
+      });
+      await store.saveResults([
+        // One dataset with seven entities downstream fails `upstream`…
+        downstream(result('dataset:default/d', 'Bronze', 0.5, ['upstream']), 7),
+        // …three leaves fail `card`, one of them `upstream` too.
+        downstream(result('model:default/a', 'Bronze', 0.5, ['card']), 0),
+        downstream(
+          result('model:default/b', 'Bronze', 0.5, ['card', 'upstream']),
+          0,
+        ),
+        // Unknown downstream (no lineage facts) counts the entity alone.
+        result('model:default/c', 'Bronze', 0.5, ['card', 'license']),
+      ]);
+      const [summary] = await store.summarize({});
+      expect(summary.topFailingChecks).toEqual([
+        { checkId: 'upstream', failing: 2, affects: 9 },
+        { checkId: 'card', failing: 3, affects: 3 },
+        { checkId: 'license', failing: 1, affects: 1 },
+      ]);
+
+      // The same result with a new downstream count is saved, not only its time.
+      await store.saveResults([
+        downstream(
+          result(
+            'dataset:default/d',
+            'Bronze',
+            0.5,
+            ['upstream'],
+            undefined,
+            '2026-11-21T10:00:00.000Z',
+          ),
+          1,
+        ),
+      ]);
+      const [after] = await store.summarize({});
+      expect(after.topFailingChecks).toEqual([
+        { checkId: 'card', failing: 3, affects: 3 },
+        { checkId: 'upstream', failing: 2, affects: 3 },
+        { checkId: 'license', failing: 1, affects: 1 },
+      ]);
     });
 
     it('draws a daily trend with scores carried forward', async () => {
@@ -789,7 +840,9 @@ describe.each(databases.eachSupportedId())(
         }),
       ]);
       const [summary] = await store.summarize({});
-      expect(summary.topFailingChecks).toEqual([{ checkId: 'y', failing: 1 }]);
+      expect(summary.topFailingChecks).toEqual([
+        { checkId: 'y', failing: 1, affects: 1 },
+      ]);
       // History has no removal row: the result never ended.
       expect(
         await knex('scorecard_history')
@@ -1147,7 +1200,7 @@ describe.each(databases.eachSupportedId())(
       const [summary] = await store.summarize({});
       expect(summary.entities).toBe(1200);
       expect(summary.topFailingChecks).toEqual([
-        { checkId: 'x', failing: 1200 },
+        { checkId: 'x', failing: 1200, affects: 1200 },
       ]);
     });
   },

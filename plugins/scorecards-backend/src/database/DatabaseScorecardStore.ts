@@ -42,6 +42,7 @@ type ResultRow = {
   score: number;
   checks: string;
   evaluated_at: Date | string;
+  downstream?: number | null;
 };
 
 const toResult = (r: ResultRow): EntityScorecardResult => ({
@@ -151,7 +152,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
             before.level !== r.level ||
             !stores(before, r.score) ||
             (before.owner_ref ?? null) !== (r.ownerRef ?? null) ||
-            (before.system_ref ?? null) !== (r.systemRef ?? null)
+            (before.system_ref ?? null) !== (r.systemRef ?? null) ||
+            (before.downstream ?? null) !== (r.downstream ?? null)
           )
             return;
           const same = unchanged.get(r.evaluatedAt) ?? [];
@@ -240,6 +242,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
               score: r.score,
               checks: restChecks[i],
               evaluated_at: new Date(r.evaluatedAt),
+              downstream: r.downstream ?? null,
             })),
           )
           .onConflict(['entity_ref', 'scorecard_id'])
@@ -264,6 +267,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
               owner_ref: r.ownerRef ?? null,
               system_ref: r.systemRef ?? null,
               check_id: c.checkId,
+              downstream: r.downstream ?? null,
             })),
         );
         for (const f of chunks(failing))
@@ -489,10 +493,12 @@ export class DatabaseScorecardStore implements ScorecardStore {
       scorecard_id: string;
       check_id: string;
       n: number | string;
+      downstream: number | string | null;
     }> = await this.applyFilter(
       this.db('scorecard_failing_checks')
         .select('scorecard_id', 'check_id')
         .count({ n: '*' })
+        .sum({ downstream: 'downstream' })
         .groupBy('scorecard_id', 'check_id'),
       filter,
     );
@@ -512,18 +518,24 @@ export class DatabaseScorecardStore implements ScorecardStore {
       byScorecard.set(r.scorecard_id, s);
     }
     for (const r of failingRows) {
-      byScorecard
-        .get(r.scorecard_id)
-        ?.topFailingChecks.push({ checkId: r.check_id, failing: Number(r.n) });
+      const failing = Number(r.n);
+      byScorecard.get(r.scorecard_id)?.topFailingChecks.push({
+        checkId: r.check_id,
+        failing,
+        affects: failing + Number(r.downstream ?? 0),
+      });
     }
     return [...byScorecard.values()]
       .map(({ total, ...s }) => ({
         ...s,
         score: s.entities ? total / s.entities : 0,
         topFailingChecks: s.topFailingChecks
+          // What affects the most entities first, then what fails most.
           .sort(
             (a, b) =>
-              b.failing - a.failing || a.checkId.localeCompare(b.checkId),
+              b.affects! - a.affects! ||
+              b.failing - a.failing ||
+              a.checkId.localeCompare(b.checkId),
           )
           .slice(0, 10),
       }))

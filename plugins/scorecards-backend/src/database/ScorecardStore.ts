@@ -8,6 +8,8 @@ import {
 export type StoredResult = EntityScorecardResult & {
   ownerRef?: string;
   systemRef?: string;
+  /** Entities downstream of this one in the lineage; undefined when unknown. */
+  downstream?: number;
 };
 
 /** One point of an entity's or a team's history. */

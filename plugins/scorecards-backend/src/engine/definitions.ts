@@ -40,6 +40,8 @@ export const DEFAULT_DEFINITIONS: ScorecardDefinition[] = [
           'dataset-pii-retention',
           'dataset-schema-documented',
           'pipeline-scheduled',
+          'upstream-not-deprecated',
+          'personal-data-declared',
         ],
       },
       {
@@ -51,6 +53,7 @@ export const DEFAULT_DEFINITIONS: ScorecardDefinition[] = [
           'lifecycle-consistent',
           'pipeline-last-run-succeeded',
           'pipeline-ran-recently',
+          'production-upstream-not-experimental',
         ],
       },
     ],
@@ -63,7 +66,14 @@ export const DEFAULT_DEFINITIONS: ScorecardDefinition[] = [
     filter: { kind: 'Component', 'spec.dependsOn': { $exists: true } },
     levels: [
       { name: 'Bronze', checks: ['owner-is-group', 'has-description'] },
-      { name: 'Silver', checks: ['service-ci', 'service-models-registered'] },
+      {
+        name: 'Silver',
+        checks: [
+          'service-ci',
+          'service-models-registered',
+          'upstream-not-deprecated',
+        ],
+      },
       { name: 'Gold', checks: ['service-on-call'] },
     ],
   },

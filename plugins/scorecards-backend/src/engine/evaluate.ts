@@ -89,10 +89,12 @@ export function evaluateScorecard(
       }
       let status: CheckResult['status'];
       let message: string | undefined;
+      let causes: string[] | undefined;
       try {
         const verdict = plan.checks[i].evaluate(ctx);
         status = verdict.status;
         message = verdict.message;
+        causes = verdict.causes;
       } catch (error) {
         if (error instanceof FactsUnavailableError) {
           status = 'unknown';
@@ -126,7 +128,13 @@ export function evaluateScorecard(
       // Without a message, a pass or n/a is the same (frozen) object for
       // every entity; otherwise objects keep one shape (no delete), which
       // keeps V8 fast.
-      if (message !== undefined)
+      if (causes !== undefined && causes.length > 0)
+        // Causes name this entity's upstream: not shared.
+        results[i] =
+          message !== undefined
+            ? { checkId, status, message, causes }
+            : { checkId, status, causes };
+      else if (message !== undefined)
         results[i] = explained(plan, i, status, message);
       else if (status === 'pass') results[i] = plan.passed[i];
       else if (status === 'na') results[i] = plan.notApplicable[i];

@@ -12,6 +12,8 @@ import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { FactProvider } from '@convergence/backstage-plugin-scorecards-node';
+import { withCatalogRelations } from '../__testUtils__/catalogRelations';
+import { LineageFactProvider } from './LineageFactProvider';
 import { builtinChecks } from '../checks/builtin';
 import { readDeclarativeChecks } from '../checks/declarative';
 import { readDefinitions } from '../engine/definitions';
@@ -57,15 +59,17 @@ describe.each(databases.eachSupportedId())(
     async function setup(options: {
       catalog: () => Entity[];
       factProviders?: FactProvider[];
+      /** Adds the lineage fact provider, reading the same catalog. */
+      lineage?: boolean;
+      /** Instead of mlflowReadinessConfig. */
+      config?: ConfigReader;
       /** Fails the catalog's stream after its first page. */
       streamFails?: () => boolean;
     }) {
       const { store } = await createTestStore(databases, databaseId);
+      const cfg = options.config ?? config;
       const checks = new Map(
-        [...builtinChecks, ...readDeclarativeChecks(config)].map(c => [
-          c.id,
-          c,
-        ]),
+        [...builtinChecks, ...readDeclarativeChecks(cfg)].map(c => [c.id, c]),
       );
       const logger = mockServices.logger.mock();
       // The catalog as it is now (options.catalog() may change between passes).
@@ -91,13 +95,19 @@ describe.each(databases.eachSupportedId())(
       } as any;
       // Each evaluation one second after the one before.
       let clock = Date.parse('2026-11-27T06:00:00Z');
+      const auth = mockServices.auth();
       const evaluator = new ScorecardEvaluator({
-        scorecards: readDefinitions(config, new Set(checks.keys())),
+        scorecards: readDefinitions(cfg, new Set(checks.keys())),
         checks,
-        factProviders: options.factProviders ?? [],
+        factProviders: [
+          ...(options.factProviders ?? []),
+          ...(options.lineage
+            ? [LineageFactProvider.fromCatalog(catalog, auth)]
+            : []),
+        ],
         store,
         catalog,
-        auth: mockServices.auth(),
+        auth,
         logger,
         now: () => new Date((clock += 1000)),
       });
@@ -461,6 +471,128 @@ describe.each(databases.eachSupportedId())(
       // And it comes back as new when it reappears.
       catalog = [fraudMl, model('unchanged'), model('added'), model('changed')];
       expect(await evaluator.evaluateChanged()).toBe(1);
+    });
+
+    describe('with the lineage fact provider', () => {
+      const lineageConfig = new ConfigReader({
+        scorecards: {
+          definitions: [
+            {
+              id: 'lineage',
+              title: 'Lineage',
+              filter: { kind: { $in: ['Model', 'Dataset', 'Component'] } },
+              levels: [{ name: 'Bronze', checks: ['upstream-not-deprecated'] }],
+            },
+          ],
+        },
+      });
+      const ml = (
+        kind: string,
+        name: string,
+        etag: string,
+        spec: Record<string, unknown>,
+      ) =>
+        ({
+          apiVersion: 'convergence.dev/v1alpha1',
+          kind,
+          metadata: { name, namespace: 'default', etag },
+          spec: { type: 't', owner: 'group:default/fraud-ml', ...spec },
+        } as Entity);
+      const estate = (datasetLifecycle: string, datasetEtag: string) =>
+        withCatalogRelations([
+          fraudMl,
+          ml('Dataset', 'card-transactions-2019', datasetEtag, {
+            lifecycle: datasetLifecycle,
+          }),
+          ml('Model', 'fraud-detector', 'm-1', {
+            lifecycle: 'production',
+            trainedOn: ['dataset:card-transactions-2019'],
+          }),
+          ml('Model', 'unrelated', 'u-1', { lifecycle: 'production' }),
+          {
+            apiVersion: 'backstage.io/v1alpha1',
+            kind: 'Component',
+            metadata: {
+              name: 'fraud-scoring',
+              namespace: 'default',
+              etag: 'c-1',
+            },
+            spec: {
+              type: 'service',
+              lifecycle: 'production',
+              owner: 'group:default/fraud-ml',
+              dependsOn: ['model:default/fraud-detector'],
+            },
+          } as Entity,
+        ]);
+
+      it('grades again in the incremental pass what is downstream of a changed entity', async () => {
+        let catalog = estate('production', 'd-1');
+        const { evaluator, store } = await setup({
+          catalog: () => catalog,
+          lineage: true,
+          config: lineageConfig,
+        });
+        await evaluator.evaluateAll();
+        const status = async (ref: string) =>
+          (await store.getResults([ref]))[0].checks[0];
+        expect(await status('model:default/fraud-detector')).toEqual({
+          checkId: 'upstream-not-deprecated',
+          status: 'pass',
+        });
+
+        // Only the dataset changes (its etag); the model and the service on
+        // it are graded again with it, the unrelated model is not.
+        catalog = estate('deprecated', 'd-2');
+        expect(await evaluator.evaluateChanged()).toBe(3);
+        expect(await status('model:default/fraud-detector')).toEqual({
+          checkId: 'upstream-not-deprecated',
+          status: 'fail',
+          message:
+            'dataset:default/card-transactions-2019 is deprecated (trainedOn dataset:default/card-transactions-2019)',
+          causes: ['dataset:default/card-transactions-2019'],
+        });
+        expect(await status('component:default/fraud-scoring')).toMatchObject({
+          status: 'fail',
+          causes: ['dataset:default/card-transactions-2019'],
+        });
+        // Done: the next incremental pass has nothing to grade.
+        expect(await evaluator.evaluateChanged()).toBe(0);
+      });
+
+      it('stores how many entities are downstream, and ranks failing checks by the entities they affect', async () => {
+        const catalog = estate('deprecated', 'd-1');
+        const { evaluator, store } = await setup({
+          catalog: () => catalog,
+          lineage: true,
+          config: new ConfigReader({
+            scorecards: {
+              definitions: [
+                {
+                  id: 'lineage',
+                  title: 'Lineage',
+                  filter: { kind: { $in: ['Model', 'Component'] } },
+                  levels: [
+                    {
+                      name: 'Bronze',
+                      checks: ['has-description', 'upstream-not-deprecated'],
+                    },
+                  ],
+                },
+              ],
+            },
+          }),
+        });
+        await evaluator.evaluateAll();
+        const [summary] = await store.summarize({});
+        // has-description fails all three (none has one), affecting them
+        // and the service downstream of the model: 4. upstream-not-deprecated
+        // fails two, affecting them and the service: 3.
+        expect(summary.topFailingChecks).toEqual([
+          { checkId: 'has-description', failing: 3, affects: 4 },
+          { checkId: 'upstream-not-deprecated', failing: 2, affects: 3 },
+        ]);
+      });
     });
   },
 );

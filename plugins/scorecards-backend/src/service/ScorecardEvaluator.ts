@@ -54,6 +54,14 @@ const VERSION_FIELDS = [
 
 const etagOf = (e: Entity) => e.metadata.etag ?? '';
 
+/**
+ * The fact that says how many entities are downstream of an entity (see
+ * LineageFactProvider), stored with its results to rank failing checks.
+ */
+const DOWNSTREAM_PROVIDER = 'lineage';
+const downstreamOf = (facts: Record<string, unknown> | undefined) =>
+  typeof facts?.downstream === 'number' ? facts.downstream : undefined;
+
 /** Whether a fact provider failed for some check of the result. */
 const hasUnknown = (r: EntityScorecardResult) =>
   r.checks.some(c => c.status === 'unknown');
@@ -286,8 +294,9 @@ export class ScorecardEvaluator {
    * removes the results of entities gone from the catalog or no longer
    * matched, unless the listing is empty or lacks more than half of the
    * entities known (a catalog empty or half loaded): then it removes nothing
-   * and leaves removal to the full pass. Changes in related entities (a
-   * dataset an unchanged model was trained on) wait for the next full pass.
+   * and leaves removal to the full pass. With the changed entities it grades
+   * those whose facts depend on them, as the fact providers say (see
+   * FactProvider.dependents): a model trained on a dataset just deprecated.
    * Returns how many entities were graded.
    *
    * Until a full pass has completed once, it does nothing: every entity
@@ -316,6 +325,24 @@ export class ScorecardEvaluator {
         present.add(ref);
         if (known.get(ref) !== etagOf(e)) changed.push(ref);
       }
+    }
+    if (changed.length) {
+      const more = new Set<string>();
+      for (const provider of this.options.factProviders) {
+        if (!provider.dependents) continue;
+        try {
+          for (const ref of await provider.dependents(changed))
+            more.add(lower(ref));
+        } catch (error) {
+          // Graded again by the next full pass.
+          logger.warn(
+            `Fact provider ${provider.id} could not name the entities depending on ${changed.length} changed ones: ${error}`,
+          );
+        }
+      }
+      for (const ref of changed) more.delete(ref);
+      // Only those listed: the kinds the scorecards grade, still there.
+      for (const ref of more) if (present.has(ref)) changed.push(ref);
     }
     const gradedBy = new Map<string, Set<string>>();
     const pass = newPass();
@@ -474,6 +501,9 @@ export class ScorecardEvaluator {
         )
       : undefined;
 
+    const downstreamFacts = factsByProvider.find(
+      ([id]) => id === DOWNSTREAM_PROVIDER,
+    )?.[1];
     const results: StoredResult[] = [];
     entities.forEach((entity, i) => {
       const facts: EntityFacts = {};
@@ -499,6 +529,9 @@ export class ScorecardEvaluator {
           entityRef: refs[i],
           ownerRef: fullRef(entity, (entity.spec as any)?.owner, 'group'),
           systemRef: fullRef(entity, (entity.spec as any)?.system, 'system'),
+          downstream: downstreamOf(
+            downstreamFacts?.get(stringifyEntityRef(entity)),
+          ),
         });
       }
     });

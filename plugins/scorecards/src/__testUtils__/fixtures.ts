@@ -76,7 +76,11 @@ export const summaryOf = (
           ? { Bronze: 2, none: 1 }
           : { Bronze: 2, Silver: 1, none: 2 },
       score: owner === 'group:default/fraud-ml' ? 0.8 : 0.6,
-      topFailingChecks: [{ checkId: 'model-card-complete', failing: 2 }],
+      // Failing on 2 entities with 5 downstream of them.
+      topFailingChecks: [
+        { checkId: 'model-card-complete', failing: 2, affects: 7 },
+        { checkId: 'has-description', failing: 3, affects: 3 },
+      ],
     },
     // Only product-ml owns services.
     ...(owner === 'group:default/product-ml'

@@ -1,6 +1,9 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards-react';
 import { alertApiRef } from '@backstage/core-plugin-api';
 import { NotAllowedError, ResponseError } from '@backstage/errors';
@@ -28,6 +31,7 @@ const render = (api = mockApi()) =>
         <EntityScorecardCard />
       </EntityProvider>
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 
 describe('EntityScorecardCard', () => {
@@ -53,6 +57,48 @@ describe('EntityScorecardCard', () => {
     ).toBeInTheDocument();
     // Every check applies: no count of those that don't.
     expect(screen.queryByText(/don't apply|doesn't apply/)).toBeNull();
+  });
+
+  it('links the entities that cause a failure after the message', async () => {
+    await render(
+      mockApi({
+        getEntityResults: async () => ({
+          results: [
+            {
+              ...result,
+              checks: [
+                {
+                  checkId: 'upstream-not-deprecated',
+                  status: 'fail' as const,
+                  message:
+                    'dataset:default/card-transactions-2019 is deprecated (trainedOn dataset:default/card-transactions-2019)',
+                  causes: [
+                    'dataset:default/card-transactions-2019',
+                    'pipeline:default/fraud.labeling',
+                  ],
+                },
+              ],
+            },
+          ],
+          exemptions: [],
+        }),
+      }),
+    );
+    const causes = await screen.findByTestId('causes-upstream-not-deprecated');
+    expect(
+      within(causes).getByRole('link', { name: /card-transactions-2019/ }),
+    ).toHaveAttribute(
+      'href',
+      '/catalog/default/dataset/card-transactions-2019',
+    );
+    expect(
+      within(causes).getByRole('link', { name: /fraud\.labeling/ }),
+    ).toHaveAttribute('href', '/catalog/default/pipeline/fraud.labeling');
+    expect(
+      within(screen.getByTestId('check-upstream-not-deprecated')).getByText(
+        /is deprecated \(trainedOn dataset:default\/card-transactions-2019\)$/,
+      ),
+    ).toBeInTheDocument();
   });
 
   it("collapses the checks that don't apply behind their count", async () => {

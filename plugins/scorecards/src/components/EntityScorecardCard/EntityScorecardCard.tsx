@@ -7,7 +7,7 @@ import {
 } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
@@ -94,6 +94,19 @@ const CheckRow = ({
           {`${info?.title ?? check.checkId}${
             check.message ? ` — ${check.message}` : ''
           }`}
+          {check.causes && check.causes.length > 0 && (
+            <span data-testid={`causes-${check.checkId}`}>
+              {' '}
+              (cause{check.causes.length > 1 ? 's' : ''}:{' '}
+              {check.causes.map((ref, i) => (
+                <span key={ref}>
+                  {i > 0 && ', '}
+                  <EntityRefLink entityRef={ref} />
+                </span>
+              ))}
+              )
+            </span>
+          )}
           {check.status === 'unknown' && (
             <>
               {' '}

@@ -79,7 +79,14 @@ export const GroupScorecardCard = () => {
                 Fix next:{' '}
                 {s.topFailingChecks
                   .slice(0, 3)
-                  .map(c => `${checkTitle(c.checkId)} (${c.failing})`)
+                  .map(
+                    c =>
+                      `${checkTitle(c.checkId)} (${
+                        c.affects !== undefined && c.affects > c.failing
+                          ? `${c.failing} failing, affects ${c.affects}`
+                          : c.failing
+                      })`,
+                  )
                   .join(', ')}
               </Typography>
             )}

@@ -65,9 +65,14 @@ describe('OwnershipScorecards', () => {
       await screen.findByText('Fraud ML: trend (90 days)'),
     ).toBeInTheDocument();
     expect(screen.getByTestId('trend-chart')).toBeInTheDocument();
+    // Ranked by the entities affected (the backend's order), which say
+    // how many are downstream when more than those failing.
     expect(
-      screen.getByText('Model card complete: 2 failing'),
-    ).toBeInTheDocument();
+      screen.getAllByText(/: \d+ failing/).map(li => li.textContent),
+    ).toEqual([
+      'Model card complete: 2 failing, affects 7',
+      'Described: 3 failing',
+    ]);
     expect(
       screen.getByRole('link', { name: /merchant-risk-scorer/ }),
     ).toHaveAttribute('href', '/catalog/default/model/merchant-risk-scorer');
@@ -172,7 +177,9 @@ describe('GroupScorecardCard', () => {
       await screen.findByText('ML production readiness: 80% over 3 assets'),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('Fix next: Model card complete (2)'),
+      screen.getByText(
+        'Fix next: Model card complete (2 failing, affects 7), Described (3)',
+      ),
     ).toBeInTheDocument();
   });
 

@@ -142,6 +142,9 @@ const TeamDetail = ({ teamRef, title }: { teamRef: string; title: string }) => {
                 {s.topFailingChecks.slice(0, 5).map(c => (
                   <li key={c.checkId}>
                     {checkTitle(c.checkId)}: {c.failing} failing
+                    {c.affects !== undefined && c.affects > c.failing
+                      ? `, affects ${c.affects}`
+                      : ''}
                   </li>
                 ))}
               </ul>

@@ -1,0 +1,242 @@
+import { AuthService } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  LINEAGE_DEFAULT_DEPTH,
+  LINEAGE_MAX_DEPTH,
+  LINEAGE_TRAINING_RELATIONS,
+} from '@convergence/backstage-plugin-mlops-common';
+import {
+  catalogLineageLoader,
+  LineageNode,
+  LineageNodeLoader,
+  LineageWalk,
+  lineagePath,
+  toLineageNode,
+  walkLineage,
+} from '@convergence/backstage-plugin-mlops-node';
+import { FactProvider } from '@convergence/backstage-plugin-scorecards-node';
+import { holdsPersonalData } from '../checks/helpers';
+
+/**
+ * The fields the lineage facts read beyond the walk's own: what tells
+ * whether a dataset holds personal data.
+ */
+export const LINEAGE_FACT_FIELDS = ['spec.containsPii', 'spec.schema'];
+
+/** How many refs one catalog read asks for at most. */
+const READ_BATCH = 500;
+
+/** An entity a lineage fact names, with the path from the graded entity to it. */
+export type LineageFactEntity = {
+  /** Full, lower-case ref. */
+  entityRef: string;
+  kind: string;
+  /** Hops from the graded entity. */
+  depth: number;
+  /** From the graded entity to this one, first hop first. */
+  path: Array<{ relation: string; entityRef: string }>;
+};
+
+/** The facts under `facts.lineage`. */
+export type LineageFacts = {
+  /** Upstream entities (any lineage relation) whose lifecycle is `deprecated`, nearest first. */
+  deprecatedUpstream: LineageFactEntity[];
+  /** Entities in the training path whose lifecycle is `experimental`, nearest first. */
+  experimentalInTrainingPath: LineageFactEntity[];
+  /** Datasets in the training path holding personal data, nearest first. */
+  personalDataInTrainingPath: LineageFactEntity[];
+  /** How many entities are downstream, up to LINEAGE_DEFAULT_DEPTH hops. */
+  downstream: number;
+};
+
+/**
+ * A loader that reads each ref once per batch of walks (`primed` nodes not
+ * at all), and gathers the refs that the walks running at the same time ask
+ * for into one catalog read: walks that go level by level in step cost one
+ * read per level together, not one each.
+ */
+export function sharedLineageLoader(
+  load: LineageNodeLoader,
+  primed: Iterable<LineageNode> = [],
+): LineageNodeLoader {
+  const memo = new Map<string, Promise<LineageNode | undefined>>();
+  for (const node of primed) memo.set(node.entityRef, Promise.resolve(node));
+  type Waiter = {
+    resolve: (n: LineageNode | undefined) => void;
+    reject: (e: unknown) => void;
+  };
+  let queued: Map<string, Waiter> | undefined;
+  const flush = async (batch: Map<string, Waiter>) => {
+    try {
+      const refs = [...batch.keys()];
+      const found = new Map<string, LineageNode>();
+      for (let i = 0; i < refs.length; i += READ_BATCH) {
+        for (const [ref, node] of await load(refs.slice(i, i + READ_BATCH)))
+          found.set(ref, node);
+      }
+      for (const [ref, waiter] of batch) waiter.resolve(found.get(ref));
+    } catch (error) {
+      for (const waiter of batch.values()) waiter.reject(error);
+    }
+  };
+  return async refs => {
+    const nodes = await Promise.all(
+      refs.map(ref => {
+        let node = memo.get(ref);
+        if (!node) {
+          if (!queued) {
+            const batch = new Map<string, Waiter>();
+            queued = batch;
+            // Once every walk has asked for what it needs now.
+            setImmediate(() => {
+              queued = undefined;
+              flush(batch);
+            });
+          }
+          const batch = queued;
+          node = new Promise((resolve, reject) =>
+            batch.set(ref, { resolve, reject }),
+          );
+          memo.set(ref, node);
+        }
+        return node;
+      }),
+    );
+    const out = new Map<string, LineageNode>();
+    nodes.forEach((node, i) => {
+      if (node) out.set(refs[i], node);
+    });
+    return out;
+  };
+}
+
+const spec = (node: LineageNode) =>
+  (node.entity.spec ?? {}) as Record<string, any>;
+
+/** The entities of the walk that `pick` selects, nearest first, with their paths. */
+function picked(
+  walk: LineageWalk,
+  pick: (node: LineageNode) => boolean,
+): LineageFactEntity[] {
+  const out: LineageFactEntity[] = [];
+  for (const [ref, hop] of walk.hops) {
+    if (!pick(hop.node)) continue;
+    out.push({
+      entityRef: ref,
+      kind: hop.node.kind,
+      depth: hop.depth,
+      path: lineagePath(walk, ref),
+    });
+  }
+  return out;
+}
+
+const isDataset = (node: LineageNode) => node.kind.toLowerCase() === 'dataset';
+
+/**
+ * Facts from the lineage, under `facts.lineage` (see {@link LineageFacts}):
+ * what is deprecated upstream of an entity, what is experimental or holds
+ * personal data in its training path, and how many entities are downstream.
+ * It reads the catalog with the plugin's own credentials (the whole graph),
+ * and each entity once per batch of graded entities.
+ *
+ * Its facts depend on the entities up- and downstream: {@link dependents}
+ * names them, so that the incremental pass grades a model again when the
+ * dataset it was trained on is deprecated.
+ */
+export class LineageFactProvider implements FactProvider {
+  readonly id = 'lineage';
+
+  static fromCatalog(
+    catalog: CatalogService,
+    auth: AuthService,
+  ): LineageFactProvider {
+    return new LineageFactProvider(
+      catalogLineageLoader(catalog, () => auth.getOwnServiceCredentials(), {
+        fields: LINEAGE_FACT_FIELDS,
+      }),
+    );
+  }
+
+  constructor(private readonly load: LineageNodeLoader) {}
+
+  async getFacts(entities: Entity[]) {
+    const roots = entities.map(toLineageNode);
+    const load = sharedLineageLoader(this.load, roots);
+    const facts = new Map<string, Record<string, unknown>>();
+    await Promise.all(
+      roots.map(async (root, i) => {
+        const [upstream, training, downstream] = await Promise.all([
+          walkLineage({
+            root: root.entityRef,
+            direction: 'upstream',
+            maxDepth: LINEAGE_MAX_DEPTH,
+            load,
+          }),
+          walkLineage({
+            root: root.entityRef,
+            direction: 'upstream',
+            maxDepth: LINEAGE_MAX_DEPTH,
+            relations: LINEAGE_TRAINING_RELATIONS,
+            load,
+          }),
+          walkLineage({
+            root: root.entityRef,
+            direction: 'downstream',
+            maxDepth: LINEAGE_DEFAULT_DEPTH,
+            load,
+          }),
+        ]);
+        const lineage: LineageFacts = {
+          deprecatedUpstream: picked(
+            upstream,
+            n => n.lifecycle === 'deprecated',
+          ),
+          experimentalInTrainingPath: picked(
+            training,
+            n => n.lifecycle === 'experimental',
+          ),
+          personalDataInTrainingPath: picked(
+            training,
+            n => isDataset(n) && holdsPersonalData(spec(n)),
+          ),
+          downstream: downstream.hops.size,
+        };
+        // Keyed as the evaluator looks facts up.
+        facts.set(stringifyEntityRef(entities[i]), lineage);
+      }),
+    );
+    return facts;
+  }
+
+  /**
+   * The entities downstream of these (their upstream facts may have
+   * changed) and upstream of them (their downstream count may have).
+   */
+  async dependents(entityRefs: string[]): Promise<string[]> {
+    const load = sharedLineageLoader(this.load);
+    const found = new Set<string>();
+    await Promise.all(
+      entityRefs
+        .flatMap(root => [
+          walkLineage({
+            root,
+            direction: 'downstream',
+            maxDepth: LINEAGE_MAX_DEPTH,
+            load,
+          }),
+          walkLineage({
+            root,
+            direction: 'upstream',
+            maxDepth: LINEAGE_DEFAULT_DEPTH,
+            load,
+          }),
+        ])
+        .map(async walk => {
+          for (const ref of (await walk).hops.keys()) found.add(ref);
+        }),
+    );
+    return [...found];
+  }
+}
