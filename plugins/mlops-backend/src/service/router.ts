@@ -54,7 +54,12 @@ const noticeBody = z
         .transform(s => (s === '' ? undefined : s)),
       effectiveDate: isoDate.optional(),
     },
-    { error: 'must be an object with type, message and effectiveDate' },
+    {
+      error: issue =>
+        issue.code === 'invalid_type'
+          ? 'must be an object with type, message and effectiveDate'
+          : undefined,
+    },
   )
   .superRefine((body, ctx) => {
     if (body.type === 'deprecation' && !body.effectiveDate)
@@ -84,13 +89,7 @@ function parseInput<T extends z.ZodType>(
   if (parsed.success) return parsed.data;
   throw new InputError(
     parsed.error.issues
-      .map(i => {
-        const unknownKeys =
-          i.code === 'unrecognized_keys' ? `: ${i.keys.join(', ')}` : '';
-        return `${i.path.map(String).join('.') || what}: ${
-          i.message
-        }${unknownKeys}`;
-      })
+      .map(i => `${i.path.map(String).join('.') || what}: ${i.message}`)
       .join('; '),
   );
 }

@@ -1,0 +1,581 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
+import catalogPlugin from '@backstage/plugin-catalog-backend';
+import {
+  catalogProcessingExtensionPoint,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import permissionPlugin from '@backstage/plugin-permission-backend';
+import {
+  notificationService,
+  NotificationSendOptions,
+} from '@backstage/plugin-notifications-node';
+import catalogModuleMlops from '@convergence/backstage-plugin-catalog-backend-module-mlops';
+import {
+  LineageEntity,
+  LineageResponse,
+} from '@convergence/backstage-plugin-mlops-common';
+import request from 'supertest';
+import {
+  createTestDatabases,
+  postgresPresentWhenRequired,
+} from './__testUtils__/databases';
+import {
+  distances,
+  DOWNSTREAM,
+  generateGraph,
+  GeneratedGraph,
+  TEAMS,
+} from './__testUtils__/graph';
+import { httpAuthWithActors } from './__testUtils__/httpAuth';
+import { permissionModuleTestPolicy } from './__testUtils__/policy';
+import mlopsPlugin from './index';
+
+jest.setTimeout(180_000);
+
+const databases = createTestDatabases();
+
+it('runs on PostgreSQL whenever the test command provides it', () => {
+  expect(postgresPresentWhenRequired(databases)).toBe(true);
+});
+
+const graph = generateGraph();
+const ROOT = 'dataset:default/raw.events.0';
+const ROOT_OWNER = graph.owner.get(ROOT)!;
+/** A member of the team owning the root dataset; may read everything. */
+const OWNER = 'user:default/mei';
+/** A member of another team; may not read the entities labelled secret. */
+const OUTSIDER = 'user:default/sofia';
+const GROUPS: Record<string, string[]> = {
+  [OWNER]: [ROOT_OWNER],
+  [OUTSIDER]: [
+    `group:default/${TEAMS.find(t => `group:default/${t}` !== ROOT_OWNER)}`,
+  ],
+};
+const ROOT_URL = '/api/mlops/lineage/Dataset/default/Raw.Events.0';
+
+/** What a lineage answer should be, computed from the generated graph alone. */
+function expectedLineage(
+  graph: GeneratedGraph,
+  root: string,
+  direction: 'downstream' | 'upstream',
+  depth: number,
+  readable: (ref: string) => boolean,
+) {
+  const all = distances(graph[direction], root);
+  const reached = [...all].filter(([, d]) => d <= depth);
+  const listed = reached.filter(([ref]) => readable(ref));
+  const byKind: Record<string, number> = {};
+  const byOwner: Record<string, number> = {};
+  for (const [ref] of listed) {
+    const kind = graph.byRef.get(ref)!.kind;
+    byKind[kind] = (byKind[kind] ?? 0) + 1;
+    const owner = graph.owner.get(ref) ?? 'unowned';
+    byOwner[owner] = (byOwner[owner] ?? 0) + 1;
+  }
+  return {
+    refs: listed.map(([ref]) => ref).sort(),
+    distance: new Map(reached),
+    totals: {
+      entities: listed.length,
+      hidden: reached.length - listed.length,
+      byKind,
+      byOwner,
+      owners: new Set(listed.map(([ref]) => graph.owner.get(ref))).size,
+    },
+    truncated: all.size > reached.length,
+  };
+}
+
+describe.each(databases.eachSupportedId())(
+  'mlops backend with the real catalog and permissions on %s',
+  databaseId => {
+    const sent: NotificationSendOptions[] = [];
+    let failSendsTo: string | undefined;
+    let connection: EntityProviderConnection;
+    const scheduler = mockServices.scheduler();
+    let server: any;
+    let stop: () => Promise<void>;
+
+    const as = (user: string) => ({
+      Authorization: mockCredentials.user.header(user),
+    });
+    const service = { Authorization: mockCredentials.service.header() };
+    const get = (url: string, user = OWNER) =>
+      request(server).get(url).set(as(user));
+
+    /** Polls `fn` until it returns a value; the catalog processes in the background. */
+    async function until<T>(
+      what: string,
+      fn: () => Promise<T | undefined>,
+    ): Promise<T> {
+      for (let i = 0; i < 600; i++) {
+        const value = await fn();
+        if (value !== undefined) return value;
+        await new Promise(r => setTimeout(r, 200));
+      }
+      throw new Error(`timed out waiting for ${what}`);
+    }
+
+    /** The catalog's view of some refs, with the service's credentials. */
+    async function catalogEntities(refs: string[]) {
+      const res = await request(server)
+        .post('/api/catalog/entities/by-refs')
+        .set(service)
+        .send({ entityRefs: refs });
+      return res.status === 200 ? (res.body.items as any[]) : undefined;
+    }
+
+    /** True when each entity is stitched with exactly its generated downstream relations. */
+    const stitched = (entity: any, ref: string) =>
+      entity &&
+      JSON.stringify(
+        [
+          ...new Set(
+            (entity.relations ?? [])
+              .filter((r: any) => DOWNSTREAM.has(r.type))
+              .map((r: any) => r.targetRef),
+          ),
+        ].sort(),
+      ) === JSON.stringify([...(graph.downstream.get(ref) ?? [])].sort());
+
+    const refresh = () => scheduler.triggerTask('mlops:lineage-refresh');
+
+    beforeAll(async () => {
+      const testGraphProvider = createBackendModule({
+        pluginId: 'catalog',
+        moduleId: 'lineage-test-graph',
+        register(env) {
+          env.registerInit({
+            deps: { catalog: catalogProcessingExtensionPoint },
+            async init({ catalog }) {
+              catalog.addEntityProvider({
+                getProviderName: () => 'lineage-test-graph',
+                async connect(c) {
+                  connection = c;
+                  await c.applyMutation({
+                    type: 'full',
+                    entities: graph.entities.map(entity => ({
+                      entity,
+                      locationKey: 'lineage-test-graph',
+                    })),
+                  });
+                },
+              });
+            },
+          });
+        },
+      });
+      // A database of its own for each plugin, as in the running backend.
+      const database = createServiceFactory({
+        service: coreServices.database,
+        deps: {},
+        factory: () => {
+          const knex = databases.init(databaseId);
+          return { getClient: () => knex };
+        },
+      });
+      const backend = await startTestBackend({
+        features: [
+          database,
+          httpAuthWithActors,
+          // Tasks run only when a test triggers them.
+          createServiceFactory({
+            service: coreServices.scheduler,
+            deps: {},
+            factory: () => scheduler,
+          }),
+          catalogPlugin,
+          catalogModuleMlops,
+          testGraphProvider,
+          permissionPlugin,
+          permissionModuleTestPolicy([OUTSIDER]),
+          permissionsServiceFactory,
+          mlopsPlugin,
+          createServiceFactory({
+            service: notificationService,
+            deps: {},
+            factory: () => ({
+              async send(options: NotificationSendOptions) {
+                const to = (options.recipients as any).entityRef;
+                if (to === failSendsTo) throw new Error('backend down');
+                sent.push(options);
+              },
+            }),
+          }),
+          mockServices.userInfo.mock({
+            async getUserInfo(credentials: any) {
+              const ref = credentials.principal.userEntityRef;
+              return {
+                userEntityRef: ref,
+                ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
+              };
+            },
+          }).factory,
+          mockServices.rootConfig.factory({
+            data: {
+              permission: { enabled: true },
+              catalog: {
+                rules: [
+                  {
+                    allow: [
+                      'Group',
+                      'System',
+                      'Component',
+                      'Model',
+                      'Dataset',
+                      'Pipeline',
+                    ],
+                  },
+                ],
+                processingInterval: { seconds: 1 },
+              },
+              mlops: { lineage: { permissionDecisionCacheSeconds: 0 } },
+            },
+          }),
+        ],
+      });
+      server = backend.server;
+      stop = () => backend.stop();
+
+      // Every generated entity processed and stitched with its relations.
+      const refs = [...graph.byRef.keys()];
+      await until('the catalog to stitch the generated graph', async () => {
+        const items = await catalogEntities(refs);
+        return items?.every((e, i) => stitched(e, refs[i])) ? true : undefined;
+      });
+      await refresh();
+    });
+
+    afterAll(() => stop());
+
+    /** Each hop of each path is a generated edge, and the path ends at the entity. */
+    function expectPathsFollowTheGraph(
+      entities: LineageEntity[],
+      edges: Map<string, Set<string>>,
+      root: string,
+    ) {
+      for (const e of entities) {
+        expect(e.path).toHaveLength(e.depth);
+        expect(e.path[e.path.length - 1].entityRef).toBe(e.entityRef);
+        let from = root;
+        for (const step of e.path) {
+          if (step.hidden) {
+            expect(step).toEqual({ relation: step.relation, hidden: true });
+            // Any next hop starts from some entity we are not told about.
+            from = '';
+            continue;
+          }
+          if (from)
+            expect([from, edges.get(from)?.has(step.entityRef!)]).toEqual([
+              from,
+              true,
+            ]);
+          from = step.entityRef!;
+        }
+      }
+    }
+
+    it('answers 401 without credentials on every route', async () => {
+      const none = { Authorization: mockCredentials.none.header() };
+      const a = await request(server).get(ROOT_URL).set(none);
+      const b = await request(server).get(`${ROOT_URL}/notices`).set(none);
+      const c = await request(server)
+        .post(`${ROOT_URL}/notices`)
+        .set(none)
+        .send({ type: 'personal-data' });
+      expect([a.status, b.status, c.status]).toEqual([401, 401, 401]);
+    });
+
+    it('lists everything downstream with paths and totals that match the graph', async () => {
+      const res = await get(ROOT_URL);
+      expect(res.status).toBe(200);
+      const body: LineageResponse = res.body;
+      const want = expectedLineage(graph, ROOT, 'downstream', 6, () => true);
+      // The test graph is big enough for the answer to mean something.
+      expect(want.totals.entities).toBeGreaterThan(100);
+      expect(body.root).toMatchObject({
+        entityRef: ROOT,
+        kind: 'Dataset',
+        name: 'Raw.Events.0',
+        title: 'Données « Raw.Events.0 » "quoted" \\ back',
+      });
+      expect(body.entities.map(e => e.entityRef).sort()).toEqual(want.refs);
+      expect(body.totals).toEqual(want.totals);
+      expect(body.truncated).toBe(want.truncated);
+      for (const e of body.entities)
+        expect([e.entityRef, e.depth]).toEqual([
+          e.entityRef,
+          want.distance.get(e.entityRef),
+        ]);
+      expectPathsFollowTheGraph(body.entities, graph.downstream, ROOT);
+      // Nearest first, then by ref.
+      const order = body.entities.map(e => `${e.depth} ${e.entityRef}`);
+      expect(order).toEqual(
+        [...body.entities]
+          .sort(
+            (x, y) =>
+              x.depth - y.depth ||
+              (x.entityRef < y.entityRef
+                ? -1
+                : x.entityRef > y.entityRef
+                ? 1
+                : 0),
+          )
+          .map(e => `${e.depth} ${e.entityRef}`),
+      );
+
+      // The same answer revalidates with its ETag.
+      const again = await get(ROOT_URL).set('If-None-Match', res.headers.etag);
+      expect(again.status).toBe(304);
+    });
+
+    it('walks upstream and to any depth up to 20, and refuses other depths', async () => {
+      const model = [...graph.byRef.keys()].find(
+        r => r.startsWith('component:') && graph.upstream.get(r)?.size,
+      )!;
+      const [kind, rest] = model.split(':');
+      const [namespace, name] = rest.split('/');
+      const url = `/api/mlops/lineage/${kind}/${namespace}/${name}`;
+      const up = await get(`${url}?direction=upstream&depth=20`);
+      expect(up.status).toBe(200);
+      const want = expectedLineage(graph, model, 'upstream', 20, () => true);
+      expect(up.body.entities.map((e: any) => e.entityRef).sort()).toEqual(
+        want.refs,
+      );
+      expect(up.body.totals).toEqual(want.totals);
+      expectPathsFollowTheGraph(up.body.entities, graph.upstream, model);
+
+      for (const [query, message] of [
+        ['depth=0', 'depth: must be a whole number from 1 to 20'],
+        ['depth=21', 'depth: must be a whole number from 1 to 20'],
+        ['depth=2.5', 'depth: must be a whole number from 1 to 20'],
+        ['depth=abc', 'depth: must be a whole number from 1 to 20'],
+        ['direction=sideways', 'direction: must be downstream or upstream'],
+      ]) {
+        const res = await get(`${ROOT_URL}?${query}`);
+        expect([query, res.status, res.body.error?.message]).toEqual([
+          query,
+          400,
+          message,
+        ]);
+      }
+      const missing = await get('/api/mlops/lineage/dataset/default/nope');
+      expect(missing.status).toBe(404);
+      expect(missing.body.error.message).toBe('No entity dataset:default/nope');
+    });
+
+    it('finds names with dots and capitals however they are spelled in the URL', async () => {
+      const encoded = await get(
+        `/api/mlops/lineage/${encodeURIComponent(
+          'DATASET',
+        )}/default/${encodeURIComponent('raw.EVENTS.0')}?depth=1`,
+      );
+      expect(encoded.status).toBe(200);
+      expect(encoded.body.root.entityRef).toBe(ROOT);
+      const other = await get('/api/mlops/lineage/dataset/ml-prod/ds-4');
+      expect(other.status).toBe(200);
+      expect(other.body.root.entityRef).toBe('dataset:ml-prod/ds-4');
+    });
+
+    it('counts what a caller may not read as hidden and never names it', async () => {
+      const res = await get(ROOT_URL, OUTSIDER);
+      expect(res.status).toBe(200);
+      const body: LineageResponse = res.body;
+      const want = expectedLineage(
+        graph,
+        ROOT,
+        'downstream',
+        6,
+        ref => !graph.secret.has(ref),
+      );
+      expect(want.totals.hidden).toBeGreaterThan(0);
+      expect(body.entities.map(e => e.entityRef).sort()).toEqual(want.refs);
+      expect(body.totals).toEqual(want.totals);
+      const text = JSON.stringify(body);
+      for (const ref of graph.secret)
+        expect([ref, text.includes(`"${ref}"`)]).toEqual([ref, false]);
+      expectPathsFollowTheGraph(body.entities, graph.downstream, ROOT);
+      // Some entities are reached only through secret ones: the hop is there, unnamed.
+      expect(
+        body.entities.filter(e => e.path.some(step => step.hidden)).length,
+      ).toBeGreaterThan(0);
+      // Answers for this caller are theirs alone: not kept by any cache.
+      expect(res.headers['cache-control']).toBe('private, no-store');
+
+      // A secret root is not found for them.
+      const secretRef = [...graph.secret][0];
+      const [kind, rest] = secretRef.split(':');
+      const secretRes = await get(
+        `/api/mlops/lineage/${kind}/${rest}`,
+        OUTSIDER,
+      );
+      expect(secretRes.status).toBe(404);
+      expect(
+        (await get(`/api/mlops/lineage/${kind}/${rest}`, OWNER)).status,
+      ).toBe(200);
+    });
+
+    it('lets only the owners send a notice, one notification per downstream team', async () => {
+      const forbidden = await request(server)
+        .post(`${ROOT_URL}/notices`)
+        .set(as(OUTSIDER))
+        .send({ type: 'deprecation', effectiveDate: '2027-03-01' });
+      expect(forbidden.status).toBe(403);
+      expect(forbidden.body.error.message).toBe(
+        `only the owners of ${ROOT} may send notices`,
+      );
+
+      for (const [body, message] of [
+        [
+          { type: 'deprecation' },
+          'effectiveDate: is required for a deprecation (YYYY-MM-DD)',
+        ],
+        [
+          { type: 'deprecation', effectiveDate: '2027-02-30' },
+          'effectiveDate: must be a date that exists, YYYY-MM-DD',
+        ],
+        [{ type: 'other' }, 'message: is required for a notice of type other'],
+        [
+          { type: 'recall' },
+          'type: must be one of deprecation, personal-data, incident, other',
+        ],
+        [
+          { type: 'incident', message: 'x'.repeat(2001) },
+          'message: must be at most 2000 characters',
+        ],
+        [{ type: 'incident', to: 'everyone' }, 'body: Unrecognized key: "to"'],
+      ] as const) {
+        const res = await request(server)
+          .post(`${ROOT_URL}/notices`)
+          .set(as(OWNER))
+          .send(body);
+        expect([body, res.status, res.body.error?.message]).toEqual([
+          body,
+          400,
+          message,
+        ]);
+      }
+      expect(sent).toEqual([]);
+
+      const res = await request(server)
+        .post(`${ROOT_URL}/notices`)
+        .set(as(OWNER))
+        .send({
+          type: 'deprecation',
+          effectiveDate: '2027-03-01',
+          message: 'Use « raw.events.v2 » "instead"',
+        });
+      expect(res.status).toBe(201);
+      // Every team owning something downstream, readable or not, at any depth.
+      const teams = [
+        ...new Set(
+          [...distances(graph.downstream, ROOT).keys()].map(
+            r => graph.owner.get(r)!,
+          ),
+        ),
+      ].sort();
+      expect(res.body).toMatchObject({
+        entityRef: ROOT,
+        type: 'deprecation',
+        effectiveDate: '2027-03-01',
+        message: 'Use « raw.events.v2 » "instead"',
+        sentBy: OWNER,
+        recipients: teams,
+      });
+      expect(sent.map(s => (s.recipients as any).entityRef).sort()).toEqual(
+        teams,
+      );
+      expect(sent[0].payload).toMatchObject({
+        title: `${ROOT} is deprecated from 2027-03-01`,
+        link: '/catalog/default/dataset/Raw.Events.0',
+        topic: 'mlops.lineage',
+        severity: 'normal',
+      });
+
+      const listed = await get(`${ROOT_URL}/notices`, OUTSIDER);
+      expect(listed.status).toBe(200);
+      expect(listed.body.items).toEqual([res.body]);
+
+      // One team's notifications fail: the others are sent and kept.
+      sent.length = 0;
+      failSendsTo = teams[0];
+      const partial = await request(server)
+        .post(`${ROOT_URL}/notices`)
+        .set(as(OWNER))
+        .send({ type: 'personal-data' });
+      failSendsTo = undefined;
+      expect(partial.status).toBe(201);
+      expect(partial.body.recipients).toEqual(teams.slice(1));
+      const both = await get(`${ROOT_URL}/notices`);
+      expect(both.body.items.map((n: any) => n.id)).toEqual([
+        partial.body.id,
+        res.body.id,
+      ]);
+    });
+
+    it('shows a deleted and re-added entity after the refresh task runs', async () => {
+      const want = expectedLineage(graph, ROOT, 'downstream', 6, () => true);
+      // A service downstream of the root that nothing else leads through.
+      const leaf = want.refs.find(
+        r => r.startsWith('component:') && !graph.downstream.get(r)?.size,
+      )!;
+      expect(leaf).toBeDefined();
+      const listed = async () =>
+        ((await get(ROOT_URL)).body as LineageResponse).entities.some(
+          e => e.entityRef === leaf,
+        );
+      expect(await listed()).toBe(true);
+
+      await connection.applyMutation({
+        type: 'delta',
+        added: [],
+        removed: [{ entityRef: leaf, locationKey: 'lineage-test-graph' }],
+      });
+      await until('the catalog to delete the service', async () =>
+        (await catalogEntities([leaf]))?.[0] === null ? true : undefined,
+      );
+      // Until the refresh, the cached answer is served.
+      expect(await listed()).toBe(true);
+      await refresh();
+      expect(await listed()).toBe(false);
+      const without = (await get(ROOT_URL)).body as LineageResponse;
+      expect(without.totals.entities).toBe(want.totals.entities - 1);
+
+      await connection.applyMutation({
+        type: 'delta',
+        added: [
+          {
+            entity: graph.byRef.get(leaf)!,
+            locationKey: 'lineage-test-graph',
+          },
+        ],
+        removed: [],
+      });
+      const parents = [...(graph.upstream.get(leaf) ?? [])];
+      await until('the catalog to stitch the service again', async () => {
+        const items = await catalogEntities([leaf, ...parents]);
+        return items?.[0]?.relations?.some((r: any) => r.type === 'ownedBy') &&
+          items
+            .slice(1)
+            .every(p => p.relations.some((r: any) => r.targetRef === leaf))
+          ? true
+          : undefined;
+      });
+      await refresh();
+      expect(await listed()).toBe(true);
+      expect(((await get(ROOT_URL)).body as LineageResponse).totals).toEqual(
+        want.totals,
+      );
+    });
+  },
+);
