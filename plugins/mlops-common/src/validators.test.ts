@@ -54,6 +54,25 @@ describe('examples', () => {
     expect(modelEntityV1alpha1Validator(model)).toBe(model);
   });
 
+  it.each(Object.entries(validators))(
+    'accepts a deprecated %s',
+    (kind, validate) => {
+      const deprecated = entity(kind, { ...base, lifecycle: 'deprecated' });
+      expect(validate(deprecated)).toBe(deprecated);
+    },
+  );
+
+  it('accepts a model card that declares personal data', () => {
+    const model = entity('Model', {
+      ...base,
+      card: {
+        personalData:
+          "Trained on tokenised card numbers (`card_token`); the model's outputs never contain them.",
+      },
+    });
+    expect(modelEntityV1alpha1Validator(model)).toBe(model);
+  });
+
   it('ignores other kinds and apiVersions', () => {
     expect(modelEntityV1alpha1Validator(entity('Dataset', base))).toBe(false);
     expect(
@@ -77,6 +96,11 @@ describe('examples', () => {
       "/spec/versions/0 must have required property 'version'",
     ],
     ['Model', { ...base, metrics: { auc: 'high' } }, '/spec/metrics/auc'],
+    [
+      'Model',
+      { ...base, card: { personalData: ['card_token'] } },
+      '/spec/card/personalData must be string',
+    ],
     ['Dataset', { ...base, classification: 'secret' }, '/spec/classification'],
     ['Dataset', { ...base, retention: '90 days' }, '/spec/retention'],
     [

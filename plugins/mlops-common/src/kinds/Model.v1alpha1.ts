@@ -29,6 +29,8 @@ export type ModelCard = {
   intendedUse?: string;
   limitations?: string;
   ethicalConsiderations?: string;
+  /** Which personal data the training data holds and how the model is kept from exposing it. */
+  personalData?: string;
   trainingData?: string;
   evaluationData?: string;
 };

@@ -29,7 +29,11 @@ export type MlopsKind = (typeof MLOPS_KINDS)[number];
 export type MlopsEntitySpecBase = {
   /** The kind of asset, e.g. classification, table, training. */
   type: string;
-  /** The lifecycle state, e.g. experimental, production, deprecated. */
+  /**
+   * The lifecycle state, e.g. experimental, production, deprecated (what
+   * is downstream of a deprecated entity fails the scorecard check
+   * upstream-not-deprecated).
+   */
   lifecycle: string;
   /** An entity reference to the owning Group or User. */
   owner: string;

@@ -14,6 +14,7 @@ const sections: Array<[keyof ModelCard, string]> = [
   ['intendedUse', 'Intended use'],
   ['limitations', 'Limitations'],
   ['ethicalConsiderations', 'Ethical considerations'],
+  ['personalData', 'Personal data'],
   ['trainingData', 'Training data'],
   ['evaluationData', 'Evaluation data'],
 ];
