@@ -65,21 +65,21 @@ const ROOT_URL = '/api/mlops/lineage/Dataset/default/Raw.Events.0';
 
 /** What a lineage answer should be, computed from the generated graph alone. */
 function expectedLineage(
-  graph: GeneratedGraph,
+  estate: GeneratedGraph,
   root: string,
   direction: 'downstream' | 'upstream',
   depth: number,
   readable: (ref: string) => boolean,
 ) {
-  const all = distances(graph[direction], root);
+  const all = distances(estate[direction], root);
   const reached = [...all].filter(([, d]) => d <= depth);
   const listed = reached.filter(([ref]) => readable(ref));
   const byKind: Record<string, number> = {};
   const byOwner: Record<string, number> = {};
   for (const [ref] of listed) {
-    const kind = graph.byRef.get(ref)!.kind;
+    const kind = estate.byRef.get(ref)!.kind;
     byKind[kind] = (byKind[kind] ?? 0) + 1;
-    const owner = graph.owner.get(ref) ?? 'unowned';
+    const owner = estate.owner.get(ref) ?? 'unowned';
     byOwner[owner] = (byOwner[owner] ?? 0) + 1;
   }
   return {
@@ -90,7 +90,7 @@ function expectedLineage(
       hidden: reached.length - listed.length,
       byKind,
       byOwner,
-      owners: new Set(listed.map(([ref]) => graph.owner.get(ref))).size,
+      owners: new Set(listed.map(([ref]) => estate.owner.get(ref))).size,
     },
     truncated: all.size > reached.length,
   };
@@ -325,11 +325,8 @@ describe.each(databases.eachSupportedId())(
           .sort(
             (x, y) =>
               x.depth - y.depth ||
-              (x.entityRef < y.entityRef
-                ? -1
-                : x.entityRef > y.entityRef
-                ? 1
-                : 0),
+              Number(x.entityRef > y.entityRef) -
+                Number(x.entityRef < y.entityRef),
           )
           .map(e => `${e.depth} ${e.entityRef}`),
       );

@@ -93,6 +93,12 @@ function toCachedJson(value: unknown): CachedJson {
   return { body, etag: `"${hash}"` };
 }
 
+/** Orders strings by UTF-16 code units, the same in every locale. */
+const byCodeUnits = (a: string, b: string) => {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+};
+
 /** The response fields of an entity, without undefined values. */
 function describe(node: LineageNode): Omit<LineageEntity, 'depth' | 'path'> {
   const { entityRef, kind, namespace, name, title, type, owner, lifecycle } =
@@ -578,9 +584,7 @@ export class LineageService {
       entities.push({ ...describe(node), depth: path.length, path });
     }
     entities.sort(
-      (a, b) =>
-        a.depth - b.depth ||
-        (a.entityRef < b.entityRef ? -1 : a.entityRef > b.entityRef ? 1 : 0),
+      (a, b) => a.depth - b.depth || byCodeUnits(a.entityRef, b.entityRef),
     );
     const byKind: Record<string, number> = {};
     const byOwner: Record<string, number> = {};
