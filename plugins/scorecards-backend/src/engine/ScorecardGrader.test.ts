@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { readExampleEstate } from '../__testUtils__/entities';
+import { lineageFactsOf } from '../__testUtils__/lineage';
 import {
   mlflowReadinessConfig,
   unknownCheckConfig,
@@ -48,6 +49,101 @@ describe('ScorecardGrader', () => {
       results.find(r => r.entityRef === 'model:default/fraud-detector'),
     ).toMatchObject({ level: 'Gold', score: 1 });
     expect(results.every(r => r.evaluatedAt === now.toISOString())).toBe(true);
+  });
+
+  it("grades the example estate's lineage story: what is downstream of the deprecated dataset fails, naming it", async () => {
+    const grader = ScorecardGrader.fromConfig(new ConfigReader({}));
+    const results = grader.grade(estate, {
+      now,
+      facts: await lineageFactsOf(estate),
+    });
+    const check = (entityRef: string, checkId: string) =>
+      results
+        .find(r => r.entityRef === entityRef)
+        ?.checks.find(c => c.checkId === checkId);
+    const deprecated = 'dataset:default/card-transactions-2019';
+
+    // The two models trained on it, the pipeline consuming it and the
+    // service depending on one of the models fail, each naming the dataset.
+    for (const ref of [
+      'model:default/dispute-predictor',
+      'model:default/basket-spend-forecaster',
+      'pipeline:default/card-risk-training',
+      'component:default/transaction-enrichment',
+    ])
+      expect(check(ref, 'upstream-not-deprecated')).toEqual({
+        checkId: 'upstream-not-deprecated',
+        status: 'fail',
+        message: expect.stringMatching(
+          /^dataset:default\/card-transactions-2019 is deprecated \(/,
+        ),
+        causes: [deprecated],
+      });
+    expect(
+      check(
+        'component:default/transaction-enrichment',
+        'upstream-not-deprecated',
+      )?.message,
+    ).toBe(
+      'dataset:default/card-transactions-2019 is deprecated (dependsOn model:default/dispute-predictor → trainedOn dataset:default/card-transactions-2019)',
+    );
+    // …which keeps them below Silver, where the check sits.
+    for (const ref of [
+      'model:default/dispute-predictor',
+      'component:default/transaction-enrichment',
+    ])
+      expect(
+        results.filter(r => r.entityRef === ref).map(r => r.level),
+      ).toEqual(['Bronze']);
+
+    // The dataset holds personal data: the model whose card says so passes,
+    // the other fails, naming the dataset.
+    expect(
+      check('model:default/dispute-predictor', 'personal-data-declared'),
+    ).toEqual({ checkId: 'personal-data-declared', status: 'pass' });
+    expect(
+      check('model:default/basket-spend-forecaster', 'personal-data-declared'),
+    ).toMatchObject({
+      status: 'fail',
+      // Nearest first: the dataset it was derived from holds personal data too.
+      causes: [deprecated, 'dataset:default/card-transactions'],
+    });
+
+    // The dataset itself has nothing deprecated upstream.
+    expect(check(deprecated, 'upstream-not-deprecated')).toEqual({
+      checkId: 'upstream-not-deprecated',
+      status: 'pass',
+    });
+    // Nothing else in the estate is downstream of a deprecated entity…
+    expect(
+      results
+        .filter(r =>
+          r.checks.some(
+            c => c.checkId === 'upstream-not-deprecated' && c.status === 'fail',
+          ),
+        )
+        .map(r => r.entityRef)
+        .sort(),
+    ).toEqual([
+      'component:default/transaction-enrichment',
+      'model:default/basket-spend-forecaster',
+      'model:default/dispute-predictor',
+      'pipeline:default/card-risk-training',
+    ]);
+    // …and the complete example model stays Gold with the lineage checks.
+    expect(
+      results.find(r => r.entityRef === 'model:default/fraud-detector'),
+    ).toMatchObject({ level: 'Gold', score: 1 });
+    // The production model trained by an experimental pipeline names it.
+    expect(
+      check(
+        'model:default/churn-predictor',
+        'production-upstream-not-experimental',
+      ),
+    ).toMatchObject({
+      status: 'fail',
+      causes: ['pipeline:default/churn-training'],
+    });
   });
 
   it('looks related entities up in `related`, not only among the graded ones', () => {
