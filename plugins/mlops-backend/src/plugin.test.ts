@@ -296,6 +296,21 @@ describe.each(databases.eachSupportedId())(
       expect([a.status, b.status, c.status]).toEqual([401, 401, 401]);
     });
 
+    it('registers mlops.lineage.notify as a permission on catalog entities', async () => {
+      const res = await request(server)
+        .get('/api/mlops/.well-known/backstage/permissions/metadata')
+        .set(service);
+      expect(res.status).toBe(200);
+      expect(res.body.permissions).toEqual([
+        {
+          type: 'resource',
+          name: 'mlops.lineage.notify',
+          attributes: { action: 'update' },
+          resourceType: 'catalog-entity',
+        },
+      ]);
+    });
+
     it('lists everything downstream with paths and totals that match the graph', async () => {
       const res = await get(ROOT_URL);
       expect(res.status).toBe(200);

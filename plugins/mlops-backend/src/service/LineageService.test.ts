@@ -121,7 +121,19 @@ function setup() {
   };
   const send = jest.fn(async (_: any) => {});
   const logger = mockServices.logger.mock();
+  const audited: any[] = [];
+  const auditor = mockServices.auditor.mock({
+    createEvent: async (options: any) => {
+      const event = { options, outcome: undefined as any };
+      audited.push(event);
+      return {
+        success: async (o?: any) => void (event.outcome = { success: o }),
+        fail: async (o: any) => void (event.outcome = { fail: o }),
+      };
+    },
+  });
   const service = new LineageService({
+    auditor,
     catalog,
     auth: mockServices.auth(),
     permissions,
@@ -136,6 +148,7 @@ function setup() {
     stored,
     send,
     logger,
+    audited,
     setEntities: (next: Entity[]) => {
       entities = next;
     },
@@ -349,7 +362,7 @@ describe('LineageService', () => {
     };
 
     it('sends one notification per downstream owner and stores the notice', async () => {
-      const { service, send, stored } = setup();
+      const { service, send, stored, audited } = setup();
       const notice = await service.sendNotice(
         ROOT,
         deprecation,
@@ -367,6 +380,27 @@ describe('LineageService', () => {
         ],
       });
       expect(stored).toEqual([notice]);
+      // Audited: who (from the request), which entity, which teams; not the message.
+      expect(audited).toEqual([
+        {
+          options: {
+            eventId: 'lineage-notice',
+            severityLevel: 'medium',
+            request: undefined,
+            meta: {
+              entityRef: 'dataset:default/raw.events',
+              type: 'deprecation',
+              effectiveDate: '2027-03-01',
+            },
+          },
+          outcome: {
+            success: {
+              meta: { noticeId: notice.id, recipients: notice.recipients },
+            },
+          },
+        },
+      ]);
+      expect(JSON.stringify(audited)).not.toContain('raw.events.v2');
       expect(send).toHaveBeenCalledTimes(3);
       expect(send.mock.calls.map(([n]) => n)).toContainEqual({
         recipients: { type: 'entity', entityRef: 'group:default/team-a' },
