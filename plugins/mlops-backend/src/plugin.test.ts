@@ -397,6 +397,14 @@ describe.each(databases.eachSupportedId())(
       const other = await get('/api/mlops/lineage/dataset/ml-prod/ds-4');
       expect(other.status).toBe(200);
       expect(other.body.root.entityRef).toBe('dataset:ml-prod/ds-4');
+      // A name the catalog cannot hold is not found, and named as given.
+      const odd = await get(
+        `/api/mlops/lineage/dataset/default/${encodeURIComponent('ü"x\\y')}`,
+      );
+      expect([odd.status, odd.body.error?.message]).toEqual([
+        404,
+        'No entity dataset:default/ü"x\\y',
+      ]);
     });
 
     it('counts what a caller may not read as hidden and never names it', async () => {
