@@ -185,7 +185,12 @@ export class LineageService {
       now?: () => Date;
     },
   ) {
-    this.nodes = new LRUCache({ max: options.maxCachedEntities ?? 100_000 });
+    const maxEntities = options.maxCachedEntities ?? 100_000;
+    if (!Number.isInteger(maxEntities) || maxEntities < 1)
+      throw new Error(
+        `mlops.lineage.maxCachedEntities must be a whole number, 1 or more, not ${maxEntities}`,
+      );
+    this.nodes = new LRUCache({ max: maxEntities });
     this.walks = new LRUCache({ max: options.maxCachedWalks ?? 1000 });
     this.loadFromCatalog = catalogLineageLoader(options.catalog, () =>
       options.auth.getOwnServiceCredentials(),
