@@ -717,6 +717,36 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('summarizes results stored before the downstream column as affecting themselves alone, and rolls the column back', async () => {
+      const knex = await databases.init(databaseId);
+      const directory = path.resolve(__dirname, '../../migrations');
+      const store = await storeOn(knex);
+      await knex.migrate.down({ directory });
+      expect(
+        await knex.schema.hasColumn('scorecard_results', 'downstream'),
+      ).toBe(false);
+      await knex('scorecard_failing_checks').insert({
+        entity_ref: 'model:default/a',
+        scorecard_id: 'ml-production-readiness',
+        owner_ref: 'group:default/fraud-ml',
+        check_id: 'x',
+      });
+      await knex('scorecard_results').insert({
+        entity_ref: 'model:default/a',
+        scorecard_id: 'ml-production-readiness',
+        owner_ref: 'group:default/fraud-ml',
+        level: null,
+        score: 0.5,
+        checks: '[{"checkId":"x","status":"fail"}]',
+        evaluated_at: new Date('2026-11-20T10:00:00.000Z'),
+      });
+      await knex.migrate.latest({ directory });
+      const [summary] = await store.summarize({});
+      expect(summary.topFailingChecks).toEqual([
+        { checkId: 'x', failing: 1, affects: 1 },
+      ]);
+    });
+
     it('removes stale results after a complete pass, keeping their history', async () => {
       const store = await createStore();
       const at = '2026-11-20T10:00:00.000Z';
