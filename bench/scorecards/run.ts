@@ -59,7 +59,7 @@ import os from 'os';
 import path from 'path';
 import { CatalogClient } from '@backstage/catalog-client';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { ConfigReader } from '@backstage/config';
+import { BENCH_SCORECARD_CONFIG } from './definition';
 import { FlatTechInsightFact } from '@backstage-community/plugin-tech-insights-node';
 import { ScorecardGrader } from '@convergence/backstage-plugin-scorecards-backend';
 import { median } from '../lib/stats';
@@ -192,7 +192,7 @@ async function worker(part: Part, out: string) {
   let before = async () => {};
   let verdicts: (value: any) => unknown;
   if (part === 'oursEval' || part === 'plain' || part === 'oursCycle') {
-    const grader = ScorecardGrader.fromConfig(new ConfigReader({}));
+    const grader = ScorecardGrader.fromConfig(BENCH_SCORECARD_CONFIG);
     const ours = (rs: ReturnType<typeof grader.grade>): OursResult[] =>
       rs
         .filter(r => r.scorecardId === SCORECARD)
@@ -317,7 +317,7 @@ function runChild(
 async function main() {
   const estate = generateEstate(N);
   const related = ScorecardGrader.index(estate);
-  const grader = ScorecardGrader.fromConfig(new ConfigReader({}));
+  const grader = ScorecardGrader.fromConfig(BENCH_SCORECARD_CONFIG);
   const scorecard = grader.scorecards.find(s => s.id === SCORECARD)!;
   const checkIds = scorecard.levels.flatMap(l => l.checks);
   const levelNames = scorecard.levels.map(l => l.name);
