@@ -92,7 +92,33 @@ test('a dataset owner sees the Impact card, notifies the downstream owners, and 
   const page = await signInAsGuest(browser.context);
   await page.goto(`${APP_URL}/catalog/default/dataset/${DATASET}`);
   await page.getByText('Impact', { exact: true }).waitFor();
-  await page.getByText(/\d+ downstream entities, owned by \d+ teams/).waitFor();
+  const summary = page.getByText(/\d+ downstream entities, owned by \d+ teams/);
+  await summary.waitFor();
+  const card = page.locator('.MuiCard-root').filter({ has: summary });
+  // The models trained on the dataset, the service depending on one of them.
+  for (const name of [
+    'dispute-predictor',
+    'basket-spend-forecaster',
+    'transaction-enrichment',
+  ]) {
+    await card
+      .getByRole('link', { name: new RegExp(name.replaceAll('-', '.'), 'i') })
+      .first()
+      .waitFor();
+  }
+  await page
+    .getByRole('button', {
+      name: 'Show the path to component:default/transaction-enrichment',
+    })
+    .click();
+  await page
+    .getByRole('cell', {
+      name: 'Path to component:default/transaction-enrichment',
+      exact: true,
+    })
+    .getByRole('link', { name: 'model:default/dispute-predictor' })
+    .waitFor();
+  await summary.evaluate(e => e.scrollIntoView({ block: 'start' }));
   await screenshot(page, 'impact-card');
 
   // The guest is a member of ml-platform, which owns the dataset.
