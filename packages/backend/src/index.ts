@@ -75,6 +75,10 @@ backend.add(
   import('@convergence/backstage-plugin-scorecards-backend-module-mlflow'),
 );
 
+// AI agents: Backstage actions over MCP (/api/mcp-actions/v1), see
+// backend.actions and mcpActions in app-config.yaml
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
 // user settings, notifications, signals
 backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
