@@ -561,6 +561,72 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('lists the entities failing each check, most downstream first, within the filter', async () => {
+      const store = await createStore();
+      const downstream = (r: StoredResult, n?: number) => ({
+        ...r,
+        downstream: n,
+      });
+      await store.saveResults([
+        downstream(result('model:default/a', 'Bronze', 0.5, ['card']), 0),
+        downstream(result('model:default/b', 'Bronze', 0.5, ['card']), 5),
+        // Unknown downstream counts as none; ties go by ref.
+        result("model:default/it's-\\-ünï", 'Bronze', 0.5, ['card', 'x.y']),
+        downstream(
+          result('model:default/c', 'Bronze', 0.5, ['x.y'], 'group:default/o'),
+          9,
+        ),
+        // Another scorecard's failure of the same check is not this one's.
+        {
+          ...result('model:default/z', 'Bronze', 0.5, ['card']),
+          scorecardId: 'other',
+        },
+      ]);
+      const checks = [
+        { scorecardId: 'ml-production-readiness', checkId: 'x.y' },
+        { scorecardId: 'ml-production-readiness', checkId: 'card' },
+        { scorecardId: 'ml-production-readiness', checkId: 'passing' },
+      ];
+      expect(await store.failingEntities({}, checks, 10)).toEqual([
+        {
+          ...checks[0],
+          entityRefs: ['model:default/c', "model:default/it's-\\-ünï"],
+        },
+        {
+          ...checks[1],
+          entityRefs: [
+            'model:default/b',
+            'model:default/a',
+            "model:default/it's-\\-ünï",
+          ],
+        },
+        { ...checks[2], entityRefs: [] },
+      ]);
+      // At most `limit` per check.
+      expect(
+        (await store.failingEntities({}, checks, 1)).map(c => c.entityRefs),
+      ).toEqual([['model:default/c'], ['model:default/b'], []]);
+      // Only the owners' and the visible entities.
+      expect(
+        (
+          await store.failingEntities(
+            {
+              ownerRefs: ['group:default/fraud-ml'],
+              entityRefs: ['model:default/a', 'model:default/c'],
+            },
+            checks,
+            10,
+          )
+        ).map(c => c.entityRefs),
+      ).toEqual([[], ['model:default/a'], []]);
+      expect(
+        (await store.failingEntities({ entityRefs: [] }, checks, 10)).map(
+          c => c.entityRefs,
+        ),
+      ).toEqual([[], [], []]);
+      expect(await store.failingEntities({}, [], 10)).toEqual([]);
+    });
+
     it('draws a daily trend with scores carried forward', async () => {
       const store = await createStore();
       await store.saveResults([

@@ -542,6 +542,57 @@ export class DatabaseScorecardStore implements ScorecardStore {
       .sort((a, b) => a.scorecardId.localeCompare(b.scorecardId));
   }
 
+  async failingEntities(
+    filter: SummaryFilter,
+    checks: Array<{ scorecardId: string; checkId: string }>,
+    limit: number,
+  ) {
+    const found = new Map<string, string[]>();
+    const key = (scorecardId: string, checkId: string) =>
+      JSON.stringify([scorecardId, checkId]);
+    if (
+      checks.length &&
+      filter.entityRefs?.length !== 0 &&
+      filter.ownerRefs?.length !== 0
+    ) {
+      // The first `limit` rows of each check, numbered in the database.
+      const ranked = this.applyFilter(
+        this.db('scorecard_failing_checks')
+          .select(
+            'scorecard_id',
+            'check_id',
+            'entity_ref',
+            this.db.raw(
+              'row_number() over (partition by scorecard_id, check_id order by coalesce(downstream, 0) desc, entity_ref) as place',
+            ),
+          )
+          .whereIn(
+            ['scorecard_id', 'check_id'],
+            checks.map(c => [c.scorecardId, c.checkId]),
+          ),
+        filter,
+      );
+      const rows: Array<{
+        scorecard_id: string;
+        check_id: string;
+        entity_ref: string;
+      }> = await this.db
+        .from(ranked.as('ranked'))
+        .select('scorecard_id', 'check_id', 'entity_ref')
+        .where('place', '<=', limit)
+        .orderBy(['scorecard_id', 'check_id', 'place']);
+      for (const r of rows) {
+        const k = key(r.scorecard_id, r.check_id);
+        found.set(k, [...(found.get(k) ?? []), r.entity_ref]);
+      }
+    }
+    return checks.map(({ scorecardId, checkId }) => ({
+      scorecardId,
+      checkId,
+      entityRefs: found.get(key(scorecardId, checkId)) ?? [],
+    }));
+  }
+
   /**
    * Each entity's last score of each day, carried forward until it changes or
    * its result is removed, from before the window too (history has a row only

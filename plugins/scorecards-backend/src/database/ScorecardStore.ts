@@ -74,6 +74,19 @@ export interface ScorecardStore {
    */
   summarize(filter: SummaryFilter): Promise<ScorecardSummary[]>;
   /**
+   * For each of these checks of a scorecard, up to `limit` of the matching
+   * entities that fail it: those with the most entities downstream first
+   * (unknown counts as none), then by ref. One item per check asked for, in
+   * order.
+   */
+  failingEntities(
+    filter: SummaryFilter,
+    checks: Array<{ scorecardId: string; checkId: string }>,
+    limit: number,
+  ): Promise<
+    Array<{ scorecardId: string; checkId: string; entityRefs: string[] }>
+  >;
+  /**
    * Mean score per scorecard and day over the history of the matching
    * entities since `since`: each entity counts with its last score of that
    * day or before (from before `since` too), until its result is removed.
