@@ -6,6 +6,7 @@ import {
   RootConfigService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { scorecardsPermissions } from '@convergence/backstage-plugin-scorecards-common';
@@ -23,6 +24,7 @@ import { LineageFactProvider } from './service/LineageFactProvider';
 import { ScorecardEvaluator } from './service/ScorecardEvaluator';
 import { ScorecardQueries } from './service/ScorecardQueries';
 import { createRouter } from './service/router';
+import { registerScorecardsActions } from './actions/registerScorecardsActions';
 
 /** The task schedule configured at `key`, or `defaults` when there is none. */
 function scheduleFrom(
@@ -68,6 +70,7 @@ export const scorecardsPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger, scheduler } = deps;
@@ -151,6 +154,13 @@ export const scorecardsPlugin = createBackendPlugin({
         deps.httpRouter.use(
           await createRouter({ httpAuth: deps.httpAuth, queries }),
         );
+        // The same reads and writes for agents (served over MCP by the
+        // portal), through the same queries and permission checks.
+        registerScorecardsActions({
+          actionsRegistry: deps.actionsRegistry,
+          auth: deps.auth,
+          queries,
+        });
       },
     });
   },

@@ -548,7 +548,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
     limit: number,
   ) {
     const found = new Map<string, string[]>();
-    const key = (scorecardId: string, checkId: string) =>
+    const checkKey = (scorecardId: string, checkId: string) =>
       JSON.stringify([scorecardId, checkId]);
     if (
       checks.length &&
@@ -582,14 +582,14 @@ export class DatabaseScorecardStore implements ScorecardStore {
         .where('place', '<=', limit)
         .orderBy(['scorecard_id', 'check_id', 'place']);
       for (const r of rows) {
-        const k = key(r.scorecard_id, r.check_id);
+        const k = checkKey(r.scorecard_id, r.check_id);
         found.set(k, [...(found.get(k) ?? []), r.entity_ref]);
       }
     }
     return checks.map(({ scorecardId, checkId }) => ({
       scorecardId,
       checkId,
-      entityRefs: found.get(key(scorecardId, checkId)) ?? [],
+      entityRefs: found.get(checkKey(scorecardId, checkId)) ?? [],
     }));
   }
 

@@ -66,6 +66,31 @@ export type SummaryAnswer = {
   trend: ScorecardTrendPoint[];
 };
 
+/** A failing check to fix, as {@link ScorecardQueries.whatToFixNext} ranks them. */
+export type CheckToFix = {
+  scorecardId: string;
+  checkId: string;
+  title: string;
+  why: string;
+  howToFix: string;
+  /** The owner's entities failing it (that the caller may read). */
+  failing: number;
+  /** Those and the entities downstream of them. */
+  affects: number;
+  /** Some of the entities failing it, those with the most downstream first. */
+  entities: string[];
+};
+
+/** How many failing entities {@link ScorecardQueries.whatToFixNext} names per check. */
+const ENTITIES_PER_CHECK = 10;
+
+/**
+ * The days of trend of the summary {@link ScorecardQueries.whatToFixNext}
+ * reads (the trend is not used): the ownership page's, so both share the
+ * cached summary.
+ */
+const WHAT_TO_FIX_DAYS = 90;
+
 /** An owner and the groups below it, as lower-case refs; `known` when the catalog has the owner. */
 export type OwnerTree = { refs: string[]; known: boolean };
 
@@ -479,6 +504,67 @@ export class ScorecardQueries {
     );
     return {
       items: query.owners.map(owner => ({ owner, ...answers.get(owner)! })),
+    };
+  }
+
+  /**
+   * The failing checks of an owner and the groups below it, across its
+   * scorecards, ranked as the ownership page's "What to fix next" ranks each
+   * scorecard's (its summary's `topFailingChecks`): what affects the most
+   * entities first, then what fails most often; at most `limit`. Each with
+   * the check's why and how to fix, and some of the failing entities the
+   * caller may read. NotFoundError when the catalog has no such owner (for
+   * the caller).
+   */
+  async whatToFixNext(
+    query: { owner: string; limit: number },
+    credentials: BackstageCredentials,
+  ): Promise<{ owner: string; items: CheckToFix[] }> {
+    const [visibility, tree] = await Promise.all([
+      this.visibility(credentials),
+      this.ownerTree(query.owner, credentials),
+    ]);
+    if (!tree.known) throw new NotFoundError(`No owner ${query.owner}`);
+    const { summaries } = ScorecardQueries.answerOf(
+      await this.summaryOf(
+        { owner: query.owner, days: WHAT_TO_FIX_DAYS },
+        credentials,
+        visibility,
+        async () => tree,
+      ),
+    );
+    const ranked = summaries
+      .flatMap(s =>
+        s.topFailingChecks.map(c => ({
+          scorecardId: s.scorecardId,
+          checkId: c.checkId,
+          failing: c.failing,
+          affects: c.affects ?? c.failing,
+        })),
+      )
+      // A stable sort: ties keep the scorecards' order and each one's.
+      .sort((a, b) => b.affects - a.affects || b.failing - a.failing)
+      .slice(0, query.limit);
+    const failing = await this.options.store.failingEntities(
+      ScorecardQueries.restrict({ ownerRefs: tree.refs }, visibility),
+      ranked,
+      ENTITIES_PER_CHECK,
+    );
+    return {
+      owner: query.owner,
+      items: ranked.map((c, i) => {
+        const check = this.options.checks.get(c.checkId);
+        return {
+          scorecardId: c.scorecardId,
+          checkId: c.checkId,
+          title: check?.title ?? c.checkId,
+          why: check?.why ?? '',
+          howToFix: check?.howToFix ?? '',
+          failing: c.failing,
+          affects: c.affects,
+          entities: failing[i].entityRefs,
+        };
+      }),
     };
   }
 

@@ -2,54 +2,13 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { canExist, ScorecardQueries } from './ScorecardQueries';
-
-/** An entity reference, as a full lower-case ref; `[kind:][namespace/]name` with the defaults given. */
-const entityRef = (defaultKind?: string) =>
-  z.string().transform((value, ctx) => {
-    try {
-      const ref = parseEntityRef(value, { defaultKind });
-      if (canExist(ref.kind, ref.namespace, ref.name))
-        return stringifyEntityRef(ref).toLowerCase();
-    } catch {
-      // reported below
-    }
-    ctx.addIssue({
-      code: 'custom',
-      message: `not a valid entity reference, e.g. ${
-        defaultKind ?? 'model'
-      }:default/name`,
-    });
-    return z.NEVER;
-  });
+import { NotFoundError } from '@backstage/errors';
+import { ScorecardQueries } from './ScorecardQueries';
+import { DAYS, days, entityRef, exemptionBody, parseInput } from './inputs';
 
 /** An optional query parameter; present but empty counts as absent. */
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess(v => (v === '' ? undefined : v), schema.optional());
-
-const noNul = (s: string) => !s.includes('\u0000');
-
-const exemptionBody = z.object({
-  checkId: z.string().min(1),
-  reason: z
-    .string()
-    .min(3, 'reason must say why')
-    .max(10_000)
-    .refine(noNul, 'must not contain NUL characters'),
-  expiresAt: z.iso.datetime({ offset: true }),
-});
-
-const DAYS = 'must be a whole number of days from 1 to 730';
-
-/** Days of trend or history: a whole number from 1 to 730 (`number` reads a JSON body, `coerce` a query string). */
-const days = (number: z.ZodNumber) =>
-  number
-    .int({ error: DAYS })
-    .min(1, { error: DAYS })
-    .max(730, { error: DAYS })
-    .default(90);
 
 const summaryQuery = z.object({
   owner: optional(entityRef('group')),
@@ -68,24 +27,6 @@ const summariesBody = z.object({
 const entityRefsBody = z.object({
   entityRefs: z.array(entityRef()).max(500),
 });
-
-/**
- * The input parsed by the schema, or an InputError (400) that names each bad
- * parameter or field: `days: must be a whole number…; owner: …`.
- */
-function parseInput<T extends z.ZodType>(
-  schema: T,
-  input: unknown,
-  what: 'query' | 'body',
-): z.output<T> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new InputError(
-    parsed.error.issues
-      .map(i => `${i.path.map(String).join('.') || what}: ${i.message}`)
-      .join('; '),
-  );
-}
 
 /** The entity named by the route's `:kind/:namespace/:name`. */
 const entityOf = (req: express.Request) => ({

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { InputError } from '@backstage/errors';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { canExist } from './ScorecardQueries';
+
+/**
+ * The validation the REST routes and the actions share: each reads its input
+ * with these schemas, so both accept the same values and name the same
+ * fields when they refuse one.
+ */
+
+/** An entity reference, as a full lower-case ref; `[kind:][namespace/]name` with the defaults given. */
+export const entityRef = (defaultKind?: string) =>
+  z.string().transform((value, ctx) => {
+    try {
+      const ref = parseEntityRef(value, { defaultKind });
+      if (canExist(ref.kind, ref.namespace, ref.name))
+        return stringifyEntityRef(ref).toLowerCase();
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({
+      code: 'custom',
+      message: `not a valid entity reference, e.g. ${
+        defaultKind ?? 'model'
+      }:default/name`,
+    });
+    return z.NEVER;
+  });
+
+const noNul = (s: string) => !s.includes('\u0000');
+
+/** An exemption as a caller asks for it. */
+export const exemptionBody = z.object({
+  checkId: z.string().min(1),
+  reason: z
+    .string()
+    .min(3, 'reason must say why')
+    .max(10_000)
+    .refine(noNul, 'must not contain NUL characters'),
+  expiresAt: z.iso.datetime({ offset: true }),
+});
+
+export const DAYS = 'must be a whole number of days from 1 to 730';
+
+/** Days of trend or history: a whole number from 1 to 730 (`number` reads a JSON body, `coerce` a query string). */
+export const days = (number: z.ZodNumber) =>
+  number
+    .int({ error: DAYS })
+    .min(1, { error: DAYS })
+    .max(730, { error: DAYS })
+    .default(90);
+
+/**
+ * The input parsed by the schema, or an InputError (400) that names each bad
+ * parameter or field: `days: must be a whole number…; owner: …`.
+ */
+export function parseInput<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  what: 'query' | 'body' | 'input',
+): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new InputError(
+    parsed.error.issues
+      .map(i => `${i.path.map(String).join('.') || what}: ${i.message}`)
+      .join('; '),
+  );
+}
+
+/*
+ * The inputs of the actions (see ../actions), read as the routes read theirs.
+ */
+
+/** An action's `entityRef`. */
+export const entityRefInput = z.object({ entityRef: entityRef() });
+
+/** An action's `owner`: a group unless the ref names another kind. */
+export const ownerInput = z.object({ owner: entityRef('group') });
+
+/** An action's owner and days of trend, as `GET /summary` reads them. */
+export const teamSummaryInput = ownerInput.extend({
+  days: days(z.number({ error: DAYS })),
+});
