@@ -407,6 +407,42 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('serves the lineage as the action mlops:get-lineage, answering as the route does', async () => {
+      const invoke = (user: string | undefined, input: object) =>
+        request(server)
+          .post(
+            '/api/mlops/.backstage/actions/v1/actions/mlops:get-lineage/invoke',
+          )
+          .set(
+            user ? as(user) : { Authorization: mockCredentials.none.header() },
+          )
+          .send(input);
+      for (const user of [OWNER, OUTSIDER]) {
+        const action = await invoke(user, {
+          entityRef: 'Dataset:default/RAW.events.0',
+          depth: 3,
+        });
+        const route = await get(`${ROOT_URL}?depth=3`, user);
+        expect([action.status, route.status]).toEqual([200, 200]);
+        expect(action.body).toEqual({ output: route.body });
+      }
+      // The outsider's view hides what the owner's shows.
+      const outsider = await invoke(OUTSIDER, { entityRef: ROOT });
+      expect(outsider.body.output.totals.hidden).toBeGreaterThan(0);
+
+      const bad = await invoke(OWNER, { entityRef: ROOT, depth: 21 });
+      expect(bad.status).toBe(400);
+      const none = await invoke(undefined, { entityRef: ROOT });
+      expect(none.status).toBe(401);
+      const missing = await invoke(OWNER, {
+        entityRef: 'dataset:default/nope',
+      });
+      expect([missing.status, missing.body.error?.message]).toEqual([
+        404,
+        'No entity dataset:default/nope',
+      ]);
+    });
+
     it('counts what a caller may not read as hidden and never names it', async () => {
       const res = await get(ROOT_URL, OUTSIDER);
       expect(res.status).toBe(200);

@@ -2,9 +2,11 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { mlopsPermissions } from '@convergence/backstage-plugin-mlops-common';
+import { registerMlopsActions } from './actions';
 import { DatabaseNoticeStore } from './database/DatabaseNoticeStore';
 import { LineageService } from './service/LineageService';
 import { createRouter } from './service/router';
@@ -12,7 +14,9 @@ import { createRouter } from './service/router';
 /**
  * ML lineage: upstream and downstream impact over the catalog's relations,
  * filtered by the caller's read permission, and notices to the teams
- * downstream; served at /api/mlops.
+ * downstream; served at /api/mlops. Registers the actions
+ * `mlops:search-ml-assets`, `mlops:get-ml-asset`, `mlops:get-lineage` and
+ * `mlops:validate-ml-entity`.
  *
  * @public
  */
@@ -33,6 +37,7 @@ export const mlopsPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger } = deps;
@@ -81,6 +86,11 @@ export const mlopsPlugin = createBackendPlugin({
         deps.httpRouter.use(
           await createRouter({ httpAuth: deps.httpAuth, lineage }),
         );
+        registerMlopsActions({
+          actionsRegistry: deps.actionsRegistry,
+          catalog: deps.catalog,
+          lineage,
+        });
       },
     });
   },

@@ -12,3 +12,4 @@ export * from './annotations';
 export * from './guards';
 export * from './policies';
 export * from './lineage';
+export * from './validation';

@@ -1,49 +1,17 @@
-import {
-  Entity,
-  apiEntityV1alpha1Validator,
-  componentEntityV1alpha1Validator,
-  domainEntityV1alpha1Validator,
-  groupEntityV1alpha1Validator,
-  resourceEntityV1alpha1Validator,
-  stringifyEntityRef,
-  systemEntityV1alpha1Validator,
-  userEntityV1alpha1Validator,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  catalogEntityPolicy,
-  datasetEntityV1alpha1Validator,
   isPipelineEntity,
   MLOPS_KINDS,
   MLOPS_RELATION_FIELDS,
-  modelEntityV1alpha1Validator,
-  pipelineEntityV1alpha1Validator,
   RELATION_PRODUCED_BY,
   RELATION_PRODUCES,
+  validateCatalogEntity,
 } from '@convergence/backstage-plugin-mlops-common';
 import { InputError } from '@backstage/errors';
 import { parseAllDocuments } from 'yaml';
 import { CRON_PATTERN, matches, parseStrictEntityRef } from './inputs';
-
-/**
- * The validator of each kind: the entity when it is of the kind and valid,
- * false when it is of another kind; throws naming the field otherwise.
- */
-const kindValidators: Array<(entity: Entity) => Promise<unknown> | unknown> = [
-  modelEntityV1alpha1Validator,
-  datasetEntityV1alpha1Validator,
-  pipelineEntityV1alpha1Validator,
-  ...[
-    componentEntityV1alpha1Validator,
-    apiEntityV1alpha1Validator,
-    resourceEntityV1alpha1Validator,
-    systemEntityV1alpha1Validator,
-    domainEntityV1alpha1Validator,
-    groupEntityV1alpha1Validator,
-    userEntityV1alpha1Validator,
-  ].map(validator => (entity: Entity) => validator.check(entity)),
-];
 
 /**
  * The kinds the golden-path templates produce: what the generated files may
@@ -301,23 +269,9 @@ export async function validateEntities(
     }
     let entity: Entity;
     try {
-      entity = (await catalogEntityPolicy.enforce(raw)) ?? raw;
+      entity = await validateCatalogEntity(raw);
     } catch (error) {
       throw new InputError(`Invalid ${name}: ${(error as Error).message}`);
-    }
-    let known = false;
-    for (const validate of kindValidators) {
-      if (known) break;
-      try {
-        if (await validate(entity)) known = true;
-      } catch (error) {
-        throw new InputError(`Invalid ${name}: ${(error as Error).message}`);
-      }
-    }
-    if (!known) {
-      throw new InputError(
-        `Invalid ${name}: unknown kind ${entity.apiVersion}/${entity.kind}`,
-      );
     }
     checkFields(entity, name);
     refs.push(stringifyEntityRef(entity));

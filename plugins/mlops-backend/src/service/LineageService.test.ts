@@ -270,7 +270,10 @@ describe('LineageService', () => {
     expect(calls).toEqual([]);
     expect(decisionsAsked).toEqual([OWNER]);
     // The same bytes and ETag.
-    expect(again).toEqual({ cached: expect.anything() });
+    expect(again).toEqual({
+      answer: expect.anything(),
+      cached: expect.anything(),
+    });
     expect('cached' in again && again.cached).toBe(
       'cached' in first && first.cached,
     );

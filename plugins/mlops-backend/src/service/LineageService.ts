@@ -60,9 +60,12 @@ const canExist = ({ kind, namespace, name }: CompoundEntityRef) =>
 /** A serialized answer ready to send, with its strong ETag. */
 export type CachedJson = { body: Buffer; etag: string };
 
-/** What the lineage route sends: shared bytes, or an answer for this caller only. */
+/**
+ * The lineage of an entity for a caller: the answer, and for callers who may
+ * read everything also its shared bytes (what the route sends, with an ETag).
+ */
 export type LineageAnswer =
-  | { cached: CachedJson }
+  | { answer: LineageResponse; cached: CachedJson }
   | { answer: LineageResponse };
 
 /** The fields read to tell which entities a caller may read. */
@@ -80,8 +83,8 @@ type WalkEntry = {
   walk: LineageWalk;
   /** Refs the walk read (including absent ones), to drop it when one changes. */
   refs: Set<string>;
-  /** The answer for callers who may read everything, once serialized. */
-  shared?: CachedJson;
+  /** The answer for callers who may read everything, and its bytes. */
+  shared?: { answer: LineageResponse; cached: CachedJson };
 };
 
 /** A node cache entry; `node` is undefined for a ref the catalog does not have. */
@@ -210,9 +213,10 @@ export class LineageService {
   }
 
   /**
-   * What a caller may see of the lineage of an entity: `cached` bytes shared
-   * by every caller who may read the whole catalog, or an answer computed for
-   * this caller. A NotFoundError when the caller may not read the root.
+   * What a caller may see of the lineage of an entity (the REST route and
+   * the `get-lineage` action): the answer, shared with its `cached` bytes by
+   * every caller who may read the whole catalog, or computed for this caller.
+   * A NotFoundError when the caller may not read the root.
    */
   async lineage(
     ref: CompoundEntityRef,
@@ -228,10 +232,11 @@ export class LineageService {
     if (!entry.walk.root) throw missing;
 
     if (decision.result === AuthorizeResult.ALLOW) {
-      entry.shared ??= toCachedJson(
-        await this.view(entry.walk, query, () => true),
-      );
-      return { cached: entry.shared };
+      if (!entry.shared) {
+        const answer = await this.view(entry.walk, query, () => true);
+        entry.shared = { answer, cached: toCachedJson(answer) };
+      }
+      return entry.shared;
     }
     // Conditionally allowed: one read with the caller's credentials says
     // which of the root and the entities reached the caller may read.

@@ -117,7 +117,7 @@ export async function createRouter(options: {
     const credentials = await httpAuth.credentials(req, anyCaller);
     const query = parseInput(lineageQuery, req.query, 'query');
     const answer = await lineage.lineage(entityOf(req), query, credentials);
-    if ('answer' in answer) {
+    if (!('cached' in answer)) {
       res.set('Cache-Control', 'private, no-store').json(answer.answer);
       return;
     }
