@@ -32,8 +32,10 @@ import catalogModuleMlflow from '@convergence/backstage-plugin-catalog-backend-m
 import catalogModuleMlops from '@convergence/backstage-plugin-catalog-backend-module-mlops';
 import scorecardsPlugin from '@convergence/backstage-plugin-scorecards-backend';
 import { permissionModuleConvergencePolicy } from './modules/permissionPolicy';
-import { createTestDatabases } from './modules/__testUtils__/databases';
-import { httpAuthWithActors } from './modules/__testUtils__/httpAuth';
+import {
+  createTestDatabases,
+  httpAuthWithActors,
+} from '@convergence/backstage-plugin-mlops-node/testUtils';
 
 const OWNER = 'user:default/mei'; // member of fraud-ml, which owns the fixtures
 const OUTSIDER = 'user:default/sofia';

@@ -7,6 +7,7 @@
  *
  * @packageDocumentation
  */
+export * from './testUtils/backend';
 export * from './testUtils/crawl';
 export * from './testUtils/fakeApi';
 export * from './testUtils/mlflowServer';

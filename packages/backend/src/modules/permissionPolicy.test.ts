@@ -33,8 +33,10 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import path from 'path';
-import { createTestDatabases } from './__testUtils__/databases';
-import { httpAuthWithActors } from './__testUtils__/httpAuth';
+import {
+  createTestDatabases,
+  httpAuthWithActors,
+} from '@convergence/backstage-plugin-mlops-node/testUtils';
 import {
   ConvergencePermissionPolicy,
   convergencePermissionRules,

@@ -11,7 +11,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import { group } from '../__testUtils__/entities';
 import { scorecardsPlugin } from '../plugin';
 

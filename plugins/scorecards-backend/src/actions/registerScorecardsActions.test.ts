@@ -8,7 +8,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   createTestDatabases,
   postgresPresentWhenRequired,
-} from '../__testUtils__/databases';
+} from '@convergence/backstage-plugin-mlops-node/testUtils';
 import { createTestStore } from '../__testUtils__/store';
 import { group } from '../__testUtils__/entities';
 import { builtinChecks } from '../checks/builtin';

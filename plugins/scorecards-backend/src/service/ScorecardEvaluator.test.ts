@@ -1,7 +1,7 @@
 import {
   createTestDatabases,
   postgresPresentWhenRequired,
-} from '../__testUtils__/databases';
+} from '@convergence/backstage-plugin-mlops-node/testUtils';
 import {
   mlflowReadinessConfig,
   oneLevelScorecardConfig,

@@ -10,7 +10,7 @@ import {
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { ScorecardStore, StoredResult } from '../database/ScorecardStore';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import { createTestStore } from '../__testUtils__/store';
 import { group } from '../__testUtils__/entities';
 import { ScorecardEvaluator } from './ScorecardEvaluator';

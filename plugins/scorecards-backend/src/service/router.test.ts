@@ -8,7 +8,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import request from 'supertest';
 import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
-import { createTestDatabases } from '../__testUtils__/databases';
+import { createTestDatabases } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import { scorecardsPlugin } from '../plugin';
 
 const databases = createTestDatabases();

@@ -1,8 +1,50 @@
+/*
+ * What the backend packages' tests share: the databases they run on, and an
+ * HTTP auth service for tests that run the real permission backend.
+ */
 import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+
+/**
+ * SQLite always; PostgreSQL wherever scripts/test.sh started one (it exports
+ * BACKSTAGE_TEST_DATABASE_POSTGRES<major>_CONNECTION_STRING for the installed major).
+ *
+ * @public
+ */
+export function createTestDatabases() {
+  return TestDatabases.create({
+    ids: [
+      'SQLITE_3',
+      'POSTGRES_18',
+      'POSTGRES_17',
+      'POSTGRES_16',
+      'POSTGRES_15',
+      'POSTGRES_14',
+      'POSTGRES_13',
+    ],
+  });
+}
+
+/**
+ * True unless the test command provided PostgreSQL (CONVERGENCE_TEST_POSTGRES_URL)
+ * and it is missing from the databases: it must not be skipped silently there.
+ *
+ * @public
+ */
+export function postgresPresentWhenRequired(databases: TestDatabases) {
+  const required = Boolean(process.env.CONVERGENCE_TEST_POSTGRES_URL);
+  return (
+    !required ||
+    databases.eachSupportedId().some(([id]) => id.startsWith('POSTGRES'))
+  );
+}
 
 /**
  * An HTTP auth service for tests that run the real permission backend, policy
@@ -12,6 +54,8 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
  * plain user credentials, while the real one records the calling plugin as the
  * actor; the permission backend refuses resource checks without an actor.
  * This factory adds the actor.
+ *
+ * @public
  */
 export const httpAuthWithActors = createServiceFactory({
   service: coreServices.httpAuth,
