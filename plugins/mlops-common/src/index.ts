@@ -13,3 +13,4 @@ export * from './guards';
 export * from './policies';
 export * from './lineage';
 export * from './validation';
+export * from './references';

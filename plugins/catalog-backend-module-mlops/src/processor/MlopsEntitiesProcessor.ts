@@ -1,13 +1,4 @@
-import {
-  CompoundEntityRef,
-  Entity,
-  getCompoundEntityRef,
-  parseEntityRef,
-  RELATION_HAS_PART,
-  RELATION_OWNED_BY,
-  RELATION_OWNER_OF,
-  RELATION_PART_OF,
-} from '@backstage/catalog-model';
+import { Entity, getCompoundEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   CatalogProcessor,
@@ -18,7 +9,8 @@ import { LocationSpec } from '@backstage/plugin-catalog-common';
 import {
   datasetEntityV1alpha1Validator,
   isMlopsEntity,
-  MLOPS_RELATION_FIELDS,
+  MlopsEntityReference,
+  mlopsEntityReferences,
   modelEntityV1alpha1Validator,
   pipelineEntityV1alpha1Validator,
 } from '@convergence/backstage-plugin-mlops-common';
@@ -28,12 +20,6 @@ const validators = [
   datasetEntityV1alpha1Validator,
   pipelineEntityV1alpha1Validator,
 ];
-
-type Reference = {
-  target: CompoundEntityRef;
-  relation: string;
-  reverse: string;
-};
 
 /**
  * Adds the Model, Dataset and Pipeline kinds to the catalog.
@@ -101,61 +87,14 @@ export class MlopsEntitiesProcessor implements CatalogProcessor {
   }
 }
 
-/** Every outgoing reference of an ML entity, with the relation pair it makes. */
-function references(entity: Entity): Reference[] {
-  const spec = (entity.spec ?? {}) as Record<string, unknown>;
-  const namespace = entity.metadata.namespace ?? 'default';
-  const result: Reference[] = [];
-
-  const add = (
-    field: string,
-    defaultKind: string,
-    targetKinds: string[],
-    relation: string,
-    reverse: string,
-  ) => {
-    const value = spec[field];
-    if (value === undefined) return;
-    const values = Array.isArray(value) ? value : [value];
-    values.forEach((raw, i) => {
-      const path = Array.isArray(value)
-        ? `spec.${field}[${i}]`
-        : `spec.${field}`;
-      let target: CompoundEntityRef;
-      try {
-        target = parseEntityRef(String(raw), {
-          defaultKind,
-          defaultNamespace: namespace,
-        });
-      } catch (error) {
-        throw new InputError(
-          `${path} is not a valid entity reference: ${
-            (error as Error).message
-          }`,
-        );
-      }
-      const kind = target.kind.toLocaleLowerCase('en-US');
-      if (!targetKinds.includes(kind)) {
-        throw new InputError(
-          `${path} must refer to a ${targetKinds.join(' or ')}, got '${raw}'`,
-        );
-      }
-      result.push({ target, relation, reverse });
-    });
-  };
-
-  add(
-    'owner',
-    'group',
-    ['group', 'user'],
-    RELATION_OWNED_BY,
-    RELATION_OWNER_OF,
-  );
-  add('system', 'system', ['system'], RELATION_PART_OF, RELATION_HAS_PART);
-  for (const f of MLOPS_RELATION_FIELDS) {
-    if (f.kind === entity.kind) {
-      add(f.field, f.defaultKind, f.targetKinds, f.relation, f.reverse);
-    }
+/**
+ * Every outgoing reference of an ML entity, with the relation pair it makes;
+ * an InputError naming the field of a bad one.
+ */
+function references(entity: Entity): MlopsEntityReference[] {
+  try {
+    return mlopsEntityReferences(entity);
+  } catch (error) {
+    throw new InputError((error as Error).message);
   }
-  return result;
 }

@@ -557,6 +557,21 @@ spec: { type: table, lifecycle: production, owner: fraud-ml }
       ]);
     });
 
+    it('names a reference of the wrong kind as the catalog module does', async () => {
+      const { invoke } = setup();
+      const out = await invoke('validate-ml-entity', {
+        yaml: model(
+          '  owner: fraud-ml\n  trainedOn: [card.transactions, component:svc]\n',
+        ),
+      });
+      expect(out.entities[0]).toMatchObject({
+        valid: false,
+        errors: [
+          "spec.trainedOn[1] must refer to a dataset, got 'component:svc'",
+        ],
+      });
+    });
+
     it('refuses other kinds and what is not an entity', async () => {
       const { invoke } = setup();
       const out = await invoke('validate-ml-entity', {

@@ -1,7 +1,10 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { validateCatalogEntity } from '@convergence/backstage-plugin-mlops-common';
+import {
+  mlopsEntityReferences,
+  validateCatalogEntity,
+} from '@convergence/backstage-plugin-mlops-common';
 import { parseAllDocuments } from 'yaml';
 import { ML_KINDS_TEXT, mlopsKind } from './refs';
 
@@ -52,7 +55,9 @@ async function check(value: unknown, doc: number): Promise<Result> {
       ],
     };
   try {
-    await validateCatalogEntity(entity);
+    // The catalog's policies and the kind's schema, then the references as
+    // the catalog module reads them (owner, system, lineage fields).
+    mlopsEntityReferences(await validateCatalogEntity(entity));
     return { ...head, valid: true, errors: [] };
   } catch (error) {
     return { ...head, valid: false, errors: [(error as Error).message] };
@@ -61,8 +66,9 @@ async function check(value: unknown, doc: number): Promise<Result> {
 
 /**
  * Registers `validate-ml-entity`: YAML in, the catalog's verdict on each ML
- * entity out, with the errors naming the field (mlops-common's validators,
- * as the catalog module applies them). Reads and writes nothing.
+ * entity out, with the errors naming the field (mlops-common's validators
+ * and references, as the catalog module applies them). Reads and writes
+ * nothing.
  */
 export function registerValidateMlEntityAction(options: {
   actionsRegistry: ActionsRegistryService;
@@ -70,7 +76,7 @@ export function registerValidateMlEntityAction(options: {
   options.actionsRegistry.register({
     name: 'validate-ml-entity',
     title: 'Validate ML entity YAML',
-    description: `Checks catalog YAML (one or more documents separated by ---) holding Model, Dataset or Pipeline entities (apiVersion convergence.dev/v1alpha1) as the catalog would when it reads them: the entity envelope, name and field formats, and the kind's schema. Answers valid, and for each document its entityRef, kind, valid and errors, each naming the field (e.g. "/spec must have required property 'owner'"). A document that is not valid YAML is reported with the parse error. Nothing is registered or changed. At most 1 MB of YAML.`,
+    description: `Checks catalog YAML (one or more documents separated by ---) holding Model, Dataset or Pipeline entities (apiVersion convergence.dev/v1alpha1) as the catalog would when it reads them: the entity envelope, name and field formats, the kind's schema, and the entity references (owner, system, trainedOn, producedBy, …) of the right kind. Answers valid, and for each document its entityRef, kind, valid and errors, each naming the field (e.g. "/spec must have required property 'owner'"). A document that is not valid YAML is reported with the parse error. Nothing is registered or changed. At most 1 MB of YAML.`,
     attributes: { readOnly: true, idempotent: true, destructive: false },
     schema: {
       input: z =>
