@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/lineage/run.sh [--scale 1] [--rate 100] [--seconds 20] [--runs 3]
 #   [--depth 20] [--restarts 2] [--others 5] [--warm-up 5] [--sqlite]
-#   [--self-check]: the mlops backend's downstream lineage query for the
+#   [--self-check] [--gzip]: the mlops backend's downstream lineage query for the
 # most-connected dataset of a generated estate (20,000 ML entities, 2,000
 # services) against the authenticated catalog read of that dataset, cold and
 # warm, permissions on with the portal's policy (see run.ts and

@@ -40,11 +40,16 @@
  *     --self-check drops one link from the bench's walk, so that it must
  *     disagree.
  *
+ * The open loop asks for uncompressed answers, as the other benches do;
+ * --gzip sends Accept-Encoding: gzip as a browser does (the backend's
+ * compression middleware then gzips every answer). The single requests
+ * (cold, sizes) use Node's fetch, which asks for gzip.
+ *
  * Run through run.sh:
  *
  *   bench/lineage/run.sh [--scale 1] [--rate 100] [--seconds 20] [--runs 3]
  *     [--depth 20] [--restarts 2] [--others 5] [--warm-up 5] [--sqlite]
- *     [--self-check]
+ *     [--self-check] [--gzip]
  */
 import cluster from 'cluster';
 import fs from 'fs';
@@ -82,6 +87,7 @@ const { values: args } = parseArgs({
     others: { type: 'string', default: '5' },
     'warm-up': { type: 'string', default: '5' },
     'self-check': { type: 'boolean', default: false },
+    gzip: { type: 'boolean', default: false },
     sqlite: { type: 'boolean', default: false },
   },
 });
@@ -252,7 +258,10 @@ autocannon({
   connections: o.connections,
   duration: o.seconds,
   overallRate: o.overallRate,
-  headers: { authorization: 'Bearer ' + o.token },
+  headers: {
+    authorization: 'Bearer ' + o.token,
+    ...(o.gzip ? { 'accept-encoding': 'gzip' } : {}),
+  },
 }).then(
   r => process.stdout.write(JSON.stringify({
     p50: r.latency.p50,
@@ -281,6 +290,7 @@ async function load(target: string, seconds = SECONDS): Promise<Load> {
           seconds,
           overallRate: RATE,
           token: userToken,
+          gzip: args.gzip,
         }),
       },
       maxBuffer: 64 * 1024 * 1024,
@@ -558,9 +568,9 @@ async function main() {
   console.log(
     `bench/lineage/run.sh --scale ${SCALE} --rate ${RATE} --seconds ${SECONDS} --runs ${RUNS} --depth ${DEPTH} --restarts ${RESTARTS}${
       args.sqlite ? ' --sqlite' : ''
-    }  (node ${process.version}, ${os.cpus().length} CPUs, NODE_ENV=${
-      process.env.NODE_ENV
-    }, load average ${os
+    }${args.gzip ? ' --gzip' : ''}  (node ${process.version}, ${
+      os.cpus().length
+    } CPUs, NODE_ENV=${process.env.NODE_ENV}, load average ${os
       .loadavg()
       .map(l => l.toFixed(1))
       .join(' ')})`,
@@ -756,7 +766,11 @@ async function main() {
     const keptUp = (r: Load) => r.rps >= 0.95 * RATE && !r.failed;
     const base = mid(baselines);
     rows.push(
-      `  warm, open loop at ${RATE} req/s, ${SECONDS} s per run, median of ${RUNS} runs, order alternating:`,
+      `  warm, open loop at ${RATE} req/s, ${SECONDS} s per run, median of ${RUNS} runs, order alternating, ${
+        args.gzip
+          ? 'answers gzipped (Accept-Encoding: gzip, as from a browser)'
+          : 'answers not compressed (no Accept-Encoding)'
+      }:`,
       row('catalog read of the hub (baseline)', baselines),
     );
     let warmGoal = `NOT met (lineage not measured)`;
