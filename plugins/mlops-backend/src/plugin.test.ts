@@ -27,8 +27,9 @@ import {
 import request from 'supertest';
 import {
   createTestDatabases,
+  httpAuthWithActors,
   postgresPresentWhenRequired,
-} from './__testUtils__/databases';
+} from '@convergence/backstage-plugin-mlops-node/testUtils';
 import {
   distances,
   DOWNSTREAM,
@@ -36,7 +37,6 @@ import {
   GeneratedGraph,
   TEAMS,
 } from './__testUtils__/graph';
-import { httpAuthWithActors } from './__testUtils__/httpAuth';
 import { permissionModuleTestPolicy } from './__testUtils__/policy';
 import mlopsPlugin from './index';
 
