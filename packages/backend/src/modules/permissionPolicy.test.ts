@@ -33,6 +33,8 @@ import {
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import path from 'path';
+import { mlopsPermissions } from '@convergence/backstage-plugin-mlops-common';
+import { scorecardsPermissions } from '@convergence/backstage-plugin-scorecards-common';
 import {
   createTestDatabases,
   httpAuthWithActors,
@@ -94,19 +96,19 @@ describe('ConvergencePermissionPolicy', () => {
     });
   });
 
-  it("gives another plugin's actions on entities to the owners", async () => {
-    const permission = createPermission({
-      name: 'scorecards.entity.refresh',
-      attributes: { action: 'update' },
-      resourceType: 'catalog-entity',
-    });
-    await expect(
-      policy.handle({ permission }, user(['user:default/mei'])),
-    ).resolves.toMatchObject({
-      result: AuthorizeResult.CONDITIONAL,
-      conditions: { rule: 'IS_ENTITY_OWNER' },
-    });
-  });
+  it.each(
+    [...scorecardsPermissions, ...mlopsPermissions].map(p => [p.name, p]),
+  )(
+    "gives Convergence's action %s on entities to the owners",
+    async (_name, permission) => {
+      await expect(
+        policy.handle({ permission }, user(['user:default/mei'])),
+      ).resolves.toMatchObject({
+        result: AuthorizeResult.CONDITIONAL,
+        conditions: { rule: 'IS_ENTITY_OWNER' },
+      });
+    },
+  );
 
   it('lets signed-in users register a location', async () => {
     await expect(
