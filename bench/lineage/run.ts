@@ -49,7 +49,7 @@
  *
  *   bench/lineage/run.sh [--scale 1] [--rate 100] [--seconds 20] [--runs 3]
  *     [--depth 20] [--restarts 2] [--others 5] [--warm-up 5] [--sqlite]
- *     [--self-check] [--gzip]
+ *     [--self-check] [--gzip] [--refresh-seconds N]
  */
 import cluster from 'cluster';
 import fs from 'fs';
@@ -88,6 +88,7 @@ const { values: args } = parseArgs({
     'warm-up': { type: 'string', default: '5' },
     'self-check': { type: 'boolean', default: false },
     gzip: { type: 'boolean', default: false },
+    'refresh-seconds': { type: 'string' },
     sqlite: { type: 'boolean', default: false },
   },
 });
@@ -174,6 +175,14 @@ async function startBackend() {
           },
         },
       },
+      // The plugin's defaults unless --refresh-seconds is given.
+      ...(args['refresh-seconds'] && {
+        mlops: {
+          lineage: {
+            refreshIntervalSeconds: Number(args['refresh-seconds']),
+          },
+        },
+      }),
       permission: {
         enabled: true,
         convergence: { adminGroups: ['group:default/dept-9'] },
@@ -568,9 +577,13 @@ async function main() {
   console.log(
     `bench/lineage/run.sh --scale ${SCALE} --rate ${RATE} --seconds ${SECONDS} --runs ${RUNS} --depth ${DEPTH} --restarts ${RESTARTS}${
       args.sqlite ? ' --sqlite' : ''
-    }${args.gzip ? ' --gzip' : ''}  (node ${process.version}, ${
-      os.cpus().length
-    } CPUs, NODE_ENV=${process.env.NODE_ENV}, load average ${os
+    }${args.gzip ? ' --gzip' : ''}${
+      args['refresh-seconds']
+        ? ` --refresh-seconds ${args['refresh-seconds']}`
+        : ''
+    }  (node ${process.version}, ${os.cpus().length} CPUs, NODE_ENV=${
+      process.env.NODE_ENV
+    }, load average ${os
       .loadavg()
       .map(l => l.toFixed(1))
       .join(' ')})`,
