@@ -349,6 +349,21 @@ describe.each(databases.eachSupportedId())(
       // The same answer revalidates with its ETag.
       const again = await get(ROOT_URL).set('If-None-Match', res.headers.etag);
       expect(again.status).toBe(304);
+
+      // Gzipped for a client that asks (supertest unzips it), uncompressed
+      // otherwise; each encoding with its own ETag.
+      const zipped = await get(ROOT_URL).set('Accept-Encoding', 'gzip');
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(zipped.headers.vary).toMatch(/Accept-Encoding/);
+      expect(zipped.body).toEqual(body);
+      const plain = await get(ROOT_URL).set('Accept-Encoding', 'identity');
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body).toEqual(body);
+      expect(zipped.headers.etag).not.toBe(plain.headers.etag);
+      const zippedAgain = await get(ROOT_URL)
+        .set('Accept-Encoding', 'gzip')
+        .set('If-None-Match', zipped.headers.etag);
+      expect(zippedAgain.status).toBe(304);
     });
 
     it('walks upstream and to any depth up to 20, and refuses other depths', async () => {

@@ -57,8 +57,11 @@ const canExist = ({ kind, namespace, name }: CompoundEntityRef) =>
   validators.isValidNamespace(namespace.toLocaleLowerCase('en-US')) &&
   validators.isValidEntityName(name);
 
-/** A serialized answer ready to send, with its strong ETag. */
-export type CachedJson = { body: Buffer; etag: string };
+/**
+ * A serialized answer ready to send, with its strong ETag, and its gzipped
+ * bytes once a client has asked for them (compressed once, not per request).
+ */
+export type CachedJson = { body: Buffer; etag: string; gzip?: Buffer };
 
 /**
  * The lineage of an entity for a caller: the answer, and for callers who may
