@@ -11,7 +11,7 @@ import {
 import { renderWithEntity } from '../../__testUtils__/render';
 import { cardTransactions, clickstream } from '../../__testUtils__/fixtures';
 import { MlopsApi, mlopsApiRef } from '../../api';
-import { ImpactCard } from './ImpactCard';
+import { ImpactCard, ROWS_PER_KIND } from './ImpactCard';
 
 const ROOT = 'dataset:default/card-transactions';
 
@@ -416,5 +416,32 @@ describe('ImpactCard', () => {
     expect(await within(dialog).findByRole('alert')).toHaveTextContent(
       'effectiveDate: must be a date (YYYY-MM-DD)',
     );
+  });
+
+  it('shows the first rows of a kind with more than ROWS_PER_KIND downstream, and all on request', async () => {
+    const models = Array.from({ length: 60 }, (_, i) =>
+      entity(`model:default/m-${String(i).padStart(4, '0')}`, 'Model', {
+        owner: `group:default/team-${i % 40}`,
+      }),
+    );
+    await render(fakeApi({ getLineage: jest.fn(async () => lineage(models)) }));
+    const group = await screen.findByRole('region', { name: 'Model' });
+    expect(within(group).getByText('Model (60)')).toBeInTheDocument();
+    // The header row and the first ROWS_PER_KIND.
+    expect(group.querySelectorAll('tr')).toHaveLength(ROWS_PER_KIND + 1);
+    const hrefs = () =>
+      [...group.querySelectorAll('a')].map(a => a.getAttribute('href'));
+    expect(hrefs()).toContain('/catalog/default/model/m-0000');
+    expect(hrefs()).not.toContain('/catalog/default/model/m-0059');
+    fireEvent.click(within(group).getByRole('button', { name: 'Show all 60' }));
+    await waitFor(() =>
+      expect(hrefs()).toContain('/catalog/default/model/m-0059'),
+    );
+    fireEvent.click(
+      within(group).getByRole('button', {
+        name: `Show the first ${ROWS_PER_KIND}`,
+      }),
+    );
+    expect(group.querySelectorAll('tr')).toHaveLength(ROWS_PER_KIND + 1);
   });
 });

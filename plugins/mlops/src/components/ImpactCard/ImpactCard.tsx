@@ -1,4 +1,4 @@
-import { Fragment, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import {
   InfoCard,
   Progress,
@@ -52,6 +52,13 @@ const KIND_ORDER = [
 
 const OWNERS_ONLY = 'Only the owners of this entity can send notices';
 
+/**
+ * How many rows a kind shows until "Show all": a dataset thousands of
+ * entities upstream of a whole estate would otherwise render thousands of
+ * rows (each with entity links) at once.
+ */
+export const ROWS_PER_KIND = 25;
+
 const useStyles = makeStyles(theme => ({
   summary: { marginBottom: theme.spacing(2) },
   group: { marginBottom: theme.spacing(2) },
@@ -82,7 +89,9 @@ function kindRank(kind: string) {
 function groupByKind(entities: LineageEntity[]) {
   const groups = new Map<string, LineageEntity[]>();
   for (const e of entities) {
-    groups.set(e.kind, [...(groups.get(e.kind) ?? []), e]);
+    const group = groups.get(e.kind);
+    if (group) group.push(e);
+    else groups.set(e.kind, [e]);
   }
   return [...groups.entries()].sort(
     ([a], [b]) => kindRank(a) - kindRank(b) || a.localeCompare(b),
@@ -172,6 +181,8 @@ const KindGroup = ({
   entities: LineageEntity[];
 }) => {
   const classes = useStyles();
+  const [all, setAll] = useState(false);
+  const shown = all ? entities : entities.slice(0, ROWS_PER_KIND);
   return (
     <section className={classes.group} aria-label={kind}>
       <Typography variant="subtitle2" component="h3">
@@ -189,11 +200,18 @@ const KindGroup = ({
           </TableRow>
         </TableHead>
         <TableBody>
-          {entities.map(e => (
+          {shown.map(e => (
             <ImpactRow key={e.entityRef} entity={e} />
           ))}
         </TableBody>
       </Table>
+      {entities.length > ROWS_PER_KIND && (
+        <Button size="small" onClick={() => setAll(!all)}>
+          {all
+            ? `Show the first ${ROWS_PER_KIND}`
+            : `Show all ${entities.length}`}
+        </Button>
+      )}
     </section>
   );
 };
@@ -262,6 +280,10 @@ export const ImpactCard = () => {
   );
   const [dialogOpen, setDialogOpen] = useState(false);
   const [sent, setSent] = useState<string>();
+  const groups = useMemo(
+    () => groupByKind(lineage.value?.entities ?? []),
+    [lineage.value],
+  );
 
   if (lineage.loading && !lineage.value) {
     return (
@@ -317,7 +339,7 @@ export const ImpactCard = () => {
       {anything ? (
         <>
           <Typography className={classes.summary}>{summary}</Typography>
-          {groupByKind(result.entities).map(([kind, entities]) => (
+          {groups.map(([kind, entities]) => (
             <KindGroup key={kind} kind={kind} entities={entities} />
           ))}
           <Box className={classes.actions}>
