@@ -515,6 +515,10 @@ describe.each(databases.eachSupportedId())(
           { type: 'deprecation', effectiveDate: '2027-02-30' },
           'effectiveDate: must be a date that exists, YYYY-MM-DD',
         ],
+        [
+          { type: 'deprecation', effectiveDate: '2027-13-01' },
+          'effectiveDate: must be a date that exists, YYYY-MM-DD',
+        ],
         [{ type: 'other' }, 'message: is required for a notice of type other'],
         [
           { type: 'recall' },

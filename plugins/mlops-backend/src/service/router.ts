@@ -35,10 +35,11 @@ const lineageQuery = z.object({
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine(
-    v => new Date(`${v}T00:00:00Z`).toISOString().startsWith(v),
-    'must be a date that exists, YYYY-MM-DD',
-  );
+  .refine(v => {
+    // 2027-13-01 is an Invalid Date, whose toISOString() throws.
+    const date = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(v);
+  }, 'must be a date that exists, YYYY-MM-DD');
 
 const noticeBody = z
   .strictObject(
