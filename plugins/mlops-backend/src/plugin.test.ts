@@ -577,9 +577,29 @@ describe.each(databases.eachSupportedId())(
         severity: 'normal',
       });
 
+      // The outsider sees the teams owning something it may read downstream;
+      // the teams owning only secret entities are counted, not named.
+      const seen = expectedLineage(
+        graph,
+        ROOT,
+        'downstream',
+        20,
+        ref => !graph.secret.has(ref),
+      );
+      const visibleTeams = teams.filter(team =>
+        seen.refs.some(ref => graph.owner.get(ref) === team),
+      );
       const listed = await get(`${ROOT_URL}/notices`, OUTSIDER);
       expect(listed.status).toBe(200);
-      expect(listed.body.items).toEqual([res.body]);
+      expect(listed.body.items).toEqual([
+        visibleTeams.length === teams.length
+          ? res.body
+          : {
+              ...res.body,
+              recipients: visibleTeams,
+              hiddenRecipients: teams.length - visibleTeams.length,
+            },
+      ]);
 
       // One team's notifications fail: the others are sent and kept.
       sent.length = 0;

@@ -212,6 +212,14 @@ export interface LineageNotice {
   sentBy: string;
   /** ISO-8601. */
   sentAt: string;
-  /** The owning teams (and users) notified, one notification each. */
+  /**
+   * The owning teams (and users) notified, one notification each; only those
+   * owning something downstream the reader may read.
+   */
   recipients: string[];
+  /**
+   * Teams notified that own only entities the reader may not read: counted,
+   * never named. Absent when there are none.
+   */
+  hiddenRecipients?: number;
 }

@@ -422,6 +422,31 @@ describe('LineageService', () => {
       });
     });
 
+    it('names to a reader only the recipients owning something it may read downstream', async () => {
+      const { service } = setup();
+      const notice = await service.sendNotice(
+        ROOT,
+        deprecation,
+        mockCredentials.user(OWNER),
+      );
+      // The outsider may read the dataset but not secret-team's pipeline.
+      const { items } = await service.listNotices(
+        ROOT,
+        mockCredentials.user(OUTSIDER),
+      );
+      expect(items).toEqual([
+        {
+          ...notice,
+          recipients: ['group:default/team-a', 'group:default/team-b'],
+          hiddenRecipients: 1,
+        },
+      ]);
+      expect(JSON.stringify(items)).not.toContain('secret');
+      // A reader of everything sees every recipient.
+      const all = await service.listNotices(ROOT, mockCredentials.user(OWNER));
+      expect(all.items).toEqual([notice]);
+    });
+
     it('refuses anyone but the owners', async () => {
       const { service, send, stored } = setup();
       await expect(

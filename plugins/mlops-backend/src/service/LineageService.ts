@@ -287,7 +287,8 @@ export class LineageService {
       await audit?.success({
         meta: { noticeId: sent.id, recipients: sent.recipients },
       });
-      return sent;
+      const [answer] = await this.redactRecipients(ref, [sent], credentials);
+      return answer;
     } catch (error) {
       await audit?.fail({ error: error as Error });
       throw error;
@@ -300,7 +301,38 @@ export class LineageService {
     credentials: BackstageCredentials,
   ): Promise<{ items: LineageNotice[] }> {
     const entityRef = await this.readableEntity(ref, credentials);
-    return { items: await this.options.store.list(entityRef) };
+    const items = await this.options.store.list(entityRef);
+    return { items: await this.redactRecipients(ref, items, credentials) };
+  }
+
+  /**
+   * The notices as the caller may see them: a recipient that owns nothing
+   * downstream the caller may read is counted in `hiddenRecipients`, not
+   * named (naming it would tell that a hidden entity exists downstream and
+   * who owns it). Callers who may read every entity see every recipient.
+   */
+  private async redactRecipients(
+    ref: CompoundEntityRef,
+    notices: LineageNotice[],
+    credentials: BackstageCredentials,
+  ): Promise<LineageNotice[]> {
+    if (notices.length === 0) return notices;
+    const { answer } = await this.lineage(
+      ref,
+      { direction: 'downstream', depth: LINEAGE_MAX_DEPTH },
+      credentials,
+    );
+    if (answer.totals.hidden === 0) return notices;
+    const visible = new Set(
+      answer.entities.flatMap(e => (e.owner ? [e.owner] : [])),
+    );
+    return notices.map(notice => {
+      const recipients = notice.recipients.filter(r => visible.has(r));
+      const hiddenRecipients = notice.recipients.length - recipients.length;
+      return hiddenRecipients === 0
+        ? notice
+        : { ...notice, recipients, hiddenRecipients };
+    });
   }
 
   /**

@@ -244,7 +244,10 @@ const Notices = ({
                 <>
                   {noticeLabel(n)} · {formatTimestamp(n.sentAt)} ·{' '}
                   <EntityRefLink entityRef={n.sentBy} /> · to{' '}
-                  {count(n.recipients.length, 'team')}
+                  {count(
+                    n.recipients.length + (n.hiddenRecipients ?? 0),
+                    'team',
+                  )}
                 </>
               }
               secondary={n.message}
@@ -360,7 +363,12 @@ export const ImpactCard = () => {
             onClose={() => setDialogOpen(false)}
             onSent={notice => {
               setDialogOpen(false);
-              setSent(`Sent to ${count(notice.recipients.length, 'team')}`);
+              setSent(
+                `Sent to ${count(
+                  notice.recipients.length + (notice.hiddenRecipients ?? 0),
+                  'team',
+                )}`,
+              );
               notices.retry();
             }}
           />
