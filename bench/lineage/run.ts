@@ -40,16 +40,17 @@
  *     --self-check drops one link from the bench's walk, so that it must
  *     disagree.
  *
- * The open loop asks for uncompressed answers, as the other benches do;
- * --gzip sends Accept-Encoding: gzip as a browser does (the backend's
- * compression middleware then gzips every answer). The single requests
- * (cold, sizes) use Node's fetch, which asks for gzip.
+ * The open loop sends Accept-Encoding: gzip, as the browser showing the
+ * Impact card does, to both routes (the catalog read is gzipped by the
+ * backend's compression middleware, the lineage answer once with its cached
+ * bytes); --identity asks for uncompressed answers instead. The single
+ * requests (cold, sizes) use Node's fetch, which asks for gzip.
  *
  * Run through run.sh:
  *
  *   bench/lineage/run.sh [--scale 1] [--rate 100] [--seconds 20] [--runs 3]
  *     [--depth 20] [--restarts 2] [--others 5] [--warm-up 5] [--sqlite]
- *     [--self-check] [--gzip] [--refresh-seconds N]
+ *     [--self-check] [--identity] [--refresh-seconds N]
  */
 import cluster from 'cluster';
 import fs from 'fs';
@@ -87,11 +88,14 @@ const { values: args } = parseArgs({
     others: { type: 'string', default: '5' },
     'warm-up': { type: 'string', default: '5' },
     'self-check': { type: 'boolean', default: false },
-    gzip: { type: 'boolean', default: false },
+    gzip: { type: 'boolean', default: true },
+    identity: { type: 'boolean', default: false },
     'refresh-seconds': { type: 'string' },
     sqlite: { type: 'boolean', default: false },
   },
 });
+/** Both routes' answers gzipped unless --identity. */
+const GZIP = args.gzip && !args.identity;
 const SCALE = Number(args.scale);
 const RATE = Number(args.rate);
 const SECONDS = Number(args.seconds);
@@ -299,7 +303,7 @@ async function load(target: string, seconds = SECONDS): Promise<Load> {
           seconds,
           overallRate: RATE,
           token: userToken,
-          gzip: args.gzip,
+          gzip: GZIP,
         }),
       },
       maxBuffer: 64 * 1024 * 1024,
@@ -577,7 +581,7 @@ async function main() {
   console.log(
     `bench/lineage/run.sh --scale ${SCALE} --rate ${RATE} --seconds ${SECONDS} --runs ${RUNS} --depth ${DEPTH} --restarts ${RESTARTS}${
       args.sqlite ? ' --sqlite' : ''
-    }${args.gzip ? ' --gzip' : ''}${
+    }${GZIP ? '' : ' --identity'}${
       args['refresh-seconds']
         ? ` --refresh-seconds ${args['refresh-seconds']}`
         : ''
@@ -780,7 +784,7 @@ async function main() {
     const base = mid(baselines);
     rows.push(
       `  warm, open loop at ${RATE} req/s, ${SECONDS} s per run, median of ${RUNS} runs, order alternating, ${
-        args.gzip
+        GZIP
           ? 'answers gzipped (Accept-Encoding: gzip, as from a browser)'
           : 'answers not compressed (no Accept-Encoding)'
       }:`,
