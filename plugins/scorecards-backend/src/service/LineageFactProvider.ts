@@ -4,6 +4,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   LINEAGE_DEFAULT_DEPTH,
   LINEAGE_MAX_DEPTH,
+  LINEAGE_RELATIONS,
   LINEAGE_TRAINING_RELATIONS,
 } from '@convergence/backstage-plugin-mlops-common';
 import {
@@ -12,6 +13,7 @@ import {
   LineageNodeLoader,
   LineageWalk,
   lineagePath,
+  normalizeEntityRef,
   toLineageNode,
   walkLineage,
 } from '@convergence/backstage-plugin-mlops-node';
@@ -26,6 +28,9 @@ export const LINEAGE_FACT_FIELDS = ['spec.containsPii', 'spec.schema'];
 
 /** How many refs one catalog read asks for at most. */
 const READ_BATCH = 500;
+
+/** Deleted refs per catalog request when looking for what still names them. */
+const REFERRER_BATCH = 10;
 
 /** An entity a lineage fact names, with the path from the graded entity to it. */
 export type LineageFactEntity = {
@@ -156,10 +161,41 @@ export class LineageFactProvider implements FactProvider {
       catalogLineageLoader(catalog, () => auth.getOwnServiceCredentials(), {
         fields: LINEAGE_FACT_FIELDS,
       }),
+      async entityRefs => {
+        // An entity's upstream relations stay on it when their target is
+        // deleted (a model's trainedOn comes from its own spec). The filters
+        // go into the query string: a few refs per request.
+        const credentials = await auth.getOwnServiceCredentials();
+        const found: string[] = [];
+        for (let i = 0; i < entityRefs.length; i += REFERRER_BATCH) {
+          const { items } = await catalog.getEntities(
+            {
+              filter: entityRefs.slice(i, i + REFERRER_BATCH).flatMap(ref =>
+                LINEAGE_RELATIONS.upstream.map(type => ({
+                  [`relations.${type}`]: ref,
+                })),
+              ),
+              fields: ['kind', 'metadata.namespace', 'metadata.name'],
+            },
+            { credentials },
+          );
+          for (const e of items)
+            found.push(normalizeEntityRef(stringifyEntityRef(e)));
+        }
+        return found;
+      },
     );
   }
 
-  constructor(private readonly load: LineageNodeLoader) {}
+  /**
+   * @param load - reads lineage nodes
+   * @param referrers - the entities whose upstream relations name any of
+   *   these refs, for refs the catalog no longer has
+   */
+  constructor(
+    private readonly load: LineageNodeLoader,
+    private readonly referrers?: (entityRefs: string[]) => Promise<string[]>,
+  ) {}
 
   async getFacts(entities: Entity[]) {
     const roots = entities.map(toLineageNode);
@@ -217,26 +253,40 @@ export class LineageFactProvider implements FactProvider {
   async dependents(entityRefs: string[]): Promise<string[]> {
     const load = sharedLineageLoader(this.load);
     const found = new Set<string>();
-    await Promise.all(
-      entityRefs
-        .flatMap(root => [
-          walkLineage({
-            root,
-            direction: 'downstream',
-            maxDepth: LINEAGE_MAX_DEPTH,
-            load,
-          }),
-          walkLineage({
-            root,
-            direction: 'upstream',
-            maxDepth: LINEAGE_DEFAULT_DEPTH,
-            load,
-          }),
-        ])
-        .map(async walk => {
-          for (const ref of (await walk).hops.keys()) found.add(ref);
+    const gone: string[] = [];
+    const walkFrom = async (roots: string[], upstreamToo: boolean) =>
+      Promise.all(
+        roots.map(async root => {
+          const [downstream, upstream] = await Promise.all([
+            walkLineage({
+              root,
+              direction: 'downstream',
+              maxDepth: LINEAGE_MAX_DEPTH,
+              load,
+            }),
+            upstreamToo
+              ? walkLineage({
+                  root,
+                  direction: 'upstream',
+                  maxDepth: LINEAGE_DEFAULT_DEPTH,
+                  load,
+                })
+              : undefined,
+          ]);
+          if (!downstream.root) gone.push(root);
+          for (const walk of [downstream, upstream])
+            for (const ref of walk?.hops.keys() ?? []) found.add(ref);
         }),
-    );
+      );
+    await walkFrom(entityRefs, true);
+    // A deleted entity has no relations left to walk: what still names it
+    // upstream (a model trained on a deleted dataset) depends on it, and so
+    // does everything downstream of that.
+    if (gone.length > 0 && this.referrers) {
+      const referrers = await this.referrers(gone);
+      referrers.forEach(ref => found.add(ref));
+      await walkFrom(referrers, false);
+    }
     return [...found];
   }
 }

@@ -81,6 +81,7 @@ describe.each(databases.eachSupportedId())(
       };
       const catalog = {
         getEntityByRef: (...args: any[]) => current().getEntityByRef(...args),
+        getEntities: (...args: any[]) => current().getEntities(...args),
         getEntitiesByRefs: (...args: any[]) => {
           calls.getEntitiesByRefs.push(args[0].entityRefs);
           return current().getEntitiesByRefs(...args);
@@ -557,6 +558,22 @@ describe.each(databases.eachSupportedId())(
           causes: ['dataset:default/card-transactions-2019'],
         });
         // Done: the next incremental pass has nothing to grade.
+        expect(await evaluator.evaluateChanged()).toBe(0);
+
+        // The dataset is deleted: the model's trainedOn still names it (from
+        // its own spec, so its etag stays), yet it and the service on it are
+        // graded again and pass; the deprecated cause is gone.
+        catalog = estate('deprecated', 'd-2').filter(
+          e => e.metadata.name !== 'card-transactions-2019',
+        );
+        expect(await evaluator.evaluateChanged()).toBe(2);
+        expect(await status('model:default/fraud-detector')).toEqual({
+          checkId: 'upstream-not-deprecated',
+          status: 'pass',
+        });
+        expect(await status('component:default/fraud-scoring')).toMatchObject({
+          status: 'pass',
+        });
         expect(await evaluator.evaluateChanged()).toBe(0);
       });
 

@@ -38,6 +38,9 @@ const RELATED_KINDS = [
 ];
 const BATCH = 500;
 
+/** Above this many deleted entities, the incremental pass does not look for their dependents. */
+const MAX_DELETED_FOR_DEPENDENTS = 100;
+
 /**
  * The largest share of the known entities the incremental pass removes at
  * once; when more are missing from the catalog, it removes nothing.
@@ -326,17 +329,22 @@ export class ScorecardEvaluator {
         if (known.get(ref) !== etagOf(e)) changed.push(ref);
       }
     }
-    if (changed.length) {
+    // Graded entities gone from the catalog: what depended on them changes
+    // too. Not when many are gone at once (a catalog still loading looks the
+    // same): the full pass grades everything then.
+    let gone = [...known.keys()].filter(ref => !present.has(ref));
+    if (gone.length > MAX_DELETED_FOR_DEPENDENTS) gone = [];
+    if (changed.length || gone.length) {
       const more = new Set<string>();
       for (const provider of this.options.factProviders) {
         if (!provider.dependents) continue;
         try {
-          for (const ref of await provider.dependents(changed))
+          for (const ref of await provider.dependents([...changed, ...gone]))
             more.add(lower(ref));
         } catch (error) {
           // Graded again by the next full pass.
           logger.warn(
-            `Fact provider ${provider.id} could not name the entities depending on ${changed.length} changed ones: ${error}`,
+            `Fact provider ${provider.id} could not name the entities depending on ${changed.length} changed and ${gone.length} deleted ones: ${error}`,
           );
         }
       }
