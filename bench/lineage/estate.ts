@@ -32,10 +32,8 @@
  * projects (about 1,600 entities, 11 hops deep at scale 1).
  */
 import { Entity } from '@backstage/catalog-model';
+import { organisation, team, TEAMS } from '../lib/org';
 
-export const DEPARTMENTS = 10;
-export const TEAMS_PER_DEPARTMENT = 20;
-export const TEAMS = DEPARTMENTS * TEAMS_PER_DEPARTMENT;
 const PROJECTS = 40;
 const TEAMS_PER_PROJECT = TEAMS / PROJECTS;
 /** Chance that an upstream pick comes from another project. */
@@ -44,9 +42,6 @@ const CROSS_PROJECT = 0.02;
 const CORE = PROJECTS;
 /** Chance that a dataset pick comes from the core datasets. */
 const CORE_PICK = 0.04;
-
-const team = (t: number) => `team-${t}`;
-const department = (d: number) => `dept-${d}`;
 
 /** mulberry32: a small seeded PRNG, uniform in [0, 1). */
 function prng(seed: number) {
@@ -110,44 +105,7 @@ export function generateEstate(scale = 1, seed = 20261130): Estate {
     'backstage.io/managed-by-origin-location': origin,
   };
 
-  const org: Entity[] = [];
-  const group = (
-    name: string,
-    type: string,
-    parent: string | undefined,
-    children: string[],
-  ): Entity => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name, namespace: 'default', annotations },
-    spec: { type, ...(parent ? { parent } : {}), children },
-  });
-  const user = (name: string, memberOf: string): Entity => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name, namespace: 'default', annotations },
-    spec: { profile: { displayName: name }, memberOf: [memberOf] },
-  });
-  org.push(
-    group(
-      'acme',
-      'organization',
-      undefined,
-      Array.from({ length: DEPARTMENTS }, (_, d) => department(d)),
-    ),
-    user('bench-user', team(0)),
-  );
-  for (let d = 0; d < DEPARTMENTS; d++) {
-    const teams = Array.from(
-      { length: TEAMS_PER_DEPARTMENT },
-      (_, k) => d * TEAMS_PER_DEPARTMENT + k,
-    );
-    org.push(group(department(d), 'department', 'acme', teams.map(team)));
-    for (const t of teams) {
-      org.push(group(team(t), 'team', department(d), []));
-      org.push(user(`user-${t}`, team(t)));
-    }
-  }
+  const org = organisation(annotations);
 
   const items: EstateEntity[] = [];
   const downstream = new Map<string, string[]>();

@@ -56,8 +56,7 @@ import cluster from 'cluster';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { execFile } from 'child_process';
-import { promisify, parseArgs } from 'util';
+import { parseArgs } from 'util';
 import { gzipSync } from 'zlib';
 import { createBackend } from '@backstage/backend-defaults';
 import { createBackendModule } from '@backstage/backend-plugin-api';
@@ -67,6 +66,7 @@ import {
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
 import { backendConfig, rootConfig, runMain } from '../lib/backend';
+import { Load, runLoad } from '../lib/load';
 import { median } from '../lib/stats';
 import {
   countByKind,
@@ -250,69 +250,18 @@ async function startBackend() {
 /* The bench (primary)                                                */
 /* ------------------------------------------------------------------ */
 
-type Load = {
-  p50: number;
-  p99: number;
-  rps: number;
-  /** Answers other than 2xx, socket errors and timeouts. */
-  failed: number;
-};
-const execFileAsync = promisify(execFile);
-
-/**
- * The load process: plain JavaScript (it starts in a fraction of a second),
- * autocannon at a fixed overall rate; prints the figures as JSON.
- */
-const LOAD_RUNNER = `
-const autocannon = require(process.env.BENCH_AUTOCANNON);
-const o = JSON.parse(process.env.BENCH_LOAD);
-autocannon({
-  url: o.url + o.path,
-  connections: o.connections,
-  duration: o.seconds,
-  overallRate: o.overallRate,
-  headers: {
-    authorization: 'Bearer ' + o.token,
-    ...(o.gzip ? { 'accept-encoding': 'gzip' } : {}),
-  },
-}).then(
-  r => process.stdout.write(JSON.stringify({
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    rps: r.requests.average,
-    failed: r.non2xx + r.errors + r.timeouts,
-  })),
-  e => { console.error(e); process.exit(1); },
-);
-`;
-
-/** Load from a separate process (its own event loop), as real clients would. */
-async function load(target: string, seconds = SECONDS): Promise<Load> {
-  const { stdout } = await execFileAsync(
-    process.execPath,
-    ['-e', LOAD_RUNNER],
-    {
-      env: {
-        ...process.env,
-        BENCH_AUTOCANNON: require.resolve('autocannon'),
-        BENCH_LOAD: JSON.stringify({
-          url: `http://localhost:${PORT}`,
-          path: target,
-          // Enough connections that none waits for a free one at this rate.
-          connections: Math.max(100, Math.ceil(RATE / 3)),
-          seconds,
-          overallRate: RATE,
-          token: userToken,
-          gzip: GZIP,
-        }),
-      },
-      maxBuffer: 64 * 1024 * 1024,
-      // autocannon gives up on a request after 10 s.
-      timeout: (seconds + 60) * 1000,
-    },
-  );
-  return JSON.parse(stdout) as Load;
-}
+/** Load from a separate process at the fixed rate, as the signed-in user. */
+const load = (target: string, seconds = SECONDS): Promise<Load> =>
+  runLoad({
+    url: `http://localhost:${PORT}`,
+    paths: [target],
+    // Enough connections that none waits for a free one at this rate.
+    connections: Math.max(100, Math.ceil(RATE / 3)),
+    seconds,
+    overallRate: RATE,
+    token: userToken,
+    gzip: GZIP,
+  });
 
 /** The signed-in user's token (guest sign-in), once the catalog has the user. */
 let userToken = '';

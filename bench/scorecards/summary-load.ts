@@ -56,8 +56,6 @@ import cluster from 'cluster';
 import fs from 'fs';
 import os from 'os';
 import path from 'path';
-import { execFile } from 'child_process';
-import { promisify } from 'util';
 import { stringify } from 'yaml';
 import { createBackend } from '@backstage/backend-defaults';
 import {
@@ -70,22 +68,17 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import Router from 'express-promise-router';
 import { backendConfig, rootConfig, runMain } from '../lib/backend';
+import { Load, runLoad } from '../lib/load';
+import {
+  department,
+  DEPARTMENTS,
+  organisation,
+  team,
+  TEAMS,
+  TEAMS_PER_DEPARTMENT,
+} from '../lib/org';
 
-type Load = {
-  p50: number;
-  p99: number;
-  rps: number;
-  /** Answers other than 2xx, socket errors and timeouts. */
-  failed: number;
-};
-const execFileAsync = promisify(execFile);
-type LoadOptions = {
-  paths: string[];
-  connections: number;
-  seconds: number;
-  overallRate?: number;
-  token: string;
-};
+type LoadOptions = Omit<import('../lib/load').LoadOptions, 'url' | 'token'>;
 
 const N = Number(process.argv[2] ?? 50_000);
 const CONNECTIONS = Number(process.argv[3] ?? 50);
@@ -100,17 +93,12 @@ if (CALLER !== 'service' && CALLER !== 'user')
 const TOKEN = 'bench-static-token-0123456789';
 const PORT = Number(process.env.BENCH_PORT ?? 7300);
 const url = process.env.CONVERGENCE_TEST_POSTGRES_URL!;
-const DEPARTMENTS = 10;
-const TEAMS_PER_DEPARTMENT = 20;
-const TEAMS = DEPARTMENTS * TEAMS_PER_DEPARTMENT;
 // The primary names the file; the backends it forks inherit the name.
 const ORG_FILE = (process.env.BENCH_ORG_FILE ??= path.join(
   os.tmpdir(),
   `summary-load-org-${process.pid}.yaml`,
 ));
 
-const team = (t: number) => `team-${t}`;
-const department = (d: number) => `dept-${d}`;
 /** Every group, as full refs: the organisation, its departments, their teams. */
 const OWNERS = [
   'group:default/acme',
@@ -132,48 +120,6 @@ const summaryPath = (owner: string, days = 90) =>
 const HOT_SUMMARY = summaryPath('group:default/dept-0');
 const CATALOG_READ = '/api/catalog/entities/by-name/group/default/dept-0';
 const FLOOR = '/api/floor/ping';
-
-/** acme > 10 departments > 20 teams each; one user per team and the bench user. */
-function organisation(): Entity[] {
-  const group = (
-    name: string,
-    type: string,
-    parent: string | undefined,
-    children: string[],
-  ): Entity => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Group',
-    metadata: { name, namespace: 'default' },
-    spec: { type, ...(parent ? { parent } : {}), children },
-  });
-  const user = (name: string, memberOf: string): Entity => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name, namespace: 'default' },
-    spec: { profile: { displayName: name }, memberOf: [memberOf] },
-  });
-  const out: Entity[] = [
-    group(
-      'acme',
-      'organization',
-      undefined,
-      Array.from({ length: DEPARTMENTS }, (_, d) => department(d)),
-    ),
-    user('bench-user', team(0)),
-  ];
-  for (let d = 0; d < DEPARTMENTS; d++) {
-    const teams = Array.from(
-      { length: TEAMS_PER_DEPARTMENT },
-      (_, k) => d * TEAMS_PER_DEPARTMENT + k,
-    );
-    out.push(group(department(d), 'department', 'acme', teams.map(team)));
-    for (const t of teams) {
-      out.push(group(team(t), 'team', department(d), []));
-      out.push(user(`user-${t}`, team(t)));
-    }
-  }
-  return out;
-}
 
 /** N ML entities owned by the teams; a third fall short of the top level. */
 function mlEntities(): Entity[] {
@@ -355,54 +301,9 @@ async function startBackend(role: 'seed' | 'serve') {
   process.send!('ready');
 }
 
-/**
- * The load process: plain JavaScript (it starts in a fraction of a second),
- * autocannon sending the paths in turn; prints the figures as JSON.
- */
-const LOAD_RUNNER = `
-const autocannon = require(process.env.BENCH_AUTOCANNON);
-const o = JSON.parse(process.env.BENCH_LOAD);
-let next = 0;
-autocannon({
-  url: o.url,
-  connections: o.connections,
-  duration: o.seconds,
-  overallRate: o.overallRate,
-  headers: { authorization: 'Bearer ' + o.token },
-  requests: [{ setupRequest: req => ({ ...req, path: o.paths[next++ % o.paths.length] }) }],
-}).then(
-  r => process.stdout.write(JSON.stringify({
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    rps: r.requests.average,
-    failed: r.non2xx + r.errors + r.timeouts,
-  })),
-  e => { console.error(e); process.exit(1); },
-);
-`;
-
-/** Load from a separate process (its own event loop), as real clients would. */
-async function load(options: Omit<LoadOptions, 'token'>): Promise<Load> {
-  const { stdout } = await execFileAsync(
-    process.execPath,
-    ['-e', LOAD_RUNNER],
-    {
-      env: {
-        ...process.env,
-        BENCH_AUTOCANNON: require.resolve('autocannon'),
-        BENCH_LOAD: JSON.stringify({
-          ...options,
-          url: `http://localhost:${PORT}`,
-          token: callerToken,
-        }),
-      },
-      maxBuffer: 64 * 1024 * 1024,
-      // autocannon gives up on a request after 10 s.
-      timeout: (options.seconds + 60) * 1000,
-    },
-  );
-  return JSON.parse(stdout) as Load;
-}
+/** Load from a separate process, as the caller. */
+const load = (options: LoadOptions): Promise<Load> =>
+  runLoad({ ...options, url: `http://localhost:${PORT}`, token: callerToken });
 
 const mid = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
