@@ -674,14 +674,15 @@ async function main() {
           }`,
         );
       }
-      rows.push(
-        `  cold, first query of the next ${
-          others.length
-        } datasets: median ${msf(median(otherColds))}, max ${msf(
-          Math.max(...otherColds),
-        )}`,
-        ...parts,
-      );
+      if (otherColds.length > 0)
+        rows.push(
+          `  cold, first query of the next ${
+            others.length
+          } datasets: median ${msf(median(otherColds))}, max ${msf(
+            Math.max(...otherColds),
+          )}`,
+          ...parts,
+        );
     } else {
       rows.push(`  lineage NOT measured: ${lineageError}`);
     }
