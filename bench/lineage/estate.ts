@@ -33,6 +33,7 @@
  */
 import { Entity } from '@backstage/catalog-model';
 import { organisation, team, TEAMS } from '../lib/org';
+import { prng } from '../lib/random';
 
 const PROJECTS = 40;
 const TEAMS_PER_PROJECT = TEAMS / PROJECTS;
@@ -42,18 +43,6 @@ const CROSS_PROJECT = 0.02;
 const CORE = PROJECTS;
 /** Chance that a dataset pick comes from the core datasets. */
 const CORE_PICK = 0.04;
-
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One generated entity with what the bench's own walk needs. */
 export type EstateEntity = {

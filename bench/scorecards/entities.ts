@@ -11,6 +11,7 @@
  * old and one 7.5 days old, an unparseable run time, only a startedAt.
  */
 import { Entity, EntityRelation } from '@backstage/catalog-model';
+import { prng } from '../lib/random';
 
 /** The moment both engines grade at. */
 export const NOW = new Date('2026-11-27T06:00:00Z');
@@ -18,17 +19,7 @@ export const NOW = new Date('2026-11-27T06:00:00Z');
 const API = 'convergence.dev/v1alpha1';
 const DAY = 86_400_000;
 
-/** A small deterministic PRNG (mulberry32), so every run grades the same estate. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = prng;
 
 /** `n` graded entities (a third each of Models, Datasets, Pipelines) plus 50 Groups and 10 Users. */
 export function generateEstate(n: number): Entity[] {
