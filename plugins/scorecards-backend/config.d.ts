@@ -64,6 +64,57 @@ export interface Config {
       /** Levels from lowest to highest; a level is reached when its checks and all lower levels' checks hold. */
       levels: Array<{ name: string; checks: string[] }>;
     }>;
+    /**
+     * Campaigns: a goal with a deadline over the stored results of one
+     * scorecard, e.g. every production model reaches Silver by 31 March.
+     * These are read-only in the UI; users allowed
+     * `scorecards.campaign.manage` create more there (stored in the
+     * database). A bad entry stops the backend at startup, naming the key.
+     */
+    campaigns?: Array<{
+      /** Stable id: lower-case letters, digits and dashes, at most 63. */
+      id: string;
+      title: string;
+      description?: string;
+      /** The id of the scorecard whose results decide progress. */
+      scorecard: string;
+      /** Exactly one of `level` (a level of that scorecard, or higher) or `checks` (each must pass or be exempt). */
+      target: { level?: string; checks?: string[] };
+      /** The entities it covers: a catalog filter predicate, e.g. { kind: Model, spec.lifecycle: production }. */
+      filter: object;
+      /** ISO-8601 date or date-time; default: the backend's start. */
+      startsAt?: string;
+      /** ISO-8601 date (the end of that day, UTC) or date-time. */
+      deadline: string;
+      /** The group that runs it, e.g. group:default/ml-platform. */
+      owner: string;
+    }>;
+    /** Exemptions requested in the UI. */
+    exemptions?: {
+      /**
+       * The longest an exemption may be requested for, in days. Default 90.
+       * @visibility frontend
+       */
+      maxDays?: number;
+    };
+    /**
+     * The weekly digest: one notification per team with its level changes,
+     * campaign deadlines coming up and its top fixes. Sent once per team per
+     * period (UTC ISO week) across replicas, never twice.
+     */
+    digest?: {
+      /** Default false. */
+      enabled?: boolean;
+      /**
+       * When it runs. Default: Mondays 08:00 (cron `0 8 * * 1`, the
+       * server's time zone), 30 minute timeout.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Campaign deadlines within this many days are listed. Default 14. */
+      deadlineDays?: number;
+      /** How many fixes are listed. Default 3. */
+      fixes?: number;
+    };
     /** Custom checks without code. */
     checks?: Array<{
       id: string;

@@ -166,4 +166,151 @@ describe('ScorecardsClient', () => {
     await client.getSummaries({ owners: ['group:a/"quoted\\name'] });
     expect(body).toEqual({ owners: ['group:a/"quoted\\name'] });
   });
+
+  it('requests, approves and rejects exemptions at encoded paths with JSON bodies', async () => {
+    const seen: Array<{ method: string; path: string; body: unknown }> = [];
+    const record = async ({ request }: { request: Request }) => {
+      const text = await request.text();
+      seen.push({
+        method: request.method,
+        path: new URL(request.url).pathname + new URL(request.url).search,
+        body: text ? JSON.parse(text) : undefined,
+      });
+      return HttpResponse.json({ requests: [], request: { id: 'r' } });
+    };
+    server.use(
+      http.post(
+        'http://backstage/api/scorecards/entities/dataset/default/:name/exemption-requests',
+        record,
+      ),
+      http.get(
+        'http://backstage/api/scorecards/entities/dataset/default/:name/exemption-requests',
+        record,
+      ),
+      http.get('http://backstage/api/scorecards/exemption-requests', record),
+      http.post(
+        'http://backstage/api/scorecards/exemption-requests/:id/approve',
+        record,
+      ),
+      http.post(
+        'http://backstage/api/scorecards/exemption-requests/:id/reject',
+        record,
+      ),
+    );
+    const request = {
+      checkId: 'dataset-pii-retention',
+      reason: "it's \"archived\"",
+      expiresAt: '2027-01-01T00:00:00Z',
+    };
+    await client.requestExemption('dataset:default/tickets.v2 ü', request);
+    await client.getExemptionRequests('dataset:tickets.v2 ü');
+    await client.listExemptionRequests({
+      status: 'pending',
+      owner: 'group:default/ml-platform',
+    });
+    await client.approveExemptionRequest('a/b', { comment: 'ok' });
+    await client.rejectExemptionRequest('r1');
+    expect(seen).toEqual([
+      {
+        method: 'POST',
+        path: '/api/scorecards/entities/dataset/default/tickets.v2%20%C3%BC/exemption-requests',
+        body: request,
+      },
+      {
+        method: 'GET',
+        path: '/api/scorecards/entities/dataset/default/tickets.v2%20%C3%BC/exemption-requests',
+        body: undefined,
+      },
+      {
+        method: 'GET',
+        path: '/api/scorecards/exemption-requests?status=pending&owner=group%3Adefault%2Fml-platform',
+        body: undefined,
+      },
+      {
+        method: 'POST',
+        path: '/api/scorecards/exemption-requests/a%2Fb/approve',
+        body: { comment: 'ok' },
+      },
+      {
+        method: 'POST',
+        path: '/api/scorecards/exemption-requests/r1/reject',
+        body: {},
+      },
+    ]);
+  });
+
+  it('lists, reads, creates, updates and archives campaigns', async () => {
+    const seen: string[] = [];
+    const record = async ({ request }: { request: Request }) => {
+      const url = new URL(request.url);
+      seen.push(`${request.method} ${url.pathname}${url.search}`);
+      if (request.method === 'DELETE')
+        return new HttpResponse(null, { status: 204 });
+      return HttpResponse.json({ items: [], id: 'c' });
+    };
+    server.use(
+      http.get('http://backstage/api/scorecards/campaigns', record),
+      http.post('http://backstage/api/scorecards/campaigns', record),
+      http.get('http://backstage/api/scorecards/campaigns/:id', record),
+      http.put('http://backstage/api/scorecards/campaigns/:id', record),
+      http.delete('http://backstage/api/scorecards/campaigns/:id', record),
+    );
+    const input = {
+      title: 'Silver by March',
+      scorecardId: 'ml-production-readiness',
+      target: { level: 'Silver' },
+      filter: { kind: 'Model' },
+      deadline: '2027-03-31',
+      owner: 'group:default/ml-platform',
+    };
+    await client.listCampaigns({ state: 'open' });
+    await client.getCampaign('silver-by-march', {
+      owner: 'group:default/fraud-ml',
+    });
+    await client.createCampaign(input);
+    await client.updateCampaign('silver-by-march', input);
+    await expect(
+      client.archiveCampaign('silver-by-march'),
+    ).resolves.toBeUndefined();
+    expect(seen).toEqual([
+      'GET /api/scorecards/campaigns?state=open',
+      'GET /api/scorecards/campaigns/silver-by-march?owner=group%3Adefault%2Ffraud-ml',
+      'POST /api/scorecards/campaigns',
+      'PUT /api/scorecards/campaigns/silver-by-march',
+      'DELETE /api/scorecards/campaigns/silver-by-march',
+    ]);
+  });
+
+  it('reads a check trend and an entity’s check changes', async () => {
+    let trendUrl = '';
+    server.use(
+      http.get(
+        'http://backstage/api/scorecards/checks/:checkId/trend',
+        ({ request }) => {
+          trendUrl = request.url;
+          return HttpResponse.json({ points: [] });
+        },
+      ),
+      http.get(
+        'http://backstage/api/scorecards/entities/model/default/m.v1/check-changes',
+        () => HttpResponse.json({ entityRef: 'model:default/m.v1', changes: [] }),
+      ),
+    );
+    await client.getCheckTrend('model card', {
+      scorecardId: 'ml-production-readiness',
+      owner: 'group:default/fraud-ml',
+      days: 30,
+    });
+    const url = new URL(trendUrl);
+    expect(url.pathname).toBe('/api/scorecards/checks/model%20card/trend');
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      scorecardId: 'ml-production-readiness',
+      owner: 'group:default/fraud-ml',
+      days: '30',
+    });
+    await expect(client.getCheckChanges('model:m.v1')).resolves.toEqual({
+      entityRef: 'model:default/m.v1',
+      changes: [],
+    });
+  });
 });

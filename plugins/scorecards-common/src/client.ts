@@ -1,9 +1,17 @@
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import {
+  CampaignDetails,
+  CampaignInput,
+  CampaignSummary,
+  CheckChange,
   CheckInfo,
+  CheckTrend,
   EntityScorecardResult,
   Exemption,
+  ExemptionAuditEntry,
+  ExemptionRequest,
+  ExemptionRequestStatus,
   OwnerScorecardSummary,
   ScorecardDefinition,
   ScorecardSummary,
@@ -57,6 +65,63 @@ export interface ScorecardsApi {
     entityRef: string,
     exemption: { checkId: string; reason: string; expiresAt: string },
   ): Promise<Exemption>;
+  /** An entity's exemptions (expired ones too) and their audit trail. */
+  getExemptions(
+    entityRef: string,
+  ): Promise<{ exemptions: Exemption[]; audit: ExemptionAuditEntry[] }>;
+  revokeExemption(id: string): Promise<Exemption | undefined>;
+
+  /** Asks for an exemption; pending until someone who may manage the entity's exemptions decides. */
+  requestExemption(
+    entityRef: string,
+    request: { checkId: string; reason: string; expiresAt: string },
+  ): Promise<ExemptionRequest>;
+  /** An entity's exemption requests, newest first. */
+  getExemptionRequests(
+    entityRef: string,
+  ): Promise<{ requests: ExemptionRequest[] }>;
+  /** Requests of the entities the caller may read, e.g. the pending ones of a team's tree. */
+  listExemptionRequests(options?: {
+    status?: ExemptionRequestStatus;
+    owner?: string;
+  }): Promise<{ requests: ExemptionRequest[] }>;
+  approveExemptionRequest(
+    id: string,
+    options?: { comment?: string },
+  ): Promise<{
+    request: ExemptionRequest;
+    exemption: Exemption;
+    results: EntityScorecardResult[];
+  }>;
+  rejectExemptionRequest(
+    id: string,
+    options?: { comment?: string },
+  ): Promise<{ request: ExemptionRequest }>;
+
+  /** Campaigns with their progress; with `owner`, that owner tree's progress and only campaigns covering it. */
+  listCampaigns(options?: {
+    owner?: string;
+    state?: 'open' | 'upcoming' | 'closed' | 'all';
+  }): Promise<{ items: CampaignSummary[] }>;
+  getCampaign(id: string, options?: { owner?: string }): Promise<CampaignDetails>;
+  createCampaign(campaign: CampaignInput): Promise<CampaignSummary>;
+  updateCampaign(id: string, campaign: CampaignInput): Promise<CampaignSummary>;
+  archiveCampaign(id: string): Promise<void>;
+
+  /** One check's pass rate per day, for an owner's tree, a system or everything the caller may read. */
+  getCheckTrend(
+    checkId: string,
+    options: {
+      scorecardId: string;
+      owner?: string;
+      system?: string;
+      days?: number;
+    },
+  ): Promise<CheckTrend>;
+  /** When each of an entity's checks last changed state. */
+  getCheckChanges(
+    entityRef: string,
+  ): Promise<{ entityRef: string; changes: CheckChange[] }>;
 }
 
 /**
@@ -87,7 +152,9 @@ export class ScorecardsClient implements ScorecardsApi {
       },
     });
     if (!res.ok) throw await ResponseError.fromResponse(res);
-    return res.json();
+    // 204, or a DELETE answering nothing.
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
   }
 
   private static entityPath(entityRef: string) {
@@ -167,6 +234,121 @@ export class ScorecardsClient implements ScorecardsApi {
         method: 'POST',
         body: JSON.stringify(exemption),
       },
+    );
+  }
+
+  getExemptions(entityRef: string) {
+    return this.call<{
+      exemptions: Exemption[];
+      audit: ExemptionAuditEntry[];
+    }>(`${ScorecardsClient.entityPath(entityRef)}/exemptions`);
+  }
+
+  revokeExemption(id: string) {
+    return this.call<Exemption | undefined>(
+      `/exemptions/${encodeURIComponent(id)}`,
+      { method: 'DELETE' },
+    );
+  }
+
+  requestExemption(
+    entityRef: string,
+    request: { checkId: string; reason: string; expiresAt: string },
+  ) {
+    return this.call<ExemptionRequest>(
+      `${ScorecardsClient.entityPath(entityRef)}/exemption-requests`,
+      { method: 'POST', body: JSON.stringify(request) },
+    );
+  }
+
+  getExemptionRequests(entityRef: string) {
+    return this.call<{ requests: ExemptionRequest[] }>(
+      `${ScorecardsClient.entityPath(entityRef)}/exemption-requests`,
+    );
+  }
+
+  listExemptionRequests(
+    options: { status?: ExemptionRequestStatus; owner?: string } = {},
+  ) {
+    return this.call<{ requests: ExemptionRequest[] }>(
+      `/exemption-requests${ScorecardsClient.query(options)}`,
+    );
+  }
+
+  approveExemptionRequest(id: string, options: { comment?: string } = {}) {
+    return this.call<{
+      request: ExemptionRequest;
+      exemption: Exemption;
+      results: EntityScorecardResult[];
+    }>(`/exemption-requests/${encodeURIComponent(id)}/approve`, {
+      method: 'POST',
+      body: JSON.stringify(options),
+    });
+  }
+
+  rejectExemptionRequest(id: string, options: { comment?: string } = {}) {
+    return this.call<{ request: ExemptionRequest }>(
+      `/exemption-requests/${encodeURIComponent(id)}/reject`,
+      { method: 'POST', body: JSON.stringify(options) },
+    );
+  }
+
+  listCampaigns(
+    options: {
+      owner?: string;
+      state?: 'open' | 'upcoming' | 'closed' | 'all';
+    } = {},
+  ) {
+    return this.call<{ items: CampaignSummary[] }>(
+      `/campaigns${ScorecardsClient.query(options)}`,
+    );
+  }
+
+  getCampaign(id: string, options: { owner?: string } = {}) {
+    return this.call<CampaignDetails>(
+      `/campaigns/${encodeURIComponent(id)}${ScorecardsClient.query(options)}`,
+    );
+  }
+
+  createCampaign(campaign: CampaignInput) {
+    return this.call<CampaignSummary>('/campaigns', {
+      method: 'POST',
+      body: JSON.stringify(campaign),
+    });
+  }
+
+  updateCampaign(id: string, campaign: CampaignInput) {
+    return this.call<CampaignSummary>(`/campaigns/${encodeURIComponent(id)}`, {
+      method: 'PUT',
+      body: JSON.stringify(campaign),
+    });
+  }
+
+  async archiveCampaign(id: string) {
+    await this.call<unknown>(`/campaigns/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+    });
+  }
+
+  getCheckTrend(
+    checkId: string,
+    options: {
+      scorecardId: string;
+      owner?: string;
+      system?: string;
+      days?: number;
+    },
+  ) {
+    return this.call<CheckTrend>(
+      `/checks/${encodeURIComponent(checkId)}/trend${ScorecardsClient.query(
+        options,
+      )}`,
+    );
+  }
+
+  getCheckChanges(entityRef: string) {
+    return this.call<{ entityRef: string; changes: CheckChange[] }>(
+      `${ScorecardsClient.entityPath(entityRef)}/check-changes`,
     );
   }
 }

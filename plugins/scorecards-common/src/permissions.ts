@@ -25,6 +25,17 @@ export const scorecardsExemptionManagePermission = createPermission({
 });
 
 /**
+ * Create, edit and archive scorecard campaigns. A basic permission: the
+ * portal's policy gives it to admins.
+ *
+ * @public
+ */
+export const scorecardsCampaignManagePermission = createPermission({
+  name: 'scorecards.campaign.manage',
+  attributes: { action: 'update' },
+});
+
+/**
  * Every permission the scorecards plugin defines.
  *
  * @public
@@ -32,4 +43,5 @@ export const scorecardsExemptionManagePermission = createPermission({
 export const scorecardsPermissions = [
   scorecardsRefreshPermission,
   scorecardsExemptionManagePermission,
+  scorecardsCampaignManagePermission,
 ];

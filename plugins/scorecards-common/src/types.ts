@@ -102,6 +102,239 @@ export interface Exemption {
   /** ISO-8601; the exemption stops counting after this moment. */
   expiresAt: string;
   createdAt: string;
+  /** The exemption request it was approved from, when it came from one. */
+  requestId?: string;
+  /** Who approved the request (a user ref), when it came from one. */
+  approvedBy?: string;
+}
+
+/**
+ * One step of an entity's exemption audit trail, as the card shows it.
+ *
+ * @public
+ */
+export interface ExemptionAuditEntry {
+  /** ISO-8601. */
+  at: string;
+  /** The user ref who acted. */
+  actor: string;
+  /**
+   * `exemption.create`, `exemption.revoke`, `exemption.request`,
+   * `exemption.approve`, `exemption.reject` or `exemption.expire`.
+   */
+  action: string;
+  checkId: string;
+  details: unknown;
+}
+
+/**
+ * Where an exemption request stands. A pending request whose expiry has
+ * passed reads as `expired`; an approved request whose exemption has
+ * expired reads as `expired` too.
+ *
+ * @public
+ */
+export type ExemptionRequestStatus =
+  | 'pending'
+  | 'approved'
+  | 'rejected'
+  | 'expired';
+
+/**
+ * A request to exempt an entity from a check, decided by someone allowed
+ * `scorecards.exemption.manage` on the entity.
+ *
+ * @public
+ */
+export interface ExemptionRequest {
+  id: string;
+  entityRef: string;
+  checkId: string;
+  reason: string;
+  /** The user ref who asked. */
+  requestedBy: string;
+  /** ISO-8601. */
+  requestedAt: string;
+  /** ISO-8601: when the exemption asked for would end. */
+  expiresAt: string;
+  status: ExemptionRequestStatus;
+  /** The entity's owner when the request was made. */
+  owner?: string;
+  decidedBy?: string;
+  /** ISO-8601. */
+  decidedAt?: string;
+  /** The approver's or rejecter's comment. */
+  comment?: string;
+  /** The exemption created on approval. */
+  exemptionId?: string;
+}
+
+/**
+ * What a campaign asks of the entities it covers: a level of its scorecard
+ * (or higher), or a set of checks that must each pass or be exempt.
+ *
+ * @public
+ */
+export type CampaignTarget = { level: string } | { checks: string[] };
+
+/**
+ * A goal with a deadline, e.g. "every production model reaches Silver by 31 March".
+ *
+ * @public
+ */
+export interface Campaign {
+  /** Stable id: lower-case letters, digits and dashes. */
+  id: string;
+  title: string;
+  description?: string;
+  /** The scorecard whose stored results decide progress. */
+  scorecardId: string;
+  target: CampaignTarget;
+  /** The entities it covers: a catalog filter predicate, as scorecards and custom checks use. */
+  filter: Record<string, unknown>;
+  /** ISO-8601. */
+  startsAt: string;
+  /** ISO-8601: the end of the deadline day. */
+  deadline: string;
+  /** The group that runs it. */
+  owner: string;
+  /** `config` for campaigns in app-config.yaml (read-only here), `database` for those created in the UI. */
+  source: 'config' | 'database';
+  createdBy?: string;
+  createdAt?: string;
+  updatedAt?: string;
+}
+
+/**
+ * A campaign as a user creates or edits it.
+ *
+ * @public
+ */
+export interface CampaignInput {
+  title: string;
+  description?: string;
+  scorecardId: string;
+  target: CampaignTarget;
+  filter: Record<string, unknown>;
+  /** ISO-8601 date or date-time; default now. */
+  startsAt?: string;
+  /** ISO-8601 date (end of that day, UTC) or date-time. */
+  deadline: string;
+  owner: string;
+}
+
+/**
+ * How far a campaign is: of the covered entities that have a result
+ * (`total`), how many meet the target (`done`); `ungraded` covered entities
+ * have no result yet.
+ *
+ * @public
+ */
+export interface CampaignProgress {
+  done: number;
+  total: number;
+  ungraded: number;
+}
+
+/**
+ * A campaign with its progress (for the caller, or for one owner's tree).
+ *
+ * @public
+ */
+export interface CampaignSummary extends Campaign {
+  state: 'upcoming' | 'open' | 'closed';
+  progress: CampaignProgress;
+}
+
+/**
+ * A team's progress in a campaign, its sub-teams rolled up.
+ *
+ * @public
+ */
+export interface CampaignTeamProgress {
+  owner: string;
+  done: number;
+  total: number;
+}
+
+/**
+ * A covered entity and what it still lacks.
+ *
+ * @public
+ */
+export interface CampaignEntity {
+  entityRef: string;
+  owner?: string;
+  level: string | null;
+  done: boolean;
+  /** The target's checks that fail (not exempt). */
+  failingChecks: string[];
+}
+
+/**
+ * A day of a campaign's burn-up.
+ *
+ * @public
+ */
+export interface CampaignBurnUpPoint {
+  /** `YYYY-MM-DD` (UTC). */
+  day: string;
+  done: number;
+  total: number;
+}
+
+/**
+ * A campaign's page: progress, teams ranked, entities not done first, burn-up.
+ *
+ * @public
+ */
+export interface CampaignDetails {
+  campaign: CampaignSummary;
+  /** The owner tree asked for, when `owner` was given. */
+  owners?: string[];
+  teams: CampaignTeamProgress[];
+  entities: CampaignEntity[];
+  burnUp: CampaignBurnUpPoint[];
+}
+
+/**
+ * A day of one check's pass rate.
+ *
+ * @public
+ */
+export interface CheckTrendPoint {
+  /** `YYYY-MM-DD` (UTC). */
+  day: string;
+  /** Passing or exempt over applicable entities that day, 0..1. */
+  passRate: number;
+  /** Applicable entities that day. */
+  entities: number;
+}
+
+/**
+ * One check's pass rate over time, for an owner's tree, a system or the
+ * whole catalog the caller may read.
+ *
+ * @public
+ */
+export interface CheckTrend {
+  scorecardId: string;
+  checkId: string;
+  owners?: string[];
+  points: CheckTrendPoint[];
+}
+
+/**
+ * When one of an entity's checks last changed state.
+ *
+ * @public
+ */
+export interface CheckChange {
+  scorecardId: string;
+  checkId: string;
+  status: CheckStatus;
+  /** ISO-8601: since when the check has had this status. */
+  since: string;
 }
 
 /**

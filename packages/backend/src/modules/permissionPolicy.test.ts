@@ -11,6 +11,7 @@ import { ConfigReader } from '@backstage/config';
 import {
   AuthorizeResult,
   createPermission,
+  isResourcePermission,
   Permission,
 } from '@backstage/plugin-permission-common';
 import { PolicyQueryUser } from '@backstage/plugin-permission-node';
@@ -34,7 +35,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import path from 'path';
 import { mlopsPermissions } from '@convergence/backstage-plugin-mlops-common';
-import { scorecardsPermissions } from '@convergence/backstage-plugin-scorecards-common';
+import {
+  scorecardsCampaignManagePermission,
+  scorecardsPermissions,
+} from '@convergence/backstage-plugin-scorecards-common';
 import {
   createTestDatabases,
   httpAuthWithActors,
@@ -97,7 +101,9 @@ describe('ConvergencePermissionPolicy', () => {
   });
 
   it.each(
-    [...scorecardsPermissions, ...mlopsPermissions].map(p => [p.name, p]),
+    [...scorecardsPermissions, ...mlopsPermissions]
+      .filter(p => isResourcePermission(p, 'catalog-entity'))
+      .map(p => [p.name, p]),
   )(
     "gives Convergence's action %s on entities to the owners",
     async (_name, permission) => {
@@ -137,6 +143,12 @@ describe('ConvergencePermissionPolicy', () => {
       adminsOnly,
     );
     expect(await decisionsOn(catalogEntityCreatePermission)).toEqual(
+      adminsOnly,
+    );
+  });
+
+  it('keeps managing scorecard campaigns to admins', async () => {
+    expect(await decisionsOn(scorecardsCampaignManagePermission)).toEqual(
       adminsOnly,
     );
   });

@@ -64,6 +64,9 @@ export const convergencePermissionRules: Readonly<
   'scaffolder.task.cancel': 'task-creator',
   'scaffolder.template.dry-run': 'admin',
   'scaffolder.template.management': 'admin',
+  // Campaigns set goals for every team; without this entry the fallback
+  // below would give it to every signed-in user.
+  'scorecards.campaign.manage': 'admin',
 };
 
 // RESOURCE_TYPE_SCAFFOLDER_TASK of @backstage/plugin-scaffolder-common/alpha,

@@ -123,6 +123,40 @@ export function mockApi(overrides: Partial<ScorecardsApi> = {}): ScorecardsApi {
     createExemption: async () => {
       throw new Error('not used');
     },
+    getExemptions: async () => ({ exemptions: [], audit: [] }),
+    revokeExemption: async () => {
+      throw new Error('not used');
+    },
+    requestExemption: async () => {
+      throw new Error('not used');
+    },
+    getExemptionRequests: async () => ({ requests: [] }),
+    listExemptionRequests: async () => ({ requests: [] }),
+    approveExemptionRequest: async () => {
+      throw new Error('not used');
+    },
+    rejectExemptionRequest: async () => {
+      throw new Error('not used');
+    },
+    listCampaigns: async () => ({ items: [] }),
+    getCampaign: async () => {
+      throw new Error('not used');
+    },
+    createCampaign: async () => {
+      throw new Error('not used');
+    },
+    updateCampaign: async () => {
+      throw new Error('not used');
+    },
+    archiveCampaign: async () => {
+      throw new Error('not used');
+    },
+    getCheckTrend: async (checkId, { scorecardId }) => ({
+      scorecardId,
+      checkId,
+      points: [],
+    }),
+    getCheckChanges: async entityRef => ({ entityRef, changes: [] }),
     ...overrides,
   };
 }
