@@ -71,6 +71,7 @@ export const scorecardsPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         notifications: notificationService,
         actionsRegistry: actionsRegistryServiceRef,
+        auditor: coreServices.auditor,
       },
       async init(deps) {
         const { config, logger, scheduler } = deps;
