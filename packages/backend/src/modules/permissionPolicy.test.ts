@@ -37,7 +37,9 @@ import path from 'path';
 import { mlopsPermissions } from '@convergence/backstage-plugin-mlops-common';
 import {
   scorecardsCampaignManagePermission,
+  scorecardsExemptionManagePermission,
   scorecardsPermissions,
+  scorecardsRefreshPermission,
 } from '@convergence/backstage-plugin-scorecards-common';
 import {
   createTestDatabases,
@@ -145,6 +147,24 @@ describe('ConvergencePermissionPolicy', () => {
     expect(await decisionsOn(catalogEntityCreatePermission)).toEqual(
       adminsOnly,
     );
+  });
+
+  it('lets admins, besides the owners, manage scorecard exemptions', async () => {
+    const admin = await policyFor([
+      'user:default/ada',
+      'group:default/ml-platform',
+    ]).handle(
+      { permission: scorecardsExemptionManagePermission },
+      user(['user:default/ada']),
+    );
+    expect(admin).toEqual({ result: AuthorizeResult.ALLOW });
+    // Refreshing stays the owners' alone.
+    await expect(
+      policyFor(['user:default/ada', 'group:default/ml-platform']).handle(
+        { permission: scorecardsRefreshPermission },
+        user(['user:default/ada']),
+      ),
+    ).resolves.toMatchObject({ result: AuthorizeResult.CONDITIONAL });
   });
 
   it('keeps managing scorecard campaigns to admins', async () => {

@@ -33,13 +33,15 @@ import {
  * - `signed-in`: every signed-in user;
  * - `owner`: the owners of the catalog entity it is checked on;
  * - `task-creator`: the user who started the scaffolder task;
- * - `admin`: members of `permission.convergence.adminGroups`.
+ * - `admin`: members of `permission.convergence.adminGroups`;
+ * - `owner-or-admin`: the entity's owners and the admins.
  */
 export type ConvergencePermissionRule =
   | 'signed-in'
   | 'owner'
   | 'task-creator'
-  | 'admin';
+  | 'admin'
+  | 'owner-or-admin';
 
 /**
  * How the policy decides the catalog and scaffolder permissions that are not
@@ -67,6 +69,9 @@ export const convergencePermissionRules: Readonly<
   // Campaigns set goals for every team; without this entry the fallback
   // below would give it to every signed-in user.
   'scorecards.campaign.manage': 'admin',
+  // Granting and revoking exemptions: the entity's owners, and admins, who
+  // decide the requests of teams that cannot.
+  'scorecards.exemption.manage': 'owner-or-admin',
 };
 
 // RESOURCE_TYPE_SCAFFOLDER_TASK of @backstage/plugin-scaffolder-common/alpha,
@@ -134,7 +139,10 @@ export function readAdminGroups(config: Config): string[] {
  * - Creating entities, deleting locations, deleting unprocessed entities,
  *   managing ingestion, dry runs and template management are for admins: the
  *   members of a group in `permission.convergence.adminGroups`. Admins get
- *   these actions, not the owners' actions on every entity.
+ *   these actions, not the owners' actions on every entity, with one
+ *   exception: admins may also grant, approve and revoke scorecard
+ *   exemptions (`scorecards.exemption.manage`) on every entity.
+ * - Managing scorecard campaigns is for admins.
  * - A catalog or scaffolder permission the policy does not know is
  *   admin-only. See {@link convergencePermissionRules}.
  *
@@ -170,18 +178,22 @@ export class ConvergencePermissionPolicy implements PermissionPolicy {
       ? await this.userInfo.getUserInfo(user.credentials)
       : undefined;
     const claims = info?.ownershipEntityRefs ?? [];
-    switch (ruleFor(permission)) {
+    const isAdmin = claims.some(ref => this.adminGroups.has(ref));
+    const rule = ruleFor(permission);
+    switch (rule) {
       case 'signed-in':
         return { result: AuthorizeResult.ALLOW };
       case 'admin':
         return {
-          result: claims.some(ref => this.adminGroups.has(ref))
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
+          result: isAdmin ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
         };
+      case 'owner-or-admin':
       case 'owner':
         if (!isResourcePermission(permission, RESOURCE_TYPE_CATALOG_ENTITY)) {
           return { result: AuthorizeResult.DENY };
+        }
+        if (isAdmin && rule === 'owner-or-admin') {
+          return { result: AuthorizeResult.ALLOW };
         }
         return createCatalogConditionalDecision(
           permission,
