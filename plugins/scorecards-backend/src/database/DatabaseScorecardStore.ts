@@ -91,7 +91,8 @@ const removalRow = (r: ResultRow, at: Date) => ({
   removed: true,
 });
 
-const toExemption = (r: any): Exemption => ({
+/** An exemption as stored in `scorecard_exemptions`. */
+export const toExemption = (r: any): Exemption => ({
   id: r.id,
   entityRef: r.entity_ref,
   checkId: r.check_id,
@@ -99,6 +100,8 @@ const toExemption = (r: any): Exemption => ({
   author: r.author,
   expiresAt: iso(r.expires_at),
   createdAt: iso(r.created_at),
+  ...(r.request_id ? { requestId: r.request_id } : {}),
+  ...(r.approved_by ? { approvedBy: r.approved_by } : {}),
 });
 
 /** The knex implementation of {@link ScorecardStore} (SQLite and PostgreSQL). */
