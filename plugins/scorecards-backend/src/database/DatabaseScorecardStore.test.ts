@@ -787,7 +787,11 @@ describe.each(databases.eachSupportedId())(
       const knex = await databases.init(databaseId);
       const directory = path.resolve(__dirname, '../../migrations');
       const store = await storeOn(knex);
-      await knex.migrate.down({ directory });
+      // By name: later migrations exist.
+      await knex.migrate.down({
+        directory,
+        name: '20261130000002_downstream.js',
+      });
       expect(
         await knex.schema.hasColumn('scorecard_results', 'downstream'),
       ).toBe(false);

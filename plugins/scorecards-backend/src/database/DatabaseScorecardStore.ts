@@ -5,6 +5,10 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import {
+  CheckChange,
+  CheckResult,
+  CheckStatus,
+  CheckTrendPoint,
   EntityScorecardResult,
   Exemption,
   ScorecardSummary,
@@ -90,6 +94,58 @@ const removalRow = (r: ResultRow, at: Date) => ({
   evaluated_at: at,
   removed: true,
 });
+
+/**
+ * The check history rows a result saved over `before` (its stored result,
+ * if any) adds: where a check's known status changed, or it had none
+ * (`unknown` is never written: the check keeps its last known status, in
+ * `last`); a removal row for each check that stops counting (no longer
+ * graded); and when the result moved to another owner or system, a removal
+ * row under the old ones for each check and a fresh row under the new ones,
+ * as level and score history does.
+ */
+function checkHistoryRows(
+  before: ResultRow | undefined,
+  last: ReadonlyMap<string, string>,
+  r: StoredResult,
+) {
+  const at = new Date(r.evaluatedAt);
+  const moved =
+    before !== undefined &&
+    ((before.owner_ref ?? null) !== (r.ownerRef ?? null) ||
+      (before.system_ref ?? null) !== (r.systemRef ?? null));
+  const now = new Map<string, CheckStatus>(
+    r.checks.map(c => [c.checkId, c.status]),
+  );
+  const rows = [];
+  for (const [checkId, status] of last)
+    if (moved || !now.has(checkId))
+      rows.push({
+        entity_ref: r.entityRef,
+        scorecard_id: r.scorecardId,
+        check_id: checkId,
+        owner_ref: before?.owner_ref ?? null,
+        system_ref: before?.system_ref ?? null,
+        status,
+        changed_at: at,
+        removed: true,
+      });
+  for (const [checkId, status] of now) {
+    const known = status === 'unknown' ? last.get(checkId) : status;
+    if (known && (moved || last.get(checkId) !== known))
+      rows.push({
+        entity_ref: r.entityRef,
+        scorecard_id: r.scorecardId,
+        check_id: checkId,
+        owner_ref: r.ownerRef ?? null,
+        system_ref: r.systemRef ?? null,
+        status: known,
+        changed_at: at,
+        removed: false,
+      });
+  }
+  return rows;
+}
 
 /** An exemption as stored in `scorecard_exemptions`. */
 export const toExemption = (r: any): Exemption => ({
@@ -310,9 +366,73 @@ export class DatabaseScorecardStore implements ScorecardStore {
             })),
           );
         }
+
+        // Check history, against each check's last known status.
+        const befores = rest.flatMap(r => {
+          const before = previousRows.get(key(r.entityRef, r.scorecardId));
+          return before ? [before] : [];
+        });
+        const known = await this.knownStatuses(tx, befores);
+        const checkRows = rest.flatMap(r => {
+          const k = key(r.entityRef, r.scorecardId);
+          return checkHistoryRows(
+            previousRows.get(k),
+            known.get(k) ?? new Map(),
+            r,
+          );
+        });
+        for (const c of chunks(checkRows))
+          await tx('scorecard_check_history').insert(c);
       }
     });
     return previous;
+  }
+
+  /**
+   * The status that counts in check history of each check of these stored
+   * results, by result key then check id: its status in the result, or for
+   * an `unknown` one its last check history row's (none when that row ended
+   * it). Checks with no known status are left out.
+   */
+  private async knownStatuses(tx: Knex, rows: ResultRow[]) {
+    const out = new Map<string, Map<string, string>>();
+    const unknown: Array<[string, string, string]> = [];
+    for (const row of rows) {
+      const statuses = new Map<string, string>();
+      for (const c of JSON.parse(row.checks) as CheckResult[]) {
+        if (c.status === 'unknown')
+          unknown.push([row.entity_ref, row.scorecard_id, c.checkId]);
+        else statuses.set(c.checkId, c.status);
+      }
+      out.set(key(row.entity_ref, row.scorecard_id), statuses);
+    }
+    // Rare: only while a fact provider fails.
+    for (const batch of chunks(unknown)) {
+      const history: Array<{
+        entity_ref: string;
+        scorecard_id: string;
+        check_id: string;
+        status: string;
+        removed: boolean | number;
+      }> = await tx('scorecard_check_history')
+        .whereIn(['entity_ref', 'scorecard_id', 'check_id'], batch)
+        .select('entity_ref', 'scorecard_id', 'check_id', 'status', 'removed')
+        .orderBy([{ column: 'changed_at' }, { column: 'id' }]);
+      const lastRow = new Map(
+        history.map(h => [
+          JSON.stringify([h.entity_ref, h.scorecard_id, h.check_id]),
+          h,
+        ]),
+      );
+      for (const [entityRef, scorecardId, checkId] of batch) {
+        const h = lastRow.get(
+          JSON.stringify([entityRef, scorecardId, checkId]),
+        );
+        if (h && !h.removed)
+          out.get(key(entityRef, scorecardId))!.set(checkId, h.status);
+      }
+    }
+    return out;
   }
 
   async removeStale(options: {
@@ -407,6 +527,23 @@ export class DatabaseScorecardStore implements ScorecardStore {
         await tx('scorecard_history').insert(
           rows.map(r => removalRow(r, before)),
         );
+        const known = await this.knownStatuses(tx, rows);
+        const checkRows = rows.flatMap(r =>
+          [...known.get(key(r.entity_ref, r.scorecard_id))!].map(
+            ([checkId, status]) => ({
+              entity_ref: r.entity_ref,
+              scorecard_id: r.scorecard_id,
+              check_id: checkId,
+              owner_ref: r.owner_ref ?? null,
+              system_ref: r.system_ref ?? null,
+              status,
+              changed_at: before,
+              removed: true,
+            }),
+          ),
+        );
+        for (const c of chunks(checkRows))
+          await tx('scorecard_check_history').insert(c);
         return rows.length;
       });
     }
@@ -726,6 +863,142 @@ export class DatabaseScorecardStore implements ScorecardStore {
       }));
   }
 
+  /**
+   * As {@link DatabaseScorecardStore.trend}, over one check's history: each
+   * entity's last status of a day, carried forward until it changes or ends,
+   * counts 1 passing when `pass` or `exempt`, and 1 applicable unless `na`
+   * or removed. Each row adds its change of both to its day (the changes of
+   * a day's rows add up to its last row's: the sums are of integers, exact
+   * on both databases), and running sums over the days give each day's
+   * passing and applicable entities.
+   */
+  async checkTrend(
+    filter: SummaryFilter,
+    scorecardId: string,
+    checkId: string,
+    since: Date,
+  ): Promise<CheckTrendPoint[]> {
+    if (filter.entityRefs?.length === 0 || filter.ownerRefs?.length === 0)
+      return [];
+    const pg = this.db.client.config.client === 'pg';
+    const DAY_MS = 86_400_000;
+    const sinceDay = Math.floor(since.getTime() / DAY_MS);
+    const day = pg
+      ? "CAST(changed_at AT TIME ZONE 'UTC' AS DATE) - DATE '1970-01-01'"
+      : `CAST(changed_at / ${DAY_MS} AS INTEGER)`;
+    const history = this.applyFilter(
+      this.db('scorecard_check_history')
+        .where({ scorecard_id: scorecardId, check_id: checkId })
+        .select(
+          'entity_ref',
+          'changed_at',
+          'id',
+          this.db.raw(
+            "CASE WHEN removed OR status = 'na' THEN 0 ELSE 1 END AS present",
+          ),
+          this.db.raw(
+            "CASE WHEN NOT removed AND status IN ('pass', 'exempt') THEN 1 ELSE 0 END AS passing",
+          ),
+          this.db.raw(
+            `CASE WHEN changed_at < ? THEN ${sinceDay} ELSE ${day} END AS day`,
+            [since],
+          ),
+        ),
+      filter,
+    );
+    const byEntity = 'PARTITION BY entity_ref ORDER BY changed_at, id';
+    const rows: Array<{
+      day: number | string;
+      passing: number | string;
+      n: number | string;
+    }> = await this.db
+      .with(
+        'changes',
+        this.db.raw(
+          `SELECT day,
+            passing - COALESCE(LAG(passing) OVER (${byEntity}), 0) AS d_passing,
+            present - COALESCE(LAG(present) OVER (${byEntity}), 0) AS d_count
+          FROM (?) AS history`,
+          [history],
+        ),
+      )
+      .with(
+        'per_day',
+        this.db.raw(`
+          SELECT day, SUM(d_passing) AS d_passing, SUM(d_count) AS d_count
+          FROM changes
+          GROUP BY day`),
+      )
+      .with(
+        'running',
+        this.db.raw(`
+          SELECT day,
+            SUM(d_passing) OVER (ORDER BY day) AS passing,
+            SUM(d_count) OVER (ORDER BY day) AS n
+          FROM per_day`),
+      )
+      .select('day', 'passing', 'n')
+      .from('running')
+      .where('n', '>', 0)
+      .orderBy('day');
+    return rows.map(r => ({
+      day: new Date(Number(r.day) * DAY_MS).toISOString().slice(0, 10),
+      passRate: Number(r.passing) / Number(r.n),
+      entities: Number(r.n),
+    }));
+  }
+
+  /**
+   * From each check's history rows in time order: the last one, unless it
+   * ended the check, and the first of the run of rows with its status that
+   * ends there; a move to another owner or system (a removal row and a fresh
+   * row at the same moment) does not break a run.
+   */
+  async checkChanges(entityRef: string): Promise<CheckChange[]> {
+    const rows: Array<{
+      scorecard_id: string;
+      check_id: string;
+      status: CheckStatus;
+      removed: boolean | number;
+      changed_at: Date | string | number;
+    }> = await this.db('scorecard_check_history')
+      .where('entity_ref', entityRef)
+      .select('scorecard_id', 'check_id', 'status', 'removed', 'changed_at')
+      .orderBy([{ column: 'changed_at' }, { column: 'id' }]);
+    const byCheck = new Map<string, typeof rows>();
+    for (const r of rows) {
+      const k = JSON.stringify([r.scorecard_id, r.check_id]);
+      byCheck.set(k, [...(byCheck.get(k) ?? []), r]);
+    }
+    const time = (r: (typeof rows)[number]) => new Date(r.changed_at).getTime();
+    const changes: CheckChange[] = [];
+    for (const list of byCheck.values()) {
+      const last = list[list.length - 1];
+      if (last.removed) continue;
+      let since = last;
+      for (let i = list.length - 2; i >= 0; i--) {
+        const r = list[i];
+        if (r.removed) {
+          if (time(r) === time(list[i + 1])) continue;
+          break;
+        }
+        if (r.status !== last.status) break;
+        since = r;
+      }
+      changes.push({
+        scorecardId: last.scorecard_id,
+        checkId: last.check_id,
+        status: last.status,
+        since: new Date(time(since)).toISOString(),
+      });
+    }
+    // In code-point order, whatever the database's collation.
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return changes.sort(
+      (a, b) => cmp(a.scorecardId, b.scorecardId) || cmp(a.checkId, b.checkId),
+    );
+  }
+
   async entityHistory(entityRef: string, since: Date): Promise<HistoryPoint[]> {
     const rows = await this.db('scorecard_history')
       .where('entity_ref', entityRef)
@@ -747,6 +1020,28 @@ export class DatabaseScorecardStore implements ScorecardStore {
    * owner or system change ends the old one's rows with a removal row).
    */
   async deleteHistoryBefore(before: Date) {
+    // The same rule per check: each one's last row before the cut stays.
+    const lastCheckRows = this.db
+      .from(
+        this.db('scorecard_check_history')
+          .where('changed_at', '<', before)
+          .select(
+            'id',
+            'removed',
+            this.db.raw(`ROW_NUMBER() OVER (
+              PARTITION BY scorecard_id, check_id, entity_ref
+              ORDER BY changed_at DESC, id DESC
+            ) AS rn`),
+          )
+          .as('before_cut'),
+      )
+      .where('rn', 1)
+      .andWhere('removed', false)
+      .select('id');
+    await this.db('scorecard_check_history')
+      .where('changed_at', '<', before)
+      .whereNotIn('id', lastCheckRows)
+      .delete();
     const lastRows = this.db
       .from(
         this.db('scorecard_history')

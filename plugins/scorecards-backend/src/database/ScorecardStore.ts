@@ -1,4 +1,6 @@
 import {
+  CheckChange,
+  CheckTrendPoint,
   EntityScorecardResult,
   Exemption,
   ScorecardSummary,
@@ -33,7 +35,9 @@ export interface ScorecardStore {
   /**
    * Upserts the latest results; appends history where level, score, owner or
    * system changed (a result that moved also gets a removal row under its old
-   * owner and system). Returns the previous results.
+   * owner and system), and check history where a check's known status
+   * changed (`unknown` keeps the last known one). Returns the previous
+   * results.
    */
   saveResults(
     results: StoredResult[],
@@ -99,9 +103,30 @@ export interface ScorecardStore {
   ): Promise<Array<{ day: string; scorecardId: string; score: number }>>;
   entityHistory(entityRef: string, since: Date): Promise<HistoryPoint[]>;
   /**
-   * Deletes history evaluated before `before`, except each result's last row
-   * then unless it is a removal row: trends since `before` stay the same.
-   * Returns how many rows were deleted.
+   * One check's pass rate per day over the check history of the matching
+   * entities since `since`: each entity counts with its last status of that
+   * day or before (from before `since` too) until its result is removed;
+   * `pass` and `exempt` pass, `na` does not count. One point for the first
+   * day (`since`'s, when an entity counts then) and for each day with
+   * history, by day.
+   */
+  checkTrend(
+    filter: SummaryFilter,
+    scorecardId: string,
+    checkId: string,
+    since: Date,
+  ): Promise<CheckTrendPoint[]>;
+  /**
+   * The current known status of each of an entity's checks, per scorecard,
+   * and since when it has had it (a move to another owner or system does not
+   * count as a change). By scorecard id then check id.
+   */
+  checkChanges(entityRef: string): Promise<CheckChange[]>;
+  /**
+   * Deletes history and check history from before `before`, except each
+   * result's (each check's) last row then unless it is a removal row: trends
+   * since `before` stay the same. Returns how many rows of level and score
+   * history were deleted.
    */
   deleteHistoryBefore(before: Date): Promise<number>;
 
