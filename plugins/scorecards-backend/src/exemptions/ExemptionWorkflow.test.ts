@@ -1,0 +1,612 @@
+import {
+  createTestDatabases,
+  postgresPresentWhenRequired,
+} from '@convergence/backstage-plugin-mlops-node/testUtils';
+import knexFactory, { Knex } from 'knex';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { oneLevelScorecardConfig } from '../__testUtils__/config';
+import { group } from '../__testUtils__/entities';
+import { storeOn } from '../__testUtils__/store';
+import { builtinChecks } from '../checks/builtin';
+import { readDefinitions } from '../engine/definitions';
+import { ScorecardEvaluator } from '../service/ScorecardEvaluator';
+import { ScorecardQueries } from '../service/ScorecardQueries';
+import { DatabaseExemptionRequestStore } from './DatabaseExemptionRequestStore';
+import { ExemptionWorkflow } from './ExemptionWorkflow';
+
+const databases = createTestDatabases();
+
+it('runs on PostgreSQL whenever the test command provides it', () => {
+  expect(postgresPresentWhenRequired(databases)).toBe(true);
+});
+
+const OWNER = 'user:default/mei'; // may manage fraud-ml's exemptions
+const REQUESTER = 'user:default/sofia'; // may read, not manage; not secret-model
+const DAY = 24 * 3600 * 1000;
+
+/** A model of fraud-ml without a description: it fails `has-description`. */
+const model = (name: string): Entity => ({
+  apiVersion: 'convergence.dev/v1alpha1',
+  kind: 'Model',
+  metadata: { name, namespace: 'default', etag: `${name}-1` },
+  spec: {
+    type: 'classification',
+    lifecycle: 'experimental',
+    owner: 'group:default/fraud-ml',
+    license: 'MIT',
+  },
+  relations: [{ type: 'ownedBy', targetRef: 'group:default/fraud-ml' }],
+});
+
+// A name with dots and underscores; a reason with quotes, a backslash and unicode.
+const NAME = 'fraud.detector_v2.1';
+const REF = `model:default/${NAME}`;
+const COMPOUND = { kind: 'Model', namespace: 'default', name: NAME };
+const REASON = `"Benchmark" data isn't described \\ yet — données ✓ 🚀`;
+
+const config = new ConfigReader(
+  oneLevelScorecardConfig({ id: 'basics', title: 'Basics' }, 'Bronze', [
+    'has-description',
+    'model-license-declared',
+  ]),
+);
+
+describe.each(databases.eachSupportedId())(
+  'ExemptionWorkflow on %s',
+  databaseId => {
+    const others: Knex[] = [];
+    afterAll(async () => {
+      await Promise.all(others.map(k => k.destroy()));
+    });
+
+    async function setup(
+      options: { knex?: Knex; maxDays?: number; migrate?: boolean } = {},
+    ) {
+      const knex = options.knex ?? (await databases.init(databaseId));
+      const database = mockServices.database({
+        knex,
+        migrations: { skip: options.migrate === false },
+      });
+      const store = await storeOn(knex, {
+        skipMigrations: options.migrate === false,
+      });
+      const requests = await DatabaseExemptionRequestStore.create({
+        database,
+      });
+      const entities = [
+        group('product-ml', ['fraud-ml']),
+        group('fraud-ml'),
+        model(NAME),
+        model('secret-model'),
+      ];
+      const visible = (credentials: any) =>
+        entities.filter(
+          e =>
+            !(
+              credentials?.principal?.userEntityRef === REQUESTER &&
+              e.metadata.name === 'secret-model'
+            ),
+        );
+      const catalog = {
+        getEntityByRef: (ref: any, o: any) =>
+          catalogServiceMock({
+            entities: visible(o?.credentials),
+          }).getEntityByRef(ref, o),
+        getEntitiesByRefs: (req: any, o: any) =>
+          catalogServiceMock({
+            entities: visible(o?.credentials),
+          }).getEntitiesByRefs(req, o),
+        streamEntities: (req: any, o: any) =>
+          catalogServiceMock({
+            entities: visible(o?.credentials),
+          }).streamEntities(req, o),
+      } as any;
+      const permissions = mockServices.permissions.mock({
+        authorize: async (reqs: any[], { credentials }: any) =>
+          reqs.map(() => ({
+            result:
+              credentials.principal.userEntityRef === OWNER
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+          })),
+        authorizeConditional: async (reqs: any[], { credentials }: any) =>
+          reqs.map(() =>
+            credentials.principal.userEntityRef === REQUESTER
+              ? {
+                  result: AuthorizeResult.CONDITIONAL,
+                  pluginId: 'catalog',
+                  resourceType: 'catalog-entity',
+                  conditions: {} as any,
+                }
+              : { result: AuthorizeResult.ALLOW },
+          ),
+      });
+      let clock = Date.parse('2026-12-01T09:00:00Z');
+      const now = () => new Date(clock);
+      const checks = new Map(builtinChecks.map(c => [c.id, c]));
+      const auth = mockServices.auth();
+      const logger = mockServices.logger.mock();
+      const evaluator = new ScorecardEvaluator({
+        scorecards: readDefinitions(config, new Set(checks.keys())),
+        checks,
+        factProviders: [],
+        store,
+        catalog,
+        auth,
+        logger,
+        now,
+      });
+      const queries = new ScorecardQueries({
+        permissions,
+        auth,
+        catalog,
+        store,
+        evaluator,
+        scorecards: readDefinitions(config, new Set(checks.keys())),
+        checks,
+        now,
+      });
+      const sent: any[] = [];
+      const workflow = new ExemptionWorkflow({
+        requests,
+        store,
+        queries,
+        evaluator,
+        catalog,
+        checks,
+        logger,
+        notifications: { send: async (n: any) => void sent.push(n) },
+        maxDays: options.maxDays,
+        now,
+      });
+      return {
+        knex,
+        store,
+        requests,
+        evaluator,
+        workflow,
+        sent,
+        logger,
+        now,
+        advance: (ms: number) => {
+          clock += ms;
+        },
+      };
+    }
+
+    const as = (user: string) => mockCredentials.user(user);
+    const ask = (expiresAt: Date, checkId = 'has-description') => ({
+      checkId,
+      reason: REASON,
+      expiresAt: expiresAt.toISOString(),
+    });
+    const statusOf = (results: any[], checkId = 'has-description') =>
+      results[0].checks.find((c: any) => c.checkId === checkId).status;
+
+    it('keeps one pending request per entity and check, even when two submits race', async () => {
+      const a = await setup();
+      const later = new Date(a.now().getTime() + 30 * DAY);
+      const race = await Promise.allSettled([
+        a.workflow.submit(COMPOUND, ask(later), as(REQUESTER)),
+        a.workflow.submit(COMPOUND, ask(later), as(OWNER)),
+      ]);
+      expect(race.filter(r => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = race.find(r => r.status === 'rejected') as any;
+      expect(refused.reason.name).toBe('ConflictError');
+      expect(refused.reason.message).toBe(
+        `${REF} has a pending exemption request for 'has-description' already`,
+      );
+      // Another check of the same entity may be asked for.
+      await a.workflow.submit(
+        COMPOUND,
+        ask(later, 'model-license-declared'),
+        as(REQUESTER),
+      );
+      if (databaseId.startsWith('POSTGRES')) {
+        // Two replicas: separate pools on one database, as two processes.
+        const otherKnex = knexFactory(a.knex.client.config);
+        others.push(otherKnex);
+        const b = await setup({ knex: otherKnex, migrate: false });
+        for (const checkId of ['owner-is-group', 'model-card-complete']) {
+          const results = await Promise.allSettled([
+            a.workflow.submit(COMPOUND, ask(later, checkId), as(REQUESTER)),
+            b.workflow.submit(COMPOUND, ask(later, checkId), as(REQUESTER)),
+          ]);
+          expect(results.map(r => r.status).sort()).toEqual([
+            'fulfilled',
+            'rejected',
+          ]);
+        }
+      }
+      const pending = await a
+        .knex('scorecard_exemption_requests')
+        .where('status', 'pending')
+        .select('check_id');
+      const perCheck = new Map<string, number>();
+      for (const p of pending)
+        perCheck.set(p.check_id, (perCheck.get(p.check_id) ?? 0) + 1);
+      expect([...perCheck.values()].every(n => n === 1)).toBe(true);
+      expect(perCheck.size).toBe(databaseId.startsWith('POSTGRES') ? 4 : 2);
+    });
+
+    it('approves a request once: the check reads exempt at once, the requester is told, a second decision is a conflict', async () => {
+      const { workflow, sent, now, store, requests, knex } = await setup();
+      const until = new Date(now().getTime() + 10 * DAY);
+      const request = await workflow.submit(
+        COMPOUND,
+        ask(until),
+        as(REQUESTER),
+      );
+      expect(request).toMatchObject({
+        entityRef: REF,
+        checkId: 'has-description',
+        reason: REASON,
+        requestedBy: REQUESTER,
+        status: 'pending',
+        owner: 'group:default/fraud-ml',
+        expiresAt: until.toISOString(),
+      });
+      await expect(
+        workflow.approve(request.id, {}, as(REQUESTER)),
+      ).rejects.toMatchObject({ name: 'NotAllowedError' });
+
+      const approved = await workflow.approve(
+        request.id,
+        { comment: 'ok "for now"' },
+        as(OWNER),
+      );
+      expect(approved.request).toMatchObject({
+        status: 'approved',
+        decidedBy: OWNER,
+        comment: 'ok "for now"',
+        exemptionId: approved.exemption.id,
+      });
+      expect(approved.exemption).toMatchObject({
+        entityRef: REF,
+        checkId: 'has-description',
+        reason: REASON,
+        author: REQUESTER,
+        approvedBy: OWNER,
+        requestId: request.id,
+        expiresAt: until.toISOString(),
+      });
+      expect(statusOf(approved.results)).toBe('exempt');
+      expect(await store.listExemptions(REF)).toEqual([approved.exemption]);
+
+      for (const decide of [
+        () => workflow.approve(request.id, {}, as(OWNER)),
+        () => workflow.reject(request.id, {}, as(OWNER)),
+      ])
+        await expect(decide()).rejects.toMatchObject({
+          name: 'ConflictError',
+          message: `Exemption request ${
+            request.id
+          } is approved; only a pending request can be ${
+            decide.toString().includes('approve') ? 'approved' : 'rejected'
+          }`,
+        });
+
+      expect(
+        (await store.auditTrail(REF)).map(a => [a.action, a.actor]),
+      ).toEqual([
+        ['exemption.request', REQUESTER],
+        ['exemption.approve', OWNER],
+      ]);
+      // The owner on the request, then the requester on the approval.
+      expect(
+        sent.map(n => [
+          n.recipients.entityRef,
+          n.payload.title,
+          n.payload.link,
+        ]),
+      ).toEqual([
+        [
+          'group:default/fraud-ml',
+          `Exemption requested for Described on ${NAME}`,
+          `/catalog/default/model/${NAME}`,
+        ],
+        [
+          REQUESTER,
+          `Exemption approved: Described on ${NAME}`,
+          `/catalog/default/model/${NAME}`,
+        ],
+      ]);
+      expect(sent[0].payload.description).toContain(REASON);
+      expect((await requests.getRequest(request.id, now()))!.status).toBe(
+        'approved',
+      );
+      // Only one exemption row, however often it is approved.
+      expect((await knex('scorecard_exemptions').select('id')).length).toBe(1);
+    });
+
+    it('lets only one of two replicas approve or reject a request', async () => {
+      if (!databaseId.startsWith('POSTGRES')) return;
+      const a = await setup();
+      const otherKnex = knexFactory(a.knex.client.config);
+      others.push(otherKnex);
+      const b = await setup({ knex: otherKnex, migrate: false });
+      const until = new Date(a.now().getTime() + 10 * DAY);
+      for (const checkId of ['has-description', 'model-license-declared']) {
+        const request = await a.workflow.submit(
+          COMPOUND,
+          ask(until, checkId),
+          as(REQUESTER),
+        );
+        const outcomes = await Promise.allSettled([
+          a.workflow.approve(request.id, {}, as(OWNER)),
+          b.workflow.reject(request.id, {}, as(OWNER)),
+          b.workflow.approve(request.id, {}, as(OWNER)),
+        ]);
+        expect(outcomes.filter(o => o.status === 'fulfilled')).toHaveLength(1);
+        expect(
+          outcomes
+            .filter(o => o.status === 'rejected')
+            .map(o => (o as any).reason.name),
+        ).toEqual(['ConflictError', 'ConflictError']);
+      }
+      const decisions = (await a.store.auditTrail(REF)).filter(
+        e => e.action !== 'exemption.request',
+      );
+      expect(decisions).toHaveLength(2);
+      const approvals = decisions.filter(
+        e => e.action === 'exemption.approve',
+      ).length;
+      expect((await a.knex('scorecard_exemptions').select('id')).length).toBe(
+        approvals,
+      );
+    });
+
+    it('rejects a request once and tells the requester', async () => {
+      const { workflow, sent, now, store } = await setup();
+      const request = await workflow.submit(
+        COMPOUND,
+        ask(new Date(now().getTime() + DAY)),
+        as(REQUESTER),
+      );
+      const { request: rejected } = await workflow.reject(
+        request.id,
+        { comment: 'describe it instead' },
+        as(OWNER),
+      );
+      expect(rejected).toMatchObject({
+        status: 'rejected',
+        decidedBy: OWNER,
+        comment: 'describe it instead',
+      });
+      expect(rejected.exemptionId).toBeUndefined();
+      await expect(
+        workflow.reject(request.id, {}, as(OWNER)),
+      ).rejects.toMatchObject({ name: 'ConflictError' });
+      expect(await store.listExemptions(REF)).toEqual([]);
+      expect((await store.auditTrail(REF)).map(a => a.action)).toEqual([
+        'exemption.request',
+        'exemption.reject',
+      ]);
+      expect(sent.map(n => n.recipients.entityRef)).toEqual([
+        'group:default/fraud-ml',
+        REQUESTER,
+      ]);
+      expect(sent[1].payload.description).toContain(
+        'Comment: describe it instead',
+      );
+      // Decided: a new request for the same check may be made.
+      await workflow.submit(
+        COMPOUND,
+        ask(new Date(now().getTime() + DAY)),
+        as(REQUESTER),
+      );
+    });
+
+    it('refuses to approve a pending request past its expiry; the sweep marks it expired, once', async () => {
+      const { workflow, sent, now, advance, store, requests } = await setup();
+      const request = await workflow.submit(
+        COMPOUND,
+        ask(new Date(now().getTime() + DAY)),
+        as(REQUESTER),
+      );
+      advance(2 * DAY);
+      await expect(
+        workflow.approve(request.id, {}, as(OWNER)),
+      ).rejects.toMatchObject({
+        name: 'ConflictError',
+        message: `Exemption request ${request.id} is expired; only a pending request can be approved`,
+      });
+      expect((await requests.getRequest(request.id, now()))!.status).toBe(
+        'expired',
+      );
+      expect(
+        (await workflow.inbox({ status: 'pending' }, as(OWNER))).requests,
+      ).toEqual([]);
+      expect(
+        (await workflow.inbox({ status: 'expired' }, as(OWNER))).requests.map(
+          r => r.id,
+        ),
+      ).toEqual([request.id]);
+      sent.length = 0;
+      expect(await workflow.expire()).toEqual({ requests: 1, exemptions: 0 });
+      expect(await workflow.expire()).toEqual({ requests: 0, exemptions: 0 });
+      expect(sent.map(n => [n.recipients.entityRef, n.payload.title])).toEqual([
+        [REQUESTER, `Exemption request expired: Described on ${NAME}`],
+      ]);
+      expect((await store.auditTrail(REF)).map(a => a.action)).toEqual([
+        'exemption.request',
+        'exemption.expire',
+      ]);
+      expect(await store.listExemptions(REF)).toEqual([]);
+    });
+
+    it('does not let a lapsed pending request block a new one before the sweep', async () => {
+      const { workflow, sent, now, advance } = await setup();
+      const first = await workflow.submit(
+        COMPOUND,
+        ask(new Date(now().getTime() + DAY)),
+        as(REQUESTER),
+      );
+      advance(2 * DAY);
+      sent.length = 0;
+      const second = await workflow.submit(
+        COMPOUND,
+        ask(new Date(now().getTime() + DAY)),
+        as(OWNER),
+      );
+      expect(second.status).toBe('pending');
+      expect(
+        (await workflow.listForEntity(COMPOUND, as(OWNER))).requests.map(r => [
+          r.id,
+          r.status,
+        ]),
+      ).toEqual([
+        [second.id, 'pending'],
+        [first.id, 'expired'],
+      ]);
+      // The first requester is told it expired, then the owner of the new one.
+      expect(sent.map(n => n.recipients.entityRef)).toEqual([
+        REQUESTER,
+        'group:default/fraud-ml',
+      ]);
+      expect(await workflow.expire()).toEqual({ requests: 0, exemptions: 0 });
+    });
+
+    it('stops counting an approved exemption once it expires: the sweep has the incremental pass grade the entity again', async () => {
+      const { workflow, evaluator, store, now, advance, requests } =
+        await setup();
+      await evaluator.evaluateAll();
+      const results = async () => store.getResults([REF]);
+      expect(statusOf(await results())).toBe('fail');
+      const request = await workflow.submit(
+        COMPOUND,
+        ask(new Date(now().getTime() + 3 * DAY)),
+        as(REQUESTER),
+      );
+      await workflow.approve(request.id, {}, as(OWNER));
+      expect(statusOf(await results())).toBe('exempt');
+      expect(await workflow.expire()).toEqual({ requests: 0, exemptions: 0 });
+      await evaluator.evaluateChanged();
+      expect(statusOf(await results())).toBe('exempt');
+
+      advance(4 * DAY);
+      // Without the sweep, nothing changed in the catalog: still exempt.
+      await evaluator.evaluateChanged();
+      expect(statusOf(await results())).toBe('exempt');
+      expect(await workflow.expire()).toEqual({ requests: 0, exemptions: 1 });
+      await evaluator.evaluateChanged();
+      expect(statusOf(await results())).toBe('fail');
+      expect(await workflow.expire()).toEqual({ requests: 0, exemptions: 0 });
+
+      expect((await requests.getRequest(request.id, now()))!.status).toBe(
+        'expired',
+      );
+      expect(
+        (await workflow.inbox({ status: 'expired' }, as(OWNER))).requests.map(
+          r => r.id,
+        ),
+      ).toEqual([request.id]);
+      expect((await store.auditTrail(REF)).map(a => a.action)).toEqual([
+        'exemption.request',
+        'exemption.approve',
+        'exemption.expire',
+      ]);
+      // Still listed, as expired, with its request and approver.
+      expect(await store.listExemptions(REF)).toEqual([
+        expect.objectContaining({ requestId: request.id, approvedBy: OWNER }),
+      ]);
+    });
+
+    it('also expires exemptions created directly, once', async () => {
+      const { workflow, store, now, advance, knex } = await setup();
+      await store.createExemption(
+        {
+          entityRef: REF,
+          checkId: 'has-description',
+          reason: REASON,
+          author: OWNER,
+          expiresAt: new Date(now().getTime() + DAY).toISOString(),
+        },
+        now(),
+      );
+      await store.saveEntityVersions([{ entityRef: REF, etag: 'x' }], now());
+      advance(2 * DAY);
+      expect(await workflow.expire()).toEqual({ requests: 0, exemptions: 1 });
+      expect(await store.entityVersions()).toEqual(new Map());
+      expect(
+        (await knex('scorecard_exemptions').first('expiry_handled_at'))
+          .expiry_handled_at,
+      ).not.toBeNull();
+      expect(await workflow.expire()).toEqual({ requests: 0, exemptions: 0 });
+    });
+
+    it('accepts an expiry in the future and at most maxDays ahead, a known check, a readable entity', async () => {
+      const { workflow, now } = await setup();
+      const inDays = (d: number) => new Date(now().getTime() + d * DAY);
+      await expect(
+        workflow.submit(COMPOUND, ask(inDays(91)), as(REQUESTER)),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringMatching(
+          /^expiresAt: must be at most 90 days ahead \(2027-03-01T09:00:00.000Z\)$/,
+        ),
+      });
+      await expect(
+        workflow.submit(COMPOUND, ask(inDays(-1)), as(REQUESTER)),
+      ).rejects.toMatchObject({
+        message: 'expiresAt: must be in the future',
+      });
+      await expect(
+        workflow.submit(COMPOUND, ask(inDays(1), 'nope'), as(REQUESTER)),
+      ).rejects.toMatchObject({ message: "checkId: unknown check 'nope'" });
+      await expect(
+        workflow.submit(
+          { kind: 'Model', namespace: 'default', name: 'secret-model' },
+          ask(inDays(1)),
+          as(REQUESTER),
+        ),
+      ).rejects.toMatchObject({ name: 'NotFoundError' });
+      expect(
+        (await workflow.submit(COMPOUND, ask(inDays(90)), as(REQUESTER)))
+          .status,
+      ).toBe('pending');
+
+      const short = await setup({ maxDays: 7 });
+      await expect(
+        short.workflow.submit(COMPOUND, ask(inDays(8)), as(REQUESTER)),
+      ).rejects.toMatchObject({
+        message: expect.stringMatching(/^expiresAt: must be at most 7 days/),
+      });
+      expect(() => new ExemptionWorkflow({ maxDays: 0 } as any)).toThrow(
+        'scorecards.exemptions.maxDays must be a whole number of days, 1 or more, not 0',
+      );
+    });
+
+    it("lists an owner tree's requests in the inbox, only of entities the caller may read", async () => {
+      const { workflow, now, advance } = await setup();
+      const until = new Date(now().getTime() + DAY);
+      const visible = await workflow.submit(COMPOUND, ask(until), as(OWNER));
+      advance(1000);
+      const secret = await workflow.submit(
+        { kind: 'Model', namespace: 'default', name: 'secret-model' },
+        ask(until),
+        as(OWNER),
+      );
+      const ids = async (user: string, query: any) =>
+        (await workflow.inbox(query, as(user))).requests.map(r => r.id);
+      expect(await ids(OWNER, { owner: 'group:default/product-ml' })).toEqual([
+        secret.id,
+        visible.id,
+      ]);
+      expect(
+        await ids(REQUESTER, {
+          owner: 'group:default/product-ml',
+          status: 'pending',
+        }),
+      ).toEqual([visible.id]);
+      expect(await ids(OWNER, { owner: 'group:default/recsys-ml' })).toEqual(
+        [],
+      );
+      expect(await ids(OWNER, { status: 'rejected' })).toEqual([]);
+    });
+  },
+);

@@ -1,0 +1,395 @@
+import { DateTime } from 'luxon';
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  CompoundEntityRef,
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  EntityScorecardResult,
+  Exemption,
+  ExemptionRequest,
+  ExemptionRequestStatus,
+  scorecardsExemptionManagePermission,
+} from '@convergence/backstage-plugin-scorecards-common';
+import { ScorecardCheck } from '@convergence/backstage-plugin-scorecards-node';
+import { resolveRef, spec } from '../checks/helpers';
+import { ScorecardStore } from '../database/ScorecardStore';
+import { ScorecardEvaluator } from '../service/ScorecardEvaluator';
+import { canExist, ScorecardQueries } from '../service/ScorecardQueries';
+import { ExemptionRequestStore } from './ExemptionRequestStore';
+
+/** The longest an exemption may be requested for by default, in days. */
+export const DEFAULT_MAX_DAYS = 90;
+
+/** How many requests a listing answers at most. */
+const LIST_LIMIT = 500;
+
+/** How much of a reason a notification quotes. */
+const REASON_IN_NOTIFICATION = 300;
+
+/** What a requester asks for. */
+export type ExemptionRequestInput = {
+  checkId: string;
+  reason: string;
+  expiresAt: string;
+};
+
+/**
+ * The exemption workflow: anyone who may read an entity requests an
+ * exemption from one of its checks; someone who may manage the entity's
+ * exemptions (`scorecards.exemption.manage`) approves or rejects it; the
+ * approved exemption counts from the entity's next grading (at once, on
+ * approval) until it expires. The owner is told of each request, the
+ * requester of each decision and of a request that expired undecided.
+ * Every step is audited in `scorecard_audit`.
+ */
+export class ExemptionWorkflow {
+  private readonly maxDays: number;
+
+  constructor(
+    private readonly options: {
+      requests: ExemptionRequestStore;
+      store: ScorecardStore;
+      queries: ScorecardQueries;
+      evaluator: ScorecardEvaluator;
+      catalog: CatalogService;
+      checks: ReadonlyMap<string, ScorecardCheck>;
+      logger: LoggerService;
+      notifications?: NotificationService;
+      /** `scorecards.exemptions.maxDays`; default 90. */
+      maxDays?: number;
+      now?: () => Date;
+    },
+  ) {
+    const maxDays = options.maxDays ?? DEFAULT_MAX_DAYS;
+    if (!Number.isInteger(maxDays) || maxDays < 1)
+      throw new Error(
+        `scorecards.exemptions.maxDays must be a whole number of days, 1 or more, not ${maxDays}`,
+      );
+    this.maxDays = maxDays;
+  }
+
+  private now() {
+    return this.options.now?.() ?? new Date();
+  }
+
+  /** The entity, if the caller may read it; NotFoundError otherwise. */
+  private async readable(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    const { kind, namespace, name } = ref;
+    const missing = () =>
+      new NotFoundError(`No entity ${kind}:${namespace}/${name}`);
+    if (!canExist(kind, namespace, name)) throw missing();
+    const entity = await this.options.catalog.getEntityByRef(
+      { kind, namespace, name },
+      { credentials },
+    );
+    if (!entity) throw missing();
+    return entity;
+  }
+
+  /**
+   * Asks for an exemption of a readable entity from one of its checks, until
+   * `expiresAt` (in the future, at most `maxDays` ahead). A ConflictError
+   * when the entity has a pending request for the check already.
+   */
+  async submit(
+    ref: CompoundEntityRef,
+    input: ExemptionRequestInput,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<ExemptionRequest> {
+    const entity = await this.readable(ref, credentials);
+    const entityRef = stringifyEntityRef(entity).toLowerCase();
+    if (!this.options.checks.has(input.checkId))
+      throw new InputError(`checkId: unknown check '${input.checkId}'`);
+    const now = this.now();
+    const expiresAt = new Date(input.expiresAt);
+    if (expiresAt <= now)
+      throw new InputError('expiresAt: must be in the future');
+    const latest = DateTime.fromJSDate(now, { zone: 'utc' })
+      .plus({ days: this.maxDays })
+      .toJSDate();
+    if (expiresAt > latest)
+      throw new InputError(
+        `expiresAt: must be at most ${
+          this.maxDays
+        } days ahead (${latest.toISOString()})`,
+      );
+    const owner = spec(entity).owner;
+    const ownerRef =
+      typeof owner === 'string' && owner
+        ? resolveRef(entity, owner, 'group')
+        : undefined;
+    const { request, expired } = await this.options.requests.createRequest(
+      {
+        entityRef,
+        checkId: input.checkId,
+        ownerRef,
+        reason: input.reason,
+        requestedBy: credentials.principal.userEntityRef,
+        expiresAt,
+      },
+      now,
+    );
+    await this.notifyExpired(expired);
+    if (!request)
+      throw new ConflictError(
+        `${entityRef} has a pending exemption request for '${input.checkId}' already`,
+      );
+    if (ownerRef)
+      await this.notify(ownerRef, request, {
+        title: `Exemption requested for ${this.checkTitle(
+          request.checkId,
+        )} on ${parseEntityRef(entityRef).name}`,
+        description: `${
+          request.requestedBy
+        } asks to exempt ${entityRef} from '${this.checkTitle(
+          request.checkId,
+        )}' until ${request.expiresAt.slice(0, 10)}: ${this.quote(
+          request.reason,
+        )}`,
+      });
+    return request;
+  }
+
+  /** A readable entity's requests, newest first. */
+  async listForEntity(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<{ requests: ExemptionRequest[] }> {
+    const entityRef = stringifyEntityRef(
+      await this.readable(ref, credentials),
+    ).toLowerCase();
+    return {
+      requests: await this.options.requests.listRequests(
+        { entityRef },
+        this.now(),
+        LIST_LIMIT,
+      ),
+    };
+  }
+
+  /**
+   * Requests of the entities the caller may read, newest first: with
+   * `owner`, those of the entities the owner or a group below it owned when
+   * they were requested; with `status`, those with that effective status.
+   */
+  async inbox(
+    query: { status?: ExemptionRequestStatus; owner?: string },
+    credentials: BackstageCredentials,
+  ): Promise<{ requests: ExemptionRequest[] }> {
+    const { queries } = this.options;
+    const filter = await queries.visibleFilter(
+      credentials,
+      query.owner
+        ? {
+            ownerRefs: (await queries.ownerTree(query.owner, credentials)).refs,
+          }
+        : {},
+    );
+    return {
+      requests: await this.options.requests.listRequests(
+        {
+          ownerRefs: filter.ownerRefs,
+          entityRefs: filter.entityRefs,
+          status: query.status,
+        },
+        this.now(),
+        LIST_LIMIT,
+      ),
+    };
+  }
+
+  /** The request, and a NotAllowedError unless the caller may manage its entity's exemptions. */
+  private async decidable(id: string, credentials: BackstageCredentials) {
+    const request = await this.options.requests.getRequest(id, this.now());
+    if (!request) throw new NotFoundError(`No exemption request ${id}`);
+    await this.options.queries.authorize(
+      credentials,
+      scorecardsExemptionManagePermission,
+      request.entityRef,
+    );
+    return request;
+  }
+
+  /** Why a request could not be decided: it is no longer pending. */
+  private async notPending(id: string, verb: string) {
+    const request = await this.options.requests.getRequest(id, this.now());
+    return new ConflictError(
+      `Exemption request ${id} is ${
+        request?.status ?? 'gone'
+      }; only a pending request can be ${verb}`,
+    );
+  }
+
+  /**
+   * Approves a pending, unexpired request, if the caller may manage the
+   * entity's exemptions: the exemption is created and the entity graded at
+   * once, so the check reads `exempt`. A ConflictError when the request was
+   * decided already or has expired.
+   */
+  async approve(
+    id: string,
+    decision: { comment?: string },
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<{
+    request: ExemptionRequest;
+    exemption: Exemption;
+    results: EntityScorecardResult[];
+  }> {
+    await this.decidable(id, credentials);
+    const approved = await this.options.requests.approve(id, {
+      actor: credentials.principal.userEntityRef,
+      comment: decision.comment,
+      now: this.now(),
+    });
+    if (!approved) throw await this.notPending(id, 'approved');
+    // The evaluator clears the summaries when it stores the results.
+    const results = await this.options.evaluator.evaluateOne(
+      approved.request.entityRef,
+    );
+    await this.notify(approved.request.requestedBy, approved.request, {
+      title: `Exemption approved: ${this.checkTitle(
+        approved.request.checkId,
+      )} on ${parseEntityRef(approved.request.entityRef).name}`,
+      description: `${
+        approved.request.decidedBy
+      } approved your request to exempt ${
+        approved.request.entityRef
+      } from '${this.checkTitle(
+        approved.request.checkId,
+      )}' until ${approved.request.expiresAt.slice(0, 10)}.${this.commentOf(
+        approved.request,
+      )}`,
+    });
+    return { ...approved, results };
+  }
+
+  /**
+   * Rejects a pending, unexpired request, if the caller may manage the
+   * entity's exemptions; a ConflictError when it was decided already or has
+   * expired.
+   */
+  async reject(
+    id: string,
+    decision: { comment?: string },
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<{ request: ExemptionRequest }> {
+    await this.decidable(id, credentials);
+    const request = await this.options.requests.reject(id, {
+      actor: credentials.principal.userEntityRef,
+      comment: decision.comment,
+      now: this.now(),
+    });
+    if (!request) throw await this.notPending(id, 'rejected');
+    await this.notify(request.requestedBy, request, {
+      title: `Exemption rejected: ${this.checkTitle(request.checkId)} on ${
+        parseEntityRef(request.entityRef).name
+      }`,
+      description: `${request.decidedBy} rejected your request to exempt ${
+        request.entityRef
+      } from '${this.checkTitle(request.checkId)}'.${this.commentOf(request)}`,
+    });
+    return { request };
+  }
+
+  /**
+   * The expiry sweep, run before each incremental pass: pending requests
+   * whose expiry has passed become expired (their requesters are told), and
+   * entities with an exemption that has expired are graded again by the
+   * pass (their versions are forgotten), so the check stops counting; the
+   * exemption's request reads expired. Safe to run twice and on two
+   * replicas at once: each step changes only what has not changed yet.
+   */
+  async expire(
+    now: Date = this.now(),
+  ): Promise<{ requests: number; exemptions: number }> {
+    const { requests, store, logger } = this.options;
+    const expired = await requests.expirePending(now);
+    await this.notifyExpired(expired);
+    const due = await requests.dueExemptions(now);
+    let handled: Exemption[] = [];
+    if (due.length) {
+      // First queue the entities for grading, then record the expiry as
+      // handled: a sweep that stops in between does it again next time.
+      await store.forgetEntityVersions(due.map(e => e.entityRef));
+      handled = await requests.markExemptionsExpired(
+        due.map(e => e.id),
+        now,
+      );
+    }
+    if (expired.length || handled.length)
+      logger.info(
+        `Exemptions: ${expired.length} pending requests expired; ${handled.length} exemptions expired, their entities are graded again`,
+      );
+    return { requests: expired.length, exemptions: handled.length };
+  }
+
+  private async notifyExpired(expired: ExemptionRequest[]) {
+    for (const request of expired)
+      await this.notify(request.requestedBy, request, {
+        title: `Exemption request expired: ${this.checkTitle(
+          request.checkId,
+        )} on ${parseEntityRef(request.entityRef).name}`,
+        description: `Your request to exempt ${
+          request.entityRef
+        } from '${this.checkTitle(
+          request.checkId,
+        )}' was not decided before ${request.expiresAt.slice(0, 10)}.`,
+      });
+  }
+
+  private checkTitle(checkId: string) {
+    return this.options.checks.get(checkId)?.title ?? checkId;
+  }
+
+  private quote(text: string) {
+    return text.length > REASON_IN_NOTIFICATION
+      ? `${text.slice(0, REASON_IN_NOTIFICATION)}…`
+      : text;
+  }
+
+  private commentOf(request: ExemptionRequest) {
+    return request.comment ? ` Comment: ${this.quote(request.comment)}` : '';
+  }
+
+  /** Tells `recipient` (a user or group ref) about a request; a failure is logged, not thrown. */
+  private async notify(
+    recipient: string,
+    request: ExemptionRequest,
+    content: { title: string; description: string },
+  ) {
+    const { notifications, logger } = this.options;
+    if (!notifications) return;
+    const { kind, namespace, name } = parseEntityRef(request.entityRef);
+    try {
+      await notifications.send({
+        recipients: { type: 'entity', entityRef: recipient },
+        payload: {
+          ...content,
+          link: `/catalog/${[namespace, kind, name]
+            .map(encodeURIComponent)
+            .join('/')}`,
+          severity: 'normal',
+          topic: 'scorecards',
+        },
+      });
+    } catch (error) {
+      // Never the reason or the comment: they may hold anything.
+      logger.warn(
+        `Could not notify ${recipient} about exemption request ${request.id}: ${error}`,
+      );
+    }
+  }
+}
