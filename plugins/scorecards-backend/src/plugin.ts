@@ -24,6 +24,8 @@ import { LineageFactProvider } from './service/LineageFactProvider';
 import { ScorecardEvaluator } from './service/ScorecardEvaluator';
 import { ScorecardQueries } from './service/ScorecardQueries';
 import { createRouter } from './service/router';
+import { CheckHistoryQueries } from './service/CheckHistoryQueries';
+import { createCheckHistoryRouter } from './service/checkHistoryRoutes';
 import { registerScorecardsActions } from './actions/registerScorecardsActions';
 
 /** The task schedule configured at `key`, or `defaults` when there is none. */
@@ -154,6 +156,13 @@ export const scorecardsPlugin = createBackendPlugin({
         });
         deps.httpRouter.use(
           await createRouter({ httpAuth: deps.httpAuth, queries }),
+        );
+        const checkHistory = new CheckHistoryQueries({ queries, store });
+        deps.httpRouter.use(
+          await createCheckHistoryRouter({
+            httpAuth: deps.httpAuth,
+            checkHistory,
+          }),
         );
         // The same reads and writes for agents (served over MCP by the
         // portal), through the same queries and permission checks.

@@ -1,0 +1,58 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { z } from 'zod';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { CheckHistoryQueries } from './CheckHistoryQueries';
+import { DAYS, days, entityRef, parseInput } from './inputs';
+
+/** An optional query parameter; present but empty counts as absent. */
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(v => (v === '' ? undefined : v), schema.optional());
+
+const checkTrendQuery = z.object({
+  scorecardId: z
+    .string({
+      error: issue =>
+        issue.input === undefined ? 'is required' : 'must be a scorecard id',
+    })
+    .min(1, 'is required'),
+  owner: optional(entityRef('group')),
+  system: optional(entityRef('system')),
+  days: days(z.coerce.number({ error: DAYS })),
+});
+
+/**
+ * The per-check history routes: `GET /checks/:checkId/trend` and
+ * `GET /entities/:kind/:namespace/:name/check-changes`.
+ */
+export async function createCheckHistoryRouter(options: {
+  httpAuth: HttpAuthService;
+  checkHistory: CheckHistoryQueries;
+}): Promise<express.Router> {
+  const { httpAuth, checkHistory } = options;
+  const router = Router();
+  const anyCaller = { allow: ['user', 'service'] as Array<'user' | 'service'> };
+
+  router.get('/checks/:checkId/trend', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, anyCaller);
+    // An unknown check is not found, whatever the query says.
+    checkHistory.requireCheck(req.params.checkId);
+    const query = parseInput(checkTrendQuery, req.query, 'query');
+    res.json(
+      await checkHistory.checkTrend(req.params.checkId, query, credentials),
+    );
+  });
+
+  router.get(
+    '/entities/:kind/:namespace/:name/check-changes',
+    async (req, res) => {
+      const credentials = await httpAuth.credentials(req, anyCaller);
+      const { kind, namespace, name } = req.params;
+      res.json(
+        await checkHistory.checkChanges({ kind, namespace, name }, credentials),
+      );
+    },
+  );
+
+  return router;
+}
