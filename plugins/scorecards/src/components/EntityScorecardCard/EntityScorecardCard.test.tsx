@@ -1,30 +1,76 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards-react';
-import { alertApiRef } from '@backstage/core-plugin-api';
+import { alertApiRef, configApiRef } from '@backstage/core-plugin-api';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  EntityScorecardResult,
+  Exemption,
+  ExemptionAuditEntry,
+  ExemptionRequest,
+} from '@convergence/backstage-plugin-scorecards-common';
 import { NotAllowedError, ResponseError } from '@backstage/errors';
 import { mockApi, result } from '../../__testUtils__/fixtures';
 import { EntityScorecardCard } from './EntityScorecardCard';
 
-const entity = {
+// usePermission keeps answers per (permission, resourceRef) across renders
+// (SWR), so each test shows an entity of its own name.
+let testIndex = 0;
+const entityOfTest = () => ({
   apiVersion: 'convergence.dev/v1alpha1',
   kind: 'Model',
-  metadata: { name: 'merchant-risk-scorer', namespace: 'default' },
+  metadata: { name: `merchant-risk-scorer-${testIndex}`, namespace: 'default' },
   spec: {},
-};
+});
+let entity = entityOfTest();
+beforeEach(() => {
+  testIndex += 1;
+  entity = entityOfTest();
+});
+/** The entity of the running test, as a ref. */
+const shownRef = () => `model:default/${entity.metadata.name}`;
 
 const alertApi = { post: jest.fn(), alert$: jest.fn() };
 
-const render = (api = mockApi()) =>
+type Decision = 'ALLOW' | 'DENY';
+/** The permission requests the card made, and the answer it gets. */
+const permissionRequests: unknown[] = [];
+const permissionApi = (decision: Decision) =>
+  mockApis.permission({
+    authorize: request => {
+      permissionRequests.push(request);
+      // AuthorizeResult's values (plugin-permission-common is not a dependency here).
+      return decision as never;
+    },
+  });
+
+const render = (
+  api = mockApi(),
+  options: { permission?: Decision; maxDays?: number } = {},
+) =>
   renderInTestApp(
     <TestApiProvider
       apis={[
         [scorecardsApiRef, api],
         [alertApiRef, alertApi],
+        [permissionApiRef, permissionApi(options.permission ?? 'DENY')],
+        [
+          configApiRef,
+          mockApis.config({
+            data:
+              options.maxDays === undefined
+                ? {}
+                : { scorecards: { exemptions: { maxDays: options.maxDays } } },
+          }),
+        ],
       ]}
     >
       <EntityProvider entity={entity}>
@@ -33,6 +79,47 @@ const render = (api = mockApi()) =>
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
+
+const entityRef = 'model:default/merchant-risk-scorer';
+const DAY = 24 * 60 * 60 * 1000;
+/** The UTC day `days` from now, `YYYY-MM-DD`. */
+const dayFromNow = (days: number) =>
+  new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+
+const pendingRequest: ExemptionRequest = {
+  id: '6c1f1b9e-0d7e-4c2a-9d55-0b7f0a9d1c11',
+  entityRef,
+  checkId: 'model-card-complete',
+  reason: 'Vendor "card" template lands in Q1 \\ ünïcode',
+  requestedBy: 'user:default/mei',
+  requestedAt: '2026-11-28T09:00:00.000Z',
+  expiresAt: `${dayFromNow(20)}T00:00:00.000Z`,
+  status: 'pending',
+  owner: 'group:default/fraud-ml',
+};
+
+/** The results once model-card-complete is exempt. */
+const exemptResult: EntityScorecardResult = {
+  ...result,
+  level: 'Silver',
+  score: 1,
+  checks: [
+    { checkId: 'has-description', status: 'pass' },
+    { checkId: 'model-card-complete', status: 'exempt' },
+  ],
+};
+
+const approvedExemption: Exemption = {
+  id: '0b0c5f0e-8a51-4d0e-9a4c-3a2b1c0d9e8f',
+  entityRef,
+  checkId: 'model-card-complete',
+  reason: pendingRequest.reason,
+  author: 'user:default/mei',
+  expiresAt: pendingRequest.expiresAt,
+  createdAt: '2026-11-30T10:00:00.000Z',
+  requestId: pendingRequest.id,
+  approvedBy: 'user:default/guest',
+};
 
 describe('EntityScorecardCard', () => {
   it('shows the level and each check, with why and how to fix for failures', async () => {
@@ -272,4 +359,452 @@ describe('EntityScorecardCard', () => {
       );
     },
   );
+  describe('exemption workflow', () => {
+    it('requests an exemption for a failing check: the body posted, the reason and the maximum expiry enforced', async () => {
+      const requestExemption = jest.fn(
+        async (
+          ref: string,
+          body: { checkId: string; reason: string; expiresAt: string },
+        ): Promise<ExemptionRequest> => ({
+          ...pendingRequest,
+          entityRef: ref,
+          ...body,
+          requestedBy: 'user:default/guest',
+          requestedAt: new Date().toISOString(),
+        }),
+      );
+      await render(mockApi({ requestExemption }), { maxDays: 10 });
+      const row = await screen.findByTestId('check-model-card-complete');
+      // Only failing checks offer it.
+      expect(
+        screen.queryByTestId('request-exemption-has-description'),
+      ).not.toBeInTheDocument();
+      fireEvent.click(
+        within(row).getByRole('button', { name: 'Request exemption' }),
+      );
+      const dialog = await screen.findByRole('dialog');
+      const expires = within(dialog).getByLabelText(/Expires on/);
+      // maxDays (10) is below the 30 days proposed: the maximum is proposed.
+      expect(expires).toHaveValue(dayFromNow(10));
+      expect(expires).toHaveAttribute('min', dayFromNow(1));
+      expect(expires).toHaveAttribute('max', dayFromNow(10));
+      const submit = within(dialog).getByRole('button', { name: 'Submit' });
+
+      // A reason is required, of 3 characters at least.
+      fireEvent.change(within(dialog).getByLabelText(/Reason/), {
+        target: { value: ' ab ' },
+      });
+      fireEvent.click(submit);
+      expect(
+        await within(dialog).findByText('Say why, in at least 3 characters'),
+      ).toBeInTheDocument();
+      fireEvent.change(within(dialog).getByLabelText(/Reason/), {
+        target: { value: `  ${pendingRequest.reason} ` },
+      });
+
+      // A day beyond today + maxDays is refused before anything is sent.
+      fireEvent.change(expires, { target: { value: dayFromNow(11) } });
+      expect(
+        within(dialog).getByText(
+          `Pick a day from ${dayFromNow(1)} to ${dayFromNow(10)}`,
+        ),
+      ).toBeInTheDocument();
+      expect(submit).toBeDisabled();
+      fireEvent.change(expires, { target: { value: dayFromNow(0) } });
+      expect(submit).toBeDisabled();
+
+      fireEvent.change(expires, { target: { value: dayFromNow(7) } });
+      expect(submit).toBeEnabled();
+      fireEvent.click(submit);
+      await waitFor(() =>
+        expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+      );
+      expect(requestExemption).toHaveBeenCalledTimes(1);
+      expect(requestExemption).toHaveBeenCalledWith(shownRef(), {
+        checkId: 'model-card-complete',
+        reason: pendingRequest.reason,
+        expiresAt: `${dayFromNow(7)}T00:00:00.000Z`,
+      });
+      const pending = await within(
+        screen.getByTestId('check-model-card-complete'),
+      ).findByTestId('exemption-request-model-card-complete');
+      expect(
+        within(pending).getByText('Exemption requested · pending'),
+      ).toBeInTheDocument();
+      expect(pending).toHaveTextContent(
+        `by guest on ${dayFromNow(0)}, until ${dayFromNow(7)}`,
+      );
+      // One pending request at a time: no second button.
+      expect(
+        screen.queryByTestId('request-exemption-model-card-complete'),
+      ).not.toBeInTheDocument();
+    });
+
+    it('proposes 30 days and allows 90 when the config does not say', async () => {
+      await render();
+      fireEvent.click(
+        await screen.findByTestId('request-exemption-model-card-complete'),
+      );
+      const expires = within(await screen.findByRole('dialog')).getByLabelText(
+        /Expires on/,
+      );
+      expect(expires).toHaveValue(dayFromNow(30));
+      expect(expires).toHaveAttribute('max', dayFromNow(90));
+    });
+
+    it("shows the server's refusal (409) in the dialog and keeps it open", async () => {
+      const conflict = await ResponseError.fromResponse({
+        status: 409,
+        statusText: 'Conflict',
+        ok: false,
+        url: 'http://localhost/api/scorecards/entities/model/default/merchant-risk-scorer/exemption-requests',
+        headers: new Headers({ 'content-type': 'application/json' }),
+        text: async () =>
+          JSON.stringify({
+            error: {
+              name: 'ConflictError',
+              message:
+                'A request to exempt model:default/merchant-risk-scorer from model-card-complete is already pending',
+            },
+            response: { statusCode: 409 },
+          }),
+      } as unknown as Response);
+      await render(
+        mockApi({
+          requestExemption: async () => {
+            throw conflict;
+          },
+        }),
+      );
+      fireEvent.click(
+        await screen.findByTestId('request-exemption-model-card-complete'),
+      );
+      const dialog = await screen.findByRole('dialog');
+      fireEvent.change(within(dialog).getByLabelText(/Reason/), {
+        target: { value: 'Waiting on the vendor' },
+      });
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Submit' }));
+      expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+        'A request to exempt model:default/merchant-risk-scorer from model-card-complete is already pending',
+      );
+      expect(screen.getByRole('dialog')).toBeInTheDocument();
+    });
+
+    it('hides Approve and Reject from those who may not manage the entity’s exemptions', async () => {
+      permissionRequests.length = 0;
+      await render(
+        mockApi({
+          getExemptionRequests: async () => ({ requests: [pendingRequest] }),
+        }),
+        { permission: 'DENY' },
+      );
+      const pending = await screen.findByTestId(
+        'exemption-request-model-card-complete',
+      );
+      expect(pending).toHaveTextContent('Exemption requested · pending');
+      expect(pending).toHaveTextContent(
+        `by mei on 2026-11-28, until ${dayFromNow(20)}`,
+      );
+      expect(
+        within(pending).queryByRole('button', { name: 'Approve' }),
+      ).not.toBeInTheDocument();
+      expect(
+        within(pending).queryByRole('button', { name: 'Reject' }),
+      ).not.toBeInTheDocument();
+      expect(permissionRequests).toContainEqual(
+        expect.objectContaining({
+          permission: expect.objectContaining({
+            name: 'scorecards.exemption.manage',
+          }),
+          resourceRef: shownRef(),
+        }),
+      );
+    });
+
+    it('approves a pending request: the answered results show the check exempt, approved by whom', async () => {
+      const approveExemptionRequest = jest.fn(async () => ({
+        request: {
+          ...pendingRequest,
+          status: 'approved' as const,
+          decidedBy: 'user:default/guest',
+          decidedAt: '2026-11-30T10:00:00.000Z',
+          comment: 'ok until the template lands',
+          exemptionId: approvedExemption.id,
+        },
+        exemption: approvedExemption,
+        results: [exemptResult],
+      }));
+      await render(
+        mockApi({
+          getExemptionRequests: async () => ({ requests: [pendingRequest] }),
+          approveExemptionRequest,
+        }),
+        { permission: 'ALLOW' },
+      );
+      const pending = await screen.findByTestId(
+        'exemption-request-model-card-complete',
+      );
+      fireEvent.change(within(pending).getByLabelText('Comment (optional)'), {
+        target: { value: ' ok until the template lands ' },
+      });
+      fireEvent.click(
+        await within(pending).findByRole('button', { name: 'Approve' }),
+      );
+      const exempt = await screen.findByTestId('exemption-model-card-complete');
+      expect(approveExemptionRequest).toHaveBeenCalledWith(pendingRequest.id, {
+        comment: 'ok until the template lands',
+      });
+      expect(exempt).toHaveTextContent(
+        `exempt until ${dayFromNow(20)} · approved by guest`,
+      );
+      const row = screen.getByTestId('check-model-card-complete');
+      expect(within(row).getByTitle('exempt')).toBeInTheDocument();
+      expect(within(row).queryByTitle('fail')).not.toBeInTheDocument();
+      // The level and score come from the answer, not the stale load.
+      expect(screen.getByText('Silver')).toBeInTheDocument();
+      expect(screen.getByText('100% of checks pass')).toBeInTheDocument();
+      expect(
+        screen.queryByTestId('exemption-request-model-card-complete'),
+      ).not.toBeInTheDocument();
+      expect(
+        screen.queryByTestId('request-exemption-model-card-complete'),
+      ).not.toBeInTheDocument();
+    });
+
+    it('rejects a pending request: the check says who rejected it and may be requested again', async () => {
+      const rejectExemptionRequest = jest.fn(async () => ({
+        request: {
+          ...pendingRequest,
+          status: 'rejected' as const,
+          decidedBy: 'user:default/guest',
+          decidedAt: '2026-11-30T10:00:00.000Z',
+          comment: 'fix it instead',
+        },
+      }));
+      await render(
+        mockApi({
+          getExemptionRequests: async () => ({ requests: [pendingRequest] }),
+          rejectExemptionRequest,
+        }),
+        { permission: 'ALLOW' },
+      );
+      fireEvent.click(
+        await within(
+          await screen.findByTestId('exemption-request-model-card-complete'),
+        ).findByRole('button', { name: 'Reject' }),
+      );
+      const rejected = await screen.findByTestId(
+        'exemption-rejected-model-card-complete',
+      );
+      expect(rejectExemptionRequest).toHaveBeenCalledWith(
+        pendingRequest.id,
+        {},
+      );
+      expect(rejected).toHaveTextContent(
+        'Exemption request rejected by guest on 2026-11-30: fix it instead',
+      );
+      expect(
+        screen.queryByTestId('exemption-request-model-card-complete'),
+      ).not.toBeInTheDocument();
+      expect(
+        screen.getByTestId('request-exemption-model-card-complete'),
+      ).toBeInTheDocument();
+    });
+
+    it('shows why an approval was refused', async () => {
+      await render(
+        mockApi({
+          getExemptionRequests: async () => ({ requests: [pendingRequest] }),
+          approveExemptionRequest: async () => {
+            throw new NotAllowedError('denied');
+          },
+        }),
+        { permission: 'ALLOW' },
+      );
+      const pending = await screen.findByTestId(
+        'exemption-request-model-card-complete',
+      );
+      fireEvent.click(
+        await within(pending).findByRole('button', { name: 'Approve' }),
+      );
+      expect(await within(pending).findByRole('alert')).toHaveTextContent(
+        'You may not approve exemptions for this entity',
+      );
+    });
+
+    it('says who created an exemption directly, and marks an expired one', async () => {
+      const direct: Exemption = {
+        id: '1d1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+        entityRef,
+        checkId: 'model-card-complete',
+        reason: 'legacy model, retired in March',
+        author: 'user:default/ana',
+        expiresAt: `${dayFromNow(12)}T00:00:00.000Z`,
+        createdAt: '2026-11-29T10:00:00.000Z',
+      };
+      const expired: Exemption = {
+        ...direct,
+        id: '2e2a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+        checkId: 'has-description',
+        expiresAt: '2026-11-01T00:00:00.000Z',
+      };
+      await render(
+        mockApi({
+          getEntityResults: async () => ({
+            results: [
+              {
+                ...result,
+                checks: [
+                  { checkId: 'has-description', status: 'fail' },
+                  { checkId: 'model-card-complete', status: 'exempt' },
+                ],
+              },
+            ],
+            exemptions: [direct, expired],
+          }),
+          getExemptions: async () => ({
+            exemptions: [direct, expired],
+            audit: [],
+          }),
+        }),
+      );
+      expect(
+        await screen.findByTestId('exemption-model-card-complete'),
+      ).toHaveTextContent(
+        `exempt until ${dayFromNow(
+          12,
+        )} · by ana — legacy model, retired in March`,
+      );
+      const row = screen.getByTestId('check-has-description');
+      expect(
+        await within(row).findByTestId('exemption-expired-has-description'),
+      ).toHaveTextContent('Exemption expired');
+      expect(
+        within(row).queryByTestId('exemption-has-description'),
+      ).not.toBeInTheDocument();
+      // A failing check whose exemption expired may be requested again.
+      expect(
+        within(row).getByTestId('request-exemption-has-description'),
+      ).toBeInTheDocument();
+      expect(
+        within(screen.getByTestId('check-model-card-complete')).queryByText(
+          'Exemption expired',
+        ),
+      ).not.toBeInTheDocument();
+    });
+
+    it('says since when each check has had its status', async () => {
+      await render(
+        mockApi({
+          getCheckChanges: async ref => ({
+            entityRef: ref,
+            changes: [
+              {
+                scorecardId: 'ml-production-readiness',
+                checkId: 'model-card-complete',
+                status: 'fail',
+                since: new Date(Date.now() - 3 * DAY - 60_000).toISOString(),
+              },
+              {
+                scorecardId: 'ml-production-readiness',
+                checkId: 'has-description',
+                status: 'pass',
+                since: new Date(Date.now() - 2 * 60 * 60_000).toISOString(),
+              },
+              // Another scorecard's change of the same check is not this row's.
+              {
+                scorecardId: 'service "readiness" \\ 2',
+                checkId: 'has-description',
+                status: 'fail',
+                since: new Date(Date.now() - 40 * DAY).toISOString(),
+              },
+            ],
+          }),
+        }),
+      );
+      expect(
+        await screen.findByTestId('since-model-card-complete'),
+      ).toHaveTextContent('failing since 3 days ago');
+      expect(screen.getByTestId('since-has-description')).toHaveTextContent(
+        'passing since 2 hours ago',
+      );
+    });
+
+    it('lists the exemption history, newest first, behind a toggle', async () => {
+      const audit: ExemptionAuditEntry[] = [
+        {
+          at: '2026-11-28T09:00:00.000Z',
+          actor: 'user:default/mei',
+          action: 'exemption.request',
+          checkId: 'model-card-complete',
+          details: { request: pendingRequest },
+        },
+        {
+          at: '2026-11-28T11:30:00.000Z',
+          actor: 'user:default/guest',
+          action: 'exemption.reject',
+          checkId: 'model-card-complete',
+          details: {
+            request: {
+              ...pendingRequest,
+              status: 'rejected',
+              comment: 'fix it instead',
+            },
+          },
+        },
+        {
+          at: '2026-11-29T08:00:00.000Z',
+          actor: 'plugin:scorecards',
+          action: 'exemption.expire',
+          checkId: 'has-description',
+          details: { exemption: { ...approvedExemption } },
+        },
+      ];
+      await render(
+        mockApi({ getExemptions: async () => ({ exemptions: [], audit }) }),
+      );
+      const toggle = await screen.findByRole('button', {
+        name: /Exemption history \(3\)/,
+      });
+      expect(toggle).toHaveAttribute('aria-expanded', 'false');
+      fireEvent.click(toggle);
+      const entries = await screen.findAllByTestId('exemption-history-entry');
+      expect(entries.map(e => e.textContent)).toEqual([
+        `Described: exemption expired2026-11-29 08:00 UTC · reason: ${pendingRequest.reason}`,
+        'Model card complete: exemption rejected by guest2026-11-28 11:30 UTC · until ' +
+          `${dayFromNow(20)} · comment: fix it instead`,
+        'Model card complete: exemption requested by mei2026-11-28 09:00 UTC · until ' +
+          `${dayFromNow(20)} · reason: ${pendingRequest.reason}`,
+      ]);
+    });
+
+    it('keeps the results when the exemption reads fail, and says so', async () => {
+      await render(
+        mockApi({
+          getExemptionRequests: async () => {
+            throw new Error('requests down');
+          },
+          getExemptions: async () => {
+            throw new Error('audit down');
+          },
+        }),
+      );
+      expect(
+        await screen.findByText(
+          /Could not load the exemption requests: requests down/,
+        ),
+      ).toBeInTheDocument();
+      expect(
+        screen.getByTestId('check-model-card-complete'),
+      ).toBeInTheDocument();
+      fireEvent.click(
+        screen.getByRole('button', { name: /Exemption history/ }),
+      );
+      expect(
+        await screen.findByText(
+          /Could not load the exemption history: audit down/,
+        ),
+      ).toBeInTheDocument();
+    });
+  });
 });

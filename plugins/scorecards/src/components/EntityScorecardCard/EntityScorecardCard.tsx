@@ -8,6 +8,7 @@ import {
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';
@@ -25,9 +26,14 @@ import HelpOutlineIcon from '@material-ui/icons/HelpOutline';
 import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
 import VerifiedUserIcon from '@material-ui/icons/VerifiedUser';
 import {
+  CheckChange,
   CheckInfo,
   CheckResult,
   CheckStatus,
+  EntityScorecardResult,
+  Exemption,
+  ExemptionRequest,
+  scorecardsExemptionManagePermission,
 } from '@convergence/backstage-plugin-scorecards-common';
 import {
   formatScorePercent,
@@ -37,6 +43,11 @@ import {
   scorecardsApiRef,
   useEntityScorecard,
 } from '@convergence/backstage-plugin-scorecards-react';
+import { CheckExemption, ExemptionAnswer } from './ExemptionRequests';
+import { ExemptionHistory } from './ExemptionHistory';
+import { RequestExemptionDialog } from './RequestExemptionDialog';
+import { timeAgo, utcDateTime } from './time';
+import { useExemptionData } from './useExemptionData';
 
 const order: Record<CheckStatus, number> = {
   fail: 0,
@@ -77,48 +88,118 @@ function secondary(check: CheckResult, info?: CheckInfo) {
   return check.status;
 }
 
+const statusWords: Record<CheckStatus, string> = {
+  pass: 'passing',
+  fail: 'failing',
+  exempt: 'exempt',
+  na: 'not applicable',
+  unknown: 'unknown',
+};
+
+/**
+ * "failing since 3 days ago" when the check's last change of state is its
+ * current status; for an unknown check, the last status it was graded.
+ */
+function sinceText(check: CheckResult, change?: CheckChange, now?: number) {
+  if (!change) return undefined;
+  const since = `${statusWords[change.status]} since ${timeAgo(
+    change.since,
+    now,
+  )}`;
+  if (change.status === check.status) return since;
+  if (check.status === 'unknown') return `last graded ${since}`;
+  return undefined;
+}
+
+const changeKey = (scorecardId: string, checkId: string) =>
+  JSON.stringify([scorecardId, checkId]);
+
+/** What a row needs beyond its check: exemption state, actions and history. */
+interface RowContext {
+  requests: ExemptionRequest[];
+  exemptions: Exemption[];
+  changes: Map<string, CheckChange>;
+  canDecide: boolean;
+  now: number;
+  scorecardId: string;
+  onRequest: (checkId: string) => void;
+  onAnswer: (answer: ExemptionAnswer) => void;
+  onRevoke: (exemption: Exemption) => Promise<void>;
+}
+
 const CheckRow = ({
   check,
   info,
+  context,
 }: {
   check: CheckResult;
   info?: CheckInfo;
-}) => (
-  <ListItem alignItems="flex-start" data-testid={`check-${check.checkId}`}>
-    <ListItemIcon>
-      <StatusIcon status={check.status} />
-    </ListItemIcon>
-    <ListItemText
-      primary={
-        <>
-          {`${info?.title ?? check.checkId}${
-            check.message ? ` — ${check.message}` : ''
-          }`}
-          {check.causes && check.causes.length > 0 && (
-            <span data-testid={`causes-${check.checkId}`}>
-              {' '}
-              (cause{check.causes.length > 1 ? 's' : ''}:{' '}
-              {check.causes.map((ref, i) => (
-                <span key={ref}>
-                  {i > 0 && ', '}
-                  <EntityRefLink entityRef={ref} />
-                </span>
-              ))}
-              )
-            </span>
-          )}
-          {check.status === 'unknown' && (
+  context: RowContext;
+}) => {
+  const change = context.changes.get(
+    changeKey(context.scorecardId, check.checkId),
+  );
+  const since = sinceText(check, change, context.now);
+  return (
+    <ListItem alignItems="flex-start" data-testid={`check-${check.checkId}`}>
+      <ListItemIcon>
+        <StatusIcon status={check.status} />
+      </ListItemIcon>
+      <Box flex={1} minWidth={0}>
+        <ListItemText
+          primary={
             <>
-              {' '}
-              <Chip size="small" label="Unknown" />
+              {`${info?.title ?? check.checkId}${
+                check.message ? ` — ${check.message}` : ''
+              }`}
+              {check.causes && check.causes.length > 0 && (
+                <span data-testid={`causes-${check.checkId}`}>
+                  {' '}
+                  (cause{check.causes.length > 1 ? 's' : ''}:{' '}
+                  {check.causes.map((ref, i) => (
+                    <span key={ref}>
+                      {i > 0 && ', '}
+                      <EntityRefLink entityRef={ref} />
+                    </span>
+                  ))}
+                  )
+                </span>
+              )}
+              {check.status === 'unknown' && (
+                <>
+                  {' '}
+                  <Chip size="small" label="Unknown" />
+                </>
+              )}
             </>
-          )}
-        </>
-      }
-      secondary={secondary(check, info)}
-    />
-  </ListItem>
-);
+          }
+          secondary={secondary(check, info)}
+        />
+        {since && change && (
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            title={utcDateTime(change.since)}
+            data-testid={`since-${check.checkId}`}
+          >
+            {since}
+          </Typography>
+        )}
+        <CheckExemption
+          checkId={check.checkId}
+          status={check.status}
+          requests={context.requests.filter(r => r.checkId === check.checkId)}
+          exemptions={context.exemptions}
+          canDecide={context.canDecide}
+          now={context.now}
+          onRequest={() => context.onRequest(check.checkId)}
+          onAnswer={context.onAnswer}
+          onRevoke={context.onRevoke}
+        />
+      </Box>
+    </ListItem>
+  );
+};
 
 /**
  * The checks that apply, worst first; those that don't apply folded away
@@ -127,9 +208,11 @@ const CheckRow = ({
 const CheckList = ({
   checks,
   checkInfo,
+  context,
 }: {
   checks: CheckResult[];
   checkInfo: Map<string, CheckInfo>;
+  context: RowContext;
 }) => {
   const [showNa, setShowNa] = useState(false);
   const sorted = [...checks].sort((a, b) => order[a.status] - order[b.status]);
@@ -142,6 +225,7 @@ const CheckList = ({
           key={check.checkId}
           check={check}
           info={checkInfo.get(check.checkId)}
+          context={context}
         />
       ))}
       {na.length > 0 && (
@@ -168,6 +252,7 @@ const CheckList = ({
                 key={check.checkId}
                 check={check}
                 info={checkInfo.get(check.checkId)}
+                context={context}
               />
             ))}
           </Collapse>
@@ -177,7 +262,28 @@ const CheckList = ({
   );
 };
 
-/** The entity's scorecards: level, and every check with why and how to fix. */
+/**
+ * Results answered by an action (an approval, a re-evaluation) in place of
+ * the loaded ones of the same scorecards.
+ */
+function withAnswered(
+  loaded: EntityScorecardResult[],
+  answered?: EntityScorecardResult[],
+) {
+  if (!answered) return loaded;
+  const byId = new Map(answered.map(r => [r.scorecardId, r]));
+  return [
+    ...loaded.map(r => byId.get(r.scorecardId) ?? r),
+    ...answered.filter(r => !loaded.some(l => l.scorecardId === r.scorecardId)),
+  ];
+}
+
+/**
+ * The entity's scorecards: level, and every check with why and how to fix,
+ * when it last changed state, its exemption (or a request for one, which
+ * those who manage the entity's exemptions approve or reject here), and the
+ * exemption history.
+ */
 export const EntityScorecardCard = () => {
   const { entity } = useEntity();
   const api = useApi(scorecardsApiRef);
@@ -185,12 +291,22 @@ export const EntityScorecardCard = () => {
   const entityRef = stringifyEntityRef(entity);
   const [refreshing, setRefreshing] = useState(false);
   const { value, loading, error, retry } = useEntityScorecard(entityRef);
+  const side = useExemptionData(entityRef);
+  const { allowed: canDecide } = usePermission({
+    permission: scorecardsExemptionManagePermission,
+    resourceRef: entityRef,
+  });
+  // Results an approval or revocation answered, until the next reload.
+  const [answered, setAnswered] = useState<EntityScorecardResult[]>();
+  const [requesting, setRequesting] = useState<string>();
 
   const refresh = async () => {
     setRefreshing(true);
     try {
       await api.refreshEntity(entityRef);
+      setAnswered(undefined);
       retry();
+      side.reload();
     } catch (e) {
       alertApi.post({
         message: `Could not re-evaluate: ${
@@ -206,6 +322,36 @@ export const EntityScorecardCard = () => {
     }
   };
 
+  const onAnswer = (answer: ExemptionAnswer) => {
+    if (answer.results) setAnswered(answer.results);
+    side.remember(answer);
+  };
+
+  const onRevoke = async (exemption: Exemption) => {
+    try {
+      await api.revokeExemption(exemption.id);
+    } catch (e) {
+      alertApi.post({
+        message: `Could not revoke the exemption: ${errorMessage(e)}`,
+        severity: 'error',
+        display: 'transient',
+      });
+      return;
+    }
+    side.forgetExemption(exemption.id);
+    // The check counts again once the entity is graded: grade it now if allowed.
+    try {
+      setAnswered((await api.refreshEntity(entityRef)).results);
+    } catch {
+      alertApi.post({
+        message:
+          'Exemption revoked; the check counts again when the entity is next graded.',
+        severity: 'info',
+        display: 'transient',
+      });
+    }
+  };
+
   if (loading) {
     return (
       <InfoCard title="Scorecards">
@@ -217,7 +363,7 @@ export const EntityScorecardCard = () => {
     return (
       <ResponseErrorPanel error={error} title="Could not load scorecards" />
     );
-  const results = value?.results ?? [];
+  const results = withAnswered(value?.results ?? [], answered);
   const action = (
     <Button size="small" onClick={refresh} disabled={refreshing}>
       {refreshing ? 'Evaluating…' : 'Re-evaluate'}
@@ -236,6 +382,28 @@ export const EntityScorecardCard = () => {
   }
   const checkInfo = new Map(value!.definitions.checks.map(c => [c.id, c]));
   const scorecards = new Map(value!.definitions.scorecards.map(s => [s.id, s]));
+  const { data } = side;
+  const changes = new Map(
+    (data.changes.value ?? []).map(c => [
+      changeKey(c.scorecardId, c.checkId),
+      c,
+    ]),
+  );
+  const context = {
+    requests: data.requests.value ?? [],
+    // Without the full list (incl. expired), the active ones the results came with.
+    exemptions: data.exemptions.value?.exemptions ?? value?.exemptions ?? [],
+    changes,
+    canDecide,
+    now: Date.now(),
+    onRequest: setRequesting,
+    onAnswer,
+    onRevoke,
+  };
+  const sideErrors = [
+    data.requests.error && 'exemption requests',
+    data.changes.error && 'check changes',
+  ].filter(Boolean);
   return (
     <InfoCard title="Scorecards" action={action}>
       {results.map(result => (
@@ -252,9 +420,38 @@ export const EntityScorecardCard = () => {
               {formatScorePercent(result.score)} of checks pass
             </Typography>
           </Box>
-          <CheckList checks={result.checks} checkInfo={checkInfo} />
+          <CheckList
+            checks={result.checks}
+            checkInfo={checkInfo}
+            context={{ ...context, scorecardId: result.scorecardId }}
+          />
         </Box>
       ))}
+      {sideErrors.length > 0 && (
+        <Typography variant="body2" color="textSecondary" role="status">
+          Could not load the {sideErrors.join(' or the ')}:{' '}
+          {errorMessage(data.requests.error ?? data.changes.error)}
+        </Typography>
+      )}
+      <ExemptionHistory
+        audit={data.exemptions.value?.audit}
+        error={data.exemptions.error}
+        loading={data.loading}
+        checkInfo={checkInfo}
+      />
+      {requesting && (
+        <RequestExemptionDialog
+          open
+          entityRef={entityRef}
+          checkId={requesting}
+          checkTitle={checkInfo.get(requesting)?.title ?? requesting}
+          onClose={() => setRequesting(undefined)}
+          onRequested={request => {
+            setRequesting(undefined);
+            side.remember({ request });
+          }}
+        />
+      )}
     </InfoCard>
   );
 };

@@ -1,0 +1,282 @@
+import { useState } from 'react';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Chip from '@material-ui/core/Chip';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import {
+  CheckStatus,
+  EntityScorecardResult,
+  Exemption,
+  ExemptionRequest,
+} from '@convergence/backstage-plugin-scorecards-common';
+import {
+  errorMessage,
+  isNotAllowed,
+  scorecardsApiRef,
+} from '@convergence/backstage-plugin-scorecards-react';
+import { useApi } from '@backstage/core-plugin-api';
+import { utcDay } from './time';
+
+/** A user ref as a link (`mei` for `user:default/mei`); anything else as text. */
+export const Who = ({ entityRef }: { entityRef: string }) =>
+  /^[^:/]+:[^/]+\/.+$/.test(entityRef) ? (
+    <EntityRefLink entityRef={entityRef} defaultKind="user" hideIcon />
+  ) : (
+    <>{entityRef}</>
+  );
+
+/** What the card's exemption actions answered, for the card to keep. */
+export interface ExemptionAnswer {
+  request?: ExemptionRequest;
+  exemption?: Exemption;
+  results?: EntityScorecardResult[];
+}
+
+const isActive = (e: Exemption, now: number) =>
+  new Date(e.expiresAt).getTime() > now;
+
+/** The exemption currently covering a check (the one lasting longest), if any. */
+export function activeExemption(
+  exemptions: Exemption[],
+  checkId: string,
+  now: number,
+): Exemption | undefined {
+  return exemptions
+    .filter(e => e.checkId === checkId && isActive(e, now))
+    .sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
+}
+
+/** The latest expired exemption of a check, when none covers it now. */
+export function expiredExemption(
+  exemptions: Exemption[],
+  checkId: string,
+  now: number,
+): Exemption | undefined {
+  if (activeExemption(exemptions, checkId, now)) return undefined;
+  return exemptions
+    .filter(e => e.checkId === checkId)
+    .sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
+}
+
+/** A pending request with, for those who may decide, Approve and Reject. */
+const PendingRequest = ({
+  request,
+  canDecide,
+  onDecided,
+}: {
+  request: ExemptionRequest;
+  canDecide: boolean;
+  onDecided: (answer: ExemptionAnswer) => void;
+}) => {
+  const api = useApi(scorecardsApiRef);
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState<'approve' | 'reject'>();
+  const [error, setError] = useState<string>();
+
+  const decide = async (decision: 'approve' | 'reject') => {
+    setBusy(decision);
+    setError(undefined);
+    const options = comment.trim() ? { comment: comment.trim() } : {};
+    try {
+      const answer =
+        decision === 'approve'
+          ? await api.approveExemptionRequest(request.id, options)
+          : await api.rejectExemptionRequest(request.id, options);
+      onDecided(answer);
+    } catch (e) {
+      setError(
+        isNotAllowed(e)
+          ? `You may not ${decision} exemptions for this entity`
+          : errorMessage(e),
+      );
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  return (
+    <Box
+      mt={1}
+      p={1}
+      border={1}
+      borderColor="divider"
+      borderRadius={4}
+      data-testid={`exemption-request-${request.checkId}`}
+    >
+      <Typography variant="body2">
+        <strong>Exemption requested · pending</strong>
+      </Typography>
+      <Typography variant="body2" color="textSecondary">
+        by <Who entityRef={request.requestedBy} /> on{' '}
+        {utcDay(request.requestedAt)}, until {utcDay(request.expiresAt)}:{' '}
+        {request.reason}
+      </Typography>
+      {canDecide && (
+        <Box display="flex" alignItems="center" gridGap={8} mt={1}>
+          <TextField
+            id={`exemption-comment-${request.id}`}
+            size="small"
+            variant="outlined"
+            label="Comment (optional)"
+            value={comment}
+            onChange={e => setComment(e.target.value)}
+            inputProps={{
+              'data-testid': `exemption-comment-${request.checkId}`,
+              maxLength: 10000,
+            }}
+          />
+          <Button
+            size="small"
+            variant="contained"
+            color="primary"
+            disabled={!!busy}
+            onClick={() => decide('approve')}
+            data-testid={`approve-exemption-${request.checkId}`}
+          >
+            {busy === 'approve' ? 'Approving…' : 'Approve'}
+          </Button>
+          <Button
+            size="small"
+            variant="outlined"
+            disabled={!!busy}
+            onClick={() => decide('reject')}
+            data-testid={`reject-exemption-${request.checkId}`}
+          >
+            {busy === 'reject' ? 'Rejecting…' : 'Reject'}
+          </Button>
+        </Box>
+      )}
+      {error && (
+        <Typography variant="body2" color="error" role="alert">
+          {error}
+        </Typography>
+      )}
+    </Box>
+  );
+};
+
+/**
+ * A check's exemption state under its row: the exemption covering it (and
+ * who approved it), an expired one, a pending request (with Approve and
+ * Reject for those who may decide), the last rejection, and "Request
+ * exemption" on a failing check without a pending request.
+ */
+export const CheckExemption = ({
+  checkId,
+  status,
+  requests,
+  exemptions,
+  canDecide,
+  now,
+  onRequest,
+  onAnswer,
+  onRevoke,
+}: {
+  checkId: string;
+  status: CheckStatus;
+  /** This check's requests, newest first. */
+  requests: ExemptionRequest[];
+  exemptions: Exemption[];
+  canDecide: boolean;
+  now: number;
+  onRequest: () => void;
+  onAnswer: (answer: ExemptionAnswer) => void;
+  onRevoke: (exemption: Exemption) => Promise<void>;
+}) => {
+  const [revoking, setRevoking] = useState(false);
+  const active = activeExemption(exemptions, checkId, now);
+  const expired = expiredExemption(exemptions, checkId, now);
+  const pending = requests.find(r => r.status === 'pending');
+  const latest = requests[0];
+  const rejected =
+    !pending && latest?.status === 'rejected' && status !== 'exempt'
+      ? latest
+      : undefined;
+
+  return (
+    <>
+      {active && status !== 'na' && (
+        <Box
+          display="flex"
+          alignItems="center"
+          gridGap={8}
+          data-testid={`exemption-${checkId}`}
+        >
+          <Typography variant="body2">
+            exempt until {utcDay(active.expiresAt)} ·{' '}
+            {active.approvedBy ? (
+              <>
+                approved by <Who entityRef={active.approvedBy} />
+              </>
+            ) : (
+              <>
+                by <Who entityRef={active.author} />
+              </>
+            )}
+            {active.reason ? ` — ${active.reason}` : ''}
+          </Typography>
+          {canDecide && (
+            <Button
+              size="small"
+              disabled={revoking}
+              onClick={async () => {
+                setRevoking(true);
+                try {
+                  await onRevoke(active);
+                } finally {
+                  setRevoking(false);
+                }
+              }}
+              data-testid={`revoke-exemption-${checkId}`}
+            >
+              {revoking ? 'Revoking…' : 'Revoke'}
+            </Button>
+          )}
+        </Box>
+      )}
+      {expired && (
+        <Box mt={0.5}>
+          <Chip
+            size="small"
+            label="Exemption expired"
+            title={`Expired on ${utcDay(expired.expiresAt)}`}
+            data-testid={`exemption-expired-${checkId}`}
+          />
+        </Box>
+      )}
+      {pending && (
+        <PendingRequest
+          request={pending}
+          canDecide={canDecide}
+          onDecided={onAnswer}
+        />
+      )}
+      {rejected && (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid={`exemption-rejected-${checkId}`}
+        >
+          Exemption request rejected by{' '}
+          {rejected.decidedBy ? <Who entityRef={rejected.decidedBy} /> : '—'}
+          {rejected.decidedAt ? ` on ${utcDay(rejected.decidedAt)}` : ''}
+          {rejected.comment ? `: ${rejected.comment}` : ''}
+        </Typography>
+      )}
+      {status === 'fail' && !pending && (
+        <Box mt={0.5}>
+          <Button
+            size="small"
+            variant="outlined"
+            onClick={onRequest}
+            data-testid={`request-exemption-${checkId}`}
+          >
+            Request exemption
+          </Button>
+        </Box>
+      )}
+    </>
+  );
+};
