@@ -27,6 +27,10 @@ import { createRouter } from './service/router';
 import { CheckHistoryQueries } from './service/CheckHistoryQueries';
 import { createCheckHistoryRouter } from './service/checkHistoryRoutes';
 import { registerScorecardsActions } from './actions/registerScorecardsActions';
+import { readCampaigns } from './campaigns/readCampaigns';
+import { DatabaseCampaignStore } from './campaigns/DatabaseCampaignStore';
+import { DefaultCampaignService } from './campaigns/CampaignService';
+import { createCampaignRouter } from './service/campaignRoutes';
 
 /** The task schedule configured at `key`, or `defaults` when there is none. */
 function scheduleFrom(
@@ -88,6 +92,7 @@ export const scorecardsPlugin = createBackendPlugin({
           checks.set(check.id, check);
         }
         const scorecards = readDefinitions(config, new Set(checks.keys()));
+        const configCampaigns = readCampaigns(config, scorecards);
         const store = await DatabaseScorecardStore.create({
           database: deps.database,
         });
@@ -122,6 +127,8 @@ export const scorecardsPlugin = createBackendPlugin({
             await evaluator.evaluateChanged();
           },
         });
+        // Built once the queries are (below); a run before that records no burn-up.
+        let campaigns: DefaultCampaignService | undefined;
         const historyDays =
           config.getOptionalNumber('scorecards.historyRetentionDays') ?? 365;
         await scheduler.scheduleTask({
@@ -135,6 +142,12 @@ export const scorecardsPlugin = createBackendPlugin({
           scope: 'global',
           fn: async () => {
             await evaluator.evaluateAll();
+            // The campaigns' burn-up points of the day; grading never fails for them.
+            try {
+              await campaigns?.snapshotAll(new Date());
+            } catch (error) {
+              logger.error(`Campaign burn-up snapshot failed: ${error}`);
+            }
             await store.deleteHistoryBefore(
               DateTime.utc().minus({ days: historyDays }).toJSDate(),
             );
@@ -156,6 +169,25 @@ export const scorecardsPlugin = createBackendPlugin({
         });
         deps.httpRouter.use(
           await createRouter({ httpAuth: deps.httpAuth, queries }),
+        );
+        campaigns = new DefaultCampaignService({
+          store: await DatabaseCampaignStore.create({
+            database: deps.database,
+          }),
+          queries,
+          catalog: deps.catalog,
+          permissions: deps.permissions,
+          auth: deps.auth,
+          scorecards,
+          configCampaigns,
+          logger,
+        });
+        deps.httpRouter.use(
+          await createCampaignRouter({
+            httpAuth: deps.httpAuth,
+            auditor: deps.auditor,
+            campaigns,
+          }),
         );
         const checkHistory = new CheckHistoryQueries({ queries, store });
         deps.httpRouter.use(

@@ -1,0 +1,353 @@
+import {
+  createTestDatabases,
+  postgresPresentWhenRequired,
+} from '@convergence/backstage-plugin-mlops-node/testUtils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import request from 'supertest';
+import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
+import { group } from '../__testUtils__/entities';
+import { scorecardsPlugin } from '../plugin';
+
+const ADMIN = 'user:default/ada'; // allowed scorecards.campaign.manage
+const MEI = 'user:default/mei'; // signed in, not allowed
+
+const model = (name: string, lifecycle: string): Entity => ({
+  apiVersion: 'convergence.dev/v1alpha1',
+  kind: 'Model',
+  metadata: { name, namespace: 'default' },
+  spec: { owner: 'group:default/ml-platform', lifecycle },
+  relations: [{ type: 'ownedBy', targetRef: 'group:default/ml-platform' }],
+});
+
+const databases = createTestDatabases();
+
+it('runs on PostgreSQL whenever the test command provides it', () => {
+  expect(postgresPresentWhenRequired(databases)).toBe(true);
+});
+
+describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
+  let server: any;
+  let stop: () => Promise<void>;
+  /** The auditor events: what was done, and how it ended. */
+  const audited: Array<{ meta: any; outcome: string }> = [];
+
+  beforeAll(async () => {
+    const knex = await databases.init(id);
+    const backend = await startTestBackend({
+      features: [
+        mockServices.database.factory({ knex }),
+        scorecardsPlugin,
+        catalogServiceMock.factory({
+          entities: [
+            group('ml-platform'),
+            model('fraud-detector', 'production'),
+            model('ranker', 'experimental'),
+          ],
+        }),
+        mockServices.rootConfig.factory({
+          data: {
+            scorecards: {
+              ...scheduledPassAfterTheTestConfig.scorecards,
+              campaigns: [
+                {
+                  id: 'production-silver',
+                  title: 'Production models reach Silver',
+                  scorecard: 'ml-production-readiness',
+                  target: { level: 'Silver' },
+                  filter: { kind: 'Model', 'spec.lifecycle': 'production' },
+                  startsAt: '2026-01-01',
+                  deadline: '2099-12-31',
+                  owner: 'group:default/ml-platform',
+                },
+              ],
+            },
+          },
+        }),
+        mockServices.permissions.mock({
+          authorize: async (requests: any[], options: any) =>
+            requests.map(() => ({
+              result:
+                options?.credentials.principal.userEntityRef === ADMIN
+                  ? AuthorizeResult.ALLOW
+                  : AuthorizeResult.DENY,
+            })),
+          authorizeConditional: async (requests: any[]) =>
+            requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any,
+        }).factory,
+        mockServices.auditor.mock({
+          createEvent: async ({ meta }) => {
+            const event = { meta, outcome: 'pending' };
+            audited.push(event);
+            return {
+              success: async () => {
+                event.outcome = 'success';
+              },
+              fail: async ({ error }) => {
+                event.outcome = `fail: ${error.name}`;
+              },
+            };
+          },
+        }).factory,
+      ],
+    });
+    server = backend.server;
+    stop = () => backend.stop();
+  });
+
+  afterAll(() => stop());
+
+  const as = (user: string) => ({
+    Authorization: mockCredentials.user.header(user),
+  });
+  const service = { Authorization: mockCredentials.service.header() };
+  const body = (overrides: object = {}) => ({
+    title: 'Model cards',
+    scorecardId: 'ml-production-readiness',
+    target: { checks: ['model-card-complete'] },
+    filter: { kind: 'Model' },
+    deadline: '2099-06-30',
+    owner: 'ml-platform',
+    ...overrides,
+  });
+  const create = async (overrides: object = {}) => {
+    const res = await request(server)
+      .post('/api/scorecards/campaigns')
+      .set(as(ADMIN))
+      .send(body(overrides));
+    expect(res.status).toBe(201);
+    return res.body;
+  };
+
+  it('answers 401 without credentials on every route', async () => {
+    const none = { Authorization: mockCredentials.none.header() };
+    for (const [method, url] of [
+      ['get', '/api/scorecards/campaigns'],
+      ['get', '/api/scorecards/campaigns/production-silver'],
+      ['post', '/api/scorecards/campaigns'],
+      ['put', '/api/scorecards/campaigns/production-silver'],
+      ['delete', '/api/scorecards/campaigns/production-silver'],
+    ] as const) {
+      const res = await (request(server) as any)[method](url).set(none);
+      expect([method, url, res.status]).toEqual([method, url, 401]);
+    }
+  });
+
+  it('lists campaigns and shows one, to users and services', async () => {
+    const list = await request(server)
+      .get('/api/scorecards/campaigns?state=open')
+      .set(as(MEI));
+    expect(list.status).toBe(200);
+    expect(list.body.items).toContainEqual(
+      expect.objectContaining({
+        id: 'production-silver',
+        source: 'config',
+        state: 'open',
+        startsAt: '2026-01-01T00:00:00.000Z',
+        deadline: '2099-12-31T23:59:59.999Z',
+        // Nothing graded yet: the production model is covered, ungraded.
+        progress: { done: 0, total: 0, ungraded: 1 },
+      }),
+    );
+    const one = await request(server)
+      .get(
+        '/api/scorecards/campaigns/production-silver?owner=group:default/ml-platform',
+      )
+      .set(service);
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({
+      campaign: { id: 'production-silver' },
+      owners: ['group:default/ml-platform'],
+      teams: [],
+      entities: [],
+    });
+    expect(
+      (
+        await request(server)
+          .get('/api/scorecards/campaigns?state=soon')
+          .set(as(MEI))
+      ).body.error.message,
+    ).toBe('state: must be open, upcoming, closed or all');
+    for (const missing of ['nope-abc123', 'Not.An.Id', '%E2%9C%93']) {
+      const res = await request(server)
+        .get(`/api/scorecards/campaigns/${missing}`)
+        .set(as(MEI));
+      expect([missing, res.status]).toEqual([missing, 404]);
+    }
+  });
+
+  it('refuses the writes to a user without scorecards.campaign.manage and to services', async () => {
+    const created = await create({ title: 'To keep' });
+    for (const headers of [as(MEI), service]) {
+      const post = await request(server)
+        .post('/api/scorecards/campaigns')
+        .set(headers)
+        .send(body());
+      expect(post.status).toBe(403);
+      const put = await request(server)
+        .put(`/api/scorecards/campaigns/${created.id}`)
+        .set(headers)
+        .send(body());
+      expect(put.status).toBe(403);
+      const del = await request(server)
+        .delete(`/api/scorecards/campaigns/${created.id}`)
+        .set(headers);
+      expect(del.status).toBe(403);
+    }
+    const still = await request(server)
+      .get(`/api/scorecards/campaigns/${created.id}`)
+      .set(as(MEI));
+    expect(still.body.campaign.title).toBe('To keep');
+  });
+
+  it('creates, updates and archives a campaign for a user allowed to, auditing each', async () => {
+    audited.length = 0;
+    const created = await create();
+    expect(created).toMatchObject({
+      title: 'Model cards',
+      source: 'database',
+      createdBy: ADMIN,
+      owner: 'group:default/ml-platform',
+      state: 'open',
+      progress: { done: 0, total: 0, ungraded: 2 },
+    });
+    const put = await request(server)
+      .put(`/api/scorecards/campaigns/${created.id}`)
+      .set(as(ADMIN))
+      .send(body({ title: 'Model cards, all of them' }));
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({
+      id: created.id,
+      title: 'Model cards, all of them',
+    });
+    const del = await request(server)
+      .delete(`/api/scorecards/campaigns/${created.id}`)
+      .set(as(ADMIN));
+    expect(del.status).toBe(204);
+    expect(del.text).toBe('');
+    const gone = await request(server)
+      .get(`/api/scorecards/campaigns/${created.id}`)
+      .set(as(ADMIN));
+    expect(gone.status).toBe(404);
+    expect(
+      (
+        await request(server).get('/api/scorecards/campaigns').set(as(ADMIN))
+      ).body.items.map((c: any) => c.id),
+    ).not.toContain(created.id);
+    const again = await request(server)
+      .delete(`/api/scorecards/campaigns/${created.id}`)
+      .set(as(ADMIN));
+    expect(again.status).toBe(404);
+    expect(audited).toEqual([
+      { meta: { queryType: 'create' }, outcome: 'success' },
+      {
+        meta: { queryType: 'update', campaignId: created.id },
+        outcome: 'success',
+      },
+      {
+        meta: { queryType: 'archive', campaignId: created.id },
+        outcome: 'success',
+      },
+      {
+        meta: { queryType: 'archive', campaignId: created.id },
+        outcome: 'fail: NotFoundError',
+      },
+    ]);
+  });
+
+  it('answers 409 to changing a campaign of app-config.yaml', async () => {
+    const put = await request(server)
+      .put('/api/scorecards/campaigns/production-silver')
+      .set(as(ADMIN))
+      .send(body());
+    expect(put.status).toBe(409);
+    expect(put.body.error.message).toMatch(/app-config\.yaml/);
+    const del = await request(server)
+      .delete('/api/scorecards/campaigns/production-silver')
+      .set(as(ADMIN));
+    expect(del.status).toBe(409);
+    expect(del.body.error.message).toMatch(/app-config\.yaml/);
+  });
+
+  it('answers 400 naming the bad field', async () => {
+    const refused = async (overrides: object) => {
+      const res = await request(server)
+        .post('/api/scorecards/campaigns')
+        .set(as(ADMIN))
+        .send(body(overrides));
+      expect(res.status).toBe(400);
+      return res.body.error.message as string;
+    };
+    expect(await refused({ target: { level: 'Platinum' } })).toBe(
+      "target.level: 'Platinum' is not a level of scorecard 'ml-production-readiness' (Bronze, Silver, Gold)",
+    );
+    expect(
+      await refused({
+        target: { level: 'Silver', checks: ['has-description'] },
+      }),
+    ).toBe('target: must have exactly one of level or checks');
+    expect(await refused({ target: { checks: ['no-such-check'] } })).toBe(
+      "target.checks: not checks of scorecard 'ml-production-readiness': 'no-such-check'",
+    );
+    expect(await refused({ filter: { $bogus: 1 } })).toMatch(
+      /^filter: not a valid filter predicate/,
+    );
+    expect(await refused({ filter: 'kind=Model' })).toMatch(/^filter: /);
+    expect(
+      await refused({
+        filter: { kind: 'Model', 'metadata.name': 'x'.repeat(11_000) },
+      }),
+    ).toBe('filter: must be at most 10 KB of JSON');
+    expect(await refused({ deadline: '2020-01-01' })).toBe(
+      'deadline: must be after startsAt',
+    );
+    expect(
+      await refused({ startsAt: '2020-01-01', deadline: '2020-06-30' }),
+    ).toBe('deadline: must be in the future');
+    expect(await refused({ deadline: '31/03/2099' })).toMatch(
+      /^deadline: must be an ISO-8601 date/,
+    );
+    expect(await refused({ owner: 'user:default/mei' })).toBe(
+      'owner: must be a group, e.g. group:default/ml-platform',
+    );
+    expect(await refused({ title: '  ' })).toBe(
+      'title: must be 3 to 200 characters',
+    );
+    expect(await refused({ scorecardId: 'nope' })).toMatch(
+      /^scorecardId: unknown scorecard 'nope'/,
+    );
+  });
+
+  it('keeps ids valid whatever the title', async () => {
+    const titles = [
+      `"Quotes" and 'apostrophes' \\ backslash`,
+      'Ünïcödé — 模型 卡片 ✓',
+      '...',
+      'v1.2.3 models. All. Of. Them.',
+      'x'.repeat(200),
+    ];
+    const ids: string[] = [];
+    for (const title of titles) {
+      const created = await create({ title });
+      expect(created.title).toBe(title);
+      expect(created.id).toMatch(/^[a-z0-9][a-z0-9-]{0,62}$/);
+      ids.push(created.id);
+      const res = await request(server)
+        .get(`/api/scorecards/campaigns/${encodeURIComponent(created.id)}`)
+        .set(as(MEI));
+      expect(res.status).toBe(200);
+      expect(res.body.campaign.title).toBe(title);
+    }
+    expect(ids[0]).toMatch(/^quotes-and-apostrophes-backslash-[0-9a-f]{6}$/);
+    expect(ids[1]).toMatch(/^unicode-[0-9a-f]{6}$/);
+    expect(ids[2]).toMatch(/^campaign-[0-9a-f]{6}$/);
+    expect(ids[3]).toMatch(/^v1-2-3-models-all-of-them-[0-9a-f]{6}$/);
+    expect(ids[4]).toMatch(/^x{50}-[0-9a-f]{6}$/);
+  });
+});

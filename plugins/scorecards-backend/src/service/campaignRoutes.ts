@@ -1,0 +1,100 @@
+import express from 'express';
+import Router from 'express-promise-router';
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import { CampaignService } from '../campaigns/types';
+import { campaignListQuery, campaignQuery } from './campaignInputs';
+import { parseInput } from './inputs';
+
+/**
+ * The campaign routes of the scorecards API over a {@link CampaignService}:
+ * `GET /campaigns`, `GET /campaigns/:id`, and for users allowed
+ * `scorecards.campaign.manage`, `POST /campaigns`, `PUT /campaigns/:id` and
+ * `DELETE /campaigns/:id` (which archives it). Every write is also an
+ * auditor event (`campaign-manage`).
+ */
+export async function createCampaignRouter(options: {
+  httpAuth: HttpAuthService;
+  auditor: AuditorService;
+  campaigns: CampaignService;
+}): Promise<express.Router> {
+  const { httpAuth, auditor, campaigns } = options;
+  const router = Router();
+  const jsonBody = express.json();
+  const anyCaller = { allow: ['user', 'service'] as Array<'user' | 'service'> };
+
+  /** Runs a write as an auditor event: its success, or its failure and the error. */
+  async function audited<T>(
+    req: express.Request,
+    queryType: 'create' | 'update' | 'archive',
+    write: () => Promise<T>,
+    campaignIdOf: (result: T) => string | undefined,
+  ): Promise<T> {
+    const event = await auditor.createEvent({
+      eventId: 'campaign-manage',
+      severityLevel: 'medium',
+      request: req,
+      meta: {
+        queryType,
+        ...(req.params.id ? { campaignId: req.params.id } : {}),
+      },
+    });
+    try {
+      const result = await write();
+      const campaignId = campaignIdOf(result);
+      await event.success({ meta: campaignId ? { campaignId } : {} });
+      return result;
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  }
+
+  router.get('/campaigns', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, anyCaller);
+    const query = parseInput(campaignListQuery, req.query, 'query');
+    res.json({ items: await campaigns.list(query, credentials) });
+  });
+
+  router.get('/campaigns/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, anyCaller);
+    const query = parseInput(campaignQuery, req.query, 'query');
+    res.json(await campaigns.get(req.params.id, query, credentials));
+  });
+
+  router.post('/campaigns', jsonBody, async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    // The service checks the body (after the permission).
+    const created = await audited(
+      req,
+      'create',
+      () => campaigns.create(req.body, credentials),
+      c => c.id,
+    );
+    res.status(201).json(created);
+  });
+
+  router.put('/campaigns/:id', jsonBody, async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    res.json(
+      await audited(
+        req,
+        'update',
+        () => campaigns.update(req.params.id, req.body, credentials),
+        c => c.id,
+      ),
+    );
+  });
+
+  router.delete('/campaigns/:id', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    await audited(
+      req,
+      'archive',
+      () => campaigns.archive(req.params.id, credentials),
+      () => req.params.id,
+    );
+    res.status(204).end();
+  });
+
+  return router;
+}
