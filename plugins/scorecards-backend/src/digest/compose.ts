@@ -124,7 +124,7 @@ export function composeDigest(input: DigestInput): DigestContent {
       .sort((a, b) => a.rank - b.rank)
       .slice(0, DIGEST_MAX_CHANGES);
     for (const c of shown) {
-      const direction = c.rank > 0 ? 'Up' : c.rank < 0 ? 'Down' : 'Changed';
+      const direction = { 1: 'Up', [-1]: 'Down', 0: 'Changed' }[c.rank];
       const scorecard = scorecards.get(c.scorecardId)?.title ?? c.scorecardId;
       lines.push(
         `- ${direction}: ${c.entityRef} in ${scorecard}, ${levelName(
