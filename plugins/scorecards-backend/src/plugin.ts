@@ -27,6 +27,8 @@ import { createRouter } from './service/router';
 import { CheckHistoryQueries } from './service/CheckHistoryQueries';
 import { createCheckHistoryRouter } from './service/checkHistoryRoutes';
 import { registerScorecardsActions } from './actions/registerScorecardsActions';
+import { DatabaseDigestStore } from './digest/DatabaseDigestStore';
+import { DigestService } from './digest/DigestService';
 import { readCampaigns } from './campaigns/readCampaigns';
 import { DatabaseCampaignStore } from './campaigns/DatabaseCampaignStore';
 import { DefaultCampaignService } from './campaigns/CampaignService';
@@ -196,6 +198,31 @@ export const scorecardsPlugin = createBackendPlugin({
             checkHistory,
           }),
         );
+        // The weekly digest, when enabled: each team once per ISO week
+        // across replicas (claimed in the database before it is sent).
+        if (config.getOptionalBoolean('scorecards.digest.enabled')) {
+          const digest = DigestService.fromConfig(config, {
+            store: await DatabaseDigestStore.create({
+              database: deps.database,
+            }),
+            queries,
+            campaigns,
+            notifications: deps.notifications,
+            auth: deps.auth,
+            logger,
+          });
+          await scheduler.scheduleTask({
+            id: 'scorecards:digest',
+            ...scheduleFrom(config, 'scorecards.digest.schedule', {
+              frequency: { cron: '0 8 * * 1' },
+              timeout: { minutes: 30 },
+            }),
+            scope: 'global',
+            fn: async signal => {
+              await digest.run(new Date(), { signal });
+            },
+          });
+        }
         // The same reads and writes for agents (served over MCP by the
         // portal), through the same queries and permission checks.
         registerScorecardsActions({

@@ -1,0 +1,225 @@
+/*
+ * Acceptance: two replicas of the scorecards backend on one PostgreSQL
+ * database, each with the real scheduler, send each team exactly one weekly
+ * digest however often their digest task runs, and answer the same campaign
+ * page.
+ */
+import knexFactory, { Knex } from 'knex';
+import {
+  createTestDatabases,
+  postgresPresentWhenRequired,
+} from '@convergence/backstage-plugin-mlops-node/testUtils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import request from 'supertest';
+import { scorecardsPlugin } from './plugin';
+import { group } from './__testUtils__/entities';
+import { digestPeriod } from './digest/DigestService';
+
+const databases = createTestDatabases();
+const postgresIds = databases
+  .eachSupportedId()
+  .filter(([id]) => id.startsWith('POSTGRES'));
+
+it('runs on PostgreSQL whenever the test command provides it', () => {
+  expect(postgresPresentWhenRequired(databases)).toBe(true);
+});
+
+/** Polls `check` until it returns a value other than undefined (the overall limit is the test's timeout). */
+async function eventually<T>(check: () => Promise<T | undefined>) {
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+}
+
+const model = (name: string, owner: string, spec: object = {}): Entity => ({
+  apiVersion: 'convergence.dev/v1alpha1',
+  kind: 'Model',
+  metadata: { name, namespace: 'default', description: `${name} model` },
+  spec: {
+    type: 'classification',
+    lifecycle: 'experimental',
+    owner: `group:default/${owner}`,
+    license: 'MIT',
+    ...spec,
+  },
+  relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
+});
+
+/** Teams that own models directly: each must get one digest. */
+const TEAMS = [
+  'group:default/fraud-ml',
+  'group:default/recsys.ml',
+  'group:default/platform',
+];
+const entities: Entity[] = [
+  group('platform', ['fraud-ml', 'recsys.ml']),
+  group('fraud-ml'),
+  group('recsys.ml'),
+  model('fraud-detector', 'fraud-ml', {
+    card: { intendedUse: 'x', limitations: 'y', evaluationData: 'z' },
+  }),
+  model('fraud-scorer', 'fraud-ml'),
+  model('ranker.v2', 'recsys.ml'),
+  model('shared-embeddings', 'platform'),
+];
+
+const CAMPAIGN = 'models-silver';
+/** Within the digest's 14 days, so every team not done hears of it. */
+const deadline = new Date(Date.now() + 10 * 24 * 60 * 60 * 1000)
+  .toISOString()
+  .slice(0, 10);
+
+const config = {
+  scorecards: {
+    // One full pass soon after start (on whichever replica claims it).
+    schedule: {
+      frequency: { minutes: 30 },
+      timeout: { minutes: 5 },
+      initialDelay: { seconds: 1 },
+    },
+    incremental: {
+      schedule: {
+        frequency: { hours: 24 },
+        timeout: { minutes: 5 },
+        initialDelay: { hours: 24 },
+      },
+    },
+    // Every second on both replicas.
+    digest: {
+      enabled: true,
+      schedule: {
+        frequency: { seconds: 1 },
+        timeout: { seconds: 30 },
+        initialDelay: { seconds: 1 },
+      },
+    },
+    campaigns: [
+      {
+        id: CAMPAIGN,
+        title: 'Models reach “Silver”',
+        scorecard: 'ml-production-readiness',
+        target: { level: 'Silver' },
+        filter: { kind: 'Model' },
+        startsAt: '2026-01-01',
+        deadline,
+        owner: 'group:default/platform',
+      },
+    ],
+  },
+};
+
+const describeOnPostgres = postgresIds.length
+  ? describe.each(postgresIds)
+  : describe.skip.each([['none']]);
+
+describeOnPostgres('two scorecards replicas on %s', databaseId => {
+  /** Every notification either replica sent. */
+  const sent: Array<{ recipients: any; payload: any }> = [];
+  const backends: Array<Awaited<ReturnType<typeof startTestBackend>>> = [];
+  let knexA: Knex;
+  let knexB: Knex | undefined;
+
+  const replica = (knex: Knex) =>
+    startTestBackend({
+      features: [
+        mockServices.database.factory({ knex }),
+        // The real scheduler: global tasks are claimed in the shared database.
+        schedulerServiceFactory,
+        scorecardsPlugin,
+        catalogServiceMock.factory({ entities }),
+        mockServices.rootConfig.factory({ data: config }),
+        createServiceFactory({
+          service: notificationService,
+          deps: {},
+          factory: () => ({ send: async (n: any) => void sent.push(n) }),
+        }),
+      ],
+    });
+
+  beforeAll(async () => {
+    knexA = await databases.init(databaseId as any);
+    // A second pool on the same database, as a second process would have.
+    knexB = knexFactory(knexA.client.config);
+    // One after the other: the second finds the migrations done.
+    backends.push(await replica(knexA));
+    backends.push(await replica(knexB));
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(backends.map(b => b.stop()));
+    await knexB?.destroy();
+  });
+
+  it('sends each team one digest a week, and both answer the same campaign page', async () => {
+    const period = digestPeriod(new Date());
+    // Every team's digest of the week is sent, once the pass has graded it.
+    await eventually(async () => {
+      const rows = await knexA('scorecard_digests')
+        .where({ period, status: 'sent' })
+        .pluck('team_ref');
+      return TEAMS.every(t => rows.includes(t)) ? rows : undefined;
+    });
+    // Three more runs of the digest task (on either replica) send nothing more.
+    const runsSeen = new Set<string>();
+    await eventually(async () => {
+      const task = await knexA('backstage_backend_tasks__tasks')
+        .where({ id: 'scorecards:digest' })
+        .first();
+      if (task?.last_run_ended_at)
+        runsSeen.add(new Date(task.last_run_ended_at).toISOString());
+      return runsSeen.size > 3 ? true : undefined;
+    });
+
+    const digests = sent.filter(n => n.payload.topic === 'scorecards-digest');
+    const thisWeek = digests.filter(
+      n => n.payload.scope === `scorecards-digest:${period}`,
+    );
+    expect(thisWeek.map(n => n.recipients.entityRef).sort()).toEqual(
+      [...TEAMS].sort(),
+    );
+    expect(thisWeek.map(n => n.recipients.type)).toEqual(
+      TEAMS.map(() => 'entity'),
+    );
+    // Others only if the test ran into the next week.
+    const periods = [period, digestPeriod(new Date())];
+    expect(
+      digests.filter(n => !periods.includes(n.payload.scope.split(':')[1])),
+    ).toEqual([]);
+    // The real campaign service names the deadline to each team not done.
+    for (const n of thisWeek) {
+      expect(n.payload.description).toMatch(
+        new RegExp(
+          `^- Models reach “Silver”: 0 of \\d+ done, deadline ${deadline}`,
+          'm',
+        ),
+      );
+    }
+
+    const [a, b] = await Promise.all(
+      backends.map(backend =>
+        request(backend.server)
+          .get(`/api/scorecards/campaigns/${CAMPAIGN}`)
+          .set('Authorization', mockCredentials.user.header()),
+      ),
+    );
+    expect(a.status).toBe(200);
+    expect(a.body.campaign).toMatchObject({
+      id: CAMPAIGN,
+      source: 'config',
+      progress: { done: 0, total: 4, ungraded: 0 },
+    });
+    expect(b.status).toBe(200);
+    expect(b.body).toEqual(a.body);
+  }, 120_000);
+});
