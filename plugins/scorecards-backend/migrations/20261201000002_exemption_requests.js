@@ -26,10 +26,7 @@ exports.up = async function up(knex) {
       .text('reason')
       .notNullable()
       .comment('Why the check does not apply or is accepted');
-    table
-      .string('requested_by')
-      .notNullable()
-      .comment('User ref of who asked');
+    table.string('requested_by').notNullable().comment('User ref of who asked');
     table
       .timestamp('requested_at', { useTz: true })
       .notNullable()

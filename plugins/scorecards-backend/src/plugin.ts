@@ -33,6 +33,9 @@ import { readCampaigns } from './campaigns/readCampaigns';
 import { DatabaseCampaignStore } from './campaigns/DatabaseCampaignStore';
 import { DefaultCampaignService } from './campaigns/CampaignService';
 import { createCampaignRouter } from './service/campaignRoutes';
+import { DatabaseExemptionRequestStore } from './exemptions/DatabaseExemptionRequestStore';
+import { ExemptionWorkflow } from './exemptions/ExemptionWorkflow';
+import { createExemptionRequestRouter } from './service/exemptionRequestRoutes';
 
 /** The task schedule configured at `key`, or `defaults` when there is none. */
 function scheduleFrom(
@@ -115,6 +118,8 @@ export const scorecardsPlugin = createBackendPlugin({
 
         deps.permissionsRegistry.addPermissions(scorecardsPermissions);
 
+        // Built once the queries are (below); a run before that skips the sweep.
+        let exemptions: ExemptionWorkflow | undefined;
         // New and changed entities are graded within seconds, between full passes.
         await scheduler.scheduleTask({
           id: 'scorecards:incremental',
@@ -126,6 +131,12 @@ export const scorecardsPlugin = createBackendPlugin({
           // One runner across all replicas.
           scope: 'global',
           fn: async () => {
+            // Expired exemptions first: their entities are graded in this pass.
+            try {
+              await exemptions?.expire();
+            } catch (error) {
+              logger.error(`Exemption expiry sweep failed: ${error}`);
+            }
             await evaluator.evaluateChanged();
           },
         });
@@ -196,6 +207,26 @@ export const scorecardsPlugin = createBackendPlugin({
           await createCheckHistoryRouter({
             httpAuth: deps.httpAuth,
             checkHistory,
+          }),
+        );
+        exemptions = new ExemptionWorkflow({
+          requests: await DatabaseExemptionRequestStore.create({
+            database: deps.database,
+          }),
+          store,
+          queries,
+          evaluator,
+          catalog: deps.catalog,
+          checks,
+          logger,
+          notifications: deps.notifications,
+          maxDays: config.getOptionalNumber('scorecards.exemptions.maxDays'),
+        });
+        deps.httpRouter.use(
+          await createExemptionRequestRouter({
+            httpAuth: deps.httpAuth,
+            auditor: deps.auditor,
+            exemptions,
           }),
         );
         // The weekly digest, when enabled: each team once per ISO week

@@ -1,0 +1,460 @@
+import {
+  createTestDatabases,
+  postgresPresentWhenRequired,
+} from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { Knex } from 'knex';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import request from 'supertest';
+import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
+import { group } from '../__testUtils__/entities';
+import { scorecardsPlugin } from '../plugin';
+
+const OWNER = 'user:default/mei'; // may manage fraud-ml's exemptions
+const OUTSIDER = 'user:default/sofia'; // may read fraud-ml's models but secret-model; may not manage
+const DAY = 24 * 3600 * 1000;
+
+// A name with dots and underscores; a reason with quotes, a backslash and unicode.
+const NAME = 'fraud.detector_v2.1';
+const ENTITY = `/api/scorecards/entities/model/default/${NAME}`;
+const REF = `model:default/${NAME}`;
+const REASON = `"Benchmark" data isn't described \\ yet — données ✓ 🚀`;
+const CHECK = 'model-training-data-declared';
+
+const model = (name: string): Entity => ({
+  apiVersion: 'convergence.dev/v1alpha1',
+  kind: 'Model',
+  metadata: { name, namespace: 'default', description: `${name} model` },
+  spec: {
+    type: 'classification',
+    lifecycle: 'experimental',
+    owner: 'group:default/fraud-ml',
+    license: 'MIT',
+  },
+  relations: [{ type: 'ownedBy', targetRef: 'group:default/fraud-ml' }],
+});
+
+const entities = [
+  group('product-ml', ['fraud-ml']),
+  group('fraud-ml'),
+  model(NAME),
+  model('secret-model'),
+];
+
+/** The catalog, with secret-model hidden from OUTSIDER as a read permission would hide it. */
+const catalog = createServiceFactory({
+  service: catalogServiceRef,
+  deps: {},
+  factory: () => {
+    const of = (credentials: any) =>
+      catalogServiceMock({
+        entities: entities.filter(
+          e =>
+            !(
+              credentials?.principal?.userEntityRef === OUTSIDER &&
+              e.metadata.name === 'secret-model'
+            ),
+        ),
+      });
+    return {
+      getEntityByRef: (ref: any, o: any) =>
+        of(o.credentials).getEntityByRef(ref, o),
+      getEntitiesByRefs: (req: any, o: any) =>
+        of(o.credentials).getEntitiesByRefs(req, o),
+      streamEntities: (req: any, o: any) =>
+        of(o.credentials).streamEntities(req, o),
+    } as any;
+  },
+});
+
+const databases = createTestDatabases();
+
+it('runs on PostgreSQL whenever the test command provides it', () => {
+  expect(postgresPresentWhenRequired(databases)).toBe(true);
+});
+
+describe.each(databases.eachSupportedId())(
+  'exemption request routes on %s',
+  databaseId => {
+    const sent: any[] = [];
+    const audited: Array<{ options: any; outcome?: any }> = [];
+    let scheduler: SchedulerService;
+    let knex: Knex;
+    let server: any;
+    let stop: () => Promise<void>;
+
+    beforeAll(async () => {
+      knex = await databases.init(databaseId);
+      const backend = await startTestBackend({
+        features: [
+          mockServices.database.factory({ knex }),
+          scorecardsPlugin,
+          catalog,
+          mockServices.rootConfig.factory({
+            data: {
+              scorecards: {
+                ...scheduledPassAfterTheTestConfig.scorecards,
+                exemptions: { maxDays: 30 },
+              },
+            },
+          }),
+          createServiceFactory({
+            service: notificationService,
+            deps: {},
+            factory: () => ({ send: async (n: any) => void sent.push(n) }),
+          }),
+          mockServices.auditor.mock({
+            createEvent: async (options: any) => {
+              const event: { options: any; outcome?: any } = { options };
+              audited.push(event);
+              return {
+                success: async (o?: any) =>
+                  void (event.outcome = { success: o }),
+                fail: async (o: any) =>
+                  void (event.outcome = { fail: o.error.name }),
+              };
+            },
+          }).factory,
+          mockServices.permissions.mock({
+            authorize: async (requests: any[], { credentials }: any) =>
+              requests.map(() => ({
+                result:
+                  credentials.principal.userEntityRef === OWNER
+                    ? AuthorizeResult.ALLOW
+                    : AuthorizeResult.DENY,
+              })),
+            authorizeConditional: async (
+              requests: any[],
+              { credentials }: any,
+            ) =>
+              requests.map(() =>
+                credentials.principal.userEntityRef === OUTSIDER
+                  ? {
+                      result: AuthorizeResult.CONDITIONAL,
+                      pluginId: 'catalog',
+                      resourceType: 'catalog-entity',
+                      conditions: {} as any,
+                    }
+                  : { result: AuthorizeResult.ALLOW },
+              ),
+          }).factory,
+          // The plugin's scheduler, to run its tasks.
+          createBackendModule({
+            pluginId: 'scorecards',
+            moduleId: 'test-scheduler',
+            register(env) {
+              env.registerInit({
+                deps: { s: coreServices.scheduler },
+                async init({ s }) {
+                  scheduler = s;
+                },
+              });
+            },
+          }),
+        ],
+      });
+      server = backend.server;
+      stop = () => backend.stop();
+    });
+
+    afterAll(() => stop());
+
+    const as = (user: string) => ({
+      Authorization: mockCredentials.user.header(user),
+    });
+    const inDays = (d: number) => new Date(Date.now() + d * DAY).toISOString();
+    const ask = (user: string, body: object, entity = ENTITY) =>
+      request(server)
+        .post(`${entity}/exemption-requests`)
+        .set(as(user))
+        .send(body);
+    const decide = (
+      user: string,
+      id: string,
+      verb: 'approve' | 'reject',
+      body?: object,
+    ) => {
+      const r = request(server)
+        .post(`/api/scorecards/exemption-requests/${id}/${verb}`)
+        .set(as(user));
+      return body ? r.send(body) : r;
+    };
+
+    it('answers 401 without credentials on every route', async () => {
+      const none = { Authorization: mockCredentials.none.header() };
+      const id = '00000000-0000-4000-8000-000000000000';
+      for (const [method, url] of [
+        ['post', `${ENTITY}/exemption-requests`],
+        ['get', `${ENTITY}/exemption-requests`],
+        ['get', '/api/scorecards/exemption-requests'],
+        ['post', `/api/scorecards/exemption-requests/${id}/approve`],
+        ['post', `/api/scorecards/exemption-requests/${id}/reject`],
+      ] as const) {
+        const res = await (request(server) as any)[method](url).set(none);
+        expect([method, url, res.status]).toEqual([method, url, 401]);
+      }
+    });
+
+    it('validates a request and names the bad field; an entity the caller may not read is 404', async () => {
+      const good = { checkId: CHECK, reason: REASON, expiresAt: inDays(10) };
+      const refused = async (body: object, entity = ENTITY) => {
+        const res = await ask(OUTSIDER, body, entity);
+        return [res.status, res.body.error?.message];
+      };
+      expect(
+        await refused(
+          good,
+          '/api/scorecards/entities/model/default/secret-model',
+        ),
+      ).toEqual([404, 'No entity model:default/secret-model']);
+      expect(await refused({ ...good, checkId: 'nope' })).toEqual([
+        400,
+        "checkId: unknown check 'nope'",
+      ]);
+      const [status, message] = await refused({
+        ...good,
+        expiresAt: inDays(31),
+      });
+      expect(status).toBe(400);
+      expect(message).toMatch(/^expiresAt: must be at most 30 days ahead \(/);
+      expect(await refused({ ...good, expiresAt: 'tomorrow' })).toEqual([
+        400,
+        'expiresAt: Invalid ISO datetime',
+      ]);
+      expect(await refused({ ...good, reason: 'x' })).toEqual([
+        400,
+        'reason: reason must say why',
+      ]);
+      // A service may read requests but not make them.
+      const service = await request(server)
+        .post(`${ENTITY}/exemption-requests`)
+        .set({ Authorization: mockCredentials.service.header() })
+        .send(good);
+      expect(service.status).toBe(403);
+      const submits = audited.filter(
+        e => e.options.meta.queryType === 'submit',
+      );
+      expect(submits.map(e => e.outcome)).toEqual(
+        Array(5).fill({ fail: expect.stringMatching(/Error$/) }),
+      );
+      // The reason is never in an audit event.
+      expect(JSON.stringify(audited.map(e => e.options.meta))).not.toContain(
+        'Benchmark',
+      );
+    });
+
+    it('takes a request from a reader; only an owner approves it, once, and the check reads exempt', async () => {
+      sent.length = 0;
+      audited.length = 0;
+      const expiresAt = inDays(10);
+      const created = await ask(OUTSIDER, {
+        checkId: CHECK,
+        reason: REASON,
+        expiresAt,
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({
+        entityRef: REF,
+        checkId: CHECK,
+        reason: REASON,
+        requestedBy: OUTSIDER,
+        status: 'pending',
+        owner: 'group:default/fraud-ml',
+      });
+      const id = created.body.id;
+      const again = await ask(OWNER, {
+        checkId: CHECK,
+        reason: 'me too',
+        expiresAt,
+      });
+      expect(again.status).toBe(409);
+
+      const listed = await request(server)
+        .get(`${ENTITY}/exemption-requests`)
+        .set(as(OUTSIDER));
+      expect(listed.body.requests.map((r: any) => r.id)).toEqual([id]);
+      const inbox = await request(server)
+        .get(
+          '/api/scorecards/exemption-requests?status=pending&owner=group:default/product-ml',
+        )
+        .set(as(OWNER));
+      expect(inbox.body.requests.map((r: any) => r.id)).toEqual([id]);
+      const badQuery = await request(server)
+        .get('/api/scorecards/exemption-requests?status=open')
+        .set(as(OWNER));
+      expect(badQuery.status).toBe(400);
+      expect(badQuery.body.error.message).toBe(
+        'status: must be pending, approved, rejected or expired',
+      );
+
+      expect((await decide(OUTSIDER, id, 'approve')).status).toBe(403);
+      expect((await decide(OUTSIDER, id, 'reject')).status).toBe(403);
+      expect((await decide(OWNER, 'not-a-uuid', 'approve')).status).toBe(404);
+      expect(
+        (await decide(OWNER, '00000000-0000-4000-8000-000000000000', 'approve'))
+          .status,
+      ).toBe(404);
+      const badComment = await decide(OWNER, id, 'approve', { comment: 7 });
+      expect(badComment.status).toBe(400);
+      expect(badComment.body.error.message).toBe('comment: must be a string');
+
+      const approved = await decide(OWNER, id, 'approve', {
+        comment: 'fine — «pour l’instant»',
+      });
+      expect(approved.status).toBe(200);
+      expect(approved.body.request).toMatchObject({
+        id,
+        status: 'approved',
+        decidedBy: OWNER,
+        comment: 'fine — «pour l’instant»',
+      });
+      expect(approved.body.exemption).toMatchObject({
+        entityRef: REF,
+        checkId: CHECK,
+        author: OUTSIDER,
+        approvedBy: OWNER,
+        requestId: id,
+      });
+      const statuses = approved.body.results.flatMap((r: any) =>
+        r.checks
+          .filter((c: any) => c.checkId === CHECK)
+          .map((c: any) => c.status),
+      );
+      expect(statuses.length).toBeGreaterThan(0);
+      expect(new Set(statuses)).toEqual(new Set(['exempt']));
+
+      // Decided: a second approval or a rejection is a conflict.
+      expect((await decide(OWNER, id, 'approve')).status).toBe(409);
+      expect((await decide(OWNER, id, 'reject')).status).toBe(409);
+
+      const trail = await request(server)
+        .get(`${ENTITY}/exemptions`)
+        .set(as(OUTSIDER));
+      expect(trail.body.exemptions).toEqual([approved.body.exemption]);
+      expect(trail.body.audit.map((a: any) => [a.action, a.actor])).toEqual([
+        ['exemption.request', OUTSIDER],
+        ['exemption.approve', OWNER],
+      ]);
+      expect(sent.map(n => n.recipients.entityRef)).toEqual([
+        'group:default/fraud-ml',
+        OUTSIDER,
+      ]);
+      expect(sent[0].payload.link).toBe(`/catalog/default/model/${NAME}`);
+
+      expect(
+        audited.map(e => [
+          e.options.eventId,
+          e.options.severityLevel,
+          e.options.meta.queryType,
+          e.outcome.success ? 'success' : e.outcome.fail,
+        ]),
+      ).toEqual([
+        ['exemption-request', 'medium', 'submit', 'success'],
+        ['exemption-request', 'medium', 'submit', 'ConflictError'],
+        ['exemption-request', 'medium', 'approve', 'NotAllowedError'],
+        ['exemption-request', 'medium', 'reject', 'NotAllowedError'],
+        ['exemption-request', 'medium', 'approve', 'NotFoundError'],
+        ['exemption-request', 'medium', 'approve', 'InputError'],
+        ['exemption-request', 'medium', 'approve', 'success'],
+        ['exemption-request', 'medium', 'approve', 'ConflictError'],
+        ['exemption-request', 'medium', 'reject', 'ConflictError'],
+      ]);
+      expect(audited[6].outcome.success.meta).toEqual({
+        requestId: id,
+        entityRef: REF,
+        checkId: CHECK,
+        exemptionId: approved.body.exemption.id,
+      });
+    });
+
+    it('rejects a request and tells the requester', async () => {
+      sent.length = 0;
+      const created = await ask(OUTSIDER, {
+        checkId: 'model-monitoring-link',
+        reason: 'batch model, no endpoint',
+        expiresAt: inDays(5),
+      });
+      expect(created.status).toBe(201);
+      const rejected = await decide(OWNER, created.body.id, 'reject');
+      expect(rejected.status).toBe(200);
+      expect(rejected.body.request).toMatchObject({
+        status: 'rejected',
+        decidedBy: OWNER,
+      });
+      expect(sent.map(n => n.recipients.entityRef)).toEqual([
+        'group:default/fraud-ml',
+        OUTSIDER,
+      ]);
+      const rejectedOnes = await request(server)
+        .get('/api/scorecards/exemption-requests?status=rejected')
+        .set(as(OUTSIDER));
+      expect(rejectedOnes.body.requests.map((r: any) => r.id)).toEqual([
+        created.body.id,
+      ]);
+    });
+
+    it('runs the expiry sweep first in the incremental task: a lapsed pending request expires, an expired exemption stays listed', async () => {
+      sent.length = 0;
+      const past = new Date(Date.now() - DAY);
+      await knex('scorecard_exemption_requests').insert({
+        id: '11111111-1111-4111-8111-111111111111',
+        entity_ref: REF,
+        check_id: 'model-license-declared',
+        owner_ref: 'group:default/fraud-ml',
+        reason: REASON,
+        requested_by: OUTSIDER,
+        requested_at: new Date(Date.now() - 2 * DAY),
+        expires_at: past,
+        status: 'pending',
+        pending_key: `${REF}|model-license-declared`,
+      });
+      await knex('scorecard_exemptions').insert({
+        id: '22222222-2222-4222-8222-222222222222',
+        entity_ref: REF,
+        check_id: 'has-description',
+        reason: 'old',
+        author: OWNER,
+        expires_at: past,
+        created_at: new Date(Date.now() - 2 * DAY),
+      });
+      await scheduler.triggerTask('scorecards:incremental');
+      const rows = await knex('scorecard_exemption_requests')
+        .where('id', '11111111-1111-4111-8111-111111111111')
+        .first();
+      expect([rows.status, rows.pending_key]).toEqual(['expired', null]);
+      expect(sent.map(n => [n.recipients.entityRef, n.payload.title])).toEqual([
+        [
+          OUTSIDER,
+          expect.stringMatching(
+            new RegExp(`^Exemption request expired: .+ on ${NAME}$`),
+          ),
+        ],
+      ]);
+      const trail = await request(server)
+        .get(`${ENTITY}/exemptions`)
+        .set(as(OUTSIDER));
+      // Expired exemptions are listed (the card shows them as expired).
+      expect(trail.body.exemptions.map((e: any) => e.id)).toContain(
+        '22222222-2222-4222-8222-222222222222',
+      );
+      expect(trail.body.audit.map((a: any) => a.action).slice(-2)).toEqual([
+        'exemption.expire',
+        'exemption.expire',
+      ]);
+    });
+  },
+);
