@@ -141,7 +141,7 @@ export const scorecardsPlugin = createBackendPlugin({
           },
         });
         // Built once the queries are (below); a run before that records no burn-up.
-        let campaigns: DefaultCampaignService | undefined;
+        let campaigns: DefaultCampaignService | undefined = undefined;
         const historyDays =
           config.getOptionalNumber('scorecards.historyRetentionDays') ?? 365;
         await scheduler.scheduleTask({

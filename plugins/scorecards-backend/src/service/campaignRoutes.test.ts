@@ -351,3 +351,99 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
     expect(ids[4]).toMatch(/^x{50}-[0-9a-f]{6}$/);
   });
 });
+
+describe.each(databases.eachSupportedId())(
+  'campaign burn-up after a full pass on %s',
+  id => {
+    it('records the day’s points of each running campaign after grading everything', async () => {
+      const knex = await databases.init(id);
+      const described = (name: string) => {
+        const m = model(name, 'production');
+        return { ...m, metadata: { ...m.metadata, description: name } };
+      };
+      const backend = await startTestBackend({
+        features: [
+          mockServices.database.factory({ knex }),
+          scorecardsPlugin,
+          catalogServiceMock.factory({
+            entities: [
+              group('ml-platform'),
+              described('fraud-detector'),
+              model('ranker', 'production'),
+            ],
+          }),
+          mockServices.rootConfig.factory({
+            data: {
+              scorecards: {
+                // No initial delay: the test backend runs the full pass at start-up.
+                schedule: {
+                  frequency: { hours: 24 },
+                  timeout: { minutes: 5 },
+                },
+                incremental: {
+                  schedule: {
+                    frequency: { hours: 24 },
+                    timeout: { minutes: 5 },
+                    initialDelay: { hours: 24 },
+                  },
+                },
+                campaigns: [
+                  {
+                    id: 'described',
+                    title: 'Every model described',
+                    scorecard: 'ml-production-readiness',
+                    target: { checks: ['has-description'] },
+                    filter: { kind: 'Model' },
+                    startsAt: '2026-01-01',
+                    deadline: '2099-12-31',
+                    owner: 'group:default/ml-platform',
+                  },
+                  {
+                    id: 'later',
+                    title: 'Not started',
+                    scorecard: 'ml-production-readiness',
+                    target: { level: 'Bronze' },
+                    filter: { kind: 'Model' },
+                    startsAt: '2098-01-01',
+                    deadline: '2099-12-31',
+                    owner: 'group:default/ml-platform',
+                  },
+                ],
+              },
+            },
+          }),
+        ],
+      });
+      try {
+        const rows = await knex('scorecard_campaign_snapshots')
+          .select('campaign_id', 'day', 'owner_ref', 'done', 'total')
+          .orderBy('owner_ref');
+        const today = new Date().toISOString().slice(0, 10);
+        expect(
+          rows.map(r => ({
+            ...r,
+            done: Number(r.done),
+            total: Number(r.total),
+          })),
+        ).toEqual([
+          {
+            campaign_id: 'described',
+            day: today,
+            owner_ref: '',
+            done: 1,
+            total: 2,
+          },
+          {
+            campaign_id: 'described',
+            day: today,
+            owner_ref: 'group:default/ml-platform',
+            done: 1,
+            total: 2,
+          },
+        ]);
+      } finally {
+        await backend.stop();
+      }
+    });
+  },
+);
