@@ -527,9 +527,9 @@ export class DatabaseScorecardStore implements ScorecardStore {
         await tx('scorecard_history').insert(
           rows.map(r => removalRow(r, before)),
         );
-        const known = await this.knownStatuses(tx, rows);
+        const statuses = await this.knownStatuses(tx, rows);
         const checkRows = rows.flatMap(r =>
-          [...known.get(key(r.entity_ref, r.scorecard_id))!].map(
+          [...statuses.get(key(r.entity_ref, r.scorecard_id))!].map(
             ([checkId, status]) => ({
               entity_ref: r.entity_ref,
               scorecard_id: r.scorecard_id,
@@ -993,7 +993,10 @@ export class DatabaseScorecardStore implements ScorecardStore {
       });
     }
     // In code-point order, whatever the database's collation.
-    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const cmp = (a: string, b: string) => {
+      if (a === b) return 0;
+      return a < b ? -1 : 1;
+    };
     return changes.sort(
       (a, b) => cmp(a.scorecardId, b.scorecardId) || cmp(a.checkId, b.checkId),
     );

@@ -149,6 +149,105 @@ describe('OwnershipScorecards', () => {
     ]);
   });
 
+  /** Opens Fraud ML's detail and chooses `option` as what its trend shows. */
+  const showTrendOf = async (option: string) => {
+    fireEvent.click(
+      (await screen.findAllByRole('button', { name: 'Fraud ML' }))[0],
+    );
+    await screen.findByText('Fraud ML: trend (90 days)');
+    fireEvent.mouseDown(screen.getByRole('button', { name: /^Trend of/ }));
+    fireEvent.click(await screen.findByRole('option', { name: option }));
+  };
+
+  it("draws a check's pass rate for the team and the whole catalog when chosen instead of the score", async () => {
+    const getCheckTrend = jest.fn(
+      async (checkId: string, { scorecardId, owner }: any) => ({
+        scorecardId,
+        checkId,
+        ...(owner && { owners: [owner] }),
+        points: owner
+          ? [
+              { day: '2026-11-01', passRate: 0.25, entities: 4 },
+              { day: '2026-11-20', passRate: 0.5, entities: 4 },
+            ]
+          : [
+              { day: '2026-11-01', passRate: 0.5, entities: 10 },
+              { day: '2026-11-10', passRate: 0.7, entities: 10 },
+            ],
+      }),
+    );
+    await renderPage(mockApi({ getCheckTrend }));
+    await screen.findAllByRole('button', { name: /ML$/ });
+    fireEvent.click(screen.getAllByRole('button', { name: 'Fraud ML' })[0]);
+    await screen.findByText('Fraud ML: trend (90 days)');
+    // The scorecard's score by default, as before.
+    expect(screen.getByRole('button', { name: /^Trend of/ })).toHaveTextContent(
+      'Scorecard score',
+    );
+    expect(screen.getByTestId('trend-chart')).toBeInTheDocument();
+    expect(getCheckTrend).not.toHaveBeenCalled();
+    // The checks of the scorecard the teams are ranked by, by title.
+    fireEvent.mouseDown(screen.getByRole('button', { name: /^Trend of/ }));
+    expect(
+      (await screen.findAllByRole('option')).map(o => o.textContent),
+    ).toEqual(['Scorecard score', 'Described', 'Model card complete']);
+    fireEvent.click(
+      screen.getByRole('option', { name: 'Model card complete' }),
+    );
+    expect(
+      await screen.findByText(
+        'Model card complete, passing or exempt now: Fraud ML 50% of 4 · Whole catalog 70% of 10',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('check-trend-chart')).toBeInTheDocument();
+    expect(screen.queryByTestId('trend-chart')).not.toBeInTheDocument();
+    expect(getCheckTrend.mock.calls).toEqual([
+      [
+        'model-card-complete',
+        {
+          scorecardId: 'ml-production-readiness',
+          owner: 'group:default/fraud-ml',
+          days: 90,
+        },
+      ],
+      [
+        'model-card-complete',
+        { scorecardId: 'ml-production-readiness', days: 90 },
+      ],
+    ]);
+    // And back to the score.
+    fireEvent.mouseDown(screen.getByRole('button', { name: /^Trend of/ }));
+    fireEvent.click(
+      await screen.findByRole('option', { name: 'Scorecard score' }),
+    );
+    expect(await screen.findByTestId('trend-chart')).toBeInTheDocument();
+  });
+
+  it('says so when a check has no history', async () => {
+    await renderPage();
+    await showTrendOf('Described');
+    expect(
+      await screen.findByText('No history of this check yet.'),
+    ).toBeInTheDocument();
+  });
+
+  it("shows the error when a check's trend cannot be read", async () => {
+    await renderPage(
+      mockApi({
+        getCheckTrend: async () => {
+          throw new Error('scorecardId: scorecard has no such check');
+        },
+      }),
+    );
+    await showTrendOf('Model card complete');
+    expect(
+      await screen.findByText(
+        'Error: scorecardId: scorecard has no such check',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByTestId('check-trend-chart')).not.toBeInTheDocument();
+  });
+
   it('says so when nothing is graded', async () => {
     await renderPage(
       mockApi({

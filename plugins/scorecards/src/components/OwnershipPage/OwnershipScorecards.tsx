@@ -28,6 +28,7 @@ import {
   YAxis,
 } from 'recharts';
 import {
+  CheckTrendPoint,
   EntityScorecardResult,
   ScorecardDefinition,
   ScorecardSummary,
@@ -35,6 +36,7 @@ import {
 import {
   formatScorePercent,
   ScorecardLevelChip,
+  scorecardsApiRef,
   useScorecardResults,
   useScorecardSummaries,
   useScorecardSummary,
@@ -52,8 +54,117 @@ type TeamRow = Team & {
   score: number;
 };
 
+/** The days of trend the team detail shows. */
+const TREND_DAYS = 90;
+
+/** The "Trend of" choice that draws the scorecards' scores (no check id can be it). */
+const SCORE = '\u0000score';
+
+/** Each day of either series, with each one's last point then (carried forward). */
+function mergeTrends(
+  series: Array<{ name: string; points: CheckTrendPoint[] }>,
+) {
+  const days = [
+    ...new Set(series.flatMap(s => s.points.map(p => p.day))),
+  ].sort();
+  const next = series.map(() => 0);
+  const last: Array<CheckTrendPoint | undefined> = series.map(() => undefined);
+  return days.map(day => {
+    const row: Record<string, string | number> = { day };
+    series.forEach((s, i) => {
+      while (next[i] < s.points.length && s.points[next[i]].day <= day)
+        last[i] = s.points[next[i]++];
+      if (last[i]) row[s.name] = Math.round(last[i]!.passRate * 100);
+    });
+    return row;
+  });
+}
+
+/**
+ * One check's pass rate over time: the team's (its sub-teams included) and
+ * the whole catalog's (what the reader may read of it).
+ */
+const CheckTrendChart = (props: {
+  teamRef: string;
+  title: string;
+  scorecardId: string;
+  checkId: string;
+  checkTitle: string;
+}) => {
+  const { teamRef, title, scorecardId, checkId, checkTitle } = props;
+  const api = useApi(scorecardsApiRef);
+  const { value, loading, error } = useAsync(
+    () =>
+      Promise.all([
+        api.getCheckTrend(checkId, {
+          scorecardId,
+          owner: teamRef,
+          days: TREND_DAYS,
+        }),
+        api.getCheckTrend(checkId, { scorecardId, days: TREND_DAYS }),
+      ]),
+    [api, teamRef, scorecardId, checkId],
+  );
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  const [team, catalog] = value!;
+  const series = [
+    { name: title, points: team.points },
+    { name: 'Whole catalog', points: catalog.points },
+  ];
+  if (series.every(s => s.points.length === 0))
+    return <Typography>No history of this check yet.</Typography>;
+  const latest = series
+    .filter(s => s.points.length)
+    .map(s => {
+      const p = s.points[s.points.length - 1];
+      return `${s.name} ${Math.round(p.passRate * 100)}% of ${p.entities}`;
+    })
+    .join(' · ');
+  return (
+    <>
+      <Typography variant="body2">
+        {checkTitle}, passing or exempt now: {latest}
+      </Typography>
+      <div
+        data-testid="check-trend-chart"
+        style={{ width: '100%', height: 240 }}
+      >
+        <ResponsiveContainer>
+          <LineChart data={mergeTrends(series)}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="day" />
+            <YAxis domain={[0, 100]} unit="%" />
+            <Tooltip formatter={(v: any) => `${v}%`} />
+            <Legend />
+            {series.map((s, i) => (
+              <Line
+                key={s.name}
+                type="stepAfter"
+                dataKey={s.name}
+                stroke={['#1565c0', '#757575'][i]}
+                strokeDasharray={i ? '5 5' : undefined}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </>
+  );
+};
+
 /** One team: trend over time, most failing checks, and its weakest entities. */
-const TeamDetail = ({ teamRef, title }: { teamRef: string; title: string }) => {
+const TeamDetail = ({
+  teamRef,
+  title,
+  scorecardId,
+}: {
+  teamRef: string;
+  title: string;
+  /** The scorecard whose checks the trend may show (the one teams are ranked by). */
+  scorecardId?: string;
+}) => {
+  const [trendOf, setTrendOf] = useState(SCORE);
   const summaryState = useScorecardSummary({ owner: teamRef, days: 90 });
   const resultsState = useScorecardResults({ owner: teamRef });
   if (summaryState.loading || resultsState.loading) return <Progress />;
@@ -66,6 +177,12 @@ const TeamDetail = ({ teamRef, title }: { teamRef: string; title: string }) => {
   const scorecardTitle = (id: string) => scorecard(id)?.title ?? id;
   const checkTitle = (id: string) =>
     definitions.checks.find(c => c.id === id)?.title ?? id;
+  const trendScorecard = scorecardId ? scorecard(scorecardId) : undefined;
+  const trendChecks = [
+    ...new Set(trendScorecard?.levels.flatMap(l => l.checks) ?? []),
+  ];
+  // A check of another scorecard (chosen before the ranking changed) no longer shows.
+  const trendCheck = trendChecks.includes(trendOf) ? trendOf : undefined;
   const ids = [...new Set(summary.trend.map(t => t.scorecardId))];
   const days = [...new Set(summary.trend.map(t => t.day))];
   const series = days.map(day => ({
@@ -102,32 +219,59 @@ const TeamDetail = ({ teamRef, title }: { teamRef: string; title: string }) => {
     <Grid container spacing={2}>
       <Grid item xs={12} md={7}>
         <InfoCard title={`${title}: trend (90 days)`}>
-          {series.length === 0 ? (
-            <Typography>No history yet.</Typography>
-          ) : (
-            <div
-              data-testid="trend-chart"
-              style={{ width: '100%', height: 260 }}
+          {trendScorecard && trendChecks.length > 0 && (
+            <TextField
+              select
+              label="Trend of"
+              id="ownership-trend-of"
+              value={trendCheck ?? SCORE}
+              onChange={e => setTrendOf(e.target.value)}
+              style={{ minWidth: 280, marginBottom: 8 }}
             >
-              <ResponsiveContainer>
-                <LineChart data={series}>
-                  <CartesianGrid strokeDasharray="3 3" />
-                  <XAxis dataKey="day" />
-                  <YAxis domain={[0, 100]} unit="%" />
-                  <Tooltip />
-                  <Legend />
-                  {ids.map((id, i) => (
-                    <Line
-                      key={id}
-                      type="monotone"
-                      dataKey={scorecardTitle(id)}
-                      stroke={['#1565c0', '#ef6c00', '#2e7d32'][i % 3]}
-                    />
-                  ))}
-                </LineChart>
-              </ResponsiveContainer>
-            </div>
+              <MenuItem value={SCORE}>Scorecard score</MenuItem>
+              {trendChecks.map(id => (
+                <MenuItem key={id} value={id}>
+                  {checkTitle(id)}
+                </MenuItem>
+              ))}
+            </TextField>
           )}
+          {trendScorecard && trendCheck && (
+            <CheckTrendChart
+              teamRef={teamRef}
+              title={title}
+              scorecardId={trendScorecard.id}
+              checkId={trendCheck}
+              checkTitle={checkTitle(trendCheck)}
+            />
+          )}
+          {!trendCheck &&
+            (series.length === 0 ? (
+              <Typography>No history yet.</Typography>
+            ) : (
+              <div
+                data-testid="trend-chart"
+                style={{ width: '100%', height: 260 }}
+              >
+                <ResponsiveContainer>
+                  <LineChart data={series}>
+                    <CartesianGrid strokeDasharray="3 3" />
+                    <XAxis dataKey="day" />
+                    <YAxis domain={[0, 100]} unit="%" />
+                    <Tooltip />
+                    <Legend />
+                    {ids.map((id, i) => (
+                      <Line
+                        key={id}
+                        type="monotone"
+                        dataKey={scorecardTitle(id)}
+                        stroke={['#1565c0', '#ef6c00', '#2e7d32'][i % 3]}
+                      />
+                    ))}
+                  </LineChart>
+                </ResponsiveContainer>
+              </div>
+            ))}
         </InfoCard>
       </Grid>
       <Grid item xs={12} md={5}>
@@ -264,7 +408,11 @@ const TeamsTable = ({ teams }: { teams: Team[] }) => {
       </Grid>
       {selected && (
         <Grid item xs={12}>
-          <TeamDetail teamRef={selected.ref} title={selected.title} />
+          <TeamDetail
+            teamRef={selected.ref}
+            title={selected.title}
+            scorecardId={scorecard.id}
+          />
         </Grid>
       )}
     </Grid>
