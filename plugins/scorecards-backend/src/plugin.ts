@@ -119,7 +119,7 @@ export const scorecardsPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(scorecardsPermissions);
 
         // Built once the queries are (below); a run before that skips the sweep.
-        let exemptions: ExemptionWorkflow | undefined;
+        let exemptions: ExemptionWorkflow | undefined = undefined;
         // New and changed entities are graded within seconds, between full passes.
         await scheduler.scheduleTask({
           id: 'scorecards:incremental',
