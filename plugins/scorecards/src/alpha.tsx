@@ -8,8 +8,10 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import AssessmentIcon from '@material-ui/icons/Assessment';
+import FlagIcon from '@material-ui/icons/Flag';
 import { ScorecardsClient } from '@convergence/backstage-plugin-scorecards-common';
 import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards-react';
+import { campaignRouteRef, campaignsRouteRef } from './routes';
 
 const rootRouteRef = createRouteRef();
 
@@ -57,6 +59,20 @@ const page = PageBlueprint.make({
   },
 });
 
+const campaignsPage = PageBlueprint.make({
+  name: 'campaigns',
+  params: {
+    path: '/campaigns',
+    title: 'Scorecard campaigns',
+    icon: <FlagIcon fontSize="inherit" />,
+    routeRef: campaignsRouteRef,
+    loader: () =>
+      import('./components/CampaignsPage/CampaignsRouter').then(m => (
+        <m.CampaignsRouter />
+      )),
+  },
+});
+
 /**
  * Ownership scorecards for the new frontend system.
  *
@@ -65,6 +81,10 @@ const page = PageBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'scorecards',
   info: { packageJson: () => import('../package.json') },
-  routes: { root: rootRouteRef },
-  extensions: [api, entityCard, groupCard, page],
+  routes: {
+    root: rootRouteRef,
+    campaigns: campaignsRouteRef,
+    campaign: campaignRouteRef,
+  },
+  extensions: [api, entityCard, groupCard, page, campaignsPage],
 });

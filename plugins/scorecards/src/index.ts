@@ -14,6 +14,7 @@ import {
 export {
   scorecardsPlugin,
   OwnershipScorecardsPage,
+  ScorecardCampaignsPage,
   EntityScorecardCard,
   EntityGroupScorecardCard,
 } from './plugin';

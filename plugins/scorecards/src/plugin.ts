@@ -9,6 +9,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { ScorecardsClient } from '@convergence/backstage-plugin-scorecards-common';
 import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards-react';
+import { campaignRouteRef, campaignsRouteRef } from './routes';
 
 const rootRouteRef = createRouteRef({ id: 'scorecards' });
 
@@ -19,7 +20,11 @@ const rootRouteRef = createRouteRef({ id: 'scorecards' });
  */
 export const scorecardsPlugin = createPlugin({
   id: 'scorecards',
-  routes: { root: rootRouteRef },
+  routes: {
+    root: rootRouteRef,
+    campaigns: campaignsRouteRef,
+    campaign: campaignRouteRef,
+  },
   apis: [
     createApiFactory({
       api: scorecardsApiRef,
@@ -41,6 +46,22 @@ export const OwnershipScorecardsPage = scorecardsPlugin.provide(
         m => m.OwnershipScorecardsPage,
       ),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * Scorecard campaigns: the list, and each campaign's page below it (mount it
+ * at e.g. `/campaigns`).
+ * @public
+ */
+export const ScorecardCampaignsPage = scorecardsPlugin.provide(
+  createRoutableExtension({
+    name: 'ScorecardCampaignsPage',
+    component: () =>
+      import('./components/CampaignsPage/CampaignsRouter').then(
+        m => m.ScorecardCampaignsPage,
+      ),
+    mountPoint: campaignsRouteRef,
   }),
 );
 

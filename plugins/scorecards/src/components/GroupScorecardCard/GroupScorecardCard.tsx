@@ -13,6 +13,7 @@ import {
   useScorecardSummary,
 } from '@convergence/backstage-plugin-scorecards-react';
 import { levelCounts } from '../levels';
+import { OpenCampaigns } from './OpenCampaigns';
 
 /** A team's scorecards at a glance, sub-teams included. */
 export const GroupScorecardCard = () => {
@@ -93,6 +94,7 @@ export const GroupScorecardCard = () => {
           </div>
         );
       })}
+      <OpenCampaigns owner={ref} />
     </InfoCard>
   );
 };

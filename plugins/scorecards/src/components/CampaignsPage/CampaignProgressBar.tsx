@@ -1,0 +1,43 @@
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Typography from '@material-ui/core/Typography';
+import { percentDone } from './campaignText';
+
+/**
+ * A campaign's (or a team's) progress: a bar, "N of M" and the percentage.
+ * The "N of M" text is in an element with `data-testid` `${testId}-text`.
+ */
+export const CampaignProgressBar = ({
+  done,
+  total,
+  ungraded,
+  testId = 'campaign-progress',
+  dense = false,
+}: {
+  done: number;
+  total: number;
+  /** Covered entities without a result yet, mentioned when there are any. */
+  ungraded?: number;
+  testId?: string;
+  dense?: boolean;
+}) => {
+  const percent = percentDone(done, total);
+  return (
+    <div data-testid={testId} style={{ minWidth: dense ? 120 : 200 }}>
+      <LinearProgress
+        variant="determinate"
+        value={percent}
+        aria-label={`${done} of ${total} done`}
+        style={{ height: dense ? 6 : 10, borderRadius: 4 }}
+      />
+      <Typography
+        variant={dense ? 'caption' : 'body2'}
+        color="textSecondary"
+        component="div"
+      >
+        <span data-testid={`${testId}-text`}>{`${done} of ${total}`}</span> done
+        ({percent}%)
+        {ungraded ? `, ${ungraded} not graded yet` : ''}
+      </Typography>
+    </div>
+  );
+};
