@@ -693,6 +693,76 @@ describe('EntityScorecardCard', () => {
       ).not.toBeInTheDocument();
     });
 
+    it('lets a manager revoke an exemption; the check is graded again at once', async () => {
+      const revokeExemption = jest.fn(async () => approvedExemption);
+      const refreshEntity = jest.fn(async () => ({ results: [result] }));
+      await render(
+        mockApi({
+          getEntityResults: async () => ({
+            results: [exemptResult],
+            exemptions: [approvedExemption],
+          }),
+          getExemptions: async () => ({
+            exemptions: [approvedExemption],
+            audit: [],
+          }),
+          revokeExemption,
+          refreshEntity,
+        }),
+        { permission: 'ALLOW' },
+      );
+      const exempt = await screen.findByTestId('exemption-model-card-complete');
+      fireEvent.click(
+        await within(exempt).findByRole('button', { name: 'Revoke' }),
+      );
+      await waitFor(() =>
+        expect(
+          within(screen.getByTestId('check-model-card-complete')).getByTitle(
+            'fail',
+          ),
+        ).toBeInTheDocument(),
+      );
+      expect(revokeExemption).toHaveBeenCalledWith(approvedExemption.id);
+      expect(refreshEntity).toHaveBeenCalledTimes(1);
+      expect(
+        screen.queryByTestId('exemption-model-card-complete'),
+      ).not.toBeInTheDocument();
+      expect(
+        screen.getByTestId('request-exemption-model-card-complete'),
+      ).toBeInTheDocument();
+    });
+
+    it('offers no Revoke to those who may not manage exemptions, and no expiry chip on a passing check', async () => {
+      const expired: Exemption = {
+        ...approvedExemption,
+        id: '3f3a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+        checkId: 'has-description',
+        expiresAt: '2026-11-01T00:00:00.000Z',
+      };
+      await render(
+        mockApi({
+          getEntityResults: async () => ({
+            results: [exemptResult],
+            exemptions: [approvedExemption, expired],
+          }),
+          getExemptions: async () => ({
+            exemptions: [approvedExemption, expired],
+            audit: [],
+          }),
+        }),
+        { permission: 'DENY' },
+      );
+      const exempt = await screen.findByTestId('exemption-model-card-complete');
+      expect(exempt).toHaveTextContent('approved by guest');
+      expect(
+        within(exempt).queryByRole('button', { name: 'Revoke' }),
+      ).not.toBeInTheDocument();
+      // has-description passes: its old exemption's expiry is no news.
+      expect(
+        screen.queryByTestId('exemption-expired-has-description'),
+      ).not.toBeInTheDocument();
+    });
+
     it('says since when each check has had its status', async () => {
       await render(
         mockApi({

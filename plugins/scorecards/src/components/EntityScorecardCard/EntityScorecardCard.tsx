@@ -296,8 +296,15 @@ export const EntityScorecardCard = () => {
     permission: scorecardsExemptionManagePermission,
     resourceRef: entityRef,
   });
-  // Results an approval or revocation answered, until the next reload.
-  const [answered, setAnswered] = useState<EntityScorecardResult[]>();
+  // Results an approval or revocation answered, until the next reload; kept
+  // with the entity they are of, should the card be shown another entity.
+  const [answer, setAnswer] = useState<{
+    entityRef: string;
+    results: EntityScorecardResult[];
+  }>();
+  const setAnswered = (results?: EntityScorecardResult[]) =>
+    setAnswer(results ? { entityRef, results } : undefined);
+  const answered = answer?.entityRef === entityRef ? answer.results : undefined;
   const [requesting, setRequesting] = useState<string>();
 
   const refresh = async () => {
@@ -322,9 +329,9 @@ export const EntityScorecardCard = () => {
     }
   };
 
-  const onAnswer = (answer: ExemptionAnswer) => {
-    if (answer.results) setAnswered(answer.results);
-    side.remember(answer);
+  const onAnswer = (decided: ExemptionAnswer) => {
+    if (decided.results) setAnswered(decided.results);
+    side.remember(decided);
   };
 
   const onRevoke = async (exemption: Exemption) => {

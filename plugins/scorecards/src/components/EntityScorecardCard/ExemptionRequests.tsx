@@ -187,7 +187,11 @@ export const CheckExemption = ({
 }) => {
   const [revoking, setRevoking] = useState(false);
   const active = activeExemption(exemptions, checkId, now);
-  const expired = expiredExemption(exemptions, checkId, now);
+  // An expiry matters while the check does not pass on its own.
+  const expired =
+    status === 'pass' || status === 'na'
+      ? undefined
+      : expiredExemption(exemptions, checkId, now);
   const pending = requests.find(r => r.status === 'pending');
   const latest = requests[0];
   const rejected =

@@ -59,9 +59,21 @@ export function useExemptionData(entityRef: string) {
     };
   }, [api, entityRef]);
 
-  const [localRequests, setLocalRequests] = useState<ExemptionRequest[]>([]);
-  const [localExemptions, setLocalExemptions] = useState<Exemption[]>([]);
-  const [revoked, setRevoked] = useState<ReadonlySet<string>>(new Set());
+  // What this card's actions answered, kept with the entity they are of
+  // (the card may be shown another entity).
+  const [local, setLocal] = useState<{
+    entityRef: string;
+    requests: ExemptionRequest[];
+    exemptions: Exemption[];
+    revoked: ReadonlySet<string>;
+  }>({ entityRef, requests: [], exemptions: [], revoked: new Set() });
+  const current =
+    local.entityRef === entityRef
+      ? local
+      : { entityRef, requests: [], exemptions: [], revoked: new Set<string>() };
+  const localRequests = current.requests;
+  const localExemptions = current.exemptions;
+  const revoked = current.revoked;
 
   const data = useMemo((): ExemptionData => {
     const loaded = state.value;
@@ -111,30 +123,45 @@ export function useExemptionData(entityRef: string) {
   }, [state.value, state.loading, localRequests, localExemptions, revoked]);
 
   const { retry } = state;
+  const update = useCallback(
+    (change: (prev: typeof local) => Partial<typeof local>) =>
+      setLocal(prev => {
+        const base =
+          prev.entityRef === entityRef
+            ? prev
+            : {
+                entityRef,
+                requests: [],
+                exemptions: [],
+                revoked: new Set<string>(),
+              };
+        return { ...base, ...change(base) };
+      }),
+    [entityRef],
+  );
   /** Keeps an answer of this card's own actions and reloads the rest. */
   const remember = useCallback(
     (answer: { request?: ExemptionRequest; exemption?: Exemption }) => {
       const { request, exemption } = answer;
-      if (request)
-        setLocalRequests(prev => [
-          ...prev.filter(r => r.id !== request.id),
-          request,
-        ]);
-      if (exemption)
-        setLocalExemptions(prev => [
-          ...prev.filter(e => e.id !== exemption.id),
-          exemption,
-        ]);
+      update(prev => ({
+        requests: request
+          ? [...prev.requests.filter(r => r.id !== request.id), request]
+          : prev.requests,
+        exemptions: exemption
+          ? [...prev.exemptions.filter(e => e.id !== exemption.id), exemption]
+          : prev.exemptions,
+      }));
       retry();
     },
-    [retry],
+    [retry, update],
   );
+  /** Hides a revoked exemption (before the reload shows it gone). */
   const forgetExemption = useCallback(
     (id: string) => {
-      setRevoked(prev => new Set([...prev, id]));
+      update(prev => ({ revoked: new Set([...prev.revoked, id]) }));
       retry();
     },
-    [retry],
+    [retry, update],
   );
   return { data, remember, forgetExemption, reload: retry };
 }
