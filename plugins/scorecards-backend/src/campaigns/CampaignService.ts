@@ -270,6 +270,8 @@ export class DefaultCampaignService implements CampaignService {
    * Only callers who may read the whole catalog unconditionally get them;
    * the others get the live point alone, computed with their credentials,
    * so the burn-up never tells anyone how many entities they cannot see.
+   * An upcoming campaign has no points; a closed one no live point (its
+   * last is the deadline's day).
    */
   private async burnUp(
     campaign: Campaign,
