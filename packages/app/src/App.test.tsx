@@ -1,4 +1,4 @@
-import { render, screen, within } from '@testing-library/react';
+import { fireEvent, render, screen, within } from '@testing-library/react';
 import App from './App';
 import appPackageJson from '../package.json';
 
@@ -76,6 +76,7 @@ describe('App', () => {
     expect(link('Catalog')).toHaveAttribute('href', '/');
     expect(link('ML assets')).toHaveAttribute('href', '/ml-assets');
     expect(link('Ownership scorecards')).toHaveAttribute('href', '/scorecards');
+    expect(link('Scorecard campaigns')).toHaveAttribute('href', '/campaigns');
     expect(
       await screen.findByRole(
         'heading',
@@ -85,5 +86,28 @@ describe('App', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.queryByText(/Enter as a Guest User/)).not.toBeInTheDocument();
+  });
+
+  it('opens the campaigns page from the sidebar', async () => {
+    localStorage.setItem('@backstage/core:SignInPage:provider', 'guest');
+    localStorage.setItem('enableLegacyGuestToken', 'true');
+    render(App.createRoot());
+
+    const sidebar = await screen.findByTestId('sidebar-root');
+    fireEvent.click(
+      within(sidebar).getByRole('link', { name: 'Scorecard campaigns' }),
+    );
+    // The backend is down: the page itself says so (the page and the
+    // permission API its New campaign button asks both resolved).
+    expect(
+      await screen.findByText(
+        /Could not load campaigns/,
+        {},
+        { timeout: 10_000 },
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('heading', { name: 'Campaigns' }),
+    ).toBeInTheDocument();
   });
 });
