@@ -132,6 +132,7 @@ const CampaignView = ({
   definitions: ScorecardDefinitions;
 }) => {
   const { campaign, teams, entities, burnUp } = details;
+  const campaignsLink = useRouteRef(campaignsRouteRef);
   const { allowed: canManage } = usePermission({
     permission: scorecardsCampaignManagePermission,
   });
@@ -214,6 +215,9 @@ const CampaignView = ({
   return (
     <Content>
       <ContentHeader title={campaign.title}>
+        <Link to={campaignsLink()} style={{ marginRight: 16 }}>
+          All campaigns
+        </Link>
         {canManage && campaign.source === 'database' && (
           <ArchiveButton id={campaign.id} title={campaign.title} />
         )}

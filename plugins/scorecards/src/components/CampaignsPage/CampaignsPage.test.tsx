@@ -1,7 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { Route, Routes } from 'react-router-dom';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { ResponseError } from '@backstage/errors';
 import {
@@ -33,6 +33,22 @@ const listing = (items: CampaignSummary[]) =>
     items: items.filter(c => state === 'all' || c.state === state),
   }));
 
+const catalogApi = {
+  getEntities: jest.fn(async () => ({
+    items: [
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Group',
+        metadata: {
+          name: 'ml-platform',
+          namespace: 'default',
+          title: 'ML Platform',
+        },
+      },
+    ],
+  })),
+};
+
 const render = (
   api: ScorecardsApi,
   permissions = permissionApi(false),
@@ -43,6 +59,7 @@ const render = (
       apis={[
         [scorecardsApiRef, api],
         [permissionApiRef, permissions],
+        [catalogApiRef, catalogApi],
       ]}
     >
       <Routes>
@@ -211,6 +228,14 @@ describe('CampaignsPage', () => {
     fireEvent.change(within(dialog).getByLabelText(/Deadline/), {
       target: { value: '2027-03-31' },
     });
+    // The catalog's groups are offered as owners.
+    await waitFor(() =>
+      expect(
+        document.querySelector(
+          '#campaign-owner-groups option[value="group:default/ml-platform"]',
+        ),
+      ).toHaveTextContent('ML Platform'),
+    );
     fireEvent.change(within(dialog).getByLabelText(/Owner/), {
       target: { value: 'ml-platform' },
     });

@@ -1,8 +1,9 @@
 import { FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { useApi, useRouteRef } from '@backstage/core-plugin-api';
+import { useApi, useApiHolder, useRouteRef } from '@backstage/core-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
 import Dialog from '@material-ui/core/Dialog';
@@ -87,6 +88,22 @@ const checksOf = (scorecard?: ScorecardDefinition) =>
     level.checks.map(checkId => ({ checkId, level: level.name })),
   );
 
+/** The catalog's groups, offered as owners (none when there is no catalog API). */
+function useGroups() {
+  const catalogApi = useApiHolder().get(catalogApiRef);
+  return useAsync(async () => {
+    if (!catalogApi) return [];
+    const { items } = await catalogApi.getEntities({
+      filter: { kind: 'Group' },
+      fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title'],
+    });
+    return items.map(g => ({
+      ref: stringifyEntityRef(g),
+      title: g.metadata.title ?? g.metadata.name,
+    }));
+  }, [catalogApi]).value;
+}
+
 const CampaignForm = ({
   definitions,
   onClose,
@@ -110,6 +127,7 @@ const CampaignForm = ({
     deadline: '',
     owner: '',
   });
+  const groups = useGroups();
   const [touched, setTouched] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [serverError, setServerError] = useState<string>();
@@ -363,8 +381,18 @@ const CampaignForm = ({
           onChange={e => set('owner', e.target.value)}
           error={!!shown('owner')}
           helperText={shown('owner') ?? 'The team that runs the campaign'}
-          inputProps={{ 'data-testid': 'campaign-owner' }}
+          inputProps={{
+            'data-testid': 'campaign-owner',
+            list: 'campaign-owner-groups',
+          }}
         />
+        <datalist id="campaign-owner-groups">
+          {(groups ?? []).map(g => (
+            <option key={g.ref} value={g.ref}>
+              {g.title}
+            </option>
+          ))}
+        </datalist>
         {serverError && (
           <Typography
             role="alert"
