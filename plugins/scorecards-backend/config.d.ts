@@ -82,7 +82,7 @@ export interface Config {
       target: { level?: string; checks?: string[] };
       /** The entities it covers: a catalog filter predicate, e.g. { kind: Model, spec.lifecycle: production }. */
       filter: object;
-      /** ISO-8601 date or date-time; default: the backend's start. */
+      /** ISO-8601 date or date-time; default: the start (00:00 UTC) of the day the backend started. */
       startsAt?: string;
       /** ISO-8601 date (the end of that day, UTC) or date-time. */
       deadline: string;

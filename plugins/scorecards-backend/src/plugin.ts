@@ -118,55 +118,6 @@ export const scorecardsPlugin = createBackendPlugin({
 
         deps.permissionsRegistry.addPermissions(scorecardsPermissions);
 
-        // Built once the queries are (below); a run before that skips the sweep.
-        let exemptions: ExemptionWorkflow | undefined = undefined;
-        // New and changed entities are graded within seconds, between full passes.
-        await scheduler.scheduleTask({
-          id: 'scorecards:incremental',
-          ...scheduleFrom(config, 'scorecards.incremental.schedule', {
-            frequency: { seconds: 20 },
-            timeout: { minutes: 5 },
-            initialDelay: { seconds: 20 },
-          }),
-          // One runner across all replicas.
-          scope: 'global',
-          fn: async () => {
-            // Expired exemptions first: their entities are graded in this pass.
-            try {
-              await exemptions?.expire();
-            } catch (error) {
-              logger.error(`Exemption expiry sweep failed: ${error}`);
-            }
-            await evaluator.evaluateChanged();
-          },
-        });
-        // Built once the queries are (below); a run before that records no burn-up.
-        let campaigns: DefaultCampaignService | undefined = undefined;
-        const historyDays =
-          config.getOptionalNumber('scorecards.historyRetentionDays') ?? 365;
-        await scheduler.scheduleTask({
-          id: 'scorecards:evaluate',
-          ...scheduleFrom(config, 'scorecards.schedule', {
-            frequency: { minutes: 30 },
-            timeout: { minutes: 15 },
-            initialDelay: { seconds: 15 },
-          }),
-          // One runner across all replicas.
-          scope: 'global',
-          fn: async () => {
-            await evaluator.evaluateAll();
-            // The campaigns' burn-up points of the day; grading never fails for them.
-            try {
-              await campaigns?.snapshotAll(new Date());
-            } catch (error) {
-              logger.error(`Campaign burn-up snapshot failed: ${error}`);
-            }
-            await store.deleteHistoryBefore(
-              DateTime.utc().minus({ days: historyDays }).toJSDate(),
-            );
-          },
-        });
-
         const queries = new ScorecardQueries({
           cache: deps.cache,
           permissions: deps.permissions,
@@ -183,7 +134,7 @@ export const scorecardsPlugin = createBackendPlugin({
         deps.httpRouter.use(
           await createRouter({ httpAuth: deps.httpAuth, queries }),
         );
-        campaigns = new DefaultCampaignService({
+        const campaigns = new DefaultCampaignService({
           store: await DatabaseCampaignStore.create({
             database: deps.database,
           }),
@@ -209,7 +160,7 @@ export const scorecardsPlugin = createBackendPlugin({
             checkHistory,
           }),
         );
-        exemptions = new ExemptionWorkflow({
+        const exemptions = new ExemptionWorkflow({
           requests: await DatabaseExemptionRequestStore.create({
             database: deps.database,
           }),
@@ -229,6 +180,52 @@ export const scorecardsPlugin = createBackendPlugin({
             exemptions,
           }),
         );
+
+        // New and changed entities are graded within seconds, between full passes.
+        await scheduler.scheduleTask({
+          id: 'scorecards:incremental',
+          ...scheduleFrom(config, 'scorecards.incremental.schedule', {
+            frequency: { seconds: 20 },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 20 },
+          }),
+          // One runner across all replicas.
+          scope: 'global',
+          fn: async () => {
+            // Expired exemptions first: their entities are graded in this pass.
+            try {
+              await exemptions.expire();
+            } catch (error) {
+              logger.error(`Exemption expiry sweep failed: ${error}`);
+            }
+            await evaluator.evaluateChanged();
+          },
+        });
+        const historyDays =
+          config.getOptionalNumber('scorecards.historyRetentionDays') ?? 365;
+        await scheduler.scheduleTask({
+          id: 'scorecards:evaluate',
+          ...scheduleFrom(config, 'scorecards.schedule', {
+            frequency: { minutes: 30 },
+            timeout: { minutes: 15 },
+            initialDelay: { seconds: 15 },
+          }),
+          // One runner across all replicas.
+          scope: 'global',
+          fn: async () => {
+            await evaluator.evaluateAll();
+            // The campaigns' burn-up points of the day; grading never fails for them.
+            try {
+              await campaigns.snapshotAll(new Date());
+            } catch (error) {
+              logger.error(`Campaign burn-up snapshot failed: ${error}`);
+            }
+            await store.deleteHistoryBefore(
+              DateTime.utc().minus({ days: historyDays }).toJSDate(),
+            );
+          },
+        });
+
         // The weekly digest, when enabled: each team once per ISO week
         // across replicas (claimed in the database before it is sent).
         if (config.getOptionalBoolean('scorecards.digest.enabled')) {
