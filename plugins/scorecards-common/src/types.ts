@@ -335,6 +335,11 @@ export interface CheckChange {
   status: CheckStatus;
   /** ISO-8601: since when the check has had this status. */
   since: string;
+  /**
+   * True when `since` is when the check's history began (the upgrade that
+   * added per-check history), not a recorded change: the status may be older.
+   */
+  sinceHistoryStart?: boolean;
 }
 
 /**
