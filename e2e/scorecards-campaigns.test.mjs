@@ -263,5 +263,8 @@ test('the weekly digest reaches the guest’s team once, though it runs every 10
   const page = await signInAsGuest(browser.context);
   await page.goto(`${APP_URL}/notifications`);
   await page.getByText(title).first().waitFor();
+  // The whole digest, for the screenshot.
+  const more = page.locator('tr', { hasText: title }).getByText('Show more');
+  if (await more.count()) await more.first().click();
   await screenshot(page, 'weekly-digest');
 });
