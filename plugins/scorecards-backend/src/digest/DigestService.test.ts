@@ -122,6 +122,7 @@ async function digestOn(
   options: {
     send?: (n: Sent) => Promise<void>;
     wrapStore?: (s: DigestStore) => DigestStore;
+    campaigns?: Pick<typeof fakeCampaigns, 'list'>;
   } = {},
 ) {
   const store = await storeOn(knex, { skipMigrations: true });
@@ -155,7 +156,7 @@ async function digestOn(
     digest: new DigestService({
       store: options.wrapStore?.(digestStore) ?? digestStore,
       queries,
-      campaigns: fakeCampaigns,
+      campaigns: options.campaigns ?? fakeCampaigns,
       notifications: {
         send: async (n: any) => {
           await options.send?.(n);
@@ -238,7 +239,7 @@ describe.each(databases.eachSupportedId())('DigestService on %s', id => {
       description: expect.any(String),
       link: '/scorecards',
       topic: 'scorecards-digest',
-      scope: 'scorecards-digest:2026-W49',
+      scope: `scorecards-digest:${TEAM_A}:2026-W49`,
       severity: 'low',
     });
     expect(a.description.split('\n')).toEqual([
@@ -298,8 +299,54 @@ describe.each(databases.eachSupportedId())('DigestService on %s', id => {
       sent: [TEAM_A, TEAM_A1, TEAM_B],
     });
     expect(sent.slice(3).map(n => n.payload.scope)).toEqual(
-      Array(3).fill('scorecards-digest:2026-W50'),
+      [TEAM_A, TEAM_A1, TEAM_B].map(t => `scorecards-digest:${t}:2026-W50`),
     );
+  });
+
+  it("gives each team's digest its own scope, so a member of two teams keeps both", async () => {
+    // The notifications backend keeps one notification per user and
+    // (origin, scope); group recipients include child-group members: a
+    // member of team-a1 receives team-a's digest and team-a1's.
+    const sent: Sent[] = [];
+    const { digest } = await digestOn(knex, sent);
+    await digest.run(NOW);
+    const kept = new Map<string, string>();
+    for (const n of sent)
+      if ([TEAM_A, TEAM_A1].includes(n.recipients.entityRef))
+        kept.set(n.payload.scope, n.payload.title);
+    expect([...kept.values()].sort()).toEqual([
+      'Weekly scorecards: team-a',
+      'Weekly scorecards: team-a1',
+    ]);
+    expect(new Set(sent.map(n => n.payload.scope)).size).toBe(3);
+  });
+
+  it('sends the digest without its campaigns section when campaigns cannot be listed', async () => {
+    const sent: Sent[] = [];
+    const { digest } = await digestOn(knex, sent, {
+      campaigns: {
+        list: async () => {
+          throw new Error('catalog unavailable');
+        },
+      },
+    });
+    expect(await digest.run(NOW)).toMatchObject({
+      sent: [TEAM_A, TEAM_A1, TEAM_B],
+      failed: [],
+    });
+    expect(sent[0].payload.description.split('\n')).toEqual([
+      'Level changes in the last 7 days: 2 up, 1 down.',
+      '- Down: model:default/down in ML readiness, Silver → Bronze',
+      '- Up: model:default/sub in ML readiness, no level → Bronze',
+      '- Up: model:default/up in ML readiness, Bronze → Silver',
+      'Top fixes:',
+      '- Has a model card (ML readiness): 3 entities failing, 3 affected with downstream',
+    ]);
+    // Not "All good": the campaigns are unknown, not absent.
+    expect(sent[2].payload.description.split('\n')).toEqual([
+      'No level changes in the last 7 days.',
+      'No failing checks to fix.',
+    ]);
   });
 
   it('retries a failed send in a later run, and sends it once', async () => {
@@ -406,8 +453,15 @@ const postgresIds = databases
           TEAM_A1,
           TEAM_B,
         ]);
-        expect(new Set(sent.slice(before).map(n => n.payload.scope))).toEqual(
-          new Set([`scorecards-digest:${digestPeriod(at)}`]),
+        expect(
+          sent
+            .slice(before)
+            .map(n => n.payload.scope)
+            .sort(),
+        ).toEqual(
+          [TEAM_A, TEAM_A1, TEAM_B]
+            .map(t => `scorecards-digest:${t}:${digestPeriod(at)}`)
+            .sort(),
         );
       }
     } finally {

@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon';
 import {
   AuthService,
+  BackstageCredentials,
   LoggerService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { CampaignSummary } from '@convergence/backstage-plugin-scorecards-common';
 import { CampaignService } from '../campaigns/types';
 import { ScorecardQueries } from '../service/ScorecardQueries';
 import { composeDigest, DIGEST_CHANGE_DAYS } from './compose';
@@ -123,10 +125,7 @@ export class DigestService {
       try {
         const [levelChanges, campaigns, fixes] = await Promise.all([
           store.levelChanges(tree.refs, since),
-          this.options.campaigns?.list(
-            { owner: team, state: 'open' },
-            credentials,
-          ) ?? [],
+          this.openCampaigns(team, credentials),
           this.fixes
             ? queries
                 .whatToFixNext({ owner: team, limit: this.fixes }, credentials)
@@ -151,7 +150,9 @@ export class DigestService {
             topic: DIGEST_TOPIC,
             // The notifications backend updates rather than duplicates a
             // notification of the same scope: a second guard.
-            scope: `${DIGEST_TOPIC}:${period}`,
+            // The scope names the team: a user in two teams (or in a
+            // sub-team of a team that owns entities too) gets each one.
+            scope: `${DIGEST_TOPIC}:${team}:${period}`,
             severity: 'low',
           },
         });
@@ -184,5 +185,27 @@ export class DigestService {
         `Scorecards digest ${period}: sent ${result.sent.length}, failed ${result.failed.length}`,
       );
     return result;
+  }
+
+  /**
+   * The team's open campaigns, or undefined when they cannot be listed: the
+   * digest then leaves out its campaigns section rather than fail.
+   */
+  private async openCampaigns(
+    team: string,
+    credentials: BackstageCredentials,
+  ): Promise<CampaignSummary[] | undefined> {
+    if (!this.options.campaigns) return [];
+    try {
+      return await this.options.campaigns.list(
+        { owner: team, state: 'open' },
+        credentials,
+      );
+    } catch (error) {
+      this.options.logger.warn(
+        `Scorecards digest for ${team}: campaigns left out, they could not be listed: ${error}`,
+      );
+      return undefined;
+    }
   }
 }

@@ -24,8 +24,11 @@ export type DigestInput = {
     title: string;
     levels: Array<{ name: string }>;
   }>;
-  /** The open campaigns covering the team's tree, with the tree's progress. */
-  campaigns: CampaignSummary[];
+  /**
+   * The open campaigns covering the team's tree, with the tree's progress;
+   * undefined when they could not be listed: the campaigns section is left out.
+   */
+  campaigns: CampaignSummary[] | undefined;
   /** Campaign deadlines within this many days are listed. */
   deadlineDays: number;
   /** The team's top failing checks, most important first. */
@@ -46,6 +49,15 @@ const levelName = (level: string | null) => level ?? 'no level';
 
 const plural = (n: number, one: string, many = `${one}s`) =>
   `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Calendar days in UTC from `now`'s date to the deadline's date: 0 on the
+ * deadline day, 1 the day before, whatever the times of day.
+ */
+export function calendarDaysUntil(deadline: string, now: Date) {
+  const utcDay = (t: number) => Math.floor(t / DAY_MS);
+  return utcDay(Date.parse(deadline)) - utcDay(now.getTime());
+}
 
 /**
  * The campaigns a digest lists: open, with a deadline within `deadlineDays`
@@ -95,10 +107,12 @@ export function composeDigest(input: DigestInput): DigestContent {
   const { team, now, deadlineDays } = input;
   const title = `Weekly scorecards: ${teamName(team)}`;
   const scorecards = new Map(input.scorecards.map(s => [s.id, s]));
-  const due = campaignsDueSoon(input.campaigns, now, deadlineDays);
+  const due = input.campaigns
+    ? campaignsDueSoon(input.campaigns, now, deadlineDays)
+    : [];
   const { levelChanges, fixes } = input;
 
-  if (!levelChanges.length && !due.length && !fixes.length) {
+  if (input.campaigns && !levelChanges.length && !due.length && !fixes.length) {
     return {
       title,
       description: `All good: no level changes in the last ${DIGEST_CHANGE_DAYS} days, no campaign deadline within ${deadlineDays} days, and no failing checks to fix.`,
@@ -138,10 +152,12 @@ export function composeDigest(input: DigestInput): DigestContent {
     lines.push(`No level changes in the last ${DIGEST_CHANGE_DAYS} days.`);
   }
 
-  if (due.length) {
+  if (!input.campaigns) {
+    // Could not be listed: say nothing rather than "no deadline".
+  } else if (due.length) {
     lines.push(`Campaign deadlines within ${deadlineDays} days:`);
     for (const c of due) {
-      const days = Math.ceil((Date.parse(c.deadline) - now.getTime()) / DAY_MS);
+      const days = calendarDaysUntil(c.deadline, now);
       lines.push(
         `- ${c.title}: ${c.progress.done} of ${
           c.progress.total
