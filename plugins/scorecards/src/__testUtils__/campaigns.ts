@@ -6,11 +6,21 @@ import { PermissionApi } from '@backstage/plugin-permission-react';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-/** An ISO time `days` days from now (half days keep "N days left" exact). */
-export const inDays = (days: number) =>
-  new Date(Date.now() + days * DAY).toISOString();
+/**
+ * Noon (UTC) of the calendar day `days` days (rounded) from today (UTC), so
+ * "N days left", counted in calendar days, does not depend on the hour.
+ */
+export const inDays = (days: number) => {
+  const now = new Date();
+  const today = Date.UTC(
+    now.getUTCFullYear(),
+    now.getUTCMonth(),
+    now.getUTCDate(),
+  );
+  return new Date(today + Math.round(days) * DAY + DAY / 2).toISOString();
+};
 
-/** An open campaign, 12.5 days before its deadline: "13 days left". */
+/** An open campaign, 13 calendar days before its deadline: "13 days left". */
 export const openCampaign = (
   overrides: Partial<CampaignSummary> = {},
 ): CampaignSummary => ({

@@ -153,6 +153,24 @@ describe('CampaignPage', () => {
     );
   });
 
+  it('counts the failing entities from the progress when the list is capped', async () => {
+    // 1200 covered, 700 done: 500 failing, but the backend sent only its
+    // capped list (here the two of the fixture).
+    await render(
+      mockApi({
+        getCampaign: async () =>
+          campaignDetails({
+            progress: { done: 700, total: 1200, ungraded: 3 },
+          }),
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'Entities still failing (500, showing the first 2)',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('lets a manager archive a campaign created in the portal, after confirming', async () => {
     const archiveCampaign = jest.fn(async () => undefined);
     await render(

@@ -141,6 +141,15 @@ const CampaignView = ({
   );
   const check = (id: string) => definitions.checks.find(c => c.id === id);
   const failing = entities.filter(e => !e.done);
+  // The backend caps the entity list (500): count from the progress.
+  const failingCount = Math.max(
+    campaign.progress.total - campaign.progress.done,
+    failing.length,
+  );
+  const failingTitle =
+    failing.length < failingCount
+      ? `Entities still failing (${failingCount}, showing the first ${failing.length})`
+      : `Entities still failing (${failingCount})`;
 
   const teamColumns: TableColumn<CampaignTeamProgress & { rank: number }>[] = [
     { title: '#', field: 'rank', width: '48px' },
@@ -306,7 +315,7 @@ const CampaignView = ({
         </Grid>
         <Grid item xs={12}>
           <Table<CampaignEntity>
-            title={`Entities still failing (${failing.length})`}
+            title={failingTitle}
             columns={entityColumns}
             data={failing}
             options={{

@@ -7,23 +7,40 @@ const DAY = 24 * 60 * 60 * 1000;
 
 const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
 
+/** Calendar days from `now`'s UTC date to `iso`'s UTC date (negative: before). */
+function utcDaysUntil(iso: string, now: Date): number {
+  const at = new Date(iso);
+  const target = Date.UTC(
+    at.getUTCFullYear(),
+    at.getUTCMonth(),
+    at.getUTCDate(),
+  );
+  const today = Date.UTC(
+    now.getUTCFullYear(),
+    now.getUTCMonth(),
+    now.getUTCDate(),
+  );
+  return Math.round((target - today) / DAY);
+}
+
 /**
- * "12 days left", "starts in 3 days" or "ended 2027-03-31": how far a campaign
- * is from its deadline (or start) at `now`.
+ * "12 days left", "ends today", "starts in 3 days" or "ended 2027-03-31": how
+ * far a campaign is from its deadline (or start) at `now`, in calendar days
+ * (UTC), so on the deadline's day it "ends today".
  */
 export function timeLeftText(
   campaign: Pick<CampaignSummary, 'state' | 'startsAt' | 'deadline'>,
   now: Date = new Date(),
 ): string {
   if (campaign.state === 'upcoming') {
-    const ms = Date.parse(campaign.startsAt) - now.getTime();
-    return `starts in ${days(Math.max(1, Math.ceil(ms / DAY)))}`;
+    const n = utcDaysUntil(campaign.startsAt, now);
+    return n <= 0 ? 'starts today' : `starts in ${days(n)}`;
   }
-  const ms = Date.parse(campaign.deadline) - now.getTime();
-  if (campaign.state === 'closed' || ms <= 0) {
+  const n = utcDaysUntil(campaign.deadline, now);
+  if (campaign.state === 'closed' || n < 0) {
     return `ended ${campaign.deadline.slice(0, 10)}`;
   }
-  return `${days(Math.ceil(ms / DAY))} left`;
+  return n === 0 ? 'ends today' : `${days(n)} left`;
 }
 
 /** "Reach Silver" or "Pass 2 checks". */
