@@ -244,6 +244,11 @@ export interface CampaignProgress {
 export interface CampaignSummary extends Campaign {
   state: 'upcoming' | 'open' | 'closed';
   progress: CampaignProgress;
+  /**
+   * Why progress could not be computed (e.g. the catalog refused the
+   * campaign's filter); progress is then zeros.
+   */
+  error?: string;
 }
 
 /**
