@@ -4,6 +4,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { InputError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   Campaign,
@@ -75,7 +76,7 @@ const configCampaign: Campaign = {
 };
 
 describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
-  async function setUp() {
+  async function setUp(extraCampaigns: Campaign[] = []) {
     const knex = await databases.init(id);
     const scorecards = await storeOn(knex);
     const store = await DatabaseCampaignStore.create({
@@ -113,8 +114,12 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
         forCaller(o?.credentials).getEntityByRef(r, o),
       getEntitiesByRefs: (r: any, o: any) =>
         forCaller(o?.credentials).getEntitiesByRefs(r, o),
-      streamEntities: (r: any, o: any) =>
-        forCaller(o?.credentials).streamEntities(r, o),
+      streamEntities: (r: any, o: any) => {
+        // A filter the catalog rejects at query time.
+        if (JSON.stringify(r.query).includes('spec.broken'))
+          throw new InputError('Invalid filter predicate at spec.broken');
+        return forCaller(o?.credentials).streamEntities(r, o);
+      },
       queryEntities: (r: any, o: any) =>
         forCaller(o?.credentials).queryEntities(r, o),
     } as unknown as CatalogService;
@@ -152,6 +157,7 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
       checks: new Map(),
     });
     let now = NOW;
+    const logger = mockServices.logger.mock();
     const service = new DefaultCampaignService({
       store,
       queries,
@@ -159,8 +165,9 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
       permissions,
       auth,
       scorecards: [scorecard],
-      configCampaigns: [configCampaign],
+      configCampaigns: [configCampaign, ...extraCampaigns],
       now: () => now,
+      logger,
     });
     await scorecards.saveResults([
       result('a1', 'team-a', 'Silver', { monitoring: 'fail' }),
@@ -176,6 +183,7 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
     ]);
     return {
       service,
+      logger,
       scorecards,
       store,
       setNow: (d: Date) => {
@@ -296,6 +304,54 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
     });
     const [listed] = await service.list({ state: 'open' }, outsider);
     expect(listed.progress).toEqual({ done: 3, total: 5, ungraded: 1 });
+  });
+
+  it('lists a campaign whose progress cannot be computed with its error, and get names its filter', async () => {
+    const broken: Campaign = {
+      ...configCampaign,
+      id: 'broken-filter',
+      filter: { kind: 'Model', 'spec.broken': { $bad: 'x' } } as any,
+    };
+    const { service, logger } = await setUp([broken]);
+    const items = await service.list({}, admin);
+    expect(items.map(c => c.id).sort()).toEqual([
+      'broken-filter',
+      'production-silver',
+    ]);
+    expect(items.find(c => c.id === 'broken-filter')).toMatchObject({
+      progress: { done: 0, total: 0, ungraded: 0 },
+      error:
+        'could not compute progress: Invalid filter predicate at spec.broken',
+    });
+    const fine = items.find(c => c.id === 'production-silver')!;
+    expect(fine.error).toBeUndefined();
+    expect(fine.progress.total).toBeGreaterThan(0);
+    expect(logger.warn).toHaveBeenCalledWith(
+      'Could not compute the progress of campaign broken-filter: Invalid filter predicate at spec.broken',
+    );
+    // With an owner too: listed, its coverage unknown.
+    expect(
+      (await service.list({ owner: 'group:default/team-a' }, admin)).map(c => [
+        c.id,
+        c.error !== undefined,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['broken-filter', true],
+        ['production-silver', false],
+      ]),
+    );
+    await expect(service.get('broken-filter', {}, admin)).rejects.toMatchObject(
+      {
+        name: 'InputError',
+        message: expect.stringContaining(
+          'Could not compute the progress of campaign broken-filter with filter {"kind":"Model","spec.broken":{"$bad":"x"}}',
+        ),
+      },
+    );
+    expect(
+      (await service.get('production-silver', {}, admin)).campaign.id,
+    ).toBe('production-silver');
   });
 
   it('lists campaigns by state', async () => {

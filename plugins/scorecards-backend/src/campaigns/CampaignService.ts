@@ -10,6 +10,7 @@ import {
   InputError,
   NotAllowedError,
   NotFoundError,
+  ServiceUnavailableError,
 } from '@backstage/errors';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { FilterPredicate } from '@backstage/filter-predicates';
@@ -49,6 +50,20 @@ const dayOf = (instant: Date | string) =>
   (instant instanceof Date ? instant : new Date(instant))
     .toISOString()
     .slice(0, 10);
+
+/** A catalog error that rejects the request (a 400). */
+function isRejection(error: unknown) {
+  const e = error as { name?: string; statusCode?: number } | undefined;
+  return e?.name === 'InputError' || e?.statusCode === 400;
+}
+
+/** An error's message, first line, at most 200 characters (no stack, no request). */
+function shortReason(error: unknown) {
+  const message =
+    (error as { message?: unknown } | undefined)?.message ?? String(error);
+  const line = String(message).split('\n')[0];
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}
 
 /** The campaign's state at `now`. */
 export function stateOf(
@@ -330,17 +345,37 @@ export class DefaultCampaignService implements CampaignService {
       ? await this.options.queries.ownerTree(options.owner, credentials)
       : undefined;
     const items = await Promise.all(
-      campaigns.map(async c => ({
-        campaign: c,
-        progress: progressOf(await this.evaluate(c, credentials, tree)),
-      })),
+      campaigns.map(async c => {
+        try {
+          return {
+            campaign: c,
+            progress: progressOf(await this.evaluate(c, credentials, tree)),
+          };
+        } catch (error) {
+          // One campaign the catalog cannot compute does not hide the others.
+          const reason = shortReason(error);
+          this.options.logger?.warn(
+            `Could not compute the progress of campaign ${c.id}: ${reason}`,
+          );
+          return {
+            campaign: c,
+            progress: { done: 0, total: 0, ungraded: 0 },
+            error: `could not compute progress: ${reason}`,
+          };
+        }
+      }),
     );
     return items
       .filter(
-        // With an owner, only the campaigns covering some of its entities.
-        ({ progress: p }) => !tree || p.total + p.ungraded > 0,
+        // With an owner, only the campaigns covering some of its entities
+        // (and those whose coverage is unknown, with their error).
+        ({ progress: p, error }) =>
+          !tree || error !== undefined || p.total + p.ungraded > 0,
       )
-      .map(({ campaign, progress }) => this.summary(campaign, progress));
+      .map(({ campaign, progress, error }) => ({
+        ...this.summary(campaign, progress),
+        ...(error !== undefined ? { error } : {}),
+      }));
   }
 
   async get(
@@ -352,7 +387,20 @@ export class DefaultCampaignService implements CampaignService {
     const tree = options.owner
       ? await this.options.queries.ownerTree(options.owner, credentials)
       : undefined;
-    const evaluation = await this.evaluate(campaign, credentials, tree);
+    let evaluation: Evaluation;
+    try {
+      evaluation = await this.evaluate(campaign, credentials, tree);
+    } catch (error) {
+      const reason = shortReason(error);
+      this.options.logger?.warn(
+        `Could not compute the progress of campaign ${campaign.id}: ${reason}`,
+      );
+      const message = `Could not compute the progress of campaign ${
+        campaign.id
+      } with filter ${JSON.stringify(campaign.filter)}: ${reason}`;
+      if (isRejection(error)) throw new InputError(message);
+      throw new ServiceUnavailableError(message);
+    }
     const progress = progressOf(evaluation);
     const [teams, burnUp] = await Promise.all([
       this.teams(evaluation.entities, credentials, options.owner),
