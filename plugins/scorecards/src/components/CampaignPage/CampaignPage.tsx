@@ -294,6 +294,7 @@ const CampaignView = ({
               done={campaign.progress.done}
               total={campaign.progress.total}
               ungraded={campaign.progress.ungraded}
+              error={campaign.error}
             />
             <div style={{ marginTop: 16 }}>
               <BurnUpChart points={burnUp} />

@@ -5,6 +5,8 @@ import { percentDone } from './campaignText';
 /**
  * A campaign's (or a team's) progress: a bar, "N of M" and the percentage.
  * The "N of M" text is in an element with `data-testid` `${testId}-text`.
+ * With `error` (progress could not be computed) it shows that text instead,
+ * in an element with `data-testid` `${testId}-error`.
  */
 export const CampaignProgressBar = ({
   done,
@@ -12,6 +14,7 @@ export const CampaignProgressBar = ({
   ungraded,
   testId = 'campaign-progress',
   dense = false,
+  error,
 }: {
   done: number;
   total: number;
@@ -19,7 +22,23 @@ export const CampaignProgressBar = ({
   ungraded?: number;
   testId?: string;
   dense?: boolean;
+  /** Why the progress could not be computed; replaces the bar. */
+  error?: string;
 }) => {
+  if (error) {
+    return (
+      <div data-testid={testId} style={{ minWidth: dense ? 120 : 200 }}>
+        <Typography
+          variant={dense ? 'caption' : 'body2'}
+          color="error"
+          component="div"
+          data-testid={`${testId}-error`}
+        >
+          Progress unavailable: {error}
+        </Typography>
+      </div>
+    );
+  }
   const percent = percentDone(done, total);
   return (
     <div data-testid={testId} style={{ minWidth: dense ? 120 : 200 }}>

@@ -123,6 +123,29 @@ describe('CampaignsPage', () => {
     expect(screen.queryByText('Describe everything')).not.toBeInTheDocument();
   });
 
+  it("shows why a campaign's progress could not be computed instead of a 0-of-0 bar", async () => {
+    const message =
+      "The catalog refused the filter: unknown field 'spec.ünïcode'";
+    await render(
+      mockApi({
+        listCampaigns: listing([
+          openCampaign({
+            progress: { done: 0, total: 0, ungraded: 0 },
+            error: message,
+          }),
+        ]),
+      }),
+    );
+    const progress = await screen.findByTestId(
+      'campaign-progress-silver-models',
+    );
+    expect(
+      within(progress).getByTestId('campaign-progress-silver-models-error'),
+    ).toHaveTextContent(`Progress unavailable: ${message}`);
+    expect(within(progress).queryByRole('progressbar')).toBeNull();
+    expect(progress).not.toHaveTextContent('0 of 0');
+  });
+
   it('shows upcoming and closed campaigns when asked for all', async () => {
     const listCampaigns = listing(all);
     await render(mockApi({ listCampaigns }));

@@ -96,6 +96,7 @@ export const CampaignsPage = () => {
           done={c.progress.done}
           total={c.progress.total}
           ungraded={c.progress.ungraded}
+          error={c.error}
           testId={`campaign-progress-${c.id}`}
           dense
         />

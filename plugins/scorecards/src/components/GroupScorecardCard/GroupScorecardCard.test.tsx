@@ -65,6 +65,29 @@ describe('GroupScorecardCard', () => {
     ).toBeInTheDocument();
   });
 
+  it("shows why a campaign's progress could not be computed instead of a 0-of-0 bar", async () => {
+    await render(
+      mockApi({
+        listCampaigns: async () => ({
+          items: [
+            openCampaign({
+              progress: { done: 0, total: 0, ungraded: 0 },
+              error: 'The catalog refused the filter "spec.a.b"',
+            }),
+          ],
+        }),
+      }),
+    );
+    const section = await screen.findByTestId('group-campaigns');
+    expect(
+      within(section).getByTestId('group-campaign-silver-models-error'),
+    ).toHaveTextContent(
+      'Progress unavailable: The catalog refused the filter "spec.a.b"',
+    );
+    expect(within(section).queryByRole('progressbar')).toBeNull();
+    expect(section).not.toHaveTextContent('0 of 0');
+  });
+
   it('shows no campaigns section when the team is in none', async () => {
     const listCampaigns = jest.fn(async () => ({ items: [] }));
     await render(mockApi({ listCampaigns }));
