@@ -82,8 +82,8 @@ export interface Config {
       target: { level?: string; checks?: string[] };
       /** The entities it covers: a catalog filter predicate, e.g. { kind: Model, spec.lifecycle: production }. */
       filter: object;
-      /** ISO-8601 date or date-time; default: the start (00:00 UTC) of the day the backend started. */
-      startsAt?: string;
+      /** Required. ISO-8601 date (the start of that day, UTC) or date-time with an offset. */
+      startsAt: string;
       /** ISO-8601 date (the end of that day, UTC) or date-time. */
       deadline: string;
       /** The group that runs it, e.g. group:default/ml-platform. */

@@ -2,14 +2,13 @@ import { ConfigReader } from '@backstage/config';
 import { DEFAULT_DEFINITIONS } from '../engine/definitions';
 import { readCampaigns, targetChecks } from './readCampaigns';
 
-const NOW = new Date('2026-11-30T10:06:00.000Z');
-
 const entry = (overrides: object = {}) => ({
   id: 'production-silver',
   title: 'Every production model reaches Silver',
   scorecard: 'ml-production-readiness',
   target: { level: 'Silver' },
   filter: { kind: 'Model', 'spec.lifecycle': 'production' },
+  startsAt: '2026-11-01',
   deadline: '2027-03-31',
   owner: 'group:default/ml-platform',
   ...overrides,
@@ -19,14 +18,13 @@ const read = (...campaigns: object[]) =>
   readCampaigns(
     new ConfigReader({ scorecards: { campaigns } }),
     DEFAULT_DEFINITIONS,
-    NOW,
   );
 
 describe('readCampaigns', () => {
   it('reads none when there are none', () => {
-    expect(
-      readCampaigns(new ConfigReader({}), DEFAULT_DEFINITIONS, NOW),
-    ).toEqual([]);
+    expect(readCampaigns(new ConfigReader({}), DEFAULT_DEFINITIONS)).toEqual(
+      [],
+    );
   });
 
   it('reads campaigns: dates as instants (a deadline date is the end of its day, UTC)', () => {
@@ -53,8 +51,7 @@ describe('readCampaigns', () => {
         scorecardId: 'ml-production-readiness',
         target: { level: 'Silver' },
         filter: { kind: 'Model', 'spec.lifecycle': 'production' },
-        // Without startsAt: the start of the backend's day, which replicas share.
-        startsAt: '2026-11-30T00:00:00.000Z',
+        startsAt: '2026-11-01T00:00:00.000Z',
         deadline: '2027-03-31T23:59:59.999Z',
         owner: 'group:default/ml-platform',
         source: 'config',
@@ -113,6 +110,11 @@ describe('readCampaigns', () => {
       'a bad date',
       { deadline: '2027-02-30' },
       'scorecards.campaigns[1].deadline: must be an ISO-8601 date (e.g. 2027-03-31) or date-time with an offset (e.g. 2027-03-31T17:00:00Z)',
+    ],
+    [
+      'no startsAt (a default would move with restarts)',
+      { startsAt: undefined },
+      'scorecards.campaigns[1].startsAt: is required',
     ],
     [
       'a date-time without an offset',

@@ -99,14 +99,13 @@ function parsed<T>(key: string, result: z.ZodSafeParseResult<T>): T {
 /**
  * Reads `scorecards.campaigns`: each entry checked against the scorecards,
  * a bad one failing at start-up with an Error that names its key (e.g.
- * `scorecards.campaigns[1].target.level: …`). A campaign without startsAt
- * starts at the beginning of `now`'s day (UTC), so that replicas started
- * the same day agree.
+ * `scorecards.campaigns[1].target.level: …`). startsAt is required: a
+ * default would depend on when the backend started, so restarts would move
+ * the campaign and replicas started on different days would disagree.
  */
 export function readCampaigns(
   config: Config,
   scorecards: ScorecardDefinition[],
-  now: Date = new Date(),
 ): Campaign[] {
   const entries = config.getOptionalConfigArray('scorecards.campaigns') ?? [];
   const ids = new Set<string>();
@@ -137,12 +136,14 @@ export function readCampaigns(
       throw new Error(`${key}.filter: ${(error as Error).message}`);
     }
     const startsAtRaw = c.getOptionalString('startsAt');
-    const startsAt = startsAtRaw
-      ? campaignInstant(
-          parsed(`${key}.startsAt`, campaignDate.safeParse(startsAtRaw)),
-          'start',
-        )
-      : campaignInstant(now.toISOString().slice(0, 10), 'start');
+    if (!startsAtRaw)
+      throw new Error(
+        `${key}.startsAt: is required, an ISO-8601 date (e.g. 2026-11-01) or date-time with an offset`,
+      );
+    const startsAt = campaignInstant(
+      parsed(`${key}.startsAt`, campaignDate.safeParse(startsAtRaw)),
+      'start',
+    );
     const deadline = campaignInstant(
       parsed(
         `${key}.deadline`,
