@@ -800,6 +800,40 @@ describe('EntityScorecardCard', () => {
       );
     });
 
+    it('says "at least" when the since is only when check history began', async () => {
+      await render(
+        mockApi({
+          getCheckChanges: async ref => ({
+            entityRef: ref,
+            changes: [
+              {
+                scorecardId: 'ml-production-readiness',
+                checkId: 'model-card-complete',
+                status: 'fail',
+                since: new Date(Date.now() - 3 * DAY - 60_000).toISOString(),
+                sinceHistoryStart: true,
+              },
+              {
+                scorecardId: 'ml-production-readiness',
+                checkId: 'has-description',
+                status: 'pass',
+                since: new Date(Date.now() - 2 * 60 * 60_000).toISOString(),
+                sinceHistoryStart: false,
+              },
+            ],
+          }),
+        }),
+      );
+      expect(
+        await screen.findByTestId('since-model-card-complete'),
+      ).toHaveTextContent(
+        'failing since at least 3 days ago (when check history began)',
+      );
+      expect(screen.getByTestId('since-has-description')).toHaveTextContent(
+        /^passing since 2 hours ago$/,
+      );
+    });
+
     it('lists the exemption history, newest first, behind a toggle', async () => {
       const audit: ExemptionAuditEntry[] = [
         {

@@ -98,14 +98,18 @@ const statusWords: Record<CheckStatus, string> = {
 
 /**
  * "failing since 3 days ago" when the check's last change of state is its
- * current status; for an unknown check, the last status it was graded.
+ * current status; for an unknown check, the last status it was graded. When
+ * `since` is only when the check's history began, the status may be older:
+ * "failing since at least 3 days ago (when check history began)".
  */
 function sinceText(check: CheckResult, change?: CheckChange, now?: number) {
   if (!change) return undefined;
-  const since = `${statusWords[change.status]} since ${timeAgo(
-    change.since,
-    now,
-  )}`;
+  const ago = timeAgo(change.since, now);
+  const since = change.sinceHistoryStart
+    ? `${
+        statusWords[change.status]
+      } since at least ${ago} (when check history began)`
+    : `${statusWords[change.status]} since ${ago}`;
   if (change.status === check.status) return since;
   if (check.status === 'unknown') return `last graded ${since}`;
   return undefined;
