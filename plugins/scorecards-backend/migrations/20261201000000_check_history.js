@@ -8,7 +8,9 @@ const CHUNK = 500;
  * and "changed N days ago": one row each time a check's known status
  * changes, plus removal rows when a result ends or moves to another owner or
  * system (as in `scorecard_history`). Backfilled with the checks of the
- * latest results, at the time they were evaluated.
+ * latest results, at the time they were last evaluated, marked `backfilled`:
+ * that time is when the history began (a full pass refreshes it), not when
+ * the status changed.
  *
  * @param {import('knex').Knex} knex
  */
@@ -51,6 +53,13 @@ exports.up = async function up(knex) {
       .defaultTo(false)
       .comment(
         'True when the check stopped counting here (result removed, check no longer graded, or moved to another owner or system under owner_ref/system_ref); status repeats the last one',
+      );
+    table
+      .boolean('backfilled')
+      .notNullable()
+      .defaultTo(false)
+      .comment(
+        'True on the rows this migration copied from the latest results: changed_at is when the history began, not when the status changed',
       );
     table.index(
       ['scorecard_id', 'check_id', 'entity_ref', 'changed_at', 'id'],
@@ -116,6 +125,7 @@ exports.up = async function up(knex) {
           status: c.status,
           changed_at: r.evaluated_at,
           removed: false,
+          backfilled: true,
         }));
     });
     for (let i = 0; i < rows.length; i += CHUNK)

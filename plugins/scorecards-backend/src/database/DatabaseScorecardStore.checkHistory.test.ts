@@ -453,7 +453,9 @@ describe.each(databases.eachSupportedId())(
       const key = (r: any) =>
         `${r.entity_ref} ${r.scorecard_id} ${r.check_id} ${r.status} ${
           r.owner_ref
-        } ${new Date(r.changed_at).toISOString()} ${Boolean(r.removed)}`;
+        } ${new Date(r.changed_at).toISOString()} ${Boolean(
+          r.removed,
+        )} ${Boolean(r.backfilled)}`;
       expect(new Set(rows.map(key))).toEqual(
         new Set(
           results.flatMap(r => [
@@ -462,12 +464,14 @@ describe.each(databases.eachSupportedId())(
               check_id: 'x',
               status: JSON.parse(r.checks)[0].status,
               changed_at: r.evaluated_at,
+              backfilled: true,
             }),
             key({
               ...r,
               check_id: "o'brien.ü",
               status: 'na',
               changed_at: r.evaluated_at,
+              backfilled: true,
             }),
           ]),
         ),
@@ -482,6 +486,46 @@ describe.each(databases.eachSupportedId())(
       );
       expect(trend).toEqual([
         { day: '2026-12-01', passRate: 1, entities: 310 },
+      ]);
+      // A backfilled row is when the history began, not a change.
+      const m1 = 'model:default/m-0001';
+      expect(await store.checkChanges(m1)).toEqual([
+        {
+          scorecardId: 'sc-b',
+          checkId: "o'brien.ü",
+          status: 'na',
+          since: '2026-11-02T00:00:00.000Z',
+          sinceHistoryStart: true,
+        },
+        {
+          scorecardId: 'sc-b',
+          checkId: 'x',
+          status: 'pass',
+          since: '2026-11-02T00:00:00.000Z',
+          sinceHistoryStart: true,
+        },
+      ]);
+      // Later passes: unchanged keeps the flag, a change is a real since.
+      const later = (statuses: Record<string, CheckStatus>, at: string) =>
+        store.saveResults([
+          { ...result(m1, statuses, at, FRAUD), scorecardId: 'sc-b' },
+        ]);
+      await later({ x: 'pass', "o'brien.ü": 'na' }, '2026-12-02T10:00:00.000Z');
+      await later({ x: 'fail', "o'brien.ü": 'na' }, '2026-12-03T10:00:00.000Z');
+      expect(await store.checkChanges(m1)).toEqual([
+        {
+          scorecardId: 'sc-b',
+          checkId: "o'brien.ü",
+          status: 'na',
+          since: '2026-11-02T00:00:00.000Z',
+          sinceHistoryStart: true,
+        },
+        {
+          scorecardId: 'sc-b',
+          checkId: 'x',
+          status: 'fail',
+          since: '2026-12-03T10:00:00.000Z',
+        },
       ]);
     });
   },

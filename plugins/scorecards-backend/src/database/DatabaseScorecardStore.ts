@@ -960,10 +960,18 @@ export class DatabaseScorecardStore implements ScorecardStore {
       check_id: string;
       status: CheckStatus;
       removed: boolean | number;
+      backfilled: boolean | number;
       changed_at: Date | string | number;
     }> = await this.db('scorecard_check_history')
       .where('entity_ref', entityRef)
-      .select('scorecard_id', 'check_id', 'status', 'removed', 'changed_at')
+      .select(
+        'scorecard_id',
+        'check_id',
+        'status',
+        'removed',
+        'backfilled',
+        'changed_at',
+      )
       .orderBy([{ column: 'changed_at' }, { column: 'id' }]);
     const byCheck = new Map<string, typeof rows>();
     for (const r of rows) {
@@ -990,6 +998,9 @@ export class DatabaseScorecardStore implements ScorecardStore {
         checkId: last.check_id,
         status: last.status,
         since: new Date(time(since)).toISOString(),
+        // Copied by the migration from the latest result: the status may
+        // be older than the history.
+        ...(since.backfilled ? { sinceHistoryStart: true } : {}),
       });
     }
     // In code-point order, whatever the database's collation.
