@@ -182,8 +182,11 @@ describeOnPostgres('two scorecards replicas on %s', databaseId => {
     });
 
     const digests = sent.filter(n => n.payload.topic === 'scorecards-digest');
+    // The scope names the team and the week.
     const thisWeek = digests.filter(
-      n => n.payload.scope === `scorecards-digest:${period}`,
+      n =>
+        n.payload.scope ===
+        `scorecards-digest:${n.recipients.entityRef}:${period}`,
     );
     expect(thisWeek.map(n => n.recipients.entityRef).sort()).toEqual(
       [...TEAMS].sort(),
@@ -194,7 +197,7 @@ describeOnPostgres('two scorecards replicas on %s', databaseId => {
     // Others only if the test ran into the next week.
     const periods = [period, digestPeriod(new Date())];
     expect(
-      digests.filter(n => !periods.includes(n.payload.scope.split(':')[1])),
+      digests.filter(n => !periods.includes(n.payload.scope.split(':').pop())),
     ).toEqual([]);
     // The real campaign service names the deadline to each team not done.
     for (const n of thisWeek) {

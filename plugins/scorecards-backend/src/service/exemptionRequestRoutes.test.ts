@@ -169,6 +169,14 @@ describe.each(databases.eachSupportedId())(
       });
       server = backend.server;
       stop = () => backend.stop();
+      // Graded: requests are only for checks graded for the entity.
+      for (const name of [NAME, 'secret-model']) {
+        const refreshed = await request(server)
+          .post(`/api/scorecards/entities/model/default/${name}/refresh`)
+          .set({ Authorization: mockCredentials.user.header(OWNER) });
+        if (refreshed.status !== 200)
+          throw new Error(`Could not grade ${name}: ${refreshed.status}`);
+      }
     });
 
     afterAll(() => stop());
@@ -235,6 +243,13 @@ describe.each(databases.eachSupportedId())(
         400,
         'expiresAt: Invalid ISO datetime',
       ]);
+      // Known, but n/a for an experimental model: it can never matter.
+      expect(
+        await refused({ ...good, checkId: 'model-monitoring-link' }),
+      ).toEqual([
+        400,
+        `checkId: 'model-monitoring-link' is not graded for ${REF}`,
+      ]);
       expect(await refused({ ...good, reason: 'x' })).toEqual([
         400,
         'reason: reason must say why',
@@ -249,7 +264,7 @@ describe.each(databases.eachSupportedId())(
         e => e.options.meta.queryType === 'submit',
       );
       expect(submits.map(e => e.outcome)).toEqual(
-        Array(5).fill({ fail: expect.stringMatching(/Error$/) }),
+        Array(6).fill({ fail: expect.stringMatching(/Error$/) }),
       );
       // The reason is never in an audit event.
       expect(JSON.stringify(audited.map(e => e.options.meta))).not.toContain(
@@ -384,8 +399,8 @@ describe.each(databases.eachSupportedId())(
     it('rejects a request and tells the requester', async () => {
       sent.length = 0;
       const created = await ask(OUTSIDER, {
-        checkId: 'model-monitoring-link',
-        reason: 'batch model, no endpoint',
+        checkId: 'has-description',
+        reason: 'the description is being rewritten',
         expiresAt: inDays(5),
       });
       expect(created.status).toBe(201);
@@ -405,6 +420,23 @@ describe.each(databases.eachSupportedId())(
       expect(rejectedOnes.body.requests.map((r: any) => r.id)).toEqual([
         created.body.id,
       ]);
+    });
+
+    it('answers 404 to a decider who may not read the entity, never naming it', async () => {
+      const created = await ask(
+        OWNER,
+        { checkId: CHECK, reason: REASON, expiresAt: inDays(3) },
+        '/api/scorecards/entities/model/default/secret-model',
+      );
+      expect(created.status).toBe(201);
+      for (const verb of ['approve', 'reject'] as const) {
+        const res = await decide(OUTSIDER, created.body.id, verb);
+        expect([res.status, res.body.error.message]).toEqual([
+          404,
+          `No exemption request ${created.body.id}`,
+        ]);
+      }
+      expect((await decide(OWNER, created.body.id, 'reject')).status).toBe(200);
     });
 
     it('runs the expiry sweep first in the incremental task: a lapsed pending request expires, an expired exemption stays listed', async () => {
