@@ -118,6 +118,8 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
         // A filter the catalog rejects at query time.
         if (JSON.stringify(r.query).includes('spec.broken'))
           throw new InputError('Invalid filter predicate at spec.broken');
+        if (JSON.stringify(r.query).includes('spec.down'))
+          throw new Error('connect ECONNREFUSED');
         return forCaller(o?.credentials).streamEntities(r, o);
       },
       queryEntities: (r: any, o: any) =>
@@ -312,12 +314,26 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
       id: 'broken-filter',
       filter: { kind: 'Model', 'spec.broken': { $bad: 'x' } } as any,
     };
-    const { service, logger } = await setUp([broken]);
+    const down: Campaign = {
+      ...configCampaign,
+      id: 'catalog-down',
+      filter: { kind: 'Model', 'spec.down': 'x' },
+    };
+    const { service, logger } = await setUp([broken, down]);
     const items = await service.list({}, admin);
     expect(items.map(c => c.id).sort()).toEqual([
       'broken-filter',
+      'catalog-down',
       'production-silver',
     ]);
+    expect(items.find(c => c.id === 'catalog-down')?.error).toBe(
+      'could not compute progress: connect ECONNREFUSED',
+    );
+    await expect(service.get('catalog-down', {}, admin)).rejects.toMatchObject({
+      name: 'ServiceUnavailableError',
+      message:
+        'Could not compute the progress of campaign catalog-down with filter {"kind":"Model","spec.down":"x"}: connect ECONNREFUSED',
+    });
     expect(items.find(c => c.id === 'broken-filter')).toMatchObject({
       progress: { done: 0, total: 0, ungraded: 0 },
       error:
