@@ -148,6 +148,8 @@ async function setup(
     checks,
     now,
   });
+  // Graded: a request is only for a check graded for the entity.
+  if (options.migrate !== false) await evaluator.evaluateAll();
   const sent: any[] = [];
   const workflow = new ExemptionWorkflow({
     requests,
@@ -489,7 +491,10 @@ describe.each(databases.eachSupportedId())(
       await store.saveEntityVersions([{ entityRef: REF, etag: 'x' }], now());
       advance(2 * DAY);
       expect(await workflow.expire()).toEqual({ requests: 0, exemptions: 1 });
-      expect(await store.entityVersions()).toEqual(new Map());
+      // Forgotten: graded again by the next pass (the others stay).
+      const versions = await store.entityVersions();
+      expect(versions.has(REF)).toBe(false);
+      expect(versions.has('model:default/secret-model')).toBe(true);
       expect(
         (await knex('scorecard_exemptions').first('expiry_handled_at'))
           .expiry_handled_at,
@@ -523,6 +528,17 @@ describe.each(databases.eachSupportedId())(
           as(REQUESTER),
         ),
       ).rejects.toMatchObject({ name: 'NotFoundError' });
+      // A known check no scorecard grades for the entity can never matter.
+      await expect(
+        workflow.submit(
+          COMPOUND,
+          ask(inDays(1), 'model-card-complete'),
+          as(REQUESTER),
+        ),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message: `checkId: 'model-card-complete' is not graded for ${REF}`,
+      });
       expect(
         (await workflow.submit(COMPOUND, ask(inDays(90)), as(REQUESTER)))
           .status,
@@ -537,6 +553,64 @@ describe.each(databases.eachSupportedId())(
       expect(() => new ExemptionWorkflow({ maxDays: 0 } as any)).toThrow(
         'scorecards.exemptions.maxDays must be a whole number of days, 1 or more, not 0',
       );
+    });
+
+    it('refuses a request for a check that is n/a or not graded yet for the entity', async () => {
+      const { workflow, now, store } = await setupHere();
+      const until = new Date(now().getTime() + DAY);
+      const [graded] = await store.getResults([REF]);
+      await store.saveResults([
+        {
+          ...graded,
+          ownerRef: 'group:default/fraud-ml',
+          checks: graded.checks.map(c =>
+            c.checkId === 'has-description' ? { ...c, status: 'na' } : c,
+          ),
+        } as any,
+      ]);
+      await expect(
+        workflow.submit(COMPOUND, ask(until), as(REQUESTER)),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message: `checkId: 'has-description' is not graded for ${REF}`,
+      });
+      expect(
+        (
+          await workflow.submit(
+            COMPOUND,
+            ask(until, 'model-license-declared'),
+            as(REQUESTER),
+          )
+        ).status,
+      ).toBe('pending');
+      // Not graded at all yet.
+      const fresh = await setupHere({ migrate: true });
+      await fresh.knex('scorecard_results').delete();
+      await expect(
+        fresh.workflow.submit(COMPOUND, ask(until), as(REQUESTER)),
+      ).rejects.toMatchObject({
+        message: `checkId: 'has-description' is not graded for ${REF}`,
+      });
+    });
+
+    it('answers 404, not a 403 naming it, to a decider who may not read the entity', async () => {
+      const { workflow, now } = await setupHere();
+      const secret = await workflow.submit(
+        { kind: 'Model', namespace: 'default', name: 'secret-model' },
+        ask(new Date(now().getTime() + DAY)),
+        as(OWNER),
+      );
+      for (const decide of [
+        () => workflow.approve(secret.id, {}, as(REQUESTER)),
+        () => workflow.reject(secret.id, {}, as(REQUESTER)),
+      ]) {
+        const error = await decide().catch(e => e);
+        expect(error).toMatchObject({
+          name: 'NotFoundError',
+          message: `No exemption request ${secret.id}`,
+        });
+        expect(error.message).not.toContain('secret-model');
+      }
     });
 
     it("lists an owner tree's requests in the inbox, only of entities the caller may read", async () => {
@@ -585,11 +659,7 @@ if (postgresIds.length)
         others.push(otherKnex);
         const b = await setup(databaseId, { knex: otherKnex, migrate: false });
         const later = new Date(a.now().getTime() + 30 * DAY);
-        const checkIds = [
-          'has-description',
-          'owner-is-group',
-          'model-card-complete',
-        ];
+        const checkIds = ['has-description', 'model-license-declared'];
         for (const checkId of checkIds) {
           const results = await Promise.allSettled([
             a.workflow.submit(COMPOUND, ask(later, checkId), as(REQUESTER)),

@@ -113,6 +113,14 @@ export class ExemptionWorkflow {
     const entityRef = stringifyEntityRef(entity).toLowerCase();
     if (!this.options.checks.has(input.checkId))
       throw new InputError(`checkId: unknown check '${input.checkId}'`);
+    // Only a check some scorecard grades for the entity can matter.
+    const graded = (await this.options.store.getResults([entityRef])).some(r =>
+      r.checks.some(c => c.checkId === input.checkId && c.status !== 'na'),
+    );
+    if (!graded)
+      throw new InputError(
+        `checkId: '${input.checkId}' is not graded for ${entityRef}`,
+      );
     const now = this.now();
     const expiresAt = new Date(input.expiresAt);
     if (expiresAt <= now)
@@ -211,10 +219,24 @@ export class ExemptionWorkflow {
     };
   }
 
-  /** The request, and a NotAllowedError unless the caller may manage its entity's exemptions. */
+  /**
+   * The request; a NotFoundError unless the caller may read its entity (as
+   * if there were no such request: a 403 would name the hidden entity), and
+   * a NotAllowedError unless they may manage its exemptions.
+   */
   private async decidable(id: string, credentials: BackstageCredentials) {
     const request = await this.options.requests.getRequest(id, this.now());
-    if (!request) throw new NotFoundError(`No exemption request ${id}`);
+    const missing = () => new NotFoundError(`No exemption request ${id}`);
+    if (!request) throw missing();
+    try {
+      await this.options.queries.readableEntity(
+        parseEntityRef(request.entityRef),
+        credentials,
+      );
+    } catch (error) {
+      if ((error as Error)?.name === 'NotFoundError') throw missing();
+      throw error;
+    }
     await this.options.queries.authorize(
       credentials,
       scorecardsExemptionManagePermission,
