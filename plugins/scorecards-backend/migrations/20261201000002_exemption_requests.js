@@ -58,7 +58,8 @@ exports.up = async function up(knex) {
       .nullable()
       .comment('The exemption created on approval');
     table
-      .string('pending_key')
+      // text: entity_ref and check_id may each be 255 characters long.
+      .text('pending_key')
       .nullable()
       .unique({ indexName: 'scorecard_exemption_requests_pending_key' })
       .comment(

@@ -68,5 +68,30 @@ describe.each(databases.eachSupportedId())(
         ),
       ).toEqual(['current']);
     });
+
+    it('keeps one pending request per entity and check when their refs are long', async () => {
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseExemptionRequestStore.create({
+        database: mockServices.database({ knex }),
+      });
+      // 240 and 200 characters: the pending key is longer than 255.
+      const entityRef = `model:default/${'é.'.repeat(113)}`;
+      const checkId = `check-${'x'.repeat(194)}`;
+      const now = new Date('2026-12-01T09:00:00Z');
+      const ask = (requestedBy: string) =>
+        store.createRequest(
+          {
+            entityRef,
+            checkId,
+            reason: 'why',
+            requestedBy,
+            expiresAt: new Date('2026-12-10T00:00:00Z'),
+          },
+          now,
+        );
+      const first = await ask('user:default/mei');
+      expect(first.request).toMatchObject({ entityRef, checkId });
+      expect((await ask('user:default/sofia')).request).toBeUndefined();
+    });
   },
 );
