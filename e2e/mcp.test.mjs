@@ -188,13 +188,16 @@ test('validate-ml-entity names the field a model lacks', async () => {
   assert.match(JSON.stringify(result.entities), /owner/);
 });
 
-test('refresh is refused to a non-owner; request-exemption by an owner shows on the scorecard', async () => {
-  // The guest is not an owner of the fraud team's model. (The guest is an
-  // admin, and admins may manage every entity's exemptions, but refreshing
-  // stays the owners'.)
+test('request-exemption is refused to a non-owner and, for an owner, shows on the scorecard', async () => {
+  // The guest is not an owner of the fraud team's model.
   const refused = await client.callTool({
-    name: 'scorecards.refresh-entity-scorecard',
-    arguments: { entityRef: 'model:default/fraud-detector' },
+    name: 'scorecards.request-exemption',
+    arguments: {
+      entityRef: 'model:default/fraud-detector',
+      checkId: 'model-monitoring-link',
+      reason: 'e2e: not ours',
+      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    },
   });
   assert.equal(refused.isError, true);
   assert.match(JSON.stringify(refused.content), /NotAllowed/);

@@ -10,10 +10,18 @@ export interface Config {
        * the kind defaults to `group` and the namespace to `default`. A user is
        * a member when the group is among the user's ownership references (the
        * groups of the user's `spec.memberOf`, as the sign-in resolver sets
-       * them). Admins do not get the owners' actions on every entity. Without
-       * this key nobody is an admin.
+       * them). Admins do not get the owners' actions on every entity, except
+       * managing scorecard exemptions (below). Without this key nobody is an
+       * admin.
        */
       adminGroups?: string[];
+      /**
+       * Whether admins, besides each entity's owners, may grant, approve,
+       * reject and revoke scorecard exemptions
+       * (`scorecards.exemption.manage`) on every entity. Default true; false
+       * leaves exemptions to the owners alone (separation of duties).
+       */
+      adminsManageExemptions?: boolean;
     };
   };
 }

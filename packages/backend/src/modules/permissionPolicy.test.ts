@@ -158,6 +158,35 @@ describe('ConvergencePermissionPolicy', () => {
       user(['user:default/ada']),
     );
     expect(admin).toEqual({ result: AuthorizeResult.ALLOW });
+    // Not when the config leaves exemptions to the owners.
+    const ownersOnly = ConvergencePermissionPolicy.fromConfig(
+      new ConfigReader({
+        permission: {
+          convergence: {
+            adminGroups: ['ml-platform'],
+            adminsManageExemptions: false,
+          },
+        },
+      }),
+      {
+        userInfo: mockServices.userInfo({
+          userEntityRef: 'user:default/ada',
+          ownershipEntityRefs: [
+            'user:default/ada',
+            'group:default/ml-platform',
+          ],
+        }),
+      },
+    );
+    await expect(
+      ownersOnly.handle(
+        { permission: scorecardsExemptionManagePermission },
+        user(['user:default/ada']),
+      ),
+    ).resolves.toMatchObject({
+      result: AuthorizeResult.CONDITIONAL,
+      conditions: { rule: 'IS_ENTITY_OWNER' },
+    });
     // Refreshing stays the owners' alone.
     await expect(
       policyFor(['user:default/ada', 'group:default/ml-platform']).handle(

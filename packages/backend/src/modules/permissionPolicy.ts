@@ -34,7 +34,8 @@ import {
  * - `owner`: the owners of the catalog entity it is checked on;
  * - `task-creator`: the user who started the scaffolder task;
  * - `admin`: members of `permission.convergence.adminGroups`;
- * - `owner-or-admin`: the entity's owners and the admins.
+ * - `owner-or-admin`: the entity's owners, and the admins unless
+ *   `permission.convergence.adminsManageExemptions` is false.
  */
 export type ConvergencePermissionRule =
   | 'signed-in'
@@ -70,7 +71,8 @@ export const convergencePermissionRules: Readonly<
   // below would give it to every signed-in user.
   'scorecards.campaign.manage': 'admin',
   // Granting and revoking exemptions: the entity's owners, and admins, who
-  // decide the requests of teams that cannot.
+  // decide the requests of teams that cannot (unless
+  // permission.convergence.adminsManageExemptions is false).
   'scorecards.exemption.manage': 'owner-or-admin',
 };
 
@@ -141,7 +143,8 @@ export function readAdminGroups(config: Config): string[] {
  *   members of a group in `permission.convergence.adminGroups`. Admins get
  *   these actions, not the owners' actions on every entity, with one
  *   exception: admins may also grant, approve and revoke scorecard
- *   exemptions (`scorecards.exemption.manage`) on every entity.
+ *   exemptions (`scorecards.exemption.manage`) on every entity, unless
+ *   `permission.convergence.adminsManageExemptions` is false.
  * - Managing scorecard campaigns is for admins.
  * - A catalog or scaffolder permission the policy does not know is
  *   admin-only. See {@link convergencePermissionRules}.
@@ -154,16 +157,21 @@ export class ConvergencePermissionPolicy implements PermissionPolicy {
   static fromConfig(config: Config, options: { userInfo: UserInfoService }) {
     return new ConvergencePermissionPolicy(options.userInfo, {
       adminGroups: readAdminGroups(config),
+      adminsManageExemptions: config.getOptionalBoolean(
+        'permission.convergence.adminsManageExemptions',
+      ),
     });
   }
 
   private readonly adminGroups: ReadonlySet<string>;
+  private readonly adminsManageExemptions: boolean;
 
   constructor(
     private readonly userInfo: UserInfoService,
-    options?: { adminGroups?: string[] },
+    options?: { adminGroups?: string[]; adminsManageExemptions?: boolean },
   ) {
     this.adminGroups = new Set(options?.adminGroups ?? []);
+    this.adminsManageExemptions = options?.adminsManageExemptions ?? true;
   }
 
   async handle(
@@ -192,7 +200,11 @@ export class ConvergencePermissionPolicy implements PermissionPolicy {
         if (!isResourcePermission(permission, RESOURCE_TYPE_CATALOG_ENTITY)) {
           return { result: AuthorizeResult.DENY };
         }
-        if (isAdmin && rule === 'owner-or-admin') {
+        if (
+          isAdmin &&
+          rule === 'owner-or-admin' &&
+          this.adminsManageExemptions
+        ) {
           return { result: AuthorizeResult.ALLOW };
         }
         return createCatalogConditionalDecision(
