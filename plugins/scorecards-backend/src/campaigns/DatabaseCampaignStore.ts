@@ -1,8 +1,5 @@
 import { Knex } from 'knex';
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Campaign } from '@convergence/backstage-plugin-scorecards-common';
 import {
   CampaignAction,
@@ -11,21 +8,7 @@ import {
   CampaignStore,
   CampaignTargetRow,
 } from './CampaignStore';
-
-const migrationsDir = resolvePackagePath(
-  '@convergence/backstage-plugin-scorecards-backend',
-  'migrations',
-);
-
-/** SQLite allows ~32k bound variables per statement; stay well below. */
-const CHUNK = 500;
-const chunks = <T>(xs: T[]) =>
-  Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) =>
-    xs.slice(i * CHUNK, (i + 1) * CHUNK),
-  );
-
-const iso = (v: Date | string | number) =>
-  (v instanceof Date ? v : new Date(v)).toISOString();
+import { migratedClient, CHUNK, chunks, iso } from '../database/knex';
 
 type CampaignRow = {
   id: string;
@@ -81,11 +64,7 @@ export class DatabaseCampaignStore implements CampaignStore {
   static async create(options: {
     database: DatabaseService;
   }): Promise<DatabaseCampaignStore> {
-    const knex = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await knex.migrate.latest({ directory: migrationsDir });
-    }
-    return new DatabaseCampaignStore(knex);
+    return new DatabaseCampaignStore(await migratedClient(options.database));
   }
 
   private constructor(private readonly db: Knex) {}
@@ -150,45 +129,50 @@ export class DatabaseCampaignStore implements CampaignStore {
   }
 
   async updateCampaign(campaign: Campaign, actor: string, now: Date) {
-    return this.db.transaction(async tx => {
-      const changed = await tx('scorecard_campaigns')
-        .where('id', campaign.id)
-        .whereNull('archived_at')
-        .update({ ...fieldsOf(campaign), updated_at: now });
-      if (!changed) return undefined;
-      const row: CampaignRow = await tx('scorecard_campaigns')
-        .where('id', campaign.id)
-        .first();
-      const updated = toCampaign(row);
-      await DatabaseCampaignStore.event(
-        tx,
-        updated,
-        actor,
-        'campaign.update',
-        now,
-      );
-      return updated;
-    });
+    return this.changeOpen(
+      campaign.id,
+      { ...fieldsOf(campaign), updated_at: now },
+      { actor, action: 'campaign.update', now },
+    );
   }
 
   async archiveCampaign(id: string, actor: string, now: Date) {
+    const archived = await this.changeOpen(
+      id,
+      { archived_at: now, updated_at: now },
+      { actor, action: 'campaign.archive', now },
+    );
+    return archived !== undefined;
+  }
+
+  /**
+   * Writes `changes` to the open (not archived) campaign `id` and records the
+   * event with the campaign as changed, in one transaction; the campaign as
+   * changed, undefined when no open campaign has the id.
+   */
+  private changeOpen(
+    id: string,
+    changes: Record<string, unknown>,
+    event: { actor: string; action: CampaignAction; now: Date },
+  ) {
     return this.db.transaction(async tx => {
       const changed = await tx('scorecard_campaigns')
         .where('id', id)
         .whereNull('archived_at')
-        .update({ archived_at: now, updated_at: now });
-      if (!changed) return false;
+        .update(changes);
+      if (!changed) return undefined;
       const row: CampaignRow = await tx('scorecard_campaigns')
         .where('id', id)
         .first();
+      const campaign = toCampaign(row);
       await DatabaseCampaignStore.event(
         tx,
-        toCampaign(row),
-        actor,
-        'campaign.archive',
-        now,
+        campaign,
+        event.actor,
+        event.action,
+        event.now,
       );
-      return true;
+      return campaign;
     });
   }
 

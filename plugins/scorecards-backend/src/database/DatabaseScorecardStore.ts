@@ -1,9 +1,6 @@
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   CheckChange,
   CheckResult,
@@ -19,21 +16,8 @@ import {
   StoredResult,
   SummaryFilter,
 } from './ScorecardStore';
+import { migratedClient, chunks, iso } from './knex';
 
-const migrationsDir = resolvePackagePath(
-  '@convergence/backstage-plugin-scorecards-backend',
-  'migrations',
-);
-
-/** SQLite allows ~32k bound variables per statement; stay well below. */
-const CHUNK = 500;
-const chunks = <T>(xs: T[]) =>
-  Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) =>
-    xs.slice(i * CHUNK, (i + 1) * CHUNK),
-  );
-
-const iso = (v: Date | string) =>
-  (v instanceof Date ? v : new Date(v)).toISOString();
 const key = (entityRef: string, scorecardId: string) =>
   `${entityRef}|${scorecardId}`;
 
@@ -165,11 +149,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
   static async create(options: {
     database: DatabaseService;
   }): Promise<DatabaseScorecardStore> {
-    const knex = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await knex.migrate.latest({ directory: migrationsDir });
-    }
-    return new DatabaseScorecardStore(knex);
+    return new DatabaseScorecardStore(await migratedClient(options.database));
   }
 
   private constructor(private readonly db: Knex) {}
@@ -1035,37 +1015,41 @@ export class DatabaseScorecardStore implements ScorecardStore {
    */
   async deleteHistoryBefore(before: Date) {
     // The same rule per check: each one's last row before the cut stays.
-    const lastCheckRows = this.db
-      .from(
-        this.db('scorecard_check_history')
-          .where('changed_at', '<', before)
-          .select(
-            'id',
-            'removed',
-            this.db.raw(`ROW_NUMBER() OVER (
-              PARTITION BY scorecard_id, check_id, entity_ref
-              ORDER BY changed_at DESC, id DESC
-            ) AS rn`),
-          )
-          .as('before_cut'),
-      )
-      .where('rn', 1)
-      .andWhere('removed', false)
-      .select('id');
-    await this.db('scorecard_check_history')
-      .where('changed_at', '<', before)
-      .whereNotIn('id', lastCheckRows)
-      .delete();
+    await this.deleteSeriesBefore(
+      'scorecard_check_history',
+      'changed_at',
+      'scorecard_id, check_id, entity_ref',
+      before,
+    );
+    return this.deleteSeriesBefore(
+      'scorecard_history',
+      'evaluated_at',
+      'scorecard_id, entity_ref',
+      before,
+    );
+  }
+
+  /**
+   * Deletes the rows of a history table dated before `before` except each
+   * series' last one (a series: the rows of one `partition`), unless that
+   * one is a removal row.
+   */
+  private deleteSeriesBefore(
+    table: 'scorecard_history' | 'scorecard_check_history',
+    timeColumn: 'evaluated_at' | 'changed_at',
+    partition: string,
+    before: Date,
+  ) {
     const lastRows = this.db
       .from(
-        this.db('scorecard_history')
-          .where('evaluated_at', '<', before)
+        this.db(table)
+          .where(timeColumn, '<', before)
           .select(
             'id',
             'removed',
             this.db.raw(`ROW_NUMBER() OVER (
-              PARTITION BY scorecard_id, entity_ref
-              ORDER BY evaluated_at DESC, id DESC
+              PARTITION BY ${partition}
+              ORDER BY ${timeColumn} DESC, id DESC
             ) AS rn`),
           )
           .as('before_cut'),
@@ -1073,8 +1057,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
       .where('rn', 1)
       .andWhere('removed', false)
       .select('id');
-    return this.db('scorecard_history')
-      .where('evaluated_at', '<', before)
+    return this.db(table)
+      .where(timeColumn, '<', before)
       .whereNotIn('id', lastRows)
       .delete();
   }

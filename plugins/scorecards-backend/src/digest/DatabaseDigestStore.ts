@@ -1,28 +1,15 @@
 import { Knex } from 'knex';
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   DigestContent,
   DigestRecord,
   DigestStore,
   LevelChange,
 } from './DigestStore';
-
-const migrationsDir = resolvePackagePath(
-  '@convergence/backstage-plugin-scorecards-backend',
-  'migrations',
-);
-
-/** SQLite allows ~32k bound variables per statement; stay well below. */
-const CHUNK = 500;
+import { chunks, iso, migratedClient } from '../database/knex';
 
 /** How many times a team's digest of one period is claimed at most (the first send and retries). */
 export const DIGEST_MAX_ATTEMPTS = 5;
-
-/** PostgreSQL returns dates, SQLite milliseconds since the epoch. */
-const iso = (v: Date | string | number) => new Date(v).toISOString();
 
 const TABLE = 'scorecard_digests';
 
@@ -32,11 +19,7 @@ export class DatabaseDigestStore implements DigestStore {
   static async create(options: {
     database: DatabaseService;
   }): Promise<DatabaseDigestStore> {
-    const knex = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await knex.migrate.latest({ directory: migrationsDir });
-    }
-    return new DatabaseDigestStore(knex);
+    return new DatabaseDigestStore(await migratedClient(options.database));
   }
 
   constructor(private readonly db: Knex) {}
@@ -123,8 +106,7 @@ export class DatabaseDigestStore implements DigestStore {
   async levelChanges(ownerRefs: string[], since: Date) {
     const changes: LevelChange[] = [];
     const owners = [...new Set(ownerRefs)];
-    for (let i = 0; i < owners.length; i += CHUNK) {
-      const batch = owners.slice(i, i + CHUNK);
+    for (const batch of chunks(owners)) {
       // Each current result's last history row at `since` or before.
       const before = this.db
         .from(

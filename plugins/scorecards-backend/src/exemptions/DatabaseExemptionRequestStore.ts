@@ -1,9 +1,6 @@
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
-import {
-  DatabaseService,
-  resolvePackagePath,
-} from '@backstage/backend-plugin-api';
+import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   Exemption,
   ExemptionRequest,
@@ -16,11 +13,7 @@ import {
   ExemptionRequestStore,
   NewExemptionRequest,
 } from './ExemptionRequestStore';
-
-const migrationsDir = resolvePackagePath(
-  '@convergence/backstage-plugin-scorecards-backend',
-  'migrations',
-);
+import { migratedClient, iso } from '../database/knex';
 
 const REQUESTS = 'scorecard_exemption_requests';
 
@@ -29,9 +22,6 @@ export const EXPIRY_ACTOR = 'plugin:scorecards';
 
 /** How many expired exemptions one sweep handles at most; the next sweep takes the rest. */
 const DUE_BATCH = 5000;
-
-const iso = (v: Date | string | number) =>
-  (v instanceof Date ? v : new Date(v)).toISOString();
 
 /** What holds a request's place as the one pending request of its entity and check. */
 const pendingKey = (entityRef: string, checkId: string) =>
@@ -85,11 +75,9 @@ export class DatabaseExemptionRequestStore implements ExemptionRequestStore {
   static async create(options: {
     database: DatabaseService;
   }): Promise<DatabaseExemptionRequestStore> {
-    const knex = await options.database.getClient();
-    if (!options.database.migrations?.skip) {
-      await knex.migrate.latest({ directory: migrationsDir });
-    }
-    return new DatabaseExemptionRequestStore(knex);
+    return new DatabaseExemptionRequestStore(
+      await migratedClient(options.database),
+    );
   }
 
   private constructor(private readonly db: Knex) {}
@@ -236,26 +224,44 @@ export class DatabaseExemptionRequestStore implements ExemptionRequestStore {
     return (await q).map(r => toRequest(r, now));
   }
 
+  /**
+   * Decides the request if it is still pending and unexpired at `d.now`
+   * (of two replicas deciding at once, the second finds it decided and
+   * changes nothing): the request as decided, undefined otherwise.
+   */
+  private static async decide(
+    tx: Knex.Transaction,
+    id: string,
+    status: 'approved' | 'rejected',
+    d: ExemptionDecision,
+    extra: { exemption_id?: string } = {},
+  ) {
+    const changed = await tx(REQUESTS)
+      .where({ id, status: 'pending' })
+      .andWhere('expires_at', '>', d.now)
+      .update({
+        status,
+        pending_key: null,
+        decided_by: d.actor,
+        decided_at: d.now,
+        comment: d.comment ?? null,
+        ...extra,
+      });
+    if (!changed) return undefined;
+    return toRequest((await tx<RequestRow>(REQUESTS).where('id', id).first())!);
+  }
+
   async approve(id: string, d: ExemptionDecision) {
     return this.db.transaction(async tx => {
       const exemptionId = randomUUID();
-      // Only a request still pending and unexpired: of two replicas
-      // approving at once, the second finds it approved and changes nothing.
-      const changed = await tx(REQUESTS)
-        .where({ id, status: 'pending' })
-        .andWhere('expires_at', '>', d.now)
-        .update({
-          status: 'approved',
-          pending_key: null,
-          decided_by: d.actor,
-          decided_at: d.now,
-          comment: d.comment ?? null,
-          exemption_id: exemptionId,
-        });
-      if (!changed) return undefined;
-      const request = toRequest(
-        (await tx<RequestRow>(REQUESTS).where('id', id).first())!,
+      const request = await DatabaseExemptionRequestStore.decide(
+        tx,
+        id,
+        'approved',
+        d,
+        { exemption_id: exemptionId },
       );
+      if (!request) return undefined;
       const exemption: Exemption = {
         id: exemptionId,
         entityRef: request.entityRef,
@@ -292,20 +298,13 @@ export class DatabaseExemptionRequestStore implements ExemptionRequestStore {
 
   async reject(id: string, d: ExemptionDecision) {
     return this.db.transaction(async tx => {
-      const changed = await tx(REQUESTS)
-        .where({ id, status: 'pending' })
-        .andWhere('expires_at', '>', d.now)
-        .update({
-          status: 'rejected',
-          pending_key: null,
-          decided_by: d.actor,
-          decided_at: d.now,
-          comment: d.comment ?? null,
-        });
-      if (!changed) return undefined;
-      const request = toRequest(
-        (await tx<RequestRow>(REQUESTS).where('id', id).first())!,
+      const request = await DatabaseExemptionRequestStore.decide(
+        tx,
+        id,
+        'rejected',
+        d,
       );
+      if (!request) return undefined;
       await DatabaseExemptionRequestStore.audit(
         tx,
         'exemption.reject',

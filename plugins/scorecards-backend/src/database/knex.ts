@@ -1,0 +1,35 @@
+import { Knex } from 'knex';
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+
+const migrationsDir = resolvePackagePath(
+  '@convergence/backstage-plugin-scorecards-backend',
+  'migrations',
+);
+
+/**
+ * The plugin's knex client, its migrations run first unless the database
+ * service skips them. Every store of the plugin is created over it.
+ */
+export async function migratedClient(database: DatabaseService): Promise<Knex> {
+  const knex = await database.getClient();
+  if (!database.migrations?.skip) {
+    await knex.migrate.latest({ directory: migrationsDir });
+  }
+  return knex;
+}
+
+/** SQLite allows ~32k bound variables per statement; stay well below. */
+export const CHUNK = 500;
+
+/** `xs` in slices of at most {@link CHUNK} items. */
+export const chunks = <T>(xs: T[]): T[][] =>
+  Array.from({ length: Math.ceil(xs.length / CHUNK) }, (_, i) =>
+    xs.slice(i * CHUNK, (i + 1) * CHUNK),
+  );
+
+/** A stored time as ISO text: PostgreSQL returns dates, SQLite text or milliseconds since the epoch. */
+export const iso = (v: Date | string | number): string =>
+  (v instanceof Date ? v : new Date(v)).toISOString();
