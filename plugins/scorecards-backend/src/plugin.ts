@@ -167,7 +167,6 @@ export const scorecardsPlugin = createBackendPlugin({
           store,
           queries,
           evaluator,
-          catalog: deps.catalog,
           checks,
           logger,
           notifications: deps.notifications,

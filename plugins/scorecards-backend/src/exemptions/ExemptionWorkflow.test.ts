@@ -156,7 +156,6 @@ async function setup(
     store,
     queries,
     evaluator,
-    catalog,
     checks,
     logger,
     notifications: { send: async (n: any) => void sent.push(n) },

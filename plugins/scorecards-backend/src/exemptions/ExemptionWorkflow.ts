@@ -6,12 +6,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   CompoundEntityRef,
-  Entity,
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   EntityScorecardResult,
@@ -24,7 +22,7 @@ import { ScorecardCheck } from '@convergence/backstage-plugin-scorecards-node';
 import { resolveRef, spec } from '../checks/helpers';
 import { ScorecardStore } from '../database/ScorecardStore';
 import { ScorecardEvaluator } from '../service/ScorecardEvaluator';
-import { canExist, ScorecardQueries } from '../service/ScorecardQueries';
+import { ScorecardQueries } from '../service/ScorecardQueries';
 import { ExemptionRequestStore } from './ExemptionRequestStore';
 
 /** The longest an exemption may be requested for by default, in days. */
@@ -61,7 +59,6 @@ export class ExemptionWorkflow {
       store: ScorecardStore;
       queries: ScorecardQueries;
       evaluator: ScorecardEvaluator;
-      catalog: CatalogService;
       checks: ReadonlyMap<string, ScorecardCheck>;
       logger: LoggerService;
       notifications?: NotificationService;
@@ -82,23 +79,6 @@ export class ExemptionWorkflow {
     return this.options.now?.() ?? new Date();
   }
 
-  /** The entity, if the caller may read it; NotFoundError otherwise. */
-  private async readable(
-    ref: CompoundEntityRef,
-    credentials: BackstageCredentials,
-  ): Promise<Entity> {
-    const { kind, namespace, name } = ref;
-    const missing = () =>
-      new NotFoundError(`No entity ${kind}:${namespace}/${name}`);
-    if (!canExist(kind, namespace, name)) throw missing();
-    const entity = await this.options.catalog.getEntityByRef(
-      { kind, namespace, name },
-      { credentials },
-    );
-    if (!entity) throw missing();
-    return entity;
-  }
-
   /**
    * Asks for an exemption of a readable entity from one of its checks, until
    * `expiresAt` (in the future, at most `maxDays` ahead). A ConflictError
@@ -109,7 +89,7 @@ export class ExemptionWorkflow {
     input: ExemptionRequestInput,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ): Promise<ExemptionRequest> {
-    const entity = await this.readable(ref, credentials);
+    const entity = await this.options.queries.readable(ref, credentials);
     const entityRef = stringifyEntityRef(entity).toLowerCase();
     if (!this.options.checks.has(input.checkId))
       throw new InputError(`checkId: unknown check '${input.checkId}'`);
@@ -177,7 +157,7 @@ export class ExemptionWorkflow {
     credentials: BackstageCredentials,
   ): Promise<{ requests: ExemptionRequest[] }> {
     const entityRef = stringifyEntityRef(
-      await this.readable(ref, credentials),
+      await this.options.queries.readable(ref, credentials),
     ).toLowerCase();
     return {
       requests: await this.options.requests.listRequests(

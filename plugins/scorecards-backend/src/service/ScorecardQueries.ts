@@ -173,13 +173,13 @@ export class ScorecardQueries {
   }
 
   /**
-   * The entity as a full lower-case ref, if the caller may read it; a
-   * NotFoundError if the catalog has no such entity for the caller.
+   * The entity, if the caller may read it; a NotFoundError if the catalog
+   * has no such entity for the caller.
    */
-  async readableEntity(
+  async readable(
     ref: CompoundEntityRef,
     credentials: BackstageCredentials,
-  ): Promise<string> {
+  ): Promise<Entity> {
     const { kind, namespace, name } = ref;
     const missing = () =>
       new NotFoundError(`No entity ${kind}:${namespace}/${name}`);
@@ -189,7 +189,18 @@ export class ScorecardQueries {
       { credentials },
     );
     if (!entity) throw missing();
-    return lower(stringifyEntityRef(entity));
+    return entity;
+  }
+
+  /**
+   * The entity as a full lower-case ref, if the caller may read it; a
+   * NotFoundError if the catalog has no such entity for the caller.
+   */
+  async readableEntity(
+    ref: CompoundEntityRef,
+    credentials: BackstageCredentials,
+  ): Promise<string> {
+    return lower(stringifyEntityRef(await this.readable(ref, credentials)));
   }
 
   /** A NotAllowedError unless the caller may do `permission` on the entity. */
