@@ -15,13 +15,12 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { notificationService } from '@backstage/plugin-notifications-node';
 import request from 'supertest';
 import { scorecardsPlugin } from './plugin';
-import { group } from './__testUtils__/entities';
+import { notificationsInto } from './__testUtils__/backend';
+import { group, model } from './__testUtils__/entities';
 import { digestPeriod } from './digest/DigestService';
 
 const databases = createTestDatabases();
@@ -41,20 +40,6 @@ async function eventually<T>(check: () => Promise<T | undefined>) {
     await new Promise(resolve => setTimeout(resolve, 250));
   }
 }
-
-const model = (name: string, owner: string, spec: object = {}): Entity => ({
-  apiVersion: 'convergence.dev/v1alpha1',
-  kind: 'Model',
-  metadata: { name, namespace: 'default', description: `${name} model` },
-  spec: {
-    type: 'classification',
-    lifecycle: 'experimental',
-    owner: `group:default/${owner}`,
-    license: 'MIT',
-    ...spec,
-  },
-  relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
-});
 
 /** Teams that own models directly: each must get one digest. */
 const TEAMS = [
@@ -139,11 +124,7 @@ describeOnPostgres('two scorecards replicas on %s', databaseId => {
         scorecardsPlugin,
         catalogServiceMock.factory({ entities }),
         mockServices.rootConfig.factory({ data: config }),
-        createServiceFactory({
-          service: notificationService,
-          deps: {},
-          factory: () => ({ send: async (n: any) => void sent.push(n) }),
-        }),
+        notificationsInto(sent),
       ],
     });
 

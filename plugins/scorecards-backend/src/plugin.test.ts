@@ -26,22 +26,7 @@ import {
   scheduledPassAfterTheTestConfig,
 } from './__testUtils__/config';
 import { scorecardsPlugin } from './plugin';
-import { group } from './__testUtils__/entities';
-
-// Relations as the catalog emits them; the evaluator follows these.
-const model = (name: string, owner: string, spec: object = {}): Entity => ({
-  apiVersion: 'convergence.dev/v1alpha1',
-  kind: 'Model',
-  metadata: { name, namespace: 'default', description: `${name} model` },
-  spec: {
-    type: 'classification',
-    lifecycle: 'experimental',
-    owner: `group:default/${owner}`,
-    license: 'MIT',
-    ...spec,
-  },
-  relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
-});
+import { group, model } from './__testUtils__/entities';
 
 const OWNER = 'user:default/mei'; // member of fraud-ml
 const OUTSIDER = 'user:default/sofia'; // may not see secret-model, may not act

@@ -17,6 +17,28 @@ export const group = (name: string, children: string[] = []): Entity => ({
 });
 
 /**
+ * A Model in the default namespace owned by the team `owner` (with the
+ * catalog's ownedBy relation), described, with `spec` merged in.
+ */
+export const model = (
+  name: string,
+  owner: string,
+  spec: object = {},
+): Entity => ({
+  apiVersion: 'convergence.dev/v1alpha1',
+  kind: 'Model',
+  metadata: { name, namespace: 'default', description: `${name} model` },
+  spec: {
+    type: 'classification',
+    lifecycle: 'experimental',
+    owner: `group:default/${owner}`,
+    license: 'MIT',
+    ...spec,
+  },
+  relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
+});
+
+/**
  * The example estate (the repository's examples/*.yaml, without locations),
  * graded as the portal grades it: with the relations the catalog's processors
  * emit from each entity's spec.

@@ -1,17 +1,15 @@
 import { createTestDatabases } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { InputError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   Campaign,
   CampaignInput,
   CheckStatus,
   ScorecardDefinition,
 } from '@convergence/backstage-plugin-scorecards-common';
+import { catalogHiding, permissionsDeciding } from '../__testUtils__/backend';
 import { storeOn } from '../__testUtils__/store';
 import { group } from '../__testUtils__/entities';
 import { ScorecardEvaluator } from '../service/ScorecardEvaluator';
@@ -99,51 +97,24 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
       },
     ];
     // The caller's catalog: OUTSIDER does not see `secret`.
-    const forCaller = (credentials?: BackstageCredentials) =>
-      catalogServiceMock({
-        entities: entities.filter(
-          e =>
-            !(
-              (credentials?.principal as any)?.userEntityRef === OUTSIDER &&
-              e.metadata.name === 'secret'
-            ),
-        ),
-      });
+    const callers = catalogHiding(entities, {
+      name: 'secret',
+      from: [OUTSIDER],
+    });
     const catalog = {
-      getEntityByRef: (r: any, o: any) =>
-        forCaller(o?.credentials).getEntityByRef(r, o),
-      getEntitiesByRefs: (r: any, o: any) =>
-        forCaller(o?.credentials).getEntitiesByRefs(r, o),
+      ...callers,
       streamEntities: (r: any, o: any) => {
         // A filter the catalog rejects at query time.
         if (JSON.stringify(r.query).includes('spec.broken'))
           throw new InputError('Invalid filter predicate at spec.broken');
         if (JSON.stringify(r.query).includes('spec.down'))
           throw new Error('connect ECONNREFUSED');
-        return forCaller(o?.credentials).streamEntities(r, o);
+        return callers.streamEntities(r, o);
       },
-      queryEntities: (r: any, o: any) =>
-        forCaller(o?.credentials).queryEntities(r, o),
-    } as unknown as CatalogService;
-    const permissions = mockServices.permissions.mock({
-      authorize: async (requests, options) =>
-        requests.map(() => ({
-          result:
-            (options?.credentials.principal as any).userEntityRef === ADMIN
-              ? AuthorizeResult.ALLOW
-              : AuthorizeResult.DENY,
-        })),
-      authorizeConditional: async (requests, options) =>
-        requests.map(() =>
-          (options?.credentials.principal as any).userEntityRef === OUTSIDER
-            ? {
-                result: AuthorizeResult.CONDITIONAL,
-                pluginId: 'catalog',
-                resourceType: 'catalog-entity',
-                conditions: {} as any,
-              }
-            : { result: AuthorizeResult.ALLOW },
-        ) as any,
+    } as CatalogService;
+    const permissions = permissionsDeciding({
+      allowed: [ADMIN],
+      conditional: [OUTSIDER],
     });
     const auth = mockServices.auth();
     const queries = new ScorecardQueries({

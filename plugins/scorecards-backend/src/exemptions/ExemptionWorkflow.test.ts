@@ -6,8 +6,7 @@ import knexFactory, { Knex } from 'knex';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogHiding, permissionsDeciding } from '../__testUtils__/backend';
 import { oneLevelScorecardConfig } from '../__testUtils__/config';
 import { group } from '../__testUtils__/entities';
 import { storeOn } from '../__testUtils__/store';
@@ -81,47 +80,13 @@ async function setup(
     model(NAME),
     model('secret-model'),
   ];
-  const visible = (credentials: any) =>
-    entities.filter(
-      e =>
-        !(
-          credentials?.principal?.userEntityRef === REQUESTER &&
-          e.metadata.name === 'secret-model'
-        ),
-    );
-  const catalog = {
-    getEntityByRef: (ref: any, o: any) =>
-      catalogServiceMock({
-        entities: visible(o?.credentials),
-      }).getEntityByRef(ref, o),
-    getEntitiesByRefs: (req: any, o: any) =>
-      catalogServiceMock({
-        entities: visible(o?.credentials),
-      }).getEntitiesByRefs(req, o),
-    streamEntities: (req: any, o: any) =>
-      catalogServiceMock({
-        entities: visible(o?.credentials),
-      }).streamEntities(req, o),
-  } as any;
-  const permissions = mockServices.permissions.mock({
-    authorize: async (reqs: any[], { credentials }: any) =>
-      reqs.map(() => ({
-        result:
-          credentials.principal.userEntityRef === OWNER
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
-      })),
-    authorizeConditional: async (reqs: any[], { credentials }: any) =>
-      reqs.map(() =>
-        credentials.principal.userEntityRef === REQUESTER
-          ? {
-              result: AuthorizeResult.CONDITIONAL,
-              pluginId: 'catalog',
-              resourceType: 'catalog-entity',
-              conditions: {} as any,
-            }
-          : { result: AuthorizeResult.ALLOW },
-      ),
+  const catalog = catalogHiding(entities, {
+    name: 'secret-model',
+    from: [REQUESTER],
+  });
+  const permissions = permissionsDeciding({
+    allowed: [OWNER],
+    conditional: [REQUESTER],
   });
   let clock = Date.parse('2026-12-01T09:00:00Z');
   const now = () => new Date(clock);

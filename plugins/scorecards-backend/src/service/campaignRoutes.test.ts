@@ -9,8 +9,8 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import { asUser, permissionsDeciding } from '../__testUtils__/backend';
 import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
 import { group } from '../__testUtils__/entities';
 import { scorecardsPlugin } from '../plugin';
@@ -70,17 +70,8 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
             },
           },
         }),
-        mockServices.permissions.mock({
-          authorize: async (requests: any[], options: any) =>
-            requests.map(() => ({
-              result:
-                options?.credentials.principal.userEntityRef === ADMIN
-                  ? AuthorizeResult.ALLOW
-                  : AuthorizeResult.DENY,
-            })),
-          authorizeConditional: async (requests: any[]) =>
-            requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any,
-        }).factory,
+        // Only ADMIN may manage campaigns; everyone reads the whole catalog.
+        permissionsDeciding({ allowed: [ADMIN], conditional: [] }).factory,
         mockServices.auditor.mock({
           createEvent: async ({ meta }) => {
             const event = { meta, outcome: 'pending' };
@@ -103,9 +94,6 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
 
   afterAll(() => stop());
 
-  const as = (user: string) => ({
-    Authorization: mockCredentials.user.header(user),
-  });
   const service = { Authorization: mockCredentials.service.header() };
   const body = (overrides: object = {}) => ({
     title: 'Model cards',
@@ -119,7 +107,7 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
   const create = async (overrides: object = {}) => {
     const res = await request(server)
       .post('/api/scorecards/campaigns')
-      .set(as(ADMIN))
+      .set(asUser(ADMIN))
       .send(body(overrides));
     expect(res.status).toBe(201);
     return res.body;
@@ -142,7 +130,7 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
   it('lists campaigns and shows one, to users and services', async () => {
     const list = await request(server)
       .get('/api/scorecards/campaigns?state=open')
-      .set(as(MEI));
+      .set(asUser(MEI));
     expect(list.status).toBe(200);
     expect(list.body.items).toContainEqual(
       expect.objectContaining({
@@ -171,20 +159,20 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
       (
         await request(server)
           .get('/api/scorecards/campaigns?state=soon')
-          .set(as(MEI))
+          .set(asUser(MEI))
       ).body.error.message,
     ).toBe('state: must be open, upcoming, closed or all');
     for (const missing of ['nope-abc123', 'Not.An.Id', '%E2%9C%93']) {
       const res = await request(server)
         .get(`/api/scorecards/campaigns/${missing}`)
-        .set(as(MEI));
+        .set(asUser(MEI));
       expect([missing, res.status]).toEqual([missing, 404]);
     }
   });
 
   it('refuses the writes to a user without scorecards.campaign.manage and to services', async () => {
     const created = await create({ title: 'To keep' });
-    for (const headers of [as(MEI), service]) {
+    for (const headers of [asUser(MEI), service]) {
       const post = await request(server)
         .post('/api/scorecards/campaigns')
         .set(headers)
@@ -202,7 +190,7 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
     }
     const still = await request(server)
       .get(`/api/scorecards/campaigns/${created.id}`)
-      .set(as(MEI));
+      .set(asUser(MEI));
     expect(still.body.campaign.title).toBe('To keep');
   });
 
@@ -219,7 +207,7 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
     });
     const put = await request(server)
       .put(`/api/scorecards/campaigns/${created.id}`)
-      .set(as(ADMIN))
+      .set(asUser(ADMIN))
       .send(body({ title: 'Model cards, all of them' }));
     expect(put.status).toBe(200);
     expect(put.body).toMatchObject({
@@ -228,21 +216,23 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
     });
     const del = await request(server)
       .delete(`/api/scorecards/campaigns/${created.id}`)
-      .set(as(ADMIN));
+      .set(asUser(ADMIN));
     expect(del.status).toBe(204);
     expect(del.text).toBe('');
     const gone = await request(server)
       .get(`/api/scorecards/campaigns/${created.id}`)
-      .set(as(ADMIN));
+      .set(asUser(ADMIN));
     expect(gone.status).toBe(404);
     expect(
       (
-        await request(server).get('/api/scorecards/campaigns').set(as(ADMIN))
+        await request(server)
+          .get('/api/scorecards/campaigns')
+          .set(asUser(ADMIN))
       ).body.items.map((c: any) => c.id),
     ).not.toContain(created.id);
     const again = await request(server)
       .delete(`/api/scorecards/campaigns/${created.id}`)
-      .set(as(ADMIN));
+      .set(asUser(ADMIN));
     expect(again.status).toBe(404);
     expect(audited).toEqual([
       { meta: { queryType: 'create' }, outcome: 'success' },
@@ -264,13 +254,13 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
   it('answers 409 to changing a campaign of app-config.yaml', async () => {
     const put = await request(server)
       .put('/api/scorecards/campaigns/production-silver')
-      .set(as(ADMIN))
+      .set(asUser(ADMIN))
       .send(body());
     expect(put.status).toBe(409);
     expect(put.body.error.message).toMatch(/app-config\.yaml/);
     const del = await request(server)
       .delete('/api/scorecards/campaigns/production-silver')
-      .set(as(ADMIN));
+      .set(asUser(ADMIN));
     expect(del.status).toBe(409);
     expect(del.body.error.message).toMatch(/app-config\.yaml/);
   });
@@ -279,7 +269,7 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
     const refused = async (overrides: object) => {
       const res = await request(server)
         .post('/api/scorecards/campaigns')
-        .set(as(ADMIN))
+        .set(asUser(ADMIN))
         .send(body(overrides));
       expect(res.status).toBe(400);
       return res.body.error.message as string;
@@ -340,7 +330,7 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
       ids.push(created.id);
       const res = await request(server)
         .get(`/api/scorecards/campaigns/${encodeURIComponent(created.id)}`)
-        .set(as(MEI));
+        .set(asUser(MEI));
       expect(res.status).toBe(200);
       expect(res.body.campaign.title).toBe(title);
     }

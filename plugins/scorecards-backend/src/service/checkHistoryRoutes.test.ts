@@ -7,63 +7,24 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { notificationService } from '@backstage/plugin-notifications-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import {
+  asUser,
+  catalogHiding,
+  catalogServiceOf,
+  gradeModels,
+  notificationsInto,
+  permissionsDeciding,
+} from '../__testUtils__/backend';
 import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
-import { group } from '../__testUtils__/entities';
+import { group, model } from '../__testUtils__/entities';
 import { scorecardsPlugin } from '../plugin';
 
 const OWNER = 'user:default/mei'; // may read everything, may refresh
 const OUTSIDER = 'user:default/sofia'; // may not read secret-model
 
 const CARD = { intendedUse: 'x', limitations: 'y', evaluationData: 'z' };
-const model = (name: string, owner: string, spec: object = {}): Entity => ({
-  apiVersion: 'convergence.dev/v1alpha1',
-  kind: 'Model',
-  metadata: { name, namespace: 'default', description: `${name} model` },
-  spec: {
-    type: 'classification',
-    lifecycle: 'experimental',
-    owner: `group:default/${owner}`,
-    license: 'MIT',
-    ...spec,
-  },
-  relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
-});
-
-/** An in-memory catalog that hides secret-model from OUTSIDER, as a read permission would. */
-function catalogFor(all: () => Entity[]) {
-  const mock = (credentials: any) =>
-    catalogServiceMock({
-      entities: all().filter(
-        e =>
-          !(
-            credentials?.principal?.userEntityRef === OUTSIDER &&
-            e.metadata.name === 'secret-model'
-          ),
-      ),
-    });
-  return createServiceFactory({
-    service: catalogServiceRef,
-    deps: {},
-    factory: () =>
-      ({
-        getEntityByRef: (ref: any, opts: any) =>
-          mock(opts.credentials).getEntityByRef(ref, opts),
-        getEntitiesByRefs: (req: any, opts: any) =>
-          mock(opts.credentials).getEntitiesByRefs(req, opts),
-        streamEntities: (req: any, opts: any) =>
-          mock(opts.credentials).streamEntities(req, opts),
-        queryEntities: (req: any, opts: any) =>
-          mock(opts.credentials).queryEntities(req, opts),
-      } as any),
-  });
-}
 
 const databases = createTestDatabases();
 
@@ -78,21 +39,12 @@ describe.each(databases.eachSupportedId())(
     let stop: () => Promise<void>;
     let entities: Entity[];
 
-    const as = (user: string) => ({
-      Authorization: mockCredentials.user.header(user),
-    });
-    const refresh = async (name: string) => {
-      const res = await request(server)
-        .post(`/api/scorecards/entities/model/default/${name}/refresh`)
-        .set(as(OWNER));
-      if (res.status !== 200)
-        throw new Error(JSON.stringify(res.body).slice(0, 800));
-      return res.body;
-    };
+    const refresh = async (name: string) =>
+      (await gradeModels(server, OWNER, [name]))[0];
     const trendOf = (user: string, query: string) =>
       request(server)
         .get(`/api/scorecards/checks/model-card-complete/trend?${query}`)
-        .set(as(user));
+        .set(asUser(user));
 
     beforeAll(async () => {
       entities = [
@@ -109,49 +61,28 @@ describe.each(databases.eachSupportedId())(
         features: [
           mockServices.database.factory({ knex }),
           scorecardsPlugin,
-          catalogFor(() => entities),
+          catalogServiceOf(
+            catalogHiding(() => entities, {
+              name: 'secret-model',
+              from: [OUTSIDER],
+            }),
+          ),
           mockServices.rootConfig.factory({
             data: scheduledPassAfterTheTestConfig,
           }),
-          createServiceFactory({
-            service: notificationService,
-            deps: {},
-            factory: () => ({ send: async () => {} }),
-          }),
-          mockServices.permissions.mock({
-            authorize: async (requests: any[], { credentials }: any) =>
-              requests.map(() => ({
-                result:
-                  credentials.principal.userEntityRef === OWNER
-                    ? AuthorizeResult.ALLOW
-                    : AuthorizeResult.DENY,
-              })),
-            authorizeConditional: async (
-              requests: any[],
-              { credentials }: any,
-            ) =>
-              requests.map(() =>
-                credentials.principal.userEntityRef === OUTSIDER
-                  ? {
-                      result: AuthorizeResult.CONDITIONAL,
-                      pluginId: 'catalog',
-                      resourceType: 'catalog-entity',
-                      conditions: {} as any,
-                    }
-                  : { result: AuthorizeResult.ALLOW },
-              ),
-          }).factory,
+          notificationsInto(),
+          permissionsDeciding({ allowed: [OWNER], conditional: [OUTSIDER] })
+            .factory,
         ],
       });
       server = backend.server;
       stop = () => backend.stop();
-      for (const name of [
+      await gradeModels(server, OWNER, [
         'fraud-detector',
         'secret-model',
         'ranker',
         'o.brien_v2',
-      ])
-        await refresh(name);
+      ]);
     });
 
     afterAll(() => stop());
@@ -171,7 +102,7 @@ describe.each(databases.eachSupportedId())(
       for (const checkId of ['no-such-check', "o'brien.ü", 'a\\b']) {
         const res = await request(server)
           .get(`/api/scorecards/checks/${encodeURIComponent(checkId)}/trend`)
-          .set(as(OWNER));
+          .set(asUser(OWNER));
         expect(res.status).toBe(404);
         expect(res.body.error).toMatchObject({
           name: 'NotFoundError',
@@ -252,7 +183,7 @@ describe.each(databases.eachSupportedId())(
     it("answers when each of an entity's checks took its status, and 404 for an entity the caller may not read", async () => {
       const before = await request(server)
         .get('/api/scorecards/entities/model/default/o.brien_v2/check-changes')
-        .set(as(OUTSIDER));
+        .set(asUser(OUTSIDER));
       expect(before.status).toBe(200);
       expect(before.body.entityRef).toBe('model:default/o.brien_v2');
       const sinceOf = (body: any, checkId: string) =>
@@ -272,7 +203,7 @@ describe.each(databases.eachSupportedId())(
       const { results } = await refresh('o.brien_v2');
       const after = await request(server)
         .get('/api/scorecards/entities/model/default/o.brien_v2/check-changes')
-        .set(as(OWNER));
+        .set(asUser(OWNER));
       expect(sinceOf(after.body, 'model-card-complete')).toEqual({
         scorecardId: 'ml-production-readiness',
         checkId: 'model-card-complete',
@@ -301,7 +232,7 @@ describe.each(databases.eachSupportedId())(
       ]) {
         const res = await request(server)
           .get(`${url}/check-changes`)
-          .set(as(user));
+          .set(asUser(user));
         expect([url, res.status]).toEqual([url, 404]);
       }
       expect(
@@ -310,7 +241,7 @@ describe.each(databases.eachSupportedId())(
             .get(
               '/api/scorecards/entities/model/default/secret-model/check-changes',
             )
-            .set(as(OWNER))
+            .set(asUser(OWNER))
         ).status,
       ).toBe(200);
     });

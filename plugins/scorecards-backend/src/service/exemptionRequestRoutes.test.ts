@@ -11,17 +11,19 @@ import {
 import {
   coreServices,
   createBackendModule,
-  createServiceFactory,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { notificationService } from '@backstage/plugin-notifications-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import {
+  asUser,
+  catalogHiding,
+  catalogServiceOf,
+  gradeModels,
+  notificationsInto,
+  permissionsDeciding,
+} from '../__testUtils__/backend';
 import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
-import { group } from '../__testUtils__/entities';
+import { group, model } from '../__testUtils__/entities';
 import { scorecardsPlugin } from '../plugin';
 
 const OWNER = 'user:default/mei'; // may manage fraud-ml's exemptions
@@ -35,51 +37,17 @@ const REF = `model:default/${NAME}`;
 const REASON = `"Benchmark" data isn't described \\ yet — données ✓ 🚀`;
 const CHECK = 'model-training-data-declared';
 
-const model = (name: string): Entity => ({
-  apiVersion: 'convergence.dev/v1alpha1',
-  kind: 'Model',
-  metadata: { name, namespace: 'default', description: `${name} model` },
-  spec: {
-    type: 'classification',
-    lifecycle: 'experimental',
-    owner: 'group:default/fraud-ml',
-    license: 'MIT',
-  },
-  relations: [{ type: 'ownedBy', targetRef: 'group:default/fraud-ml' }],
-});
-
 const entities = [
   group('product-ml', ['fraud-ml']),
   group('fraud-ml'),
-  model(NAME),
-  model('secret-model'),
+  model(NAME, 'fraud-ml'),
+  model('secret-model', 'fraud-ml'),
 ];
 
 /** The catalog, with secret-model hidden from OUTSIDER as a read permission would hide it. */
-const catalog = createServiceFactory({
-  service: catalogServiceRef,
-  deps: {},
-  factory: () => {
-    const of = (credentials: any) =>
-      catalogServiceMock({
-        entities: entities.filter(
-          e =>
-            !(
-              credentials?.principal?.userEntityRef === OUTSIDER &&
-              e.metadata.name === 'secret-model'
-            ),
-        ),
-      });
-    return {
-      getEntityByRef: (ref: any, o: any) =>
-        of(o.credentials).getEntityByRef(ref, o),
-      getEntitiesByRefs: (req: any, o: any) =>
-        of(o.credentials).getEntitiesByRefs(req, o),
-      streamEntities: (req: any, o: any) =>
-        of(o.credentials).streamEntities(req, o),
-    } as any;
-  },
-});
+const catalog = catalogServiceOf(
+  catalogHiding(entities, { name: 'secret-model', from: [OUTSIDER] }),
+);
 
 const databases = createTestDatabases();
 
@@ -112,11 +80,7 @@ describe.each(databases.eachSupportedId())(
               },
             },
           }),
-          createServiceFactory({
-            service: notificationService,
-            deps: {},
-            factory: () => ({ send: async (n: any) => void sent.push(n) }),
-          }),
+          notificationsInto(sent),
           mockServices.auditor.mock({
             createEvent: async (options: any) => {
               const event: { options: any; outcome?: any } = { options };
@@ -129,29 +93,8 @@ describe.each(databases.eachSupportedId())(
               };
             },
           }).factory,
-          mockServices.permissions.mock({
-            authorize: async (requests: any[], { credentials }: any) =>
-              requests.map(() => ({
-                result:
-                  credentials.principal.userEntityRef === OWNER
-                    ? AuthorizeResult.ALLOW
-                    : AuthorizeResult.DENY,
-              })),
-            authorizeConditional: async (
-              requests: any[],
-              { credentials }: any,
-            ) =>
-              requests.map(() =>
-                credentials.principal.userEntityRef === OUTSIDER
-                  ? {
-                      result: AuthorizeResult.CONDITIONAL,
-                      pluginId: 'catalog',
-                      resourceType: 'catalog-entity',
-                      conditions: {} as any,
-                    }
-                  : { result: AuthorizeResult.ALLOW },
-              ),
-          }).factory,
+          permissionsDeciding({ allowed: [OWNER], conditional: [OUTSIDER] })
+            .factory,
           // The plugin's scheduler, to run its tasks.
           createBackendModule({
             pluginId: 'scorecards',
@@ -170,25 +113,16 @@ describe.each(databases.eachSupportedId())(
       server = backend.server;
       stop = () => backend.stop();
       // Graded: requests are only for checks graded for the entity.
-      for (const name of [NAME, 'secret-model']) {
-        const refreshed = await request(server)
-          .post(`/api/scorecards/entities/model/default/${name}/refresh`)
-          .set({ Authorization: mockCredentials.user.header(OWNER) });
-        if (refreshed.status !== 200)
-          throw new Error(`Could not grade ${name}: ${refreshed.status}`);
-      }
+      await gradeModels(server, OWNER, [NAME, 'secret-model']);
     });
 
     afterAll(() => stop());
 
-    const as = (user: string) => ({
-      Authorization: mockCredentials.user.header(user),
-    });
     const inDays = (d: number) => new Date(Date.now() + d * DAY).toISOString();
     const ask = (user: string, body: object, entity = ENTITY) =>
       request(server)
         .post(`${entity}/exemption-requests`)
-        .set(as(user))
+        .set(asUser(user))
         .send(body);
     const decide = (
       user: string,
@@ -198,7 +132,7 @@ describe.each(databases.eachSupportedId())(
     ) => {
       const r = request(server)
         .post(`/api/scorecards/exemption-requests/${id}/${verb}`)
-        .set(as(user));
+        .set(asUser(user));
       return body ? r.send(body) : r;
     };
 
@@ -300,17 +234,17 @@ describe.each(databases.eachSupportedId())(
 
       const listed = await request(server)
         .get(`${ENTITY}/exemption-requests`)
-        .set(as(OUTSIDER));
+        .set(asUser(OUTSIDER));
       expect(listed.body.requests.map((r: any) => r.id)).toEqual([id]);
       const inbox = await request(server)
         .get(
           '/api/scorecards/exemption-requests?status=pending&owner=group:default/product-ml',
         )
-        .set(as(OWNER));
+        .set(asUser(OWNER));
       expect(inbox.body.requests.map((r: any) => r.id)).toEqual([id]);
       const badQuery = await request(server)
         .get('/api/scorecards/exemption-requests?status=open')
-        .set(as(OWNER));
+        .set(asUser(OWNER));
       expect(badQuery.status).toBe(400);
       expect(badQuery.body.error.message).toBe(
         'status: must be pending, approved, rejected or expired',
@@ -358,7 +292,7 @@ describe.each(databases.eachSupportedId())(
 
       const trail = await request(server)
         .get(`${ENTITY}/exemptions`)
-        .set(as(OUTSIDER));
+        .set(asUser(OUTSIDER));
       expect(trail.body.exemptions).toEqual([approved.body.exemption]);
       expect(trail.body.audit.map((a: any) => [a.action, a.actor])).toEqual([
         ['exemption.request', OUTSIDER],
@@ -416,7 +350,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       const rejectedOnes = await request(server)
         .get('/api/scorecards/exemption-requests?status=rejected')
-        .set(as(OUTSIDER));
+        .set(asUser(OUTSIDER));
       expect(rejectedOnes.body.requests.map((r: any) => r.id)).toEqual([
         created.body.id,
       ]);
@@ -478,7 +412,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       const trail = await request(server)
         .get(`${ENTITY}/exemptions`)
-        .set(as(OUTSIDER));
+        .set(asUser(OUTSIDER));
       // Expired exemptions are listed (the card shows them as expired).
       expect(trail.body.exemptions.map((e: any) => e.id)).toContain(
         '22222222-2222-4222-8222-222222222222',

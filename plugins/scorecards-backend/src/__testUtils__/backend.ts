@@ -1,0 +1,118 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import {
+  CatalogService,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import request from 'supertest';
+
+const userOf = (credentials: any): string | undefined =>
+  credentials?.principal?.userEntityRef;
+
+/**
+ * An in-memory catalog of `entities` (a function: read at each call) that
+ * leaves the entity named `hidden.name` out for the users `hidden.from`, as a
+ * catalog read permission would.
+ */
+export function catalogHiding(
+  entities: Entity[] | (() => Entity[]),
+  hidden: { name: string; from: string[] },
+): CatalogService {
+  const of = (credentials: any) =>
+    catalogServiceMock({
+      entities: (typeof entities === 'function' ? entities() : entities).filter(
+        e =>
+          !(
+            hidden.from.includes(userOf(credentials)!) &&
+            e.metadata.name === hidden.name
+          ),
+      ),
+    });
+  return {
+    getEntityByRef: (ref: any, o: any) =>
+      of(o?.credentials).getEntityByRef(ref, o),
+    getEntitiesByRefs: (req: any, o: any) =>
+      of(o?.credentials).getEntitiesByRefs(req, o),
+    streamEntities: (req: any, o: any) =>
+      of(o?.credentials).streamEntities(req, o),
+    queryEntities: (req: any, o: any) =>
+      of(o?.credentials).queryEntities(req, o),
+  } as unknown as CatalogService;
+}
+
+/** `catalog` as the backend's catalog service, for startTestBackend. */
+export const catalogServiceOf = (catalog: CatalogService) =>
+  createServiceFactory({
+    service: catalogServiceRef,
+    deps: {},
+    factory: () => catalog,
+  });
+
+/**
+ * A permission service that allows every basic permission to the users
+ * `allowed` alone, and answers the catalog read of the users `conditional`
+ * with a condition (the catalog itself hides what they may not read, see
+ * {@link catalogHiding}), allowing it to everyone else.
+ */
+export const permissionsDeciding = (users: {
+  allowed: string[];
+  conditional: string[];
+}) =>
+  mockServices.permissions.mock({
+    authorize: async (requests: any[], options: any) =>
+      requests.map(() => ({
+        result: users.allowed.includes(userOf(options?.credentials)!)
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      })),
+    authorizeConditional: async (requests: any[], options: any) =>
+      requests.map(() =>
+        users.conditional.includes(userOf(options?.credentials)!)
+          ? {
+              result: AuthorizeResult.CONDITIONAL,
+              pluginId: 'catalog',
+              resourceType: 'catalog-entity',
+              conditions: {} as any,
+            }
+          : { result: AuthorizeResult.ALLOW },
+      ) as any,
+  });
+
+/** A notification service that keeps what it is asked to send in `sent`. */
+export const notificationsInto = (sent: any[] = []) =>
+  createServiceFactory({
+    service: notificationService,
+    deps: {},
+    factory: () => ({ send: async (n: any) => void sent.push(n) }),
+  });
+
+/** The headers of a request as `user`. */
+export const asUser = (user: string) => ({
+  Authorization: mockCredentials.user.header(user),
+});
+
+/**
+ * Grades the models `names` through POST .../refresh as `user`; throws
+ * naming the model, the status and the answer unless each answers 200.
+ * The answers' bodies, in order.
+ */
+export async function gradeModels(server: any, user: string, names: string[]) {
+  const bodies: any[] = [];
+  for (const name of names) {
+    const res = await request(server)
+      .post(`/api/scorecards/entities/model/default/${name}/refresh`)
+      .set(asUser(user));
+    if (res.status !== 200)
+      throw new Error(
+        `Could not grade ${name}: ${res.status} ${JSON.stringify(
+          res.body,
+        ).slice(0, 800)}`,
+      );
+    bodies.push(res.body);
+  }
+  return bodies;
+}
