@@ -1,15 +1,9 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { Route, Routes } from 'react-router-dom';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { entityRouteRef } from '@backstage/plugin-catalog-react';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { ResponseError } from '@backstage/errors';
 import { ScorecardsApi } from '@convergence/backstage-plugin-scorecards-common';
-import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards-react';
 import { mockApi } from '../../__testUtils__/fixtures';
 import { campaignDetails, permissionApi } from '../../__testUtils__/campaigns';
-import { campaignsRouteRef } from '../../routes';
-import { CampaignsRouter } from '../CampaignsPage/CampaignsRouter';
+import { serverError } from '../../__testUtils__/errors';
+import { renderCampaigns } from '../../__testUtils__/render';
 
 jest.mock('@backstage/plugin-permission-react', () =>
   require('../../__testUtils__/campaigns').uncachedPermissionReact(),
@@ -19,40 +13,13 @@ const render = (
   api: ScorecardsApi,
   permissions = permissionApi(false),
   path = '/campaigns/silver-models',
-) =>
-  renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [scorecardsApiRef, api],
-        [permissionApiRef, permissions],
-      ]}
-    >
-      <Routes>
-        <Route path="/campaigns/*" element={<CampaignsRouter />} />
-      </Routes>
-    </TestApiProvider>,
-    {
-      routeEntries: [path],
-      mountedRoutes: {
-        '/campaigns': campaignsRouteRef,
-        '/catalog/:namespace/:kind/:name': entityRouteRef,
-      },
-    },
-  );
+) => renderCampaigns(api, { permissions, path });
 
 const notFound = (id: string) =>
-  ResponseError.fromResponse({
-    status: 404,
-    statusText: 'Not Found',
-    ok: false,
-    url: `http://localhost/api/scorecards/campaigns/${id}`,
-    headers: new Headers({ 'content-type': 'application/json' }),
-    text: async () =>
-      JSON.stringify({
-        error: { name: 'NotFoundError', message: `No campaign ${id}` },
-        response: { statusCode: 404 },
-      }),
-  } as unknown as Response);
+  serverError(404, 'Not Found', `/campaigns/${id}`, {
+    name: 'NotFoundError',
+    message: `No campaign ${id}`,
+  });
 
 // Tables and the chart render slowly on the shared, busy machine.
 jest.setTimeout(30_000);

@@ -1,15 +1,10 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { Route, Routes } from 'react-router-dom';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { ResponseError } from '@backstage/errors';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import {
   CampaignSummary,
   ScorecardsApi,
   scorecardsCampaignManagePermission,
 } from '@convergence/backstage-plugin-scorecards-common';
-import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards-react';
 import { mockApi } from '../../__testUtils__/fixtures';
 import {
   campaignDetails,
@@ -18,8 +13,8 @@ import {
   permissionApi,
   upcomingCampaign,
 } from '../../__testUtils__/campaigns';
-import { campaignsRouteRef } from '../../routes';
-import { CampaignsRouter } from './CampaignsRouter';
+import { serverError } from '../../__testUtils__/errors';
+import { renderCampaigns } from '../../__testUtils__/render';
 
 jest.mock('@backstage/plugin-permission-react', () =>
   require('../../__testUtils__/campaigns').uncachedPermissionReact(),
@@ -54,40 +49,17 @@ const render = (
   permissions = permissionApi(false),
   path = '/campaigns',
 ) =>
-  renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [scorecardsApiRef, api],
-        [permissionApiRef, permissions],
-        [catalogApiRef, catalogApi],
-      ]}
-    >
-      <Routes>
-        <Route path="/campaigns/*" element={<CampaignsRouter />} />
-      </Routes>
-    </TestApiProvider>,
-    {
-      routeEntries: [path],
-      mountedRoutes: {
-        '/campaigns': campaignsRouteRef,
-        '/catalog/:namespace/:kind/:name': entityRouteRef,
-      },
-    },
-  );
+  renderCampaigns(api, {
+    permissions,
+    path,
+    extraApis: [[catalogApiRef, catalogApi]],
+  });
 
 const badRequest = (message: string) =>
-  ResponseError.fromResponse({
-    status: 400,
-    statusText: 'Bad Request',
-    ok: false,
-    url: 'http://localhost/api/scorecards/campaigns',
-    headers: new Headers({ 'content-type': 'application/json' }),
-    text: async () =>
-      JSON.stringify({
-        error: { name: 'InputError', message },
-        response: { statusCode: 400 },
-      }),
-  } as unknown as Response);
+  serverError(400, 'Bad Request', '/campaigns', {
+    name: 'InputError',
+    message,
+  });
 
 // Filling the dialog is many renders; the machine is shared and busy.
 jest.setTimeout(30_000);

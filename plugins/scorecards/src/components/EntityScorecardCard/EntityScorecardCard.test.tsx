@@ -12,13 +12,16 @@ import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards-react
 import { alertApiRef, configApiRef } from '@backstage/core-plugin-api';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
+  CheckChange,
+  CheckStatus,
   EntityScorecardResult,
   Exemption,
   ExemptionAuditEntry,
   ExemptionRequest,
 } from '@convergence/backstage-plugin-scorecards-common';
-import { NotAllowedError, ResponseError } from '@backstage/errors';
+import { NotAllowedError } from '@backstage/errors';
 import { mockApi, result } from '../../__testUtils__/fixtures';
+import { serverError } from '../../__testUtils__/errors';
 import { EntityScorecardCard } from './EntityScorecardCard';
 
 // usePermission keeps answers per (permission, resourceRef) across renders
@@ -85,6 +88,20 @@ const DAY = 24 * 60 * 60 * 1000;
 /** The UTC day `days` from now, `YYYY-MM-DD`. */
 const dayFromNow = (days: number) =>
   new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
+
+/** A change of a check of ml-production-readiness to `status`, `ago` milliseconds ago. */
+const changeOf = (
+  checkId: string,
+  status: CheckStatus,
+  ago: number,
+  more: Partial<CheckChange> = {},
+): CheckChange => ({
+  scorecardId: 'ml-production-readiness',
+  checkId,
+  status,
+  since: new Date(Date.now() - ago).toISOString(),
+  ...more,
+});
 
 const pendingRequest: ExemptionRequest = {
   id: '6c1f1b9e-0d7e-4c2a-9d55-0b7f0a9d1c11',
@@ -320,18 +337,10 @@ describe('EntityScorecardCard', () => {
     [
       "a ResponseError from the server's NotAllowedError",
       () =>
-        ResponseError.fromResponse({
-          status: 403,
-          statusText: 'Forbidden',
-          ok: false,
-          url: 'http://localhost/api/scorecards/entities/model/default/x/refresh',
-          headers: new Headers({ 'content-type': 'application/json' }),
-          text: async () =>
-            JSON.stringify({
-              error: { name: 'NotAllowedError', message: 'You may not' },
-              response: { statusCode: 403 },
-            }),
-        } as unknown as Response),
+        serverError(403, 'Forbidden', '/entities/model/default/x/refresh', {
+          name: 'NotAllowedError',
+          message: 'You may not',
+        }),
     ],
   ])(
     'says the person may not re-evaluate when the backend refuses with %s',
@@ -453,22 +462,16 @@ describe('EntityScorecardCard', () => {
     });
 
     it("shows the server's refusal (409) in the dialog and keeps it open", async () => {
-      const conflict = await ResponseError.fromResponse({
-        status: 409,
-        statusText: 'Conflict',
-        ok: false,
-        url: 'http://localhost/api/scorecards/entities/model/default/merchant-risk-scorer/exemption-requests',
-        headers: new Headers({ 'content-type': 'application/json' }),
-        text: async () =>
-          JSON.stringify({
-            error: {
-              name: 'ConflictError',
-              message:
-                'A request to exempt model:default/merchant-risk-scorer from model-card-complete is already pending',
-            },
-            response: { statusCode: 409 },
-          }),
-      } as unknown as Response);
+      const conflict = await serverError(
+        409,
+        'Conflict',
+        '/entities/model/default/merchant-risk-scorer/exemption-requests',
+        {
+          name: 'ConflictError',
+          message:
+            'A request to exempt model:default/merchant-risk-scorer from model-card-complete is already pending',
+        },
+      );
       await render(
         mockApi({
           requestExemption: async () => {
@@ -769,25 +772,12 @@ describe('EntityScorecardCard', () => {
           getCheckChanges: async ref => ({
             entityRef: ref,
             changes: [
-              {
-                scorecardId: 'ml-production-readiness',
-                checkId: 'model-card-complete',
-                status: 'fail',
-                since: new Date(Date.now() - 3 * DAY - 60_000).toISOString(),
-              },
-              {
-                scorecardId: 'ml-production-readiness',
-                checkId: 'has-description',
-                status: 'pass',
-                since: new Date(Date.now() - 2 * 60 * 60_000).toISOString(),
-              },
+              changeOf('model-card-complete', 'fail', 3 * DAY + 60_000),
+              changeOf('has-description', 'pass', 2 * 60 * 60_000),
               // Another scorecard's change of the same check is not this row's.
-              {
+              changeOf('has-description', 'fail', 40 * DAY, {
                 scorecardId: 'service "readiness" \\ 2',
-                checkId: 'has-description',
-                status: 'fail',
-                since: new Date(Date.now() - 40 * DAY).toISOString(),
-              },
+              }),
             ],
           }),
         }),
@@ -806,20 +796,12 @@ describe('EntityScorecardCard', () => {
           getCheckChanges: async ref => ({
             entityRef: ref,
             changes: [
-              {
-                scorecardId: 'ml-production-readiness',
-                checkId: 'model-card-complete',
-                status: 'fail',
-                since: new Date(Date.now() - 3 * DAY - 60_000).toISOString(),
+              changeOf('model-card-complete', 'fail', 3 * DAY + 60_000, {
                 sinceHistoryStart: true,
-              },
-              {
-                scorecardId: 'ml-production-readiness',
-                checkId: 'has-description',
-                status: 'pass',
-                since: new Date(Date.now() - 2 * 60 * 60_000).toISOString(),
+              }),
+              changeOf('has-description', 'pass', 2 * 60 * 60_000, {
                 sinceHistoryStart: false,
-              },
+              }),
             ],
           }),
         }),
