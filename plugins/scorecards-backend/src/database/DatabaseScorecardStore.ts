@@ -18,6 +18,13 @@ import {
 } from './ScorecardStore';
 import { migratedClient, chunks, iso } from './knex';
 
+const DAY_MS = 86_400_000;
+/** SQL of the whole UTC days since the epoch of the time in `column`. */
+const epochDaySql = (pg: boolean, column: 'evaluated_at' | 'changed_at') =>
+  pg
+    ? `CAST(${column} AT TIME ZONE 'UTC' AS DATE) - DATE '1970-01-01'`
+    : // SQLite keeps timestamps as milliseconds since the epoch.
+      `CAST(${column} / ${DAY_MS} AS INTEGER)`;
 const key = (entityRef: string, scorecardId: string) =>
   `${entityRef}|${scorecardId}`;
 
@@ -737,12 +744,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
     if (filter.entityRefs?.length === 0 || filter.ownerRefs?.length === 0)
       return [];
     const pg = this.db.client.config.client === 'pg';
-    const DAY_MS = 86_400_000;
     const sinceDay = Math.floor(since.getTime() / DAY_MS);
-    const day = pg
-      ? "CAST(evaluated_at AT TIME ZONE 'UTC' AS DATE) - DATE '1970-01-01'"
-      : // SQLite keeps timestamps as milliseconds since the epoch.
-        `CAST(evaluated_at / ${DAY_MS} AS INTEGER)`;
+    const day = epochDaySql(pg, 'evaluated_at');
     // PostgreSQL keeps scores as 4-byte floats: as numeric they keep the
     // value written (0.2, not 0.2000000029…), and sums stay exact.
     const score = pg ? 'CAST(score AS NUMERIC)' : 'score';
@@ -861,11 +864,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
     if (filter.entityRefs?.length === 0 || filter.ownerRefs?.length === 0)
       return [];
     const pg = this.db.client.config.client === 'pg';
-    const DAY_MS = 86_400_000;
     const sinceDay = Math.floor(since.getTime() / DAY_MS);
-    const day = pg
-      ? "CAST(changed_at AT TIME ZONE 'UTC' AS DATE) - DATE '1970-01-01'"
-      : `CAST(changed_at / ${DAY_MS} AS INTEGER)`;
+    const day = epochDaySql(pg, 'changed_at');
     const history = this.applyFilter(
       this.db('scorecard_check_history')
         .where({ scorecard_id: scorecardId, check_id: checkId })
