@@ -5,11 +5,13 @@ import {
 } from '@backstage/backend-test-utils';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
+import {
+  catalogHiding,
+  catalogServiceOf,
+  permissionsDeciding,
+} from '../__testUtils__/backend';
 import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
 import { createTestDatabases } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import { group } from '../__testUtils__/entities';
@@ -39,30 +41,9 @@ const entities = [
 ];
 
 /** The catalog as each caller sees it: OUTSIDER does not see secret-model. */
-const catalog = createServiceFactory({
-  service: catalogServiceRef,
-  deps: {},
-  factory: () => {
-    const of = (opts: any) =>
-      catalogServiceMock({
-        entities: entities.filter(
-          e =>
-            !(
-              opts?.credentials?.principal?.userEntityRef === OUTSIDER &&
-              e.metadata.name === 'secret-model'
-            ),
-        ),
-      });
-    return {
-      getEntityByRef: (ref: any, opts: any) =>
-        of(opts).getEntityByRef(ref, opts),
-      getEntitiesByRefs: (req: any, opts: any) =>
-        of(opts).getEntitiesByRefs(req, opts),
-      streamEntities: (req: any, opts: any) =>
-        of(opts).streamEntities(req, opts),
-    } as any;
-  },
-});
+const catalog = catalogServiceOf(
+  catalogHiding(entities, { name: 'secret-model', from: [OUTSIDER] }),
+);
 
 const databases = createTestDatabases();
 
@@ -95,29 +76,8 @@ describe.each(databases.eachSupportedId())(
             deps: {},
             factory: () => ({ send: async () => {} }),
           }),
-          mockServices.permissions.mock({
-            authorize: async (requests: any[], { credentials }: any) =>
-              requests.map(() => ({
-                result:
-                  credentials.principal.userEntityRef === OWNER
-                    ? AuthorizeResult.ALLOW
-                    : AuthorizeResult.DENY,
-              })),
-            authorizeConditional: async (
-              requests: any[],
-              { credentials }: any,
-            ) =>
-              requests.map(() =>
-                credentials.principal.userEntityRef === OUTSIDER
-                  ? {
-                      result: AuthorizeResult.CONDITIONAL,
-                      pluginId: 'catalog',
-                      resourceType: 'catalog-entity',
-                      conditions: {} as any,
-                    }
-                  : { result: AuthorizeResult.ALLOW },
-              ),
-          }).factory,
+          permissionsDeciding({ allowed: [OWNER], conditional: [OUTSIDER] })
+            .factory,
         ],
       });
       server = backend.server;

@@ -4,11 +4,11 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   createTestDatabases,
   postgresPresentWhenRequired,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { permissionsDeciding } from '../__testUtils__/backend';
 import { createTestStore } from '../__testUtils__/store';
 import { group } from '../__testUtils__/entities';
 import { builtinChecks } from '../checks/builtin';
@@ -116,25 +116,9 @@ describe.each(databases.eachSupportedId())(
       });
       // The portal's policy: owners (here OWNER) may act on their entities;
       // OUTSIDER may read the catalog under conditions (not secret-model).
-      const permissions = mockServices.permissions.mock({
-        authorize: async (requests: any[], { credentials }: any) =>
-          requests.map(() => ({
-            result:
-              credentials.principal.userEntityRef === OWNER
-                ? AuthorizeResult.ALLOW
-                : AuthorizeResult.DENY,
-          })),
-        authorizeConditional: async (requests: any[], { credentials }: any) =>
-          requests.map(() =>
-            credentials.principal.userEntityRef === OUTSIDER
-              ? {
-                  result: AuthorizeResult.CONDITIONAL,
-                  pluginId: 'catalog',
-                  resourceType: 'catalog-entity',
-                  conditions: {} as any,
-                }
-              : { result: AuthorizeResult.ALLOW },
-          ) as any,
+      const permissions = permissionsDeciding({
+        allowed: [OWNER],
+        conditional: [OUTSIDER],
       });
       const queries = new ScorecardQueries({
         permissions,

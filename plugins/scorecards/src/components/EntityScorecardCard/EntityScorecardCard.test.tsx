@@ -103,6 +103,15 @@ const changeOf = (
   ...more,
 });
 
+/** The answers about an entity graded `results` with `exemptions` (and no audit trail). */
+const exempted = (
+  results: EntityScorecardResult[],
+  exemptions: Exemption[],
+) => ({
+  getEntityResults: async () => ({ results, exemptions }),
+  getExemptions: async () => ({ exemptions, audit: [] }),
+});
+
 const pendingRequest: ExemptionRequest = {
   id: '6c1f1b9e-0d7e-4c2a-9d55-0b7f0a9d1c11',
   entityRef,
@@ -653,8 +662,8 @@ describe('EntityScorecardCard', () => {
       };
       await render(
         mockApi({
-          getEntityResults: async () => ({
-            results: [
+          ...exempted(
+            [
               {
                 ...result,
                 checks: [
@@ -663,12 +672,8 @@ describe('EntityScorecardCard', () => {
                 ],
               },
             ],
-            exemptions: [direct, expired],
-          }),
-          getExemptions: async () => ({
-            exemptions: [direct, expired],
-            audit: [],
-          }),
+            [direct, expired],
+          ),
         }),
       );
       expect(
@@ -701,14 +706,7 @@ describe('EntityScorecardCard', () => {
       const refreshEntity = jest.fn(async () => ({ results: [result] }));
       await render(
         mockApi({
-          getEntityResults: async () => ({
-            results: [exemptResult],
-            exemptions: [approvedExemption],
-          }),
-          getExemptions: async () => ({
-            exemptions: [approvedExemption],
-            audit: [],
-          }),
+          ...exempted([exemptResult], [approvedExemption]),
           revokeExemption,
           refreshEntity,
         }),
@@ -744,14 +742,7 @@ describe('EntityScorecardCard', () => {
       };
       await render(
         mockApi({
-          getEntityResults: async () => ({
-            results: [exemptResult],
-            exemptions: [approvedExemption, expired],
-          }),
-          getExemptions: async () => ({
-            exemptions: [approvedExemption, expired],
-            audit: [],
-          }),
+          ...exempted([exemptResult], [approvedExemption, expired]),
         }),
         { permission: 'DENY' },
       );
