@@ -116,3 +116,26 @@ export async function gradeModels(server: any, user: string, names: string[]) {
   }
   return bodies;
 }
+
+type Route = readonly ['get' | 'post' | 'put' | 'delete', string];
+
+/**
+ * What each route answers a request without credentials, as
+ * `[method, url, status]` (a failure then names the route).
+ */
+export async function answersWithoutCredentials(
+  server: any,
+  routes: readonly Route[],
+) {
+  const none = { Authorization: mockCredentials.none.header() };
+  const answers: Array<[string, string, number]> = [];
+  for (const [method, url] of routes) {
+    const res = await (request(server) as any)[method](url).set(none);
+    answers.push([method, url, res.status]);
+  }
+  return answers;
+}
+
+/** `routes` each answering 401, as {@link answersWithoutCredentials} lists them. */
+export const unauthorized = (routes: readonly Route[]) =>
+  routes.map(([method, url]) => [method, url, 401]);

@@ -10,7 +10,12 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
-import { asUser, permissionsDeciding } from '../__testUtils__/backend';
+import {
+  answersWithoutCredentials,
+  asUser,
+  permissionsDeciding,
+  unauthorized,
+} from '../__testUtils__/backend';
 import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
 import { group } from '../__testUtils__/entities';
 import { scorecardsPlugin } from '../plugin';
@@ -114,17 +119,16 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
   };
 
   it('answers 401 without credentials on every route', async () => {
-    const none = { Authorization: mockCredentials.none.header() };
-    for (const [method, url] of [
+    const routes = [
       ['get', '/api/scorecards/campaigns'],
       ['get', '/api/scorecards/campaigns/production-silver'],
       ['post', '/api/scorecards/campaigns'],
       ['put', '/api/scorecards/campaigns/production-silver'],
       ['delete', '/api/scorecards/campaigns/production-silver'],
-    ] as const) {
-      const res = await (request(server) as any)[method](url).set(none);
-      expect([method, url, res.status]).toEqual([method, url, 401]);
-    }
+    ] as const;
+    expect(await answersWithoutCredentials(server, routes)).toEqual(
+      unauthorized(routes),
+    );
   });
 
   it('lists campaigns and shows one, to users and services', async () => {

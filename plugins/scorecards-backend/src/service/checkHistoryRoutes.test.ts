@@ -10,12 +10,14 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import {
+  answersWithoutCredentials,
   asUser,
   catalogHiding,
   catalogServiceOf,
   gradeModels,
   notificationsInto,
   permissionsDeciding,
+  unauthorized,
 } from '../__testUtils__/backend';
 import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
 import { group, model } from '../__testUtils__/entities';
@@ -88,14 +90,19 @@ describe.each(databases.eachSupportedId())(
     afterAll(() => stop());
 
     it('answers 401 without credentials', async () => {
-      const none = { Authorization: mockCredentials.none.header() };
-      for (const url of [
-        '/api/scorecards/checks/model-card-complete/trend?scorecardId=ml-production-readiness',
-        '/api/scorecards/entities/model/default/fraud-detector/check-changes',
-      ]) {
-        const res = await request(server).get(url).set(none);
-        expect([url, res.status]).toEqual([url, 401]);
-      }
+      const routes = [
+        [
+          'get',
+          '/api/scorecards/checks/model-card-complete/trend?scorecardId=ml-production-readiness',
+        ],
+        [
+          'get',
+          '/api/scorecards/entities/model/default/fraud-detector/check-changes',
+        ],
+      ] as const;
+      expect(await answersWithoutCredentials(server, routes)).toEqual(
+        unauthorized(routes),
+      );
     });
 
     it('answers 404 for an unknown check, whatever the query', async () => {
