@@ -15,7 +15,6 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   createScorecardsFactsModule,
   FactProvider,
@@ -26,6 +25,7 @@ import {
   scheduledPassAfterTheTestConfig,
 } from './__testUtils__/config';
 import { scorecardsPlugin } from './plugin';
+import { permissionsDeciding } from './__testUtils__/backend';
 import { group, model } from './__testUtils__/entities';
 
 const OWNER = 'user:default/mei'; // member of fraud-ml
@@ -116,32 +116,10 @@ describe.each(databases.eachSupportedId())(
             deps: {},
             factory: () => ({ send: async (n: any) => void sent.push(n) }),
           }),
-          mockServices.permissions.mock({
-            authorize: async (requests: any[], { credentials }: any) =>
-              requests.map(() => ({
-                result:
-                  credentials.principal.userEntityRef === OWNER
-                    ? AuthorizeResult.ALLOW
-                    : AuthorizeResult.DENY,
-              })),
-            authorizeConditional: async (
-              requests: any[],
-              { credentials }: any,
-            ) => {
-              readDecisionsAsked.push(credentials.principal.userEntityRef);
-              return requests.map(() =>
-                [OUTSIDER, NEWCOMER].includes(
-                  credentials.principal.userEntityRef,
-                )
-                  ? {
-                      result: AuthorizeResult.CONDITIONAL,
-                      pluginId: 'catalog',
-                      resourceType: 'catalog-entity',
-                      conditions: {} as any,
-                    }
-                  : { result: AuthorizeResult.ALLOW },
-              );
-            },
+          permissionsDeciding({
+            allowed: [OWNER],
+            conditional: [OUTSIDER, NEWCOMER],
+            readDecisionsAsked,
           }).factory,
         ],
       });

@@ -61,6 +61,8 @@ export const catalogServiceOf = (catalog: CatalogService) =>
 export const permissionsDeciding = (users: {
   allowed: string[];
   conditional: string[];
+  /** Where to note each user whose catalog read decision is asked, in order. */
+  readDecisionsAsked?: string[];
 }) =>
   mockServices.permissions.mock({
     authorize: async (requests: any[], options: any) =>
@@ -69,8 +71,9 @@ export const permissionsDeciding = (users: {
           ? AuthorizeResult.ALLOW
           : AuthorizeResult.DENY,
       })),
-    authorizeConditional: async (requests: any[], options: any) =>
-      requests.map(() =>
+    authorizeConditional: async (requests: any[], options: any) => {
+      users.readDecisionsAsked?.push(userOf(options?.credentials)!);
+      return requests.map(() =>
         users.conditional.includes(userOf(options?.credentials)!)
           ? {
               result: AuthorizeResult.CONDITIONAL,
@@ -79,7 +82,8 @@ export const permissionsDeciding = (users: {
               conditions: {} as any,
             }
           : { result: AuthorizeResult.ALLOW },
-      ) as any,
+      ) as any;
+    },
   });
 
 /** A notification service that keeps what it is asked to send in `sent`. */
