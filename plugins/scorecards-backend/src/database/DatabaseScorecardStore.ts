@@ -99,7 +99,7 @@ function checkHistoryRows(
   before: ResultRow | undefined,
   last: ReadonlyMap<string, string>,
   r: StoredResult,
-) {
+): CheckHistoryRow[] {
   const at = new Date(r.evaluatedAt);
   const moved =
     before !== undefined &&
@@ -108,7 +108,7 @@ function checkHistoryRows(
   const now = new Map<string, CheckStatus>(
     r.checks.map(c => [c.checkId, c.status]),
   );
-  const rows = [];
+  const rows: CheckHistoryRow[] = [];
   for (const [checkId, status] of last)
     if (moved || !now.has(checkId))
       rows.push({
@@ -136,6 +136,49 @@ function checkHistoryRows(
       });
   }
   return rows;
+}
+
+/** A row of `scorecard_check_history` as written. */
+type CheckHistoryRow = {
+  entity_ref: string;
+  scorecard_id: string;
+  check_id: string;
+  owner_ref: string | null;
+  system_ref: string | null;
+  status: string;
+  changed_at: Date;
+  removed: boolean;
+};
+
+/**
+ * Appends check history rows. On PostgreSQL one statement per 20,000 rows
+ * over arrays (planned once, whatever the count: a first pass writes a row
+ * per check of every result); on SQLite multi-row inserts of 500.
+ */
+async function insertCheckHistory(tx: Knex, rows: CheckHistoryRow[]) {
+  if (tx.client.config.client !== 'pg') {
+    for (const c of chunks(rows)) await tx('scorecard_check_history').insert(c);
+    return;
+  }
+  for (let i = 0; i < rows.length; i += 20_000) {
+    const slice = rows.slice(i, i + 20_000);
+    await tx.raw(
+      `INSERT INTO scorecard_check_history
+         (entity_ref, scorecard_id, check_id, owner_ref, system_ref, status, changed_at, removed)
+       SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::boolean[])`,
+      [
+        slice.map(r => r.entity_ref),
+        slice.map(r => r.scorecard_id),
+        slice.map(r => r.check_id),
+        // null elements are SQL NULLs in the arrays.
+        slice.map(r => r.owner_ref) as string[],
+        slice.map(r => r.system_ref) as string[],
+        slice.map(r => r.status),
+        slice.map(r => r.changed_at),
+        slice.map(r => r.removed),
+      ],
+    );
+  }
 }
 
 /** An exemption as stored in `scorecard_exemptions`. */
@@ -368,8 +411,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
             r,
           );
         });
-        for (const c of chunks(checkRows))
-          await tx('scorecard_check_history').insert(c);
+        await insertCheckHistory(tx, checkRows);
       }
     });
     return previous;
@@ -529,8 +571,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
             }),
           ),
         );
-        for (const c of chunks(checkRows))
-          await tx('scorecard_check_history').insert(c);
+        await insertCheckHistory(tx, checkRows);
         return rows.length;
       });
     }
