@@ -394,6 +394,9 @@ describe.each(databases.eachSupportedId())(
                 locations: [{ type: 'file', target: fixture }],
                 processingInterval: { seconds: 1 },
               },
+              // Tasks are created, never run: a task worker would keep
+              // polling the database after the test destroyed it.
+              scaffolder: { concurrentTasksLimit: 0 },
             },
           }),
           mockServices.userInfo.mock({
