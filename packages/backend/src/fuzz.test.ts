@@ -69,22 +69,33 @@ const BATCH = 4;
  */
 const REQUEST_TIMEOUT_MS = 60_000;
 
-/** The scorecards routes, read from the router's source so none is left out. */
+/**
+ * The scorecards routes, read from the routers' sources (`router.ts` and
+ * every `src/service/*Routes.ts`) so none is left out.
+ */
 function scorecardsRoutes() {
-  const dir = path.dirname(
-    require.resolve(
-      '@convergence/backstage-plugin-scorecards-backend/package.json',
+  const dir = path.join(
+    path.dirname(
+      require.resolve(
+        '@convergence/backstage-plugin-scorecards-backend/package.json',
+      ),
     ),
+    'src/service',
   );
-  const source = fs.readFileSync(
-    path.join(dir, 'src/service/router.ts'),
-    'utf8',
+  const files = fs
+    .readdirSync(dir)
+    .filter(f => f === 'router.ts' || /Routes\.ts$/.test(f));
+  const routes = files.flatMap(file =>
+    [
+      ...fs
+        .readFileSync(path.join(dir, file), 'utf8')
+        .matchAll(/router\.(get|post|put|patch|delete)\(\s*'([^']+)'/g),
+    ].map(([, method, route]) => ({ method, route })),
   );
-  const routes = [
-    ...source.matchAll(/router\.(get|post|put|patch|delete)\(\s*'([^']+)'/g),
-  ].map(([, method, route]) => ({ method, route }));
-  if (routes.length < 10)
-    throw new Error(`found only ${routes.length} routes in router.ts`);
+  if (routes.length < 20)
+    throw new Error(
+      `found only ${routes.length} routes in ${files.join(', ')}`,
+    );
   return routes;
 }
 
@@ -414,7 +425,8 @@ const caller = fc.oneof(
 
 const scorecardsRequest = (
   routes: { method: string; route: string }[],
-  exemptionIds: string[],
+  /** Ids that exist: an exemption, an exemption request, a campaign. */
+  ids: string[],
 ) =>
   fc
     .record({
@@ -434,9 +446,14 @@ const scorecardsRequest = (
         ),
       ),
       id: segment([
-        ...exemptionIds,
+        ...ids,
         '00000000-0000-0000-0000-000000000000',
         'C0FFEE00-0000-4000-8000-000000000000',
+      ]),
+      checkId: segment([
+        'model-monitoring-link',
+        'model-card-complete',
+        'owner-is-group',
       ]),
       query: queryString,
       payload,
@@ -453,7 +470,8 @@ const scorecardsRequest = (
         .replace(':kind', r.entity[0])
         .replace(':namespace', r.entity[1])
         .replace(':name', r.entity[2])
-        .replace(':id', r.id)}${r.query ? `?${r.query}` : ''}`,
+        .replace(':id', r.id)
+        .replace(':checkId', r.checkId)}${r.query ? `?${r.query}` : ''}`,
       headers: {
         ...(r.authorization ? { Authorization: r.authorization } : {}),
         ...(r.withBody && r.payload[1] ? { 'Content-Type': r.payload[1] } : {}),
@@ -726,7 +744,22 @@ describe.each(databases.eachSupportedId())(
                   },
                 },
               },
-              scorecards: { schedule: never },
+              scorecards: {
+                schedule: never,
+                // A campaign, so that the campaign routes meet a real id.
+                campaigns: [
+                  {
+                    id: 'fuzz-models-silver',
+                    title: 'Models reach Silver',
+                    scorecard: 'ml-production-readiness',
+                    target: { level: 'Silver' },
+                    filter: { kind: 'Model' },
+                    startsAt: '2026-01-01',
+                    deadline: '2099-12-31',
+                    owner: 'group:default/fraud-ml',
+                  },
+                ],
+              },
             },
           }),
           mockServices.userInfo.mock({
@@ -822,6 +855,18 @@ describe.each(databases.eachSupportedId())(
             expiresAt: '2099-01-01T00:00:00Z',
           });
         expect(created.status).toBe(201);
+        // A pending exemption request, for the approve and reject routes.
+        const requested = await request(server)
+          .post(
+            '/api/scorecards/entities/model/default/fraud-detector/exemption-requests',
+          )
+          .set('Authorization', mockCredentials.user.header(OWNER))
+          .send({
+            checkId: 'model-card-complete',
+            reason: 'fuzzing',
+            expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+          });
+        expect(requested.status).toBe(201);
 
         const batches = (arbitrary: fc.Arbitrary<Sent>) =>
           fc.asyncProperty(
@@ -831,10 +876,19 @@ describe.each(databases.eachSupportedId())(
             },
           );
         // Two thirds to the scorecards routes, a third to the webhook.
-        await fc.assert(batches(scorecardsRequest(routes, [created.body.id])), {
-          numRuns: Math.ceil((runs * 2) / 3 / BATCH),
-          seed: SEED,
-        });
+        await fc.assert(
+          batches(
+            scorecardsRequest(routes, [
+              created.body.id,
+              requested.body.id,
+              'fuzz-models-silver',
+            ]),
+          ),
+          {
+            numRuns: Math.ceil((runs * 2) / 3 / BATCH),
+            seed: SEED,
+          },
+        );
         await fc.assert(batches(webhookRequest), {
           numRuns: Math.ceil(runs / 3 / BATCH),
           seed: SEED,
