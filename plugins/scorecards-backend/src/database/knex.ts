@@ -9,16 +9,28 @@ const migrationsDir = resolvePackagePath(
   'migrations',
 );
 
+/** One migration run per database service, however many stores it backs. */
+const migrated = new WeakMap<DatabaseService, Promise<Knex>>();
+
 /**
  * The plugin's knex client, its migrations run first unless the database
- * service skips them. Every store of the plugin is created over it.
+ * service skips them. Every store of the plugin is created over it; the
+ * migrations run once per database service (a failed run is tried again).
  */
-export async function migratedClient(database: DatabaseService): Promise<Knex> {
-  const knex = await database.getClient();
-  if (!database.migrations?.skip) {
-    await knex.migrate.latest({ directory: migrationsDir });
+export function migratedClient(database: DatabaseService): Promise<Knex> {
+  let client = migrated.get(database);
+  if (!client) {
+    client = (async () => {
+      const knex = await database.getClient();
+      if (!database.migrations?.skip) {
+        await knex.migrate.latest({ directory: migrationsDir });
+      }
+      return knex;
+    })();
+    client.catch(() => migrated.delete(database));
+    migrated.set(database, client);
   }
-  return knex;
+  return client;
 }
 
 /** SQLite allows ~32k bound variables per statement; stay well below. */
