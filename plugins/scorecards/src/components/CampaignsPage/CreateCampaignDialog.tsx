@@ -27,6 +27,7 @@ import {
   errorMessage,
   scorecardsApiRef,
   ScorecardDefinitions,
+  useScorecardDefinitions,
 } from '@convergence/backstage-plugin-scorecards-react';
 import { campaignRouteRef } from '../../routes';
 
@@ -430,8 +431,7 @@ export const CreateCampaignDialog = ({
   open: boolean;
   onClose: () => void;
 }) => {
-  const api = useApi(scorecardsApiRef);
-  const { value, loading, error } = useAsync(() => api.getDefinitions(), [api]);
+  const { value, loading, error } = useScorecardDefinitions();
   return (
     <Dialog
       open={open}
