@@ -199,7 +199,7 @@ describe('ScorecardsClient', () => {
     );
     const request = {
       checkId: 'dataset-pii-retention',
-      reason: "it's \"archived\"",
+      reason: 'it\'s "archived"',
       expiresAt: '2027-01-01T00:00:00Z',
     };
     await client.requestExemption('dataset:default/tickets.v2 ü', request);
@@ -293,7 +293,8 @@ describe('ScorecardsClient', () => {
       ),
       http.get(
         'http://backstage/api/scorecards/entities/model/default/m.v1/check-changes',
-        () => HttpResponse.json({ entityRef: 'model:default/m.v1', changes: [] }),
+        () =>
+          HttpResponse.json({ entityRef: 'model:default/m.v1', changes: [] }),
       ),
     );
     await client.getCheckTrend('model card', {

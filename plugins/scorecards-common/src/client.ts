@@ -103,7 +103,10 @@ export interface ScorecardsApi {
     owner?: string;
     state?: 'open' | 'upcoming' | 'closed' | 'all';
   }): Promise<{ items: CampaignSummary[] }>;
-  getCampaign(id: string, options?: { owner?: string }): Promise<CampaignDetails>;
+  getCampaign(
+    id: string,
+    options?: { owner?: string },
+  ): Promise<CampaignDetails>;
   createCampaign(campaign: CampaignInput): Promise<CampaignSummary>;
   updateCampaign(id: string, campaign: CampaignInput): Promise<CampaignSummary>;
   archiveCampaign(id: string): Promise<void>;

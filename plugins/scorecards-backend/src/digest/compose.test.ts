@@ -1,5 +1,6 @@
 import { CampaignSummary } from '@convergence/backstage-plugin-scorecards-common';
-import { calendarDaysUntil, composeDigest } from './compose';
+import { calendarDaysUntil } from '@convergence/backstage-plugin-scorecards-common';
+import { composeDigest } from './compose';
 
 const campaign = (deadline: string): CampaignSummary => ({
   id: 'c1',

@@ -1,5 +1,8 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import { CampaignSummary } from '@convergence/backstage-plugin-scorecards-common';
+import {
+  calendarDaysUntil,
+  CampaignSummary,
+} from '@convergence/backstage-plugin-scorecards-common';
 import { CheckToFix } from '../service/ScorecardQueries';
 import { DigestContent, LevelChange } from './DigestStore';
 
@@ -49,15 +52,6 @@ const levelName = (level: string | null) => level ?? 'no level';
 
 const plural = (n: number, one: string, many = `${one}s`) =>
   `${n} ${n === 1 ? one : many}`;
-
-/**
- * Calendar days in UTC from `now`'s date to the deadline's date: 0 on the
- * deadline day, 1 the day before, whatever the times of day.
- */
-export function calendarDaysUntil(deadline: string, now: Date) {
-  const utcDay = (t: number) => Math.floor(t / DAY_MS);
-  return utcDay(Date.parse(deadline)) - utcDay(now.getTime());
-}
 
 /**
  * The campaigns a digest lists: open, with a deadline within `deadlineDays`

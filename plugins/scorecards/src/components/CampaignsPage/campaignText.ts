@@ -1,27 +1,10 @@
 import {
+  calendarDaysUntil,
   CampaignSummary,
   CampaignTarget,
 } from '@convergence/backstage-plugin-scorecards-common';
 
-const DAY = 24 * 60 * 60 * 1000;
-
 const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
-
-/** Calendar days from `now`'s UTC date to `iso`'s UTC date (negative: before). */
-function utcDaysUntil(iso: string, now: Date): number {
-  const at = new Date(iso);
-  const target = Date.UTC(
-    at.getUTCFullYear(),
-    at.getUTCMonth(),
-    at.getUTCDate(),
-  );
-  const today = Date.UTC(
-    now.getUTCFullYear(),
-    now.getUTCMonth(),
-    now.getUTCDate(),
-  );
-  return Math.round((target - today) / DAY);
-}
 
 /**
  * "12 days left", "ends today", "starts in 3 days" or "ended 2027-03-31": how
@@ -33,10 +16,10 @@ export function timeLeftText(
   now: Date = new Date(),
 ): string {
   if (campaign.state === 'upcoming') {
-    const n = utcDaysUntil(campaign.startsAt, now);
+    const n = calendarDaysUntil(campaign.startsAt, now);
     return n <= 0 ? 'starts today' : `starts in ${days(n)}`;
   }
-  const n = utcDaysUntil(campaign.deadline, now);
+  const n = calendarDaysUntil(campaign.deadline, now);
   if (campaign.state === 'closed' || n < 0) {
     return `ended ${campaign.deadline.slice(0, 10)}`;
   }
