@@ -506,7 +506,9 @@ describe.each(databases.eachSupportedId())(
         [{ expiresAt: 'next week' }, /expiresAt/],
         [{ reason: undefined }, /reason/],
         [{ reason: '' }, /reason/],
-        [{ reason: 'ok' }, /reason: reason must say why/],
+        [{ reason: 'ok' }, /reason: must say why/],
+        // Spaces say nothing.
+        [{ reason: '     ' }, /reason: must say why/],
         [{ reason: 'a\u0000b and more' }, /reason: must not contain NUL/],
         [{ checkId: 'nope' }, /checkId: unknown check 'nope'/],
         [{ entityRef: 'fraud-detector' }, /entityRef: not a valid entity/],

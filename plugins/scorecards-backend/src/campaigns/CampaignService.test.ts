@@ -439,8 +439,15 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
       /^InputError: scorecardId: unknown scorecard 'other'/,
     );
     expect(await bad({ ...checksCampaign, deadline: '2026-11-30' })).toBe(
-      'InputError: deadline: must be after startsAt',
+      'InputError: deadline: must be in the future',
     );
+    expect(
+      await bad({
+        ...checksCampaign,
+        startsAt: '2099-06-01',
+        deadline: '2099-01-01',
+      }),
+    ).toBe('InputError: deadline: must be after startsAt');
     expect(await bad({ ...checksCampaign, deadline: '2026-12-09' })).toBe(
       'InputError: deadline: must be in the future',
     );

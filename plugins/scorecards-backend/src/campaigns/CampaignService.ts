@@ -461,10 +461,12 @@ export class DefaultCampaignService implements CampaignService {
       deadline: campaignInstant(body.deadline, 'end'),
       owner: body.owner,
     };
-    const problem = campaignProblem(fields, this.options.scorecards);
-    if (problem) throw new InputError(`${problem.field}: ${problem.message}`);
+    // A past deadline first: said as such, not as "before startsAt" (which
+    // the caller may not have sent).
     if (new Date(fields.deadline) <= now)
       throw new InputError('deadline: must be in the future');
+    const problem = campaignProblem(fields, this.options.scorecards);
+    if (problem) throw new InputError(`${problem.field}: ${problem.message}`);
     // What the catalog's query language accepts is narrower than the
     // predicate schema (e.g. a partial $contains): ask it once.
     try {

@@ -299,8 +299,11 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
       }),
     ).toBe('filter: must be at most 10 KB of JSON');
     expect(await refused({ deadline: '2020-01-01' })).toBe(
-      'deadline: must be after startsAt',
+      'deadline: must be in the future',
     );
+    expect(
+      await refused({ startsAt: '2099-06-01', deadline: '2099-01-01' }),
+    ).toBe('deadline: must be after startsAt');
     expect(
       await refused({ startsAt: '2020-01-01', deadline: '2020-06-30' }),
     ).toBe('deadline: must be in the future');

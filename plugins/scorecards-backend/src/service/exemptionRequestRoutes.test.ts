@@ -187,7 +187,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(await refused({ ...good, reason: 'x' })).toEqual([
         400,
-        'reason: reason must say why',
+        'reason: must say why, in at least 3 characters',
       ]);
       // A service may read requests but not make them.
       const service = await request(server)

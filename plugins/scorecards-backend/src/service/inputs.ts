@@ -35,7 +35,8 @@ export const exemptionBody = z.object({
   checkId: z.string().min(1),
   reason: z
     .string()
-    .min(3, 'reason must say why')
+    .trim()
+    .min(3, 'must say why, in at least 3 characters')
     .max(10_000)
     .refine(noNul, 'must not contain NUL characters'),
   expiresAt: z.iso.datetime({ offset: true }),
