@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds every publishable Convergence package and packs it into dist-packs/
 # (git-ignored), ready for `npm publish <tarball>` or for installing from files
-# (see the README's "Install into your Backstage app").
+# (see docs/install.md, "Install Convergence into your Backstage app").
 #
 #   scripts/pack.sh            build (tsc + backstage-cli package build) and pack all
 #   scripts/pack.sh --no-build pack what is already built

@@ -4,7 +4,7 @@
 #   3. unit and database tests (jest, CI=true) on SQLite and a throwaway PostgreSQL
 #   4. end-to-end tests: the portal started for real, driven by headless Chromium
 #   5. install tests: the packages packed (scripts/pack.sh), installed into fresh
-#      @backstage/create-app apps as the README says, and exported and loaded as
+#      @backstage/create-app apps as docs/install.md says, and exported and loaded as
 #      dynamic plugins (e2e/install/)
 # Ends with a plain line "N passed, N failed" (jest, script and e2e tests, plus
 # one per static check), or "N passed, N failed, N skipped" when tests listed

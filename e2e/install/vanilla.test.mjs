@@ -1,14 +1,15 @@
 // @ts-check
-// The README's install section, done on fresh apps from @backstage/create-app:
+// docs/install.md ("Install Convergence into your Backstage app"), done on
+// fresh apps from @backstage/create-app:
 // one on the new frontend system (create-app's default) that is installed,
 // started and driven in Chromium, and one on the legacy frontend system that is
 // type-checked and rendered in Chromium against the first app's backend.
 //
-// Every command, snippet and config block comes from README.md (the blocks
-// after `<!-- install-test: NAME -->`), so the README cannot drift from what
-// works. The packages come from dist-packs/ (scripts/pack.sh; the test command
-// packs before this test). The apps live in a temporary folder outside the
-// repository, so nothing resolves through this repository's node_modules.
+// Every command, snippet and config block comes from docs/install.md (the
+// blocks after `<!-- install-test: NAME -->`), so that page cannot drift from
+// what works. The packages come from dist-packs/ (scripts/pack.sh; the test
+// command packs before this test). The apps live in a temporary folder outside
+// the repository, so nothing resolves through this repository's node_modules.
 //
 // Environment: CONVERGENCE_INSTALL_DIR keeps the apps in that folder (and
 // reuses what is there: a second run skips create and install);
@@ -47,7 +48,7 @@ const WORK =
 fs.mkdirSync(WORK, { recursive: true });
 const APP = path.join(WORK, 'app');
 const LEGACY = path.join(WORK, 'legacy');
-const README = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+const INSTALL_DOC = fs.readFileSync(path.join(REPO, 'docs/install.md'), 'utf8');
 
 /** @type {{ name: string, dir: string, version: string, role: string, configSchema: boolean }[]} */
 const PACKAGES = fs
@@ -70,21 +71,21 @@ const PACKAGES = fs
   .filter(p => !p.private);
 
 /**
- * The fenced block that follows `<!-- install-test: name -->` in README.md.
+ * The fenced block that follows `<!-- install-test: name -->` in docs/install.md.
  * @param {string} name
  */
-function readmeBlock(name) {
+function installBlock(name) {
   const marker = `<!-- install-test: ${name} -->`;
-  const at = README.indexOf(marker);
-  assert.ok(at >= 0, `README.md has no block marked ${marker}`);
-  const fence = README.slice(at + marker.length).match(
+  const at = INSTALL_DOC.indexOf(marker);
+  assert.ok(at >= 0, `docs/install.md has no block marked ${marker}`);
+  const fence = INSTALL_DOC.slice(at + marker.length).match(
     /```\w*\n([\s\S]*?)\n```/,
   );
-  assert.ok(fence, `README.md: no fenced block after ${marker}`);
+  assert.ok(fence, `docs/install.md: no fenced block after ${marker}`);
   return fence[1];
 }
 
-/** The shell commands of a README block, continuation lines joined. */
+/** The shell commands of a docs/install.md block, continuation lines joined. */
 function commandsOf(/** @type {string} */ block) {
   return block
     .replace(/\\\n\s*/g, '')
@@ -95,7 +96,7 @@ function commandsOf(/** @type {string} */ block) {
 
 /**
  * Whether a `yarn add` command names the package with a range its current
- * version satisfies (after a release, the README's ranges must follow).
+ * version satisfies (after a release, docs/install.md's ranges must follow).
  * @param {string} command
  * @param {{ name: string, version: string }} pkg
  */
@@ -185,10 +186,10 @@ async function createApp(/** @type {string} */ dir, legacy = false) {
   );
 }
 
-/** Step 1 of the README: the packs and the resolutions. */
+/** Step 1 of docs/install.md: the packs and the resolutions. */
 async function addPacks(/** @type {string} */ dir) {
-  await run(dir, readmeBlock('packs'), { log: `${path.basename(dir)}.log` });
-  const { resolutions } = JSON.parse(readmeBlock('resolutions'));
+  await run(dir, installBlock('packs'), { log: `${path.basename(dir)}.log` });
+  const { resolutions } = JSON.parse(installBlock('resolutions'));
   const file = path.join(dir, 'package.json');
   const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
   pkg.resolutions = { ...pkg.resolutions, ...resolutions };
@@ -212,7 +213,7 @@ function insertAfter(file, anchor, text) {
   );
 }
 
-/** Splits a README snippet into its import statements and the rest. */
+/** Splits a docs/install.md snippet into its import statements and the rest. */
 function splitImports(/** @type {string} */ code) {
   const statements = code.match(/^import [\s\S]*?from '[^']+';$/gm) ?? [];
   let rest = code;
@@ -220,7 +221,7 @@ function splitImports(/** @type {string} */ code) {
   return { imports: statements.join('\n'), rest: rest.trim() };
 }
 
-/** Merges a README YAML block into an app-config file, key by key (lists replace). */
+/** Merges a docs/install.md YAML block into an app-config file, key by key (lists replace). */
 function mergeConfig(/** @type {string} */ file, /** @type {string} */ block) {
   const doc = YAML.parseDocument(fs.readFileSync(file, 'utf8'));
   /** @param {unknown} value @param {string[]} at */
@@ -303,16 +304,16 @@ after(async () => {
   }
 });
 
-test("the README's install section names every package, backend module and config key", () => {
+test('docs/install.md names every package, backend module and config key', () => {
   const resolutions = Object.keys(
-    JSON.parse(readmeBlock('resolutions')).resolutions,
+    JSON.parse(installBlock('resolutions')).resolutions,
   );
-  const add = commandsOf(readmeBlock('add'));
+  const add = commandsOf(installBlock('add'));
   const backendAdd =
     add.find(c => c.startsWith('yarn --cwd packages/backend add')) ?? '';
   const appAdd =
     add.find(c => c.startsWith('yarn --cwd packages/app add')) ?? '';
-  const backend = readmeBlock('backend');
+  const backend = installBlock('backend');
   for (const p of PACKAGES) {
     assert.ok(resolutions.includes(p.name), `resolutions lack ${p.name}`);
     const pack = `convergence-${p.name.replace(/^@convergence\//, '')}.tgz`;
@@ -338,8 +339,8 @@ test("the README's install section names every package, backend module and confi
     }
     if (p.configSchema) {
       assert.ok(
-        README.includes(`(plugins/${p.dir}/README.md#configuration)`),
-        `README's configuration table lacks a link to ${p.dir}'s configuration`,
+        INSTALL_DOC.includes(`(../plugins/${p.dir}/README.md#configuration)`),
+        `docs/install.md's configuration table lacks a link to ${p.dir}'s configuration`,
       );
     }
   }
@@ -365,13 +366,13 @@ test(
 );
 
 test(
-  'the packs install into the new app as the README says',
+  'the packs install into the new app as docs/install.md says',
   { timeout: 20 * 60_000 },
   async t => {
     if (fs.existsSync(path.join(APP, 'node_modules/@convergence'))) return;
     const t0 = Date.now();
     await addPacks(APP);
-    for (const command of commandsOf(readmeBlock('add'))) {
+    for (const command of commandsOf(installBlock('add'))) {
       await run(APP, command, { log: 'app.log' });
     }
     const message = `install took ${seconds(
@@ -439,7 +440,7 @@ test('the app resolves each @backstage package Convergence uses to one version, 
 });
 
 test(
-  'the new app is wired as the README says and type-checks',
+  'the new app is wired as docs/install.md says and type-checks',
   { timeout: 5 * 60_000 },
   async () => {
     const index = path.join(APP, 'packages/backend/src/index.ts');
@@ -449,13 +450,13 @@ test(
         index,
         source.replace(
           '\nbackend.start();',
-          `\n${readmeBlock('backend')}\n\nbackend.start();`,
+          `\n${installBlock('backend')}\n\nbackend.start();`,
         ),
       );
       const appFile = path.join(APP, 'packages/app/src/App.tsx');
-      const { imports } = splitImports(readmeBlock('app'));
+      const { imports } = splitImports(installBlock('app'));
       const feature = imports.match(/import \{ (\w+) \}/)?.[1];
-      assert.ok(feature, 'the README app block imports no feature');
+      assert.ok(feature, 'the docs/install.md app block imports no feature');
       const app = fs.readFileSync(appFile, 'utf8');
       fs.writeFileSync(
         appFile,
@@ -464,7 +465,10 @@ test(
           `features: [$1, ${feature}]`,
         )}`,
       );
-      mergeConfig(path.join(APP, 'app-config.yaml'), readmeBlock('app-config'));
+      mergeConfig(
+        path.join(APP, 'app-config.yaml'),
+        installBlock('app-config'),
+      );
     }
     await run(APP, 'yarn tsc', { log: 'app.log' });
   },
@@ -564,13 +568,13 @@ test(
   'the new app shows the ML pages in Chromium',
   { timeout: 10 * 60_000 },
   async () => {
-    // The README's legacy snippet leaves the Group page as it is.
+    // docs/install.md's legacy snippet leaves the Group page as it is.
     await serveAndCheck(APP, APP_PORT, 'install-new-frontend', true);
   },
 );
 
 test(
-  'the legacy app is wired as the README says, type-checks and renders',
+  'the legacy app is wired as docs/install.md says, type-checks and renders',
   { timeout: 20 * 60_000 },
   async t => {
     if (!fs.existsSync(path.join(LEGACY, 'node_modules/@convergence'))) {
@@ -581,7 +585,7 @@ test(
         force: true,
       });
       await addPacks(LEGACY);
-      for (const command of commandsOf(readmeBlock('add'))) {
+      for (const command of commandsOf(installBlock('add'))) {
         if (!command.includes('packages/backend'))
           await run(LEGACY, command, { log: 'legacy.log' });
       }
@@ -591,7 +595,7 @@ test(
       console.log(message);
       t.diagnostic(message);
 
-      const appImportsAndRest = splitImports(readmeBlock('legacy-app'));
+      const appImportsAndRest = splitImports(installBlock('legacy-app'));
       const routes = appImportsAndRest.rest.replace(/^\/\/.*$/m, '').trim();
       const appFile = path.join(LEGACY, 'packages/app/src/App.tsx');
       fs.writeFileSync(
@@ -600,13 +604,13 @@ test(
       );
       insertAfter(appFile, /<FlatRoutes>/, routes);
 
-      const page = splitImports(readmeBlock('legacy-entity-page'));
+      const page = splitImports(installBlock('legacy-entity-page'));
       const [definitions, cases] = page.rest.split(
         /^\/\/ first inside entityPage's <EntitySwitch>:$/m,
       );
       assert.ok(
         cases,
-        'README legacy-entity-page block lacks the line "// first inside entityPage\'s <EntitySwitch>:"',
+        'docs/install.md legacy-entity-page block lacks the line "// first inside entityPage\'s <EntitySwitch>:"',
       );
       const pageFile = path.join(
         LEGACY,
