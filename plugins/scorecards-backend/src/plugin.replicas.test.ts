@@ -5,32 +5,23 @@
  * page.
  */
 import knexFactory, { Knex } from 'knex';
-import {
-  createTestDatabases,
-  postgresPresentWhenRequired,
-} from '@convergence/backstage-plugin-mlops-node/testUtils';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { testDatabases } from './__testUtils__/databases';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
-import { scorecardsPlugin } from './plugin';
-import { notificationsInto } from './__testUtils__/backend';
+import {
+  notificationsInto,
+  startScorecardsBackend,
+} from './__testUtils__/backend';
 import { group, model } from './__testUtils__/entities';
 import { digestPeriod } from './digest/DigestService';
 
-const databases = createTestDatabases();
+const databases = testDatabases();
 const postgresIds = databases
   .eachSupportedId()
   .filter(([id]) => id.startsWith('POSTGRES'));
-
-it('runs on PostgreSQL whenever the test command provides it', () => {
-  expect(postgresPresentWhenRequired(databases)).toBe(true);
-});
 
 /** Polls `check` until it returns a value other than undefined (the overall limit is the test's timeout). */
 async function eventually<T>(check: () => Promise<T | undefined>) {
@@ -111,19 +102,18 @@ const describeOnPostgres = postgresIds.length
 describeOnPostgres('two scorecards replicas on %s', databaseId => {
   /** Every notification either replica sent. */
   const sent: Array<{ recipients: any; payload: any }> = [];
-  const backends: Array<Awaited<ReturnType<typeof startTestBackend>>> = [];
+  const backends: Array<Awaited<ReturnType<typeof startScorecardsBackend>>> =
+    [];
   let knexA: Knex;
   let knexB: Knex | undefined;
 
   const replica = (knex: Knex) =>
-    startTestBackend({
+    startScorecardsBackend(knex, {
+      config,
       features: [
-        mockServices.database.factory({ knex }),
         // The real scheduler: global tasks are claimed in the shared database.
         schedulerServiceFactory,
-        scorecardsPlugin,
         catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({ data: config }),
         notificationsInto(sent),
       ],
     });

@@ -1,20 +1,7 @@
-import {
-  createTestDatabases,
-  postgresPresentWhenRequired,
-} from '@convergence/backstage-plugin-mlops-node/testUtils';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import {
-  createServiceFactory,
-  SchedulerServiceTaskInvocationDefinition,
-} from '@backstage/backend-plugin-api';
+import { testDatabases } from './__testUtils__/databases';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { SchedulerServiceTaskInvocationDefinition } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { notificationService } from '@backstage/plugin-notifications-node';
 import {
   createScorecardsFactsModule,
   FactProvider,
@@ -22,59 +9,34 @@ import {
 import request from 'supertest';
 import {
   mlflowReadinessConfig,
-  scheduledPassAfterTheTestConfig,
+  scheduledPassAfterTheTestWith,
 } from './__testUtils__/config';
-import { scorecardsPlugin } from './plugin';
-import { permissionsDeciding } from './__testUtils__/backend';
+import {
+  catalogHiding,
+  catalogServiceOf,
+  notificationsInto,
+  permissionsDeciding,
+  startScorecardsBackend,
+} from './__testUtils__/backend';
 import { group, model } from './__testUtils__/entities';
 
 const OWNER = 'user:default/mei'; // member of fraud-ml
 const OUTSIDER = 'user:default/sofia'; // may not see secret-model, may not act
 const NEWCOMER = 'user:default/kai'; // as OUTSIDER, first seen by one test
+/**
+ * The catalog as the plugin uses it, over an in-memory catalog, with one
+ * entity hidden from OUTSIDER and NEWCOMER as a read permission would hide it.
+ */
+const catalogFor = (all: () => Entity[]) =>
+  catalogServiceOf(
+    catalogHiding(all, { name: 'secret-model', from: [OUTSIDER, NEWCOMER] }),
+  );
+
 /** The users whose catalog read decision was asked of the permission backend, in order. */
 const readDecisionsAsked: string[] = [];
 let entities: Entity[];
 
-/**
- * The catalog as the plugin uses it, over an in-memory catalog, with one
- * entity hidden from OUTSIDER as a read permission would hide it.
- */
-function catalogFor(all: () => Entity[]) {
-  const visible = (credentials: any) =>
-    all().filter(
-      e =>
-        !(
-          [OUTSIDER, NEWCOMER].includes(
-            credentials?.principal?.userEntityRef,
-          ) && e.metadata.name === 'secret-model'
-        ),
-    );
-  return createServiceFactory({
-    service: catalogServiceRef,
-    deps: {},
-    factory: () =>
-      ({
-        getEntityByRef: (ref: any, opts: any) =>
-          catalogServiceMock({
-            entities: visible(opts.credentials),
-          }).getEntityByRef(ref, opts),
-        getEntitiesByRefs: (req: any, opts: any) =>
-          catalogServiceMock({
-            entities: visible(opts.credentials),
-          }).getEntitiesByRefs(req, opts),
-        streamEntities: (req: any, opts: any) =>
-          catalogServiceMock({
-            entities: visible(opts.credentials),
-          }).streamEntities(req, opts),
-      } as any),
-  });
-}
-
-const databases = createTestDatabases();
-
-it('runs on PostgreSQL whenever the test command provides it', () => {
-  expect(postgresPresentWhenRequired(databases)).toBe(true);
-});
+const databases = testDatabases();
 
 describe.each(databases.eachSupportedId())(
   'scorecards backend on %s',
@@ -96,35 +58,24 @@ describe.each(databases.eachSupportedId())(
         model('secret-model', 'fraud-ml'),
         model('ranker', 'recsys-ml'),
       ];
-      const knex = await databases.init(databaseId);
-      const backend = await startTestBackend({
-        features: [
-          mockServices.database.factory({ knex }),
-          scorecardsPlugin,
-          catalogFor(() => entities),
-          mockServices.rootConfig.factory({
-            data: {
-              scorecards: {
-                ...scheduledPassAfterTheTestConfig.scorecards,
-                // Longer than any test: decisions expire in ScorecardQueries.test.ts.
-                permissionDecisionCacheSeconds: 3600,
-              },
-            },
+      ({ server, stop } = await startScorecardsBackend(
+        await databases.init(databaseId),
+        {
+          config: scheduledPassAfterTheTestWith({
+            // Longer than any test: decisions expire in ScorecardQueries.test.ts.
+            permissionDecisionCacheSeconds: 3600,
           }),
-          createServiceFactory({
-            service: notificationService,
-            deps: {},
-            factory: () => ({ send: async (n: any) => void sent.push(n) }),
-          }),
-          permissionsDeciding({
-            allowed: [OWNER],
-            conditional: [OUTSIDER, NEWCOMER],
-            readDecisionsAsked,
-          }).factory,
-        ],
-      });
-      server = backend.server;
-      stop = () => backend.stop();
+          features: [
+            catalogFor(() => entities),
+            notificationsInto(sent),
+            permissionsDeciding({
+              allowed: [OWNER],
+              conditional: [OUTSIDER, NEWCOMER],
+              readDecisionsAsked,
+            }).factory,
+          ],
+        },
+      ));
       // Grade everything once, as the scheduled task does (refresh per entity as the owner).
       for (const name of ['fraud-detector', 'secret-model', 'ranker']) {
         await request(server)
@@ -537,24 +488,18 @@ async function startScorecards(options: {
   const sent: any[] = [];
   const tasks = new Map<string, SchedulerServiceTaskInvocationDefinition>();
   const knex = await databases.init(options.databaseId);
-  const backend = await startTestBackend({
+  const backend = await startScorecardsBackend(knex, {
+    config: options.config ?? {},
     features: [
-      mockServices.database.factory({ knex }),
-      scorecardsPlugin,
       createScorecardsFactsModule({
         moduleId: 'test-facts',
         factProviders: () => options.factProviders ?? [],
       }),
       catalogFor(options.catalog),
-      mockServices.rootConfig.factory({ data: options.config ?? {} }),
       mockServices.scheduler.mock({
         scheduleTask: async task => void tasks.set(task.id, task),
       }).factory,
-      createServiceFactory({
-        service: notificationService,
-        deps: {},
-        factory: () => ({ send: async (n: any) => void sent.push(n) }),
-      }),
+      notificationsInto(sent),
     ],
   });
   startedInThisTest.push(backend);

@@ -1,4 +1,8 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import {
@@ -8,7 +12,11 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { Server } from 'http';
+import { Knex } from 'knex';
 import request from 'supertest';
+import { scorecardsPlugin } from '../plugin';
+import { scheduledPassAfterTheTestConfig } from './config';
 
 const userOf = (credentials: any): string | undefined =>
   credentials?.principal?.userEntityRef;
@@ -143,3 +151,29 @@ export async function answersWithoutCredentials(
 /** `routes` each answering 401, as {@link answersWithoutCredentials} lists them. */
 export const unauthorized = (routes: readonly Route[]) =>
   routes.map(([method, url]) => [method, url, 401]);
+
+/**
+ * A test backend with the scorecards plugin on `knex`, `config` as its root
+ * config (by default {@link scheduledPassAfterTheTestConfig}: entities are
+ * graded on request only) and the other `features` (catalog, permissions,
+ * notifications...). Its HTTP server, and how to stop it.
+ */
+export async function startScorecardsBackend(
+  knex: Knex,
+  options: {
+    config?: object;
+    features?: Parameters<typeof startTestBackend>[0]['features'];
+  } = {},
+): Promise<{ server: Server; stop: () => Promise<void> }> {
+  const backend = await startTestBackend({
+    features: [
+      mockServices.database.factory({ knex }),
+      scorecardsPlugin,
+      mockServices.rootConfig.factory({
+        data: (options.config ?? scheduledPassAfterTheTestConfig) as any,
+      }),
+      ...(options.features ?? []),
+    ],
+  });
+  return { server: backend.server, stop: () => backend.stop() };
+}

@@ -72,3 +72,8 @@ export const unknownCheckConfig = oneLevelScorecardConfig(
   'Bronze',
   ['nope'],
 );
+
+/** {@link scheduledPassAfterTheTestConfig} with these `scorecards` keys as well. */
+export const scheduledPassAfterTheTestWith = (scorecards: object) => ({
+  scorecards: { ...scheduledPassAfterTheTestConfig.scorecards, ...scorecards },
+});

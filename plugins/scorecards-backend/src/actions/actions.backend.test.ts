@@ -1,21 +1,16 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { notificationService } from '@backstage/plugin-notifications-node';
 import request from 'supertest';
 import {
   catalogHiding,
   catalogServiceOf,
+  notificationsInto,
   permissionsDeciding,
+  startScorecardsBackend,
 } from '../__testUtils__/backend';
+import { testDatabases } from '../__testUtils__/databases';
 import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
-import { createTestDatabases } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import { group } from '../__testUtils__/entities';
-import { scorecardsPlugin } from '../plugin';
 
 const OWNER = 'user:default/mei'; // may act on every entity
 const OUTSIDER = 'user:default/sofia'; // may not read secret-model, may not act
@@ -45,7 +40,7 @@ const catalog = catalogServiceOf(
   catalogHiding(entities, { name: 'secret-model', from: [OUTSIDER] }),
 );
 
-const databases = createTestDatabases();
+const databases = testDatabases();
 
 /**
  * The actions as an MCP client reaches them: over the plugin's actions
@@ -59,29 +54,21 @@ describe.each(databases.eachSupportedId())(
     let stop: () => Promise<void>;
 
     beforeAll(async () => {
-      const knex = await databases.init(databaseId);
-      const backend = await startTestBackend({
-        features: [
-          mockServices.database.factory({ knex }),
-          scorecardsPlugin,
-          catalog,
-          mockServices.rootConfig.factory({
-            data: {
-              ...scheduledPassAfterTheTestConfig,
-              backend: { actions: { pluginSources: ['scorecards'] } },
-            },
-          }),
-          createServiceFactory({
-            service: notificationService,
-            deps: {},
-            factory: () => ({ send: async () => {} }),
-          }),
-          permissionsDeciding({ allowed: [OWNER], conditional: [OUTSIDER] })
-            .factory,
-        ],
-      });
-      server = backend.server;
-      stop = () => backend.stop();
+      ({ server, stop } = await startScorecardsBackend(
+        await databases.init(databaseId),
+        {
+          config: {
+            ...scheduledPassAfterTheTestConfig,
+            backend: { actions: { pluginSources: ['scorecards'] } },
+          },
+          features: [
+            catalog,
+            notificationsInto(),
+            permissionsDeciding({ allowed: [OWNER], conditional: [OUTSIDER] })
+              .factory,
+          ],
+        },
+      ));
       for (const name of ['fraud-detector', 'secret-model', 'ranker']) {
         const res = await request(server)
           .post(`/api/scorecards/entities/model/default/${name}/refresh`)

@@ -4,10 +4,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  createTestDatabases,
-  postgresPresentWhenRequired,
-} from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { testDatabases } from '../__testUtils__/databases';
 import { permissionsDeciding } from '../__testUtils__/backend';
 import { createTestStore } from '../__testUtils__/store';
 import { group } from '../__testUtils__/entities';
@@ -18,11 +15,7 @@ import { ScorecardEvaluator } from '../service/ScorecardEvaluator';
 import { ScorecardQueries } from '../service/ScorecardQueries';
 import { registerScorecardsActions } from './registerScorecardsActions';
 
-const databases = createTestDatabases();
-
-it('runs on PostgreSQL whenever the test command provides it', () => {
-  expect(postgresPresentWhenRequired(databases)).toBe(true);
-});
+const databases = testDatabases();
 
 const OWNER = 'user:default/mei'; // may manage fraud-ml's entities
 const OUTSIDER = 'user:default/sofia'; // may not read secret-model, may not act

@@ -1,4 +1,4 @@
-import { createTestDatabases } from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { testDatabases } from '../__testUtils__/databases';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -18,7 +18,7 @@ import { StoredResult } from '../database/ScorecardStore';
 import { DefaultCampaignService } from './CampaignService';
 import { DatabaseCampaignStore } from './DatabaseCampaignStore';
 
-const databases = createTestDatabases();
+const databases = testDatabases();
 
 const ADMIN = 'user:default/ada'; // may manage campaigns, reads everything
 const OUTSIDER = 'user:default/sofia'; // reads conditionally: not `secret`

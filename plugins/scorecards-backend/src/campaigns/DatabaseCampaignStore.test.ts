@@ -1,17 +1,10 @@
-import {
-  createTestDatabases,
-  postgresPresentWhenRequired,
-} from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { testDatabases } from '../__testUtils__/databases';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Campaign } from '@convergence/backstage-plugin-scorecards-common';
 import { storeOn } from '../__testUtils__/store';
 import { DatabaseCampaignStore } from './DatabaseCampaignStore';
 
-const databases = createTestDatabases();
-
-it('runs on PostgreSQL whenever the test command provides it', () => {
-  expect(postgresPresentWhenRequired(databases)).toBe(true);
-});
+const databases = testDatabases();
 
 const campaign = (id: string, overrides: Partial<Campaign> = {}): Campaign => ({
   id,

@@ -1,18 +1,11 @@
-import {
-  createTestDatabases,
-  postgresPresentWhenRequired,
-} from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { testDatabases } from '../__testUtils__/databases';
 import path from 'path';
 import { Knex } from 'knex';
 import { CheckStatus } from '@convergence/backstage-plugin-scorecards-common';
 import { createTestStore, storeOn } from '../__testUtils__/store';
 import { StoredResult } from './ScorecardStore';
 
-const databases = createTestDatabases();
-
-it('runs on PostgreSQL whenever the test command provides it', () => {
-  expect(postgresPresentWhenRequired(databases)).toBe(true);
-});
+const databases = testDatabases();
 
 const SC = 'ml-production-readiness';
 const FRAUD = 'group:default/fraud-ml';

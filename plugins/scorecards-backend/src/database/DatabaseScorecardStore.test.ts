@@ -1,17 +1,10 @@
-import {
-  createTestDatabases,
-  postgresPresentWhenRequired,
-} from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { testDatabases } from '../__testUtils__/databases';
 import { createTestStore, storeOn } from '../__testUtils__/store';
 import path from 'path';
 import { Knex } from 'knex';
 import { ScorecardStore, StoredResult } from './ScorecardStore';
 
-const databases = createTestDatabases();
-
-it('runs on PostgreSQL whenever the test command provides it', () => {
-  expect(postgresPresentWhenRequired(databases)).toBe(true);
-});
+const databases = testDatabases();
 
 const result = (
   entityRef: string,

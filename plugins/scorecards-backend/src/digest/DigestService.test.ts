@@ -4,10 +4,7 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CampaignSummary } from '@convergence/backstage-plugin-scorecards-common';
-import {
-  createTestDatabases,
-  postgresPresentWhenRequired,
-} from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { testDatabases } from '../__testUtils__/databases';
 import { storeOn } from '../__testUtils__/store';
 import { group } from '../__testUtils__/entities';
 import { StoredResult } from '../database/ScorecardStore';
@@ -18,11 +15,7 @@ import { DatabaseDigestStore } from './DatabaseDigestStore';
 import { DigestService, digestPeriod } from './DigestService';
 import { DigestStore } from './DigestStore';
 
-const databases = createTestDatabases();
-
-it('runs on PostgreSQL whenever the test command provides it', () => {
-  expect(postgresPresentWhenRequired(databases)).toBe(true);
-});
+const databases = testDatabases();
 
 /** A Wednesday of the UTC ISO week 2026-W49. */
 const NOW = new Date('2026-12-02T10:00:00.000Z');

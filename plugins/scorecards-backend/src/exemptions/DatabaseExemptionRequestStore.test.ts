@@ -1,16 +1,9 @@
-import {
-  createTestDatabases,
-  postgresPresentWhenRequired,
-} from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { testDatabases } from '../__testUtils__/databases';
 import path from 'path';
 import { mockServices } from '@backstage/backend-test-utils';
 import { DatabaseExemptionRequestStore } from './DatabaseExemptionRequestStore';
 
-const databases = createTestDatabases();
-
-it('runs on PostgreSQL whenever the test command provides it', () => {
-  expect(postgresPresentWhenRequired(databases)).toBe(true);
-});
+const databases = testDatabases();
 
 describe.each(databases.eachSupportedId())(
   'DatabaseExemptionRequestStore on %s',

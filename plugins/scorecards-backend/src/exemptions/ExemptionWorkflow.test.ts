@@ -1,7 +1,4 @@
-import {
-  createTestDatabases,
-  postgresPresentWhenRequired,
-} from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { testDatabases } from '../__testUtils__/databases';
 import knexFactory, { Knex } from 'knex';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
@@ -17,11 +14,7 @@ import { ScorecardQueries } from '../service/ScorecardQueries';
 import { DatabaseExemptionRequestStore } from './DatabaseExemptionRequestStore';
 import { ExemptionWorkflow } from './ExemptionWorkflow';
 
-const databases = createTestDatabases();
-
-it('runs on PostgreSQL whenever the test command provides it', () => {
-  expect(postgresPresentWhenRequired(databases)).toBe(true);
-});
+const databases = testDatabases();
 
 const OWNER = 'user:default/mei'; // may manage fraud-ml's exemptions
 const REQUESTER = 'user:default/sofia'; // may read, not manage; not secret-model

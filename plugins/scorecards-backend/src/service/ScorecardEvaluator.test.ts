@@ -1,7 +1,4 @@
-import {
-  createTestDatabases,
-  postgresPresentWhenRequired,
-} from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { testDatabases } from '../__testUtils__/databases';
 import {
   mlflowReadinessConfig,
   oneLevelScorecardConfig,
@@ -19,11 +16,7 @@ import { readDeclarativeChecks } from '../checks/declarative';
 import { readDefinitions } from '../engine/definitions';
 import { ScorecardEvaluator } from './ScorecardEvaluator';
 
-const databases = createTestDatabases();
-
-it('runs on PostgreSQL whenever the test command provides it', () => {
-  expect(postgresPresentWhenRequired(databases)).toBe(true);
-});
+const databases = testDatabases();
 
 const model = (name: string, extra: Partial<Entity['metadata']> = {}) =>
   ({

@@ -10,13 +10,13 @@ import {
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { ScorecardStore, StoredResult } from '../database/ScorecardStore';
-import { createTestDatabases } from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { testDatabases } from '../__testUtils__/databases';
 import { createTestStore } from '../__testUtils__/store';
 import { group } from '../__testUtils__/entities';
 import { ScorecardEvaluator } from './ScorecardEvaluator';
 import { ScorecardQueries } from './ScorecardQueries';
 
-const databases = createTestDatabases();
+const databases = testDatabases();
 
 const model = (name: string): Entity => ({
   apiVersion: 'convergence.dev/v1alpha1',

@@ -1,12 +1,5 @@
-import {
-  createTestDatabases,
-  postgresPresentWhenRequired,
-} from '@convergence/backstage-plugin-mlops-node/testUtils';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { testDatabases } from '../__testUtils__/databases';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
@@ -14,11 +7,11 @@ import {
   answersWithoutCredentials,
   asUser,
   permissionsDeciding,
+  startScorecardsBackend,
   unauthorized,
 } from '../__testUtils__/backend';
-import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
+import { scheduledPassAfterTheTestWith } from '../__testUtils__/config';
 import { group } from '../__testUtils__/entities';
-import { scorecardsPlugin } from '../plugin';
 
 const ADMIN = 'user:default/ada'; // allowed scorecards.campaign.manage
 const MEI = 'user:default/mei'; // signed in, not allowed
@@ -31,11 +24,7 @@ const model = (name: string, lifecycle: string): Entity => ({
   relations: [{ type: 'ownedBy', targetRef: 'group:default/ml-platform' }],
 });
 
-const databases = createTestDatabases();
-
-it('runs on PostgreSQL whenever the test command provides it', () => {
-  expect(postgresPresentWhenRequired(databases)).toBe(true);
-});
+const databases = testDatabases();
 
 describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
   let server: any;
@@ -45,35 +34,28 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
 
   beforeAll(async () => {
     const knex = await databases.init(id);
-    const backend = await startTestBackend({
+    ({ server, stop } = await startScorecardsBackend(knex, {
+      config: scheduledPassAfterTheTestWith({
+        campaigns: [
+          {
+            id: 'production-silver',
+            title: 'Production models reach Silver',
+            scorecard: 'ml-production-readiness',
+            target: { level: 'Silver' },
+            filter: { kind: 'Model', 'spec.lifecycle': 'production' },
+            startsAt: '2026-01-01',
+            deadline: '2099-12-31',
+            owner: 'group:default/ml-platform',
+          },
+        ],
+      }),
       features: [
-        mockServices.database.factory({ knex }),
-        scorecardsPlugin,
         catalogServiceMock.factory({
           entities: [
             group('ml-platform'),
             model('fraud-detector', 'production'),
             model('ranker', 'experimental'),
           ],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            scorecards: {
-              ...scheduledPassAfterTheTestConfig.scorecards,
-              campaigns: [
-                {
-                  id: 'production-silver',
-                  title: 'Production models reach Silver',
-                  scorecard: 'ml-production-readiness',
-                  target: { level: 'Silver' },
-                  filter: { kind: 'Model', 'spec.lifecycle': 'production' },
-                  startsAt: '2026-01-01',
-                  deadline: '2099-12-31',
-                  owner: 'group:default/ml-platform',
-                },
-              ],
-            },
-          },
         }),
         // Only ADMIN may manage campaigns; everyone reads the whole catalog.
         permissionsDeciding({ allowed: [ADMIN], conditional: [] }).factory,
@@ -92,9 +74,7 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
           },
         }).factory,
       ],
-    });
-    server = backend.server;
-    stop = () => backend.stop();
+    }));
   });
 
   afterAll(() => stop());
@@ -358,56 +338,52 @@ describe.each(databases.eachSupportedId())(
         const m = model(name, 'production');
         return { ...m, metadata: { ...m.metadata, description: name } };
       };
-      const backend = await startTestBackend({
+      const backend = await startScorecardsBackend(knex, {
+        config: {
+          scorecards: {
+            // No initial delay: the test backend runs the full pass at start-up.
+            schedule: {
+              frequency: { hours: 24 },
+              timeout: { minutes: 5 },
+            },
+            incremental: {
+              schedule: {
+                frequency: { hours: 24 },
+                timeout: { minutes: 5 },
+                initialDelay: { hours: 24 },
+              },
+            },
+            campaigns: [
+              {
+                id: 'described',
+                title: 'Every model described',
+                scorecard: 'ml-production-readiness',
+                target: { checks: ['has-description'] },
+                filter: { kind: 'Model' },
+                startsAt: '2026-01-01',
+                deadline: '2099-12-31',
+                owner: 'group:default/ml-platform',
+              },
+              {
+                id: 'later',
+                title: 'Not started',
+                scorecard: 'ml-production-readiness',
+                target: { level: 'Bronze' },
+                filter: { kind: 'Model' },
+                startsAt: '2098-01-01',
+                deadline: '2099-12-31',
+                owner: 'group:default/ml-platform',
+              },
+            ],
+          },
+        },
         features: [
-          mockServices.database.factory({ knex }),
-          scorecardsPlugin,
           catalogServiceMock.factory({
             entities: [
               group('ml-platform'),
               described('fraud-detector'),
               model('ranker', 'production'),
             ],
-          }),
-          mockServices.rootConfig.factory({
-            data: {
-              scorecards: {
-                // No initial delay: the test backend runs the full pass at start-up.
-                schedule: {
-                  frequency: { hours: 24 },
-                  timeout: { minutes: 5 },
-                },
-                incremental: {
-                  schedule: {
-                    frequency: { hours: 24 },
-                    timeout: { minutes: 5 },
-                    initialDelay: { hours: 24 },
-                  },
-                },
-                campaigns: [
-                  {
-                    id: 'described',
-                    title: 'Every model described',
-                    scorecard: 'ml-production-readiness',
-                    target: { checks: ['has-description'] },
-                    filter: { kind: 'Model' },
-                    startsAt: '2026-01-01',
-                    deadline: '2099-12-31',
-                    owner: 'group:default/ml-platform',
-                  },
-                  {
-                    id: 'later',
-                    title: 'Not started',
-                    scorecard: 'ml-production-readiness',
-                    target: { level: 'Bronze' },
-                    filter: { kind: 'Model' },
-                    startsAt: '2098-01-01',
-                    deadline: '2099-12-31',
-                    owner: 'group:default/ml-platform',
-                  },
-                ],
-              },
-            },
           }),
         ],
       });

@@ -1,12 +1,5 @@
-import {
-  createTestDatabases,
-  postgresPresentWhenRequired,
-} from '@convergence/backstage-plugin-mlops-node/testUtils';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { testDatabases } from '../__testUtils__/databases';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import {
@@ -17,22 +10,17 @@ import {
   gradeModels,
   notificationsInto,
   permissionsDeciding,
+  startScorecardsBackend,
   unauthorized,
 } from '../__testUtils__/backend';
-import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
 import { group, model } from '../__testUtils__/entities';
-import { scorecardsPlugin } from '../plugin';
 
 const OWNER = 'user:default/mei'; // may read everything, may refresh
 const OUTSIDER = 'user:default/sofia'; // may not read secret-model
 
 const CARD = { intendedUse: 'x', limitations: 'y', evaluationData: 'z' };
 
-const databases = createTestDatabases();
-
-it('runs on PostgreSQL whenever the test command provides it', () => {
-  expect(postgresPresentWhenRequired(databases)).toBe(true);
-});
+const databases = testDatabases();
 
 describe.each(databases.eachSupportedId())(
   'per-check history routes on %s',
@@ -58,27 +46,22 @@ describe.each(databases.eachSupportedId())(
         model('ranker', 'recsys-ml'),
         model('o.brien_v2', 'recsys-ml', { card: CARD }),
       ];
-      const knex = await databases.init(databaseId);
-      const backend = await startTestBackend({
-        features: [
-          mockServices.database.factory({ knex }),
-          scorecardsPlugin,
-          catalogServiceOf(
-            catalogHiding(() => entities, {
-              name: 'secret-model',
-              from: [OUTSIDER],
-            }),
-          ),
-          mockServices.rootConfig.factory({
-            data: scheduledPassAfterTheTestConfig,
-          }),
-          notificationsInto(),
-          permissionsDeciding({ allowed: [OWNER], conditional: [OUTSIDER] })
-            .factory,
-        ],
-      });
-      server = backend.server;
-      stop = () => backend.stop();
+      ({ server, stop } = await startScorecardsBackend(
+        await databases.init(databaseId),
+        {
+          features: [
+            catalogServiceOf(
+              catalogHiding(() => entities, {
+                name: 'secret-model',
+                from: [OUTSIDER],
+              }),
+            ),
+            notificationsInto(),
+            permissionsDeciding({ allowed: [OWNER], conditional: [OUTSIDER] })
+              .factory,
+          ],
+        },
+      ));
       await gradeModels(server, OWNER, [
         'fraud-detector',
         'secret-model',

@@ -1,13 +1,6 @@
-import {
-  createTestDatabases,
-  postgresPresentWhenRequired,
-} from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { testDatabases } from '../__testUtils__/databases';
 import { Knex } from 'knex';
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
   coreServices,
   createBackendModule,
@@ -22,11 +15,11 @@ import {
   gradeModels,
   notificationsInto,
   permissionsDeciding,
+  startScorecardsBackend,
   unauthorized,
 } from '../__testUtils__/backend';
-import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
+import { scheduledPassAfterTheTestWith } from '../__testUtils__/config';
 import { group, model } from '../__testUtils__/entities';
-import { scorecardsPlugin } from '../plugin';
 
 const OWNER = 'user:default/mei'; // may manage fraud-ml's exemptions
 const OUTSIDER = 'user:default/sofia'; // may read fraud-ml's models but secret-model; may not manage
@@ -51,11 +44,7 @@ const catalog = catalogServiceOf(
   catalogHiding(entities, { name: 'secret-model', from: [OUTSIDER] }),
 );
 
-const databases = createTestDatabases();
-
-it('runs on PostgreSQL whenever the test command provides it', () => {
-  expect(postgresPresentWhenRequired(databases)).toBe(true);
-});
+const databases = testDatabases();
 
 describe.each(databases.eachSupportedId())(
   'exemption request routes on %s',
@@ -69,19 +58,10 @@ describe.each(databases.eachSupportedId())(
 
     beforeAll(async () => {
       knex = await databases.init(databaseId);
-      const backend = await startTestBackend({
+      ({ server, stop } = await startScorecardsBackend(knex, {
+        config: scheduledPassAfterTheTestWith({ exemptions: { maxDays: 30 } }),
         features: [
-          mockServices.database.factory({ knex }),
-          scorecardsPlugin,
           catalog,
-          mockServices.rootConfig.factory({
-            data: {
-              scorecards: {
-                ...scheduledPassAfterTheTestConfig.scorecards,
-                exemptions: { maxDays: 30 },
-              },
-            },
-          }),
           notificationsInto(sent),
           mockServices.auditor.mock({
             createEvent: async (options: any) => {
@@ -111,9 +91,7 @@ describe.each(databases.eachSupportedId())(
             },
           }),
         ],
-      });
-      server = backend.server;
-      stop = () => backend.stop();
+      }));
       // Graded: requests are only for checks graded for the entity.
       await gradeModels(server, OWNER, [NAME, 'secret-model']);
     });

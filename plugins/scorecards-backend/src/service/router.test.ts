@@ -1,17 +1,13 @@
-import {
-  mockCredentials,
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { notificationService } from '@backstage/plugin-notifications-node';
 import request from 'supertest';
-import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
-import { createTestDatabases } from '@convergence/backstage-plugin-mlops-node/testUtils';
-import { scorecardsPlugin } from '../plugin';
+import {
+  notificationsInto,
+  startScorecardsBackend,
+} from '../__testUtils__/backend';
+import { testDatabases } from '../__testUtils__/databases';
 
-const databases = createTestDatabases();
+const databases = testDatabases();
 const OWNER = 'user:default/mei';
 
 /** Bad input answers 400 (or 404 for what cannot exist) naming the parameter, never 500. */
@@ -22,36 +18,27 @@ describe.each(databases.eachSupportedId())(
     let stop: () => Promise<void>;
 
     beforeAll(async () => {
-      const knex = await databases.init(databaseId);
-      const backend = await startTestBackend({
-        features: [
-          mockServices.database.factory({ knex }),
-          scorecardsPlugin,
-          catalogServiceMock.factory({
-            entities: [
-              {
-                apiVersion: 'convergence.dev/v1alpha1',
-                kind: 'Model',
-                metadata: { name: 'fraud-detector', namespace: 'default' },
-                spec: { owner: 'group:default/fraud-ml' },
-                relations: [
-                  { type: 'ownedBy', targetRef: 'group:default/fraud-ml' },
-                ],
-              },
-            ],
-          }),
-          createServiceFactory({
-            service: notificationService,
-            deps: {},
-            factory: () => ({ send: async () => {} }),
-          }),
-          mockServices.rootConfig.factory({
-            data: scheduledPassAfterTheTestConfig,
-          }),
-        ],
-      });
-      server = backend.server;
-      stop = () => backend.stop();
+      ({ server, stop } = await startScorecardsBackend(
+        await databases.init(databaseId),
+        {
+          features: [
+            catalogServiceMock.factory({
+              entities: [
+                {
+                  apiVersion: 'convergence.dev/v1alpha1',
+                  kind: 'Model',
+                  metadata: { name: 'fraud-detector', namespace: 'default' },
+                  spec: { owner: 'group:default/fraud-ml' },
+                  relations: [
+                    { type: 'ownedBy', targetRef: 'group:default/fraud-ml' },
+                  ],
+                },
+              ],
+            }),
+            notificationsInto(),
+          ],
+        },
+      ));
     });
 
     afterAll(() => stop());
