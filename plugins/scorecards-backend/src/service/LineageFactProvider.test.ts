@@ -1,12 +1,8 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { mockServices } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import {
-  LineageNode,
-  LineageNodeLoader,
-  toLineageNode,
-} from '@convergence/backstage-plugin-mlops-node';
 import { withCatalogRelations } from '../__testUtils__/catalogRelations';
+import { inMemoryLineageLoader } from '../__testUtils__/lineage';
 import { builtinChecks } from '../checks/builtin';
 import { LineageFactProvider } from './LineageFactProvider';
 
@@ -73,19 +69,7 @@ const byRef = new Map(
 const get = (ref: string) => byRef.get(ref)!;
 
 /** A loader over the estate that records every read. */
-function recordingLoader() {
-  const reads: string[][] = [];
-  const load: LineageNodeLoader = async refs => {
-    reads.push([...refs]);
-    const found = new Map<string, LineageNode>();
-    for (const ref of refs) {
-      const e = byRef.get(ref);
-      if (e) found.set(ref, toLineageNode(e));
-    }
-    return found;
-  };
-  return { load, reads };
-}
+const recordingLoader = () => inMemoryLineageLoader(estate);
 
 const check = (id: string) => builtinChecks.find(c => c.id === id)!;
 
