@@ -16,6 +16,14 @@ export const group = (name: string, children: string[] = []): Entity => ({
   })),
 });
 
+/** A Model in the default namespace with `spec` alone: no owner, no description, no relations. */
+export const bareModel = (name: string, spec: object = {}): Entity => ({
+  apiVersion: 'convergence.dev/v1alpha1',
+  kind: 'Model',
+  metadata: { name, namespace: 'default' },
+  spec,
+});
+
 /**
  * A Model in the default namespace owned by the team `owner` (with the
  * catalog's ownedBy relation), described, with `spec` merged in.

@@ -1,5 +1,4 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import {
   catalogHiding,
@@ -10,29 +9,21 @@ import {
 } from '../__testUtils__/backend';
 import { testDatabases } from '../__testUtils__/databases';
 import { scheduledPassAfterTheTestConfig } from '../__testUtils__/config';
-import { group } from '../__testUtils__/entities';
+import { group, model } from '../__testUtils__/entities';
 
 const OWNER = 'user:default/mei'; // may act on every entity
 const OUTSIDER = 'user:default/sofia'; // may not read secret-model, may not act
 
-const model = (name: string, owner: string): Entity => ({
-  apiVersion: 'convergence.dev/v1alpha1',
-  kind: 'Model',
-  metadata: { name, namespace: 'default', description: `${name} model` },
-  spec: {
-    type: 'classification',
-    lifecycle: 'experimental',
-    owner: `group:default/${owner}`,
-  },
-  relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
-});
+/** Models without a licence: the exemption below is for model-license-declared. */
+const unlicensed = (name: string, owner: string) =>
+  model(name, owner, { license: undefined });
 
 const entities = [
   group('ml-platform', ['fraud-ml']),
   group('fraud-ml'),
-  model('fraud-detector', 'fraud-ml'),
-  model('secret-model', 'fraud-ml'),
-  model('ranker', 'ml-platform'),
+  unlicensed('fraud-detector', 'fraud-ml'),
+  unlicensed('secret-model', 'fraud-ml'),
+  unlicensed('ranker', 'ml-platform'),
 ];
 
 /** The catalog as each caller sees it: OUTSIDER does not see secret-model. */

@@ -1,4 +1,4 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
@@ -7,12 +7,11 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { testDatabases } from '../__testUtils__/databases';
 import { permissionsDeciding } from '../__testUtils__/backend';
 import { createTestStore } from '../__testUtils__/store';
+import { evaluatorAndQueries } from '../__testUtils__/service';
 import { group } from '../__testUtils__/entities';
 import { builtinChecks } from '../checks/builtin';
 import { readDefinitions } from '../engine/definitions';
 import { StoredResult } from '../database/ScorecardStore';
-import { ScorecardEvaluator } from '../service/ScorecardEvaluator';
-import { ScorecardQueries } from '../service/ScorecardQueries';
 import { registerScorecardsActions } from './registerScorecardsActions';
 
 const databases = testDatabases();
@@ -97,28 +96,16 @@ describe.each(databases.eachSupportedId())(
         new ConfigReader({}),
         new Set(checks.keys()),
       );
-      const auth = mockServices.auth();
-      const evaluator = new ScorecardEvaluator({
-        scorecards,
-        checks,
-        factProviders: [],
-        store,
-        catalog,
-        auth,
-        logger: mockServices.logger.mock(),
-      });
       // The portal's policy: owners (here OWNER) may act on their entities;
       // OUTSIDER may read the catalog under conditions (not secret-model).
       const permissions = permissionsDeciding({
         allowed: [OWNER],
         conditional: [OUTSIDER],
       });
-      const queries = new ScorecardQueries({
-        permissions,
-        auth,
-        catalog,
+      const { auth, queries } = evaluatorAndQueries({
         store,
-        evaluator,
+        catalog,
+        permissions,
         scorecards,
         checks,
       });

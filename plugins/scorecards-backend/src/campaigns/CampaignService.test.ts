@@ -1,6 +1,5 @@
 import { testDatabases } from '../__testUtils__/databases';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { InputError } from '@backstage/errors';
 import {
@@ -11,8 +10,8 @@ import {
 } from '@convergence/backstage-plugin-scorecards-common';
 import { catalogHiding, permissionsDeciding } from '../__testUtils__/backend';
 import { storeOn } from '../__testUtils__/store';
-import { group } from '../__testUtils__/entities';
-import { ScorecardEvaluator } from '../service/ScorecardEvaluator';
+import { bareModel, group } from '../__testUtils__/entities';
+import { evaluatorNeverChanging } from '../__testUtils__/service';
 import { ScorecardQueries } from '../service/ScorecardQueries';
 import { StoredResult } from '../database/ScorecardStore';
 import { DefaultCampaignService } from './CampaignService';
@@ -34,12 +33,8 @@ const scorecard: ScorecardDefinition = {
   ],
 };
 
-const model = (name: string, owner: string): Entity => ({
-  apiVersion: 'convergence.dev/v1alpha1',
-  kind: 'Model',
-  metadata: { name, namespace: 'default' },
-  spec: { owner, lifecycle: 'production' },
-});
+const model = (name: string, owner: string) =>
+  bareModel(name, { owner, lifecycle: 'production' });
 
 /** A stored result of `ml`: the level, and each check's status (others pass). */
 const result = (
@@ -123,9 +118,7 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
       permissionDecisionCacheSeconds: 0,
       catalog,
       store: scorecards,
-      evaluator: {
-        onResultsChanged: () => {},
-      } as unknown as ScorecardEvaluator,
+      evaluator: evaluatorNeverChanging(),
       scorecards: [{ ...scorecard, matches: () => true }],
       checks: new Map(),
     });
@@ -167,6 +160,12 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
 
   const admin = mockCredentials.user(ADMIN);
   const outsider = mockCredentials.user(OUTSIDER);
+  /** The details of production-silver as `credentials` see them, of `owner`'s teams when given. */
+  const silver = (
+    service: DefaultCampaignService,
+    owner?: string,
+    credentials = admin,
+  ) => service.get('production-silver', owner ? { owner } : {}, credentials);
   const checksCampaign: CampaignInput = {
     title: 'Model cards everywhere',
     scorecardId: 'ml',
@@ -179,7 +178,7 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
 
   it('counts a level target: that level or higher, ungraded apart', async () => {
     const { service } = await setUp();
-    const details = await service.get('production-silver', {}, admin);
+    const details = await silver(service);
     expect(details.campaign).toMatchObject({
       id: 'production-silver',
       state: 'open',
@@ -224,18 +223,14 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
 
   it("rolls up an owner's sub-teams, as the summaries do, and ranks the teams", async () => {
     const { service } = await setUp();
-    const details = await service.get('production-silver', {}, admin);
+    const details = await silver(service);
     // dept: d1 and team-a's a1, a2, secret.
     expect(details.teams).toEqual([
       { owner: 'group:default/dept', done: 2, total: 4 },
       { owner: 'group:default/team-b', done: 1, total: 2 },
       { owner: 'group:default/team-a', done: 1, total: 3 },
     ]);
-    const dept = await service.get(
-      'production-silver',
-      { owner: 'group:default/dept' },
-      admin,
-    );
+    const dept = await silver(service, 'group:default/dept');
     expect(dept.owners?.sort()).toEqual([
       'group:default/dept',
       'group:default/team-a',
@@ -261,7 +256,7 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
 
   it('does not cover what the caller may not read', async () => {
     const { service } = await setUp();
-    const details = await service.get('production-silver', {}, outsider);
+    const details = await silver(service, undefined, outsider);
     expect(details.campaign.progress).toEqual({
       done: 3,
       total: 5,
@@ -336,9 +331,7 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
         ),
       },
     );
-    expect(
-      (await service.get('production-silver', {}, admin)).campaign.id,
-    ).toBe('production-silver');
+    expect((await silver(service)).campaign.id).toBe('production-silver');
   });
 
   it('lists campaigns by state', async () => {
@@ -385,36 +378,28 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
       result('secret', 'team-a', 'Silver', { monitoring: 'fail' }),
     ]);
     setNow(NOW);
-    const details = await service.get('production-silver', {}, admin);
+    const details = await silver(service);
     expect(details.burnUp).toEqual([
       { day: '2026-12-05', done: 3, total: 6 },
       { day: '2026-12-06', done: 4, total: 6 },
       { day: '2026-12-10', done: 5, total: 6 },
     ]);
-    const teamA = await service.get(
-      'production-silver',
-      { owner: 'group:default/team-a' },
-      admin,
-    );
+    const teamA = await silver(service, 'group:default/team-a');
     expect(teamA.burnUp).toEqual([
       { day: '2026-12-05', done: 1, total: 3 },
       { day: '2026-12-06', done: 2, total: 3 },
       { day: '2026-12-10', done: 3, total: 3 },
     ]);
-    const dept = await service.get(
-      'production-silver',
-      { owner: 'group:default/dept' },
-      admin,
-    );
+    const dept = await silver(service, 'group:default/dept');
     expect(dept.burnUp.map(p => [p.day, p.done, p.total])).toEqual([
       ['2026-12-05', 2, 4],
       ['2026-12-06', 3, 4],
       ['2026-12-10', 4, 4],
     ]);
     // The stored points count `secret`, which the outsider may not read.
-    expect(
-      (await service.get('production-silver', {}, outsider)).burnUp,
-    ).toEqual([{ day: '2026-12-10', done: 4, total: 5 }]);
+    expect((await silver(service, undefined, outsider)).burnUp).toEqual([
+      { day: '2026-12-10', done: 4, total: 5 },
+    ]);
   });
 
   it('names the field of a bad campaign, and refuses callers without the permission', async () => {

@@ -482,21 +482,21 @@ describe.each(databases.eachSupportedId())(
       ]);
       // A backfilled row is when the history began, not a change.
       const m1 = 'model:default/m-0001';
+      /** A change of m1's check `checkId` in sc-b, as checkChanges lists it. */
+      const change = (checkId: string, status: CheckStatus, since: string) => ({
+        scorecardId: 'sc-b',
+        checkId,
+        status,
+        since,
+      });
+      const BACKFILLED = '2026-11-02T00:00:00.000Z';
+      const backfilled = (checkId: string, status: CheckStatus) => ({
+        ...change(checkId, status, BACKFILLED),
+        sinceHistoryStart: true,
+      });
       expect(await store.checkChanges(m1)).toEqual([
-        {
-          scorecardId: 'sc-b',
-          checkId: "o'brien.ü",
-          status: 'na',
-          since: '2026-11-02T00:00:00.000Z',
-          sinceHistoryStart: true,
-        },
-        {
-          scorecardId: 'sc-b',
-          checkId: 'x',
-          status: 'pass',
-          since: '2026-11-02T00:00:00.000Z',
-          sinceHistoryStart: true,
-        },
+        backfilled("o'brien.ü", 'na'),
+        backfilled('x', 'pass'),
       ]);
       // Later passes: unchanged keeps the flag, a change is a real since.
       const later = (statuses: Record<string, CheckStatus>, at: string) =>
@@ -506,19 +506,8 @@ describe.each(databases.eachSupportedId())(
       await later({ x: 'pass', "o'brien.ü": 'na' }, '2026-12-02T10:00:00.000Z');
       await later({ x: 'fail', "o'brien.ü": 'na' }, '2026-12-03T10:00:00.000Z');
       expect(await store.checkChanges(m1)).toEqual([
-        {
-          scorecardId: 'sc-b',
-          checkId: "o'brien.ü",
-          status: 'na',
-          since: '2026-11-02T00:00:00.000Z',
-          sinceHistoryStart: true,
-        },
-        {
-          scorecardId: 'sc-b',
-          checkId: 'x',
-          status: 'fail',
-          since: '2026-12-03T10:00:00.000Z',
-        },
+        backfilled("o'brien.ü", 'na'),
+        change('x', 'fail', '2026-12-03T10:00:00.000Z'),
       ]);
     });
   },

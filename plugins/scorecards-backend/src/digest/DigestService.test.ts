@@ -1,15 +1,14 @@
 import knexFactory, { Knex } from 'knex';
 import { mockServices } from '@backstage/backend-test-utils';
-import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CampaignSummary } from '@convergence/backstage-plugin-scorecards-common';
 import { testDatabases } from '../__testUtils__/databases';
 import { storeOn } from '../__testUtils__/store';
-import { group } from '../__testUtils__/entities';
+import { bareModel, group } from '../__testUtils__/entities';
+import { evaluatorNeverChanging } from '../__testUtils__/service';
 import { StoredResult } from '../database/ScorecardStore';
 import { CompiledScorecard } from '../engine/definitions';
-import { ScorecardEvaluator } from '../service/ScorecardEvaluator';
 import { ScorecardQueries } from '../service/ScorecardQueries';
 import { DatabaseDigestStore } from './DatabaseDigestStore';
 import { DigestService, digestPeriod } from './DigestService';
@@ -45,13 +44,6 @@ const checks = new Map(
     { id: 'has-card', title: 'Has a model card' },
   ].map(c => [c.id, { ...c, why: '', howToFix: '' } as any]),
 );
-
-const model = (name: string): Entity => ({
-  apiVersion: 'convergence.dev/v1alpha1',
-  kind: 'Model',
-  metadata: { name, namespace: 'default' },
-  spec: {},
-});
 
 /** A result of `ml`: Silver passes everything, Bronze fails has-card, none fails both. */
 const result = (
@@ -124,7 +116,9 @@ async function digestOn(
       group('team-a', ['team-a1']),
       group('team-a1'),
       group("team-b.o'neil"),
-      ...['up', 'down', 'steady', 'fresh', 'sub', 'b1'].map(model),
+      ...['up', 'down', 'steady', 'fresh', 'sub', 'b1'].map(name =>
+        bareModel(name),
+      ),
     ],
   });
   const queries = new ScorecardQueries({
@@ -135,9 +129,7 @@ async function digestOn(
     }),
     catalog,
     store,
-    evaluator: {
-      onResultsChanged: () => {},
-    } as unknown as ScorecardEvaluator,
+    evaluator: evaluatorNeverChanging(),
     scorecards,
     checks,
     now: () => NOW,

@@ -7,10 +7,9 @@ import { catalogHiding, permissionsDeciding } from '../__testUtils__/backend';
 import { oneLevelScorecardConfig } from '../__testUtils__/config';
 import { group } from '../__testUtils__/entities';
 import { storeOn } from '../__testUtils__/store';
+import { evaluatorAndQueries } from '../__testUtils__/service';
 import { builtinChecks } from '../checks/builtin';
 import { readDefinitions } from '../engine/definitions';
-import { ScorecardEvaluator } from '../service/ScorecardEvaluator';
-import { ScorecardQueries } from '../service/ScorecardQueries';
 import { DatabaseExemptionRequestStore } from './DatabaseExemptionRequestStore';
 import { ExemptionWorkflow } from './ExemptionWorkflow';
 
@@ -84,24 +83,10 @@ async function setup(
   let clock = Date.parse('2026-12-01T09:00:00Z');
   const now = () => new Date(clock);
   const checks = new Map(builtinChecks.map(c => [c.id, c]));
-  const auth = mockServices.auth();
-  const logger = mockServices.logger.mock();
-  const evaluator = new ScorecardEvaluator({
-    scorecards: readDefinitions(config, new Set(checks.keys())),
-    checks,
-    factProviders: [],
+  const { logger, evaluator, queries } = evaluatorAndQueries({
     store,
     catalog,
-    auth,
-    logger,
-    now,
-  });
-  const queries = new ScorecardQueries({
     permissions,
-    auth,
-    catalog,
-    store,
-    evaluator,
     scorecards: readDefinitions(config, new Set(checks.keys())),
     checks,
     now,

@@ -3,7 +3,6 @@ import {
   AuthService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   AuthorizeResult,
@@ -12,18 +11,12 @@ import {
 import { ScorecardStore, StoredResult } from '../database/ScorecardStore';
 import { testDatabases } from '../__testUtils__/databases';
 import { createTestStore } from '../__testUtils__/store';
-import { group } from '../__testUtils__/entities';
+import { bareModel, group } from '../__testUtils__/entities';
+import { evaluatorNeverChanging } from '../__testUtils__/service';
 import { ScorecardEvaluator } from './ScorecardEvaluator';
 import { ScorecardQueries } from './ScorecardQueries';
 
 const databases = testDatabases();
-
-const model = (name: string): Entity => ({
-  apiVersion: 'convergence.dev/v1alpha1',
-  kind: 'Model',
-  metadata: { name, namespace: 'default' },
-  spec: {},
-});
 
 const result = (
   name: string,
@@ -53,9 +46,9 @@ describe.each(databases.eachSupportedId())('ScorecardQueries on %s', id => {
         group('dept', ['team-a']),
         group('team-a'),
         group('team-b'),
-        model('a'),
-        model('c'),
-        ...(read === AuthorizeResult.CONDITIONAL ? [] : [model('b')]),
+        bareModel('a'),
+        bareModel('c'),
+        ...(read === AuthorizeResult.CONDITIONAL ? [] : [bareModel('b')]),
       ],
     });
     const lookups: string[][] = [];
@@ -242,11 +235,11 @@ describe("ScorecardQueries' catalog read decisions", () => {
       auth: options.auth ?? mockServices.auth(),
       permissions,
       permissionDecisionCacheSeconds: options.seconds,
-      catalog: catalogServiceMock({ entities: [model('a'), model('b')] }),
+      catalog: catalogServiceMock({
+        entities: [bareModel('a'), bareModel('b')],
+      }),
       store: {} as ScorecardStore,
-      evaluator: {
-        onResultsChanged: () => {},
-      } as unknown as ScorecardEvaluator,
+      evaluator: evaluatorNeverChanging(),
       scorecards: [],
       checks: new Map(),
       now: () => new Date(now),
