@@ -14,8 +14,8 @@ import {
 import {
   catalogHiding,
   catalogServiceOf,
+  portalHidingSecretModel,
   notificationsInto,
-  permissionsDeciding,
   startScorecardsBackend,
 } from './__testUtils__/backend';
 import { group, model } from './__testUtils__/entities';
@@ -23,15 +23,6 @@ import { group, model } from './__testUtils__/entities';
 const OWNER = 'user:default/mei'; // member of fraud-ml
 const OUTSIDER = 'user:default/sofia'; // may not see secret-model, may not act
 const NEWCOMER = 'user:default/kai'; // as OUTSIDER, first seen by one test
-/**
- * The catalog as the plugin uses it, over an in-memory catalog, with one
- * entity hidden from OUTSIDER and NEWCOMER as a read permission would hide it.
- */
-const catalogFor = (all: () => Entity[]) =>
-  catalogServiceOf(
-    catalogHiding(all, { name: 'secret-model', from: [OUTSIDER, NEWCOMER] }),
-  );
-
 /** The users whose catalog read decision was asked of the permission backend, in order. */
 const readDecisionsAsked: string[] = [];
 let entities: Entity[];
@@ -65,15 +56,15 @@ describe.each(databases.eachSupportedId())(
             // Longer than any test: decisions expire in ScorecardQueries.test.ts.
             permissionDecisionCacheSeconds: 3600,
           }),
-          features: [
-            catalogFor(() => entities),
-            notificationsInto(sent),
-            permissionsDeciding({
+          features: portalHidingSecretModel(
+            () => entities,
+            {
               allowed: [OWNER],
               conditional: [OUTSIDER, NEWCOMER],
               readDecisionsAsked,
-            }).factory,
-          ],
+            },
+            sent,
+          ),
         },
       ));
       // Grade everything once, as the scheduled task does (refresh per entity as the owner).
@@ -495,7 +486,12 @@ async function startScorecards(options: {
         moduleId: 'test-facts',
         factProviders: () => options.factProviders ?? [],
       }),
-      catalogFor(options.catalog),
+      catalogServiceOf(
+        catalogHiding(options.catalog, {
+          name: 'secret-model',
+          from: [OUTSIDER, NEWCOMER],
+        }),
+      ),
       mockServices.scheduler.mock({
         scheduleTask: async task => void tasks.set(task.id, task),
       }).factory,

@@ -7,6 +7,7 @@ import {
   CheckChange,
   CheckInfo,
   CheckTrend,
+  CheckTrendQuery,
   EntityScorecardResult,
   Exemption,
   ExemptionAuditEntry,
@@ -112,15 +113,7 @@ export interface ScorecardsApi {
   archiveCampaign(id: string): Promise<void>;
 
   /** One check's pass rate per day, for an owner's tree, a system or everything the caller may read. */
-  getCheckTrend(
-    checkId: string,
-    options: {
-      scorecardId: string;
-      owner?: string;
-      system?: string;
-      days?: number;
-    },
-  ): Promise<CheckTrend>;
+  getCheckTrend(checkId: string, options: CheckTrendQuery): Promise<CheckTrend>;
   /** When each of an entity's checks last changed state. */
   getCheckChanges(
     entityRef: string,
@@ -333,15 +326,7 @@ export class ScorecardsClient implements ScorecardsApi {
     });
   }
 
-  getCheckTrend(
-    checkId: string,
-    options: {
-      scorecardId: string;
-      owner?: string;
-      system?: string;
-      days?: number;
-    },
-  ) {
+  getCheckTrend(checkId: string, options: CheckTrendQuery) {
     return this.call<CheckTrend>(
       `/checks/${encodeURIComponent(checkId)}/trend${ScorecardsClient.query(
         options,

@@ -330,6 +330,19 @@ export interface CheckTrend {
 }
 
 /**
+ * What a check trend covers: a scorecard's check over the last `days` days,
+ * for an owner's tree, a system or everything the caller may read.
+ *
+ * @public
+ */
+export type CheckTrendQuery = {
+  scorecardId: string;
+  owner?: string;
+  system?: string;
+  days?: number;
+};
+
+/**
  * When one of an entity's checks last changed state.
  *
  * @public

@@ -177,3 +177,23 @@ export async function startScorecardsBackend(
   });
   return { server: backend.server, stop: () => backend.stop() };
 }
+
+/**
+ * The portal the route tests run in, as backend features: a catalog of
+ * `entities` whose `secret-model` the users `conditional` may not read (the
+ * catalog hides it from them, and the permission service answers their
+ * catalog reads with a condition, see {@link permissionsDeciding}), the
+ * plugin's permissions allowed to the users `allowed` alone, and a
+ * notification service keeping what it sends in `sent`.
+ */
+export const portalHidingSecretModel = (
+  entities: Entity[] | (() => Entity[]),
+  users: Parameters<typeof permissionsDeciding>[0],
+  sent: any[] = [],
+) => [
+  catalogServiceOf(
+    catalogHiding(entities, { name: 'secret-model', from: users.conditional }),
+  ),
+  notificationsInto(sent),
+  permissionsDeciding(users).factory,
+];

@@ -1,10 +1,7 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import {
-  catalogHiding,
-  catalogServiceOf,
-  notificationsInto,
-  permissionsDeciding,
+  portalHidingSecretModel,
   startScorecardsBackend,
 } from '../__testUtils__/backend';
 import { testDatabases } from '../__testUtils__/databases';
@@ -25,11 +22,6 @@ const entities = [
   unlicensed('secret-model', 'fraud-ml'),
   unlicensed('ranker', 'ml-platform'),
 ];
-
-/** The catalog as each caller sees it: OUTSIDER does not see secret-model. */
-const catalog = catalogServiceOf(
-  catalogHiding(entities, { name: 'secret-model', from: [OUTSIDER] }),
-);
 
 const databases = testDatabases();
 
@@ -52,12 +44,10 @@ describe.each(databases.eachSupportedId())(
             ...scheduledPassAfterTheTestConfig,
             backend: { actions: { pluginSources: ['scorecards'] } },
           },
-          features: [
-            catalog,
-            notificationsInto(),
-            permissionsDeciding({ allowed: [OWNER], conditional: [OUTSIDER] })
-              .factory,
-          ],
+          features: portalHidingSecretModel(entities, {
+            allowed: [OWNER],
+            conditional: [OUTSIDER],
+          }),
         },
       ));
       for (const name of ['fraud-detector', 'secret-model', 'ranker']) {

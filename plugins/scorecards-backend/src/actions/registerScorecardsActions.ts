@@ -32,6 +32,13 @@ const entityRefField = (z: Zod) =>
       'The entity, as kind:namespace/name, e.g. model:default/fraud-detector',
     );
 
+/** The input of an action on one entity. */
+const oneEntity = (z: Zod) => z.object({ entityRef: entityRefField(z) });
+
+/** An entity's results, as its routes answer them. */
+const entityResults = (z: Zod) =>
+  z.object({ entityRef: z.string(), results: z.array(scorecardResult(z)) });
+
 const ownerField = (z: Zod) =>
   z
     .string()
@@ -76,14 +83,10 @@ export function registerScorecardsActions(options: {
 The same answer as GET /api/scorecards/entities/:kind/:namespace/:name. An entity the caller may not read is not found.`,
     attributes: { readOnly: true, idempotent: true, destructive: false },
     schema: {
-      input: z => z.object({ entityRef: entityRefField(z) }),
+      input: oneEntity,
       output: z =>
-        z
-          .object({
-            entityRef: z.string(),
-            results: z.array(scorecardResult(z)),
-            exemptions: z.array(exemption(z)),
-          })
+        entityResults(z)
+          .extend({ exemptions: z.array(exemption(z)) })
           .passthrough(),
     },
     action: async ({ input, credentials }) => ({
@@ -217,14 +220,8 @@ Needs the scorecards.exemption.manage permission on the entity (its owners have 
 Needs the scorecards.entity.refresh permission on the entity (its owners have it) and a signed-in user's credentials. The same as POST /api/scorecards/entities/:kind/:namespace/:name/refresh.`,
     attributes: { readOnly: false, idempotent: true, destructive: false },
     schema: {
-      input: z => z.object({ entityRef: entityRefField(z) }),
-      output: z =>
-        z
-          .object({
-            entityRef: z.string(),
-            results: z.array(scorecardResult(z)),
-          })
-          .passthrough(),
+      input: oneEntity,
+      output: z => entityResults(z).passthrough(),
     },
     action: async ({ input, credentials }) => {
       const user = asUser(auth, credentials, 'refresh a scorecard');

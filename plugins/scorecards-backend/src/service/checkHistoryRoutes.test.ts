@@ -5,11 +5,8 @@ import request from 'supertest';
 import {
   answersWithoutCredentials,
   asUser,
-  catalogHiding,
-  catalogServiceOf,
+  portalHidingSecretModel,
   gradeModels,
-  notificationsInto,
-  permissionsDeciding,
   startScorecardsBackend,
   unauthorized,
 } from '../__testUtils__/backend';
@@ -49,17 +46,10 @@ describe.each(databases.eachSupportedId())(
       ({ server, stop } = await startScorecardsBackend(
         await databases.init(databaseId),
         {
-          features: [
-            catalogServiceOf(
-              catalogHiding(() => entities, {
-                name: 'secret-model',
-                from: [OUTSIDER],
-              }),
-            ),
-            notificationsInto(),
-            permissionsDeciding({ allowed: [OWNER], conditional: [OUTSIDER] })
-              .factory,
-          ],
+          features: portalHidingSecretModel(() => entities, {
+            allowed: [OWNER],
+            conditional: [OUTSIDER],
+          }),
         },
       ));
       await gradeModels(server, OWNER, [

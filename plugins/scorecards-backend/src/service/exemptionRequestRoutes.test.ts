@@ -10,11 +10,8 @@ import request from 'supertest';
 import {
   answersWithoutCredentials,
   asUser,
-  catalogHiding,
-  catalogServiceOf,
+  portalHidingSecretModel,
   gradeModels,
-  notificationsInto,
-  permissionsDeciding,
   startScorecardsBackend,
   unauthorized,
 } from '../__testUtils__/backend';
@@ -39,11 +36,6 @@ const entities = [
   model('secret-model', 'fraud-ml'),
 ];
 
-/** The catalog, with secret-model hidden from OUTSIDER as a read permission would hide it. */
-const catalog = catalogServiceOf(
-  catalogHiding(entities, { name: 'secret-model', from: [OUTSIDER] }),
-);
-
 const databases = testDatabases();
 
 describe.each(databases.eachSupportedId())(
@@ -61,8 +53,11 @@ describe.each(databases.eachSupportedId())(
       ({ server, stop } = await startScorecardsBackend(knex, {
         config: scheduledPassAfterTheTestWith({ exemptions: { maxDays: 30 } }),
         features: [
-          catalog,
-          notificationsInto(sent),
+          ...portalHidingSecretModel(
+            entities,
+            { allowed: [OWNER], conditional: [OUTSIDER] },
+            sent,
+          ),
           mockServices.auditor.mock({
             createEvent: async (options: any) => {
               const event: { options: any; outcome?: any } = { options };
@@ -75,8 +70,6 @@ describe.each(databases.eachSupportedId())(
               };
             },
           }).factory,
-          permissionsDeciding({ allowed: [OWNER], conditional: [OUTSIDER] })
-            .factory,
           // The plugin's scheduler, to run its tasks.
           createBackendModule({
             pluginId: 'scorecards',
