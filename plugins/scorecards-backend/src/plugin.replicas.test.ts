@@ -15,6 +15,7 @@ import {
   notificationsInto,
   startScorecardsBackend,
 } from './__testUtils__/backend';
+import { campaignEntry } from './__testUtils__/campaigns';
 import { group, model } from './__testUtils__/entities';
 import { digestPeriod } from './digest/DigestService';
 
@@ -81,16 +82,13 @@ const config = {
       },
     },
     campaigns: [
-      {
+      campaignEntry({
         id: CAMPAIGN,
         title: 'Models reach “Silver”',
-        scorecard: 'ml-production-readiness',
-        target: { level: 'Silver' },
         filter: { kind: 'Model' },
-        startsAt: '2026-01-01',
         deadline,
         owner: 'group:default/platform',
-      },
+      }),
     ],
   },
 };

@@ -9,6 +9,7 @@ import {
   ScorecardDefinition,
 } from '@convergence/backstage-plugin-scorecards-common';
 import { catalogHiding, permissionsDeciding } from '../__testUtils__/backend';
+import { storedCampaign } from '../__testUtils__/campaigns';
 import { storeOn } from '../__testUtils__/store';
 import { bareModel, group } from '../__testUtils__/entities';
 import { evaluatorNeverChanging } from '../__testUtils__/service';
@@ -56,17 +57,7 @@ const result = (
 
 const NOW = new Date('2026-12-10T12:00:00.000Z');
 
-const configCampaign: Campaign = {
-  id: 'production-silver',
-  title: 'Production models reach Silver',
-  scorecardId: 'ml',
-  target: { level: 'Silver' },
-  filter: { kind: 'Model', 'spec.lifecycle': 'production' },
-  startsAt: '2026-12-01T00:00:00.000Z',
-  deadline: '2027-03-31T23:59:59.999Z',
-  owner: 'group:default/dept',
-  source: 'config',
-};
+const configCampaign = storedCampaign({ owner: 'group:default/dept' });
 
 describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
   async function setUp(extraCampaigns: Campaign[] = []) {

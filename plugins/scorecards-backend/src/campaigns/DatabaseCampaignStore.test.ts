@@ -1,25 +1,21 @@
 import { testDatabases } from '../__testUtils__/databases';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Campaign } from '@convergence/backstage-plugin-scorecards-common';
+import { storedCampaign } from '../__testUtils__/campaigns';
 import { storeOn } from '../__testUtils__/store';
 import { DatabaseCampaignStore } from './DatabaseCampaignStore';
 
 const databases = testDatabases();
 
-const campaign = (id: string, overrides: Partial<Campaign> = {}): Campaign => ({
-  id,
-  title: `Silver by "March" — ünïcode.`,
-  description: 'Production models need a model card.',
-  scorecardId: 'ml',
-  target: { level: 'Silver' },
-  filter: { kind: 'Model', 'spec.lifecycle': 'production' },
-  startsAt: '2026-12-01T00:00:00.000Z',
-  deadline: '2027-03-31T23:59:59.999Z',
-  owner: 'group:default/ml-platform',
-  source: 'database',
-  createdBy: 'user:default/ada',
-  ...overrides,
-});
+const campaign = (id: string, overrides: Partial<Campaign> = {}) =>
+  storedCampaign({
+    id,
+    title: `Silver by "March" — ünïcode.`,
+    description: 'Production models need a model card.',
+    source: 'database',
+    createdBy: 'user:default/ada',
+    ...overrides,
+  });
 
 describe.each(databases.eachSupportedId())(
   'DatabaseCampaignStore on %s',

@@ -1,18 +1,7 @@
 import { ConfigReader } from '@backstage/config';
+import { campaignEntry } from '../__testUtils__/campaigns';
 import { DEFAULT_DEFINITIONS } from '../engine/definitions';
 import { readCampaigns, targetChecks } from './readCampaigns';
-
-const entry = (overrides: object = {}) => ({
-  id: 'production-silver',
-  title: 'Every production model reaches Silver',
-  scorecard: 'ml-production-readiness',
-  target: { level: 'Silver' },
-  filter: { kind: 'Model', 'spec.lifecycle': 'production' },
-  startsAt: '2026-11-01',
-  deadline: '2027-03-31',
-  owner: 'group:default/ml-platform',
-  ...overrides,
-});
 
 const read = (...campaigns: object[]) =>
   readCampaigns(
@@ -30,8 +19,8 @@ describe('readCampaigns', () => {
   it('reads campaigns: dates as instants (a deadline date is the end of its day, UTC)', () => {
     expect(
       read(
-        entry({ description: 'Before the Q1 audit.' }),
-        entry({
+        campaignEntry({ description: 'Before the Q1 audit.' }),
+        campaignEntry({
           id: 'pii-retention',
           title: 'Datasets: retention',
           target: {
@@ -46,13 +35,13 @@ describe('readCampaigns', () => {
     ).toEqual([
       {
         id: 'production-silver',
-        title: 'Every production model reaches Silver',
+        title: 'Production models reach Silver',
         description: 'Before the Q1 audit.',
         scorecardId: 'ml-production-readiness',
         target: { level: 'Silver' },
         filter: { kind: 'Model', 'spec.lifecycle': 'production' },
-        startsAt: '2026-11-01T00:00:00.000Z',
-        deadline: '2027-03-31T23:59:59.999Z',
+        startsAt: '2026-01-01T00:00:00.000Z',
+        deadline: '2099-12-31T23:59:59.999Z',
         owner: 'group:default/ml-platform',
         source: 'config',
       },
@@ -137,9 +126,9 @@ describe('readCampaigns', () => {
       'scorecards.campaigns[1].filter:',
     ],
   ])('fails at start-up on %s, naming the key', (_what, overrides, message) => {
-    expect(() => read(entry(), entry({ id: 'second', ...overrides }))).toThrow(
-      message,
-    );
+    expect(() =>
+      read(campaignEntry(), campaignEntry({ id: 'second', ...overrides })),
+    ).toThrow(message);
   });
 
   it('lists the checks of a level target, with those of the levels below', () => {

@@ -11,6 +11,7 @@ import {
   unauthorized,
 } from '../__testUtils__/backend';
 import { scheduledPassAfterTheTestWith } from '../__testUtils__/config';
+import { campaignEntry } from '../__testUtils__/campaigns';
 import { group } from '../__testUtils__/entities';
 
 const ADMIN = 'user:default/ada'; // allowed scorecards.campaign.manage
@@ -36,18 +37,7 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
     const knex = await databases.init(id);
     ({ server, stop } = await startScorecardsBackend(knex, {
       config: scheduledPassAfterTheTestWith({
-        campaigns: [
-          {
-            id: 'production-silver',
-            title: 'Production models reach Silver',
-            scorecard: 'ml-production-readiness',
-            target: { level: 'Silver' },
-            filter: { kind: 'Model', 'spec.lifecycle': 'production' },
-            startsAt: '2026-01-01',
-            deadline: '2099-12-31',
-            owner: 'group:default/ml-platform',
-          },
-        ],
+        campaigns: [campaignEntry()],
       }),
       features: [
         catalogServiceMock.factory({
@@ -354,26 +344,19 @@ describe.each(databases.eachSupportedId())(
               },
             },
             campaigns: [
-              {
+              campaignEntry({
                 id: 'described',
                 title: 'Every model described',
-                scorecard: 'ml-production-readiness',
                 target: { checks: ['has-description'] },
                 filter: { kind: 'Model' },
-                startsAt: '2026-01-01',
-                deadline: '2099-12-31',
-                owner: 'group:default/ml-platform',
-              },
-              {
+              }),
+              campaignEntry({
                 id: 'later',
                 title: 'Not started',
-                scorecard: 'ml-production-readiness',
                 target: { level: 'Bronze' },
                 filter: { kind: 'Model' },
                 startsAt: '2098-01-01',
-                deadline: '2099-12-31',
-                owner: 'group:default/ml-platform',
-              },
+              }),
             ],
           },
         },
