@@ -132,10 +132,10 @@ export async function gradeModels(server: any, user: string, names: string[]) {
 type Route = readonly ['get' | 'post' | 'put' | 'delete', string];
 
 /**
- * What each route answers a request without credentials, as
- * `[method, url, status]` (a failure then names the route).
+ * Expects each route to answer 401 to a request without credentials; a
+ * failure names each route with what it answered.
  */
-export async function answersWithoutCredentials(
+export async function expectUnauthorizedWithoutCredentials(
   server: any,
   routes: readonly Route[],
 ) {
@@ -145,12 +145,8 @@ export async function answersWithoutCredentials(
     const res = await (request(server) as any)[method](url).set(none);
     answers.push([method, url, res.status]);
   }
-  return answers;
+  expect(answers).toEqual(routes.map(([method, url]) => [method, url, 401]));
 }
-
-/** `routes` each answering 401, as {@link answersWithoutCredentials} lists them. */
-export const unauthorized = (routes: readonly Route[]) =>
-  routes.map(([method, url]) => [method, url, 401]);
 
 /**
  * A test backend with the scorecards plugin on `knex`, `config` as its root

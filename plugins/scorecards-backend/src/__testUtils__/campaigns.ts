@@ -1,39 +1,39 @@
 import { Campaign } from '@convergence/backstage-plugin-scorecards-common';
 
-/**
- * A campaign as the config declares it (an entry of `scorecards.campaigns`):
- * the production Models of ml-production-readiness reach Silver between
- * 2026-01-01 and 2099-12-31, for ml-platform; `overrides` replace its keys.
- */
-export const campaignEntry = (overrides: object = {}) => ({
+/** What the two forms below share: the production Models reach Silver, for ml-platform. */
+const productionSilver = {
   id: 'production-silver',
   title: 'Production models reach Silver',
-  scorecard: 'ml-production-readiness',
   target: { level: 'Silver' },
   filter: { kind: 'Model', 'spec.lifecycle': 'production' },
+  owner: 'group:default/ml-platform',
+};
+
+/**
+ * A campaign as the config declares it (an entry of `scorecards.campaigns`):
+ * production-silver of ml-production-readiness, between 2026-01-01 and
+ * 2099-12-31; `overrides` replace its keys.
+ */
+export const campaignEntry = (overrides: object = {}) => ({
+  ...productionSilver,
+  scorecard: 'ml-production-readiness',
   startsAt: '2026-01-01',
   deadline: '2099-12-31',
-  owner: 'group:default/ml-platform',
   ...overrides,
 });
 
 /**
  * A campaign as the plugin holds it (config campaigns read, database ones
- * stored): the production Models of the scorecard `ml` reach Silver between
- * 2026-12-01 and the end of 2027-03-31 (UTC), for ml-platform; `overrides`
- * replace its keys.
+ * stored): production-silver of the scorecard `ml`, between 2026-12-01 and
+ * the end of 2027-03-31 (UTC); `overrides` replace its keys.
  */
 export const storedCampaign = (
   overrides: Partial<Campaign> = {},
 ): Campaign => ({
-  id: 'production-silver',
-  title: 'Production models reach Silver',
+  ...productionSilver,
   scorecardId: 'ml',
-  target: { level: 'Silver' },
-  filter: { kind: 'Model', 'spec.lifecycle': 'production' },
   startsAt: '2026-12-01T00:00:00.000Z',
   deadline: '2027-03-31T23:59:59.999Z',
-  owner: 'group:default/ml-platform',
   source: 'config',
   ...overrides,
 });

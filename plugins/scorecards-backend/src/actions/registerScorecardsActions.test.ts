@@ -3,9 +3,8 @@ import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha'
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { testDatabases } from '../__testUtils__/databases';
-import { permissionsDeciding } from '../__testUtils__/backend';
+import { catalogHiding, permissionsDeciding } from '../__testUtils__/backend';
 import { createTestStore } from '../__testUtils__/store';
 import { evaluatorAndQueries } from '../__testUtils__/service';
 import { group } from '../__testUtils__/entities';
@@ -38,25 +37,17 @@ const entities = [
 ];
 
 /** The catalog as each caller sees it: OUTSIDER does not see secret-model. */
-const catalogOf = (credentials?: BackstageCredentials) =>
-  catalogServiceMock({
-    entities: entities.filter(
-      e =>
-        !(
-          (credentials?.principal as any)?.userEntityRef === OUTSIDER &&
-          e.metadata.name === 'secret-model'
-        ),
-    ),
-  });
+const catalog = catalogHiding(entities, {
+  name: 'secret-model',
+  from: [OUTSIDER],
+});
 
-const catalog = {
-  getEntityByRef: (ref: any, opts: any) =>
-    catalogOf(opts?.credentials).getEntityByRef(ref, opts),
-  getEntitiesByRefs: (req: any, opts: any) =>
-    catalogOf(opts?.credentials).getEntitiesByRefs(req, opts),
-  streamEntities: (req: any, opts: any) =>
-    catalogOf(opts?.credentials).streamEntities(req, opts),
-} as any;
+/** Expects `answer` to be refused as bad input, its message matching `message`. */
+const expectInputError = (answer: Promise<unknown>, message: RegExp) =>
+  expect(answer).rejects.toMatchObject({
+    name: 'InputError',
+    message: expect.stringMatching(message),
+  });
 
 /** A stored result of the default production-readiness scorecard. */
 const result = (
@@ -238,12 +229,10 @@ describe.each(databases.eachSupportedId())(
         'refuses the ref %j, naming the field',
         async entityRef => {
           const { invoke } = await setUp();
-          await expect(
+          await expectInputError(
             invoke('get-entity-scorecard', { entityRef }),
-          ).rejects.toMatchObject({
-            name: 'InputError',
-            message: expect.stringMatching(/entityRef/),
-          });
+            /entityRef/,
+          );
         },
       );
     });
@@ -289,10 +278,7 @@ describe.each(databases.eachSupportedId())(
         [{ owner: 'fraud-ml', days: 731 }, /days/],
       ])('refuses %j, naming the field', async (input, message) => {
         const { invoke } = await setUp();
-        await expect(invoke('get-team-summary', input)).rejects.toMatchObject({
-          name: 'InputError',
-          message: expect.stringMatching(message),
-        });
+        await expectInputError(invoke('get-team-summary', input), message);
       });
     });
 
@@ -395,10 +381,7 @@ describe.each(databases.eachSupportedId())(
         [{ owner: 'fraud-ml', limit: 2.5 }, /limit/],
       ])('refuses %j, naming the field', async (input, message) => {
         const { invoke } = await setUp();
-        await expect(invoke('what-to-fix-next', input)).rejects.toMatchObject({
-          name: 'InputError',
-          message: expect.stringMatching(message),
-        });
+        await expectInputError(invoke('what-to-fix-next', input), message);
       });
 
       it('does not find an owner the catalog does not have', async () => {
@@ -494,12 +477,10 @@ describe.each(databases.eachSupportedId())(
         [{ entityRef: 'fraud-detector' }, /entityRef: not a valid entity/],
       ])('refuses %j, naming the field', async (change, message) => {
         const { invoke } = await setUp();
-        await expect(
+        await expectInputError(
           invoke('request-exemption', { ...input, ...change }),
-        ).rejects.toMatchObject({
-          name: 'InputError',
-          message: expect.stringMatching(message),
-        });
+          message,
+        );
       });
 
       it('does not find an entity that does not exist, nor one the caller may not read', async () => {

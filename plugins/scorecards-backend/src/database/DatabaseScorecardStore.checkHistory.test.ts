@@ -11,6 +11,14 @@ const SC = 'ml-production-readiness';
 const FRAUD = 'group:default/fraud-ml';
 const RECSYS = 'group:default/recsys-ml';
 
+/** A change of a check of `scorecardId`, as checkChanges lists it. */
+const change = (
+  checkId: string,
+  status: CheckStatus,
+  since: string,
+  scorecardId = SC,
+) => ({ scorecardId, checkId, status, since });
+
 /** A result of `SC` with these check statuses, evaluated at `at`. */
 const result = (
   entityRef: string,
@@ -131,18 +139,8 @@ describe.each(databases.eachSupportedId())(
         changed_at: '2026-11-23T10:00:00.000Z',
       });
       expect(await store.checkChanges(a)).toEqual([
-        {
-          scorecardId: SC,
-          checkId: 'owner-is-group',
-          status: 'pass',
-          since: '2026-11-20T10:00:00.000Z',
-        },
-        {
-          scorecardId: SC,
-          checkId: 'x',
-          status: 'pass',
-          since: '2026-11-23T10:00:00.000Z',
-        },
+        change('owner-is-group', 'pass', '2026-11-20T10:00:00.000Z'),
+        change('x', 'pass', '2026-11-23T10:00:00.000Z'),
       ]);
     });
 
@@ -229,18 +227,8 @@ describe.each(databases.eachSupportedId())(
       ]);
       // A move is not a change of status.
       expect(await store.checkChanges(a)).toEqual([
-        {
-          scorecardId: SC,
-          checkId: 'x',
-          status: 'pass',
-          since: '2026-11-20T10:00:00.000Z',
-        },
-        {
-          scorecardId: SC,
-          checkId: 'y',
-          status: 'fail',
-          since: '2026-11-20T10:00:00.000Z',
-        },
+        change('x', 'pass', '2026-11-20T10:00:00.000Z'),
+        change('y', 'fail', '2026-11-20T10:00:00.000Z'),
       ]);
     });
 
@@ -351,12 +339,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(await store.checkChanges('model:default/b')).toEqual([]);
       expect(await store.checkChanges('model:default/a')).toEqual([
-        {
-          scorecardId: SC,
-          checkId: 'x',
-          status: 'pass',
-          since: '2026-11-20T10:00:00.000Z',
-        },
+        change('x', 'pass', '2026-11-20T10:00:00.000Z'),
       ]);
     });
 
@@ -482,16 +465,9 @@ describe.each(databases.eachSupportedId())(
       ]);
       // A backfilled row is when the history began, not a change.
       const m1 = 'model:default/m-0001';
-      /** A change of m1's check `checkId` in sc-b, as checkChanges lists it. */
-      const change = (checkId: string, status: CheckStatus, since: string) => ({
-        scorecardId: 'sc-b',
-        checkId,
-        status,
-        since,
-      });
       const BACKFILLED = '2026-11-02T00:00:00.000Z';
       const backfilled = (checkId: string, status: CheckStatus) => ({
-        ...change(checkId, status, BACKFILLED),
+        ...change(checkId, status, BACKFILLED, 'sc-b'),
         sinceHistoryStart: true,
       });
       expect(await store.checkChanges(m1)).toEqual([
@@ -507,7 +483,7 @@ describe.each(databases.eachSupportedId())(
       await later({ x: 'fail', "o'brien.ü": 'na' }, '2026-12-03T10:00:00.000Z');
       expect(await store.checkChanges(m1)).toEqual([
         backfilled("o'brien.ü", 'na'),
-        change('x', 'fail', '2026-12-03T10:00:00.000Z'),
+        change('x', 'fail', '2026-12-03T10:00:00.000Z', 'sc-b'),
       ]);
     });
   },

@@ -594,12 +594,17 @@ if (postgresIds.length)
   describe.each(postgresIds)(
     'ExemptionWorkflow on two replicas on %s',
     databaseId => {
-      it('keeps one pending request per entity and check when two replicas (two pools) submit at once', async () => {
+      /** Two workflows on one database, each with its own pool, as two processes have. */
+      const twoReplicas = async () => {
         const a = await setup(databaseId);
-        // Separate pools on one database, as two processes have.
         const otherKnex = knexFactory(a.knex.client.config);
         others.push(otherKnex);
         const b = await setup(databaseId, { knex: otherKnex, migrate: false });
+        return { a, b };
+      };
+
+      it('keeps one pending request per entity and check when two replicas (two pools) submit at once', async () => {
+        const { a, b } = await twoReplicas();
         const later = new Date(a.now().getTime() + 30 * DAY);
         const checkIds = ['has-description', 'model-license-declared'];
         for (const checkId of checkIds) {
@@ -617,10 +622,7 @@ if (postgresIds.length)
         );
       });
       it('lets only one of two replicas approve or reject a request', async () => {
-        const a = await setup(databaseId);
-        const otherKnex = knexFactory(a.knex.client.config);
-        others.push(otherKnex);
-        const b = await setup(databaseId, { knex: otherKnex, migrate: false });
+        const { a, b } = await twoReplicas();
         const until = new Date(a.now().getTime() + 10 * DAY);
         for (const checkId of ['has-description', 'model-license-declared']) {
           const request = await a.workflow.submit(

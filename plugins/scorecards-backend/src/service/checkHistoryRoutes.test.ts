@@ -3,12 +3,11 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import request from 'supertest';
 import {
-  answersWithoutCredentials,
+  expectUnauthorizedWithoutCredentials,
   asUser,
   portalHidingSecretModel,
   gradeModels,
   startScorecardsBackend,
-  unauthorized,
 } from '../__testUtils__/backend';
 import { group, model } from '../__testUtils__/entities';
 
@@ -73,9 +72,7 @@ describe.each(databases.eachSupportedId())(
           '/api/scorecards/entities/model/default/fraud-detector/check-changes',
         ],
       ] as const;
-      expect(await answersWithoutCredentials(server, routes)).toEqual(
-        unauthorized(routes),
-      );
+      await expectUnauthorizedWithoutCredentials(server, routes);
     });
 
     it('answers 404 for an unknown check, whatever the query', async () => {
