@@ -119,11 +119,11 @@ export interface LineageStep {
 }
 
 /**
- * An entity a lineage walk reached.
+ * What lineage tells of an entity: its ref, name, type, owner and lifecycle.
  *
  * @public
  */
-export interface LineageEntity {
+export interface LineageEntitySummary {
   /** Full lower-case ref, e.g. `model:default/fraud-detector`. */
   entityRef: string;
   kind: string;
@@ -135,6 +135,14 @@ export interface LineageEntity {
   /** Owner ref (full, lower case), from the `ownedBy` relation or `spec.owner`. */
   owner?: string;
   lifecycle?: string;
+}
+
+/**
+ * An entity a lineage walk reached.
+ *
+ * @public
+ */
+export interface LineageEntity extends LineageEntitySummary {
   /** Hops from the root (1 for a direct neighbour). */
   depth: number;
   /** From the root to this entity, one step per hop; the last step is this entity. */
@@ -147,7 +155,7 @@ export interface LineageEntity {
  * @public
  */
 export interface LineageResponse {
-  root: Omit<LineageEntity, 'depth' | 'path'>;
+  root: LineageEntitySummary;
   direction: LineageDirection;
   /** The depth limit applied. */
   depth: number;

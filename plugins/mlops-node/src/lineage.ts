@@ -4,6 +4,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   LINEAGE_RELATIONS,
   LineageDirection,
+  LineageEntitySummary,
 } from '@convergence/backstage-plugin-mlops-common';
 
 /**
@@ -12,17 +13,7 @@ import {
  *
  * @public
  */
-export interface LineageNode {
-  /** Full lower-case ref, as the catalog writes relation targets. */
-  entityRef: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  title?: string;
-  type?: string;
-  /** The target of the `ownedBy` relation (full, lower case). */
-  owner?: string;
-  lifecycle?: string;
+export interface LineageNode extends LineageEntitySummary {
   etag?: string;
   /** Relations with lower-case target refs. */
   relations: ReadonlyArray<{ type: string; targetRef: string }>;

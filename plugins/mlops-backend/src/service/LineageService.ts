@@ -32,6 +32,7 @@ import {
   LINEAGE_MAX_DEPTH,
   LineageDirection,
   LineageEntity,
+  LineageEntitySummary,
   lineageNotifyPermission,
   LineageNotice,
   LineageNoticeRequest,
@@ -106,7 +107,7 @@ const byCodeUnits = (a: string, b: string) => {
 };
 
 /** The response fields of an entity, without undefined values. */
-function describe(node: LineageNode): Omit<LineageEntity, 'depth' | 'path'> {
+function describe(node: LineageNode): LineageEntitySummary {
   const { entityRef, kind, namespace, name, title, type, owner, lifecycle } =
     node;
   return JSON.parse(
