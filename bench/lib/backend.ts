@@ -1,7 +1,9 @@
 /*
  * What the benchmarks that start a real Backstage backend share: its root
- * config and how a bench script's main ends the process.
+ * config, the portal's permission policy and sign-in, and how a bench
+ * script's main ends the process.
  */
+import type { createBackend } from '@backstage/backend-defaults';
 import {
   coreServices,
   createServiceFactory,
@@ -41,6 +43,33 @@ export function backendConfig(
       },
     }),
   };
+}
+
+/**
+ * Adds the permission backend with the portal's own policy module
+ * (`permissionModuleConvergencePolicy` from `backend/modules`, required only
+ * here so that only the processes running a backend load it), the auth
+ * backend and its guest provider.
+ */
+export function addPortalPermissionAndAuth(
+  backend: ReturnType<typeof createBackend>,
+) {
+  backend.add(import('@backstage/plugin-permission-backend'));
+  const { permissionModuleConvergencePolicy } =
+    require('backend/modules') as typeof import('backend/modules');
+  backend.add(permissionModuleConvergencePolicy);
+  backend.add(import('@backstage/plugin-auth-backend'));
+  backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+}
+
+/** A user token from the guest sign-in of the backend on localhost:`port`, as the browser gets it. */
+export async function signInAsGuest(port: number) {
+  const res = await fetch(`http://localhost:${port}/api/auth/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  if (!res.ok)
+    throw new Error(`guest sign-in: ${res.status} ${await res.text()}`);
+  return (await res.json()).backstageIdentity.token as string;
 }
 
 /** Runs a bench's `main`: exits 0 when it resolves, prints the error and exits 1 when it rejects. */

@@ -33,7 +33,7 @@
  */
 import { Entity } from '@backstage/catalog-model';
 import { organisation, team, TEAMS } from '../lib/org';
-import { prng } from '../lib/random';
+import { prng } from '@convergence/backstage-plugin-mlops-node/testUtils';
 
 const PROJECTS = 40;
 const TEAMS_PER_PROJECT = TEAMS / PROJECTS;
@@ -366,22 +366,16 @@ export function reachDownstream(
   return { depthOf, truncated, maxDepth };
 }
 
-/** Entities per kind among the reached refs. */
-export function countByKind(estate: Estate, refs: Iterable<string>) {
+/** Entities per kind or per owner ref among the reached refs. */
+export function countBy(
+  estate: Estate,
+  refs: Iterable<string>,
+  field: 'kind' | 'owner',
+) {
   const out: Record<string, number> = {};
   for (const ref of refs) {
-    const kind = estate.byRef.get(ref)!.kind;
-    out[kind] = (out[kind] ?? 0) + 1;
-  }
-  return out;
-}
-
-/** Entities per owner ref among the reached refs. */
-export function countByOwner(estate: Estate, refs: Iterable<string>) {
-  const out: Record<string, number> = {};
-  for (const ref of refs) {
-    const owner = estate.byRef.get(ref)!.owner;
-    out[owner] = (out[owner] ?? 0) + 1;
+    const value = estate.byRef.get(ref)![field];
+    out[value] = (out[value] ?? 0) + 1;
   }
   return out;
 }

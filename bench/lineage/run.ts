@@ -59,18 +59,19 @@ import path from 'path';
 import { parseArgs } from 'util';
 import { gzipSync } from 'zlib';
 import { createBackend } from '@backstage/backend-defaults';
-import { createBackendModule } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
+import { createTestEntityProviderModule } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import {
-  catalogProcessingExtensionPoint,
-  EntityProviderConnection,
-} from '@backstage/plugin-catalog-node';
-import { backendConfig, rootConfig, runMain } from '../lib/backend';
+  addPortalPermissionAndAuth,
+  backendConfig,
+  rootConfig,
+  runMain,
+  signInAsGuest,
+} from '../lib/backend';
 import { Load, runLoad } from '../lib/load';
 import { median } from '../lib/stats';
 import {
-  countByKind,
-  countByOwner,
+  countBy,
   DOWNSTREAM_RELATIONS,
   Estate,
   generateEstate,
@@ -141,25 +142,8 @@ const database = args.sqlite
 /* The backend process                                                */
 /* ------------------------------------------------------------------ */
 
-/** The provider's connection, once the catalog has connected it. */
-let connection: EntityProviderConnection | undefined;
-
-/** Connects the entity provider that feeds the estate to the catalog. */
-const seedModule = createBackendModule({
-  pluginId: 'catalog',
-  moduleId: 'bench-lineage-estate',
-  register(reg) {
-    reg.registerInit({
-      deps: { processing: catalogProcessingExtensionPoint },
-      async init({ processing }) {
-        processing.addEntityProvider({
-          getProviderName: () => 'bench-lineage',
-          connect: async c => void (connection = c),
-        });
-      },
-    });
-  },
-});
+/** The entity provider that feeds the estate to the catalog. */
+const seed = createTestEntityProviderModule('bench-lineage');
 
 async function startBackend() {
   const estate = generateEstate(SCALE);
@@ -212,14 +196,8 @@ async function startBackend() {
   backend.add(
     import('@convergence/backstage-plugin-catalog-backend-module-mlops'),
   );
-  backend.add(seedModule);
-  backend.add(import('@backstage/plugin-permission-backend'));
-  // The portal's own policy module.
-  const { permissionModuleConvergencePolicy } =
-    require('backend/modules') as typeof import('backend/modules');
-  backend.add(permissionModuleConvergencePolicy);
-  backend.add(import('@backstage/plugin-auth-backend'));
-  backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+  backend.add(seed.module);
+  addPortalPermissionAndAuth(backend);
   let lineage = 'loaded';
   try {
     backend.add(
@@ -235,7 +213,7 @@ async function startBackend() {
   if (process.env.BENCH_SEED === '1') {
     // The whole estate as one full mutation, as a provider does.
     const t0 = performance.now();
-    await connection!.applyMutation({
+    await seed.connection().applyMutation({
       type: 'full',
       entities: [...estate.org, ...estate.items.map(i => i.entity)].map(
         entity => ({ entity, locationKey: 'bench-lineage' }),
@@ -277,16 +255,6 @@ async function request(target: string, token = userToken) {
   if (!res.ok)
     throw new Error(`${target}: ${res.status} ${body.slice(0, 500)}`);
   return { ms, body };
-}
-
-/** A user token, as the browser gets it from the guest sign-in. */
-async function signInAsGuest() {
-  const res = await fetch(`http://localhost:${PORT}/api/auth/guest/refresh`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  if (!res.ok)
-    throw new Error(`guest sign-in: ${res.status} ${await res.text()}`);
-  return (await res.json()).backstageIdentity.token as string;
 }
 
 type Worker = ReturnType<typeof cluster.fork>;
@@ -483,14 +451,14 @@ function disagreements(estate: Estate, root: string, answer: LineageAnswer) {
     out.push(
       `totals.entities ${answer.totals.entities}, the bench's walk ${own.depthOf.size}`,
     );
-  const byKind = countByKind(estate, own.depthOf.keys());
+  const byKind = countBy(estate, own.depthOf.keys(), 'kind');
   if (!sameCounts(answer.totals.byKind, byKind))
     out.push(
       `byKind {${counts(answer.totals.byKind)}}, the bench's walk {${counts(
         byKind,
       )}}`,
     );
-  const byOwner = countByOwner(estate, own.depthOf.keys());
+  const byOwner = countBy(estate, own.depthOf.keys(), 'owner');
   if (!sameCounts(answer.totals.byOwner, byOwner)) out.push('byOwner differs');
   if (answer.totals.owners !== Object.keys(byOwner).length)
     out.push(
@@ -553,9 +521,10 @@ async function main() {
     );
   const hub = ranked[0];
   const others = ranked.slice(1, 1 + OTHERS);
-  const kinds = countByKind(
+  const kinds = countBy(
     estate,
     estate.items.map(i => i.ref),
+    'kind',
   );
   const atDepth = reachDownstream(estate, hub.ref, DEPTH);
   console.log(
@@ -571,9 +540,9 @@ async function main() {
       } entities downstream, max depth ${
         hub.reach.maxDepth
       }; within depth ${DEPTH}: ${atDepth.depthOf.size} (${counts(
-        countByKind(estate, atDepth.depthOf.keys()),
+        countBy(estate, atDepth.depthOf.keys(), 'kind'),
       )}), ${
-        Object.keys(countByOwner(estate, atDepth.depthOf.keys())).length
+        Object.keys(countBy(estate, atDepth.depthOf.keys(), 'owner')).length
       } owners; within depth 6: ${
         reachDownstream(estate, hub.ref, 6).depthOf.size
       }`,
@@ -600,7 +569,7 @@ async function main() {
         caught,
       )} after the mutation (relations complete, etags settled)`,
     );
-    userToken = await signInAsGuest();
+    userToken = await signInAsGuest(PORT);
     if (args['self-check']) {
       // The bench's walk loses one link of the hub: the agree line must say NO.
       const dropped = estate.downstream.get(hub.ref)!.pop();
@@ -768,7 +737,7 @@ async function main() {
         await stop(backend.worker);
         backend = await fork(false);
         const ready = await waitForCatalog(estate);
-        userToken = await signInAsGuest();
+        userToken = await signInAsGuest(PORT);
         const first = await request(lineagePath(hub.ref));
         colds.push(first.ms);
         step(

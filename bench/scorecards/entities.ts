@@ -11,7 +11,7 @@
  * old and one 7.5 days old, an unparseable run time, only a startedAt.
  */
 import { Entity, EntityRelation } from '@backstage/catalog-model';
-import { prng } from '../lib/random';
+import { prng } from '@convergence/backstage-plugin-mlops-node/testUtils';
 
 /** The moment both engines grade at. */
 export const NOW = new Date('2026-11-27T06:00:00Z');

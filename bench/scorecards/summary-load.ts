@@ -67,7 +67,13 @@ import { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import Router from 'express-promise-router';
-import { backendConfig, rootConfig, runMain } from '../lib/backend';
+import {
+  addPortalPermissionAndAuth,
+  backendConfig,
+  rootConfig,
+  runMain,
+  signInAsGuest,
+} from '../lib/backend';
 import { Load, runLoad } from '../lib/load';
 import {
   department,
@@ -288,13 +294,7 @@ async function startBackend(role: 'seed' | 'serve') {
     backend.add(seedingCatalog([...organisation(), ...mlEntities()]));
   } else {
     backend.add(import('@backstage/plugin-catalog-backend'));
-    backend.add(import('@backstage/plugin-permission-backend'));
-    // The portal's own policy module, loaded only by the backends.
-    const { permissionModuleConvergencePolicy } =
-      require('backend/modules') as typeof import('backend/modules');
-    backend.add(permissionModuleConvergencePolicy);
-    backend.add(import('@backstage/plugin-auth-backend'));
-    backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+    addPortalPermissionAndAuth(backend);
     backend.add(floorPlugin);
   }
   await backend.start();
@@ -401,16 +401,6 @@ async function seed() {
       1000
     ).toFixed(1)} s`,
   );
-}
-
-/** A user token, as the browser gets it from the guest sign-in. */
-async function signInAsGuest() {
-  const res = await fetch(`http://localhost:${PORT}/api/auth/guest/refresh`, {
-    headers: { 'X-Requested-With': 'XMLHttpRequest' },
-  });
-  if (!res.ok)
-    throw new Error(`guest sign-in: ${res.status} ${await res.text()}`);
-  return (await res.json()).backstageIdentity.token as string;
 }
 
 /** Waits until the catalog has the whole organisation and the summary sees all N results. */
@@ -621,7 +611,7 @@ async function main() {
       // The catalog first, so that the sign-in finds the user and its team.
       callerToken = TOKEN;
       await waitForCatalog();
-      if (CALLER === 'user') callerToken = await signInAsGuest();
+      if (CALLER === 'user') callerToken = await signInAsGuest(PORT);
       const hot = await get(HOT_SUMMARY);
       console.log(
         `${replicas} replica(s): the summary of dept-0 covers ${entitiesIn(

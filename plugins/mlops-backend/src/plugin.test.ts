@@ -5,15 +5,10 @@ import {
 } from '@backstage/backend-test-utils';
 import {
   coreServices,
-  createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
-import {
-  catalogProcessingExtensionPoint,
-  EntityProviderConnection,
-} from '@backstage/plugin-catalog-node';
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import {
   notificationService,
@@ -27,8 +22,11 @@ import {
 import request from 'supertest';
 import {
   createTestDatabases,
+  createTestEntityProviderModule,
+  databasePerPlugin,
   httpAuthWithActors,
   postgresPresentWhenRequired,
+  userInfoWithGroups,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import {
   distances,
@@ -101,7 +99,7 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     const sent: NotificationSendOptions[] = [];
     let failSendsTo: string | undefined;
-    let connection: EntityProviderConnection;
+    let testGraph: ReturnType<typeof createTestEntityProviderModule>;
     const scheduler = mockServices.scheduler();
     let server: any;
     let stop: () => Promise<void>;
@@ -151,42 +149,18 @@ describe.each(databases.eachSupportedId())(
     const refresh = () => scheduler.triggerTask('mlops:lineage-refresh');
 
     beforeAll(async () => {
-      const testGraphProvider = createBackendModule({
-        pluginId: 'catalog',
-        moduleId: 'lineage-test-graph',
-        register(env) {
-          env.registerInit({
-            deps: { catalog: catalogProcessingExtensionPoint },
-            async init({ catalog }) {
-              catalog.addEntityProvider({
-                getProviderName: () => 'lineage-test-graph',
-                async connect(c) {
-                  connection = c;
-                  await c.applyMutation({
-                    type: 'full',
-                    entities: graph.entities.map(entity => ({
-                      entity,
-                      locationKey: 'lineage-test-graph',
-                    })),
-                  });
-                },
-              });
-            },
-          });
-        },
-      });
-      // A database of its own for each plugin, as in the running backend.
-      const database = createServiceFactory({
-        service: coreServices.database,
-        deps: {},
-        factory: () => {
-          const knex = databases.init(databaseId);
-          return { getClient: () => knex };
-        },
-      });
+      testGraph = createTestEntityProviderModule('lineage-test-graph', c =>
+        c.applyMutation({
+          type: 'full',
+          entities: graph.entities.map(entity => ({
+            entity,
+            locationKey: 'lineage-test-graph',
+          })),
+        }),
+      );
       const backend = await startTestBackend({
         features: [
-          database,
+          databasePerPlugin(databases, databaseId),
           httpAuthWithActors,
           // Tasks run only when a test triggers them.
           createServiceFactory({
@@ -196,7 +170,7 @@ describe.each(databases.eachSupportedId())(
           }),
           catalogPlugin,
           catalogModuleMlops,
-          testGraphProvider,
+          testGraph.module,
           permissionPlugin,
           permissionModuleTestPolicy([OUTSIDER]),
           permissionsServiceFactory,
@@ -212,15 +186,7 @@ describe.each(databases.eachSupportedId())(
               },
             }),
           }),
-          mockServices.userInfo.mock({
-            async getUserInfo(credentials: any) {
-              const ref = credentials.principal.userEntityRef;
-              return {
-                userEntityRef: ref,
-                ownershipEntityRefs: [ref, ...(GROUPS[ref] ?? [])],
-              };
-            },
-          }).factory,
+          userInfoWithGroups(GROUPS),
           mockServices.rootConfig.factory({
             data: {
               permission: { enabled: true },
@@ -631,7 +597,7 @@ describe.each(databases.eachSupportedId())(
         );
       expect(await listed()).toBe(true);
 
-      await connection.applyMutation({
+      await testGraph.connection().applyMutation({
         type: 'delta',
         added: [],
         removed: [{ entityRef: leaf, locationKey: 'lineage-test-graph' }],
@@ -646,7 +612,7 @@ describe.each(databases.eachSupportedId())(
       const without = (await get(ROOT_URL)).body as LineageResponse;
       expect(without.totals.entities).toBe(want.totals.entities - 1);
 
-      await connection.applyMutation({
+      await testGraph.connection().applyMutation({
         type: 'delta',
         added: [
           {

@@ -29,10 +29,6 @@ import catalogModuleUnprocessed from '@backstage/plugin-catalog-backend-module-u
 import permissionPlugin from '@backstage/plugin-permission-backend';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import request from 'supertest';
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import path from 'path';
 import { mlopsPermissions } from '@convergence/backstage-plugin-mlops-common';
 import {
@@ -43,7 +39,9 @@ import {
 } from '@convergence/backstage-plugin-scorecards-common';
 import {
   createTestDatabases,
+  databasePerPlugin,
   httpAuthWithActors,
+  userInfoWithGroups,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import {
   ConvergencePermissionPolicy,
@@ -271,15 +269,7 @@ describe('permission.convergence.adminGroups', () => {
         }),
         permissionPlugin,
         permissionModuleConvergencePolicy,
-        mockServices.userInfo.mock({
-          async getUserInfo(credentials: any) {
-            const ref = credentials.principal.userEntityRef;
-            return {
-              userEntityRef: ref,
-              ownershipEntityRefs: [ref, ...(groupsOf.get(ref) ?? [])],
-            };
-          },
-        }).factory,
+        userInfoWithGroups(Object.fromEntries(groupsOf)),
       ],
     });
     const decide = async (caller: string) => {
@@ -363,18 +353,9 @@ describe.each(databases.eachSupportedId())(
 
     async function startBackend() {
       const fixture = path.resolve(__dirname, '__fixtures__/entities.yaml');
-      // A database of its own for each plugin, as in the running backend.
-      const database = createServiceFactory({
-        service: coreServices.database,
-        deps: {},
-        factory: () => {
-          const knex = databases.init(databaseId);
-          return { getClient: () => knex };
-        },
-      });
       return startTestBackend({
         features: [
-          database,
+          databasePerPlugin(databases, databaseId),
           httpAuthWithActors,
           catalogPlugin,
           catalogModuleScaffolderEntityModel,
@@ -399,15 +380,7 @@ describe.each(databases.eachSupportedId())(
               scaffolder: { concurrentTasksLimit: 0 },
             },
           }),
-          mockServices.userInfo.mock({
-            async getUserInfo(credentials: any) {
-              const ref = credentials.principal.userEntityRef;
-              return {
-                userEntityRef: ref,
-                ownershipEntityRefs: [ref, ...(groups[ref] ?? [])],
-              };
-            },
-          }).factory,
+          userInfoWithGroups(groups),
         ],
       });
     }

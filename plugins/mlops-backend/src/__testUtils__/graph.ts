@@ -1,17 +1,7 @@
 import { Entity } from '@backstage/catalog-model';
 import { LINEAGE_RELATIONS } from '@convergence/backstage-plugin-mlops-common';
+import { prng } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import { SECRET_LABEL } from './policy';
-
-/** A deterministic pseudo-random generator (mulberry32). */
-function random(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A generated estate: the entities, and the lineage edges they declare. */
 export interface GeneratedGraph {
@@ -43,7 +33,7 @@ export const DOWNSTREAM = new Set(LINEAGE_RELATIONS.downstream);
  * and models carry the secret label.
  */
 export function generateGraph(seed = 16): GeneratedGraph {
-  const rnd = random(seed);
+  const rnd = prng(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
   const entities: Entity[] = [];
   const downstream = new Map<string, Set<string>>();

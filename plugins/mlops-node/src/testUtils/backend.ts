@@ -1,14 +1,21 @@
 /*
- * What the backend packages' tests share: the databases they run on, and an
- * HTTP auth service for tests that run the real permission backend.
+ * What the backend packages' tests share: the databases they run on, an
+ * HTTP auth service and a user info service for tests that run the real
+ * permission backend, and a catalog module to feed the real catalog entities.
  */
 import {
   coreServices,
+  createBackendModule,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
 import {
+  catalogProcessingExtensionPoint,
+  EntityProviderConnection,
+} from '@backstage/plugin-catalog-node';
+import {
   mockCredentials,
   mockServices,
+  TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
 
@@ -29,6 +36,26 @@ export function createTestDatabases() {
       'POSTGRES_14',
       'POSTGRES_13',
     ],
+  });
+}
+
+/**
+ * A database service that gives each plugin a database of its own on
+ * `databaseId`, as each plugin has in the running backend.
+ *
+ * @public
+ */
+export function databasePerPlugin(
+  databases: TestDatabases,
+  databaseId: TestDatabaseId,
+) {
+  return createServiceFactory({
+    service: coreServices.database,
+    deps: {},
+    factory: () => {
+      const knex = databases.init(databaseId);
+      return { getClient: () => knex };
+    },
   });
 }
 
@@ -82,3 +109,62 @@ export const httpAuthWithActors = createServiceFactory({
     };
   },
 });
+
+/**
+ * A user info service whose users own their own ref and those of the groups
+ * `groups` lists for them (by user ref), as the real one reads them from the
+ * catalog.
+ *
+ * @public
+ */
+export function userInfoWithGroups(
+  groups: Readonly<Record<string, readonly string[]>>,
+) {
+  return mockServices.userInfo.mock({
+    async getUserInfo(credentials: any) {
+      const ref = credentials.principal.userEntityRef;
+      return {
+        userEntityRef: ref,
+        ownershipEntityRefs: [ref, ...(groups[ref] ?? [])],
+      };
+    },
+  }).factory;
+}
+
+/**
+ * A catalog module adding an entity provider named `name`, through which a
+ * test or benchmark feeds the real catalog: `connection()` is the provider's
+ * connection once the catalog has connected it, and `onConnect` runs then
+ * (before the catalog goes on starting).
+ *
+ * @public
+ */
+export function createTestEntityProviderModule(
+  name: string,
+  onConnect?: (connection: EntityProviderConnection) => Promise<void>,
+) {
+  let connected: EntityProviderConnection | undefined;
+  const module = createBackendModule({
+    pluginId: 'catalog',
+    moduleId: name,
+    register(reg) {
+      reg.registerInit({
+        deps: { catalog: catalogProcessingExtensionPoint },
+        async init({ catalog }) {
+          catalog.addEntityProvider({
+            getProviderName: () => name,
+            async connect(connection) {
+              connected = connection;
+              await onConnect?.(connection);
+            },
+          });
+        },
+      });
+    },
+  });
+  const connection = () => {
+    if (!connected) throw new Error(`the catalog has not connected ${name}`);
+    return connected;
+  };
+  return { module, connection };
+}
