@@ -1,16 +1,16 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { Entity } from '@backstage/catalog-model';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  catalogAsReadBy,
+  catalogReadDecision,
+  NOBODY,
+  OUTSIDER,
+  OWNER,
+} from '../__testUtils__/readers';
 import { LineageService } from '../service/LineageService';
 import { registerMlopsActions } from './index';
 import { MAX_YAML_BYTES } from './validateMlEntity';
-
-const OWNER = 'user:default/mei'; // may read everything
-const OUTSIDER = 'user:default/sofia'; // may not read the entities named secret…
-const NOBODY = 'user:default/nobody'; // may read nothing
 
 const TITLE = 'Détecteur « fraude » "v2" \\ ü';
 
@@ -101,43 +101,15 @@ const ENTITIES: Entity[] = [
 function setup() {
   /** Who each catalog call was made as. */
   const callers: string[] = [];
-  const who = (options: any) => {
-    const { principal } = options.credentials;
-    return principal.type === 'user' ? principal.userEntityRef : principal.type;
-  };
-  // The in-memory catalog, with the read permission applied as the catalog
-  // applies it: what a caller may not read does not exist for them.
-  const view = (options: any) => {
-    const user = who(options);
-    callers.push(user);
-    return catalogServiceMock({
-      entities: ENTITIES.filter(e =>
-        user === NOBODY
-          ? false
-          : user !== OUTSIDER || !e.metadata.name.startsWith('secret'),
-      ),
-    });
-  };
-  const catalog = {
-    getEntityByRef: (ref: any, o: any) => view(o).getEntityByRef(ref, o),
-    getEntitiesByRefs: (r: any, o: any) => view(o).getEntitiesByRefs(r, o),
-    queryEntities: (r: any, o: any) => view(o).queryEntities(r, o),
-    streamEntities: (r: any, o: any) => view(o).streamEntities(r, o),
-  } as unknown as CatalogService;
+  const catalog = catalogAsReadBy(
+    () => ENTITIES,
+    (_method, _request, caller) => callers.push(caller),
+  );
   const permissions = mockServices.permissions.mock({
     authorizeConditional: async (requests: any[], { credentials }: any) =>
-      requests.map(() => {
-        const user = credentials.principal.userEntityRef;
-        if (user === NOBODY) return { result: AuthorizeResult.DENY };
-        if (user === OUTSIDER)
-          return {
-            result: AuthorizeResult.CONDITIONAL,
-            pluginId: 'catalog',
-            resourceType: 'catalog-entity',
-            conditions: {} as any,
-          };
-        return { result: AuthorizeResult.ALLOW };
-      }),
+      requests.map(() =>
+        catalogReadDecision(credentials.principal.userEntityRef),
+      ),
   });
   const lineage = new LineageService({
     catalog,

@@ -1,7 +1,12 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { CatalogService } from '@backstage/plugin-catalog-node';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  catalogAsReadBy,
+  catalogReadDecision,
+  NOBODY,
+  OUTSIDER,
+  OWNER,
+} from '../__testUtils__/readers';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   LineageNotice,
@@ -9,10 +14,6 @@ import {
 } from '@convergence/backstage-plugin-mlops-common';
 import { NoticeStore } from '../database/NoticeStore';
 import { LineageAnswer, LineageService } from './LineageService';
-
-const OWNER = 'user:default/mei';
-const OUTSIDER = 'user:default/sofia'; // may not read the secret pipeline
-const NOBODY = 'user:default/nobody'; // may read nothing
 
 type Rel = [type: string, target: string];
 const entity = (
@@ -63,32 +64,16 @@ function graph(): Entity[] {
 function setup() {
   let entities = graph();
   const calls: string[] = [];
-  const view = (options: any) => {
-    const user = options?.credentials?.principal?.userEntityRef;
-    return catalogServiceMock({
-      entities: entities.filter(e =>
-        user === NOBODY
-          ? false
-          : user !== OUTSIDER || !e.metadata.name.startsWith('secret'),
+  // Every catalog call is recorded.
+  const catalog = catalogAsReadBy(
+    () => entities,
+    (method, request) =>
+      calls.push(
+        method === 'getEntitiesByRefs'
+          ? `${method} ${request.entityRefs.length}`
+          : method,
       ),
-    });
-  };
-  // The in-memory catalog, with OUTSIDER's read permission applied as the
-  // catalog applies a conditional decision; every call is recorded.
-  const catalog = {
-    getEntityByRef: (ref: any, options: any) => {
-      calls.push('getEntityByRef');
-      return view(options).getEntityByRef(ref, options);
-    },
-    getEntitiesByRefs: (req: any, options: any) => {
-      calls.push(`getEntitiesByRefs ${req.entityRefs.length}`);
-      return view(options).getEntitiesByRefs(req, options);
-    },
-    streamEntities: (req: any, options: any) => {
-      calls.push('streamEntities');
-      return view(options).streamEntities(req, options);
-    },
-  } as unknown as CatalogService;
+  );
   const decisionsAsked: string[] = [];
   const permissions = mockServices.permissions.mock({
     authorize: async (requests: any[], { credentials }: any) =>
@@ -101,17 +86,7 @@ function setup() {
     authorizeConditional: async (requests: any[], { credentials }: any) => {
       const user = credentials.principal.userEntityRef;
       decisionsAsked.push(user);
-      return requests.map(() => {
-        if (user === NOBODY) return { result: AuthorizeResult.DENY };
-        if (user === OUTSIDER)
-          return {
-            result: AuthorizeResult.CONDITIONAL,
-            pluginId: 'catalog',
-            resourceType: 'catalog-entity',
-            conditions: {} as any,
-          };
-        return { result: AuthorizeResult.ALLOW };
-      });
+      return requests.map(() => catalogReadDecision(user));
     },
   });
   const stored: LineageNotice[] = [];
