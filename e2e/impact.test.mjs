@@ -2,14 +2,14 @@
 // Lineage impact in the running portal: the Impact card on the deprecated
 // example dataset, a notice to the downstream owners, and the notice in the
 // Notifications page of a member of a downstream team.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   APP_URL,
   BACKEND_URL,
+  browserForFile,
   eventually,
   getAsGuest,
-  launchBrowser,
   requestAsGuest,
   screenshot,
   signInAsGuest,
@@ -24,14 +24,7 @@ import {
 const DATASET = 'card-transactions-2019';
 const LINEAGE = `/api/mlops/lineage/dataset/default/${DATASET}`;
 
-/** @type {import('./lib.mjs').Browser} */
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 test('the lineage API answers what is downstream of the deprecated dataset, and refuses without a token', async () => {
   const anonymous = await fetch(`${BACKEND_URL}${LINEAGE}`);

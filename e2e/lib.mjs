@@ -7,6 +7,7 @@
  * @typedef {{ items: Entity[] }} EntityList the catalog's by-query answer
  */
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,6 +128,28 @@ export async function launchBrowser() {
     async close() {
       await context.close();
       fs.rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The browser of one test file: launched before its first test and closed
+ * after its last (call it at the file's top level, where node:test hooks go).
+ * @returns {{ readonly context: BrowserContext }}
+ */
+export function browserForFile() {
+  /** @type {Browser | undefined} */
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return {
+    get context() {
+      assert.ok(browser, 'the browser is launched before the first test');
+      return browser.context;
     },
   };
 }

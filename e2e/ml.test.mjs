@@ -1,12 +1,12 @@
 // @ts-check
 // The ML kinds in the running portal: API, error reporting and the pages.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   APP_URL,
+  browserForFile,
   eventually,
   getAsGuest,
-  launchBrowser,
   requestAsGuest,
   screenshot,
   signInAsGuest,
@@ -99,14 +99,7 @@ test('a malformed model from a file location is rejected with the field named; t
   }
 });
 
-/** @type {import('./lib.mjs').Browser} */
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 test('a person opens a Model page and sees versions, the model card and lineage links', async () => {
   const page = await signInAsGuest(browser.context);

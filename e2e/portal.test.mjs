@@ -1,15 +1,15 @@
 // @ts-check
 // Smoke test of the running portal (started by scripts/test.sh).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   APP_URL,
   BACKEND_URL,
+  browserForFile,
   eventually,
   getAsGuest,
-  launchBrowser,
-  signInAsGuest,
   screenshot,
+  signInAsGuest,
 } from './lib.mjs';
 
 test('the catalog API refuses an unauthenticated request with 401', async () => {
@@ -37,14 +37,7 @@ test('the example organisation is in the catalog for a signed-in user', async ()
   assert.ok(services.items.length >= 5, 'expected the example services');
 });
 
-/** @type {import('./lib.mjs').Browser} */
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 test('a person signs in as guest, browses the catalog and opens a team', async () => {
   const page = await signInAsGuest(browser.context);

@@ -5,14 +5,14 @@
 // the check shows exempt and the campaign's progress moves. Then the weekly
 // digest: the e2e portal runs it every 10 seconds, yet the guest's team
 // receives it once this week.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   APP_URL,
   BACKEND_URL,
+  browserForFile,
   eventually,
   getAsGuest,
-  launchBrowser,
   requestAsGuest,
   screenshot,
   signInAsGuest,
@@ -32,14 +32,7 @@ const TEAM = 'group:default/ml-platform';
 const run = Date.now().toString(36).slice(-5);
 const TITLE = `E2E retention ${run}`;
 
-/** @type {import('./lib.mjs').Browser} */
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 /** The dataset's stored status of the check. */
 async function checkStatus() {

@@ -2,7 +2,7 @@
 // The golden-path templates in the running portal: each runs through the
 // scaffolder API, publishes to the local Git repository and its entities
 // appear in the catalog with their relations; one runs through the UI.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,9 +11,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   APP_URL,
+  browserForFile,
   eventually,
   getAsGuest,
-  launchBrowser,
   requestAsGuest,
   runTemplate,
   screenshot,
@@ -26,14 +26,7 @@ const LOCAL_GIT = path.join(ROOT, 'tmp/e2e-local-git');
 // Names unique to this run: the local repositories outlive the portal.
 const RUN = Date.now().toString(36).slice(-5);
 
-/** @type {import('./lib.mjs').Browser} */
-let browser;
-before(async () => {
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 /** @param {import('./lib.mjs').Entity} e */
 const rels = e => (e.relations ?? []).map(r => `${r.type} ${r.targetRef}`);
