@@ -145,6 +145,17 @@ const render = (
     ],
   );
 
+/** Renders the card on `api` and opens its notice dialog once it may. */
+async function openNoticeDialog(api: MlopsApi) {
+  await render(api);
+  const button = await screen.findByRole('button', {
+    name: 'Notify downstream owners',
+  });
+  await waitFor(() => expect(button).toBeEnabled());
+  fireEvent.click(button);
+  return screen.findByRole('dialog');
+}
+
 describe('ImpactCard', () => {
   it('lists downstream entities grouped by kind with owner, lifecycle and depth', async () => {
     const api = fakeApi();
@@ -341,13 +352,7 @@ describe('ImpactCard', () => {
 
   it('needs a message for another notice', async () => {
     const api = fakeApi();
-    await render(api);
-    const button = await screen.findByRole('button', {
-      name: 'Notify downstream owners',
-    });
-    await waitFor(() => expect(button).toBeEnabled());
-    fireEvent.click(button);
-    const dialog = await screen.findByRole('dialog');
+    const dialog = await openNoticeDialog(api);
     fireEvent.change(within(dialog).getByLabelText('Notice'), {
       target: { value: 'other' },
     });
@@ -375,13 +380,7 @@ describe('ImpactCard', () => {
         );
       }),
     });
-    await render(api);
-    const button = await screen.findByRole('button', {
-      name: 'Notify downstream owners',
-    });
-    await waitFor(() => expect(button).toBeEnabled());
-    fireEvent.click(button);
-    const dialog = await screen.findByRole('dialog');
+    const dialog = await openNoticeDialog(api);
     fireEvent.change(within(dialog).getByLabelText('Notice'), {
       target: { value: 'incident' },
     });
@@ -402,13 +401,7 @@ describe('ImpactCard', () => {
         );
       }),
     });
-    await render(api);
-    const button = await screen.findByRole('button', {
-      name: 'Notify downstream owners',
-    });
-    await waitFor(() => expect(button).toBeEnabled());
-    fireEvent.click(button);
-    const dialog = await screen.findByRole('dialog');
+    const dialog = await openNoticeDialog(api);
     fireEvent.change(within(dialog).getByLabelText(/Deprecated from/), {
       target: { value: '2027-03-01' },
     });

@@ -13,6 +13,7 @@ import { alertApiRef, configApiRef } from '@backstage/core-plugin-api';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   CheckChange,
+  CheckResult,
   CheckStatus,
   EntityScorecardResult,
   Exemption,
@@ -112,6 +113,15 @@ const exempted = (
   getExemptions: async () => ({ exemptions, audit: [] }),
 });
 
+/** The answers about an entity graded as `result` but with `checks`, without exemptions. */
+const gradedWith = (checks: CheckResult[]) =>
+  mockApi({
+    getEntityResults: async () => ({
+      results: [{ ...result, checks }],
+      exemptions: [],
+    }),
+  });
+
 const pendingRequest: ExemptionRequest = {
   id: '6c1f1b9e-0d7e-4c2a-9d55-0b7f0a9d1c11',
   entityRef,
@@ -174,28 +184,18 @@ describe('EntityScorecardCard', () => {
 
   it('links the entities that cause a failure after the message', async () => {
     await render(
-      mockApi({
-        getEntityResults: async () => ({
-          results: [
-            {
-              ...result,
-              checks: [
-                {
-                  checkId: 'upstream-not-deprecated',
-                  status: 'fail' as const,
-                  message:
-                    'dataset:default/card-transactions-2019 is deprecated (trainedOn dataset:default/card-transactions-2019)',
-                  causes: [
-                    'dataset:default/card-transactions-2019',
-                    'pipeline:default/fraud.labeling',
-                  ],
-                },
-              ],
-            },
+      gradedWith([
+        {
+          checkId: 'upstream-not-deprecated',
+          status: 'fail',
+          message:
+            'dataset:default/card-transactions-2019 is deprecated (trainedOn dataset:default/card-transactions-2019)',
+          causes: [
+            'dataset:default/card-transactions-2019',
+            'pipeline:default/fraud.labeling',
           ],
-          exemptions: [],
-        }),
-      }),
+        },
+      ]),
     );
     const causes = await screen.findByTestId('causes-upstream-not-deprecated');
     expect(
@@ -219,14 +219,7 @@ describe('EntityScorecardCard', () => {
       checkId: `dataset-check-${i}`,
       status: 'na' as const,
     }));
-    await render(
-      mockApi({
-        getEntityResults: async () => ({
-          results: [{ ...result, checks: [...na, ...result.checks] }],
-          exemptions: [],
-        }),
-      }),
-    );
+    await render(gradedWith([...na, ...result.checks]));
     const toggle = await screen.findByRole('button', {
       name: "12 checks don't apply",
     });
@@ -247,20 +240,10 @@ describe('EntityScorecardCard', () => {
 
   it('says "1 check doesn\'t apply" for a single one', async () => {
     await render(
-      mockApi({
-        getEntityResults: async () => ({
-          results: [
-            {
-              ...result,
-              checks: [
-                ...result.checks,
-                { checkId: 'dataset-classified', status: 'na' as const },
-              ],
-            },
-          ],
-          exemptions: [],
-        }),
-      }),
+      gradedWith([
+        ...result.checks,
+        { checkId: 'dataset-classified', status: 'na' },
+      ]),
     );
     expect(
       await screen.findByRole('button', { name: "1 check doesn't apply" }),
@@ -269,24 +252,14 @@ describe('EntityScorecardCard', () => {
 
   it('shows a check whose facts were unavailable as unknown, not as a failure', async () => {
     await render(
-      mockApi({
-        getEntityResults: async () => ({
-          results: [
-            {
-              ...result,
-              checks: [
-                ...result.checks,
-                {
-                  checkId: 'model-production-alias',
-                  status: 'unknown' as const,
-                  message: 'facts from mlflow were unavailable: MLflow down',
-                },
-              ],
-            },
-          ],
-          exemptions: [],
-        }),
-      }),
+      gradedWith([
+        ...result.checks,
+        {
+          checkId: 'model-production-alias',
+          status: 'unknown',
+          message: 'facts from mlflow were unavailable: MLflow down',
+        },
+      ]),
     );
     const unknown = await screen.findByTestId('check-model-production-alias');
     expect(within(unknown).getByTitle('unknown')).toBeInTheDocument();
