@@ -58,6 +58,22 @@ export interface ScorecardCheck extends CheckInfo {
 }
 
 /**
+ * What a grading pass gives a fact provider besides the batch.
+ *
+ * @public
+ */
+export interface FactContext {
+  /**
+   * Entities the pass has already read from the catalog, by full lower-case
+   * entity ref: the batch's related entities and, in a full pass, every
+   * entity listed so far. A provider that needs other entities may take them
+   * from here instead of reading the catalog again (they are the same
+   * snapshot the checks see); refs it does not find it reads itself.
+   */
+  related: ReadonlyMap<string, Entity>;
+}
+
+/**
  * Gathers facts about entities from somewhere (the catalog, MLflow, Kubeflow).
  *
  * @public
@@ -65,8 +81,14 @@ export interface ScorecardCheck extends CheckInfo {
 export interface FactProvider {
   /** Facts appear under this key in {@link CheckContext.facts}. */
   id: string;
-  /** Facts for a batch of entities, keyed by entity ref. Entities without facts may be left out. */
-  getFacts(entities: Entity[]): Promise<Map<string, Record<string, unknown>>>;
+  /**
+   * Facts for a batch of entities, keyed by entity ref. Entities without
+   * facts may be left out. `context` holds what the pass has already read.
+   */
+  getFacts(
+    entities: Entity[],
+    context?: FactContext,
+  ): Promise<Map<string, Record<string, unknown>>>;
   /**
    * The entities whose facts depend on these (full, lower-case refs), e.g.
    * the models downstream of a dataset whose lifecycle changed: the

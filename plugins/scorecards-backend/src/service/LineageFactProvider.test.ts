@@ -164,6 +164,35 @@ describe('LineageFactProvider', () => {
     expect(reads.length).toBeLessThanOrEqual(4);
   });
 
+  it('reads from the catalog only what the pass has not read already, with the same facts', async () => {
+    const graded = [
+      'model:default/fraud-detector',
+      'model:default/fraud-detector-v2',
+      'component:default/fraud-scoring',
+    ].map(get);
+    const alone = recordingLoader();
+    const expected = await new LineageFactProvider(alone.load).getFacts(graded);
+    // The pass has listed all but the two looping datasets and the pipeline.
+    const unread = [
+      'dataset:default/loop-a',
+      'dataset:default/loop-b',
+      'pipeline:default/fraud.labeling',
+    ];
+    const related = new Map(
+      [...byRef].filter(([ref]) => !unread.includes(ref)),
+    );
+    const { load, reads } = recordingLoader();
+    const facts = await new LineageFactProvider(load).getFacts(graded, {
+      related,
+    });
+    expect(facts).toEqual(expected);
+    expect(alone.reads.flat()).toEqual(
+      expect.arrayContaining(['dataset:default/card-transactions-2019']),
+    );
+    // Only the pipeline is on these entities' walks and not yet read.
+    expect(reads.flat()).toEqual(['pipeline:default/fraud.labeling']);
+  });
+
   it('fails the batch when the catalog read fails (the checks are then unknown)', async () => {
     const provider = new LineageFactProvider(async () => {
       throw new Error('catalog unavailable');

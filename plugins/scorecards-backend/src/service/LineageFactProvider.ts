@@ -17,7 +17,10 @@ import {
   toLineageNode,
   walkLineage,
 } from '@convergence/backstage-plugin-mlops-node';
-import { FactProvider } from '@convergence/backstage-plugin-scorecards-node';
+import {
+  FactContext,
+  FactProvider,
+} from '@convergence/backstage-plugin-scorecards-node';
 import { holdsPersonalData } from '../checks/helpers';
 
 /**
@@ -56,14 +59,15 @@ export type LineageFacts = {
 };
 
 /**
- * A loader that reads each ref once per batch of walks (`primed` nodes not
- * at all), and gathers the refs that the walks running at the same time ask
- * for into one catalog read: walks that go level by level in step cost one
- * read per level together, not one each.
+ * A loader that reads each ref once per batch of walks, and none that are
+ * `primed` or in `known` (by full lower-case ref), and gathers the refs that the walks running
+ * at the same time ask for into one catalog read: walks that go level by
+ * level in step cost one read per level together, not one each.
  */
 export function sharedLineageLoader(
   load: LineageNodeLoader,
   primed: Iterable<LineageNode> = [],
+  known?: ReadonlyMap<string, Entity>,
 ): LineageNodeLoader {
   const memo = new Map<string, Promise<LineageNode | undefined>>();
   for (const node of primed) memo.set(node.entityRef, Promise.resolve(node));
@@ -90,6 +94,12 @@ export function sharedLineageLoader(
       refs.map(ref => {
         let node = memo.get(ref);
         if (!node) {
+          const entity = known?.get(ref);
+          if (entity) {
+            node = Promise.resolve(toLineageNode(entity));
+            memo.set(ref, node);
+            return node;
+          }
           if (!queued) {
             const batch = new Map<string, Waiter>();
             queued = batch;
@@ -144,7 +154,8 @@ const isDataset = (node: LineageNode) => node.kind.toLowerCase() === 'dataset';
  * what is deprecated upstream of an entity, what is experimental or holds
  * personal data in its training path, and how many entities are downstream.
  * It reads the catalog with the plugin's own credentials (the whole graph),
- * and each entity once per batch of graded entities.
+ * and each entity once per batch of graded entities, unless the pass has
+ * read it already (see FactContext).
  *
  * Its facts depend on the entities up- and downstream: {@link dependents}
  * names them, so that the incremental pass grades a model again when the
@@ -197,9 +208,10 @@ export class LineageFactProvider implements FactProvider {
     private readonly referrers?: (entityRefs: string[]) => Promise<string[]>,
   ) {}
 
-  async getFacts(entities: Entity[]) {
+  async getFacts(entities: Entity[], context?: FactContext) {
     const roots = entities.map(toLineageNode);
-    const load = sharedLineageLoader(this.load, roots);
+    // What the pass has read already is not read again.
+    const load = sharedLineageLoader(this.load, roots, context?.related);
     const facts = new Map<string, Record<string, unknown>>();
     await Promise.all(
       roots.map(async (root, i) => {

@@ -486,7 +486,7 @@ export class ScorecardEvaluator {
     const factsByProvider = await Promise.all(
       this.options.factProviders.map(async p => {
         try {
-          return [p.id, await p.getFacts(entities)] as const;
+          return [p.id, await p.getFacts(entities, { related })] as const;
         } catch (error) {
           if (!pass.loggedFailures.has(p.id)) {
             pass.loggedFailures.add(p.id);
