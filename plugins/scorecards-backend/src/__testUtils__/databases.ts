@@ -3,6 +3,9 @@ import {
   postgresPresentWhenRequired,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
 
+// It registers a test for the files that call it: not a test file itself.
+/* eslint-disable jest/no-export */
+
 /**
  * The databases a test file runs on (SQLite, and PostgreSQL where the test
  * command provides it), with a test of the file that fails when the command
@@ -16,8 +19,3 @@ export function testDatabases() {
   });
   return databases;
 }
-
-/** A database id of {@link testDatabases}, as `databases.init` takes it. */
-export type TestDatabaseId = Parameters<
-  ReturnType<typeof createTestDatabases>['init']
->[0];

@@ -3,6 +3,7 @@ import Router from 'express-promise-router';
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { CampaignService } from '../campaigns/types';
 import { campaignListQuery, campaignQuery } from './campaignInputs';
+import { anyCaller, runAudited } from './http';
 import { parseInput } from './inputs';
 
 /**
@@ -20,7 +21,6 @@ export async function createCampaignRouter(options: {
   const { httpAuth, auditor, campaigns } = options;
   const router = Router();
   const jsonBody = express.json();
-  const anyCaller = { allow: ['user', 'service'] as Array<'user' | 'service'> };
 
   /** Runs a write as an auditor event: its success, or its failure and the error. */
   async function audited<T>(
@@ -29,24 +29,22 @@ export async function createCampaignRouter(options: {
     write: () => Promise<T>,
     campaignIdOf: (result: T) => string | undefined,
   ): Promise<T> {
-    const event = await auditor.createEvent({
-      eventId: 'campaign-manage',
-      severityLevel: 'medium',
-      request: req,
-      meta: {
-        queryType,
-        ...(req.params.id ? { campaignId: req.params.id } : {}),
+    return runAudited(
+      auditor,
+      {
+        eventId: 'campaign-manage',
+        request: req,
+        meta: {
+          queryType,
+          ...(req.params.id ? { campaignId: req.params.id } : {}),
+        },
       },
-    });
-    try {
-      const result = await write();
-      const campaignId = campaignIdOf(result);
-      await event.success({ meta: campaignId ? { campaignId } : {} });
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+      write,
+      result => {
+        const campaignId = campaignIdOf(result);
+        return campaignId ? { campaignId } : {};
+      },
+    );
   }
 
   router.get('/campaigns', async (req, res) => {

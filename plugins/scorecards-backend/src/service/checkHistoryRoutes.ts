@@ -3,6 +3,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { CheckHistoryQueries } from './CheckHistoryQueries';
+import { anyCaller } from './http';
 import { DAYS, days, entityRef, parseInput } from './inputs';
 
 /** An optional query parameter; present but empty counts as absent. */
@@ -31,7 +32,6 @@ export async function createCheckHistoryRouter(options: {
 }): Promise<express.Router> {
   const { httpAuth, checkHistory } = options;
   const router = Router();
-  const anyCaller = { allow: ['user', 'service'] as Array<'user' | 'service'> };
 
   router.get('/checks/:checkId/trend', async (req, res) => {
     const credentials = await httpAuth.credentials(req, anyCaller);

@@ -313,6 +313,14 @@ describe.each(databases.eachSupportedId())(
         status: 'rejected',
         decidedBy: OWNER,
       });
+      // Audited as approval is, but for the exemption there is none of.
+      const event = audited[audited.length - 1];
+      expect(event.options.meta.queryType).toBe('reject');
+      expect(event.outcome.success.meta).toEqual({
+        requestId: created.body.id,
+        entityRef: REF,
+        checkId: 'has-description',
+      });
       expect(sent.map(n => n.recipients.entityRef)).toEqual([
         'group:default/fraud-ml',
         OUTSIDER,

@@ -1,28 +1,20 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import {
-  AuditorService,
-  AuditorServiceCreateEventOptions,
-  HttpAuthService,
-} from '@backstage/backend-plugin-api';
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
+import {
+  Exemption,
+  ExemptionRequest,
+} from '@convergence/backstage-plugin-scorecards-common';
 import { ExemptionWorkflow } from '../exemptions/ExemptionWorkflow';
+import { anyCaller, AuditMeta, entityOf, runAudited } from './http';
 import { parseInput } from './inputs';
 import {
   exemptionDecisionBody,
   exemptionInboxQuery,
   exemptionRequestBody,
 } from './exemptionRequestInputs';
-
-type JsonObject = NonNullable<AuditorServiceCreateEventOptions['meta']>;
-
-/** The entity named by the route's `:kind/:namespace/:name`. */
-const entityOf = (req: express.Request) => ({
-  kind: req.params.kind,
-  namespace: req.params.namespace,
-  name: req.params.name,
-});
 
 /**
  * The exemption workflow's routes: requests of an entity, the inbox of
@@ -37,30 +29,25 @@ export async function createExemptionRequestRouter(options: {
   const { httpAuth, auditor, exemptions } = options;
   const router = Router();
   const jsonBody = express.json();
-  const anyCaller = { allow: ['user', 'service'] as Array<'user' | 'service'> };
 
   /** Runs `step` as an auditor event that succeeds or fails with it. */
   async function audited<T>(
     req: express.Request,
     queryType: 'submit' | 'approve' | 'reject',
-    meta: JsonObject,
+    meta: AuditMeta,
     step: () => Promise<T>,
-    outcome: (value: T) => JsonObject,
+    outcome: (value: T) => AuditMeta,
   ): Promise<T> {
-    const event = await auditor.createEvent({
-      eventId: 'exemption-request',
-      severityLevel: 'medium',
-      request: req,
-      meta: { queryType, ...meta },
-    });
-    try {
-      const value = await step();
-      await event.success({ meta: outcome(value) });
-      return value;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+    return runAudited(
+      auditor,
+      {
+        eventId: 'exemption-request',
+        request: req,
+        meta: { queryType, ...meta },
+      },
+      step,
+      outcome,
+    );
   }
 
   /** Request ids are UUIDs; anything else names no request. */
@@ -109,48 +96,39 @@ export async function createExemptionRequestRouter(options: {
     res.json(await exemptions.inbox(query, credentials));
   });
 
-  router.post('/exemption-requests/:id/approve', jsonBody, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const id = requestId(req);
-    res.json(
-      await audited(
-        req,
-        'approve',
-        { requestId: id },
-        async () => {
-          const body = parseInput(exemptionDecisionBody, req.body, 'body');
-          return exemptions.approve(id, body, credentials);
-        },
-        r => ({
-          requestId: r.request.id,
-          entityRef: r.request.entityRef,
-          checkId: r.request.checkId,
-          exemptionId: r.exemption.id,
-        }),
-      ),
+  // Approval and rejection: the same step but for what the workflow does.
+  for (const decision of ['approve', 'reject'] as const) {
+    router.post(
+      `/exemption-requests/:id/${decision}`,
+      jsonBody,
+      async (req, res) => {
+        const credentials = await httpAuth.credentials(req, {
+          allow: ['user'],
+        });
+        const id = requestId(req);
+        res.json(
+          await audited(
+            req,
+            decision,
+            { requestId: id },
+            async (): Promise<{
+              request: ExemptionRequest;
+              exemption?: Exemption;
+            }> => {
+              const body = parseInput(exemptionDecisionBody, req.body, 'body');
+              return exemptions[decision](id, body, credentials);
+            },
+            r => ({
+              requestId: r.request.id,
+              entityRef: r.request.entityRef,
+              checkId: r.request.checkId,
+              ...(r.exemption ? { exemptionId: r.exemption.id } : {}),
+            }),
+          ),
+        );
+      },
     );
-  });
-
-  router.post('/exemption-requests/:id/reject', jsonBody, async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const id = requestId(req);
-    res.json(
-      await audited(
-        req,
-        'reject',
-        { requestId: id },
-        async () => {
-          const body = parseInput(exemptionDecisionBody, req.body, 'body');
-          return exemptions.reject(id, body, credentials);
-        },
-        r => ({
-          requestId: r.request.id,
-          entityRef: r.request.entityRef,
-          checkId: r.request.checkId,
-        }),
-      ),
-    );
-  });
+  }
 
   return router;
 }

@@ -3,6 +3,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
+import { anyCaller, entityOf } from './http';
 import { ScorecardQueries } from './ScorecardQueries';
 import { DAYS, days, entityRef, exemptionBody, parseInput } from './inputs';
 
@@ -28,13 +29,6 @@ const entityRefsBody = z.object({
   entityRefs: z.array(entityRef()).max(500),
 });
 
-/** The entity named by the route's `:kind/:namespace/:name`. */
-const entityOf = (req: express.Request) => ({
-  kind: req.params.kind,
-  namespace: req.params.namespace,
-  name: req.params.name,
-});
-
 /**
  * The REST API of the scorecards plugin over {@link ScorecardQueries}: it
  * validates input and speaks HTTP; see the README for the routes.
@@ -47,7 +41,6 @@ export async function createRouter(options: {
   const router = Router();
   // Only the routes that take a body parse one.
   const jsonBody = express.json();
-  const anyCaller = { allow: ['user', 'service'] as Array<'user' | 'service'> };
 
   router.get('/definitions', async (req, res) => {
     await httpAuth.credentials(req, anyCaller);

@@ -1,0 +1,49 @@
+import express from 'express';
+import {
+  AuditorService,
+  AuditorServiceCreateEventOptions,
+} from '@backstage/backend-plugin-api';
+
+/*
+ * What the plugin's routers share.
+ */
+
+/** The credentials a read route accepts: a user's or another plugin's. */
+export const anyCaller = {
+  allow: ['user', 'service'] as Array<'user' | 'service'>,
+};
+
+/** The entity named by the route's `:kind/:namespace/:name`. */
+export const entityOf = (req: express.Request) => ({
+  kind: req.params.kind,
+  namespace: req.params.namespace,
+  name: req.params.name,
+});
+
+/** Metadata of an auditor event. */
+export type AuditMeta = NonNullable<AuditorServiceCreateEventOptions['meta']>;
+
+/**
+ * Runs `step` as the auditor event `eventId` of `request` (medium severity,
+ * `meta` at its start): it succeeds with `outcome`'s metadata of the value,
+ * or fails with the error, which is thrown on.
+ */
+export async function runAudited<T>(
+  auditor: AuditorService,
+  event: { eventId: string; request: express.Request; meta: AuditMeta },
+  step: () => Promise<T>,
+  outcome: (value: T) => AuditMeta,
+): Promise<T> {
+  const audit = await auditor.createEvent({
+    ...event,
+    severityLevel: 'medium',
+  });
+  try {
+    const value = await step();
+    await audit.success({ meta: outcome(value) });
+    return value;
+  } catch (error) {
+    await audit.fail({ error: error as Error });
+    throw error;
+  }
+}
