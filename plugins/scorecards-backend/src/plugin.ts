@@ -4,6 +4,8 @@ import {
   createBackendPlugin,
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   RootConfigService,
+  SchedulerService,
+  SchedulerServiceTaskFunction,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
@@ -48,6 +50,28 @@ function scheduleFrom(
         config.getConfig(key),
       )
     : defaults;
+}
+
+/**
+ * Schedules the task `id` to run on one replica at a time, on the schedule
+ * configured at `key` (see {@link scheduleFrom}).
+ */
+function scheduleGlobalTask(
+  scheduler: SchedulerService,
+  config: RootConfigService,
+  task: {
+    id: string;
+    key: string;
+    defaults: SchedulerServiceTaskScheduleDefinition;
+    fn: SchedulerServiceTaskFunction;
+  },
+) {
+  return scheduler.scheduleTask({
+    id: task.id,
+    ...scheduleFrom(config, task.key, task.defaults),
+    scope: 'global',
+    fn: task.fn,
+  });
 }
 
 /**
@@ -181,15 +205,14 @@ export const scorecardsPlugin = createBackendPlugin({
         );
 
         // New and changed entities are graded within seconds, between full passes.
-        await scheduler.scheduleTask({
+        await scheduleGlobalTask(scheduler, config, {
           id: 'scorecards:incremental',
-          ...scheduleFrom(config, 'scorecards.incremental.schedule', {
+          key: 'scorecards.incremental.schedule',
+          defaults: {
             frequency: { seconds: 20 },
             timeout: { minutes: 5 },
             initialDelay: { seconds: 20 },
-          }),
-          // One runner across all replicas.
-          scope: 'global',
+          },
           fn: async () => {
             // Expired exemptions first: their entities are graded in this pass.
             try {
@@ -202,15 +225,14 @@ export const scorecardsPlugin = createBackendPlugin({
         });
         const historyDays =
           config.getOptionalNumber('scorecards.historyRetentionDays') ?? 365;
-        await scheduler.scheduleTask({
+        await scheduleGlobalTask(scheduler, config, {
           id: 'scorecards:evaluate',
-          ...scheduleFrom(config, 'scorecards.schedule', {
+          key: 'scorecards.schedule',
+          defaults: {
             frequency: { minutes: 30 },
             timeout: { minutes: 15 },
             initialDelay: { seconds: 15 },
-          }),
-          // One runner across all replicas.
-          scope: 'global',
+          },
           fn: async () => {
             await evaluator.evaluateAll();
             // The campaigns' burn-up points of the day; grading never fails for them.
@@ -238,13 +260,13 @@ export const scorecardsPlugin = createBackendPlugin({
             auth: deps.auth,
             logger,
           });
-          await scheduler.scheduleTask({
+          await scheduleGlobalTask(scheduler, config, {
             id: 'scorecards:digest',
-            ...scheduleFrom(config, 'scorecards.digest.schedule', {
+            key: 'scorecards.digest.schedule',
+            defaults: {
               frequency: { cron: '0 8 * * 1' },
               timeout: { minutes: 30 },
-            }),
-            scope: 'global',
+            },
             fn: async signal => {
               await digest.run(new Date(), { signal });
             },

@@ -208,6 +208,18 @@ const andMore = (list: unknown[]) =>
 
 const refsOf = (list: LineageFactEntity[]) => list.map(e => e.entityRef);
 
+/**
+ * Fails naming the nearest of `found` (ordered nearest first) as `what`, with
+ * its path, and how many more there are; every one of them is a cause.
+ */
+const failOnNearest = (found: LineageFactEntity[], what: string) => ({
+  status: 'fail' as const,
+  message: `${found[0].entityRef} is ${what} (${pathText(found[0])})${andMore(
+    found,
+  )}`,
+  causes: refsOf(found),
+});
+
 const notInCatalog = (refs: string[]) =>
   `${refs.join(', ')} ${refs.length > 1 ? 'are' : 'is'} not in the catalog`;
 
@@ -534,14 +546,7 @@ export const builtinChecks: ScorecardCheck[] = [
       const deprecated = lineageFact(ctx, 'deprecatedUpstream');
       if (!deprecated) return NO_LINEAGE_FACTS;
       if (deprecated.length === 0) return pass();
-      const [nearest] = deprecated;
-      return {
-        status: 'fail',
-        message: `${nearest.entityRef} is deprecated (${pathText(
-          nearest,
-        )})${andMore(deprecated)}`,
-        causes: refsOf(deprecated),
-      };
+      return failOnNearest(deprecated, 'deprecated');
     },
   },
   {
@@ -580,14 +585,7 @@ export const builtinChecks: ScorecardCheck[] = [
       const experimental = lineageFact(ctx, 'experimentalInTrainingPath');
       if (!experimental) return NO_LINEAGE_FACTS;
       if (experimental.length === 0) return pass();
-      const [nearest] = experimental;
-      return {
-        status: 'fail',
-        message: `${nearest.entityRef} is experimental (${pathText(
-          nearest,
-        )})${andMore(experimental)}`,
-        causes: refsOf(experimental),
-      };
+      return failOnNearest(experimental, 'experimental');
     },
   },
 ];

@@ -226,6 +226,31 @@ export class ExemptionWorkflow {
   }
 
   /** Why a request could not be decided: it is no longer pending. */
+  /**
+   * Records the caller's decision on request `id` with `record`, once the
+   * caller may decide it; a ConflictError when it is no longer pending.
+   */
+  private async decide<T>(
+    id: string,
+    decision: { comment?: string },
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    verb: 'approved' | 'rejected',
+    record: (decided: {
+      actor: string;
+      comment?: string;
+      now: Date;
+    }) => Promise<T | undefined | null>,
+  ): Promise<T> {
+    await this.decidable(id, credentials);
+    const decided = await record({
+      actor: credentials.principal.userEntityRef,
+      comment: decision.comment,
+      now: this.now(),
+    });
+    if (!decided) throw await this.notPending(id, verb);
+    return decided;
+  }
+
   private async notPending(id: string, verb: string) {
     const request = await this.options.requests.getRequest(id, this.now());
     return new ConflictError(
@@ -250,13 +275,13 @@ export class ExemptionWorkflow {
     exemption: Exemption;
     results: EntityScorecardResult[];
   }> {
-    await this.decidable(id, credentials);
-    const approved = await this.options.requests.approve(id, {
-      actor: credentials.principal.userEntityRef,
-      comment: decision.comment,
-      now: this.now(),
-    });
-    if (!approved) throw await this.notPending(id, 'approved');
+    const approved = await this.decide(
+      id,
+      decision,
+      credentials,
+      'approved',
+      d => this.options.requests.approve(id, d),
+    );
     // The evaluator clears the summaries when it stores the results.
     const results = await this.options.evaluator.evaluateOne(
       approved.request.entityRef,
@@ -288,13 +313,13 @@ export class ExemptionWorkflow {
     decision: { comment?: string },
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ): Promise<{ request: ExemptionRequest }> {
-    await this.decidable(id, credentials);
-    const request = await this.options.requests.reject(id, {
-      actor: credentials.principal.userEntityRef,
-      comment: decision.comment,
-      now: this.now(),
-    });
-    if (!request) throw await this.notPending(id, 'rejected');
+    const request = await this.decide(
+      id,
+      decision,
+      credentials,
+      'rejected',
+      d => this.options.requests.reject(id, d),
+    );
     await this.notify(request.requestedBy, request, {
       title: `Exemption rejected: ${this.checkTitle(request.checkId)} on ${
         parseEntityRef(request.entityRef).name
