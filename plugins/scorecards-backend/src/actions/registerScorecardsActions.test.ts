@@ -75,6 +75,30 @@ const result = (
 });
 
 const as = (user: string) => mockCredentials.user(user);
+
+/**
+ * Expects the action `name` to refuse `input` to OUTSIDER (its message
+ * matching `message`) and to a service principal, as a static external
+ * access token is.
+ */
+async function expectRefusedToOthers(
+  invoke: (
+    name: string,
+    input: object,
+    credentials: BackstageCredentials,
+  ) => Promise<unknown>,
+  name: string,
+  input: object,
+  message: RegExp,
+) {
+  await expect(invoke(name, input, as(OUTSIDER))).rejects.toMatchObject({
+    name: 'NotAllowedError',
+    message: expect.stringMatching(message),
+  });
+  await expect(
+    invoke(name, input, mockCredentials.service('external:mcp-client')),
+  ).rejects.toMatchObject({ name: 'NotAllowedError' });
+}
 const IN_A_YEAR = new Date(Date.now() + 365 * 86400_000).toISOString();
 
 describe.each(databases.eachSupportedId())(
@@ -438,22 +462,12 @@ describe.each(databases.eachSupportedId())(
 
       it('refuses a caller who may not manage the entity, and a service', async () => {
         const { invoke, queries } = await setUp();
-        await expect(
-          invoke('request-exemption', input, as(OUTSIDER)),
-        ).rejects.toMatchObject({
-          name: 'NotAllowedError',
-          message: expect.stringMatching(
-            /scorecards\.exemption\.manage on model:default\/fraud-detector/,
-          ),
-        });
-        // A static external access token is a service principal.
-        await expect(
-          invoke(
-            'request-exemption',
-            input,
-            mockCredentials.service('external:mcp-client'),
-          ),
-        ).rejects.toMatchObject({ name: 'NotAllowedError' });
+        await expectRefusedToOthers(
+          invoke,
+          'request-exemption',
+          input,
+          /scorecards\.exemption\.manage on model:default\/fraud-detector/,
+        );
         const { exemptions } = await queries.getExemptions(
           { kind: 'model', namespace: 'default', name: 'fraud-detector' },
           as(OWNER),
@@ -529,19 +543,12 @@ describe.each(databases.eachSupportedId())(
         const { invoke, store } = await setUp();
         const before = await store.getResults(['model:default/fraud-detector']);
         const input = { entityRef: 'model:default/fraud-detector' };
-        await expect(
-          invoke('refresh-entity-scorecard', input, as(OUTSIDER)),
-        ).rejects.toMatchObject({
-          name: 'NotAllowedError',
-          message: expect.stringMatching(/scorecards\.entity\.refresh/),
-        });
-        await expect(
-          invoke(
-            'refresh-entity-scorecard',
-            input,
-            mockCredentials.service('external:mcp-client'),
-          ),
-        ).rejects.toMatchObject({ name: 'NotAllowedError' });
+        await expectRefusedToOthers(
+          invoke,
+          'refresh-entity-scorecard',
+          input,
+          /scorecards\.entity\.refresh/,
+        );
         expect(
           await store.getResults(['model:default/fraud-detector']),
         ).toEqual(before);

@@ -117,6 +117,9 @@ async function setup(
     advance: (ms: number) => {
       clock += ms;
     },
+    /** `user` asks to exempt COMPOUND from has-description for a day. */
+    submitForADay: (user = REQUESTER) =>
+      workflow.submit(COMPOUND, ask(new Date(now().getTime() + DAY)), as(user)),
   };
 }
 
@@ -262,12 +265,8 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('rejects a request once and tells the requester', async () => {
-      const { workflow, sent, now, store } = await setupHere();
-      const request = await workflow.submit(
-        COMPOUND,
-        ask(new Date(now().getTime() + DAY)),
-        as(REQUESTER),
-      );
+      const { workflow, sent, store, submitForADay } = await setupHere();
+      const request = await submitForADay();
       const { request: rejected } = await workflow.reject(
         request.id,
         { comment: 'describe it instead' },
@@ -295,21 +294,13 @@ describe.each(databases.eachSupportedId())(
         'Comment: describe it instead',
       );
       // Decided: a new request for the same check may be made.
-      await workflow.submit(
-        COMPOUND,
-        ask(new Date(now().getTime() + DAY)),
-        as(REQUESTER),
-      );
+      await submitForADay();
     });
 
     it('refuses to approve a pending request past its expiry; the sweep marks it expired, once', async () => {
-      const { workflow, sent, now, advance, store, requests } =
+      const { workflow, sent, now, advance, store, requests, submitForADay } =
         await setupHere();
-      const request = await workflow.submit(
-        COMPOUND,
-        ask(new Date(now().getTime() + DAY)),
-        as(REQUESTER),
-      );
+      const request = await submitForADay();
       advance(2 * DAY);
       await expect(
         workflow.approve(request.id, {}, as(OWNER)),
@@ -342,19 +333,11 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('does not let a lapsed pending request block a new one before the sweep', async () => {
-      const { workflow, sent, now, advance } = await setupHere();
-      const first = await workflow.submit(
-        COMPOUND,
-        ask(new Date(now().getTime() + DAY)),
-        as(REQUESTER),
-      );
+      const { workflow, sent, advance, submitForADay } = await setupHere();
+      const first = await submitForADay();
       advance(2 * DAY);
       sent.length = 0;
-      const second = await workflow.submit(
-        COMPOUND,
-        ask(new Date(now().getTime() + DAY)),
-        as(OWNER),
-      );
+      const second = await submitForADay(OWNER);
       expect(second.status).toBe('pending');
       expect(
         (await workflow.listForEntity(COMPOUND, as(OWNER))).requests.map(r => [
