@@ -16,6 +16,7 @@ import {
   startScorecardsBackend,
 } from './__testUtils__/backend';
 import { campaignEntry } from './__testUtils__/campaigns';
+import { afterTheTest } from './__testUtils__/config';
 import { group, model } from './__testUtils__/entities';
 import { digestPeriod } from './digest/DigestService';
 
@@ -65,13 +66,7 @@ const config = {
       timeout: { minutes: 5 },
       initialDelay: { seconds: 1 },
     },
-    incremental: {
-      schedule: {
-        frequency: { hours: 24 },
-        timeout: { minutes: 5 },
-        initialDelay: { hours: 24 },
-      },
-    },
+    incremental: { schedule: afterTheTest },
     // Every second on both replicas.
     digest: {
       enabled: true,

@@ -27,19 +27,20 @@ export const mlflowReadinessConfig = {
   },
 };
 
+/** A task schedule whose first run is a day after start-up: never during a test. */
+export const afterTheTest = {
+  frequency: { hours: 24 },
+  timeout: { minutes: 5 },
+  initialDelay: { hours: 24 },
+};
+
 /**
  * Config whose scheduled full pass first runs a day after start-up: it never
  * runs during a test (nor, with no full pass done, the incremental pass), so
  * entities are graded on request only.
  */
 export const scheduledPassAfterTheTestConfig = {
-  scorecards: {
-    schedule: {
-      frequency: { hours: 24 },
-      timeout: { minutes: 5 },
-      initialDelay: { hours: 24 },
-    },
-  },
+  scorecards: { schedule: afterTheTest },
 };
 
 /**

@@ -230,6 +230,12 @@ async function whileAnotherEvaluationSaves<T>(
   return pending;
 }
 
+/** `r` with `n` entities downstream of it. */
+const downstream = (r: StoredResult, n?: number) => ({
+  ...r,
+  downstream: n,
+});
+
 describe.each(databases.eachSupportedId())(
   'DatabaseScorecardStore on %s',
   databaseId => {
@@ -509,10 +515,6 @@ describe.each(databases.eachSupportedId())(
 
     it('ranks failing checks by the entities they affect (the failing ones and those downstream), then by how many fail', async () => {
       const store = await createStore();
-      const downstream = (r: StoredResult, n?: number) => ({
-        ...r,
-        downstream: n,
-      });
       await store.saveResults([
         // One dataset with seven entities downstream fails `upstream`…
         downstream(result('dataset:default/d', 'Bronze', 0.5, ['upstream']), 7),
@@ -556,10 +558,6 @@ describe.each(databases.eachSupportedId())(
 
     it('lists the entities failing each check, most downstream first, within the filter', async () => {
       const store = await createStore();
-      const downstream = (r: StoredResult, n?: number) => ({
-        ...r,
-        downstream: n,
-      });
       await store.saveResults([
         downstream(result('model:default/a', 'Bronze', 0.5, ['card']), 0),
         downstream(result('model:default/b', 'Bronze', 0.5, ['card']), 5),

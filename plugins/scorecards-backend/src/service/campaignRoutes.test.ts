@@ -9,7 +9,10 @@ import {
   permissionsDeciding,
   startScorecardsBackend,
 } from '../__testUtils__/backend';
-import { scheduledPassAfterTheTestWith } from '../__testUtils__/config';
+import {
+  afterTheTest,
+  scheduledPassAfterTheTestWith,
+} from '../__testUtils__/config';
 import { campaignEntry } from '../__testUtils__/campaigns';
 import { group } from '../__testUtils__/entities';
 
@@ -333,13 +336,7 @@ describe.each(databases.eachSupportedId())(
               frequency: { hours: 24 },
               timeout: { minutes: 5 },
             },
-            incremental: {
-              schedule: {
-                frequency: { hours: 24 },
-                timeout: { minutes: 5 },
-                initialDelay: { hours: 24 },
-              },
-            },
+            incremental: { schedule: afterTheTest },
             campaigns: [
               campaignEntry({
                 id: 'described',
