@@ -273,77 +273,73 @@ describe('the lineage checks', () => {
       });
   };
 
-  it('upstream-not-deprecated fails a model and the service on it, naming the nearest deprecated entity and its path', async () => {
-    expect(
-      (await grade('model:default/fraud-detector'))('upstream-not-deprecated'),
-    ).toEqual({
-      status: 'fail',
-      message:
-        'dataset:default/card-transactions-2019 is deprecated (trainedOn dataset:default/labeled-transactions → producedBy pipeline:default/fraud.labeling → consumes dataset:default/card-transactions-2019)',
-      causes: ['dataset:default/card-transactions-2019'],
-    });
-    expect(
-      (await grade('component:default/fraud-scoring'))(
-        'upstream-not-deprecated',
-      ),
-    ).toMatchObject({
-      status: 'fail',
-      message: expect.stringMatching(
-        /^dataset:default\/card-transactions-2019 is deprecated \(dependsOn model:default\/fraud-detector → /,
-      ),
-      causes: ['dataset:default/card-transactions-2019'],
-    });
+  const pass = { status: 'pass' };
+  const na = { status: 'na' };
+  it.each([
+    // upstream-not-deprecated fails a model and the service on it, naming
+    // the nearest deprecated entity and its path.
+    [
+      'upstream-not-deprecated',
+      'model:default/fraud-detector',
+      {
+        status: 'fail',
+        message:
+          'dataset:default/card-transactions-2019 is deprecated (trainedOn dataset:default/labeled-transactions → producedBy pipeline:default/fraud.labeling → consumes dataset:default/card-transactions-2019)',
+        causes: ['dataset:default/card-transactions-2019'],
+      },
+    ],
+    [
+      'upstream-not-deprecated',
+      'component:default/fraud-scoring',
+      {
+        status: 'fail',
+        message: expect.stringMatching(
+          /^dataset:default\/card-transactions-2019 is deprecated \(dependsOn model:default\/fraud-detector → /,
+        ),
+        causes: ['dataset:default/card-transactions-2019'],
+      },
+    ],
     // The deprecated dataset itself has nothing deprecated upstream.
-    expect(
-      (await grade('dataset:default/card-transactions-2019'))(
-        'upstream-not-deprecated',
-      ),
-    ).toEqual({ status: 'pass' });
-  });
-
-  it('personal-data-declared fails a model trained on personal data without saying so, and passes one that does', async () => {
-    expect(
-      (await grade('model:default/fraud-detector'))('personal-data-declared'),
-    ).toEqual({
-      status: 'fail',
-      message:
-        'the training data holds personal data (dataset:default/card-transactions-2019) and spec.card.personalData and spec.card.ethicalConsiderations are empty',
-      causes: ['dataset:default/card-transactions-2019'],
-    });
-    expect(
-      (await grade('model:default/fraud-detector-v2'))(
-        'personal-data-declared',
-      ),
-    ).toEqual({ status: 'pass' });
-    expect(
-      (await grade('dataset:default/labeled-transactions'))(
-        'personal-data-declared',
-      ),
-    ).toEqual({ status: 'na' });
-  });
-
-  it('production-upstream-not-experimental fails a production model trained through an experimental pipeline', async () => {
-    expect(
-      (await grade('model:default/fraud-detector'))(
-        'production-upstream-not-experimental',
-      ),
-    ).toEqual({
-      status: 'fail',
-      message:
-        'pipeline:default/fraud.labeling is experimental (trainedOn dataset:default/labeled-transactions → producedBy pipeline:default/fraud.labeling)',
-      causes: ['pipeline:default/fraud.labeling'],
-    });
-    expect(
-      (await grade('model:default/fraud-detector-v2'))(
-        'production-upstream-not-experimental',
-      ),
-    ).toEqual({ status: 'pass' });
+    ['upstream-not-deprecated', 'dataset:default/card-transactions-2019', pass],
+    // personal-data-declared fails a model trained on personal data without
+    // saying so, and passes one that does.
+    [
+      'personal-data-declared',
+      'model:default/fraud-detector',
+      {
+        status: 'fail',
+        message:
+          'the training data holds personal data (dataset:default/card-transactions-2019) and spec.card.personalData and spec.card.ethicalConsiderations are empty',
+        causes: ['dataset:default/card-transactions-2019'],
+      },
+    ],
+    ['personal-data-declared', 'model:default/fraud-detector-v2', pass],
+    ['personal-data-declared', 'dataset:default/labeled-transactions', na],
+    // production-upstream-not-experimental fails a production model trained
+    // through an experimental pipeline.
+    [
+      'production-upstream-not-experimental',
+      'model:default/fraud-detector',
+      {
+        status: 'fail',
+        message:
+          'pipeline:default/fraud.labeling is experimental (trainedOn dataset:default/labeled-transactions → producedBy pipeline:default/fraud.labeling)',
+        causes: ['pipeline:default/fraud.labeling'],
+      },
+    ],
+    [
+      'production-upstream-not-experimental',
+      'model:default/fraud-detector-v2',
+      pass,
+    ],
     // Not production: does not apply.
-    expect(
-      (await grade('pipeline:default/fraud.labeling'))(
-        'production-upstream-not-experimental',
-      ),
-    ).toEqual({ status: 'na' });
+    [
+      'production-upstream-not-experimental',
+      'pipeline:default/fraud.labeling',
+      na,
+    ],
+  ])('%s grades %s as expected', async (checkId, ref, verdict) => {
+    expect((await grade(ref))(checkId)).toEqual(verdict);
   });
 
   it('does not apply without lineage facts', () => {
