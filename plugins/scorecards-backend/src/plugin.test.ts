@@ -16,6 +16,8 @@ import {
   catalogServiceOf,
   portalHidingSecretModel,
   notificationsInto,
+  backendForTheseTests,
+  gradeModels,
   startScorecardsBackend,
 } from './__testUtils__/backend';
 import { group, model } from './__testUtils__/entities';
@@ -33,10 +35,8 @@ describe.each(databases.eachSupportedId())(
   'scorecards backend on %s',
   databaseId => {
     const sent: any[] = [];
-    let server: any;
-    let stop: () => Promise<void>;
 
-    beforeAll(async () => {
+    const backend = backendForTheseTests(async () => {
       sent.length = 0;
       readDecisionsAsked.length = 0;
       entities = [
@@ -49,7 +49,7 @@ describe.each(databases.eachSupportedId())(
         model('secret-model', 'fraud-ml'),
         model('ranker', 'recsys-ml'),
       ];
-      ({ server, stop } = await startScorecardsBackend(
+      const started = await startScorecardsBackend(
         await databases.init(databaseId),
         {
           config: scheduledPassAfterTheTestWith({
@@ -66,27 +66,22 @@ describe.each(databases.eachSupportedId())(
             sent,
           ),
         },
-      ));
+      );
       // Grade everything once, as the scheduled task does (refresh per entity as the owner).
-      for (const name of ['fraud-detector', 'secret-model', 'ranker']) {
-        await request(server)
-          .post(`/api/scorecards/entities/model/default/${name}/refresh`)
-          .set('Authorization', mockCredentials.user.header(OWNER))
-          .then(r => {
-            if (r.status !== 200)
-              throw new Error(JSON.stringify(r.body).slice(0, 800));
-          });
-      }
+      await gradeModels(started.server, OWNER, [
+        'fraud-detector',
+        'secret-model',
+        'ranker',
+      ]);
+      return started;
     });
-
-    afterAll(() => stop());
 
     const as = (user: string) => ({
       Authorization: mockCredentials.user.header(user),
     });
     /** GET `url` as `user`. */
     const getAs = (user: string, url: string) =>
-      request(server).get(url).set(as(user));
+      request(backend.server).get(url).set(as(user));
     /** The results of the model only its owners may read. */
     const SECRET_MODEL = '/api/scorecards/entities/model/default/secret-model';
 
@@ -106,13 +101,15 @@ describe.each(databases.eachSupportedId())(
         ],
         ['delete', '/api/scorecards/exemptions/x'],
       ] as const) {
-        const res = await (request(server) as any)[method](url).set(none);
+        const res = await (request(backend.server) as any)
+          [method](url)
+          .set(none);
         expect([method, url, res.status]).toEqual([method, url, 401]);
       }
     });
 
     it("returns an entity's results with every check", async () => {
-      const res = await request(server)
+      const res = await request(backend.server)
         .get('/api/scorecards/entities/model/default/fraud-detector')
         .set(as(OUTSIDER));
       expect(res.status).toBe(200);
@@ -136,10 +133,10 @@ describe.each(databases.eachSupportedId())(
     it('hides entities the caller may not read', async () => {
       expect((await getAs(OUTSIDER, SECRET_MODEL)).status).toBe(404);
       expect((await getAs(OWNER, SECRET_MODEL)).status).toBe(200);
-      const mine = await request(server)
+      const mine = await request(backend.server)
         .get('/api/scorecards/summary?owner=group:default/fraud-ml')
         .set(as(OWNER));
-      const theirs = await request(server)
+      const theirs = await request(backend.server)
         .get('/api/scorecards/summary?owner=group:default/fraud-ml')
         .set(as(OUTSIDER));
       expect(mine.body.summaries[0].entities).toBe(2);
@@ -147,7 +144,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it("rolls a parent team's summary up over its sub-teams", async () => {
-      const res = await request(server)
+      const res = await request(backend.server)
         .get('/api/scorecards/summary?owner=group:default/product-ml')
         .set(as(OWNER));
       expect(res.body.owners.sort()).toEqual([
@@ -155,7 +152,7 @@ describe.each(databases.eachSupportedId())(
         'group:default/product-ml',
       ]);
       expect(res.body.summaries[0].entities).toBe(2);
-      const all = await request(server)
+      const all = await request(backend.server)
         .get('/api/scorecards/summary')
         .set(as(OWNER));
       expect(all.body.summaries[0].entities).toBe(3);
@@ -163,19 +160,19 @@ describe.each(databases.eachSupportedId())(
 
     it('lets a browser revalidate a summary with its ETag', async () => {
       const url = '/api/scorecards/summary?owner=group:default/product-ml';
-      const first = await request(server).get(url).set(as(OWNER));
+      const first = await request(backend.server).get(url).set(as(OWNER));
       expect(first.status).toBe(200);
       expect(first.headers['cache-control']).toBe('private, no-cache');
       const etag = first.headers.etag;
       expect(etag).toMatch(/^".+"$/);
-      const again = await request(server)
+      const again = await request(backend.server)
         .get(url)
         .set(as(OWNER))
         .set('If-None-Match', etag);
       expect(again.status).toBe(304);
       expect(again.text).toBe('');
       // Another query is another answer, with another ETag.
-      const other = await request(server)
+      const other = await request(backend.server)
         .get('/api/scorecards/summary?owner=group:default/recsys-ml')
         .set(as(OWNER))
         .set('If-None-Match', etag);
@@ -193,7 +190,7 @@ describe.each(databases.eachSupportedId())(
         'ghost',
       ];
       for (const caller of [OWNER, OUTSIDER]) {
-        const res = await request(server)
+        const res = await request(backend.server)
           .post('/api/scorecards/summaries/by-owners')
           .set(as(caller))
           .send({ owners, days: 30 });
@@ -206,7 +203,7 @@ describe.each(databases.eachSupportedId())(
           'group:default/ghost',
         ]);
         for (const [i, owner] of owners.entries()) {
-          const one = await request(server)
+          const one = await request(backend.server)
             .get(
               `/api/scorecards/summary?owner=${encodeURIComponent(
                 owner,
@@ -223,11 +220,11 @@ describe.each(databases.eachSupportedId())(
         );
       }
       // Without days, 90 as for /summary.
-      const byDefault = await request(server)
+      const byDefault = await request(backend.server)
         .post('/api/scorecards/summaries/by-owners')
         .set(as(OWNER))
         .send({ owners: ['recsys-ml'] });
-      const one = await request(server)
+      const one = await request(backend.server)
         .get('/api/scorecards/summary?owner=recsys-ml')
         .set(as(OWNER));
       expect(byDefault.body.items).toEqual([
@@ -235,7 +232,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(
         (
-          await request(server)
+          await request(backend.server)
             .post('/api/scorecards/summaries/by-owners')
             .set({ Authorization: mockCredentials.none.header() })
             .send({ owners: ['fraud-ml'] })
@@ -244,7 +241,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it("lists a team's results, worst first, without hidden entities", async () => {
-      const mine = await request(server)
+      const mine = await request(backend.server)
         .get('/api/scorecards/results?owner=group:default/product-ml')
         .set(as(OWNER));
       expect(mine.body.results.map((r: any) => r.entityRef).sort()).toEqual([
@@ -253,7 +250,7 @@ describe.each(databases.eachSupportedId())(
       ]);
       const scores = mine.body.results.map((r: any) => r.score);
       expect(scores).toEqual([...scores].sort((a: number, b: number) => a - b));
-      const theirs = await request(server)
+      const theirs = await request(backend.server)
         .get('/api/scorecards/results?owner=group:default/product-ml')
         .set(as(OUTSIDER));
       expect(theirs.body.results.map((r: any) => r.entityRef)).toEqual([
@@ -269,7 +266,7 @@ describe.each(databases.eachSupportedId())(
           'model:default/nope',
         ],
       };
-      const mine = await request(server)
+      const mine = await request(backend.server)
         .post('/api/scorecards/results/by-refs')
         .set(as(OWNER))
         .send(body);
@@ -277,14 +274,14 @@ describe.each(databases.eachSupportedId())(
         'model:default/fraud-detector',
         'model:default/secret-model',
       ]);
-      const theirs = await request(server)
+      const theirs = await request(backend.server)
         .post('/api/scorecards/results/by-refs')
         .set(as(OUTSIDER))
         .send(body);
       expect(theirs.body.results.map((r: any) => r.entityRef)).toEqual([
         'model:default/fraud-detector',
       ]);
-      const bad = await request(server)
+      const bad = await request(backend.server)
         .post('/api/scorecards/results/by-refs')
         .set(as(OWNER))
         .send({ entityRefs: 'x' });
@@ -295,14 +292,14 @@ describe.each(databases.eachSupportedId())(
     it('forbids refresh and exemptions to non-owners (403)', async () => {
       expect(
         (
-          await request(server)
+          await request(backend.server)
             .post(
               '/api/scorecards/entities/model/default/fraud-detector/refresh',
             )
             .set(as(OUTSIDER))
         ).status,
       ).toBe(403);
-      const res = await request(server)
+      const res = await request(backend.server)
         .post(
           '/api/scorecards/entities/model/default/fraud-detector/exemptions',
         )
@@ -318,20 +315,20 @@ describe.each(databases.eachSupportedId())(
     it("asks the permission backend once for a user's reads while the decision is kept, and still filters and forbids", async () => {
       const asked = () => readDecisionsAsked.filter(u => u === NEWCOMER);
       for (let i = 0; i < 3; i++) {
-        const res = await request(server)
+        const res = await request(backend.server)
           .get('/api/scorecards/summary?owner=group:default/fraud-ml')
           .set(as(NEWCOMER));
         expect(res.status).toBe(200);
         expect(res.body.summaries[0].entities).toBe(1);
       }
-      const batch = await request(server)
+      const batch = await request(backend.server)
         .post('/api/scorecards/summaries/by-owners')
         .set(as(NEWCOMER))
         .send({ owners: ['fraud-ml', 'product-ml'] });
       expect(batch.body.items.map((i: any) => i.summaries[0].entities)).toEqual(
         [1, 1],
       );
-      const results = await request(server)
+      const results = await request(backend.server)
         .get('/api/scorecards/results?owner=group:default/product-ml')
         .set(as(NEWCOMER));
       expect(results.body.results.map((r: any) => r.entityRef)).toEqual([
@@ -339,13 +336,13 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(asked()).toEqual([NEWCOMER]);
       // Another user has their own decision: everything.
-      const mine = await request(server)
+      const mine = await request(backend.server)
         .get('/api/scorecards/summary?owner=group:default/fraud-ml')
         .set(as(OWNER));
       expect(mine.body.summaries[0].entities).toBe(2);
       // Actions are decided on every request, not from the kept decision.
       for (let i = 0; i < 2; i++) {
-        const refresh = await request(server)
+        const refresh = await request(backend.server)
           .post('/api/scorecards/entities/model/default/fraud-detector/refresh')
           .set(as(NEWCOMER));
         expect(refresh.status).toBe(403);
@@ -354,7 +351,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('validates exemptions and names the bad field', async () => {
-      const res = await request(server)
+      const res = await request(backend.server)
         .post(
           '/api/scorecards/entities/model/default/fraud-detector/exemptions',
         )
@@ -368,7 +365,7 @@ describe.each(databases.eachSupportedId())(
       expect(res.body.error.message).toBe(
         "checkId: unknown check 'no-such-check'",
       );
-      const past = await request(server)
+      const past = await request(backend.server)
         .post(
           '/api/scorecards/entities/model/default/fraud-detector/exemptions',
         )
@@ -382,7 +379,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('lets an owner exempt a failing check, which then counts, and audits it', async () => {
-      const created = await request(server)
+      const created = await request(backend.server)
         .post(
           '/api/scorecards/entities/model/default/fraud-detector/exemptions',
         )
@@ -393,7 +390,7 @@ describe.each(databases.eachSupportedId())(
           expiresAt: '2099-01-01T00:00:00Z',
         });
       expect(created.status).toBe(201);
-      const refreshed = await request(server)
+      const refreshed = await request(backend.server)
         .post('/api/scorecards/entities/model/default/fraud-detector/refresh')
         .set(as(OWNER));
       const check = refreshed.body.results[0].checks.find(
@@ -403,19 +400,19 @@ describe.each(databases.eachSupportedId())(
 
       expect(
         (
-          await request(server)
+          await request(backend.server)
             .delete(`/api/scorecards/exemptions/${created.body.id}`)
             .set(as(OUTSIDER))
         ).status,
       ).toBe(403);
       expect(
         (
-          await request(server)
+          await request(backend.server)
             .delete(`/api/scorecards/exemptions/${created.body.id}`)
             .set(as(OWNER))
         ).status,
       ).toBe(200);
-      const trail = await request(server)
+      const trail = await request(backend.server)
         .get('/api/scorecards/entities/model/default/fraud-detector/exemptions')
         .set(as(OWNER));
       expect(trail.body.audit.map((a: any) => a.action)).toEqual([
@@ -428,7 +425,7 @@ describe.each(databases.eachSupportedId())(
       sent.length = 0;
       const summaryOf = async () =>
         (
-          await request(server)
+          await request(backend.server)
             .get('/api/scorecards/summary?owner=group:default/recsys-ml')
             .set(as(OWNER))
         ).body.summaries[0];
@@ -438,7 +435,7 @@ describe.each(databases.eachSupportedId())(
           ? { ...e, metadata: { ...e.metadata, description: '' } }
           : e,
       );
-      const res = await request(server)
+      const res = await request(backend.server)
         .post('/api/scorecards/entities/model/default/ranker/refresh')
         .set(as(OWNER));
       expect(res.body.results[0].level).toBeNull();

@@ -193,3 +193,19 @@ export const portalHidingSecretModel = (
   notificationsInto(sent),
   permissionsDeciding(users).factory,
 ];
+
+/**
+ * A backend for the tests of the enclosing describe block: `start` starts it
+ * (see {@link startScorecardsBackend}) before them, and it stops after them.
+ * Its server is `backend.server` once started.
+ */
+export function backendForTheseTests(
+  start: () => Promise<{ server: Server; stop: () => Promise<void> }>,
+) {
+  const backend = {} as { server: Server; stop: () => Promise<void> };
+  beforeAll(async () => {
+    Object.assign(backend, await start());
+  });
+  afterAll(() => backend.stop());
+  return backend;
+}

@@ -2,6 +2,8 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import {
   portalHidingSecretModel,
+  backendForTheseTests,
+  gradeModels,
   startScorecardsBackend,
 } from '../__testUtils__/backend';
 import { testDatabases } from '../__testUtils__/databases';
@@ -33,11 +35,8 @@ const databases = testDatabases();
 describe.each(databases.eachSupportedId())(
   'scorecards actions over HTTP on %s',
   databaseId => {
-    let server: any;
-    let stop: () => Promise<void>;
-
-    beforeAll(async () => {
-      ({ server, stop } = await startScorecardsBackend(
+    const backend = backendForTheseTests(async () => {
+      const started = await startScorecardsBackend(
         await databases.init(databaseId),
         {
           config: {
@@ -49,23 +48,21 @@ describe.each(databases.eachSupportedId())(
             conditional: [OUTSIDER],
           }),
         },
-      ));
-      for (const name of ['fraud-detector', 'secret-model', 'ranker']) {
-        const res = await request(server)
-          .post(`/api/scorecards/entities/model/default/${name}/refresh`)
-          .set('Authorization', mockCredentials.user.header(OWNER));
-        if (res.status !== 200) throw new Error(JSON.stringify(res.body));
-      }
+      );
+      await gradeModels(started.server, OWNER, [
+        'fraud-detector',
+        'secret-model',
+        'ranker',
+      ]);
+      return started;
     });
 
-    afterAll(() => stop());
-
     const rest = (user: string, url: string) =>
-      request(server)
+      request(backend.server)
         .get(`/api/scorecards${url}`)
         .set('Authorization', mockCredentials.user.header(user));
     const invoke = (name: string, input: object, authorization?: string) => {
-      const req = request(server).post(
+      const req = request(backend.server).post(
         `/api/scorecards/.backstage/actions/v1/actions/scorecards:${name}/invoke`,
       );
       return (authorization ? req.set('Authorization', authorization) : req)
@@ -76,7 +73,7 @@ describe.each(databases.eachSupportedId())(
       invoke(name, input, mockCredentials.user.header(user));
 
     it('lists the five actions under the plugin id', async () => {
-      const res = await request(server)
+      const res = await request(backend.server)
         .get('/api/scorecards/.backstage/actions/v1/actions')
         .set('Authorization', mockCredentials.user.header(OWNER));
       expect(res.status).toBe(200);
@@ -199,7 +196,7 @@ describe.each(databases.eachSupportedId())(
       expect(refused.status).toBe(403);
       const action = await invokeAs(OWNER, 'refresh-entity-scorecard', input);
       expect(action.status).toBe(200);
-      const route = await request(server)
+      const route = await request(backend.server)
         .post('/api/scorecards/entities/model/default/fraud-detector/refresh')
         .set('Authorization', mockCredentials.user.header(OWNER));
       const graded = (body: any) => ({

@@ -7,6 +7,7 @@ import {
   expectUnauthorizedWithoutCredentials,
   asUser,
   permissionsDeciding,
+  backendForTheseTests,
   startScorecardsBackend,
 } from '../__testUtils__/backend';
 import {
@@ -30,14 +31,12 @@ const model = (name: string, lifecycle: string): Entity => ({
 const databases = testDatabases();
 
 describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
-  let server: any;
-  let stop: () => Promise<void>;
   /** The auditor events: what was done, and how it ended. */
   const audited: Array<{ meta: any; outcome: string }> = [];
 
-  beforeAll(async () => {
+  const backend = backendForTheseTests(async () => {
     const knex = await databases.init(id);
-    ({ server, stop } = await startScorecardsBackend(knex, {
+    const started = await startScorecardsBackend(knex, {
       config: scheduledPassAfterTheTestWith({
         campaigns: [campaignEntry()],
       }),
@@ -66,10 +65,9 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
           },
         }).factory,
       ],
-    }));
+    });
+    return started;
   });
-
-  afterAll(() => stop());
 
   const service = { Authorization: mockCredentials.service.header() };
   const body = (overrides: object = {}) => ({
@@ -82,7 +80,7 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
     ...overrides,
   });
   const create = async (overrides: object = {}) => {
-    const res = await request(server)
+    const res = await request(backend.server)
       .post('/api/scorecards/campaigns')
       .set(asUser(ADMIN))
       .send(body(overrides));
@@ -98,11 +96,11 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
       ['put', '/api/scorecards/campaigns/production-silver'],
       ['delete', '/api/scorecards/campaigns/production-silver'],
     ] as const;
-    await expectUnauthorizedWithoutCredentials(server, routes);
+    await expectUnauthorizedWithoutCredentials(backend.server, routes);
   });
 
   it('lists campaigns and shows one, to users and services', async () => {
-    const list = await request(server)
+    const list = await request(backend.server)
       .get('/api/scorecards/campaigns?state=open')
       .set(asUser(MEI));
     expect(list.status).toBe(200);
@@ -117,7 +115,7 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
         progress: { done: 0, total: 0, ungraded: 1 },
       }),
     );
-    const one = await request(server)
+    const one = await request(backend.server)
       .get(
         '/api/scorecards/campaigns/production-silver?owner=group:default/ml-platform',
       )
@@ -131,13 +129,13 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
     });
     expect(
       (
-        await request(server)
+        await request(backend.server)
           .get('/api/scorecards/campaigns?state=soon')
           .set(asUser(MEI))
       ).body.error.message,
     ).toBe('state: must be open, upcoming, closed or all');
     for (const missing of ['nope-abc123', 'Not.An.Id', '%E2%9C%93']) {
-      const res = await request(server)
+      const res = await request(backend.server)
         .get(`/api/scorecards/campaigns/${missing}`)
         .set(asUser(MEI));
       expect([missing, res.status]).toEqual([missing, 404]);
@@ -147,22 +145,22 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
   it('refuses the writes to a user without scorecards.campaign.manage and to services', async () => {
     const created = await create({ title: 'To keep' });
     for (const headers of [asUser(MEI), service]) {
-      const post = await request(server)
+      const post = await request(backend.server)
         .post('/api/scorecards/campaigns')
         .set(headers)
         .send(body());
       expect(post.status).toBe(403);
-      const put = await request(server)
+      const put = await request(backend.server)
         .put(`/api/scorecards/campaigns/${created.id}`)
         .set(headers)
         .send(body());
       expect(put.status).toBe(403);
-      const del = await request(server)
+      const del = await request(backend.server)
         .delete(`/api/scorecards/campaigns/${created.id}`)
         .set(headers);
       expect(del.status).toBe(403);
     }
-    const still = await request(server)
+    const still = await request(backend.server)
       .get(`/api/scorecards/campaigns/${created.id}`)
       .set(asUser(MEI));
     expect(still.body.campaign.title).toBe('To keep');
@@ -179,7 +177,7 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
       state: 'open',
       progress: { done: 0, total: 0, ungraded: 2 },
     });
-    const put = await request(server)
+    const put = await request(backend.server)
       .put(`/api/scorecards/campaigns/${created.id}`)
       .set(asUser(ADMIN))
       .send(body({ title: 'Model cards, all of them' }));
@@ -188,23 +186,23 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
       id: created.id,
       title: 'Model cards, all of them',
     });
-    const del = await request(server)
+    const del = await request(backend.server)
       .delete(`/api/scorecards/campaigns/${created.id}`)
       .set(asUser(ADMIN));
     expect(del.status).toBe(204);
     expect(del.text).toBe('');
-    const gone = await request(server)
+    const gone = await request(backend.server)
       .get(`/api/scorecards/campaigns/${created.id}`)
       .set(asUser(ADMIN));
     expect(gone.status).toBe(404);
     expect(
       (
-        await request(server)
+        await request(backend.server)
           .get('/api/scorecards/campaigns')
           .set(asUser(ADMIN))
       ).body.items.map((c: any) => c.id),
     ).not.toContain(created.id);
-    const again = await request(server)
+    const again = await request(backend.server)
       .delete(`/api/scorecards/campaigns/${created.id}`)
       .set(asUser(ADMIN));
     expect(again.status).toBe(404);
@@ -226,13 +224,13 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
   });
 
   it('answers 409 to changing a campaign of app-config.yaml', async () => {
-    const put = await request(server)
+    const put = await request(backend.server)
       .put('/api/scorecards/campaigns/production-silver')
       .set(asUser(ADMIN))
       .send(body());
     expect(put.status).toBe(409);
     expect(put.body.error.message).toMatch(/app-config\.yaml/);
-    const del = await request(server)
+    const del = await request(backend.server)
       .delete('/api/scorecards/campaigns/production-silver')
       .set(asUser(ADMIN));
     expect(del.status).toBe(409);
@@ -241,7 +239,7 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
 
   it('answers 400 naming the bad field', async () => {
     const refused = async (overrides: object) => {
-      const res = await request(server)
+      const res = await request(backend.server)
         .post('/api/scorecards/campaigns')
         .set(asUser(ADMIN))
         .send(body(overrides));
@@ -305,7 +303,7 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
       expect(created.title).toBe(title);
       expect(created.id).toMatch(/^[a-z0-9][a-z0-9-]{0,62}$/);
       ids.push(created.id);
-      const res = await request(server)
+      const res = await request(backend.server)
         .get(`/api/scorecards/campaigns/${encodeURIComponent(created.id)}`)
         .set(asUser(MEI));
       expect(res.status).toBe(200);

@@ -7,6 +7,7 @@ import {
   asUser,
   portalHidingSecretModel,
   gradeModels,
+  backendForTheseTests,
   startScorecardsBackend,
 } from '../__testUtils__/backend';
 import { group, model } from '../__testUtils__/entities';
@@ -21,18 +22,16 @@ const databases = testDatabases();
 describe.each(databases.eachSupportedId())(
   'per-check history routes on %s',
   databaseId => {
-    let server: any;
-    let stop: () => Promise<void>;
     let entities: Entity[];
 
     const refresh = async (name: string) =>
-      (await gradeModels(server, OWNER, [name]))[0];
+      (await gradeModels(backend.server, OWNER, [name]))[0];
     const trendOf = (user: string, query: string) =>
-      request(server)
+      request(backend.server)
         .get(`/api/scorecards/checks/model-card-complete/trend?${query}`)
         .set(asUser(user));
 
-    beforeAll(async () => {
+    const backend = backendForTheseTests(async () => {
       entities = [
         group('product-ml', ['fraud-ml']),
         group('fraud-ml'),
@@ -42,7 +41,7 @@ describe.each(databases.eachSupportedId())(
         model('ranker', 'recsys-ml'),
         model('o.brien_v2', 'recsys-ml', { card: CARD }),
       ];
-      ({ server, stop } = await startScorecardsBackend(
+      const started = await startScorecardsBackend(
         await databases.init(databaseId),
         {
           features: portalHidingSecretModel(() => entities, {
@@ -50,16 +49,15 @@ describe.each(databases.eachSupportedId())(
             conditional: [OUTSIDER],
           }),
         },
-      ));
-      await gradeModels(server, OWNER, [
+      );
+      await gradeModels(started.server, OWNER, [
         'fraud-detector',
         'secret-model',
         'ranker',
         'o.brien_v2',
       ]);
+      return started;
     });
-
-    afterAll(() => stop());
 
     it('answers 401 without credentials', async () => {
       const routes = [
@@ -72,12 +70,12 @@ describe.each(databases.eachSupportedId())(
           '/api/scorecards/entities/model/default/fraud-detector/check-changes',
         ],
       ] as const;
-      await expectUnauthorizedWithoutCredentials(server, routes);
+      await expectUnauthorizedWithoutCredentials(backend.server, routes);
     });
 
     it('answers 404 for an unknown check, whatever the query', async () => {
       for (const checkId of ['no-such-check', "o'brien.ü", 'a\\b']) {
-        const res = await request(server)
+        const res = await request(backend.server)
           .get(`/api/scorecards/checks/${encodeURIComponent(checkId)}/trend`)
           .set(asUser(OWNER));
         expect(res.status).toBe(404);
@@ -147,7 +145,7 @@ describe.each(databases.eachSupportedId())(
         { day: today, passRate: 1, entities: 1 },
       ]);
       // A service may read everything.
-      const service = await request(server)
+      const service = await request(backend.server)
         .get(
           '/api/scorecards/checks/model-card-complete/trend?scorecardId=ml-production-readiness&owner=group:default/recsys-ml&days=7',
         )
@@ -158,7 +156,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it("answers when each of an entity's checks took its status, and 404 for an entity the caller may not read", async () => {
-      const before = await request(server)
+      const before = await request(backend.server)
         .get('/api/scorecards/entities/model/default/o.brien_v2/check-changes')
         .set(asUser(OUTSIDER));
       expect(before.status).toBe(200);
@@ -178,7 +176,7 @@ describe.each(databases.eachSupportedId())(
           : e,
       );
       const { results } = await refresh('o.brien_v2');
-      const after = await request(server)
+      const after = await request(backend.server)
         .get('/api/scorecards/entities/model/default/o.brien_v2/check-changes')
         .set(asUser(OWNER));
       expect(sinceOf(after.body, 'model-card-complete')).toEqual({
@@ -207,14 +205,14 @@ describe.each(databases.eachSupportedId())(
         [OWNER, '/api/scorecards/entities/model/default/nobody'],
         [OWNER, "/api/scorecards/entities/model/default/o'brien"],
       ]) {
-        const res = await request(server)
+        const res = await request(backend.server)
           .get(`${url}/check-changes`)
           .set(asUser(user));
         expect([url, res.status]).toEqual([url, 404]);
       }
       expect(
         (
-          await request(server)
+          await request(backend.server)
             .get(
               '/api/scorecards/entities/model/default/secret-model/check-changes',
             )

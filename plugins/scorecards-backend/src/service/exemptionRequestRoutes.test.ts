@@ -12,6 +12,7 @@ import {
   asUser,
   portalHidingSecretModel,
   gradeModels,
+  backendForTheseTests,
   startScorecardsBackend,
 } from '../__testUtils__/backend';
 import { scheduledPassAfterTheTestWith } from '../__testUtils__/config';
@@ -44,12 +45,10 @@ describe.each(databases.eachSupportedId())(
     const audited: Array<{ options: any; outcome?: any }> = [];
     let scheduler: SchedulerService;
     let knex: Knex;
-    let server: any;
-    let stop: () => Promise<void>;
 
-    beforeAll(async () => {
+    const backend = backendForTheseTests(async () => {
       knex = await databases.init(databaseId);
-      ({ server, stop } = await startScorecardsBackend(knex, {
+      const started = await startScorecardsBackend(knex, {
         config: scheduledPassAfterTheTestWith({ exemptions: { maxDays: 30 } }),
         features: [
           ...portalHidingSecretModel(
@@ -83,16 +82,15 @@ describe.each(databases.eachSupportedId())(
             },
           }),
         ],
-      }));
+      });
       // Graded: requests are only for checks graded for the entity.
-      await gradeModels(server, OWNER, [NAME, 'secret-model']);
+      await gradeModels(started.server, OWNER, [NAME, 'secret-model']);
+      return started;
     });
-
-    afterAll(() => stop());
 
     const inDays = (d: number) => new Date(Date.now() + d * DAY).toISOString();
     const ask = (user: string, body: object, entity = ENTITY) =>
-      request(server)
+      request(backend.server)
         .post(`${entity}/exemption-requests`)
         .set(asUser(user))
         .send(body);
@@ -102,7 +100,7 @@ describe.each(databases.eachSupportedId())(
       verb: 'approve' | 'reject',
       body?: object,
     ) => {
-      const r = request(server)
+      const r = request(backend.server)
         .post(`/api/scorecards/exemption-requests/${id}/${verb}`)
         .set(asUser(user));
       return body ? r.send(body) : r;
@@ -117,7 +115,7 @@ describe.each(databases.eachSupportedId())(
         ['post', `/api/scorecards/exemption-requests/${id}/approve`],
         ['post', `/api/scorecards/exemption-requests/${id}/reject`],
       ] as const;
-      await expectUnauthorizedWithoutCredentials(server, routes);
+      await expectUnauthorizedWithoutCredentials(backend.server, routes);
     });
 
     it('validates a request and names the bad field; an entity the caller may not read is 404', async () => {
@@ -158,7 +156,7 @@ describe.each(databases.eachSupportedId())(
         'reason: must say why, in at least 3 characters',
       ]);
       // A service may read requests but not make them.
-      const service = await request(server)
+      const service = await request(backend.server)
         .post(`${ENTITY}/exemption-requests`)
         .set({ Authorization: mockCredentials.service.header() })
         .send(good);
@@ -201,17 +199,17 @@ describe.each(databases.eachSupportedId())(
       });
       expect(again.status).toBe(409);
 
-      const listed = await request(server)
+      const listed = await request(backend.server)
         .get(`${ENTITY}/exemption-requests`)
         .set(asUser(OUTSIDER));
       expect(listed.body.requests.map((r: any) => r.id)).toEqual([id]);
-      const inbox = await request(server)
+      const inbox = await request(backend.server)
         .get(
           '/api/scorecards/exemption-requests?status=pending&owner=group:default/product-ml',
         )
         .set(asUser(OWNER));
       expect(inbox.body.requests.map((r: any) => r.id)).toEqual([id]);
-      const badQuery = await request(server)
+      const badQuery = await request(backend.server)
         .get('/api/scorecards/exemption-requests?status=open')
         .set(asUser(OWNER));
       expect(badQuery.status).toBe(400);
@@ -259,7 +257,7 @@ describe.each(databases.eachSupportedId())(
       expect((await decide(OWNER, id, 'approve')).status).toBe(409);
       expect((await decide(OWNER, id, 'reject')).status).toBe(409);
 
-      const trail = await request(server)
+      const trail = await request(backend.server)
         .get(`${ENTITY}/exemptions`)
         .set(asUser(OUTSIDER));
       expect(trail.body.exemptions).toEqual([approved.body.exemption]);
@@ -325,7 +323,7 @@ describe.each(databases.eachSupportedId())(
         'group:default/fraud-ml',
         OUTSIDER,
       ]);
-      const rejectedOnes = await request(server)
+      const rejectedOnes = await request(backend.server)
         .get('/api/scorecards/exemption-requests?status=rejected')
         .set(asUser(OUTSIDER));
       expect(rejectedOnes.body.requests.map((r: any) => r.id)).toEqual([
@@ -387,7 +385,7 @@ describe.each(databases.eachSupportedId())(
           ),
         ],
       ]);
-      const trail = await request(server)
+      const trail = await request(backend.server)
         .get(`${ENTITY}/exemptions`)
         .set(asUser(OUTSIDER));
       // Expired exemptions are listed (the card shows them as expired).

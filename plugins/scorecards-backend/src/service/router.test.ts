@@ -3,6 +3,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import {
   notificationsInto,
+  backendForTheseTests,
   startScorecardsBackend,
 } from '../__testUtils__/backend';
 import { testDatabases } from '../__testUtils__/databases';
@@ -14,37 +15,29 @@ const OWNER = 'user:default/mei';
 describe.each(databases.eachSupportedId())(
   'scorecards routes with bad input on %s',
   databaseId => {
-    let server: any;
-    let stop: () => Promise<void>;
-
-    beforeAll(async () => {
-      ({ server, stop } = await startScorecardsBackend(
-        await databases.init(databaseId),
-        {
-          features: [
-            catalogServiceMock.factory({
-              entities: [
-                {
-                  apiVersion: 'convergence.dev/v1alpha1',
-                  kind: 'Model',
-                  metadata: { name: 'fraud-detector', namespace: 'default' },
-                  spec: { owner: 'group:default/fraud-ml' },
-                  relations: [
-                    { type: 'ownedBy', targetRef: 'group:default/fraud-ml' },
-                  ],
-                },
-              ],
-            }),
-            notificationsInto(),
-          ],
-        },
-      ));
-    });
-
-    afterAll(() => stop());
+    const backend = backendForTheseTests(async () =>
+      startScorecardsBackend(await databases.init(databaseId), {
+        features: [
+          catalogServiceMock.factory({
+            entities: [
+              {
+                apiVersion: 'convergence.dev/v1alpha1',
+                kind: 'Model',
+                metadata: { name: 'fraud-detector', namespace: 'default' },
+                spec: { owner: 'group:default/fraud-ml' },
+                relations: [
+                  { type: 'ownedBy', targetRef: 'group:default/fraud-ml' },
+                ],
+              },
+            ],
+          }),
+          notificationsInto(),
+        ],
+      }),
+    );
 
     const get = (url: string) =>
-      request(server)
+      request(backend.server)
         .get(`/api/scorecards${url}`)
         .set('Authorization', mockCredentials.user.header(OWNER));
 
@@ -89,7 +82,7 @@ describe.each(databases.eachSupportedId())(
 
     it('answers 404 to revoking an exemption whose id is no UUID', async () => {
       for (const id of ['x', '%00', "1'; drop table x", 'a'.repeat(300)]) {
-        const res = await request(server)
+        const res = await request(backend.server)
           .delete(`/api/scorecards/exemptions/${id}`)
           .set('Authorization', mockCredentials.user.header(OWNER));
         expect([id, res.status]).toEqual([id, 404]);
@@ -97,7 +90,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('refuses an exemption reason the database cannot store, naming it', async () => {
-      const res = await request(server)
+      const res = await request(backend.server)
         .post(
           '/api/scorecards/entities/model/default/fraud-detector/exemptions',
         )
@@ -112,7 +105,7 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('names each malformed entity ref in a batch', async () => {
-      const res = await request(server)
+      const res = await request(backend.server)
         .post('/api/scorecards/results/by-refs')
         .set('Authorization', mockCredentials.user.header(OWNER))
         .send({
@@ -145,7 +138,7 @@ describe.each(databases.eachSupportedId())(
     ])(
       'answers 400 to the batch summary body %j, naming the field',
       async (body, message) => {
-        const req = request(server)
+        const req = request(backend.server)
           .post('/api/scorecards/summaries/by-owners')
           .set('Authorization', mockCredentials.user.header(OWNER));
         const res = await (body === undefined ? req : req.send(body as object));
@@ -159,7 +152,7 @@ describe.each(databases.eachSupportedId())(
         ['/api/scorecards/results/by-refs', '{"entityRefs":'],
         ['/api/scorecards/summaries/by-owners', '{"owners":'],
       ]) {
-        const res = await request(server)
+        const res = await request(backend.server)
           .post(path)
           .set('Authorization', mockCredentials.user.header(OWNER))
           .set('Content-Type', 'application/json')
