@@ -51,6 +51,13 @@ afterAll(async () => {
   await Promise.all(others.map(k => k.destroy()));
 });
 
+const as = (user: string) => mockCredentials.user(user);
+const ask = (expiresAt: Date, checkId = 'has-description') => ({
+  checkId,
+  reason: REASON,
+  expiresAt: expiresAt.toISOString(),
+});
+
 async function setup(
   databaseId: Parameters<typeof databases.init>[0],
   options: { knex?: Knex; maxDays?: number; migrate?: boolean } = {},
@@ -123,7 +130,6 @@ async function setup(
   };
 }
 
-const as = (user: string) => mockCredentials.user(user);
 /** How many pending requests each check has, by check. */
 const pendingPerCheck = async (knex: Knex) => {
   const perCheck = new Map<string, number>();
@@ -133,11 +139,6 @@ const pendingPerCheck = async (knex: Knex) => {
     perCheck.set(p.check_id, (perCheck.get(p.check_id) ?? 0) + 1);
   return perCheck;
 };
-const ask = (expiresAt: Date, checkId = 'has-description') => ({
-  checkId,
-  reason: REASON,
-  expiresAt: expiresAt.toISOString(),
-});
 const statusOf = (results: any[], checkId = 'has-description') =>
   results[0].checks.find((c: any) => c.checkId === checkId).status;
 

@@ -24,13 +24,6 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     let entities: Entity[];
 
-    const refresh = async (name: string) =>
-      (await gradeModels(backend.server, OWNER, [name]))[0];
-    const trendOf = (user: string, query: string) =>
-      request(backend.server)
-        .get(`/api/scorecards/checks/model-card-complete/trend?${query}`)
-        .set(asUser(user));
-
     const backend = backendForTheseTests(async () => {
       entities = [
         group('product-ml', ['fraud-ml']),
@@ -58,6 +51,13 @@ describe.each(databases.eachSupportedId())(
       ]);
       return started;
     });
+
+    const refresh = async (name: string) =>
+      (await gradeModels(backend.server, OWNER, [name]))[0];
+    const trendOf = (user: string, query: string) =>
+      request(backend.server)
+        .get(`/api/scorecards/checks/model-card-complete/trend?${query}`)
+        .set(asUser(user));
 
     it('answers 401 without credentials', async () => {
       const routes = [
