@@ -17,7 +17,6 @@ import {
   portalHidingSecretModel,
   notificationsInto,
   backendForTheseTests,
-  gradeModels,
   startScorecardsBackend,
 } from './__testUtils__/backend';
 import { group, model } from './__testUtils__/entities';
@@ -49,31 +48,26 @@ describe.each(databases.eachSupportedId())(
         model('secret-model', 'fraud-ml'),
         model('ranker', 'recsys-ml'),
       ];
-      const started = await startScorecardsBackend(
-        await databases.init(databaseId),
-        {
-          config: scheduledPassAfterTheTestWith({
-            // Longer than any test: decisions expire in ScorecardQueries.test.ts.
-            permissionDecisionCacheSeconds: 3600,
-          }),
-          features: portalHidingSecretModel(
-            () => entities,
-            {
-              allowed: [OWNER],
-              conditional: [OUTSIDER, NEWCOMER],
-              readDecisionsAsked,
-            },
-            sent,
-          ),
+      return startScorecardsBackend(await databases.init(databaseId), {
+        // Graded once, as the scheduled task does (refresh per entity as the owner).
+        graded: {
+          by: OWNER,
+          models: ['fraud-detector', 'secret-model', 'ranker'],
         },
-      );
-      // Grade everything once, as the scheduled task does (refresh per entity as the owner).
-      await gradeModels(started.server, OWNER, [
-        'fraud-detector',
-        'secret-model',
-        'ranker',
-      ]);
-      return started;
+        config: scheduledPassAfterTheTestWith({
+          // Longer than any test: decisions expire in ScorecardQueries.test.ts.
+          permissionDecisionCacheSeconds: 3600,
+        }),
+        features: portalHidingSecretModel(
+          () => entities,
+          {
+            allowed: [OWNER],
+            conditional: [OUTSIDER, NEWCOMER],
+            readDecisionsAsked,
+          },
+          sent,
+        ),
+      });
     });
 
     const as = (user: string) => ({

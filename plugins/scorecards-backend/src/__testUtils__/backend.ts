@@ -152,13 +152,16 @@ export async function expectUnauthorizedWithoutCredentials(
  * A test backend with the scorecards plugin on `knex`, `config` as its root
  * config (by default {@link scheduledPassAfterTheTestConfig}: entities are
  * graded on request only) and the other `features` (catalog, permissions,
- * notifications...). Its HTTP server, and how to stop it.
+ * notifications...), having graded the models `graded` names. Its HTTP
+ * server, and how to stop it.
  */
 export async function startScorecardsBackend(
   knex: Knex,
   options: {
     config?: object;
     features?: Parameters<typeof startTestBackend>[0]['features'];
+    /** Models to grade once started, as the user `by` (see {@link gradeModels}). */
+    graded?: { by: string; models: string[] };
   } = {},
 ): Promise<{ server: Server; stop: () => Promise<void> }> {
   const backend = await startTestBackend({
@@ -171,6 +174,8 @@ export async function startScorecardsBackend(
       ...(options.features ?? []),
     ],
   });
+  if (options.graded)
+    await gradeModels(backend.server, options.graded.by, options.graded.models);
   return { server: backend.server, stop: () => backend.stop() };
 }
 

@@ -3,7 +3,6 @@ import request from 'supertest';
 import {
   portalHidingSecretModel,
   backendForTheseTests,
-  gradeModels,
   startScorecardsBackend,
 } from '../__testUtils__/backend';
 import { testDatabases } from '../__testUtils__/databases';
@@ -36,25 +35,20 @@ describe.each(databases.eachSupportedId())(
   'scorecards actions over HTTP on %s',
   databaseId => {
     const backend = backendForTheseTests(async () => {
-      const started = await startScorecardsBackend(
-        await databases.init(databaseId),
-        {
-          config: {
-            ...scheduledPassAfterTheTestConfig,
-            backend: { actions: { pluginSources: ['scorecards'] } },
-          },
-          features: portalHidingSecretModel(entities, {
-            allowed: [OWNER],
-            conditional: [OUTSIDER],
-          }),
+      return startScorecardsBackend(await databases.init(databaseId), {
+        graded: {
+          by: OWNER,
+          models: ['fraud-detector', 'secret-model', 'ranker'],
         },
-      );
-      await gradeModels(started.server, OWNER, [
-        'fraud-detector',
-        'secret-model',
-        'ranker',
-      ]);
-      return started;
+        config: {
+          ...scheduledPassAfterTheTestConfig,
+          backend: { actions: { pluginSources: ['scorecards'] } },
+        },
+        features: portalHidingSecretModel(entities, {
+          allowed: [OWNER],
+          conditional: [OUTSIDER],
+        }),
+      });
     });
 
     const rest = (user: string, url: string) =>

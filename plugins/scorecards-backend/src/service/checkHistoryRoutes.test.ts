@@ -34,22 +34,16 @@ describe.each(databases.eachSupportedId())(
         model('ranker', 'recsys-ml'),
         model('o.brien_v2', 'recsys-ml', { card: CARD }),
       ];
-      const started = await startScorecardsBackend(
-        await databases.init(databaseId),
-        {
-          features: portalHidingSecretModel(() => entities, {
-            allowed: [OWNER],
-            conditional: [OUTSIDER],
-          }),
+      return startScorecardsBackend(await databases.init(databaseId), {
+        graded: {
+          by: OWNER,
+          models: ['fraud-detector', 'secret-model', 'ranker', 'o.brien_v2'],
         },
-      );
-      await gradeModels(started.server, OWNER, [
-        'fraud-detector',
-        'secret-model',
-        'ranker',
-        'o.brien_v2',
-      ]);
-      return started;
+        features: portalHidingSecretModel(() => entities, {
+          allowed: [OWNER],
+          conditional: [OUTSIDER],
+        }),
+      });
     });
 
     const refresh = async (name: string) =>

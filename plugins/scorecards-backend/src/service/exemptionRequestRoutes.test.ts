@@ -11,7 +11,6 @@ import {
   expectUnauthorizedWithoutCredentials,
   asUser,
   portalHidingSecretModel,
-  gradeModels,
   backendForTheseTests,
   startScorecardsBackend,
 } from '../__testUtils__/backend';
@@ -48,7 +47,9 @@ describe.each(databases.eachSupportedId())(
 
     const backend = backendForTheseTests(async () => {
       knex = await databases.init(databaseId);
-      const started = await startScorecardsBackend(knex, {
+      return startScorecardsBackend(knex, {
+        // Graded: requests are only for checks graded for the entity.
+        graded: { by: OWNER, models: [NAME, 'secret-model'] },
         config: scheduledPassAfterTheTestWith({ exemptions: { maxDays: 30 } }),
         features: [
           ...portalHidingSecretModel(
@@ -83,9 +84,6 @@ describe.each(databases.eachSupportedId())(
           }),
         ],
       });
-      // Graded: requests are only for checks graded for the entity.
-      await gradeModels(started.server, OWNER, [NAME, 'secret-model']);
-      return started;
     });
 
     const inDays = (d: number) => new Date(Date.now() + d * DAY).toISOString();
