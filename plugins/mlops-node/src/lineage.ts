@@ -80,13 +80,15 @@ export function toLineageNode(entity: Entity): LineageNode {
 
 /**
  * Reads the lineage nodes of a batch of refs; refs the reader cannot see (or
- * that do not exist) are absent from the answer.
+ * that do not exist) are absent from the answer. A loader that has them at
+ * hand may answer at once, without a promise: a walk then goes on without
+ * waiting.
  *
  * @public
  */
 export type LineageNodeLoader = (
   entityRefs: readonly string[],
-) => Promise<Map<string, LineageNode>>;
+) => Map<string, LineageNode> | Promise<Map<string, LineageNode>>;
 
 /**
  * A {@link LineageNodeLoader} over the catalog: one `getEntitiesByRefs` per
@@ -166,7 +168,9 @@ export async function walkLineage(options: {
   );
   const rootRef = normalizeEntityRef(options.root);
   const hops = new Map<string, LineageHop>();
-  const root = (await options.load([rootRef])).get(rootRef);
+  // Waited for only when the loader answers with a promise.
+  const first = options.load([rootRef]);
+  const root = (first instanceof Map ? first : await first).get(rootRef);
   if (!root) return { hops, truncated: false };
 
   let frontier: LineageNode[] = [root];
@@ -188,7 +192,8 @@ export async function walkLineage(options: {
       truncated = true;
       break;
     }
-    const loaded = await options.load([...next.keys()]);
+    const got = options.load([...next.keys()]);
+    const loaded = got instanceof Map ? got : await got;
     frontier = [];
     for (const [ref, via] of next) {
       const node = loaded.get(ref);

@@ -326,7 +326,7 @@ describe.each(databases.eachSupportedId())(
 
     it('saves a result evaluated again unchanged with its new time only, and one whose checks changed in full', async () => {
       const { knex, store } = await createTestStore(databases, databaseId);
-      const a = (evaluatedAt: string, message = 'missing') => ({
+      const a = (evaluatedAt: string, message = 'missing "ü" \\ ✓') => ({
         ...result(
           'model:default/a',
           'Bronze',
@@ -341,7 +341,21 @@ describe.each(databases.eachSupportedId())(
         ],
       });
       await store.saveResults([a('2026-11-20T10:00:00.000Z')]);
+      // Found unchanged (on PostgreSQL by the MD5 of its checks' JSON, which
+      // has non-ASCII text): only its time is written.
+      const statements: string[] = [];
+      const record = (q: { sql: string }) => statements.push(q.sql);
+      knex.on('query', record);
       const previous = await store.saveResults([a('2026-11-21T10:00:00.000Z')]);
+      knex.off('query', record);
+      expect(
+        statements.filter(sql => /^\s*(insert|delete)\b/i.test(sql)),
+      ).toEqual([]);
+      expect(
+        statements.filter(sql =>
+          /\bupdate\s+\W?scorecard_results\b/i.test(sql),
+        ),
+      ).toHaveLength(1);
       expect(previous.get('model:default/a|ml-production-readiness')).toEqual({
         entityRef: 'model:default/a',
         scorecardId: 'ml-production-readiness',
@@ -806,6 +820,41 @@ describe.each(databases.eachSupportedId())(
       expect(summary.topFailingChecks).toEqual([
         { checkId: 'x', failing: 1, affects: 1 },
       ]);
+    });
+
+    it('leaves room in the pages a full pass updates (PostgreSQL), and rolls it back', async () => {
+      const knex = await databases.init(databaseId);
+      const directory = path.resolve(__dirname, '../../migrations');
+      await storeOn(knex);
+      const options = async () =>
+        knex.client.config.client === 'pg'
+          ? (
+              await knex.raw(
+                `SELECT relname, reloptions FROM pg_class
+                 WHERE relname IN ('scorecard_results', 'scorecard_entity_versions')
+                 ORDER BY relname`,
+              )
+            ).rows.map((r: { relname: string; reloptions: string[] | null }) =>
+              [r.relname, r.reloptions?.join(',') ?? null].join(' '),
+            )
+          : [];
+      const pg = knex.client.config.client === 'pg';
+      expect(await options()).toEqual(
+        pg
+          ? [
+              'scorecard_entity_versions fillfactor=70',
+              'scorecard_results fillfactor=70',
+            ]
+          : [],
+      );
+      await knex.migrate.down({
+        directory,
+        name: '20261202000000_update_in_place.js',
+      });
+      expect(await options()).toEqual(
+        pg ? ['scorecard_entity_versions ', 'scorecard_results '] : [],
+      );
+      await knex.migrate.latest({ directory });
     });
 
     it('removes stale results after a complete pass, keeping their history', async () => {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
@@ -39,6 +39,9 @@ type ResultRow = {
   evaluated_at: Date | string;
   downstream?: number | null;
 };
+
+/** The MD5 of text as PostgreSQL's `md5()` computes it (UTF-8 bytes, hex). */
+const md5 = (text: string) => createHash('md5').update(text).digest('hex');
 
 const toResult = (r: ResultRow): EntityScorecardResult => ({
   entityRef: r.entity_ref,
@@ -207,85 +210,121 @@ export class DatabaseScorecardStore implements ScorecardStore {
   async saveResults(results: StoredResult[]) {
     const previous = new Map<string, EntityScorecardResult>();
     const pg = this.db.client.config.client === 'pg';
-    // As stored: PostgreSQL keeps 4-byte floats, SQLite the number written.
-    const stores = (before: ResultRow, score: number) =>
-      pg
-        ? Math.fround(Number(before.score)) === Math.fround(score)
-        : Number(before.score) === score;
     await this.db.transaction(async tx => {
       for (const batch of chunks(results)) {
-        // By entity alone: PostgreSQL plans a list of (entity, scorecard)
-        // pairs slowly (~0.2 s for 500), one of entities at once.
-        const keys = new Set(batch.map(r => key(r.entityRef, r.scorecardId)));
-        const rows = (
-          (await tx('scorecard_results')
-            .whereIn('entity_ref', [...new Set(batch.map(r => r.entityRef))])
-            .select()) as ResultRow[]
-        ).filter(row => keys.has(key(row.entity_ref, row.scorecard_id)));
-        const previousRows = new Map<string, ResultRow>();
-        for (const row of rows)
-          previousRows.set(key(row.entity_ref, row.scorecard_id), row);
-
         // A result stored exactly as it is now but for when it was evaluated
         // (most of them, in a full pass) only gets its new time: its checks
         // are not parsed, written or counted again, and it has no history
-        // to add. The update names the time read, so that one written by
-        // someone else since is saved in full below, as any other.
+        // to add. One stored otherwise, or written by someone else since it
+        // was compared, is saved in full below, as any other.
         const checks = batch.map(r => JSON.stringify(r.checks));
-        const unchanged = new Map<string, number[]>();
-        batch.forEach((r, i) => {
-          const before = previousRows.get(key(r.entityRef, r.scorecardId));
-          if (
-            !before ||
-            before.checks !== checks[i] ||
-            before.level !== r.level ||
-            !stores(before, r.score) ||
-            (before.owner_ref ?? null) !== (r.ownerRef ?? null) ||
-            (before.system_ref ?? null) !== (r.systemRef ?? null) ||
-            (before.downstream ?? null) !== (r.downstream ?? null)
-          )
-            return;
-          const same = unchanged.get(r.evaluatedAt) ?? [];
-          same.push(i);
-          unchanged.set(r.evaluatedAt, same);
-        });
+        const previousRows = new Map<string, ResultRow>();
         const touched = new Set<number>();
         const reread = new Set<number>();
-        for (const [evaluatedAt, indices] of unchanged) {
-          const readAs = indices.map(i => {
-            const r = batch[i];
-            const { evaluated_at } = previousRows.get(
-              key(r.entityRef, r.scorecardId),
-            )!;
-            return [r.entityRef, r.scorecardId, evaluated_at] as const;
-          });
-          const updated = pg
-            ? // Three arrays: planned at once, however many rows.
-              (
-                await tx.raw(
-                  `UPDATE scorecard_results AS r SET evaluated_at = ?
-                   FROM unnest(?::text[], ?::text[], ?::timestamptz[])
-                     AS k(entity_ref, scorecard_id, evaluated_at)
-                   WHERE r.entity_ref = k.entity_ref
-                     AND r.scorecard_id = k.scorecard_id
-                     AND r.evaluated_at = k.evaluated_at`,
-                  [
-                    new Date(evaluatedAt),
-                    readAs.map(k => k[0]),
-                    readAs.map(k => k[1]),
-                    readAs.map(k => new Date(k[2])),
-                  ],
-                )
-              ).rowCount
-            : await tx('scorecard_results')
-                .whereIn(
-                  ['entity_ref', 'scorecard_id', 'evaluated_at'],
-                  readAs.map(k => [...k]),
-                )
-                .update({ evaluated_at: new Date(evaluatedAt) });
-          if (updated === indices.length)
-            for (const i of indices) touched.add(i);
-          else for (const i of indices) reread.add(i);
+        const byTime = new Map<string, number[]>();
+        batch.forEach((r, i) => {
+          const same = byTime.get(r.evaluatedAt) ?? [];
+          same.push(i);
+          byTime.set(r.evaluatedAt, same);
+        });
+        if (pg) {
+          // Compared and updated in one statement (arrays: planned at once,
+          // however many rows), the checks by their MD5 and the score as the
+          // 4-byte float PostgreSQL keeps, the rows locked while compared;
+          // it hands back what each was.
+          for (const [evaluatedAt, indices] of byTime) {
+            const at = new Map<string, number[]>();
+            for (const i of indices) {
+              const k = key(batch[i].entityRef, batch[i].scorecardId);
+              at.set(k, [...(at.get(k) ?? []), i]);
+            }
+            const col = (
+              f: (r: StoredResult, i: number) => string | number | null,
+            ) => indices.map(i => f(batch[i], i)) as Knex.Value;
+            const { rows } = (await tx.raw(
+              `WITH k AS (
+                 SELECT * FROM unnest(?::text[], ?::text[], ?::text[],
+                   ?::text[], ?::float8[], ?::text[], ?::text[], ?::integer[])
+                 AS k(entity_ref, scorecard_id, checks_md5, level, score,
+                   owner_ref, system_ref, downstream)
+               ), same AS (
+                 SELECT r.entity_ref, r.scorecard_id, r.evaluated_at,
+                   r.level, r.score
+                 FROM scorecard_results AS r JOIN k
+                   ON r.entity_ref = k.entity_ref
+                   AND r.scorecard_id = k.scorecard_id
+                 WHERE md5(r.checks) = k.checks_md5
+                   AND r.level IS NOT DISTINCT FROM k.level
+                   AND r.score = CAST(k.score AS real)
+                   AND r.owner_ref IS NOT DISTINCT FROM k.owner_ref
+                   AND r.system_ref IS NOT DISTINCT FROM k.system_ref
+                   AND r.downstream IS NOT DISTINCT FROM k.downstream
+                 FOR UPDATE OF r
+               )
+               UPDATE scorecard_results AS r SET evaluated_at = ?
+               FROM same
+               WHERE r.entity_ref = same.entity_ref
+                 AND r.scorecard_id = same.scorecard_id
+               RETURNING same.*`,
+              [
+                col(r => r.entityRef),
+                col(r => r.scorecardId),
+                col((_, i) => md5(checks[i])),
+                col(r => r.level),
+                col(r => r.score),
+                col(r => r.ownerRef ?? null),
+                col(r => r.systemRef ?? null),
+                col(r => r.downstream ?? null),
+                new Date(evaluatedAt),
+              ],
+            )) as { rows: ResultRow[] };
+            for (const row of rows) {
+              const k = key(row.entity_ref, row.scorecard_id);
+              for (const i of at.get(k) ?? []) touched.add(i);
+              previousRows.set(k, row);
+            }
+          }
+        } else {
+          // By entity alone: a list of (entity, scorecard) pairs plans slowly.
+          const keys = new Set(batch.map(r => key(r.entityRef, r.scorecardId)));
+          const rows = (
+            (await tx('scorecard_results')
+              .whereIn('entity_ref', [...new Set(batch.map(r => r.entityRef))])
+              .select()) as ResultRow[]
+          ).filter(row => keys.has(key(row.entity_ref, row.scorecard_id)));
+          for (const row of rows)
+            previousRows.set(key(row.entity_ref, row.scorecard_id), row);
+          for (const [evaluatedAt, indices] of byTime) {
+            const same = indices.filter(i => {
+              const r = batch[i];
+              const before = previousRows.get(key(r.entityRef, r.scorecardId));
+              return (
+                before &&
+                before.checks === checks[i] &&
+                before.level === r.level &&
+                Number(before.score) === r.score &&
+                (before.owner_ref ?? null) === (r.ownerRef ?? null) &&
+                (before.system_ref ?? null) === (r.systemRef ?? null) &&
+                (before.downstream ?? null) === (r.downstream ?? null)
+              );
+            });
+            if (!same.length) continue;
+            // Named with the time read: one written since is saved in full.
+            const updated = await tx('scorecard_results')
+              .whereIn(
+                ['entity_ref', 'scorecard_id', 'evaluated_at'],
+                same.map(i => [
+                  batch[i].entityRef,
+                  batch[i].scorecardId,
+                  previousRows.get(
+                    key(batch[i].entityRef, batch[i].scorecardId),
+                  )!.evaluated_at,
+                ]),
+              )
+              .update({ evaluated_at: new Date(evaluatedAt) });
+            if (updated === same.length) for (const i of same) touched.add(i);
+            else for (const i of same) reread.add(i);
+          }
         }
         // What will be written in full is compared with the result as it is
         // now: on PostgreSQL another evaluation may have written some since
@@ -314,6 +353,22 @@ export class DatabaseScorecardStore implements ScorecardStore {
             const k = key(row.entity_ref, row.scorecard_id);
             if (again.has(k)) previousRows.set(k, row);
           }
+        }
+        // An unchanged result was as it is now, but for when.
+        for (const i of touched) {
+          const r = batch[i];
+          const k = key(r.entityRef, r.scorecardId);
+          const row = previousRows.get(k);
+          if (!row) continue;
+          previous.set(k, {
+            entityRef: r.entityRef,
+            scorecardId: r.scorecardId,
+            level: row.level,
+            score: Number(row.score),
+            checks: r.checks,
+            evaluatedAt: iso(row.evaluated_at),
+          });
+          previousRows.delete(k);
         }
         for (const [k, row] of previousRows) previous.set(k, previousOf(row));
         const rest = batch.filter((_, i) => !touched.has(i));
@@ -596,6 +651,21 @@ export class DatabaseScorecardStore implements ScorecardStore {
     seenAt: Date,
   ) {
     const unique = [...new Map(versions.map(v => [v.entityRef, v])).values()];
+    if (this.db.client.config.client === 'pg') {
+      // Two arrays: planned at once, however many rows (a full pass saves
+      // every entity's).
+      for (const batch of chunks(unique)) {
+        await this.db.raw(
+          `INSERT INTO scorecard_entity_versions (entity_ref, etag, seen_at)
+           SELECT k.entity_ref, k.etag, ? FROM unnest(?::text[], ?::text[])
+             AS k(entity_ref, etag)
+           ON CONFLICT (entity_ref)
+           DO UPDATE SET etag = excluded.etag, seen_at = excluded.seen_at`,
+          [seenAt, batch.map(v => v.entityRef), batch.map(v => v.etag)],
+        );
+      }
+      return;
+    }
     for (const batch of chunks(unique)) {
       await this.db('scorecard_entity_versions')
         .insert(

@@ -59,18 +59,36 @@ export type LineageFacts = {
 };
 
 /**
+ * The lineage view of an entity, made once per entity object: a pass hands
+ * the same objects to every batch (see FactContext).
+ */
+const nodes = new WeakMap<Entity, LineageNode>();
+function nodeOf(entity: Entity): LineageNode {
+  let node = nodes.get(entity);
+  if (!node) {
+    node = toLineageNode(entity);
+    nodes.set(entity, node);
+  }
+  return node;
+}
+
+/**
  * A loader that reads each ref once per batch of walks, and none that are
- * `primed` or in `known` (by full lower-case ref), and gathers the refs that the walks running
- * at the same time ask for into one catalog read: walks that go level by
- * level in step cost one read per level together, not one each.
+ * `primed` or in `known` (by full lower-case ref), and gathers the refs that
+ * the walks running at the same time ask for into one catalog read: walks
+ * that go level by level in step cost one read per level together, not one
+ * each. What it has already it answers at once (no promise).
  */
 export function sharedLineageLoader(
   load: LineageNodeLoader,
   primed: Iterable<LineageNode> = [],
   known?: ReadonlyMap<string, Entity>,
 ): LineageNodeLoader {
-  const memo = new Map<string, Promise<LineageNode | undefined>>();
-  for (const node of primed) memo.set(node.entityRef, Promise.resolve(node));
+  /** Nodes at hand (undefined: the catalog has none by that ref). */
+  const ready = new Map<string, LineageNode | undefined>();
+  for (const node of primed) ready.set(node.entityRef, node);
+  /** Nodes being read, or whose read failed. */
+  const reading = new Map<string, Promise<LineageNode | undefined>>();
   type Waiter = {
     resolve: (n: LineageNode | undefined) => void;
     reject: (e: unknown) => void;
@@ -84,45 +102,56 @@ export function sharedLineageLoader(
         for (const [ref, node] of await load(refs.slice(i, i + READ_BATCH)))
           found.set(ref, node);
       }
-      for (const [ref, waiter] of batch) waiter.resolve(found.get(ref));
+      for (const [ref, waiter] of batch) {
+        ready.set(ref, found.get(ref));
+        reading.delete(ref);
+        waiter.resolve(found.get(ref));
+      }
     } catch (error) {
       for (const waiter of batch.values()) waiter.reject(error);
     }
   };
-  return async refs => {
-    const nodes = await Promise.all(
-      refs.map(ref => {
-        let node = memo.get(ref);
-        if (!node) {
-          const entity = known?.get(ref);
-          if (entity) {
-            node = Promise.resolve(toLineageNode(entity));
-            memo.set(ref, node);
-            return node;
-          }
-          if (!queued) {
-            const batch = new Map<string, Waiter>();
-            queued = batch;
-            // Once every walk has asked for what it needs now.
-            setImmediate(() => {
-              queued = undefined;
-              flush(batch);
-            });
-          }
-          const batch = queued;
-          node = new Promise((resolve, reject) =>
-            batch.set(ref, { resolve, reject }),
-          );
-          memo.set(ref, node);
-        }
-        return node;
-      }),
+  const read = (ref: string) => {
+    if (!queued) {
+      const batch = new Map<string, Waiter>();
+      queued = batch;
+      // Once every walk has asked for what it needs now.
+      setImmediate(() => {
+        queued = undefined;
+        flush(batch);
+      });
+    }
+    const batch = queued;
+    return new Promise<LineageNode | undefined>((resolve, reject) =>
+      batch.set(ref, { resolve, reject }),
     );
+  };
+  return refs => {
     const out = new Map<string, LineageNode>();
-    nodes.forEach((node, i) => {
-      if (node) out.set(refs[i], node);
-    });
-    return out;
+    let waiting: Array<Promise<void>> | undefined;
+    for (const ref of refs) {
+      let node = ready.get(ref);
+      if (node === undefined && !ready.has(ref)) {
+        const entity = known?.get(ref);
+        if (!entity) {
+          let promise = reading.get(ref);
+          if (!promise) {
+            promise = read(ref);
+            reading.set(ref, promise);
+          }
+          (waiting ??= []).push(
+            promise.then(n => {
+              if (n) out.set(ref, n);
+            }),
+          );
+          continue;
+        }
+        node = nodeOf(entity);
+        ready.set(ref, node);
+      }
+      if (node) out.set(ref, node);
+    }
+    return waiting ? Promise.all(waiting).then(() => out) : out;
   };
 }
 
@@ -209,7 +238,7 @@ export class LineageFactProvider implements FactProvider {
   ) {}
 
   async getFacts(entities: Entity[], context?: FactContext) {
-    const roots = entities.map(toLineageNode);
+    const roots = entities.map(nodeOf);
     // What the pass has read already is not read again.
     const load = sharedLineageLoader(this.load, roots, context?.related);
     const facts = new Map<string, Record<string, unknown>>();

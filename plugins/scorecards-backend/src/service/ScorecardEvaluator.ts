@@ -483,6 +483,9 @@ export class ScorecardEvaluator {
   ): Promise<GradedBatch> {
     const now = this.now();
     const refs = entities.map(e => lower(stringifyEntityRef(e)));
+    // The exemptions are read while the facts are gathered.
+    const exemptionsRead = this.options.store.activeExemptions(refs, now);
+    exemptionsRead.catch(() => {});
     const factsByProvider = await Promise.all(
       this.options.factProviders.map(async p => {
         try {
@@ -498,7 +501,7 @@ export class ScorecardEvaluator {
         }
       }),
     );
-    const exemptions = await this.options.store.activeExemptions(refs, now);
+    const exemptions = await exemptionsRead;
     // Unknown checks count as they last counted: read the stored results.
     const stored = factsByProvider.some(([, byEntity]) => !byEntity)
       ? new Map(
