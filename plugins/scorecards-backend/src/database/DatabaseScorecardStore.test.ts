@@ -341,7 +341,7 @@ describe.each(databases.eachSupportedId())(
         ],
       });
       await store.saveResults([a('2026-11-20T10:00:00.000Z')]);
-      // Found unchanged (on PostgreSQL by the MD5 of its checks' JSON, which
+      // Found unchanged (on PostgreSQL by the SHA-256 of its checks' JSON, which
       // has non-ASCII text): only its time is written.
       const statements: string[] = [];
       const record = (q: { sql: string }) => statements.push(q.sql);
@@ -383,6 +383,29 @@ describe.each(databases.eachSupportedId())(
           .where('entity_ref', 'model:default/a')
           .pluck('level'),
       ).toEqual(['Bronze']);
+    });
+
+    it('saves the last of two results given for the same entity and scorecard', async () => {
+      const { store } = await createTestStore(databases, databaseId);
+      const withMessage = (evaluatedAt: string, message: string) => ({
+        ...result(
+          'model:default/a',
+          'Bronze',
+          0.5,
+          ['x'],
+          undefined,
+          evaluatedAt,
+        ),
+        checks: [{ checkId: 'x', status: 'fail' as const, message }],
+      });
+      await store.saveResults([withMessage('2026-11-20T10:00:00.000Z', 'a')]);
+      // The first is the stored one unchanged, the second differs.
+      await store.saveResults([
+        withMessage('2026-11-21T10:00:00.000Z', 'a'),
+        withMessage('2026-11-21T10:00:00.000Z', 'b'),
+      ]);
+      const [latest] = await store.getResults(['model:default/a']);
+      expect(latest.checks[0].message).toBe('b');
     });
 
     it('saves in full a result that another evaluation wrote after it was read', async () => {

@@ -40,8 +40,13 @@ type ResultRow = {
   downstream?: number | null;
 };
 
-/** The MD5 of text as PostgreSQL's `md5()` computes it (UTF-8 bytes, hex). */
-const md5 = (text: string) => createHash('md5').update(text).digest('hex');
+/**
+ * The SHA-256 of text's UTF-8 bytes, hex, as PostgreSQL computes it with
+ * `encode(sha256(convert_to(text, 'UTF8')), 'hex')` (also in FIPS mode,
+ * where MD5 is refused, and whatever the database's encoding).
+ */
+const sha256 = (text: string) =>
+  createHash('sha256').update(text).digest('hex');
 
 const toResult = (r: ResultRow): EntityScorecardResult => ({
   entityRef: r.entity_ref,
@@ -207,7 +212,12 @@ export class DatabaseScorecardStore implements ScorecardStore {
 
   private constructor(private readonly db: Knex) {}
 
-  async saveResults(results: StoredResult[]) {
+  async saveResults(given: StoredResult[]) {
+    // One result per entity and scorecard, the last given, as if saved one
+    // after the other.
+    const results = [
+      ...new Map(given.map(r => [key(r.entityRef, r.scorecardId), r])).values(),
+    ];
     const previous = new Map<string, EntityScorecardResult>();
     const pg = this.db.client.config.client === 'pg';
     await this.db.transaction(async tx => {
@@ -229,7 +239,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
         });
         if (pg) {
           // Compared and updated in one statement (arrays: planned at once,
-          // however many rows), the checks by their MD5 and the score as the
+          // however many rows), the checks by their SHA-256 and the score as the
           // 4-byte float PostgreSQL keeps, the rows locked while compared;
           // it hands back what each was.
           for (const [evaluatedAt, indices] of byTime) {
@@ -245,7 +255,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
               `WITH k AS (
                  SELECT * FROM unnest(?::text[], ?::text[], ?::text[],
                    ?::text[], ?::float8[], ?::text[], ?::text[], ?::integer[])
-                 AS k(entity_ref, scorecard_id, checks_md5, level, score,
+                 AS k(entity_ref, scorecard_id, checks_sha256, level, score,
                    owner_ref, system_ref, downstream)
                ), same AS (
                  SELECT r.entity_ref, r.scorecard_id, r.evaluated_at,
@@ -253,7 +263,8 @@ export class DatabaseScorecardStore implements ScorecardStore {
                  FROM scorecard_results AS r JOIN k
                    ON r.entity_ref = k.entity_ref
                    AND r.scorecard_id = k.scorecard_id
-                 WHERE md5(r.checks) = k.checks_md5
+                 WHERE encode(sha256(convert_to(r.checks, 'UTF8')), 'hex')
+                   = k.checks_sha256
                    AND r.level IS NOT DISTINCT FROM k.level
                    AND r.score = CAST(k.score AS real)
                    AND r.owner_ref IS NOT DISTINCT FROM k.owner_ref
@@ -269,7 +280,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
               [
                 col(r => r.entityRef),
                 col(r => r.scorecardId),
-                col((_, i) => md5(checks[i])),
+                col((_, i) => sha256(checks[i])),
                 col(r => r.level),
                 col(r => r.score),
                 col(r => r.ownerRef ?? null),
