@@ -7,6 +7,8 @@ import {
   coreServices,
   createBackendModule,
   createServiceFactory,
+  ServiceFactory,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import {
   catalogProcessingExtensionPoint,
@@ -119,7 +121,7 @@ export const httpAuthWithActors = createServiceFactory({
  */
 export function userInfoWithGroups(
   groups: Readonly<Record<string, readonly string[]>>,
-) {
+): ServiceFactory<UserInfoService> {
   return mockServices.userInfo.mock({
     async getUserInfo(credentials: any) {
       const ref = credentials.principal.userEntityRef;
