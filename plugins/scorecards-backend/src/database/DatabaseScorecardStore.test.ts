@@ -31,6 +31,15 @@ const result = (
   evaluatedAt,
 });
 
+/** model:default/a at Bronze: owner-is-group passes, x fails with `message`. */
+const failingX = (evaluatedAt: string, message: string) => ({
+  ...result('model:default/a', 'Bronze', 0.5, ['x'], undefined, evaluatedAt),
+  checks: [
+    { checkId: 'owner-is-group', status: 'pass' as const },
+    { checkId: 'x', status: 'fail' as const, message },
+  ],
+});
+
 const iso = (d: Date) => d.toISOString();
 
 type HistoryRow = {
@@ -326,20 +335,8 @@ describe.each(databases.eachSupportedId())(
 
     it('saves a result evaluated again unchanged with its new time only, and one whose checks changed in full', async () => {
       const { knex, store } = await createTestStore(databases, databaseId);
-      const a = (evaluatedAt: string, message = 'missing "ü" \\ ✓') => ({
-        ...result(
-          'model:default/a',
-          'Bronze',
-          0.5,
-          ['x'],
-          undefined,
-          evaluatedAt,
-        ),
-        checks: [
-          { checkId: 'owner-is-group', status: 'pass' as const },
-          { checkId: 'x', status: 'fail' as const, message },
-        ],
-      });
+      const a = (evaluatedAt: string, message = 'missing "ü" \\ ✓') =>
+        failingX(evaluatedAt, message);
       await store.saveResults([a('2026-11-20T10:00:00.000Z')]);
       // Found unchanged (on PostgreSQL by the SHA-256 of its checks' JSON, which
       // has non-ASCII text): only its time is written.
@@ -387,25 +384,14 @@ describe.each(databases.eachSupportedId())(
 
     it('saves the last of two results given for the same entity and scorecard', async () => {
       const { store } = await createTestStore(databases, databaseId);
-      const withMessage = (evaluatedAt: string, message: string) => ({
-        ...result(
-          'model:default/a',
-          'Bronze',
-          0.5,
-          ['x'],
-          undefined,
-          evaluatedAt,
-        ),
-        checks: [{ checkId: 'x', status: 'fail' as const, message }],
-      });
-      await store.saveResults([withMessage('2026-11-20T10:00:00.000Z', 'a')]);
+      await store.saveResults([failingX('2026-11-20T10:00:00.000Z', 'a')]);
       // The first is the stored one unchanged, the second differs.
       await store.saveResults([
-        withMessage('2026-11-21T10:00:00.000Z', 'a'),
-        withMessage('2026-11-21T10:00:00.000Z', 'b'),
+        failingX('2026-11-21T10:00:00.000Z', 'a'),
+        failingX('2026-11-21T10:00:00.000Z', 'b'),
       ]);
       const [latest] = await store.getResults(['model:default/a']);
-      expect(latest.checks[0].message).toBe('b');
+      expect(latest.checks[1].message).toBe('b');
     });
 
     it('saves in full a result that another evaluation wrote after it was read', async () => {
