@@ -1149,6 +1149,63 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('records only changed versions when asked, keeping the time of the others', async () => {
+      const store = await createStore();
+      const first = new Date('2026-11-20T10:00:00.000Z');
+      const second = new Date('2026-11-21T10:00:00.000Z');
+      const refs = [
+        'model:default/a',
+        "model:default/it's-ü.v2",
+        'model:default/c',
+      ];
+      await store.saveEntityVersions(
+        [
+          { entityRef: refs[0], etag: 'a1' },
+          { entityRef: refs[1], etag: '' },
+        ],
+        first,
+      );
+      await store.saveEntityVersions(
+        [
+          { entityRef: refs[0], etag: 'a1' },
+          { entityRef: refs[1], etag: 'b2' },
+          { entityRef: refs[2], etag: 'c1' },
+        ],
+        second,
+        { onlyChanged: true },
+      );
+      expect(await store.entityVersions()).toEqual(
+        new Map([
+          [refs[0], 'a1'],
+          [refs[1], 'b2'],
+          [refs[2], 'c1'],
+        ]),
+      );
+      // a kept the time it was first recorded; the changed and the new one
+      // are seen now.
+      expect(
+        [...(await store.entityVersionsSeenSince(refs, second))].sort(),
+      ).toEqual([refs[2], refs[1]].sort());
+      // Without the option, the same version is seen again.
+      await store.saveEntityVersions(
+        [{ entityRef: refs[0], etag: 'a1' }],
+        second,
+      );
+      expect(
+        (await store.entityVersionsSeenSince([refs[0]], second)).size,
+      ).toBe(1);
+      // Kept versions still go with their entity when it leaves the catalog.
+      await store.removeStale({
+        present: new Set(refs.slice(1)),
+        graded: new Map(),
+        scorecardIds: new Set(),
+        before: new Date('2026-11-22T10:00:00.000Z'),
+      });
+      expect([...(await store.entityVersions()).keys()].sort()).toEqual(
+        refs.slice(1).sort(),
+      );
+    });
+
     it('counts in a trend the entities whose score last changed before the window', async () => {
       const store = await createStore();
       const now = Date.parse('2026-11-27T12:00:00.000Z');

@@ -540,24 +540,42 @@ export class DatabaseScorecardStore implements ScorecardStore {
     // Every entity the store holds something of from before the pass, as
     // refs only (one row per entity, not one per result): an incremental
     // pass grades few entities, and the others' results are all older.
-    const knownRows: Array<{ entity_ref: string }> = await this.db
-      .select('entity_ref')
-      .from('scorecard_results')
-      .where('evaluated_at', '<', before)
-      .union(q =>
-        q
-          .select('entity_ref')
-          .from('scorecard_entity_versions')
-          .where('seen_at', '<', before),
-      );
-    const known = knownRows.map(r => r.entity_ref);
-    const gone = known.filter(ref => !present.has(ref));
+    // Flagged when it has results from before: only those can be stale. (A
+    // full pass keeps the time of versions that did not change, see
+    // saveEntityVersions, so most entities it graded are known here by
+    // their version alone.)
+    const knownRows: Array<{ entity_ref: string; results: number | string }> =
+      await this.db
+        .from(
+          this.db
+            .select('entity_ref', this.db.raw('1 as results'))
+            .from('scorecard_results')
+            .where('evaluated_at', '<', before)
+            .unionAll(q =>
+              q
+                .select('entity_ref', this.db.raw('0 as results'))
+                .from('scorecard_entity_versions')
+                .where('seen_at', '<', before),
+            )
+            .as('known'),
+        )
+        .select('entity_ref')
+        .max({ results: 'results' })
+        .groupBy('entity_ref');
+    const gone = knownRows
+      .map(r => r.entity_ref)
+      .filter(ref => !present.has(ref));
     // Then only the results that may be stale: of entities gone, of entities
     // graded in this pass, and of scorecards no longer configured.
     const keyColumns = ['entity_ref', 'scorecard_id'];
     const candidates: Array<{ entity_ref: string; scorecard_id: string }> = [];
     for (const batch of chunks([
-      ...new Set([...gone, ...known.filter(ref => graded.has(ref))]),
+      ...new Set([
+        ...gone,
+        ...knownRows
+          .filter(r => Number(r.results) > 0 && graded.has(r.entity_ref))
+          .map(r => r.entity_ref),
+      ]),
     ])) {
       candidates.push(
         ...(await this.db('scorecard_results')
@@ -660,25 +678,38 @@ export class DatabaseScorecardStore implements ScorecardStore {
   async saveEntityVersions(
     versions: Array<{ entityRef: string; etag: string }>,
     seenAt: Date,
+    options?: { onlyChanged?: boolean },
   ) {
+    const onlyChanged = options?.onlyChanged ?? false;
     const unique = [...new Map(versions.map(v => [v.entityRef, v])).values()];
     if (this.db.client.config.client === 'pg') {
       // Two arrays: planned at once, however many rows (a full pass saves
-      // every entity's).
+      // every entity's). Unchanged versions are neither written nor locked.
       for (const batch of chunks(unique)) {
         await this.db.raw(
           `INSERT INTO scorecard_entity_versions (entity_ref, etag, seen_at)
            SELECT k.entity_ref, k.etag, ? FROM unnest(?::text[], ?::text[])
              AS k(entity_ref, etag)
+           ${
+             onlyChanged
+               ? `WHERE NOT EXISTS (SELECT 1 FROM scorecard_entity_versions v
+                    WHERE v.entity_ref = k.entity_ref AND v.etag = k.etag)`
+               : ''
+           }
            ON CONFLICT (entity_ref)
-           DO UPDATE SET etag = excluded.etag, seen_at = excluded.seen_at`,
+           DO UPDATE SET etag = excluded.etag, seen_at = excluded.seen_at
+           ${
+             onlyChanged
+               ? 'WHERE scorecard_entity_versions.etag <> excluded.etag'
+               : ''
+           }`,
           [seenAt, batch.map(v => v.entityRef), batch.map(v => v.etag)],
         );
       }
       return;
     }
     for (const batch of chunks(unique)) {
-      await this.db('scorecard_entity_versions')
+      const upsert = this.db('scorecard_entity_versions')
         .insert(
           batch.map(v => ({
             entity_ref: v.entityRef,
@@ -688,6 +719,9 @@ export class DatabaseScorecardStore implements ScorecardStore {
         )
         .onConflict('entity_ref')
         .merge();
+      await (onlyChanged
+        ? upsert.whereRaw('scorecard_entity_versions.etag <> excluded.etag')
+        : upsert);
     }
   }
 

@@ -60,10 +60,17 @@ export interface ScorecardStore {
   }): Promise<number>;
   /** The catalog etag each entity had when last graded (or found to match no scorecard), by entity ref. */
   entityVersions(): Promise<Map<string, string>>;
-  /** Records the catalog etag of entities just graded or found to match no scorecard. */
+  /**
+   * Records the catalog etag of entities just graded or found to match no
+   * scorecard, seen at `seenAt`. With `onlyChanged`, an entity whose
+   * recorded etag is the same keeps its row as it is, time included: a full
+   * pass, which grades every entity, records only what changed (see
+   * entityVersionsSeenSince, which then names what other passes graded).
+   */
   saveEntityVersions(
     versions: Array<{ entityRef: string; etag: string }>,
     seenAt: Date,
+    options?: { onlyChanged?: boolean },
   ): Promise<void>;
   getResults(entityRefs: string[]): Promise<EntityScorecardResult[]>;
   /** The latest results of the entities that match, lowest score first. */

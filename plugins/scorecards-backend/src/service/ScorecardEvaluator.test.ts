@@ -570,6 +570,58 @@ describe.each(databases.eachSupportedId())(
         expect(await evaluator.evaluateChanged()).toBe(0);
       });
 
+      it('keeps what the incremental pass graded during a full pass, dependents whose etag did not change too', async () => {
+        let catalog = estate('production', 'd-1');
+        let inFullPass = false;
+        let graded = 0;
+        const { evaluator, store } = await setup({
+          catalog: () => catalog,
+          lineage: true,
+          config: lineageConfig,
+          factProviders: [
+            {
+              id: 'race',
+              // While the full pass grades its snapshot, the dataset is
+              // deprecated and the incremental pass grades it and what is
+              // downstream of it (whose etags stay the same).
+              getFacts: async () => {
+                if (inFullPass) {
+                  inFullPass = false;
+                  catalog = estate('deprecated', 'd-2');
+                  graded = await evaluator.evaluateChanged();
+                }
+                return new Map();
+              },
+            },
+          ],
+        });
+        await evaluator.evaluateAll();
+        inFullPass = true;
+        await evaluator.evaluateAll();
+        expect(graded).toBe(3);
+        // Not overwritten with the snapshot's verdict (pass).
+        const [fraud] = await store.getResults([
+          'model:default/fraud-detector',
+        ]);
+        expect(fraud.checks[0]).toMatchObject({ status: 'fail' });
+        expect(await evaluator.evaluateChanged()).toBe(0);
+        // The second full pass recorded nothing for the unchanged entities:
+        // their versions keep the first pass's time.
+        const secondStarted = (await store.lastFullPass())!;
+        expect(
+          [
+            ...(await store.entityVersionsSeenSince(
+              [
+                'model:default/unrelated',
+                'group:default/fraud-ml',
+                'model:default/fraud-detector',
+              ],
+              secondStarted,
+            )),
+          ].sort(),
+        ).toEqual(['model:default/fraud-detector']);
+      });
+
       it('stores how many entities are downstream, and ranks failing checks by the entities they affect', async () => {
         const catalog = estate('deprecated', 'd-1');
         const { evaluator, store } = await setup({

@@ -266,6 +266,7 @@ export class ScorecardEvaluator {
         .filter(([ref]) => !newer.has(ref))
         .map(([entityRef, e]) => ({ entityRef, etag: etagOf(e) })),
       startedAt,
+      { onlyChanged: true },
     );
     let removed = 0;
     if (graded === 0 && (await this.hasResults())) {
@@ -584,6 +585,8 @@ export class ScorecardEvaluator {
           : [{ entityRef: refs[i], etag: etagOf(e) }],
       ),
       now,
+      // A full pass grades everything: only what changed is new to record.
+      { onlyChanged: unlessGradedSince !== undefined },
     );
     if (undecided.size)
       await this.options.store.forgetEntityVersions([...undecided]);
