@@ -1,6 +1,7 @@
 /**
  * Node helpers shared by the Convergence backend packages: the entity
- * providers' crawling base and HTTP client, and the lineage walk.
+ * providers' crawling base and HTTP client, the lineage walk, and the
+ * reading of validated request input.
  *
  * @packageDocumentation
  */
@@ -9,3 +10,4 @@ export * from './helpers';
 export * from './CrawlingEntityProvider';
 export * from './config';
 export * from './lineage';
+export * from './parseInput';

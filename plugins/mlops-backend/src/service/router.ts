@@ -3,12 +3,12 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
 import {
   LINEAGE_DEFAULT_DEPTH,
   LINEAGE_MAX_DEPTH,
   LINEAGE_NOTICE_TYPES,
 } from '@convergence/backstage-plugin-mlops-common';
+import { parseInput } from '@convergence/backstage-plugin-mlops-node';
 import { LineageService } from './LineageService';
 
 /** An optional query parameter; present but empty counts as absent. */
@@ -77,24 +77,6 @@ const noticeBody = z
         message: 'is required for a notice of type other',
       });
   });
-
-/**
- * The input parsed by the schema, or an InputError (400) that names each bad
- * parameter or field: `depth: must be a whole number…`.
- */
-function parseInput<T extends z.ZodType>(
-  schema: T,
-  input: unknown,
-  what: 'query' | 'body',
-): z.output<T> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new InputError(
-    parsed.error.issues
-      .map(i => `${i.path.map(String).join('.') || what}: ${i.message}`)
-      .join('; '),
-  );
-}
 
 /** The entity named by the route's `:kind/:namespace/:name` (URL-decoded by express). */
 const entityOf = (req: express.Request) => ({

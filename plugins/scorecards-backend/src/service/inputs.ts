@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { InputError } from '@backstage/errors';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { canExist } from './ScorecardQueries';
 
@@ -52,23 +51,8 @@ export const days = (number: z.ZodNumber) =>
     .max(730, { error: DAYS })
     .default(90);
 
-/**
- * The input parsed by the schema, or an InputError (400) that names each bad
- * parameter or field: `days: must be a whole number…; owner: …`.
- */
-export function parseInput<T extends z.ZodType>(
-  schema: T,
-  input: unknown,
-  what: 'query' | 'body' | 'input',
-): z.output<T> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  throw new InputError(
-    parsed.error.issues
-      .map(i => `${i.path.map(String).join('.') || what}: ${i.message}`)
-      .join('; '),
-  );
-}
+/** Re-exported for the routes and actions that read their input with these schemas. */
+export { parseInput } from '@convergence/backstage-plugin-mlops-node';
 
 /*
  * The inputs of the actions (see ../actions), read as the routes read theirs.
