@@ -1,5 +1,7 @@
 // @ts-check
 
+const { timestamp } = require('./lib/columns');
+
 /**
  * The catalog version (etag) of each entity the evaluator has looked at, so
  * that the incremental pass grades only new and changed entities.
@@ -18,10 +20,7 @@ exports.up = async function up(knex) {
       .comment(
         "The entity's metadata.etag then (empty when the catalog gave none)",
       );
-    table
-      .timestamp('seen_at', { useTz: true })
-      .notNullable()
-      .comment('When the evaluator read that version');
+    timestamp(table, 'seen_at', 'When the evaluator read that version');
   });
 };
 

@@ -1,5 +1,7 @@
 // @ts-check
 
+const { timestamp } = require('./lib/columns');
+
 /**
  * When the evaluator last completed a full pass over the catalog: the
  * incremental pass waits for the first one (until then every entity would be
@@ -14,14 +16,12 @@ exports.up = async function up(knex) {
       .string('pass')
       .primary()
       .comment("The kind of pass; 'full' is the only one recorded");
-    table
-      .timestamp('started_at', { useTz: true })
-      .notNullable()
-      .comment('When the last completed pass of this kind started');
-    table
-      .timestamp('completed_at', { useTz: true })
-      .notNullable()
-      .comment('When it completed');
+    timestamp(
+      table,
+      'started_at',
+      'When the last completed pass of this kind started',
+    );
+    timestamp(table, 'completed_at', 'When it completed');
   });
 };
 

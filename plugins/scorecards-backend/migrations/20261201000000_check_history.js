@@ -1,5 +1,12 @@
 // @ts-check
 
+const {
+  timestamp,
+  rowId,
+  resultKey,
+  ownerAndSystem,
+} = require('./lib/columns');
+
 /** Results read at once by the backfill, and history rows inserted at once. */
 const CHUNK = 500;
 
@@ -19,34 +26,21 @@ exports.up = async function up(knex) {
     table.comment(
       'Every change of the status of a check for an entity, for per-check trends',
     );
-    table.bigIncrements('id').comment('Row id');
-    table
-      .string('entity_ref')
-      .notNullable()
-      .comment('Full, lower-case entity ref');
-    table
-      .string('scorecard_id')
-      .notNullable()
-      .comment('Scorecard definition id');
+    rowId(table);
+    resultKey(table);
     table.string('check_id').notNullable().comment('Check id');
-    table
-      .string('owner_ref')
-      .nullable()
-      .comment("The entity's owner when evaluated, for rollups");
-    table
-      .string('system_ref')
-      .nullable()
-      .comment("The entity's system when evaluated, for rollups");
+    ownerAndSystem(table, ', for rollups');
     table
       .string('status')
       .notNullable()
       .comment(
         'pass, fail, exempt or na; never unknown (an unknown check keeps its last known status)',
       );
-    table
-      .timestamp('changed_at', { useTz: true })
-      .notNullable()
-      .comment('When the evaluation that found this status ran');
+    timestamp(
+      table,
+      'changed_at',
+      'When the evaluation that found this status ran',
+    );
     table
       .boolean('removed')
       .notNullable()
@@ -105,29 +99,30 @@ exports.up = async function up(knex) {
     const results = await query;
     if (!results.length) break;
     after = results[results.length - 1];
-    const rows = results.flatMap(r => {
-      /** @type {Array<{ checkId: string; status: string }>} */
-      let checks;
-      try {
-        checks = JSON.parse(r.checks);
-      } catch {
-        return [];
-      }
-      if (!Array.isArray(checks)) return [];
-      return checks
-        .filter(c => c && c.checkId && c.status && c.status !== 'unknown')
-        .map(c => ({
-          entity_ref: r.entity_ref,
-          scorecard_id: r.scorecard_id,
-          check_id: c.checkId,
-          owner_ref: r.owner_ref ?? null,
-          system_ref: r.system_ref ?? null,
-          status: c.status,
-          changed_at: r.evaluated_at,
-          removed: false,
-          backfilled: true,
-        }));
-    });
+    // Each row: the result's entity_ref, scorecard_id, owner_ref and
+    // system_ref as read, and one of its checks.
+    const rows = results.flatMap(
+      ({ checks: json, evaluated_at, ...result }) => {
+        /** @type {Array<{ checkId: string; status: string }>} */
+        let checks;
+        try {
+          checks = JSON.parse(json);
+        } catch {
+          return [];
+        }
+        if (!Array.isArray(checks)) return [];
+        return checks
+          .filter(c => c && c.checkId && c.status && c.status !== 'unknown')
+          .map(c => ({
+            ...result,
+            check_id: c.checkId,
+            status: c.status,
+            changed_at: evaluated_at,
+            removed: false,
+            backfilled: true,
+          }));
+      },
+    );
     for (let i = 0; i < rows.length; i += CHUNK)
       await knex('scorecard_check_history').insert(rows.slice(i, i + CHUNK));
   }

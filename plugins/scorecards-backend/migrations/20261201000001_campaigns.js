@@ -1,5 +1,7 @@
 // @ts-check
 
+const { timestamp, rowId } = require('./lib/columns');
+
 /**
  * Campaigns created in the UI, who changed them, and their daily burn-up
  * points. Campaigns from app-config.yaml are not stored; their burn-up
@@ -36,14 +38,8 @@ exports.up = async function up(knex) {
       .text('filter')
       .notNullable()
       .comment('JSON catalog filter predicate: the entities it covers');
-    table
-      .timestamp('starts_at', { useTz: true })
-      .notNullable()
-      .comment('When it starts');
-    table
-      .timestamp('deadline', { useTz: true })
-      .notNullable()
-      .comment('When it ends');
+    timestamp(table, 'starts_at', 'When it starts');
+    timestamp(table, 'deadline', 'When it ends');
     table
       .string('owner_ref')
       .notNullable()
@@ -52,27 +48,23 @@ exports.up = async function up(knex) {
       .string('created_by')
       .notNullable()
       .comment('User ref of who created it');
-    table
-      .timestamp('created_at', { useTz: true })
-      .notNullable()
-      .comment('When it was created');
-    table
-      .timestamp('updated_at', { useTz: true })
-      .notNullable()
-      .comment('When it was last changed');
-    table
-      .timestamp('archived_at', { useTz: true })
-      .nullable()
-      .comment('When it was archived; archived campaigns leave every list');
+    timestamp(table, 'created_at', 'When it was created');
+    timestamp(table, 'updated_at', 'When it was last changed');
+    timestamp(
+      table,
+      'archived_at',
+      'When it was archived; archived campaigns leave every list',
+      { nullable: true },
+    );
   });
   await knex.schema.createTable('scorecard_campaign_events', table => {
     table.comment('Who created, changed or archived a campaign, and when');
-    table.bigIncrements('id').comment('Row id');
+    rowId(table);
     table
       .string('campaign_id', 63)
       .notNullable()
       .comment('The campaign concerned');
-    table.timestamp('at', { useTz: true }).notNullable().comment('When');
+    timestamp(table, 'at', 'When');
     table.string('actor').notNullable().comment('User ref of who did it');
     table
       .string('action')
@@ -108,10 +100,7 @@ exports.up = async function up(knex) {
       .integer('total')
       .notNullable()
       .comment('Covered entities with a result');
-    table
-      .timestamp('computed_at', { useTz: true })
-      .notNullable()
-      .comment('When the point was last computed');
+    timestamp(table, 'computed_at', 'When the point was last computed');
     table.primary(['campaign_id', 'day', 'owner_ref']);
   });
 };

@@ -1,5 +1,7 @@
 // @ts-check
 
+const { timestamp, entityRef } = require('./lib/columns');
+
 /**
  * Exemption requests: asked for by anyone who may read an entity, decided
  * (approved or rejected) by someone who may manage its exemptions. An
@@ -13,10 +15,7 @@ exports.up = async function up(knex) {
   await knex.schema.createTable('scorecard_exemption_requests', table => {
     table.comment('Requests to exempt one entity from one check');
     table.string('id').primary().comment('UUID');
-    table
-      .string('entity_ref')
-      .notNullable()
-      .comment('Full, lower-case entity ref');
+    entityRef(table);
     table.string('check_id').notNullable().comment('The check to exempt from');
     table
       .string('owner_ref')
@@ -27,16 +26,12 @@ exports.up = async function up(knex) {
       .notNullable()
       .comment('Why the check does not apply or is accepted');
     table.string('requested_by').notNullable().comment('User ref of who asked');
-    table
-      .timestamp('requested_at', { useTz: true })
-      .notNullable()
-      .comment('When it was asked for');
-    table
-      .timestamp('expires_at', { useTz: true })
-      .notNullable()
-      .comment(
-        'When the exemption asked for would end; a pending request expires then',
-      );
+    timestamp(table, 'requested_at', 'When it was asked for');
+    timestamp(
+      table,
+      'expires_at',
+      'When the exemption asked for would end; a pending request expires then',
+    );
     table
       .string('status')
       .notNullable()
@@ -45,10 +40,9 @@ exports.up = async function up(knex) {
       .string('decided_by')
       .nullable()
       .comment('User ref of who approved or rejected it');
-    table
-      .timestamp('decided_at', { useTz: true })
-      .nullable()
-      .comment('When it was approved or rejected');
+    timestamp(table, 'decided_at', 'When it was approved or rejected', {
+      nullable: true,
+    });
     table
       .text('comment')
       .nullable()
@@ -87,12 +81,12 @@ exports.up = async function up(knex) {
       .string('approved_by')
       .nullable()
       .comment('User ref of who approved the request, if any');
-    table
-      .timestamp('expiry_handled_at', { useTz: true })
-      .nullable()
-      .comment(
-        'When its expiry was handled (the entity queued for grading again); null until then',
-      );
+    timestamp(
+      table,
+      'expiry_handled_at',
+      'When its expiry was handled (the entity queued for grading again); null until then',
+      { nullable: true },
+    );
   });
   // Exemptions that have expired already need no handling: every full pass
   // since their expiry has graded their entity without them.

@@ -1,5 +1,7 @@
 // @ts-check
 
+const { timestamp } = require('./lib/columns');
+
 /**
  * The weekly digest: one row per team and period, claimed by the replica
  * that sends it, so each team gets at most one digest per period however
@@ -24,14 +26,10 @@ exports.up = async function up(knex) {
       .comment(
         'sending (claimed; never sent again, even if the sender stopped), sent, or failed (the send threw; the next run may claim it again)',
       );
-    table
-      .timestamp('claimed_at', { useTz: true })
-      .notNullable()
-      .comment('When a replica last claimed it');
-    table
-      .timestamp('sent_at', { useTz: true })
-      .nullable()
-      .comment('When it was sent; null until then');
+    timestamp(table, 'claimed_at', 'When a replica last claimed it');
+    timestamp(table, 'sent_at', 'When it was sent; null until then', {
+      nullable: true,
+    });
     table
       .integer('attempts')
       .notNullable()
