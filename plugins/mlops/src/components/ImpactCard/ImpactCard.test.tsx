@@ -370,46 +370,45 @@ describe('ImpactCard', () => {
     });
   });
 
-  it('tells a non-owner refused by the server that only owners can send notices', async () => {
-    const api = fakeApi({
-      sendNotice: jest.fn(async () => {
-        throw await responseError(
-          403,
-          'NotAllowedError',
-          'You may not mlops.lineage.notify',
-        );
-      }),
-    });
-    const dialog = await openNoticeDialog(api);
-    fireEvent.change(within(dialog).getByLabelText('Notice'), {
-      target: { value: 'incident' },
-    });
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Send' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
-      'Only the owners of this entity can send notices',
-    );
-    expect(api.sendNotice).toHaveBeenCalledWith(ROOT, { type: 'incident' });
-  });
-
-  it("shows the server's message for a refused notice", async () => {
-    const api = fakeApi({
-      sendNotice: jest.fn(async () => {
-        throw await responseError(
-          400,
-          'InputError',
-          'effectiveDate: must be a date (YYYY-MM-DD)',
-        );
-      }),
-    });
-    const dialog = await openNoticeDialog(api);
-    fireEvent.change(within(dialog).getByLabelText(/Deprecated from/), {
-      target: { value: '2027-03-01' },
-    });
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Send' }));
-    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
-      'effectiveDate: must be a date (YYYY-MM-DD)',
-    );
-  });
+  it.each([
+    {
+      refusal:
+        'tells a non-owner refused by the server that only owners can send notices',
+      status: 403,
+      name: 'NotAllowedError',
+      message: 'You may not mlops.lineage.notify',
+      field: 'Notice',
+      value: 'incident',
+      sent: { type: 'incident' },
+      alert: 'Only the owners of this entity can send notices',
+    },
+    {
+      refusal: "shows the server's message for a refused notice",
+      status: 400,
+      name: 'InputError',
+      message: 'effectiveDate: must be a date (YYYY-MM-DD)',
+      field: /Deprecated from/,
+      value: '2027-03-01',
+      sent: { type: 'deprecation', effectiveDate: '2027-03-01' },
+      alert: 'effectiveDate: must be a date (YYYY-MM-DD)',
+    },
+  ])(
+    '$refusal',
+    async ({ status, name, message, field, value, sent, alert }) => {
+      const api = fakeApi({
+        sendNotice: jest.fn(async () => {
+          throw await responseError(status, name, message);
+        }),
+      });
+      const dialog = await openNoticeDialog(api);
+      fireEvent.change(within(dialog).getByLabelText(field), {
+        target: { value },
+      });
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Send' }));
+      expect(await within(dialog).findByRole('alert')).toHaveTextContent(alert);
+      expect(api.sendNotice).toHaveBeenCalledWith(ROOT, sent);
+    },
+  );
 
   it('shows the first rows of a kind with more than ROWS_PER_KIND downstream, and all on request', async () => {
     const models = Array.from({ length: 60 }, (_, i) =>

@@ -44,6 +44,7 @@ import { campaignRouteRef, campaignsRouteRef } from '../../routes';
 import { CampaignProgressBar } from '../CampaignsPage/CampaignProgressBar';
 import { timeLeftText } from '../CampaignsPage/campaignText';
 import { BurnUpChart } from './BurnUpChart';
+import { pagedTableOptions, TABLE_OPTIONS } from '../tableOptions';
 
 /** A 404 from the API: a `ResponseError` (statusCode) or a NotFoundError. */
 const isNotFound = (error: Error) =>
@@ -306,7 +307,7 @@ const CampaignView = ({
             title="Teams (sub-teams included)"
             columns={teamColumns}
             data={teams.map((t, i) => ({ ...t, rank: i + 1 }))}
-            options={{ search: false, paging: false, padding: 'dense' }}
+            options={TABLE_OPTIONS}
             emptyContent={
               <Typography style={{ padding: 16 }}>
                 No graded entity is covered yet.
@@ -319,12 +320,7 @@ const CampaignView = ({
             title={failingTitle}
             columns={entityColumns}
             data={failing}
-            options={{
-              search: false,
-              paging: failing.length > 50,
-              pageSize: 50,
-              padding: 'dense',
-            }}
+            options={pagedTableOptions(failing.length, 50)}
             emptyContent={
               <Typography style={{ padding: 16 }}>
                 Every covered entity meets the target.

@@ -26,6 +26,7 @@ import { campaignRouteRef } from '../../routes';
 import { CampaignProgressBar } from './CampaignProgressBar';
 import { targetText, timeLeftText } from './campaignText';
 import { CreateCampaignDialog } from './CreateCampaignDialog';
+import { TABLE_OPTIONS } from '../tableOptions';
 
 type StateFilter = 'open' | 'upcoming' | 'closed' | 'all';
 
@@ -153,7 +154,7 @@ export const CampaignsPage = () => {
           <Table<CampaignSummary>
             columns={columns}
             data={value.items}
-            options={{ search: false, paging: false, padding: 'dense' }}
+            options={TABLE_OPTIONS}
             title={
               <Typography variant="h6">
                 {stateLabels[state]} campaigns

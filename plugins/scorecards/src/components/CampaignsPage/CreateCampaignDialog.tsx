@@ -89,7 +89,7 @@ const checksOf = (scorecard?: ScorecardDefinition) =>
     level.checks.map(checkId => ({ checkId, level: level.name })),
   );
 
-/** The catalog's groups, offered as owners (none when there is no catalog API). */
+/** The catalog's groups (ref and title), offered as owners (none when there is no catalog API). */
 function useGroups() {
   const catalogApi = useApiHolder().get(catalogApiRef);
   return useAsync(async () => {
@@ -99,11 +99,34 @@ function useGroups() {
       fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title'],
     });
     return items.map(g => ({
-      ref: stringifyEntityRef(g),
-      title: g.metadata.title ?? g.metadata.name,
+      value: stringifyEntityRef(g),
+      label: g.metadata.title ?? g.metadata.name,
     }));
   }, [catalogApi]).value;
 }
+
+/** The props the form's drop-downs share: native selects, full width, dense. */
+const NATIVE_SELECT = {
+  select: true,
+  fullWidth: true,
+  margin: 'dense',
+  SelectProps: { native: true },
+} as const;
+
+/** The `<option>`s of a native select or a datalist. */
+const Options = ({
+  items,
+}: {
+  items: ReadonlyArray<{ value: string; label: string }>;
+}) => (
+  <>
+    {items.map(({ value, label }) => (
+      <option key={value} value={value}>
+        {label}
+      </option>
+    ))}
+  </>
+);
 
 const CampaignForm = ({
   definitions,
@@ -223,11 +246,8 @@ const CampaignForm = ({
         <TextField
           id="campaign-scorecard"
           label="Scorecard"
-          select
+          {...NATIVE_SELECT}
           required
-          fullWidth
-          margin="dense"
-          SelectProps={{ native: true }}
           value={fields.scorecardId}
           onChange={e => {
             const next = definitions.scorecards.find(
@@ -244,19 +264,17 @@ const CampaignForm = ({
           helperText={shown('scorecardId')}
           inputProps={{ 'data-testid': 'campaign-scorecard' }}
         >
-          {definitions.scorecards.map(s => (
-            <option key={s.id} value={s.id}>
-              {s.title}
-            </option>
-          ))}
+          <Options
+            items={definitions.scorecards.map(s => ({
+              value: s.id,
+              label: s.title,
+            }))}
+          />
         </TextField>
         <TextField
           id="campaign-target-kind"
           label="Target"
-          select
-          fullWidth
-          margin="dense"
-          SelectProps={{ native: true }}
+          {...NATIVE_SELECT}
           value={fields.targetKind}
           onChange={e =>
             set('targetKind', e.target.value as Fields['targetKind'])
@@ -270,21 +288,19 @@ const CampaignForm = ({
           <TextField
             id="campaign-target-level"
             label="Level"
-            select
-            fullWidth
-            margin="dense"
-            SelectProps={{ native: true }}
+            {...NATIVE_SELECT}
             value={fields.level}
             onChange={e => set('level', e.target.value)}
             error={!!shown('target')}
             helperText={shown('target')}
             inputProps={{ 'data-testid': 'campaign-target-level' }}
           >
-            {(scorecard?.levels ?? []).map(l => (
-              <option key={l.name} value={l.name}>
-                {l.name}
-              </option>
-            ))}
+            <Options
+              items={(scorecard?.levels ?? []).map(l => ({
+                value: l.name,
+                label: l.name,
+              }))}
+            />
           </TextField>
         ) : (
           <FormControl
@@ -388,11 +404,7 @@ const CampaignForm = ({
           }}
         />
         <datalist id="campaign-owner-groups">
-          {(groups ?? []).map(g => (
-            <option key={g.ref} value={g.ref}>
-              {g.title}
-            </option>
-          ))}
+          <Options items={groups ?? []} />
         </datalist>
         {serverError && (
           <Typography

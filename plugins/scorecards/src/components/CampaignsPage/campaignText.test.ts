@@ -4,97 +4,84 @@ const now = new Date('2026-11-30T12:00:00.000Z');
 const deadline = '2026-12-12T23:59:59.999Z';
 
 describe('timeLeftText', () => {
-  it('counts calendar days (UTC) to the deadline', () => {
-    expect(
-      timeLeftText(
-        { state: 'open', startsAt: '2026-11-01T00:00:00.000Z', deadline },
-        now,
-      ),
-    ).toBe('12 days left');
-    const open = (d: string) => ({
-      state: 'open' as const,
-      startsAt: '2026-11-01T00:00:00.000Z',
-      deadline: d,
-    });
+  const campaign = (
+    state: 'open' | 'upcoming' | 'closed',
+    startsAt: string,
+    ends = deadline,
+  ) => ({ state, startsAt, deadline: ends });
+  const at = (iso: string) => new Date(iso);
+
+  it.each([
+    [campaign('open', '2026-11-01T00:00:00.000Z'), now, '12 days left'],
     // The deadline's day, at noon and just before midnight.
-    expect(timeLeftText(open('2026-11-30T23:59:59.999Z'), now)).toBe(
+    [
+      campaign('open', '2026-11-01T00:00:00.000Z', '2026-11-30T23:59:59.999Z'),
+      now,
       'ends today',
-    );
-    expect(
-      timeLeftText(
-        open('2026-11-30T23:59:59.999Z'),
-        new Date('2026-11-30T23:59:59.000Z'),
-      ),
-    ).toBe('ends today');
+    ],
+    [
+      campaign('open', '2026-11-01T00:00:00.000Z', '2026-11-30T23:59:59.999Z'),
+      at('2026-11-30T23:59:59.000Z'),
+      'ends today',
+    ],
     // The day before, early and late.
-    expect(timeLeftText(open('2026-12-01T23:59:59.999Z'), now)).toBe(
+    [
+      campaign('open', '2026-11-01T00:00:00.000Z', '2026-12-01T23:59:59.999Z'),
+      now,
       '1 day left',
-    );
-    expect(
-      timeLeftText(
-        open('2026-12-01T23:59:59.999Z'),
-        new Date('2026-11-30T00:00:00.000Z'),
-      ),
-    ).toBe('1 day left');
-    expect(timeLeftText(open('2026-12-02T23:59:59.999Z'), now)).toBe(
+    ],
+    [
+      campaign('open', '2026-11-01T00:00:00.000Z', '2026-12-01T23:59:59.999Z'),
+      at('2026-11-30T00:00:00.000Z'),
+      '1 day left',
+    ],
+    [
+      campaign('open', '2026-11-01T00:00:00.000Z', '2026-12-02T23:59:59.999Z'),
+      now,
       '2 days left',
-    );
+    ],
     // The day after.
-    expect(timeLeftText(open('2026-11-29T23:59:59.999Z'), now)).toBe(
+    [
+      campaign('open', '2026-11-01T00:00:00.000Z', '2026-11-29T23:59:59.999Z'),
+      now,
       'ended 2026-11-29',
-    );
-  });
+    ],
+  ])(
+    'counts calendar days (UTC) to the deadline: %j at %s',
+    (c, when, text) => {
+      expect(timeLeftText(c, when)).toBe(text);
+    },
+  );
 
-  it('counts the days to the start of an upcoming campaign', () => {
-    expect(
-      timeLeftText(
-        { state: 'upcoming', startsAt: '2026-12-01T00:00:00.000Z', deadline },
-        now,
-      ),
-    ).toBe('starts in 1 day');
-    expect(
-      timeLeftText(
-        { state: 'upcoming', startsAt: '2026-12-03T00:00:00.000Z', deadline },
-        now,
-      ),
-    ).toBe('starts in 3 days');
+  it.each([
+    ['2026-12-01T00:00:00.000Z', 'starts in 1 day'],
+    ['2026-12-03T00:00:00.000Z', 'starts in 3 days'],
     // Calendar days: 23:59 tomorrow is still "1 day", today is "today".
-    expect(
-      timeLeftText(
-        { state: 'upcoming', startsAt: '2026-12-01T23:59:00.000Z', deadline },
-        now,
-      ),
-    ).toBe('starts in 1 day');
-    expect(
-      timeLeftText(
-        { state: 'upcoming', startsAt: '2026-11-30T18:00:00.000Z', deadline },
-        now,
-      ),
-    ).toBe('starts today');
-  });
+    ['2026-12-01T23:59:00.000Z', 'starts in 1 day'],
+    ['2026-11-30T18:00:00.000Z', 'starts today'],
+  ])(
+    'counts the days to the start of an upcoming campaign starting %s',
+    (startsAt, text) => {
+      expect(timeLeftText(campaign('upcoming', startsAt), now)).toBe(text);
+    },
+  );
 
-  it('says when a closed campaign ended', () => {
-    expect(
-      timeLeftText(
-        {
-          state: 'closed',
-          startsAt: '2026-01-01T00:00:00.000Z',
-          deadline: '2026-03-31T23:59:59.999Z',
-        },
-        now,
+  it.each([
+    [
+      campaign(
+        'closed',
+        '2026-01-01T00:00:00.000Z',
+        '2026-03-31T23:59:59.999Z',
       ),
-    ).toBe('ended 2026-03-31');
+      'ended 2026-03-31',
+    ],
     // Past its deadline but not yet marked closed by the server.
-    expect(
-      timeLeftText(
-        {
-          state: 'open',
-          startsAt: '2026-01-01T00:00:00.000Z',
-          deadline: '2026-11-29T23:59:59.999Z',
-        },
-        now,
-      ),
-    ).toBe('ended 2026-11-29');
+    [
+      campaign('open', '2026-01-01T00:00:00.000Z', '2026-11-29T23:59:59.999Z'),
+      'ended 2026-11-29',
+    ],
+  ])('says when a campaign ended: %j', (c, text) => {
+    expect(timeLeftText(c, now)).toBe(text);
   });
 });
 

@@ -90,6 +90,17 @@ const DAY = 24 * 60 * 60 * 1000;
 const dayFromNow = (days: number) =>
   new Date(Date.now() + days * DAY).toISOString().slice(0, 10);
 
+/** Asserts which test ids `scope` (the screen unless given) shows and which not. */
+const expectTestIds = (
+  { shown = [], absent = [] }: { shown?: string[]; absent?: string[] },
+  scope: { queryByTestId(id: string): HTMLElement | null } = screen,
+) => {
+  for (const id of shown) expect(scope.queryByTestId(id)).toBeInTheDocument();
+  for (const id of absent) {
+    expect(scope.queryByTestId(id)).not.toBeInTheDocument();
+  }
+};
+
 /** A change of a check of ml-production-readiness to `status`, `ago` milliseconds ago. */
 const changeOf = (
   checkId: string,
@@ -548,12 +559,12 @@ describe('EntityScorecardCard', () => {
       // The level and score come from the answer, not the stale load.
       expect(screen.getByText('Silver')).toBeInTheDocument();
       expect(screen.getByText('100% of checks pass')).toBeInTheDocument();
-      expect(
-        screen.queryByTestId('exemption-request-model-card-complete'),
-      ).not.toBeInTheDocument();
-      expect(
-        screen.queryByTestId('request-exemption-model-card-complete'),
-      ).not.toBeInTheDocument();
+      expectTestIds({
+        absent: [
+          'exemption-request-model-card-complete',
+          'request-exemption-model-card-complete',
+        ],
+      });
     });
 
     it('rejects a pending request: the check says who rejected it and may be requested again', async () => {
@@ -588,12 +599,10 @@ describe('EntityScorecardCard', () => {
       expect(rejected).toHaveTextContent(
         'Exemption request rejected by guest on 2026-11-30: fix it instead',
       );
-      expect(
-        screen.queryByTestId('exemption-request-model-card-complete'),
-      ).not.toBeInTheDocument();
-      expect(
-        screen.getByTestId('request-exemption-model-card-complete'),
-      ).toBeInTheDocument();
+      expectTestIds({
+        absent: ['exemption-request-model-card-complete'],
+        shown: ['request-exemption-model-card-complete'],
+      });
     });
 
     it('shows why an approval was refused', async () => {
@@ -660,13 +669,14 @@ describe('EntityScorecardCard', () => {
       expect(
         await within(row).findByTestId('exemption-expired-has-description'),
       ).toHaveTextContent('Exemption expired');
-      expect(
-        within(row).queryByTestId('exemption-has-description'),
-      ).not.toBeInTheDocument();
       // A failing check whose exemption expired may be requested again.
-      expect(
-        within(row).getByTestId('request-exemption-has-description'),
-      ).toBeInTheDocument();
+      expectTestIds(
+        {
+          absent: ['exemption-has-description'],
+          shown: ['request-exemption-has-description'],
+        },
+        within(row),
+      );
       expect(
         within(screen.getByTestId('check-model-card-complete')).queryByText(
           'Exemption expired',
@@ -698,12 +708,10 @@ describe('EntityScorecardCard', () => {
       );
       expect(revokeExemption).toHaveBeenCalledWith(approvedExemption.id);
       expect(refreshEntity).toHaveBeenCalledTimes(1);
-      expect(
-        screen.queryByTestId('exemption-model-card-complete'),
-      ).not.toBeInTheDocument();
-      expect(
-        screen.getByTestId('request-exemption-model-card-complete'),
-      ).toBeInTheDocument();
+      expectTestIds({
+        absent: ['exemption-model-card-complete'],
+        shown: ['request-exemption-model-card-complete'],
+      });
     });
 
     it('offers no Revoke to those who may not manage exemptions, and no expiry chip on a passing check', async () => {

@@ -60,6 +60,31 @@ export function expiredExemption(
     .sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
 }
 
+type Decision = 'approve' | 'reject';
+
+/** The decision buttons of a pending request, in order. */
+const DECISIONS: ReadonlyArray<{
+  decision: Decision;
+  label: string;
+  busyLabel: string;
+  variant: 'contained' | 'outlined';
+  color?: 'primary';
+}> = [
+  {
+    decision: 'approve',
+    label: 'Approve',
+    busyLabel: 'Approving…',
+    variant: 'contained',
+    color: 'primary',
+  },
+  {
+    decision: 'reject',
+    label: 'Reject',
+    busyLabel: 'Rejecting…',
+    variant: 'outlined',
+  },
+];
+
 /** A pending request with, for those who may decide, Approve and Reject. */
 const PendingRequest = ({
   request,
@@ -72,10 +97,10 @@ const PendingRequest = ({
 }) => {
   const api = useApi(scorecardsApiRef);
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState<'approve' | 'reject'>();
+  const [busy, setBusy] = useState<Decision>();
   const [error, setError] = useState<string>();
 
-  const decide = async (decision: 'approve' | 'reject') => {
+  const decide = async (decision: Decision) => {
     setBusy(decision);
     setError(undefined);
     const options = comment.trim() ? { comment: comment.trim() } : {};
@@ -127,25 +152,19 @@ const PendingRequest = ({
               maxLength: 10000,
             }}
           />
-          <Button
-            size="small"
-            variant="contained"
-            color="primary"
-            disabled={!!busy}
-            onClick={() => decide('approve')}
-            data-testid={`approve-exemption-${request.checkId}`}
-          >
-            {busy === 'approve' ? 'Approving…' : 'Approve'}
-          </Button>
-          <Button
-            size="small"
-            variant="outlined"
-            disabled={!!busy}
-            onClick={() => decide('reject')}
-            data-testid={`reject-exemption-${request.checkId}`}
-          >
-            {busy === 'reject' ? 'Rejecting…' : 'Reject'}
-          </Button>
+          {DECISIONS.map(d => (
+            <Button
+              key={d.decision}
+              size="small"
+              variant={d.variant}
+              color={d.color}
+              disabled={!!busy}
+              onClick={() => decide(d.decision)}
+              data-testid={`${d.decision}-exemption-${request.checkId}`}
+            >
+              {busy === d.decision ? d.busyLabel : d.label}
+            </Button>
+          ))}
         </Box>
       )}
       {error && (

@@ -17,16 +17,7 @@ import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
-import {
-  CartesianGrid,
-  Legend,
-  Line,
-  LineChart,
-  ResponsiveContainer,
-  Tooltip,
-  XAxis,
-  YAxis,
-} from 'recharts';
+import { Line } from 'recharts';
 import {
   CheckTrendPoint,
   EntityScorecardResult,
@@ -41,7 +32,9 @@ import {
   useScorecardSummaries,
   useScorecardSummary,
 } from '@convergence/backstage-plugin-scorecards-react';
+import { DayChart } from '../DayChart';
 import { levelCountsText } from '../levels';
+import { pagedTableOptions, TABLE_OPTIONS } from '../tableOptions';
 
 /** A team the page lists. */
 type Team = { ref: string; title: string };
@@ -126,29 +119,23 @@ const CheckTrendChart = (props: {
       <Typography variant="body2">
         {checkTitle}, passing or exempt now: {latest}
       </Typography>
-      <div
-        data-testid="check-trend-chart"
-        style={{ width: '100%', height: 240 }}
+      <DayChart
+        testId="check-trend-chart"
+        height={240}
+        data={mergeTrends(series)}
+        percent
+        tooltipFormatter={v => `${v}%`}
       >
-        <ResponsiveContainer>
-          <LineChart data={mergeTrends(series)}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="day" />
-            <YAxis domain={[0, 100]} unit="%" />
-            <Tooltip formatter={(v: any) => `${v}%`} />
-            <Legend />
-            {series.map((s, i) => (
-              <Line
-                key={s.name}
-                type="stepAfter"
-                dataKey={s.name}
-                stroke={['#1565c0', '#757575'][i]}
-                strokeDasharray={i ? '5 5' : undefined}
-              />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
-      </div>
+        {series.map((s, i) => (
+          <Line
+            key={s.name}
+            type="stepAfter"
+            dataKey={s.name}
+            stroke={['#1565c0', '#757575'][i]}
+            strokeDasharray={i ? '5 5' : undefined}
+          />
+        ))}
+      </DayChart>
     </>
   );
 };
@@ -249,28 +236,16 @@ const TeamDetail = ({
             (series.length === 0 ? (
               <Typography>No history yet.</Typography>
             ) : (
-              <div
-                data-testid="trend-chart"
-                style={{ width: '100%', height: 260 }}
-              >
-                <ResponsiveContainer>
-                  <LineChart data={series}>
-                    <CartesianGrid strokeDasharray="3 3" />
-                    <XAxis dataKey="day" />
-                    <YAxis domain={[0, 100]} unit="%" />
-                    <Tooltip />
-                    <Legend />
-                    {ids.map((id, i) => (
-                      <Line
-                        key={id}
-                        type="monotone"
-                        dataKey={scorecardTitle(id)}
-                        stroke={['#1565c0', '#ef6c00', '#2e7d32'][i % 3]}
-                      />
-                    ))}
-                  </LineChart>
-                </ResponsiveContainer>
-              </div>
+              <DayChart testId="trend-chart" height={260} data={series} percent>
+                {ids.map((id, i) => (
+                  <Line
+                    key={id}
+                    type="monotone"
+                    dataKey={scorecardTitle(id)}
+                    stroke={['#1565c0', '#ef6c00', '#2e7d32'][i % 3]}
+                  />
+                ))}
+              </DayChart>
             ))}
         </InfoCard>
       </Grid>
@@ -301,12 +276,7 @@ const TeamDetail = ({
           title={`${title}: entities, weakest first`}
           columns={columns}
           data={results}
-          options={{
-            search: false,
-            paging: results.length > 20,
-            pageSize: 20,
-            padding: 'dense',
-          }}
+          options={pagedTableOptions(results.length, 20)}
         />
       </Grid>
     </Grid>
@@ -398,7 +368,7 @@ const TeamsTable = ({ teams }: { teams: Team[] }) => {
           title="Teams (sub-teams included)"
           columns={columns}
           data={rows}
-          options={{ search: false, paging: false, padding: 'dense' }}
+          options={TABLE_OPTIONS}
           emptyContent={
             <Typography style={{ padding: 16 }}>
               No team owns assets that {scorecard.title} grades.
