@@ -1,12 +1,24 @@
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import { ResponseError } from '@backstage/errors';
+import {
+  NotAllowedError,
+  NotFoundError,
+  ResponseError,
+  serializeError,
+} from '@backstage/errors';
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { LineageResponse } from '@convergence/backstage-plugin-mlops-common';
 import { MlopsClient } from './MlopsClient';
 
 const server = setupServer();
 registerMswTestHooks(server);
+
+/** What a Backstage backend's error handler answers a request failing with `error`. */
+const failingWith = (status: number, error: Error, statusText?: string) =>
+  HttpResponse.json(
+    { error: serializeError(error), response: { statusCode: status } },
+    { status, statusText },
+  );
 
 const base = 'http://backstage/api/mlops';
 const client = new MlopsClient({
@@ -140,15 +152,10 @@ describe('MlopsClient', () => {
   it("rejects with the server's error on a refused notice", async () => {
     server.use(
       http.post(`${base}/lineage/dataset/default/x/notices`, () =>
-        HttpResponse.json(
-          {
-            error: {
-              name: 'NotAllowedError',
-              message: 'You may not mlops.lineage.notify',
-            },
-            response: { statusCode: 403 },
-          },
-          { status: 403, statusText: 'Forbidden' },
+        failingWith(
+          403,
+          new NotAllowedError('You may not mlops.lineage.notify'),
+          'Forbidden',
         ),
       ),
     );
@@ -171,16 +178,7 @@ describe('MlopsClient', () => {
   it('rejects with a 404 for an unknown entity', async () => {
     server.use(
       http.get(`${base}/lineage/model/default/gone`, () =>
-        HttpResponse.json(
-          {
-            error: {
-              name: 'NotFoundError',
-              message: 'No entity model:default/gone',
-            },
-            response: { statusCode: 404 },
-          },
-          { status: 404 },
-        ),
+        failingWith(404, new NotFoundError('No entity model:default/gone')),
       ),
     );
     await expect(client.getLineage('model:default/gone')).rejects.toMatchObject(

@@ -1,4 +1,4 @@
-import { FormEvent, useState } from 'react';
+import { ChangeEvent, FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi, useApiHolder, useRouteRef } from '@backstage/core-plugin-api';
@@ -47,6 +47,9 @@ type Fields = {
   owner: string;
 };
 
+/** The fields typed in as text. */
+type TextKey = Exclude<keyof Fields, 'targetKind' | 'checks' | 'scorecardId'>;
+
 /** The filter as an object, or why it is not one. */
 function parseFilter(
   text: string,
@@ -89,7 +92,7 @@ const checksOf = (scorecard?: ScorecardDefinition) =>
     level.checks.map(checkId => ({ checkId, level: level.name })),
   );
 
-/** The catalog's groups (ref and title), offered as owners (none when there is no catalog API). */
+/** The catalog's groups, offered as owners (none when there is no catalog API). */
 function useGroups() {
   const catalogApi = useApiHolder().get(catalogApiRef);
   return useAsync(async () => {
@@ -99,8 +102,8 @@ function useGroups() {
       fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.title'],
     });
     return items.map(g => ({
-      value: stringifyEntityRef(g),
-      label: g.metadata.title ?? g.metadata.name,
+      ref: stringifyEntityRef(g),
+      title: g.metadata.title ?? g.metadata.name,
     }));
   }, [catalogApi]).value;
 }
@@ -113,16 +116,20 @@ const NATIVE_SELECT = {
   SelectProps: { native: true },
 } as const;
 
-/** The `<option>`s of a native select or a datalist. */
-const Options = ({
+/** The `<option>`s of a native select or a datalist, one per item. */
+const Options = <T,>({
   items,
+  value,
+  label = value,
 }: {
-  items: ReadonlyArray<{ value: string; label: string }>;
+  items: readonly T[];
+  value: (item: T) => string;
+  label?: (item: T) => string;
 }) => (
   <>
-    {items.map(({ value, label }) => (
-      <option key={value} value={value}>
-        {label}
+    {items.map(item => (
+      <option key={value(item)} value={value(item)}>
+        {label(item)}
       </option>
     ))}
   </>
@@ -183,6 +190,12 @@ const CampaignForm = ({
   // The filter's JSON error shows as soon as it is typed; the others on submit.
   const shown = (key: keyof typeof errors) =>
     key === 'filter' || touched ? errors[key] : undefined;
+  /** A text field's value and change handler. */
+  const bind = (key: TextKey) => ({
+    value: fields[key],
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+      set(key, e.target.value),
+  });
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -226,8 +239,7 @@ const CampaignForm = ({
           required
           fullWidth
           margin="dense"
-          value={fields.title}
-          onChange={e => set('title', e.target.value)}
+          {...bind('title')}
           error={!!shown('title')}
           helperText={shown('title')}
           inputProps={{ 'data-testid': 'campaign-title' }}
@@ -239,8 +251,7 @@ const CampaignForm = ({
           multiline
           minRows={2}
           margin="dense"
-          value={fields.description}
-          onChange={e => set('description', e.target.value)}
+          {...bind('description')}
           inputProps={{ 'data-testid': 'campaign-description' }}
         />
         <TextField
@@ -265,10 +276,9 @@ const CampaignForm = ({
           inputProps={{ 'data-testid': 'campaign-scorecard' }}
         >
           <Options
-            items={definitions.scorecards.map(s => ({
-              value: s.id,
-              label: s.title,
-            }))}
+            items={definitions.scorecards}
+            value={s => s.id}
+            label={s => s.title}
           />
         </TextField>
         <TextField
@@ -289,18 +299,12 @@ const CampaignForm = ({
             id="campaign-target-level"
             label="Level"
             {...NATIVE_SELECT}
-            value={fields.level}
-            onChange={e => set('level', e.target.value)}
+            {...bind('level')}
             error={!!shown('target')}
             helperText={shown('target')}
             inputProps={{ 'data-testid': 'campaign-target-level' }}
           >
-            <Options
-              items={(scorecard?.levels ?? []).map(l => ({
-                value: l.name,
-                label: l.name,
-              }))}
-            />
+            <Options items={scorecard?.levels ?? []} value={l => l.name} />
           </TextField>
         ) : (
           <FormControl
@@ -349,8 +353,7 @@ const CampaignForm = ({
           multiline
           minRows={2}
           margin="dense"
-          value={fields.filter}
-          onChange={e => set('filter', e.target.value)}
+          {...bind('filter')}
           error={!!shown('filter')}
           helperText={
             shown('filter') ??
@@ -368,8 +371,7 @@ const CampaignForm = ({
             type="date"
             margin="dense"
             InputLabelProps={{ shrink: true }}
-            value={fields.startsAt}
-            onChange={e => set('startsAt', e.target.value)}
+            {...bind('startsAt')}
             helperText="Empty: today"
             inputProps={{ 'data-testid': 'campaign-starts-at' }}
           />
@@ -380,8 +382,7 @@ const CampaignForm = ({
             required
             margin="dense"
             InputLabelProps={{ shrink: true }}
-            value={fields.deadline}
-            onChange={e => set('deadline', e.target.value)}
+            {...bind('deadline')}
             error={!!shown('deadline')}
             helperText={shown('deadline') ?? 'The end of that day (UTC)'}
             inputProps={{ 'data-testid': 'campaign-deadline' }}
@@ -394,8 +395,7 @@ const CampaignForm = ({
           fullWidth
           margin="dense"
           placeholder="group:default/ml-platform"
-          value={fields.owner}
-          onChange={e => set('owner', e.target.value)}
+          {...bind('owner')}
           error={!!shown('owner')}
           helperText={shown('owner') ?? 'The team that runs the campaign'}
           inputProps={{
@@ -404,7 +404,11 @@ const CampaignForm = ({
           }}
         />
         <datalist id="campaign-owner-groups">
-          <Options items={groups ?? []} />
+          <Options
+            items={groups ?? []}
+            value={g => g.ref}
+            label={g => g.title}
+          />
         </datalist>
         {serverError && (
           <Typography

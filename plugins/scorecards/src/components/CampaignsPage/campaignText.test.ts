@@ -4,52 +4,30 @@ const now = new Date('2026-11-30T12:00:00.000Z');
 const deadline = '2026-12-12T23:59:59.999Z';
 
 describe('timeLeftText', () => {
-  const campaign = (
-    state: 'open' | 'upcoming' | 'closed',
-    startsAt: string,
-    ends = deadline,
-  ) => ({ state, startsAt, deadline: ends });
-  const at = (iso: string) => new Date(iso);
-
+  // [state, deadline (the end of that UTC day), the time on 2026-11-30, text]
   it.each([
-    [campaign('open', '2026-11-01T00:00:00.000Z'), now, '12 days left'],
-    // The deadline's day, at noon and just before midnight.
-    [
-      campaign('open', '2026-11-01T00:00:00.000Z', '2026-11-30T23:59:59.999Z'),
-      now,
-      'ends today',
-    ],
-    [
-      campaign('open', '2026-11-01T00:00:00.000Z', '2026-11-30T23:59:59.999Z'),
-      at('2026-11-30T23:59:59.000Z'),
-      'ends today',
-    ],
+    ['open', '2026-12-12', '12:00:00', '12 days left'],
+    ['open', '2026-12-02', '12:00:00', '2 days left'],
     // The day before, early and late.
-    [
-      campaign('open', '2026-11-01T00:00:00.000Z', '2026-12-01T23:59:59.999Z'),
-      now,
-      '1 day left',
-    ],
-    [
-      campaign('open', '2026-11-01T00:00:00.000Z', '2026-12-01T23:59:59.999Z'),
-      at('2026-11-30T00:00:00.000Z'),
-      '1 day left',
-    ],
-    [
-      campaign('open', '2026-11-01T00:00:00.000Z', '2026-12-02T23:59:59.999Z'),
-      now,
-      '2 days left',
-    ],
-    // The day after.
-    [
-      campaign('open', '2026-11-01T00:00:00.000Z', '2026-11-29T23:59:59.999Z'),
-      now,
-      'ended 2026-11-29',
-    ],
-  ])(
-    'counts calendar days (UTC) to the deadline: %j at %s',
-    (c, when, text) => {
-      expect(timeLeftText(c, when)).toBe(text);
+    ['open', '2026-12-01', '00:00:00', '1 day left'],
+    ['open', '2026-12-01', '12:00:00', '1 day left'],
+    // The deadline's day, at noon and just before midnight.
+    ['open', '2026-11-30', '12:00:00', 'ends today'],
+    ['open', '2026-11-30', '23:59:59', 'ends today'],
+    // The day after; past its deadline but not yet marked closed by the server.
+    ['open', '2026-11-29', '12:00:00', 'ended 2026-11-29'],
+    ['closed', '2026-03-31', '12:00:00', 'ended 2026-03-31'],
+  ] as const)(
+    'counts calendar days (UTC): %s, deadline %s, at %s: %s',
+    (state, day, time, text) => {
+      const campaign = {
+        state,
+        startsAt: '2026-01-01T00:00:00.000Z',
+        deadline: `${day}T23:59:59.999Z`,
+      };
+      expect(timeLeftText(campaign, new Date(`2026-11-30T${time}.000Z`))).toBe(
+        text,
+      );
     },
   );
 
@@ -62,27 +40,11 @@ describe('timeLeftText', () => {
   ])(
     'counts the days to the start of an upcoming campaign starting %s',
     (startsAt, text) => {
-      expect(timeLeftText(campaign('upcoming', startsAt), now)).toBe(text);
+      expect(timeLeftText({ state: 'upcoming', startsAt, deadline }, now)).toBe(
+        text,
+      );
     },
   );
-
-  it.each([
-    [
-      campaign(
-        'closed',
-        '2026-01-01T00:00:00.000Z',
-        '2026-03-31T23:59:59.999Z',
-      ),
-      'ended 2026-03-31',
-    ],
-    // Past its deadline but not yet marked closed by the server.
-    [
-      campaign('open', '2026-01-01T00:00:00.000Z', '2026-11-29T23:59:59.999Z'),
-      'ended 2026-11-29',
-    ],
-  ])('says when a campaign ended: %j', (c, text) => {
-    expect(timeLeftText(c, now)).toBe(text);
-  });
 });
 
 describe('targetText and percentDone', () => {

@@ -115,6 +115,14 @@ const changeOf = (
   ...more,
 });
 
+/** A copy of `exemption`, with id `id`, of has-description and expired on 2026-11-01. */
+const expiredOnDescription = (exemption: Exemption, id: string): Exemption => ({
+  ...exemption,
+  id,
+  checkId: 'has-description',
+  expiresAt: '2026-11-01T00:00:00.000Z',
+});
+
 /** The answers about an entity graded `results` with `exemptions` (and no audit trail). */
 const exempted = (
   results: EntityScorecardResult[],
@@ -144,6 +152,20 @@ const pendingRequest: ExemptionRequest = {
   status: 'pending',
   owner: 'group:default/fraud-ml',
 };
+
+/** {@link pendingRequest} as guest decided it, with `comment`. */
+const decidedRequest = (
+  status: 'approved' | 'rejected',
+  comment: string,
+  more: Partial<ExemptionRequest> = {},
+): ExemptionRequest => ({
+  ...pendingRequest,
+  status,
+  decidedBy: 'user:default/guest',
+  decidedAt: '2026-11-30T10:00:00.000Z',
+  comment,
+  ...more,
+});
 
 /** The results once model-card-complete is exempt. */
 const exemptResult: EntityScorecardResult = {
@@ -519,14 +541,9 @@ describe('EntityScorecardCard', () => {
 
     it('approves a pending request: the answered results show the check exempt, approved by whom', async () => {
       const approveExemptionRequest = jest.fn(async () => ({
-        request: {
-          ...pendingRequest,
-          status: 'approved' as const,
-          decidedBy: 'user:default/guest',
-          decidedAt: '2026-11-30T10:00:00.000Z',
-          comment: 'ok until the template lands',
+        request: decidedRequest('approved', 'ok until the template lands', {
           exemptionId: approvedExemption.id,
-        },
+        }),
         exemption: approvedExemption,
         results: [exemptResult],
       }));
@@ -569,13 +586,7 @@ describe('EntityScorecardCard', () => {
 
     it('rejects a pending request: the check says who rejected it and may be requested again', async () => {
       const rejectExemptionRequest = jest.fn(async () => ({
-        request: {
-          ...pendingRequest,
-          status: 'rejected' as const,
-          decidedBy: 'user:default/guest',
-          decidedAt: '2026-11-30T10:00:00.000Z',
-          comment: 'fix it instead',
-        },
+        request: decidedRequest('rejected', 'fix it instead'),
       }));
       await render(
         mockApi({
@@ -636,12 +647,10 @@ describe('EntityScorecardCard', () => {
         expiresAt: `${dayFromNow(12)}T00:00:00.000Z`,
         createdAt: '2026-11-29T10:00:00.000Z',
       };
-      const expired: Exemption = {
-        ...direct,
-        id: '2e2a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
-        checkId: 'has-description',
-        expiresAt: '2026-11-01T00:00:00.000Z',
-      };
+      const expired = expiredOnDescription(
+        direct,
+        '2e2a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+      );
       await render(
         mockApi({
           ...exempted(
@@ -715,12 +724,10 @@ describe('EntityScorecardCard', () => {
     });
 
     it('offers no Revoke to those who may not manage exemptions, and no expiry chip on a passing check', async () => {
-      const expired: Exemption = {
-        ...approvedExemption,
-        id: '3f3a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
-        checkId: 'has-description',
-        expiresAt: '2026-11-01T00:00:00.000Z',
-      };
+      const expired = expiredOnDescription(
+        approvedExemption,
+        '3f3a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+      );
       await render(
         mockApi({
           ...exempted([exemptResult], [approvedExemption, expired]),
