@@ -1,5 +1,4 @@
 import { Knex } from 'knex';
-import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Campaign } from '@convergence/backstage-plugin-scorecards-common';
 import {
   CampaignAction,
@@ -8,7 +7,7 @@ import {
   CampaignStore,
   CampaignTargetRow,
 } from './CampaignStore';
-import { migratedClient, CHUNK, chunks, iso } from '../database/knex';
+import { storeFactory, CHUNK, chunks, iso } from '../database/knex';
 
 type CampaignRow = {
   id: string;
@@ -61,13 +60,9 @@ const fieldsOf = (c: Campaign) => ({
 
 /** The knex implementation of {@link CampaignStore} (SQLite and PostgreSQL). */
 export class DatabaseCampaignStore implements CampaignStore {
-  static async create(options: {
-    database: DatabaseService;
-  }): Promise<DatabaseCampaignStore> {
-    return new DatabaseCampaignStore(await migratedClient(options.database));
-  }
+  static readonly create = storeFactory(DatabaseCampaignStore);
 
-  private constructor(private readonly db: Knex) {}
+  constructor(private readonly db: Knex) {}
 
   private static async event(
     tx: Knex.Transaction,

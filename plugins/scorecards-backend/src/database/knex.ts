@@ -33,6 +33,15 @@ export function migratedClient(database: DatabaseService): Promise<Knex> {
   return client;
 }
 
+/**
+ * The `create` of a store class: a store over the plugin's migrated client of
+ * `options.database` (see {@link migratedClient}).
+ */
+export const storeFactory =
+  <T>(Store: new (db: Knex) => T) =>
+  async (options: { database: DatabaseService }): Promise<T> =>
+    new Store(await migratedClient(options.database));
+
 /** SQLite allows ~32k bound variables per statement; stay well below. */
 export const CHUNK = 500;
 

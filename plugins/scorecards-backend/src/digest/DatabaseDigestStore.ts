@@ -1,12 +1,11 @@
 import { Knex } from 'knex';
-import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   DigestContent,
   DigestRecord,
   DigestStore,
   LevelChange,
 } from './DigestStore';
-import { chunks, iso, migratedClient } from '../database/knex';
+import { chunks, iso, storeFactory } from '../database/knex';
 
 /** How many times a team's digest of one period is claimed at most (the first send and retries). */
 export const DIGEST_MAX_ATTEMPTS = 5;
@@ -16,11 +15,7 @@ const TABLE = 'scorecard_digests';
 /** {@link DigestStore} on the plugin's database. */
 export class DatabaseDigestStore implements DigestStore {
   /** Runs the plugin's migrations unless the database service skips them. */
-  static async create(options: {
-    database: DatabaseService;
-  }): Promise<DatabaseDigestStore> {
-    return new DatabaseDigestStore(await migratedClient(options.database));
-  }
+  static readonly create = storeFactory(DatabaseDigestStore);
 
   constructor(private readonly db: Knex) {}
 

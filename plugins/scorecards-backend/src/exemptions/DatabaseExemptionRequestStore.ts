@@ -1,6 +1,5 @@
 import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
-import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   Exemption,
   ExemptionRequest,
@@ -13,7 +12,8 @@ import {
   ExemptionRequestStore,
   NewExemptionRequest,
 } from './ExemptionRequestStore';
-import { migratedClient, iso } from '../database/knex';
+import { exemptionRow } from '../database/exemptionRow';
+import { storeFactory, iso } from '../database/knex';
 
 const REQUESTS = 'scorecard_exemption_requests';
 
@@ -72,15 +72,9 @@ const toRequest = (r: RequestRow, now?: Date): ExemptionRequest => {
 
 /** The knex implementation of {@link ExemptionRequestStore} (SQLite and PostgreSQL). */
 export class DatabaseExemptionRequestStore implements ExemptionRequestStore {
-  static async create(options: {
-    database: DatabaseService;
-  }): Promise<DatabaseExemptionRequestStore> {
-    return new DatabaseExemptionRequestStore(
-      await migratedClient(options.database),
-    );
-  }
+  static readonly create = storeFactory(DatabaseExemptionRequestStore);
 
-  private constructor(private readonly db: Knex) {}
+  constructor(private readonly db: Knex) {}
 
   private static audit(
     tx: Knex.Transaction,
@@ -273,17 +267,7 @@ export class DatabaseExemptionRequestStore implements ExemptionRequestStore {
         requestId: request.id,
         approvedBy: d.actor,
       };
-      await tx('scorecard_exemptions').insert({
-        id: exemption.id,
-        entity_ref: exemption.entityRef,
-        check_id: exemption.checkId,
-        reason: exemption.reason,
-        author: exemption.author,
-        expires_at: new Date(exemption.expiresAt),
-        created_at: d.now,
-        request_id: request.id,
-        approved_by: d.actor,
-      });
+      await tx('scorecard_exemptions').insert(exemptionRow(exemption));
       await DatabaseExemptionRequestStore.audit(
         tx,
         'exemption.approve',
