@@ -291,19 +291,6 @@ describe.each(databases.eachSupportedId())(
         );
         expect(production(theirs).entities).toBe(1);
       });
-
-      it.each([
-        [{ owner: 'group:default/' }, /owner: not a valid entity reference/],
-        [{ owner: 'a\u0000b' }, /owner: not a valid entity reference/],
-        [{ owner: '' }, /owner/],
-        [{}, /owner/],
-        [{ owner: 'fraud-ml', days: 0 }, /days/],
-        [{ owner: 'fraud-ml', days: 1.5 }, /days/],
-        [{ owner: 'fraud-ml', days: 731 }, /days/],
-      ])('refuses %j, naming the field', async (input, message) => {
-        const { invoke } = await setUp();
-        await expectInputError(invoke('get-team-summary', input), message);
-      });
     });
 
     describe('what-to-fix-next', () => {
@@ -397,17 +384,6 @@ describe.each(databases.eachSupportedId())(
         );
       });
 
-      it.each([
-        [{ owner: 'group:default/' }, /owner: not a valid entity reference/],
-        [{ owner: 'group:default/x y' }, /owner: not a valid entity reference/],
-        [{ owner: 'fraud-ml', limit: 0 }, /limit/],
-        [{ owner: 'fraud-ml', limit: 51 }, /limit/],
-        [{ owner: 'fraud-ml', limit: 2.5 }, /limit/],
-      ])('refuses %j, naming the field', async (input, message) => {
-        const { invoke } = await setUp();
-        await expectInputError(invoke('what-to-fix-next', input), message);
-      });
-
       it('does not find an owner the catalog does not have', async () => {
         const { invoke } = await setUp();
         await expect(
@@ -416,6 +392,42 @@ describe.each(databases.eachSupportedId())(
           name: 'NotFoundError',
           message: 'No owner group:default/ghost-team',
         });
+      });
+    });
+
+    describe('get-team-summary and what-to-fix-next', () => {
+      // Both take a team as `owner`.
+      type Refusal = [action: string, input: object, message: RegExp];
+      const badOwners: Array<[object, RegExp]> = [
+        [{ owner: 'group:default/' }, /owner: not a valid entity reference/],
+        [{ owner: 'group:default/x y' }, /owner: not a valid entity reference/],
+        [{ owner: 'a\u0000b' }, /owner: not a valid entity reference/],
+        [{ owner: '' }, /owner/],
+        [{}, /owner/],
+      ];
+      // The values of its bounded field each refuses.
+      const bounds: Array<[string, string, number[]]> = [
+        ['get-team-summary', 'days', [0, 1.5, 731]],
+        ['what-to-fix-next', 'limit', [0, 51, 2.5]],
+      ];
+      it.each<Refusal>([
+        ...['get-team-summary', 'what-to-fix-next'].flatMap(action =>
+          badOwners.map(
+            ([input, message]): Refusal => [action, input, message],
+          ),
+        ),
+        ...bounds.flatMap(([action, field, values]) =>
+          values.map(
+            (value): Refusal => [
+              action,
+              { owner: 'fraud-ml', [field]: value },
+              new RegExp(field),
+            ],
+          ),
+        ),
+      ])('%s refuses %j, naming the field', async (action, input, message) => {
+        const { invoke } = await setUp();
+        await expectInputError(invoke(action, input), message);
       });
     });
 

@@ -103,13 +103,15 @@ type Sent = { recipients: any; payload: any };
 /** The digest with its stores and queries on `knex` (migrated already). */
 async function digestOn(
   knex: Knex,
-  sent: Sent[],
   options: {
+    /** Where the notifications sent go (to share it between replicas); a new list by default. */
+    sent?: Sent[];
     send?: (n: Sent) => Promise<void>;
     wrapStore?: (s: DigestStore) => DigestStore;
     campaigns?: Pick<typeof fakeCampaigns, 'list'>;
   } = {},
 ) {
+  const sent = options.sent ?? [];
   const store = await storeOn(knex, { skipMigrations: true });
   const catalog = catalogServiceMock({
     entities: [
@@ -138,6 +140,8 @@ async function digestOn(
   return {
     store,
     digestStore,
+    /** The notifications sent, in order. */
+    sent,
     digest: new DigestService({
       store: options.wrapStore?.(digestStore) ?? digestStore,
       queries,
@@ -204,8 +208,7 @@ describe.each(databases.eachSupportedId())('DigestService on %s', id => {
   });
 
   it('sends each team its level changes, deadlines soon and top fixes', async () => {
-    const sent: Sent[] = [];
-    const { digest, digestStore } = await digestOn(knex, sent);
+    const { digest, digestStore, sent } = await digestOn(knex);
     const run = await digest.run(NOW);
     expect(run).toEqual({
       period: '2026-W49',
@@ -271,8 +274,7 @@ describe.each(databases.eachSupportedId())('DigestService on %s', id => {
   });
 
   it('sends once per team per week, however often it runs', async () => {
-    const sent: Sent[] = [];
-    const { digest } = await digestOn(knex, sent);
+    const { digest, sent } = await digestOn(knex);
     await digest.run(NOW);
     expect(await digest.run(daysFrom(1))).toMatchObject({ sent: [] });
     expect(await digest.run(daysFrom(4))).toMatchObject({ sent: [] }); // Sunday
@@ -292,8 +294,7 @@ describe.each(databases.eachSupportedId())('DigestService on %s', id => {
     // The notifications backend keeps one notification per user and
     // (origin, scope); group recipients include child-group members: a
     // member of team-a1 receives team-a's digest and team-a1's.
-    const sent: Sent[] = [];
-    const { digest } = await digestOn(knex, sent);
+    const { digest, sent } = await digestOn(knex);
     await digest.run(NOW);
     const kept = new Map<string, string>();
     for (const n of sent)
@@ -307,8 +308,7 @@ describe.each(databases.eachSupportedId())('DigestService on %s', id => {
   });
 
   it('sends the digest without its campaigns section when campaigns cannot be listed', async () => {
-    const sent: Sent[] = [];
-    const { digest } = await digestOn(knex, sent, {
+    const { digest, sent } = await digestOn(knex, {
       campaigns: {
         list: async () => {
           throw new Error('catalog unavailable');
@@ -335,9 +335,8 @@ describe.each(databases.eachSupportedId())('DigestService on %s', id => {
   });
 
   it('retries a failed send in a later run, and sends it once', async () => {
-    const sent: Sent[] = [];
     let failures = 1;
-    const { digest, digestStore } = await digestOn(knex, sent, {
+    const { digest, digestStore, sent } = await digestOn(knex, {
       send: async n => {
         if (n.recipients.entityRef === TEAM_A1 && failures-- > 0)
           throw new Error('notifications backend unavailable');
@@ -366,8 +365,7 @@ describe.each(databases.eachSupportedId())('DigestService on %s', id => {
   });
 
   it('stops retrying a team after five failed sends', async () => {
-    const sent: Sent[] = [];
-    const { digest, digestStore } = await digestOn(knex, sent, {
+    const { digest, digestStore } = await digestOn(knex, {
       send: async n => {
         if (n.recipients.entityRef === TEAM_B) throw new Error('refused');
       },
@@ -380,9 +378,8 @@ describe.each(databases.eachSupportedId())('DigestService on %s', id => {
   });
 
   it('never sends twice when the outcome of a send was not recorded', async () => {
-    const sent: Sent[] = [];
     // The replica stops (here: the database write fails) after sending.
-    const { digest, digestStore } = await digestOn(knex, sent, {
+    const { digest, digestStore, sent } = await digestOn(knex, {
       wrapStore: s =>
         Object.assign(Object.create(Object.getPrototypeOf(s)), s, {
           markSent: async () => {
@@ -424,9 +421,9 @@ const postgresIds = databases
   it('sends one digest per team when two replicas race, on separate connections', async () => {
     const other = knexFactory(knex.client.config);
     try {
-      const sent: Sent[] = [];
-      const a = await digestOn(knex, sent);
-      const b = await digestOn(other, sent);
+      const a = await digestOn(knex);
+      const b = await digestOn(other, { sent: a.sent });
+      const { sent } = a;
       for (let week = 0; week < 5; week++) {
         const at = daysFrom(7 * week);
         const before = sent.length;

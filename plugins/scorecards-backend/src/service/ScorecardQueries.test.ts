@@ -4,6 +4,7 @@ import {
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { RESOURCE_TYPE_CATALOG_ENTITY } from '@backstage/plugin-catalog-common/alpha';
 import {
   AuthorizeResult,
   PolicyDecision,
@@ -17,6 +18,22 @@ import { ScorecardEvaluator } from './ScorecardEvaluator';
 import { ScorecardQueries } from './ScorecardQueries';
 
 const databases = testDatabases();
+
+/**
+ * A conditional catalog decision (the catalog's owner rule). Its conditions
+ * are never applied here: the service asks the catalog, whose mock holds
+ * what the caller sees.
+ */
+const conditional: PolicyDecision = {
+  result: AuthorizeResult.CONDITIONAL,
+  pluginId: 'catalog',
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+  conditions: {
+    rule: 'IS_ENTITY_OWNER',
+    resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+    params: { claims: [] },
+  },
+};
 
 const result = (
   name: string,
@@ -68,12 +85,7 @@ describe.each(databases.eachSupportedId())('ScorecardQueries on %s', id => {
         authorizeConditional: async requests =>
           requests.map(() =>
             read === AuthorizeResult.CONDITIONAL
-              ? {
-                  result: AuthorizeResult.CONDITIONAL,
-                  pluginId: 'catalog',
-                  resourceType: 'catalog-entity',
-                  conditions: {} as any,
-                }
+              ? conditional
               : { result: read },
           ) as any,
       }),
@@ -204,16 +216,6 @@ describe("ScorecardQueries' catalog read decisions", () => {
   const MEI = 'user:default/mei';
   const SOFIA = 'user:default/sofia';
   const START = Date.parse('2026-11-30T00:00:00.000Z');
-  const conditional: PolicyDecision = {
-    result: AuthorizeResult.CONDITIONAL,
-    pluginId: 'catalog',
-    resourceType: 'catalog-entity',
-    conditions: {
-      rule: 'IS_ENTITY_OWNER',
-      resourceType: 'catalog-entity',
-      params: {},
-    },
-  };
 
   function setUp(options: {
     decide: (
