@@ -5,6 +5,7 @@ import {
   lineagePath,
   toLineageNode,
   walkLineage,
+  walkLineageSync,
 } from './lineage';
 
 /** An entity with the given relations (targets as written). */
@@ -32,16 +33,31 @@ function loaderOf(entities: Entity[]) {
     nodes.set(node.entityRef, node);
   }
   const batches: string[][] = [];
-  const load: LineageNodeLoader = async refs => {
+  const loadSync = (refs: readonly string[]) => {
     batches.push([...refs]);
     return new Map(
       refs.flatMap(r => (nodes.has(r) ? [[r, nodes.get(r)!] as const] : [])),
     );
   };
-  return { load, batches };
+  const load: LineageNodeLoader = async refs => loadSync(refs);
+  return { load, loadSync, batches };
 }
 
-describe('walkLineage', () => {
+type WalkOptions = Omit<Parameters<typeof walkLineage>[0], 'load'>;
+
+/** The same walks, over a loader answering later and one answering at once. */
+describe.each([
+  [
+    'walkLineage',
+    (options: WalkOptions, loader: ReturnType<typeof loaderOf>) =>
+      walkLineage({ ...options, load: loader.load }),
+  ],
+  [
+    'walkLineageSync',
+    async (options: WalkOptions, loader: ReturnType<typeof loaderOf>) =>
+      walkLineageSync({ ...options, load: loader.loadSync }),
+  ],
+])('%s', (_, walkFrom) => {
   const estate = [
     entity('Dataset:default/Raw.Events', [
       ['derivesTo', 'dataset:default/clean'],
@@ -74,15 +90,22 @@ describe('walkLineage', () => {
       ['dependencyOf', 'component:default/gone'], // dangling
     ]),
   ];
+  const walkOver = async (
+    root: string,
+    direction: WalkOptions['direction'],
+    maxDepth: number,
+  ) => {
+    const loader = loaderOf(estate);
+    const walk = await walkFrom({ root, direction, maxDepth }, loader);
+    return { walk, batches: loader.batches };
+  };
 
   it('reaches each entity once, by a shortest path, one load per level', async () => {
-    const { load, batches } = loaderOf(estate);
-    const walk = await walkLineage({
-      root: 'dataset:default/raw.events',
-      direction: 'downstream',
-      maxDepth: 6,
-      load,
-    });
+    const { walk, batches } = await walkOver(
+      'dataset:default/raw.events',
+      'downstream',
+      6,
+    );
     expect(walk.root?.owner).toBe('group:default/data');
     expect([...walk.hops.keys()]).toEqual([
       'dataset:default/clean',
@@ -111,13 +134,7 @@ describe('walkLineage', () => {
   });
 
   it('walks upstream through the reverse relations', async () => {
-    const { load } = loaderOf(estate);
-    const walk = await walkLineage({
-      root: 'component:default/api',
-      direction: 'upstream',
-      maxDepth: 6,
-      load,
-    });
+    const { walk } = await walkOver('component:default/api', 'upstream', 6);
     expect([...walk.hops.keys()]).toEqual([
       'model:default/fraud',
       'dataset:default/clean',
@@ -127,13 +144,11 @@ describe('walkLineage', () => {
   });
 
   it('stops at the depth limit and says there is more', async () => {
-    const { load } = loaderOf(estate);
-    const walk = await walkLineage({
-      root: 'dataset:default/raw.events',
-      direction: 'downstream',
-      maxDepth: 2,
-      load,
-    });
+    const { walk } = await walkOver(
+      'dataset:default/raw.events',
+      'downstream',
+      2,
+    );
     expect([...walk.hops.keys()]).toEqual([
       'dataset:default/clean',
       'model:default/fraud',
@@ -143,13 +158,7 @@ describe('walkLineage', () => {
   });
 
   it('answers nothing for a root the loader cannot see', async () => {
-    const { load } = loaderOf(estate);
-    const walk = await walkLineage({
-      root: 'dataset:default/nope',
-      direction: 'downstream',
-      maxDepth: 6,
-      load,
-    });
+    const { walk } = await walkOver('dataset:default/nope', 'downstream', 6);
     expect(walk.root).toBeUndefined();
     expect(walk.hops.size).toBe(0);
   });

@@ -42,6 +42,17 @@ const failingX = (evaluatedAt: string, message: string) => ({
 
 const iso = (d: Date) => d.toISOString();
 
+/** The whole catalog's most failing checks. */
+const topFailing = async (store: ScorecardStore) =>
+  (await store.summarize({}))[0].topFailingChecks;
+
+/** One column of an entity's history rows, oldest first. */
+const historyOf = (knex: Knex, entityRef: string, column: string) =>
+  knex('scorecard_history')
+    .where('entity_ref', entityRef)
+    .orderBy('id')
+    .pluck(column);
+
 type HistoryRow = {
   id: number;
   entity_ref: string;
@@ -371,15 +382,12 @@ describe.each(databases.eachSupportedId())(
       const [latest] = await store.getResults(['model:default/a']);
       expect(latest.checks[1].message).toBe('still "missing" \\ ü');
       expect(latest.evaluatedAt).toBe('2026-11-22T10:00:00.000Z');
-      const [summary] = await store.summarize({});
-      expect(summary.topFailingChecks).toEqual([
+      expect(await topFailing(store)).toEqual([
         { checkId: 'x', failing: 1, affects: 1 },
       ]);
-      expect(
-        await knex('scorecard_history')
-          .where('entity_ref', 'model:default/a')
-          .pluck('level'),
-      ).toEqual(['Bronze']);
+      expect(await historyOf(knex, 'model:default/a', 'level')).toEqual([
+        'Bronze',
+      ]);
     });
 
     it('saves the last of two results given for the same entity and scorecard', async () => {
@@ -411,8 +419,7 @@ describe.each(databases.eachSupportedId())(
         evaluatedAt: ours.evaluatedAt,
       });
       expect(latest.checks).toEqual(ours.checks);
-      const [summary] = await store.summarize({});
-      expect(summary.topFailingChecks).toEqual([
+      expect(await topFailing(store)).toEqual([
         { checkId: 'x', failing: 1, affects: 1 },
       ]);
     });
@@ -478,12 +485,11 @@ describe.each(databases.eachSupportedId())(
       );
       // The result went from theirs (Silver) back to Bronze: history says so,
       // and the previous result handed back (for drop notifications) is theirs.
-      expect(
-        await knex('scorecard_history')
-          .where('entity_ref', 'model:default/a')
-          .orderBy('id')
-          .pluck('level'),
-      ).toEqual(['Bronze', 'Silver', 'Bronze']);
+      expect(await historyOf(knex, 'model:default/a', 'level')).toEqual([
+        'Bronze',
+        'Silver',
+        'Bronze',
+      ]);
       expect(
         previous.get('model:default/a|ml-production-readiness')?.level,
       ).toBe('Silver');
@@ -550,8 +556,7 @@ describe.each(databases.eachSupportedId())(
         // Unknown downstream (no lineage facts) counts the entity alone.
         result('model:default/c', 'Bronze', 0.5, ['card', 'license']),
       ]);
-      const [summary] = await store.summarize({});
-      expect(summary.topFailingChecks).toEqual([
+      expect(await topFailing(store)).toEqual([
         { checkId: 'upstream', failing: 2, affects: 9 },
         { checkId: 'card', failing: 3, affects: 3 },
         { checkId: 'license', failing: 1, affects: 1 },
@@ -825,8 +830,7 @@ describe.each(databases.eachSupportedId())(
         evaluated_at: new Date('2026-11-20T10:00:00.000Z'),
       });
       await knex.migrate.latest({ directory });
-      const [summary] = await store.summarize({});
-      expect(summary.topFailingChecks).toEqual([
+      expect(await topFailing(store)).toEqual([
         { checkId: 'x', failing: 1, affects: 1 },
       ]);
     });
@@ -988,17 +992,13 @@ describe.each(databases.eachSupportedId())(
           evaluatedAt: fresh.evaluatedAt,
         }),
       ]);
-      const [summary] = await store.summarize({});
-      expect(summary.topFailingChecks).toEqual([
+      expect(await topFailing(store)).toEqual([
         { checkId: 'y', failing: 1, affects: 1 },
       ]);
       // History has no removal row: the result never ended.
-      expect(
-        await knex('scorecard_history')
-          .where('entity_ref', 'model:default/a')
-          .orderBy('id')
-          .pluck('score'),
-      ).toEqual([0.5, 0.75]);
+      expect(await historyOf(knex, 'model:default/a', 'score')).toEqual([
+        0.5, 0.75,
+      ]);
       expect(
         await knex('scorecard_history').where('removed', true).pluck('id'),
       ).toEqual([]);

@@ -16,6 +16,7 @@ import {
   normalizeEntityRef,
   toLineageNode,
   walkLineage,
+  walkLineageSync,
 } from '@convergence/backstage-plugin-mlops-node';
 import {
   FactContext,
@@ -178,6 +179,43 @@ function picked(
 
 const isDataset = (node: LineageNode) => node.kind.toLowerCase() === 'dataset';
 
+/** The lineage facts of one entity, walked over nodes the loader has at hand. */
+function lineageFactsOf(
+  root: LineageNode,
+  load: (refs: readonly string[]) => ReadonlyMap<string, LineageNode>,
+): LineageFacts {
+  const walk = (
+    direction: 'upstream' | 'downstream',
+    maxDepth: number,
+    relations?: readonly string[],
+  ) =>
+    walkLineageSync({
+      root: root.entityRef,
+      direction,
+      maxDepth,
+      relations,
+      load,
+    });
+  const upstream = walk('upstream', LINEAGE_MAX_DEPTH);
+  const training = walk(
+    'upstream',
+    LINEAGE_MAX_DEPTH,
+    LINEAGE_TRAINING_RELATIONS,
+  );
+  return {
+    deprecatedUpstream: picked(upstream, n => n.lifecycle === 'deprecated'),
+    experimentalInTrainingPath: picked(
+      training,
+      n => n.lifecycle === 'experimental',
+    ),
+    personalDataInTrainingPath: picked(
+      training,
+      n => isDataset(n) && holdsPersonalData(spec(n)),
+    ),
+    downstream: walk('downstream', LINEAGE_DEFAULT_DEPTH).hops.size,
+  };
+}
+
 /**
  * Facts from the lineage, under `facts.lineage` (see {@link LineageFacts}):
  * what is deprecated upstream of an entity, what is experimental or holds
@@ -242,48 +280,30 @@ export class LineageFactProvider implements FactProvider {
     // What the pass has read already is not read again.
     const load = sharedLineageLoader(this.load, roots, context?.related);
     const facts = new Map<string, Record<string, unknown>>();
-    await Promise.all(
-      roots.map(async (root, i) => {
-        const [upstream, training, downstream] = await Promise.all([
-          walkLineage({
-            root: root.entityRef,
-            direction: 'upstream',
-            maxDepth: LINEAGE_MAX_DEPTH,
-            load,
-          }),
-          walkLineage({
-            root: root.entityRef,
-            direction: 'upstream',
-            maxDepth: LINEAGE_MAX_DEPTH,
-            relations: LINEAGE_TRAINING_RELATIONS,
-            load,
-          }),
-          walkLineage({
-            root: root.entityRef,
-            direction: 'downstream',
-            maxDepth: LINEAGE_DEFAULT_DEPTH,
-            load,
-          }),
-        ]);
-        const lineage: LineageFacts = {
-          deprecatedUpstream: picked(
-            upstream,
-            n => n.lifecycle === 'deprecated',
-          ),
-          experimentalInTrainingPath: picked(
-            training,
-            n => n.lifecycle === 'experimental',
-          ),
-          personalDataInTrainingPath: picked(
-            training,
-            n => isDataset(n) && holdsPersonalData(spec(n)),
-          ),
-          downstream: downstream.hops.size,
-        };
+    // Each root is walked at once over the nodes in hand. A walk that needs
+    // one the catalog must give is walked again when the reads that all the
+    // walks asked for together are in: one read per level for the batch.
+    let todo = roots.map((_, i) => i);
+    while (todo.length) {
+      const reads: Array<Promise<unknown>> = [];
+      const inHand = (refs: readonly string[]) => {
+        const got = load(refs);
+        if (got instanceof Map) return got;
+        reads.push(got);
+        return new Map<string, LineageNode>();
+      };
+      const again: number[] = [];
+      for (const i of todo) {
+        const before = reads.length;
+        const lineage = lineageFactsOf(roots[i], inHand);
         // Keyed as the evaluator looks facts up.
-        facts.set(stringifyEntityRef(entities[i]), lineage);
-      }),
-    );
+        if (reads.length === before)
+          facts.set(stringifyEntityRef(entities[i]), lineage);
+        else again.push(i);
+      }
+      await Promise.all(reads);
+      todo = again;
+    }
     return facts;
   }
 
