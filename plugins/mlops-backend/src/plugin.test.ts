@@ -110,6 +110,8 @@ describe.each(databases.eachSupportedId())(
     const service = { Authorization: mockCredentials.service.header() };
     const get = (url: string, user = OWNER) =>
       request(server).get(url).set(as(user));
+    const postNotice = (body: object, user = OWNER) =>
+      request(server).post(`${ROOT_URL}/notices`).set(as(user)).send(body);
 
     /** Polls `fn` until it returns a value; the catalog processes in the background. */
     async function until<T>(
@@ -463,10 +465,10 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('lets only the owners send a notice, one notification per downstream team', async () => {
-      const forbidden = await request(server)
-        .post(`${ROOT_URL}/notices`)
-        .set(as(OUTSIDER))
-        .send({ type: 'deprecation', effectiveDate: '2027-03-01' });
+      const forbidden = await postNotice(
+        { type: 'deprecation', effectiveDate: '2027-03-01' },
+        OUTSIDER,
+      );
       expect(forbidden.status).toBe(403);
       expect(forbidden.body.error.message).toBe(
         `only the owners of ${ROOT} may send notices`,
@@ -496,10 +498,7 @@ describe.each(databases.eachSupportedId())(
         ],
         [{ type: 'incident', to: 'everyone' }, 'body: Unrecognized key: "to"'],
       ] as const) {
-        const res = await request(server)
-          .post(`${ROOT_URL}/notices`)
-          .set(as(OWNER))
-          .send(body);
+        const res = await postNotice(body);
         expect([body, res.status, res.body.error?.message]).toEqual([
           body,
           400,
@@ -508,14 +507,11 @@ describe.each(databases.eachSupportedId())(
       }
       expect(sent).toEqual([]);
 
-      const res = await request(server)
-        .post(`${ROOT_URL}/notices`)
-        .set(as(OWNER))
-        .send({
-          type: 'deprecation',
-          effectiveDate: '2027-03-01',
-          message: 'Use « raw.events.v2 » "instead"',
-        });
+      const res = await postNotice({
+        type: 'deprecation',
+        effectiveDate: '2027-03-01',
+        message: 'Use « raw.events.v2 » "instead"',
+      });
       expect(res.status).toBe(201);
       // Every team owning something downstream, readable or not, at any depth.
       const teams = [
@@ -570,10 +566,7 @@ describe.each(databases.eachSupportedId())(
       // One team's notifications fail: the others are sent and kept.
       sent.length = 0;
       failSendsTo = teams[0];
-      const partial = await request(server)
-        .post(`${ROOT_URL}/notices`)
-        .set(as(OWNER))
-        .send({ type: 'personal-data' });
+      const partial = await postNotice({ type: 'personal-data' });
       failSendsTo = undefined;
       expect(partial.status).toBe(201);
       expect(partial.body.recipients).toEqual(teams.slice(1));

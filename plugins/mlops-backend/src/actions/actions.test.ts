@@ -14,19 +14,41 @@ import { MAX_YAML_BYTES } from './validateMlEntity';
 
 const TITLE = 'Détecteur « fraude » "v2" \\ ü';
 
-const ownedBy = (owner: string) => [{ type: 'ownedBy', targetRef: owner }];
+/**
+ * An entity in the default namespace unless `metadata` says otherwise, owned
+ * by its `spec.owner` (a bare name is a group), with the other relations given.
+ */
+const ownedEntity = (
+  kind: string,
+  metadata: Entity['metadata'],
+  spec: NonNullable<Entity['spec']> & { owner: string },
+  relations: Array<[type: string, targetRef: string]> = [],
+): Entity => ({
+  apiVersion:
+    kind === 'Component' ? 'backstage.io/v1alpha1' : 'convergence.dev/v1alpha1',
+  kind,
+  metadata: { namespace: 'default', ...metadata },
+  spec,
+  relations: [
+    {
+      type: 'ownedBy',
+      targetRef: spec.owner.includes(':')
+        ? spec.owner
+        : `group:default/${spec.owner}`,
+    },
+    ...relations.map(([type, targetRef]) => ({ type, targetRef })),
+  ],
+});
 
 const ENTITIES: Entity[] = [
-  {
-    apiVersion: 'convergence.dev/v1alpha1',
-    kind: 'Model',
-    metadata: {
+  ownedEntity(
+    'Model',
+    {
       name: 'Fraud.Detector.v2',
-      namespace: 'default',
       title: TITLE,
       description: 'Scores card transactions',
     },
-    spec: {
+    {
       type: 'classification',
       lifecycle: 'production',
       owner: 'fraud-ml',
@@ -36,66 +58,47 @@ const ENTITIES: Entity[] = [
       versions: [{ version: '3', stage: 'Production', metrics: { auc: 0.93 } }],
       card: { intendedUse: 'Card fraud' },
     },
-    relations: [
-      ...ownedBy('group:default/fraud-ml'),
-      { type: 'trainedOn', targetRef: 'dataset:default/card.transactions' },
-    ],
-  },
-  {
-    apiVersion: 'convergence.dev/v1alpha1',
-    kind: 'Model',
-    metadata: { name: 'churn-predictor', namespace: 'retail' },
-    spec: {
+    [['trainedOn', 'dataset:default/card.transactions']],
+  ),
+  ownedEntity(
+    'Model',
+    { name: 'churn-predictor', namespace: 'retail' },
+    {
       type: 'regression',
       lifecycle: 'experimental',
       owner: 'group:default/ml-platform',
       framework: 'pytorch',
     },
-    relations: ownedBy('group:default/ml-platform'),
-  },
-  {
-    apiVersion: 'convergence.dev/v1alpha1',
-    kind: 'Dataset',
-    metadata: { name: 'card.transactions', namespace: 'default' },
-    spec: { type: 'table', lifecycle: 'production', owner: 'fraud-ml' },
-    relations: [
-      ...ownedBy('group:default/fraud-ml'),
-      { type: 'trainingDataOf', targetRef: 'model:default/fraud.detector.v2' },
-      { type: 'consumedBy', targetRef: 'pipeline:default/secret-retrain' },
+  ),
+  ownedEntity(
+    'Dataset',
+    { name: 'card.transactions' },
+    { type: 'table', lifecycle: 'production', owner: 'fraud-ml' },
+    [
+      ['trainingDataOf', 'model:default/fraud.detector.v2'],
+      ['consumedBy', 'pipeline:default/secret-retrain'],
     ],
-  },
-  {
-    apiVersion: 'convergence.dev/v1alpha1',
-    kind: 'Pipeline',
-    metadata: { name: 'secret-retrain', namespace: 'default' },
-    spec: { type: 'training', lifecycle: 'production', owner: 'fraud-ml' },
-    relations: [
-      ...ownedBy('group:default/fraud-ml'),
-      { type: 'consumes', targetRef: 'dataset:default/card.transactions' },
-      { type: 'produces', targetRef: 'model:default/a-retrained' },
+  ),
+  ownedEntity(
+    'Pipeline',
+    { name: 'secret-retrain' },
+    { type: 'training', lifecycle: 'production', owner: 'fraud-ml' },
+    [
+      ['consumes', 'dataset:default/card.transactions'],
+      ['produces', 'model:default/a-retrained'],
     ],
-  },
-  {
-    apiVersion: 'convergence.dev/v1alpha1',
-    kind: 'Model',
-    metadata: { name: 'a-retrained', namespace: 'default' },
-    spec: {
-      type: 'classification',
-      lifecycle: 'production',
-      owner: 'fraud-ml',
-    },
-    relations: [
-      ...ownedBy('group:default/fraud-ml'),
-      { type: 'producedBy', targetRef: 'pipeline:default/secret-retrain' },
-    ],
-  },
-  {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: 'fraud-scoring', namespace: 'default' },
-    spec: { type: 'service', lifecycle: 'production', owner: 'fraud-ml' },
-    relations: ownedBy('group:default/fraud-ml'),
-  },
+  ),
+  ownedEntity(
+    'Model',
+    { name: 'a-retrained' },
+    { type: 'classification', lifecycle: 'production', owner: 'fraud-ml' },
+    [['producedBy', 'pipeline:default/secret-retrain']],
+  ),
+  ownedEntity(
+    'Component',
+    { name: 'fraud-scoring' },
+    { type: 'service', lifecycle: 'production', owner: 'fraud-ml' },
+  ),
 ];
 
 function setup() {

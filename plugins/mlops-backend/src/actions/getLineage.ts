@@ -4,7 +4,12 @@ import {
   LINEAGE_MAX_DEPTH,
 } from '@convergence/backstage-plugin-mlops-common';
 import { LineageService } from '../service/LineageService';
-import { parseInputRef } from './refs';
+import {
+  READ_ONLY,
+  entityRefField,
+  entitySummaryFields,
+  parseInputRef,
+} from './refs';
 
 /**
  * Registers `get-lineage`: the answer of `GET /api/mlops/lineage/…`, from the
@@ -19,16 +24,14 @@ export function registerGetLineageAction(options: {
     name: 'get-lineage',
     title: 'Get the lineage of an entity',
     description: `What is affected when an entity changes (direction downstream, the default: models trained on a dataset, services depending on a model, …) or what it is built from (upstream), following the catalog's ML relations, dependsOn and partOf up to \`depth\` hops (default ${LINEAGE_DEFAULT_DEPTH}, at most ${LINEAGE_MAX_DEPTH}). Each entity reached comes with its kind, owner, lifecycle, its distance and the path of relations from the root; totals count the entities per kind and per owner. Entities the caller may not read are only counted (totals.hidden) and appear in paths as hidden steps. truncated is true when the walk stopped at the depth with more beyond.`,
-    attributes: { readOnly: true, idempotent: true, destructive: false },
+    attributes: READ_ONLY,
     schema: {
       input: z =>
         z.object({
-          entityRef: z
-            .string()
-            .min(1)
-            .describe(
-              'The root entity, e.g. dataset:default/card-transactions',
-            ),
+          entityRef: entityRefField(
+            z,
+            'The root entity, e.g. dataset:default/card-transactions',
+          ),
           direction: z
             .enum(['downstream', 'upstream'])
             .default('downstream')
@@ -44,16 +47,7 @@ export function registerGetLineageAction(options: {
             .describe(`How many hops at most, 1 to ${LINEAGE_MAX_DEPTH}`),
         }),
       output: z => {
-        const entity = {
-          entityRef: z.string(),
-          kind: z.string(),
-          namespace: z.string(),
-          name: z.string(),
-          title: z.string().optional(),
-          type: z.string().optional(),
-          owner: z.string().optional(),
-          lifecycle: z.string().optional(),
-        };
+        const entity = entitySummaryFields(z);
         return z.object({
           root: z.object(entity),
           direction: z.enum(['downstream', 'upstream']),

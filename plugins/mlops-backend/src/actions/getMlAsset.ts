@@ -1,7 +1,14 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { ML_KINDS_TEXT, mlopsKind, parseInputRef, refOf } from './refs';
+import {
+  ML_KINDS_TEXT,
+  READ_ONLY,
+  entityRefField,
+  mlopsKind,
+  parseInputRef,
+  refOf,
+} from './refs';
 
 /** Registers `get-ml-asset`: one ML entity the caller may read, whole. */
 export function registerGetMlAssetAction(options: {
@@ -13,14 +20,14 @@ export function registerGetMlAssetAction(options: {
     name: 'get-ml-asset',
     title: 'Get an ML asset',
     description: `Returns one ML asset (a Model, Dataset or Pipeline entity) from the catalog, whole: metadata, relations and spec — a Model's framework, task, versions (with their stage, run and metrics), metrics and model card; a Dataset's source, format, schema, classification and personal data; a Pipeline's orchestrator, schedule, what it consumes and produces and its last run. entityRef is kind:namespace/name, e.g. model:default/fraud-detector. An entity the caller may not read is reported as not found.`,
-    attributes: { readOnly: true, idempotent: true, destructive: false },
+    attributes: READ_ONLY,
     schema: {
       input: z =>
         z.object({
-          entityRef: z
-            .string()
-            .min(1)
-            .describe('The entity, e.g. model:default/fraud-detector'),
+          entityRef: entityRefField(
+            z,
+            'The entity, e.g. model:default/fraud-detector',
+          ),
         }),
       output: z =>
         z.object({

@@ -5,6 +5,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import type { z as zod } from 'zod/v3';
 import {
   MLOPS_KINDS,
   MlopsKind,
@@ -46,3 +47,26 @@ export function mlopsKind(kind: unknown): MlopsKind | undefined {
 export const ML_KINDS_TEXT = `${MLOPS_KINDS.slice(0, -1).join(', ')} or ${
   MLOPS_KINDS[MLOPS_KINDS.length - 1]
 }`;
+
+/** The attributes of an action that only reads. */
+export const READ_ONLY = {
+  readOnly: true,
+  idempotent: true,
+  destructive: false,
+} as const;
+
+/** An action's input field that names an entity; `description` gives an example. */
+export const entityRefField = (z: typeof zod, description: string) =>
+  z.string().min(1).describe(description);
+
+/** The fields that describe an entity in an action's output. */
+export const entitySummaryFields = (z: typeof zod) => ({
+  entityRef: z.string(),
+  kind: z.string(),
+  namespace: z.string(),
+  name: z.string(),
+  title: z.string().optional(),
+  type: z.string().optional(),
+  owner: z.string().optional(),
+  lifecycle: z.string().optional(),
+});

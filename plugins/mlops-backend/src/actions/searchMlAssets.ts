@@ -2,7 +2,7 @@ import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { MLOPS_KINDS } from '@convergence/backstage-plugin-mlops-common';
-import { parseInputRef, refOf } from './refs';
+import { READ_ONLY, entitySummaryFields, parseInputRef, refOf } from './refs';
 
 /** The fields an item of the answer is made of. */
 const FIELDS = [
@@ -45,7 +45,7 @@ export function registerSearchMlAssetsAction(options: {
     name: 'search-ml-assets',
     title: 'Search ML assets',
     description: `Searches the catalog's ML assets (Model, Dataset and Pipeline entities) that the caller may read, sorted by name. Every filter is optional and they combine with AND: kind, owner (an entity ref such as group:default/ml-platform; a bare name is a group in the default namespace), lifecycle (e.g. production, experimental, deprecated), type (e.g. classification, table, training), framework (a Model's spec.framework, e.g. xgboost) and text (words in the name, title or description). Answers at most \`limit\` items (default 25) with totalItems; pass nextCursor back as \`cursor\` (with the same filters) for the next page. Use get-ml-asset for an asset's versions, metrics, model card or schema.`,
-    attributes: { readOnly: true, idempotent: true, destructive: false },
+    attributes: READ_ONLY,
     schema: {
       input: z =>
         z.object({
@@ -89,15 +89,8 @@ export function registerSearchMlAssetsAction(options: {
         z.object({
           items: z.array(
             z.object({
-              entityRef: z.string(),
-              kind: z.string(),
-              namespace: z.string(),
-              name: z.string(),
-              title: z.string().optional(),
+              ...entitySummaryFields(z),
               description: z.string().optional(),
-              owner: z.string().optional(),
-              lifecycle: z.string().optional(),
-              type: z.string().optional(),
             }),
           ),
           totalItems: z

@@ -6,7 +6,7 @@ import {
   validateCatalogEntity,
 } from '@convergence/backstage-plugin-mlops-common';
 import { parseAllDocuments } from 'yaml';
-import { ML_KINDS_TEXT, mlopsKind } from './refs';
+import { ML_KINDS_TEXT, READ_ONLY, mlopsKind } from './refs';
 
 /** The most YAML one call may validate, in bytes. */
 export const MAX_YAML_BYTES = 1024 * 1024;
@@ -77,7 +77,7 @@ export function registerValidateMlEntityAction(options: {
     name: 'validate-ml-entity',
     title: 'Validate ML entity YAML',
     description: `Checks catalog YAML (one or more documents separated by ---) holding Model, Dataset or Pipeline entities (apiVersion convergence.dev/v1alpha1) as the catalog would when it reads them: the entity envelope, name and field formats, the kind's schema, and the entity references (owner, system, trainedOn, producedBy, …) of the right kind. Answers valid, and for each document its entityRef, kind, valid and errors, each naming the field (e.g. "/spec must have required property 'owner'"). A document that is not valid YAML is reported with the parse error. Nothing is registered or changed. At most 1 MB of YAML.`,
-    attributes: { readOnly: true, idempotent: true, destructive: false },
+    attributes: READ_ONLY,
     schema: {
       input: z =>
         z.object({

@@ -208,23 +208,18 @@ describe('LineageService', () => {
 
   it('answers 404 for a root the caller may not read, or one that does not exist', async () => {
     const { service, setEntities, entities } = setup();
-    await expect(
-      service.lineage(ROOT, downstream, mockCredentials.user(NOBODY)),
-    ).rejects.toThrow('No entity Dataset:default/Raw.Events');
-    await expect(
-      service.lineage(
-        { kind: 'Pipeline', namespace: 'default', name: 'secret-p' },
-        downstream,
-        mockCredentials.user(OUTSIDER),
-      ),
-    ).rejects.toMatchObject({ name: 'NotFoundError' });
-    await expect(
-      service.lineage(
-        { kind: 'Model', namespace: 'default', name: 'nope' },
-        downstream,
-        mockCredentials.user(OWNER),
-      ),
-    ).rejects.toMatchObject({ name: 'NotFoundError' });
+    for (const [root, user] of [
+      [ROOT, NOBODY],
+      [{ kind: 'Pipeline', namespace: 'default', name: 'secret-p' }, OUTSIDER],
+      [{ kind: 'Model', namespace: 'default', name: 'nope' }, OWNER],
+    ] as const) {
+      await expect(
+        service.lineage(root, downstream, mockCredentials.user(user)),
+      ).rejects.toMatchObject({
+        name: 'NotFoundError',
+        message: `No entity ${root.kind}:${root.namespace}/${root.name}`,
+      });
+    }
     setEntities(entities());
   });
 
