@@ -1,11 +1,5 @@
-import {
-  coreServices,
-  createBackendModule,
-} from '@backstage/backend-plugin-api';
-import {
-  catalogProcessingExtensionPoint,
-  catalogServiceRef,
-} from '@backstage/plugin-catalog-node';
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { catalogCrawlerModuleDeps } from '@convergence/backstage-plugin-mlops-node';
 import { KubeflowEntityProvider } from './providers/KubeflowEntityProvider';
 
 /**
@@ -19,22 +13,10 @@ export const catalogModuleKubeflow = createBackendModule({
   moduleId: 'kubeflow',
   register(reg) {
     reg.registerInit({
-      deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        scheduler: coreServices.scheduler,
-        auth: coreServices.auth,
-        catalog: catalogServiceRef,
-        processing: catalogProcessingExtensionPoint,
-      },
-      async init({ config, logger, scheduler, auth, catalog, processing }) {
+      deps: catalogCrawlerModuleDeps,
+      async init({ config, processing, ...services }) {
         processing.addEntityProvider(
-          KubeflowEntityProvider.fromConfig(config, {
-            logger,
-            scheduler,
-            auth,
-            catalog,
-          }),
+          KubeflowEntityProvider.fromConfig(config, services),
         );
       },
     });

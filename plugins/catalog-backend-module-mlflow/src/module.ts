@@ -2,10 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import {
-  catalogProcessingExtensionPoint,
-  catalogServiceRef,
-} from '@backstage/plugin-catalog-node';
+import { catalogCrawlerModuleDeps } from '@convergence/backstage-plugin-mlops-node';
 import { MlflowEntityProvider } from './providers/MlflowEntityProvider';
 import { WEBHOOK_PATH, createWebhookRouter } from './webhooks';
 
@@ -21,31 +18,13 @@ export const catalogModuleMlflow = createBackendModule({
   register(reg) {
     reg.registerInit({
       deps: {
-        config: coreServices.rootConfig,
-        logger: coreServices.logger,
-        scheduler: coreServices.scheduler,
-        auth: coreServices.auth,
-        catalog: catalogServiceRef,
-        processing: catalogProcessingExtensionPoint,
+        ...catalogCrawlerModuleDeps,
         httpRouter: coreServices.httpRouter,
         cache: coreServices.cache,
       },
-      async init({
-        config,
-        logger,
-        scheduler,
-        auth,
-        catalog,
-        processing,
-        httpRouter,
-        cache,
-      }) {
-        const providers = MlflowEntityProvider.fromConfig(config, {
-          logger,
-          scheduler,
-          auth,
-          catalog,
-        });
+      async init({ config, processing, httpRouter, cache, ...services }) {
+        const { logger } = services;
+        const providers = MlflowEntityProvider.fromConfig(config, services);
         processing.addEntityProvider(providers);
         if (providers.some(p => p.webhookSecret)) {
           // Authenticated by MLflow's HMAC signature instead of a Backstage token.

@@ -1,14 +1,21 @@
 import {
   AuthService,
+  ExtensionPoint,
   LoggerService,
+  RootConfigService,
   SchedulerService,
   SchedulerServiceTaskScheduleDefinition,
+  ServiceRef,
+  coreServices,
 } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import {
+  CatalogProcessingExtensionPoint,
   CatalogService,
   EntityProvider,
   EntityProviderConnection,
+  catalogProcessingExtensionPoint,
+  catalogServiceRef,
 } from '@backstage/plugin-catalog-node';
 import {
   PlatformApiClient,
@@ -51,6 +58,30 @@ export type CrawlingEntityProviderDeps = {
 export type CatalogReadingCrawlerDeps = CrawlingEntityProviderDeps & {
   catalog: CatalogService;
   auth: AuthService;
+};
+
+/**
+ * The `registerInit` deps of a catalog module that adds crawling providers
+ * which read the catalog: the providers' {@link CatalogReadingCrawlerDeps}
+ * with a scheduler, the config to read their sources from, and the catalog's
+ * processing extension point to add them to.
+ *
+ * @public
+ */
+export const catalogCrawlerModuleDeps: {
+  config: ServiceRef<RootConfigService, 'root', 'singleton'>;
+  logger: ServiceRef<LoggerService, 'plugin', 'singleton'>;
+  scheduler: ServiceRef<SchedulerService, 'plugin', 'singleton'>;
+  auth: ServiceRef<AuthService, 'plugin', 'singleton'>;
+  catalog: ServiceRef<CatalogService, 'plugin', 'singleton'>;
+  processing: ExtensionPoint<CatalogProcessingExtensionPoint>;
+} = {
+  config: coreServices.rootConfig,
+  logger: coreServices.logger,
+  scheduler: coreServices.scheduler,
+  auth: coreServices.auth,
+  catalog: catalogServiceRef,
+  processing: catalogProcessingExtensionPoint,
 };
 
 /**
