@@ -60,6 +60,7 @@ import { parseArgs } from 'util';
 import { gzipSync } from 'zlib';
 import { createBackend } from '@backstage/backend-defaults';
 import { stringifyEntityRef } from '@backstage/catalog-model';
+import { LineageResponse } from '@convergence/backstage-plugin-mlops-common';
 import { createTestEntityProviderModule } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import {
   addPortalPermissionAndAuth,
@@ -409,19 +410,6 @@ async function waitForCatalog(estate: Estate) {
   return performance.now() - t0;
 }
 
-/** The parts of the lineage answer (LineageResponse) the bench reads. */
-type LineageAnswer = {
-  entities: Array<{ entityRef: string; depth: number }>;
-  totals: {
-    entities: number;
-    hidden: number;
-    byKind: Record<string, number>;
-    byOwner: Record<string, number>;
-    owners: number;
-  };
-  truncated: boolean;
-};
-
 const lineagePath = (ref: string) => {
   const [kind, rest] = ref.split(':');
   const [namespace, name] = rest.split('/');
@@ -444,7 +432,7 @@ const counts = (c: Record<string, number>) =>
  * Compares the service's answer with the bench's own walk; returns the
  * differences (none when they agree).
  */
-function disagreements(estate: Estate, root: string, answer: LineageAnswer) {
+function disagreements(estate: Estate, root: string, answer: LineageResponse) {
   const own = reachDownstream(estate, root, DEPTH);
   const out: string[] = [];
   if (answer.totals.entities !== own.depthOf.size)
@@ -597,7 +585,7 @@ async function main() {
     }
     if (hubAnswer) {
       colds.push(hubAnswer.ms);
-      const answer = JSON.parse(hubAnswer.body) as LineageAnswer;
+      const answer = JSON.parse(hubAnswer.body) as LineageResponse;
       const diff = disagreements(estate, hub.ref, answer);
       rows.push(
         `  results agree: ${
@@ -629,7 +617,7 @@ async function main() {
       const parts: string[] = [];
       for (const other of others) {
         const r = await request(lineagePath(other.ref));
-        const a = JSON.parse(r.body) as LineageAnswer;
+        const a = JSON.parse(r.body) as LineageResponse;
         const diff2 = disagreements(estate, other.ref, a);
         const own = reachDownstream(estate, other.ref, DEPTH).depthOf;
         const overlap = [...own.keys()].filter(k => walked.has(k)).length;

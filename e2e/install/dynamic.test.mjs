@@ -96,6 +96,25 @@ async function get(pathAndQuery) {
   });
 }
 
+/**
+ * What `pick` finds in the JSON answer to GET `pathAndQuery`, asked again
+ * until it finds something: the backend reads the examples in the background.
+ * @template B, T
+ * @param {string} pathAndQuery
+ * @param {(body: B) => T | undefined} pick
+ * @param {number} [timeoutMs]
+ * @returns {Promise<T>}
+ */
+async function eventuallyGet(pathAndQuery, pick, timeoutMs = 120_000) {
+  return eventually(
+    async () => {
+      const res = await get(pathAndQuery);
+      return res.ok ? pick(await res.json()) : undefined;
+    },
+    { timeoutMs },
+  );
+}
+
 /** @returns {DynamicPluginEntry[]} the entries of docs/rhdh/dynamic-plugins.yaml */
 const yamlEntries = () =>
   parse(
@@ -241,15 +260,9 @@ test('each Convergence backend plugin and module is loaded from the dynamic plug
 
 test('the catalog holds the example Model with its ML relations', async () => {
   // Relation types: plugins/mlops-common/src/relations.ts.
-  /** @type {Entity} */
-  const model = await eventually(
-    async () => {
-      const res = await get(
-        '/api/catalog/entities/by-name/model/default/fraud-detector',
-      );
-      return res.ok ? res.json() : undefined;
-    },
-    { timeoutMs: 120_000 },
+  const model = await eventuallyGet(
+    '/api/catalog/entities/by-name/model/default/fraud-detector',
+    /** @param {Entity} entity */ entity => entity,
   );
   assert.equal(model.kind, 'Model');
   const relations = (model.relations ?? []).map(
@@ -264,18 +277,15 @@ test('the catalog holds the example Model with its ML relations', async () => {
     assert.ok(relations.includes(expected), `${expected} in ${relations}`);
   }
   // The reverse relations the processor emits on the other side.
-  /** @type {Entity} */
-  const dataset = await eventually(async () => {
-    const res = await get(
-      '/api/catalog/entities/by-name/dataset/default/card-transactions-labeled',
-    );
-    if (!res.ok) return undefined;
-    /** @type {Entity} */
-    const entity = await res.json();
-    return entity.relations?.some(r => r.type === 'trainingDataOf')
-      ? entity
-      : undefined;
-  });
+  const dataset = await eventuallyGet(
+    '/api/catalog/entities/by-name/dataset/default/card-transactions-labeled',
+    /** @param {Entity} entity */
+    entity =>
+      entity.relations?.some(r => r.type === 'trainingDataOf')
+        ? entity
+        : undefined,
+    60_000,
+  );
   assert.ok(
     dataset.relations?.some(
       r =>
@@ -298,37 +308,19 @@ test('GET /api/scorecards/definitions answers with the built-in scorecards', asy
 });
 
 test('the scorecards plugin grades the example Model it reads from the catalog', async () => {
-  /** @type {{ scorecardId: string, level: string }} */
-  const result = await eventually(
-    async () => {
-      const res = await get(
-        '/api/scorecards/entities/model/default/fraud-detector',
-      );
-      if (!res.ok) return undefined;
-      /** @type {{ results: { scorecardId: string, level: string }[] }} */
-      const body = await res.json();
-      return body.results.find(
-        r => r.scorecardId === 'ml-production-readiness',
-      );
-    },
-    { timeoutMs: 120_000 },
+  const result = await eventuallyGet(
+    '/api/scorecards/entities/model/default/fraud-detector',
+    /** @param {{ results: { scorecardId: string, level: string }[] }} body */
+    body => body.results.find(r => r.scorecardId === 'ml-production-readiness'),
   );
   assert.equal(result.level, 'Gold');
 });
 
 test('the lineage plugin answers what is downstream of an example dataset', async () => {
-  /** @type {import('@convergence/backstage-plugin-mlops-common').LineageResponse} */
-  const body = await eventually(
-    async () => {
-      const res = await get(
-        '/api/mlops/lineage/dataset/default/card-transactions-labeled',
-      );
-      if (!res.ok) return undefined;
-      /** @type {import('@convergence/backstage-plugin-mlops-common').LineageResponse} */
-      const answer = await res.json();
-      return answer.entities.length ? answer : undefined;
-    },
-    { timeoutMs: 120_000 },
+  const body = await eventuallyGet(
+    '/api/mlops/lineage/dataset/default/card-transactions-labeled',
+    /** @param {import('@convergence/backstage-plugin-mlops-common').LineageResponse} answer */
+    answer => (answer.entities.length ? answer : undefined),
   );
   const refs = body.entities.map(e => e.entityRef);
   assert.ok(refs.includes('model:default/fraud-detector'), `${refs}`);

@@ -843,30 +843,33 @@ describe.each(databases.eachSupportedId())(
           }
         }
 
+        /** The id of an exemption or exemption request the owner creates on fraud-detector. */
+        const createAsOwner = async (
+          what: 'exemptions' | 'exemption-requests',
+          checkId: string,
+          expiresAt: string,
+        ): Promise<string> => {
+          const res = await request(server)
+            .post(
+              `/api/scorecards/entities/model/default/fraud-detector/${what}`,
+            )
+            .set('Authorization', mockCredentials.user.header(OWNER))
+            .send({ checkId, reason: 'fuzzing', expiresAt });
+          expect(res.status).toBe(201);
+          return res.body.id;
+        };
         // A valid exemption, so that the revocation route meets a real id too.
-        const created = await request(server)
-          .post(
-            '/api/scorecards/entities/model/default/fraud-detector/exemptions',
-          )
-          .set('Authorization', mockCredentials.user.header(OWNER))
-          .send({
-            checkId: 'model-monitoring-link',
-            reason: 'fuzzing',
-            expiresAt: '2099-01-01T00:00:00Z',
-          });
-        expect(created.status).toBe(201);
+        const exemptionId = await createAsOwner(
+          'exemptions',
+          'model-monitoring-link',
+          '2099-01-01T00:00:00Z',
+        );
         // A pending exemption request, for the approve and reject routes.
-        const requested = await request(server)
-          .post(
-            '/api/scorecards/entities/model/default/fraud-detector/exemption-requests',
-          )
-          .set('Authorization', mockCredentials.user.header(OWNER))
-          .send({
-            checkId: 'model-card-complete',
-            reason: 'fuzzing',
-            expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-          });
-        expect(requested.status).toBe(201);
+        const requestId = await createAsOwner(
+          'exemption-requests',
+          'model-card-complete',
+          new Date(Date.now() + 7 * 86_400_000).toISOString(),
+        );
 
         const batches = (arbitrary: fc.Arbitrary<Sent>) =>
           fc.asyncProperty(
@@ -879,8 +882,8 @@ describe.each(databases.eachSupportedId())(
         await fc.assert(
           batches(
             scorecardsRequest(routes, [
-              created.body.id,
-              requested.body.id,
+              exemptionId,
+              requestId,
               'fuzz-models-silver',
             ]),
           ),
