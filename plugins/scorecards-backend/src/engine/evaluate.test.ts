@@ -20,6 +20,10 @@ const definitions = readDefinitions(
 );
 const now = new Date('2026-11-27T06:00:00Z');
 
+/** `checks` as the declarative checks of `scorecards.checks`, read from config. */
+const declarativeChecks = (...checks: object[]) =>
+  readDeclarativeChecks(new ConfigReader({ scorecards: { checks } }));
+
 function grade(
   name: string,
   kind: string,
@@ -157,29 +161,22 @@ it('fails a check that throws, without stopping the others', () => {
 });
 
 describe('declarative checks from config', () => {
-  const config = new ConfigReader({
-    scorecards: {
-      checks: [
-        {
-          id: 'auc-at-least-0-94',
-          title: 'AUC at least 0.94',
-          appliesTo: { kind: 'Model', 'spec.metrics.auc': { $exists: true } },
-          thresholds: [{ path: 'spec.metrics.auc', min: 0.94 }],
-        },
-        {
-          id: 'has-mlflow-link',
-          title: 'Linked to MLflow',
-          appliesTo: { kind: 'Model' },
-          require: {
-            'metadata.annotations.mlflow.org/registered-model': {
-              $exists: true,
-            },
-          },
-        },
-      ],
+  const [auc, mlflow] = declarativeChecks(
+    {
+      id: 'auc-at-least-0-94',
+      title: 'AUC at least 0.94',
+      appliesTo: { kind: 'Model', 'spec.metrics.auc': { $exists: true } },
+      thresholds: [{ path: 'spec.metrics.auc', min: 0.94 }],
     },
-  });
-  const [auc, mlflow] = readDeclarativeChecks(config);
+    {
+      id: 'has-mlflow-link',
+      title: 'Linked to MLflow',
+      appliesTo: { kind: 'Model' },
+      require: {
+        'metadata.annotations.mlflow.org/registered-model': { $exists: true },
+      },
+    },
+  );
   const ctx = (name: string) => ({
     entity: byRef.get(`model:default/${name}`)!,
     related: byRef,
@@ -213,11 +210,9 @@ describe('declarative checks from config', () => {
   });
 
   it('refuses a check with nothing to test, naming it', () => {
-    expect(() =>
-      readDeclarativeChecks(
-        new ConfigReader({ scorecards: { checks: [{ id: 'x', title: 'X' }] } }),
-      ),
-    ).toThrow("scorecards.checks[0] needs 'require' or 'thresholds'");
+    expect(() => declarativeChecks({ id: 'x', title: 'X' })).toThrow(
+      "scorecards.checks[0] needs 'require' or 'thresholds'",
+    );
   });
 
   it('refuses a definition naming an unknown check, naming the key', () => {
@@ -229,25 +224,19 @@ describe('declarative checks from config', () => {
 });
 
 describe('when a fact provider failed', () => {
-  const [auc, hasHeadline, owned] = readDeclarativeChecks(
-    new ConfigReader({
-      scorecards: {
-        checks: [
-          mlflowAucCheck,
-          {
-            id: 'mlflow-headline',
-            title: 'A headline version in MLflow',
-            appliesTo: { kind: 'Model' },
-            require: { 'facts.mlflow.hasHeadline': true },
-          },
-          {
-            id: 'catalog-owned',
-            title: 'Owned in the catalog',
-            thresholds: [{ path: 'facts.catalog.relations.ownedBy', min: 1 }],
-          },
-        ],
-      },
-    }),
+  const [auc, hasHeadline, owned] = declarativeChecks(
+    mlflowAucCheck,
+    {
+      id: 'mlflow-headline',
+      title: 'A headline version in MLflow',
+      appliesTo: { kind: 'Model' },
+      require: { 'facts.mlflow.hasHeadline': true },
+    },
+    {
+      id: 'catalog-owned',
+      title: 'Owned in the catalog',
+      thresholds: [{ path: 'facts.catalog.relations.ownedBy', min: 1 }],
+    },
   );
   const versioned: ScorecardCheck = {
     id: 'mlflow-versioned',

@@ -34,12 +34,11 @@ const LIST_LIMIT = 500;
 /** How much of a reason a notification quotes. */
 const REASON_IN_NOTIFICATION = 300;
 
-/** What a requester asks for. */
-export type ExemptionRequestInput = {
-  checkId: string;
-  reason: string;
-  expiresAt: string;
-};
+/** What a requester asks for: the request's check, reason and end. */
+export type ExemptionRequestInput = Pick<
+  ExemptionRequest,
+  'checkId' | 'reason' | 'expiresAt'
+>;
 
 /**
  * The exemption workflow: anyone who may read an entity requests an

@@ -3,7 +3,7 @@ import Router from 'express-promise-router';
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { CampaignService } from '../campaigns/types';
 import { campaignListQuery, campaignQuery } from './campaignInputs';
-import { anyCaller, runAudited } from './http';
+import { anyCaller, auditedEvents } from './http';
 import { parseInput } from './inputs';
 
 /**
@@ -22,30 +22,12 @@ export async function createCampaignRouter(options: {
   const router = Router();
   const jsonBody = express.json();
 
-  /** Runs a write as an auditor event: its success, or its failure and the error. */
-  async function audited<T>(
-    req: express.Request,
-    queryType: 'create' | 'update' | 'archive',
-    write: () => Promise<T>,
-    campaignIdOf: (result: T) => string | undefined,
-  ): Promise<T> {
-    return runAudited(
-      auditor,
-      {
-        eventId: 'campaign-manage',
-        request: req,
-        meta: {
-          queryType,
-          ...(req.params.id ? { campaignId: req.params.id } : {}),
-        },
-      },
-      write,
-      result => {
-        const campaignId = campaignIdOf(result);
-        return campaignId ? { campaignId } : {};
-      },
-    );
-  }
+  const audited = auditedEvents<'create' | 'update' | 'archive'>(
+    auditor,
+    'campaign-manage',
+  );
+  /** The audit metadata naming a campaign. */
+  const campaign = (id: string) => ({ campaignId: id });
 
   router.get('/campaigns', async (req, res) => {
     const credentials = await httpAuth.credentials(req, anyCaller);
@@ -65,8 +47,9 @@ export async function createCampaignRouter(options: {
     const created = await audited(
       req,
       'create',
+      {},
       () => campaigns.create(req.body, credentials),
-      c => c.id,
+      c => campaign(c.id),
     );
     res.status(201).json(created);
   });
@@ -77,8 +60,9 @@ export async function createCampaignRouter(options: {
       await audited(
         req,
         'update',
+        campaign(req.params.id),
         () => campaigns.update(req.params.id, req.body, credentials),
-        c => c.id,
+        c => campaign(c.id),
       ),
     );
   });
@@ -88,8 +72,9 @@ export async function createCampaignRouter(options: {
     await audited(
       req,
       'archive',
+      campaign(req.params.id),
       () => campaigns.archive(req.params.id, credentials),
-      () => req.params.id,
+      () => campaign(req.params.id),
     );
     res.status(204).end();
   });

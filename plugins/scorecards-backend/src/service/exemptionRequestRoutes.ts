@@ -8,7 +8,7 @@ import {
   ExemptionRequest,
 } from '@convergence/backstage-plugin-scorecards-common';
 import { ExemptionWorkflow } from '../exemptions/ExemptionWorkflow';
-import { anyCaller, AuditMeta, entityOf, runAudited } from './http';
+import { anyCaller, auditedEvents, entityOf } from './http';
 import { parseInput } from './inputs';
 import {
   exemptionDecisionBody,
@@ -30,25 +30,10 @@ export async function createExemptionRequestRouter(options: {
   const router = Router();
   const jsonBody = express.json();
 
-  /** Runs `step` as an auditor event that succeeds or fails with it. */
-  async function audited<T>(
-    req: express.Request,
-    queryType: 'submit' | 'approve' | 'reject',
-    meta: AuditMeta,
-    step: () => Promise<T>,
-    outcome: (value: T) => AuditMeta,
-  ): Promise<T> {
-    return runAudited(
-      auditor,
-      {
-        eventId: 'exemption-request',
-        request: req,
-        meta: { queryType, ...meta },
-      },
-      step,
-      outcome,
-    );
-  }
+  const audited = auditedEvents<'submit' | 'approve' | 'reject'>(
+    auditor,
+    'exemption-request',
+  );
 
   /** Request ids are UUIDs; anything else names no request. */
   const requestId = (req: express.Request) => {

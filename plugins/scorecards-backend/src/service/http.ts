@@ -47,3 +47,24 @@ export async function runAudited<T>(
     throw error;
   }
 }
+
+/**
+ * A router's auditor events `eventId`: `audited(req, queryType, meta, step,
+ * outcome)` runs `step` as one (see {@link runAudited}), its metadata
+ * `queryType` and `meta`.
+ */
+export const auditedEvents =
+  <Q extends string>(auditor: AuditorService, eventId: string) =>
+  <T>(
+    req: express.Request,
+    queryType: Q,
+    meta: AuditMeta,
+    step: () => Promise<T>,
+    outcome: (value: T) => AuditMeta,
+  ): Promise<T> =>
+    runAudited(
+      auditor,
+      { eventId, request: req, meta: { queryType, ...meta } },
+      step,
+      outcome,
+    );
