@@ -145,6 +145,12 @@ async function inputIssues(promise: Promise<unknown>) {
   return (error.cause?.issues ?? []).map((i: any) => i.path.join('.'));
 }
 
+/** An error of that name whose message contains `text`, for `rejects.toMatchObject`. */
+const refusal = (name: 'InputError' | 'NotFoundError', text = '') => ({
+  name,
+  message: expect.stringContaining(text),
+});
+
 describe('mlops actions', () => {
   it('registers four read-only actions with their attributes set', async () => {
     const { registry } = setup();
@@ -276,10 +282,7 @@ describe('mlops actions', () => {
       ).toEqual(['limit']);
       await expect(
         invoke('search-ml-assets', { owner: 'group:' }),
-      ).rejects.toMatchObject({
-        name: 'InputError',
-        message: expect.stringContaining('owner'),
-      });
+      ).rejects.toMatchObject(refusal('InputError', 'owner'));
     });
   });
 
@@ -303,13 +306,12 @@ describe('mlops actions', () => {
         invoke('get-ml-asset', {
           entityRef: 'component:default/fraud-scoring',
         }),
-      ).rejects.toMatchObject({
-        name: 'InputError',
-        message: expect.stringContaining('component is not an ML kind'),
-      });
+      ).rejects.toMatchObject(
+        refusal('InputError', 'component is not an ML kind'),
+      );
       await expect(
         invoke('get-ml-asset', { entityRef: 'fraud.detector.v2' }),
-      ).rejects.toMatchObject({ name: 'InputError' });
+      ).rejects.toMatchObject(refusal('InputError'));
       expect(callers).toEqual([]);
     });
 
@@ -323,16 +325,12 @@ describe('mlops actions', () => {
       );
       await expect(
         invoke('get-ml-asset', { entityRef: ref }, OUTSIDER),
-      ).rejects.toMatchObject({
-        name: 'NotFoundError',
-        message: `No entity ${ref}`,
-      });
+      ).rejects.toMatchObject(refusal('NotFoundError', `No entity ${ref}`));
       await expect(
         invoke('get-ml-asset', { entityRef: 'model:default/gone' }),
-      ).rejects.toMatchObject({
-        name: 'NotFoundError',
-        message: 'No entity model:default/gone',
-      });
+      ).rejects.toMatchObject(
+        refusal('NotFoundError', 'No entity model:default/gone'),
+      );
     });
   });
 
@@ -420,28 +418,20 @@ describe('mlops actions', () => {
       ).toEqual(['direction']);
       await expect(
         invoke('get-lineage', { entityRef: 'card.transactions' }),
-      ).rejects.toMatchObject({
-        name: 'InputError',
-        message: expect.stringContaining('entityRef'),
-      });
+      ).rejects.toMatchObject(refusal('InputError', 'entityRef'));
     });
 
     it('answers NotFound for a root the caller may not read', async () => {
       const { invoke } = setup();
-      await expect(
-        invoke(
-          'get-lineage',
-          { entityRef: 'pipeline:default/secret-retrain' },
-          OUTSIDER,
-        ),
-      ).rejects.toMatchObject({ name: 'NotFoundError' });
-      await expect(
-        invoke(
-          'get-lineage',
-          { entityRef: 'dataset:default/card.transactions' },
-          NOBODY,
-        ),
-      ).rejects.toMatchObject({ name: 'NotFoundError' });
+      for (const [entityRef, user] of [
+        ['pipeline:default/secret-retrain', OUTSIDER],
+        ['dataset:default/card.transactions', NOBODY],
+      ])
+        await expect(
+          invoke('get-lineage', { entityRef }, user),
+        ).rejects.toMatchObject(
+          refusal('NotFoundError', `No entity ${entityRef}`),
+        );
     });
   });
 
@@ -575,13 +565,10 @@ spec: { type: service, lifecycle: production, owner: a }
         invoke('validate-ml-entity', {
           yaml: `# ${'x'.repeat(MAX_YAML_BYTES)}\n`,
         }),
-      ).rejects.toMatchObject({
-        name: 'InputError',
-        message: expect.stringContaining('1 MB'),
-      });
+      ).rejects.toMatchObject(refusal('InputError', '1 MB'));
       await expect(
         invoke('validate-ml-entity', { yaml: '# nothing\n' }),
-      ).rejects.toMatchObject({ name: 'InputError' });
+      ).rejects.toMatchObject(refusal('InputError'));
     });
   });
 });

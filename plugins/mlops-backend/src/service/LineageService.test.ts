@@ -61,6 +61,9 @@ function graph(): Entity[] {
   ];
 }
 
+const ROOT = { kind: 'Dataset', namespace: 'default', name: 'Raw.Events' };
+const downstream = { direction: 'downstream' as const, depth: 6 };
+
 function setup() {
   let entities = graph();
   const calls: string[] = [];
@@ -118,6 +121,12 @@ function setup() {
   });
   return {
     service,
+    /** The service's lineage of `root` as `user` sees it. */
+    lineageAs: (
+      user: string,
+      root: Parameters<LineageService['lineage']>[0] = ROOT,
+      query: Parameters<LineageService['lineage']>[1] = downstream,
+    ) => service.lineage(root, query, mockCredentials.user(user)),
     calls,
     decisionsAsked,
     stored,
@@ -131,9 +140,6 @@ function setup() {
   };
 }
 
-const ROOT = { kind: 'Dataset', namespace: 'default', name: 'Raw.Events' };
-const downstream = { direction: 'downstream' as const, depth: 6 };
-
 function body(answer: LineageAnswer): LineageResponse {
   return 'cached' in answer
     ? JSON.parse(answer.cached.body.toString('utf8'))
@@ -142,12 +148,8 @@ function body(answer: LineageAnswer): LineageResponse {
 
 describe('LineageService', () => {
   it('lists everything downstream, by depth, to a caller who may read all', async () => {
-    const { service } = setup();
-    const answer = await service.lineage(
-      ROOT,
-      downstream,
-      mockCredentials.user(OWNER),
-    );
+    const { lineageAs } = setup();
+    const answer = await lineageAs(OWNER);
     expect('cached' in answer).toBe(true);
     const res = body(answer);
     expect(res.root).toMatchObject({
@@ -183,10 +185,8 @@ describe('LineageService', () => {
   });
 
   it('counts entities the caller may not read as hidden and never names them', async () => {
-    const { service } = setup();
-    const res = body(
-      await service.lineage(ROOT, downstream, mockCredentials.user(OUTSIDER)),
-    );
+    const { lineageAs } = setup();
+    const res = body(await lineageAs(OUTSIDER));
     expect(JSON.stringify(res)).not.toContain('secret');
     expect(res.totals.hidden).toBe(1);
     expect(res.totals.entities).toBe(4);
@@ -207,15 +207,13 @@ describe('LineageService', () => {
   });
 
   it('answers 404 for a root the caller may not read, or one that does not exist', async () => {
-    const { service, setEntities, entities } = setup();
+    const { lineageAs, setEntities, entities } = setup();
     for (const [root, user] of [
       [ROOT, NOBODY],
       [{ kind: 'Pipeline', namespace: 'default', name: 'secret-p' }, OUTSIDER],
       [{ kind: 'Model', namespace: 'default', name: 'nope' }, OWNER],
     ] as const) {
-      await expect(
-        service.lineage(root, downstream, mockCredentials.user(user)),
-      ).rejects.toMatchObject({
+      await expect(lineageAs(user, root)).rejects.toMatchObject({
         name: 'NotFoundError',
         message: `No entity ${root.kind}:${root.namespace}/${root.name}`,
       });
@@ -224,19 +222,15 @@ describe('LineageService', () => {
   });
 
   it('answers a repeated query without reading the catalog', async () => {
-    const { service, calls, decisionsAsked } = setup();
-    const first = await service.lineage(
-      ROOT,
-      downstream,
-      mockCredentials.user(OWNER),
-    );
+    const { lineageAs, calls, decisionsAsked } = setup();
+    const first = await lineageAs(OWNER);
     expect(calls.length).toBeGreaterThan(0);
     calls.length = 0;
-    const again = await service.lineage(
-      { kind: 'dataset', namespace: 'DEFAULT', name: 'raw.events' },
-      downstream,
-      mockCredentials.user(OWNER),
-    );
+    const again = await lineageAs(OWNER, {
+      kind: 'dataset',
+      namespace: 'DEFAULT',
+      name: 'raw.events',
+    });
     expect(calls).toEqual([]);
     expect(decisionsAsked).toEqual([OWNER]);
     // The same bytes and ETag.
@@ -248,23 +242,17 @@ describe('LineageService', () => {
       'cached' in first && first.cached,
     );
     // Another depth from the same root: a new walk, but over cached nodes.
-    await service.lineage(
-      ROOT,
-      { direction: 'downstream', depth: 1 },
-      mockCredentials.user(OWNER),
-    );
+    await lineageAs(OWNER, ROOT, { direction: 'downstream', depth: 1 });
     expect(calls).toEqual([]);
     // A conditionally allowed caller costs one read of what they may see.
-    await service.lineage(ROOT, downstream, mockCredentials.user(OUTSIDER));
+    await lineageAs(OUTSIDER);
     expect(calls).toEqual(['getEntitiesByRefs 6']);
   });
 
   it('evicts what changed when a refresh sees a new etag', async () => {
-    const { service, setEntities } = setup();
+    const { lineageAs, service, setEntities } = setup();
     expect(await service.refresh()).toEqual([]); // the first one records
-    const before = body(
-      await service.lineage(ROOT, downstream, mockCredentials.user(OWNER)),
-    );
+    const before = body(await lineageAs(OWNER));
     expect(before.entities.map(e => e.name)).not.toContain('svc2');
 
     // a gets a second dependent service: a's etag changes, svc2 appears.
@@ -283,18 +271,14 @@ describe('LineageService', () => {
       entity('Component:default/svc2', 'group:default/team-c', []),
     ]);
     // Until the refresh, the cached answer is served.
-    const stale = body(
-      await service.lineage(ROOT, downstream, mockCredentials.user(OWNER)),
-    );
+    const stale = body(await lineageAs(OWNER));
     expect(stale).toEqual(before);
 
     expect((await service.refresh()).sort()).toEqual([
       'component:default/svc2',
       'model:default/a',
     ]);
-    const after = body(
-      await service.lineage(ROOT, downstream, mockCredentials.user(OWNER)),
-    );
+    const after = body(await lineageAs(OWNER));
     expect(after.entities.map(e => e.name)).toContain('svc2');
     expect(after.totals.byOwner['group:default/team-c']).toBe(1);
 
@@ -303,9 +287,7 @@ describe('LineageService', () => {
     expect(await service.refresh()).toEqual(
       expect.arrayContaining(['model:default/b', 'component:default/svc2']),
     );
-    const removed = body(
-      await service.lineage(ROOT, downstream, mockCredentials.user(OWNER)),
-    );
+    const removed = body(await lineageAs(OWNER));
     expect(removed.entities.map(e => e.name).sort()).toEqual([
       'a',
       'c',
@@ -315,13 +297,9 @@ describe('LineageService', () => {
   });
 
   it('stops at the depth and says so', async () => {
-    const { service } = setup();
+    const { lineageAs } = setup();
     const res = body(
-      await service.lineage(
-        ROOT,
-        { direction: 'downstream', depth: 1 },
-        mockCredentials.user(OWNER),
-      ),
+      await lineageAs(OWNER, ROOT, { direction: 'downstream', depth: 1 }),
     );
     expect(res.entities.map(e => e.name)).toEqual(['a', 'secret-p']);
     expect(res.truncated).toBe(true);
