@@ -7,6 +7,24 @@ export const mlflowAucCheck = {
 };
 
 /**
+ * A scorecard for Models: Bronze is `has-description`, Silver the checks
+ * `silver`, and Gold, when given, the checks `gold`.
+ */
+export const modelScorecard = (
+  scorecard: { id: string; title: string },
+  silver: string[],
+  gold?: string[],
+) => ({
+  ...scorecard,
+  filter: { kind: 'Model' },
+  levels: [
+    { name: 'Bronze', checks: ['has-description'] },
+    { name: 'Silver', checks: silver },
+    ...(gold ? [{ name: 'Gold', checks: gold }] : []),
+  ],
+});
+
+/**
  * Config of one scorecard, `mlflow-readiness`, for Models: Bronze is
  * `has-description`, Silver is {@link mlflowAucCheck} alone.
  */
@@ -14,15 +32,9 @@ export const mlflowReadinessConfig = {
   scorecards: {
     checks: [mlflowAucCheck],
     definitions: [
-      {
-        id: 'mlflow-readiness',
-        title: 'MLflow readiness',
-        filter: { kind: 'Model' },
-        levels: [
-          { name: 'Bronze', checks: ['has-description'] },
-          { name: 'Silver', checks: ['mlflow-auc'] },
-        ],
-      },
+      modelScorecard({ id: 'mlflow-readiness', title: 'MLflow readiness' }, [
+        'mlflow-auc',
+      ]),
     ],
   },
 };

@@ -10,6 +10,7 @@ import {
 } from '@convergence/backstage-plugin-scorecards-common';
 import { catalogHiding, permissionsDeciding } from '../__testUtils__/backend';
 import { storedCampaign } from '../__testUtils__/campaigns';
+import { modelScorecard } from '../__testUtils__/config';
 import { storeOn } from '../__testUtils__/store';
 import { bareModel, group } from '../__testUtils__/entities';
 import { evaluatorNeverChanging } from '../__testUtils__/service';
@@ -23,16 +24,11 @@ const databases = testDatabases();
 const ADMIN = 'user:default/ada'; // may manage campaigns, reads everything
 const OUTSIDER = 'user:default/sofia'; // reads conditionally: not `secret`
 
-const scorecard: ScorecardDefinition = {
-  id: 'ml',
-  title: 'ML',
-  filter: { kind: 'Model' },
-  levels: [
-    { name: 'Bronze', checks: ['has-description'] },
-    { name: 'Silver', checks: ['model-card', 'license'] },
-    { name: 'Gold', checks: ['monitoring'] },
-  ],
-};
+const scorecard: ScorecardDefinition = modelScorecard(
+  { id: 'ml', title: 'ML' },
+  ['model-card', 'license'],
+  ['monitoring'],
+);
 
 const model = (name: string, owner: string) =>
   bareModel(name, { owner, lifecycle: 'production' });

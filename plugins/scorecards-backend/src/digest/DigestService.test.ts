@@ -5,6 +5,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CampaignSummary } from '@convergence/backstage-plugin-scorecards-common';
 import { testDatabases } from '../__testUtils__/databases';
 import { storeOn } from '../__testUtils__/store';
+import { modelScorecard } from '../__testUtils__/config';
 import { bareModel, group } from '../__testUtils__/entities';
 import { evaluatorNeverChanging } from '../__testUtils__/service';
 import { StoredResult } from '../database/ScorecardStore';
@@ -28,13 +29,7 @@ const TEAM_B = "group:default/team-b.o'neil";
 
 const scorecards: CompiledScorecard[] = [
   {
-    id: 'ml',
-    title: 'ML readiness',
-    filter: { kind: 'Model' },
-    levels: [
-      { name: 'Bronze', checks: ['has-description'] },
-      { name: 'Silver', checks: ['has-card'] },
-    ],
+    ...modelScorecard({ id: 'ml', title: 'ML readiness' }, ['has-card']),
     matches: () => true,
   },
 ];
