@@ -2,6 +2,7 @@ import { Entity } from '@backstage/catalog-model';
 import {
   LineageNode,
   LineageNodeLoader,
+  LineageWalkOptions,
   lineagePath,
   toLineageNode,
   walkLineage,
@@ -43,18 +44,16 @@ function loaderOf(entities: Entity[]) {
   return { load, loadSync, batches };
 }
 
-type WalkOptions = Omit<Parameters<typeof walkLineage>[0], 'load'>;
-
 /** The same walks, over a loader answering later and one answering at once. */
 describe.each([
   [
     'walkLineage',
-    (options: WalkOptions, loader: ReturnType<typeof loaderOf>) =>
+    (options: LineageWalkOptions, loader: ReturnType<typeof loaderOf>) =>
       walkLineage({ ...options, load: loader.load }),
   ],
   [
     'walkLineageSync',
-    async (options: WalkOptions, loader: ReturnType<typeof loaderOf>) =>
+    async (options: LineageWalkOptions, loader: ReturnType<typeof loaderOf>) =>
       walkLineageSync({ ...options, load: loader.loadSync }),
   ],
 ])('%s', (_, walkFrom) => {
@@ -92,7 +91,7 @@ describe.each([
   ];
   const walkOver = async (
     root: string,
-    direction: WalkOptions['direction'],
+    direction: LineageWalkOptions['direction'],
     maxDepth: number,
   ) => {
     const loader = loaderOf(estate);

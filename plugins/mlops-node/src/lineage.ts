@@ -150,8 +150,12 @@ export interface LineageWalk {
   truncated: boolean;
 }
 
-/** What a walk is given, but the loader. */
-type WalkOptions = {
+/**
+ * Where a lineage walk starts and how far it goes (see {@link walkLineage}).
+ *
+ * @public
+ */
+export type LineageWalkOptions = {
   root: string;
   direction: LineageDirection;
   maxDepth: number;
@@ -164,7 +168,7 @@ type WalkOptions = {
  * and loaders that answer later.
  */
 function* lineageSteps(
-  options: WalkOptions,
+  options: LineageWalkOptions,
 ): Generator<string[], LineageWalk, ReadonlyMap<string, LineageNode>> {
   const follow = new Set(
     options.relations ?? LINEAGE_RELATIONS[options.direction],
@@ -215,7 +219,7 @@ function* lineageSteps(
  * @public
  */
 export async function walkLineage(
-  options: WalkOptions & { load: LineageNodeLoader },
+  options: LineageWalkOptions & { load: LineageNodeLoader },
 ): Promise<LineageWalk> {
   const steps = lineageSteps(options);
   let step = steps.next();
@@ -235,7 +239,7 @@ export async function walkLineage(
  * @public
  */
 export function walkLineageSync(
-  options: WalkOptions & {
+  options: LineageWalkOptions & {
     load: (entityRefs: readonly string[]) => ReadonlyMap<string, LineageNode>;
   },
 ): LineageWalk {
