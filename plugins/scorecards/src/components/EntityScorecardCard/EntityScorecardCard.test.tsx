@@ -123,6 +123,10 @@ const expiredOnDescription = (exemption: Exemption, id: string): Exemption => ({
   expiresAt: '2026-11-01T00:00:00.000Z',
 });
 
+/** The API answering `changes` as the entity's check history. */
+const withChanges = (...changes: CheckChange[]) =>
+  mockApi({ getCheckChanges: async ref => ({ entityRef: ref, changes }) });
+
 /** The answers about an entity graded `results` with `exemptions` (and no audit trail). */
 const exempted = (
   results: EntityScorecardResult[],
@@ -747,19 +751,14 @@ describe('EntityScorecardCard', () => {
 
     it('says since when each check has had its status', async () => {
       await render(
-        mockApi({
-          getCheckChanges: async ref => ({
-            entityRef: ref,
-            changes: [
-              changeOf('model-card-complete', 'fail', 3 * DAY + 60_000),
-              changeOf('has-description', 'pass', 2 * 60 * 60_000),
-              // Another scorecard's change of the same check is not this row's.
-              changeOf('has-description', 'fail', 40 * DAY, {
-                scorecardId: 'service "readiness" \\ 2',
-              }),
-            ],
+        withChanges(
+          changeOf('model-card-complete', 'fail', 3 * DAY + 60_000),
+          changeOf('has-description', 'pass', 2 * 60 * 60_000),
+          // Another scorecard's change of the same check is not this row's.
+          changeOf('has-description', 'fail', 40 * DAY, {
+            scorecardId: 'service "readiness" \\ 2',
           }),
-        }),
+        ),
       );
       expect(
         await screen.findByTestId('since-model-card-complete'),
@@ -771,19 +770,14 @@ describe('EntityScorecardCard', () => {
 
     it('says "at least" when the since is only when check history began', async () => {
       await render(
-        mockApi({
-          getCheckChanges: async ref => ({
-            entityRef: ref,
-            changes: [
-              changeOf('model-card-complete', 'fail', 3 * DAY + 60_000, {
-                sinceHistoryStart: true,
-              }),
-              changeOf('has-description', 'pass', 2 * 60 * 60_000, {
-                sinceHistoryStart: false,
-              }),
-            ],
+        withChanges(
+          changeOf('model-card-complete', 'fail', 3 * DAY + 60_000, {
+            sinceHistoryStart: true,
           }),
-        }),
+          changeOf('has-description', 'pass', 2 * 60 * 60_000, {
+            sinceHistoryStart: false,
+          }),
+        ),
       );
       expect(
         await screen.findByTestId('since-model-card-complete'),
