@@ -12,7 +12,7 @@ import { pipelineEntityV1alpha1Validator } from '@convergence/backstage-plugin-m
 import {
   FakeApiState,
   createFakeApi,
-  connectRecording,
+  connectTestCrawler,
   expectCrawlToApply,
   expectCrawlToFailChangingNothing,
   expectSourceChecks,
@@ -234,38 +234,23 @@ function estate(): Api {
   };
 }
 
-async function setup(
-  extra: Record<string, unknown> = {},
-  entities: Entity[] = catalogEntities,
-) {
-  const config = new ConfigReader({
-    catalog: {
-      providers: {
-        kubeflow: {
-          prod: {
-            baseUrl: BASE,
-            uiUrl: 'https://kubeflow.example.com/pipeline',
-            token: 'kfp-token',
-            namespace: 'ml',
-            defaultOwner: 'group:default/ml-platform',
-            system: 'ml-platform',
-            pageSize: 1,
-            ...extra,
-          },
-        },
-      },
+const setup = (extra: JsonObject = {}, entities = catalogEntities) =>
+  connectTestCrawler({
+    platform: 'kubeflow',
+    source: {
+      baseUrl: BASE,
+      uiUrl: 'https://kubeflow.example.com/pipeline',
+      token: 'kfp-token',
+      namespace: 'ml',
+      defaultOwner: 'group:default/ml-platform',
+      system: 'ml-platform',
+      pageSize: 1,
+      ...extra,
     },
+    readSources: readKubeflowSources,
+    create: (source, deps) => new KubeflowEntityProvider(source, deps),
+    entities,
   });
-  const [source] = readKubeflowSources(config);
-  const logger = mockServices.logger.mock();
-  const provider = new KubeflowEntityProvider(source, {
-    logger,
-    catalog: catalogServiceMock({ entities }),
-    auth: mockServices.auth(),
-    client: { sleep: async () => {}, timeoutMs: 2000 },
-  });
-  return { provider, logger, ...(await connectRecording(provider)) };
-}
 
 describe('KubeflowEntityProvider', () => {
   it('maps a compiled pipeline, its schedule, last run and artifacts', async () => {

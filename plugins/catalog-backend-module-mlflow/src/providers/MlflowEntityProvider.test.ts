@@ -1,17 +1,12 @@
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import {
-  mockServices,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
+import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { JsonObject } from '@backstage/types';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   FakeApiState,
   createFakeApi,
-  connectRecording,
+  connectTestCrawler,
   expectCrawlToApply,
   expectCrawlToFailChangingNothing,
   expectSourceChecks,
@@ -192,34 +187,21 @@ function sampleRegistry(): Registry {
   };
 }
 
-async function setup(extra: JsonObject = {}, catalogEntities: Entity[] = []) {
-  const [source] = readMlflowSources(
-    new ConfigReader({
-      catalog: {
-        providers: {
-          mlflow: {
-            prod: {
-              baseUrl: BASE,
-              token: 'mlflow-token',
-              defaultOwner: 'group:default/ml-platform',
-              ownerTag: 'team',
-              pageSize: 1,
-              ...extra,
-            },
-          },
-        },
-      },
-    }),
-  );
-  const logger = mockServices.logger.mock();
-  const provider = new MlflowEntityProvider(source, {
-    logger,
-    catalog: catalogServiceMock({ entities: catalogEntities }),
-    auth: mockServices.auth(),
-    client: { sleep: async () => {}, timeoutMs: 2000 },
+const setup = (extra: JsonObject = {}, entities: Entity[] = []) =>
+  connectTestCrawler({
+    platform: 'mlflow',
+    source: {
+      baseUrl: BASE,
+      token: 'mlflow-token',
+      defaultOwner: 'group:default/ml-platform',
+      ownerTag: 'team',
+      pageSize: 1,
+      ...extra,
+    },
+    readSources: readMlflowSources,
+    create: (source, deps) => new MlflowEntityProvider(source, deps),
+    entities,
   });
-  return { provider, logger, ...(await connectRecording(provider)) };
-}
 
 /**
  * The versions fraud-detector of sampleRegistry() maps to, newest first, with

@@ -1,10 +1,14 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { mockServices, ServiceMock } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { Config, ConfigReader } from '@backstage/config';
 import {
+  CatalogService,
   EntityProvider,
+  EntityProviderConnection,
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createRecordingConnection, entitiesOf } from './fakeApi';
 
 /**
@@ -26,6 +30,52 @@ export async function connectRecording(provider: EntityProvider) {
   const recording = createRecordingConnection();
   await provider.connect(recording.connection);
   return recording;
+}
+
+/**
+ * A crawling provider that reads the catalog, made for a test and connected
+ * to a recording connection (see {@link connectRecording}): `create` makes it
+ * from the source `prod` that `readSources` reads from
+ * `catalog.providers.<platform>.prod` (`source`), with a mock logger (returned
+ * for assertions on what was logged), a mock catalog holding `entities`, mock
+ * auth, and an HTTP client that does not wait between retries.
+ *
+ * @public
+ */
+export async function connectTestCrawler<S, P extends EntityProvider>(options: {
+  platform: string;
+  source: JsonObject;
+  readSources: (config: Config) => S[];
+  create: (
+    source: S,
+    deps: {
+      logger: LoggerService;
+      catalog: CatalogService;
+      auth: AuthService;
+      client: { sleep(ms: number): Promise<void>; timeoutMs: number };
+    },
+  ) => P;
+  entities?: Entity[];
+}): Promise<{
+  provider: P;
+  logger: ServiceMock<LoggerService>;
+  connection: EntityProviderConnection;
+  mutations: EntityProviderMutation[];
+}> {
+  const { platform, source, readSources, create, entities = [] } = options;
+  const [read] = readSources(
+    new ConfigReader({
+      catalog: { providers: { [platform]: { prod: source } } },
+    }),
+  );
+  const logger = mockServices.logger.mock();
+  const provider = create(read, {
+    logger,
+    catalog: catalogServiceMock({ entities }),
+    auth: mockServices.auth(),
+    client: { sleep: async () => {}, timeoutMs: 2000 },
+  });
+  return { provider, logger, ...(await connectRecording(provider)) };
 }
 
 /**
