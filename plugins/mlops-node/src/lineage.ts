@@ -162,6 +162,17 @@ export type LineageWalkOptions = {
   relations?: readonly string[];
 };
 
+/** The relations a walk follows, as a set made once per list. */
+const followSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+function followed(relations: readonly string[]): ReadonlySet<string> {
+  let set = followSets.get(relations);
+  if (!set) {
+    set = new Set(relations);
+    followSets.set(relations, set);
+  }
+  return set;
+}
+
 /**
  * The walk itself: it yields the refs of each level and is given back the
  * nodes found of them, so that one walk serves loaders that answer at once
@@ -170,7 +181,7 @@ export type LineageWalkOptions = {
 function* lineageSteps(
   options: LineageWalkOptions,
 ): Generator<string[], LineageWalk, ReadonlyMap<string, LineageNode>> {
-  const follow = new Set(
+  const follow = followed(
     options.relations ?? LINEAGE_RELATIONS[options.direction],
   );
   const rootRef = normalizeEntityRef(options.root);

@@ -179,29 +179,26 @@ function picked(
 
 const isDataset = (node: LineageNode) => node.kind.toLowerCase() === 'dataset';
 
+/** The three walks of the lineage facts (read from mlops-common once). */
+const WALKS = {
+  upstream: { direction: 'upstream', maxDepth: LINEAGE_MAX_DEPTH },
+  training: {
+    direction: 'upstream',
+    maxDepth: LINEAGE_MAX_DEPTH,
+    relations: LINEAGE_TRAINING_RELATIONS,
+  },
+  downstream: { direction: 'downstream', maxDepth: LINEAGE_DEFAULT_DEPTH },
+} as const;
+
 /** The lineage facts of one entity, walked over nodes the loader has at hand. */
 function lineageFactsOf(
   root: LineageNode,
   load: (refs: readonly string[]) => ReadonlyMap<string, LineageNode>,
 ): LineageFacts {
-  const walk = (
-    direction: 'upstream' | 'downstream',
-    maxDepth: number,
-    relations?: readonly string[],
-  ) =>
-    walkLineageSync({
-      root: root.entityRef,
-      direction,
-      maxDepth,
-      relations,
-      load,
-    });
-  const upstream = walk('upstream', LINEAGE_MAX_DEPTH);
-  const training = walk(
-    'upstream',
-    LINEAGE_MAX_DEPTH,
-    LINEAGE_TRAINING_RELATIONS,
-  );
+  const walk = (which: keyof typeof WALKS) =>
+    walkLineageSync({ ...WALKS[which], root: root.entityRef, load });
+  const upstream = walk('upstream');
+  const training = walk('training');
   return {
     deprecatedUpstream: picked(upstream, n => n.lifecycle === 'deprecated'),
     experimentalInTrainingPath: picked(
@@ -212,7 +209,7 @@ function lineageFactsOf(
       training,
       n => isDataset(n) && holdsPersonalData(spec(n)),
     ),
-    downstream: walk('downstream', LINEAGE_DEFAULT_DEPTH).hops.size,
+    downstream: walk('downstream').hops.size,
   };
 }
 
