@@ -46,6 +46,25 @@ export function backendConfig(
 }
 
 /**
+ * The `app` and `auth` config of a bench backend on localhost:`port` whose
+ * guest sign-in ({@link signInAsGuest}) is user:default/bench-user, a member
+ * of team-0 in the generated org.
+ */
+export function guestSignInConfig(port: number): JsonObject {
+  return {
+    app: { baseUrl: `http://localhost:${port}` },
+    auth: {
+      providers: {
+        guest: {
+          userEntityRef: 'user:default/bench-user',
+          dangerouslyAllowOutsideDevelopment: true,
+        },
+      },
+    },
+  };
+}
+
+/**
  * Adds the permission backend with the portal's own policy module
  * (`permissionModuleConvergencePolicy` from `backend/modules`, required only
  * here so that only the processes running a backend load it), the auth

@@ -65,6 +65,7 @@ import { createTestEntityProviderModule } from '@convergence/backstage-plugin-ml
 import {
   addPortalPermissionAndAuth,
   backendConfig,
+  guestSignInConfig,
   rootConfig,
   runMain,
   signInAsGuest,
@@ -155,15 +156,7 @@ async function startBackend() {
         ...backendConfig(PORT, { client: 'pg', connection: '' }, TOKEN),
         database,
       },
-      app: { baseUrl: `http://localhost:${PORT}` },
-      auth: {
-        providers: {
-          guest: {
-            userEntityRef: 'user:default/bench-user',
-            dangerouslyAllowOutsideDevelopment: true,
-          },
-        },
-      },
+      ...guestSignInConfig(PORT),
       // The plugin's defaults unless --refresh-seconds is given.
       ...(args['refresh-seconds'] && {
         mlops: {

@@ -70,6 +70,7 @@ import Router from 'express-promise-router';
 import {
   addPortalPermissionAndAuth,
   backendConfig,
+  guestSignInConfig,
   rootConfig,
   runMain,
   signInAsGuest,
@@ -215,15 +216,7 @@ const NEVER = {
 function config(role: 'seed' | 'serve') {
   return {
     backend: backendConfig(PORT, { client: 'pg', connection: url }, TOKEN),
-    app: { baseUrl: `http://localhost:${PORT}` },
-    auth: {
-      providers: {
-        guest: {
-          userEntityRef: 'user:default/bench-user',
-          dangerouslyAllowOutsideDevelopment: true,
-        },
-      },
-    },
+    ...guestSignInConfig(PORT),
     permission: {
       enabled: role === 'serve',
       convergence: { adminGroups: ['group:default/dept-9'] },
