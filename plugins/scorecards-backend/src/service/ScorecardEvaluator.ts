@@ -185,8 +185,21 @@ export class ScorecardEvaluator {
     const credentials = await this.options.auth.getOwnServiceCredentials();
     const related = new Map<string, Entity>();
     // Which scorecards grade each entity (none for most related entities).
-    const gradedBy = new Map<string, Set<string>>();
+    const gradedBy = new Map<string, ReadonlySet<string>>();
     const pass = newPass();
+    // One set per combination of scorecards, shared by the entities it
+    // grades (most entities: none, or the same few).
+    const combinations = new Map<string, ReadonlySet<string>>();
+    const matching = (e: Entity) => {
+      const ids = scorecards.filter(s => s.matches(e)).map(s => s.id);
+      const k = ids.join('\n');
+      let set = combinations.get(k);
+      if (!set) {
+        set = new Set(ids);
+        combinations.set(k, set);
+      }
+      return set;
+    };
     let graded = 0;
     let saved = 0;
     // Grading overlaps with listing: an entity is graded once it and every
@@ -221,14 +234,14 @@ export class ScorecardEvaluator {
         const ref = lower(stringifyEntityRef(e));
         if (related.has(ref)) continue;
         related.set(ref, e);
-        const ids = scorecards.filter(s => s.matches(e)).map(s => s.id);
-        gradedBy.set(ref, new Set(ids));
-        if (ids.length) {
-          const targets = new Set(
-            (e.relations ?? [])
-              .map(r => lower(r.targetRef))
-              .filter(t => !related.has(t)),
-          );
+        const ids = matching(e);
+        gradedBy.set(ref, ids);
+        if (ids.size) {
+          const targets = new Set<string>();
+          for (const r of e.relations ?? []) {
+            const t = lower(r.targetRef);
+            if (!related.has(t)) targets.add(t);
+          }
           for (const t of targets) {
             const list = waiting.get(t);
             if (list) list.push(e);
