@@ -30,7 +30,6 @@ import { DefaultSchedulerService } from '@backstage/backend-defaults/scheduler';
 import {
   BackstageCredentials,
   coreServices,
-  createBackendModule,
   createBackendPlugin,
   createServiceFactory,
   SchedulerServiceTaskInvocationDefinition,
@@ -39,10 +38,9 @@ import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { Entity } from '@backstage/catalog-model';
 import {
   CatalogService,
-  catalogProcessingExtensionPoint,
   catalogServiceRef,
-  EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+import { createTestEntityProviderModule } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import { backendConfig, rootConfig, runMain } from '../lib/backend';
 import { median } from '../lib/stats';
 
@@ -152,7 +150,6 @@ function generate(n: number): Entity[] {
 
 /** What the bench reaches inside the backend once it has started. */
 const reach: {
-  connection?: EntityProviderConnection;
   catalog?: CatalogService;
   credentials?: BackstageCredentials;
   tasks: Map<string, SchedulerServiceTaskInvocationDefinition>;
@@ -185,21 +182,8 @@ const scheduler = createServiceFactory({
   },
 });
 
-const seedModule = createBackendModule({
-  pluginId: 'catalog',
-  moduleId: 'bench-seed',
-  register(reg) {
-    reg.registerInit({
-      deps: { processing: catalogProcessingExtensionPoint },
-      async init({ processing }) {
-        processing.addEntityProvider({
-          getProviderName: () => 'bench-cycle',
-          connect: async connection => void (reach.connection = connection),
-        });
-      },
-    });
-  },
-});
+/** The catalog provider the bench seeds the entities through. */
+const seed = createTestEntityProviderModule('bench-cycle');
 
 const reachPlugin = createBackendPlugin({
   pluginId: 'bench',
@@ -290,7 +274,7 @@ async function main() {
     import('@convergence/backstage-plugin-catalog-backend-module-mlops'),
   );
   backend.add(import('@convergence/backstage-plugin-scorecards-backend'));
-  backend.add(seedModule);
+  backend.add(seed.module);
   backend.add(reachPlugin);
   await backend.start();
 
@@ -300,7 +284,7 @@ async function main() {
   // transaction, and a full one of 50,000 took ~15 min on PostgreSQL here
   // (~30 s for 20,000): within a transaction its statistics stay stale.
   for (let i = 0; i < entities.length; i += SEED_CHUNK) {
-    await reach.connection!.applyMutation({
+    await seed.connection().applyMutation({
       type: 'delta',
       added: entities
         .slice(i, i + SEED_CHUNK)
