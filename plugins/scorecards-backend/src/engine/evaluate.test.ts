@@ -20,9 +20,11 @@ const definitions = readDefinitions(
 );
 const now = new Date('2026-11-27T06:00:00Z');
 
-/** `checks` as the declarative checks of `scorecards.checks`, read from config. */
-const declarativeChecks = (...checks: object[]) =>
-  readDeclarativeChecks(new ConfigReader({ scorecards: { checks } }));
+/** The declarative checks of `scorecards.checks: configured`, read from config. */
+const declarativeChecks = (...configured: object[]) =>
+  readDeclarativeChecks(
+    new ConfigReader({ scorecards: { checks: configured } }),
+  );
 
 function grade(
   name: string,
