@@ -109,6 +109,15 @@ export interface Exemption {
 }
 
 /**
+ * How many days ahead an exemption may be requested when
+ * `scorecards.exemptions.maxDays` is not configured: what the backend
+ * enforces and the request dialog offers.
+ *
+ * @public
+ */
+export const DEFAULT_EXEMPTION_MAX_DAYS = 90;
+
+/**
  * One step of an entity's exemption audit trail, as the card shows it.
  *
  * @public

@@ -17,6 +17,7 @@ import {
   SummaryFilter,
 } from './ScorecardStore';
 import { migratedClient, chunks, iso } from './knex';
+import { exemptionRow, toExemption } from './exemptionRow';
 
 const DAY_MS = 86_400_000;
 /** SQL of the whole UTC days since the epoch of the time in `column`. */
@@ -188,19 +189,6 @@ async function insertCheckHistory(tx: Knex, rows: CheckHistoryRow[]) {
     );
   }
 }
-
-/** An exemption as stored in `scorecard_exemptions`. */
-export const toExemption = (r: any): Exemption => ({
-  id: r.id,
-  entityRef: r.entity_ref,
-  checkId: r.check_id,
-  reason: r.reason,
-  author: r.author,
-  expiresAt: iso(r.expires_at),
-  createdAt: iso(r.created_at),
-  ...(r.request_id ? { requestId: r.request_id } : {}),
-  ...(r.approved_by ? { approvedBy: r.approved_by } : {}),
-});
 
 /** The knex implementation of {@link ScorecardStore} (SQLite and PostgreSQL). */
 export class DatabaseScorecardStore implements ScorecardStore {
@@ -1251,15 +1239,7 @@ export class DatabaseScorecardStore implements ScorecardStore {
       createdAt: now.toISOString(),
     };
     await this.db.transaction(async tx => {
-      await tx('scorecard_exemptions').insert({
-        id: exemption.id,
-        entity_ref: exemption.entityRef,
-        check_id: exemption.checkId,
-        reason: exemption.reason,
-        author: exemption.author,
-        expires_at: new Date(exemption.expiresAt),
-        created_at: now,
-      });
+      await tx('scorecard_exemptions').insert(exemptionRow(exemption));
       await tx('scorecard_audit').insert({
         at: now,
         actor: exemption.author,

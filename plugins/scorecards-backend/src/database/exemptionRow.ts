@@ -1,4 +1,5 @@
 import { Exemption } from '@convergence/backstage-plugin-scorecards-common';
+import { iso } from './knex';
 
 /** The `scorecard_exemptions` row of an exemption (read back by `toExemption`). */
 export const exemptionRow = (e: Exemption) => ({
@@ -11,4 +12,17 @@ export const exemptionRow = (e: Exemption) => ({
   created_at: new Date(e.createdAt),
   request_id: e.requestId ?? null,
   approved_by: e.approvedBy ?? null,
+});
+
+/** An exemption as stored in `scorecard_exemptions`. */
+export const toExemption = (r: any): Exemption => ({
+  id: r.id,
+  entityRef: r.entity_ref,
+  checkId: r.check_id,
+  reason: r.reason,
+  author: r.author,
+  expiresAt: iso(r.expires_at),
+  createdAt: iso(r.created_at),
+  ...(r.request_id ? { requestId: r.request_id } : {}),
+  ...(r.approved_by ? { approvedBy: r.approved_by } : {}),
 });

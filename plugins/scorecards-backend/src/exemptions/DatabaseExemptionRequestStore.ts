@@ -5,14 +5,13 @@ import {
   ExemptionRequest,
   ExemptionRequestStatus,
 } from '@convergence/backstage-plugin-scorecards-common';
-import { toExemption } from '../database/DatabaseScorecardStore';
 import {
   ExemptionDecision,
   ExemptionRequestFilter,
   ExemptionRequestStore,
   NewExemptionRequest,
 } from './ExemptionRequestStore';
-import { exemptionRow } from '../database/exemptionRow';
+import { exemptionRow, toExemption } from '../database/exemptionRow';
 import { storeFactory, iso } from '../database/knex';
 
 const REQUESTS = 'scorecard_exemption_requests';

@@ -12,6 +12,7 @@ import {
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
+  DEFAULT_EXEMPTION_MAX_DAYS,
   EntityScorecardResult,
   Exemption,
   ExemptionRequest,
@@ -24,9 +25,6 @@ import { ScorecardStore } from '../database/ScorecardStore';
 import { ScorecardEvaluator } from '../service/ScorecardEvaluator';
 import { ScorecardQueries } from '../service/ScorecardQueries';
 import { ExemptionRequestStore } from './ExemptionRequestStore';
-
-/** The longest an exemption may be requested for by default, in days. */
-export const DEFAULT_MAX_DAYS = 90;
 
 /** How many requests a listing answers at most. */
 const LIST_LIMIT = 500;
@@ -66,7 +64,7 @@ export class ExemptionWorkflow {
       now?: () => Date;
     },
   ) {
-    const maxDays = options.maxDays ?? DEFAULT_MAX_DAYS;
+    const maxDays = options.maxDays ?? DEFAULT_EXEMPTION_MAX_DAYS;
     if (!Number.isInteger(maxDays) || maxDays < 1)
       throw new Error(
         `scorecards.exemptions.maxDays must be a whole number of days, 1 or more, not ${maxDays}`,

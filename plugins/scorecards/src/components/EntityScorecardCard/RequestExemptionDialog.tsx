@@ -8,15 +8,16 @@ import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { ExemptionRequest } from '@convergence/backstage-plugin-scorecards-common';
+import {
+  DEFAULT_EXEMPTION_MAX_DAYS,
+  ExemptionRequest,
+} from '@convergence/backstage-plugin-scorecards-common';
 import {
   errorMessage,
   scorecardsApiRef,
 } from '@convergence/backstage-plugin-scorecards-react';
 import { addUtcDays } from './time';
 
-/** `scorecards.exemptions.maxDays` when the backend's config does not say. */
-export const DEFAULT_MAX_EXEMPTION_DAYS = 90;
 /** The expiry the dialog proposes, unless the maximum is shorter. */
 const DEFAULT_EXEMPTION_DAYS = 30;
 const MIN_REASON_LENGTH = 3;
@@ -27,7 +28,7 @@ export function useMaxExemptionDays(): number {
   const days = config.getOptionalNumber('scorecards.exemptions.maxDays');
   return days !== undefined && days >= 1
     ? Math.floor(days)
-    : DEFAULT_MAX_EXEMPTION_DAYS;
+    : DEFAULT_EXEMPTION_MAX_DAYS;
 }
 
 /**
