@@ -259,28 +259,6 @@ describe.each(databases.eachSupportedId())(
       expect(await store.lastFullPass()).toEqual(lastFullPass);
     });
 
-    it('saves the next batch while one is still being saved, and saves every batch', async () => {
-      const names = Array.from({ length: 1100 }, (_, i) => `m${i}`);
-      const { evaluator, store } = await setup({
-        catalog: () => [fraudMl, ...names.map(n => model(n))],
-      });
-      // The first save finishes only once the second has started: a pass
-      // that saved one batch at a time would wait for ever.
-      const saveResults = store.saveResults.bind(store);
-      let secondStarted!: () => void;
-      const second = new Promise<void>(resolve => (secondStarted = resolve));
-      let saves = 0;
-      jest.spyOn(store, 'saveResults').mockImplementation(async results => {
-        saves++;
-        if (saves === 1) await second;
-        if (saves === 2) secondStarted();
-        return saveResults(results);
-      });
-      expect(await evaluator.evaluateAll()).toBe(1100);
-      expect(saves).toBe(3);
-      expect(await store.findResults({}, 2000)).toHaveLength(1100);
-    });
-
     it('waits with the incremental pass until a full pass has completed', async () => {
       let streamFails = false;
       const { evaluator, store, calls } = await setup({

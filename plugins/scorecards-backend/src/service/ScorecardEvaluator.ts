@@ -38,12 +38,6 @@ const RELATED_KINDS = [
 ];
 const BATCH = 500;
 
-/**
- * How many graded batches a full pass saves at the same time: while one
- * waits for the database, the next is written, and grading goes on.
- */
-const SAVES_AT_ONCE = 2;
-
 /** Above this many deleted entities, the incremental pass does not look for their dependents. */
 const MAX_DELETED_FOR_DEPENDENTS = 100;
 
@@ -211,14 +205,13 @@ export class ScorecardEvaluator {
     // Grading overlaps with listing: an entity is graded once it and every
     // entity its relations point at are listed (all that a check may look
     // up, see CheckContext), or at the end, when no more will come. While
-    // the database saves batches (up to SAVES_AT_ONCE, each in its own
-    // transaction: they hold different entities), the next one is graded,
-    // and the catalog reads the next page.
+    // the database saves a batch, the next one is graded, and the catalog
+    // reads the next page.
     let ready: Entity[] = [];
     /** Entities to grade by a ref they wait for, and how many each waits for. */
     const waiting = new Map<string, Entity[]>();
     const waitsFor = new Map<Entity, number>();
-    const saving: Array<Promise<void>> = [];
+    let saving: Promise<void> = Promise.resolve();
     const saveBatch = async (batch: GradedBatch) => {
       const results = await this.save(batch, startedAt);
       saved += new Set(results.map(r => r.entityRef)).size;
@@ -228,11 +221,10 @@ export class ScorecardEvaluator {
         const batch = await this.grade(ready.slice(0, BATCH), related, pass);
         ready = ready.slice(BATCH);
         graded += batch.entities.length;
-        if (saving.length >= SAVES_AT_ONCE) await saving.shift();
-        const save = saveBatch(batch);
-        // Awaited with a later batch or at the end: a failure fails the pass.
-        save.catch(() => {});
-        saving.push(save);
+        await saving;
+        saving = saveBatch(batch);
+        // Awaited with the next batch or at the end: a failure fails the pass.
+        saving.catch(() => {});
       }
     };
     for await (const page of prefetched(
@@ -273,7 +265,7 @@ export class ScorecardEvaluator {
     // Those that point at entities the catalog does not list.
     ready.push(...waitsFor.keys());
     await gradeReady(true);
-    for (const save of saving) await save;
+    await saving;
     // The graded entities' versions are recorded with their results.
     const unmatched = [...related].filter(
       ([ref]) => gradedBy.get(ref)!.size === 0,
