@@ -356,6 +356,11 @@ describe.each(databases.eachSupportedId())(
         ['depth=2.5', 'depth: must be a whole number from 1 to 20'],
         ['depth=abc', 'depth: must be a whole number from 1 to 20'],
         ['direction=sideways', 'direction: must be downstream or upstream'],
+        ['depth[]=2', 'depth: must be given once, as one value'],
+        [
+          'direction=upstream&direction=upstream',
+          'direction: must be given once, as one value',
+        ],
       ]) {
         const res = await get(`${ROOT_URL}?${query}`);
         expect([query, res.status, res.body.error?.message]).toEqual([

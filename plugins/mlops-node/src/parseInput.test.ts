@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '@backstage/errors';
-import { parseInput } from './parseInput';
+import { optionalQueryParam, parseInput, queryParam } from './parseInput';
 
 const schema = z.strictObject({
   days: z.coerce.number().int('must be a whole number').default(90),
@@ -39,4 +39,47 @@ describe('parseInput', () => {
       expect((error as Error).message).toMatch(new RegExp(`^${what}: `));
     },
   );
+});
+
+describe('queryParam and optionalQueryParam', () => {
+  const query = z.object({
+    days: queryParam(
+      z.coerce
+        .number({ error: 'must be a whole number' })
+        .int('must be a whole number')
+        .default(90),
+    ),
+    owner: optionalQueryParam(z.string().min(2, 'must be a name')),
+  });
+  const read = (input: unknown) => {
+    const parsed = query.safeParse(input);
+    return parsed.success
+      ? parsed.data
+      : parsed.error.issues.map(i => `${i.path.join('.')}: ${i.message}`);
+  };
+
+  it('reads one value, and leaves an absent one to the schema', () => {
+    expect(read({ days: '7', owner: 'ü "team"' })).toEqual({
+      days: 7,
+      owner: 'ü "team"',
+    });
+    expect(read({})).toEqual({ days: 90 });
+    expect(read({ owner: '' })).toEqual({ days: 90 });
+  });
+
+  it.each([
+    [{ days: ['1'] }, 'days'],
+    [{ days: ['1', '2'] }, 'days'],
+    [{ days: { a: '1' } }, 'days'],
+    [{ owner: ['team-a'] }, 'owner'],
+  ])('refuses %j, naming %s', (input, field) => {
+    expect(read(input)).toEqual([`${field}: must be given once, as one value`]);
+  });
+
+  it("keeps the schema's own refusals", () => {
+    expect(read({ days: 'abc', owner: 'x' })).toEqual([
+      'days: must be a whole number',
+      'owner: must be a name',
+    ]);
+  });
 });

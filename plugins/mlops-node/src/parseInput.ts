@@ -22,3 +22,37 @@ export function parseInput<T extends z.ZodType>(
       .join('; '),
   );
 }
+
+/**
+ * A query-string parameter read with `schema`, given once as one value. A
+ * parameter repeated (`?n=1&n=2`) or written as a list or an object
+ * (`?n[]=1`, `?n[a]=1`) is refused ("must be given once, as one value"),
+ * where zod's coercion would read a list of one as its element. An absent
+ * parameter is left to the schema (its default, or optional).
+ *
+ * @public
+ */
+export function queryParam<T extends z.ZodType>(schema: T) {
+  return z.preprocess((value, ctx) => {
+    if (typeof value === 'object' && value !== null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be given once, as one value',
+      });
+      return z.NEVER;
+    }
+    return value;
+  }, schema);
+}
+
+/**
+ * An optional {@link queryParam}: absent, or present but empty (`?n=`),
+ * reads as undefined.
+ *
+ * @public
+ */
+export function optionalQueryParam<T extends z.ZodType>(schema: T) {
+  return queryParam(
+    z.preprocess(v => (v === '' ? undefined : v), schema.optional()),
+  );
+}

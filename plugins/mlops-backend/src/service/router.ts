@@ -8,21 +8,20 @@ import {
   LINEAGE_MAX_DEPTH,
   LINEAGE_NOTICE_TYPES,
 } from '@convergence/backstage-plugin-mlops-common';
-import { parseInput } from '@convergence/backstage-plugin-mlops-node';
+import {
+  optionalQueryParam,
+  parseInput,
+} from '@convergence/backstage-plugin-mlops-node';
 import { LineageService } from './LineageService';
-
-/** An optional query parameter; present but empty counts as absent. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess(v => (v === '' ? undefined : v), schema.optional());
 
 const DEPTH = `must be a whole number from 1 to ${LINEAGE_MAX_DEPTH}`;
 const DIRECTION = 'must be downstream or upstream';
 
 const lineageQuery = z.object({
-  direction: optional(
+  direction: optionalQueryParam(
     z.enum(['downstream', 'upstream'], { error: DIRECTION }),
   ).transform(v => v ?? 'downstream'),
-  depth: optional(
+  depth: optionalQueryParam(
     z.coerce
       .number({ error: DEPTH })
       .int({ error: DEPTH })

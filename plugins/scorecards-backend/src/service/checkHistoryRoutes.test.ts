@@ -97,6 +97,10 @@ describe.each(databases.eachSupportedId())(
           'scorecardId=ml-production-readiness&owner=not%20a%20ref%3A%3A',
           'owner: not a valid entity reference, e.g. group:default/name',
         ],
+        [
+          'scorecardId=ml-production-readiness&days[]=7',
+          'days: must be given once, as one value',
+        ],
       ]) {
         const res = await trendOf(OWNER, query);
         expect([query, res.status, res.body.error?.message]).toEqual([

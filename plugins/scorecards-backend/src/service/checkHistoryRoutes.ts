@@ -4,11 +4,7 @@ import { z } from 'zod';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { CheckHistoryQueries } from './CheckHistoryQueries';
 import { anyCaller } from './http';
-import { DAYS, days, entityRef, parseInput } from './inputs';
-
-/** An optional query parameter; present but empty counts as absent. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess(v => (v === '' ? undefined : v), schema.optional());
+import { entityRef, optionalQueryParam, parseInput, queryDays } from './inputs';
 
 const checkTrendQuery = z.object({
   scorecardId: z
@@ -17,9 +13,9 @@ const checkTrendQuery = z.object({
         issue.input === undefined ? 'is required' : 'must be a scorecard id',
     })
     .min(1, 'is required'),
-  owner: optional(entityRef('group')),
-  system: optional(entityRef('system')),
-  days: days(z.coerce.number({ error: DAYS })),
+  owner: optionalQueryParam(entityRef('group')),
+  system: optionalQueryParam(entityRef('system')),
+  days: queryDays,
 });
 
 /**

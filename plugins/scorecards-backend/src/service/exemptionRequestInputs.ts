@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { entityRef, exemptionBody } from './inputs';
+import { entityRef, exemptionBody, optionalQueryParam } from './inputs';
 
 /** An exemption request as a requester makes it: what `POST …/exemptions` takes. */
 export const exemptionRequestBody = exemptionBody;
@@ -17,16 +17,12 @@ export const exemptionDecisionBody = z.preprocess(
   }),
 );
 
-/** An optional query parameter; present but empty counts as absent. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess(v => (v === '' ? undefined : v), schema.optional());
-
 /** The inbox's query: an effective status and an owner (a group by default). */
 export const exemptionInboxQuery = z.object({
-  status: optional(
+  status: optionalQueryParam(
     z.enum(['pending', 'approved', 'rejected', 'expired'], {
       error: 'must be pending, approved, rejected or expired',
     }),
   ),
-  owner: optional(entityRef('group')),
+  owner: optionalQueryParam(entityRef('group')),
 });

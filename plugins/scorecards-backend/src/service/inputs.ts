@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryParam } from '@convergence/backstage-plugin-mlops-node';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { canExist } from './ScorecardQueries';
 
@@ -51,8 +52,14 @@ export const days = (number: z.ZodNumber) =>
     .max(730, { error: DAYS })
     .default(90);
 
+/** Days of trend or history in a query string (`?days=30`, given once). */
+export const queryDays = queryParam(days(z.coerce.number({ error: DAYS })));
+
 /** Re-exported for the routes and actions that read their input with these schemas. */
-export { parseInput } from '@convergence/backstage-plugin-mlops-node';
+export {
+  optionalQueryParam,
+  parseInput,
+} from '@convergence/backstage-plugin-mlops-node';
 
 /*
  * The inputs of the actions (see ../actions), read as the routes read theirs.

@@ -46,6 +46,8 @@ describe.each(databases.eachSupportedId())(
       ['/summary?days=abc', /^days: /],
       ['/summary?days=1e309', /^days: /],
       ['/summary?days=1&days=2', /^days: /],
+      ['/summary?days[]=1', /^days: must be given once, as one value$/],
+      ['/results?owner[]=fraud-ml', /^owner: must be given once/],
       ['/summary?owner=a&owner=b', /^owner: /],
       ['/summary?owner[kind]=group', /^owner: /],
       ['/summary?owner=group:default/', /^owner: /],

@@ -5,16 +5,20 @@ import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import { anyCaller, entityOf } from './http';
 import { ScorecardQueries } from './ScorecardQueries';
-import { DAYS, days, entityRef, exemptionBody, parseInput } from './inputs';
-
-/** An optional query parameter; present but empty counts as absent. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess(v => (v === '' ? undefined : v), schema.optional());
+import {
+  DAYS,
+  days,
+  entityRef,
+  exemptionBody,
+  optionalQueryParam,
+  parseInput,
+  queryDays,
+} from './inputs';
 
 const summaryQuery = z.object({
-  owner: optional(entityRef('group')),
-  system: optional(entityRef('system')),
-  days: days(z.coerce.number({ error: DAYS })),
+  owner: optionalQueryParam(entityRef('group')),
+  system: optionalQueryParam(entityRef('system')),
+  days: queryDays,
 });
 
 const summariesBody = z.object({
