@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createZodV4FilterPredicateSchema } from '@backstage/filter-predicates';
-import { entityRef } from './inputs';
+import { entityRef, optionalQueryParam } from './inputs';
 
 /**
  * The validation of campaigns, as the REST routes receive them and as
@@ -101,7 +101,7 @@ export const campaignBody = z.object({
 
 /** The query of `GET /campaigns`. */
 export const campaignListQuery = z.object({
-  owner: z.preprocess(v => (v === '' ? undefined : v), groupRef.optional()),
+  owner: optionalQueryParam(groupRef),
   state: z
     .enum(['open', 'upcoming', 'closed', 'all'], {
       error: 'must be open, upcoming, closed or all',

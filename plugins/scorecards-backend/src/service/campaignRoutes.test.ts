@@ -134,6 +134,13 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
           .set(asUser(MEI))
       ).body.error.message,
     ).toBe('state: must be open, upcoming, closed or all');
+    expect(
+      (
+        await request(backend.server)
+          .get('/api/scorecards/campaigns?owner[]=ml-platform')
+          .set(asUser(MEI))
+      ).body.error.message,
+    ).toBe('owner: must be given once, as one value');
     for (const missing of ['nope-abc123', 'Not.An.Id', '%E2%9C%93']) {
       const res = await request(backend.server)
         .get(`/api/scorecards/campaigns/${missing}`)
