@@ -156,6 +156,22 @@ describe.each([
     expect(walk.truncated).toBe(true);
   });
 
+  it('follows the relations the list holds at each walk', async () => {
+    const loader = loaderOf(estate);
+    const relations = ['trainingDataOf'];
+    const options = {
+      root: 'dataset:default/clean',
+      direction: 'downstream' as const,
+      maxDepth: 1,
+      relations,
+    };
+    const first = await walkFrom(options, loader);
+    relations[0] = 'consumedBy';
+    const second = await walkFrom(options, loader);
+    expect([...first.hops.keys()]).toEqual(['model:default/fraud']);
+    expect([...second.hops.keys()]).toEqual(['pipeline:default/train']);
+  });
+
   it('answers nothing for a root the loader cannot see', async () => {
     const { walk } = await walkOver('dataset:default/nope', 'downstream', 6);
     expect(walk.root).toBeUndefined();

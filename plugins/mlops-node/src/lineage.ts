@@ -162,13 +162,19 @@ export type LineageWalkOptions = {
   relations?: readonly string[];
 };
 
-/** The relations a walk follows, as a set made once per list. */
-const followSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+/**
+ * The relations a walk follows, as a set made once per list (by its
+ * content: a caller may change the array it passed between walks).
+ */
+const followSets = new Map<string, ReadonlySet<string>>();
 function followed(relations: readonly string[]): ReadonlySet<string> {
-  let set = followSets.get(relations);
+  const key = relations.join('\n');
+  let set = followSets.get(key);
   if (!set) {
+    // Few lists in practice; a caller making them per request is bounded.
+    if (followSets.size >= 100) followSets.clear();
     set = new Set(relations);
-    followSets.set(relations, set);
+    followSets.set(key, set);
   }
   return set;
 }
