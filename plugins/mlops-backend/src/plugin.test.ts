@@ -357,6 +357,8 @@ describe.each(databases.eachSupportedId())(
         ['depth=abc', 'depth: must be a whole number from 1 to 20'],
         ['direction=sideways', 'direction: must be downstream or upstream'],
         ['depth[]=2', 'depth: must be given once, as one value'],
+        ['depth=0x3', 'depth: must be a whole number from 1 to 20'],
+        ['depth=%203', 'depth: must be a whole number from 1 to 20'],
         [
           'direction=upstream&direction=upstream',
           'direction: must be given once, as one value',

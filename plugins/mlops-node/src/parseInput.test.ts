@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { InputError } from '@backstage/errors';
-import { optionalQueryParam, parseInput, queryParam } from './parseInput';
+import {
+  optionalQueryParam,
+  parseInput,
+  queryParam,
+  queryWholeNumber,
+} from './parseInput';
 
 const schema = z.strictObject({
   days: z.coerce.number().int('must be a whole number').default(90),
@@ -80,6 +85,29 @@ describe('queryParam and optionalQueryParam', () => {
     expect(read({ days: 'abc', owner: 'x' })).toEqual([
       'days: must be a whole number',
       'owner: must be a name',
+    ]);
+  });
+});
+
+describe('queryWholeNumber', () => {
+  const n = queryWholeNumber('must be a whole number').pipe(
+    z.number().max(730, 'must be at most 730'),
+  );
+  it('reads decimal digits', () => {
+    expect(n.parse('0')).toBe(0);
+    expect(n.parse('0730')).toBe(730);
+  });
+  it.each(['', ' 7', '7 ', '0x10', '0b11', '5e1', '1.5', '-1', 'abc', '1e309'])(
+    'refuses %j',
+    value => {
+      expect(n.safeParse(value).error?.issues.map(i => i.message)).toEqual([
+        'must be a whole number',
+      ]);
+    },
+  );
+  it('leaves the bounds to the schema it is piped into', () => {
+    expect(n.safeParse('731').error?.issues.map(i => i.message)).toEqual([
+      'must be at most 730',
     ]);
   });
 });

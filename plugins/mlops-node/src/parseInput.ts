@@ -56,3 +56,17 @@ export function optionalQueryParam<T extends z.ZodType>(schema: T) {
     z.preprocess(v => (v === '' ? undefined : v), schema.optional()),
   );
 }
+
+/**
+ * A whole number written in a query string in decimal digits (`?days=30`),
+ * as a number; anything else (`0x10`, ` 7`, `5e1`, `1.5`, `-1`) is refused
+ * with `error`. Bounds are the caller's: pipe it into a number schema.
+ *
+ * @public
+ */
+export function queryWholeNumber(error: string) {
+  return z
+    .string({ error })
+    .regex(/^[0-9]{1,15}$/, { error })
+    .transform(Number);
+}

@@ -11,6 +11,7 @@ import {
 import {
   optionalQueryParam,
   parseInput,
+  queryWholeNumber,
 } from '@convergence/backstage-plugin-mlops-node';
 import { LineageService } from './LineageService';
 
@@ -22,11 +23,12 @@ const lineageQuery = z.object({
     z.enum(['downstream', 'upstream'], { error: DIRECTION }),
   ).transform(v => v ?? 'downstream'),
   depth: optionalQueryParam(
-    z.coerce
-      .number({ error: DEPTH })
-      .int({ error: DEPTH })
-      .min(1, { error: DEPTH })
-      .max(LINEAGE_MAX_DEPTH, { error: DEPTH }),
+    queryWholeNumber(DEPTH).pipe(
+      z
+        .number()
+        .min(1, { error: DEPTH })
+        .max(LINEAGE_MAX_DEPTH, { error: DEPTH }),
+    ),
   ).transform(v => v ?? LINEAGE_DEFAULT_DEPTH),
 });
 

@@ -138,10 +138,13 @@ describe.each(databases.eachSupportedId())(
       });
       expect(status).toBe(400);
       expect(message).toMatch(/^expiresAt: must be at most 30 days ahead \(/);
-      expect(await refused({ ...good, expiresAt: 'tomorrow' })).toEqual([
-        400,
-        'expiresAt: Invalid ISO datetime',
-      ]);
+      // A date alone is ISO 8601 too, but names no moment: the message says
+      // what is wanted.
+      for (const expiresAt of ['tomorrow', '2026-12-30'])
+        expect(await refused({ ...good, expiresAt })).toEqual([
+          400,
+          'expiresAt: must be a date and time with its time zone, e.g. 2026-12-31T00:00:00Z',
+        ]);
       // Known, but n/a for an experimental model: it can never matter.
       expect(
         await refused({ ...good, checkId: 'model-monitoring-link' }),
@@ -163,7 +166,7 @@ describe.each(databases.eachSupportedId())(
         e => e.options.meta.queryType === 'submit',
       );
       expect(submits.map(e => e.outcome)).toEqual(
-        Array(6).fill({ fail: expect.stringMatching(/Error$/) }),
+        Array(7).fill({ fail: expect.stringMatching(/Error$/) }),
       );
       // The reason is never in an audit event.
       expect(JSON.stringify(audited.map(e => e.options.meta))).not.toContain(

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { queryParam } from '@convergence/backstage-plugin-mlops-node';
+import {
+  optionalQueryParam,
+  queryWholeNumber,
+} from '@convergence/backstage-plugin-mlops-node';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { canExist } from './ScorecardQueries';
 
@@ -39,21 +42,33 @@ export const exemptionBody = z.object({
     .min(3, 'must say why, in at least 3 characters')
     .max(10_000)
     .refine(noNul, 'must not contain NUL characters'),
-  expiresAt: z.iso.datetime({ offset: true }),
+  expiresAt: z.iso.datetime({
+    offset: true,
+    error:
+      'must be a date and time with its time zone, e.g. 2026-12-31T00:00:00Z',
+  }),
 });
 
 export const DAYS = 'must be a whole number of days from 1 to 730';
 
-/** Days of trend or history: a whole number from 1 to 730 (`number` reads a JSON body, `coerce` a query string). */
-export const days = (number: z.ZodNumber) =>
-  number
-    .int({ error: DAYS })
-    .min(1, { error: DAYS })
-    .max(730, { error: DAYS })
-    .default(90);
+/** Days of trend or history when none are given. */
+const DEFAULT_DAYS = 90;
 
-/** Days of trend or history in a query string (`?days=30`, given once). */
-export const queryDays = queryParam(days(z.coerce.number({ error: DAYS })));
+/** A whole number of days from 1 to 730. */
+const dayCount = (number: z.ZodNumber) =>
+  number.int({ error: DAYS }).min(1, { error: DAYS }).max(730, { error: DAYS });
+
+/** Days of trend or history: a whole number from 1 to 730, by default 90. */
+export const days = (number: z.ZodNumber) =>
+  dayCount(number).default(DEFAULT_DAYS);
+
+/**
+ * Days of trend or history in a query string: decimal digits, given once
+ * (`?days=30`); absent or empty, the default.
+ */
+export const queryDays = optionalQueryParam(
+  queryWholeNumber(DAYS).pipe(dayCount(z.number({ error: DAYS }))),
+).transform(v => v ?? DEFAULT_DAYS);
 
 /** Re-exported for the routes and actions that read their input with these schemas. */
 export {

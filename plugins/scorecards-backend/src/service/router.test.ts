@@ -47,6 +47,9 @@ describe.each(databases.eachSupportedId())(
       ['/summary?days=1e309', /^days: /],
       ['/summary?days=1&days=2', /^days: /],
       ['/summary?days[]=1', /^days: must be given once, as one value$/],
+      ['/summary?days=0x10', /^days: must be a whole number/],
+      ['/summary?days=%207', /^days: must be a whole number/],
+      ['/summary?days=5e1', /^days: must be a whole number/],
       ['/results?owner[]=fraud-ml', /^owner: must be given once/],
       ['/summary?owner=a&owner=b', /^owner: /],
       ['/summary?owner[kind]=group', /^owner: /],
@@ -66,6 +69,14 @@ describe.each(databases.eachSupportedId())(
       const res = await get('/summary?owner=fraud-ml&days=7');
       expect(res.status).toBe(200);
       expect(res.body.owners).toEqual(['group:default/fraud-ml']);
+    });
+
+    it('reads days given empty as not given (the default, 90)', async () => {
+      const empty = await get('/summary?owner=fraud-ml&days=');
+      expect(empty.status).toBe(200);
+      expect(empty.body).toEqual(
+        (await get('/summary?owner=fraud-ml&days=90')).body,
+      );
     });
 
     it.each([
