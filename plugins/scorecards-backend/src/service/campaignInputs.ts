@@ -78,26 +78,43 @@ export const campaignTarget = z
       : { checks: [...new Set(t.checks!)] },
   );
 
-/** A campaign as a user creates or edits it (`POST` and `PUT /campaigns`). */
-export const campaignBody = z.object({
-  title: z
-    .string({ error: 'must be a string' })
-    .trim()
-    .min(3, 'must be 3 to 200 characters')
-    .max(200, 'must be 3 to 200 characters')
-    .refine(noNul, 'must not contain NUL characters'),
-  description: z
-    .string()
-    .max(10_000, 'must be at most 10000 characters')
-    .refine(noNul, 'must not contain NUL characters')
-    .optional(),
-  scorecardId: z.string({ error: 'must name a scorecard' }).min(1).max(200),
-  target: campaignTarget,
-  filter: campaignFilter,
-  startsAt: campaignDate.optional(),
-  deadline: campaignDate,
-  owner: groupRef,
-});
+const CAMPAIGN_FIELDS =
+  'title, description, scorecardId, target, filter, startsAt, deadline, owner';
+
+/**
+ * A campaign as a user creates or edits it (`POST` and `PUT /campaigns`):
+ * a field it does not know (say, the config's `scorecard`) is refused, not
+ * dropped.
+ */
+export const campaignBody = z.strictObject(
+  {
+    title: z
+      .string({ error: 'must be a string' })
+      .trim()
+      .min(3, 'must be 3 to 200 characters')
+      .max(200, 'must be 3 to 200 characters')
+      .refine(noNul, 'must not contain NUL characters'),
+    description: z
+      .string()
+      .max(10_000, 'must be at most 10000 characters')
+      .refine(noNul, 'must not contain NUL characters')
+      .optional(),
+    scorecardId: z.string({ error: 'must name a scorecard' }).min(1).max(200),
+    target: campaignTarget,
+    filter: campaignFilter,
+    startsAt: campaignDate.optional(),
+    deadline: campaignDate,
+    owner: groupRef,
+  },
+  {
+    error: issue =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(
+            ', ',
+          )}; a campaign has ${CAMPAIGN_FIELDS}`
+        : undefined,
+  },
+);
 
 /** The query of `GET /campaigns`. */
 export const campaignListQuery = z.object({

@@ -289,6 +289,10 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
     expect(await refused({ scorecardId: 'nope' })).toMatch(
       /^scorecardId: unknown scorecard 'nope'/,
     );
+    // The config's key, not the API's: refused, not dropped.
+    expect(await refused({ scorecard: 'ml-production-readiness' })).toBe(
+      'body: unknown field scorecard; a campaign has title, description, scorecardId, target, filter, startsAt, deadline, owner',
+    );
   });
 
   it('keeps ids valid whatever the title', async () => {
