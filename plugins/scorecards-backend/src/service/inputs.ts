@@ -55,19 +55,21 @@ export const DAYS = 'must be a whole number of days from 1 to 730';
 const DEFAULT_DAYS = 90;
 
 /** A whole number of days from 1 to 730. */
-const dayCount = (number: z.ZodNumber) =>
-  number.int({ error: DAYS }).min(1, { error: DAYS }).max(730, { error: DAYS });
+const dayCount = z
+  .number({ error: DAYS })
+  .int({ error: DAYS })
+  .min(1, { error: DAYS })
+  .max(730, { error: DAYS });
 
-/** Days of trend or history: a whole number from 1 to 730, by default 90. */
-export const days = (number: z.ZodNumber) =>
-  dayCount(number).default(DEFAULT_DAYS);
+/** Days of trend or history in a JSON body or an action's input; by default 90. */
+export const bodyDays = dayCount.default(DEFAULT_DAYS);
 
 /**
  * Days of trend or history in a query string: decimal digits, given once
  * (`?days=30`); absent or empty, the default.
  */
 export const queryDays = optionalQueryParam(
-  queryWholeNumber(DAYS).pipe(dayCount(z.number({ error: DAYS }))),
+  queryWholeNumber(DAYS).pipe(dayCount),
 ).transform(v => v ?? DEFAULT_DAYS);
 
 /** Re-exported for the routes and actions that read their input with these schemas. */
@@ -88,5 +90,5 @@ export const ownerInput = z.object({ owner: entityRef('group') });
 
 /** An action's owner and days of trend, as `GET /summary` reads them. */
 export const teamSummaryInput = ownerInput.extend({
-  days: days(z.number({ error: DAYS })),
+  days: bodyDays,
 });

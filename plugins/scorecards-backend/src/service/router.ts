@@ -6,8 +6,7 @@ import { NotFoundError } from '@backstage/errors';
 import { anyCaller, entityOf } from './http';
 import { ScorecardQueries } from './ScorecardQueries';
 import {
-  DAYS,
-  days,
+  bodyDays,
   entityRef,
   exemptionBody,
   optionalQueryParam,
@@ -26,7 +25,7 @@ const summariesBody = z.object({
     .array(entityRef('group'), { error: 'must be a list of group refs' })
     .min(1, 'must name at least one owner')
     .max(100, 'must name at most 100 owners'),
-  days: days(z.number({ error: DAYS })),
+  days: bodyDays,
 });
 
 const entityRefsBody = z.object({
