@@ -215,8 +215,11 @@ before(async () => {
 });
 
 after(async () => {
-  if (backend) await stopServer(backend.child);
-  if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  try {
+    if (backend) await stopServer(backend.child);
+  } finally {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+  }
 });
 
 test('the dynamic plugins bring everything but @backstage/* themselves', () => {

@@ -55,25 +55,35 @@ export async function waitForUrl(url, child, logFile, timeoutMs = 6 * 60_000) {
 }
 
 /**
- * Stops the process group (SIGTERM, SIGKILL after 10 s) and waits for it.
+ * Sends a signal to a process group; a group that is gone already is fine.
+ * @param {number} pid the group's leader
+ * @param {NodeJS.Signals} signal
+ */
+function signalGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* gone */
+  }
+}
+
+/**
+ * Stops the process group (SIGTERM, SIGKILL after 10 s) and waits for its
+ * leader; then kills whatever of the group outlived the leader. Safe to call
+ * again for a server stopped before: it never waits for an exit that has
+ * already happened (an after() hook that never settles is dropped silently
+ * by node:test, and the apps' folder would stay behind).
  * @param {ChildProcess} child
  */
 export async function stopServer(child) {
   const pid = child.pid;
-  if (child.exitCode !== null || pid === undefined) return;
-  const exited = new Promise(r => child.once('exit', r));
-  try {
-    process.kill(-pid, 'SIGTERM');
-  } catch {
-    return;
+  if (pid === undefined) return;
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise(r => child.once('exit', r));
+    signalGroup(pid, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
   }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      /* gone */
-    }
-  }, 10_000);
-  await exited;
-  clearTimeout(timer);
+  signalGroup(pid, 'SIGKILL');
 }

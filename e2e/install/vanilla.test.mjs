@@ -298,9 +298,12 @@ before(() => {
 });
 
 after(async () => {
-  for (const s of servers) await stopServer(s);
-  if (!keep && !process.env.CONVERGENCE_INSTALL_KEEP) {
-    fs.rmSync(WORK, { recursive: true, force: true });
+  try {
+    for (const s of servers) await stopServer(s);
+  } finally {
+    if (!keep && !process.env.CONVERGENCE_INSTALL_KEEP) {
+      fs.rmSync(WORK, { recursive: true, force: true, maxRetries: 3 });
+    }
   }
 });
 
