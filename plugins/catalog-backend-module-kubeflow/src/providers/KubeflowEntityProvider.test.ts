@@ -15,6 +15,7 @@ import {
   connectTestCrawler,
   expectCrawlToApply,
   expectCrawlToFailChangingNothing,
+  expectCrawlToRetry,
   expectSourceChecks,
   failPaths,
   offsetPageAnswer,
@@ -398,15 +399,17 @@ describe('KubeflowEntityProvider', () => {
 
   it('retries 5xx and 429 answers and completes the crawl', async () => {
     const api = estate();
-    api.fail = failPaths(
+    serve(api);
+    const entities = await expectCrawlToRetry(
+      await setup(),
+      api,
       {
         '/recurringruns': () => new HttpResponse(null, { status: 503 }),
         '/versions': () => new HttpResponse(null, { status: 429 }),
       },
       { attempts: 1 },
     );
-    serve(api);
-    expect(await expectCrawlToApply(await setup())).toHaveLength(3);
+    expect(entities).toHaveLength(3);
   });
 
   it('applies nothing when the crawl fails half-way, and converges afterwards', async () => {

@@ -9,6 +9,7 @@ import {
   connectTestCrawler,
   expectCrawlToApply,
   expectCrawlToFailChangingNothing,
+  expectCrawlToRetry,
   expectSourceChecks,
   failPaths,
   offsetPageAnswer,
@@ -567,7 +568,10 @@ describe('MlflowEntityProvider', () => {
 
   it('retries 429 and 5xx answers and completes', async () => {
     const reg = sampleRegistry();
-    reg.fail = failPaths(
+    serve(reg);
+    const all = await expectCrawlToRetry(
+      await setup(),
+      reg,
       {
         '/runs/get': () => new HttpResponse(null, { status: 503 }),
         '/registered-models/search': () =>
@@ -578,8 +582,7 @@ describe('MlflowEntityProvider', () => {
       },
       { attempts: 2 },
     );
-    serve(reg);
-    expect(await expectCrawlToApply(await setup())).toHaveLength(6);
+    expect(all).toHaveLength(6);
   });
 
   it('applies no mutation when the crawl fails half-way', async () => {

@@ -9,7 +9,12 @@ import {
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { createRecordingConnection, entitiesOf } from './fakeApi';
+import {
+  createRecordingConnection,
+  entitiesOf,
+  failPaths,
+  FakeApiState,
+} from './fakeApi';
 
 /**
  * A config object as `ConfigReader` takes it (`JsonObject` of
@@ -119,6 +124,45 @@ export async function expectCrawlToApply(crawler: {
   const entities = entitiesOf(crawler.mutations[applied]);
   expect(entities).toHaveLength(count);
   return entities;
+}
+
+/**
+ * Expects a crawl whose requests meet the failing `answers` (as
+ * {@link failPaths} takes them, e.g. 503 or 429) on their first
+ * `options.attempts` attempts to retry them and complete: the fake API `api`
+ * gave every answer at least once (a path suffix that fits no request fails
+ * the test), and the crawl applied one mutation, whose entities it returns.
+ * `api.fail` is cleared afterwards.
+ *
+ * @public
+ */
+export async function expectCrawlToRetry(
+  crawler: {
+    provider: { refresh(): Promise<number> };
+    mutations: EntityProviderMutation[];
+  },
+  api: FakeApiState,
+  answers: Record<string, () => Response>,
+  options: { attempts: number },
+): Promise<Entity[]> {
+  const given = new Set<string>();
+  const counted = Object.fromEntries(
+    Object.entries(answers).map(([suffix, answer]) => [
+      suffix,
+      () => {
+        given.add(suffix);
+        return answer();
+      },
+    ]),
+  );
+  api.fail = failPaths(counted, options);
+  try {
+    const entities = await expectCrawlToApply(crawler);
+    expect([...given].sort()).toEqual(Object.keys(answers).sort());
+    return entities;
+  } finally {
+    api.fail = undefined;
+  }
 }
 
 /**
