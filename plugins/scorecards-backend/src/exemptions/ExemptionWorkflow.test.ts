@@ -16,10 +16,14 @@ import { ExemptionWorkflow } from './ExemptionWorkflow';
 const databases = testDatabases();
 
 const OWNER = 'user:default/mei'; // may manage fraud-ml's exemptions
+const ADMIN = 'user:default/ana.lima_2'; // may manage every entity's exemptions
 const REQUESTER = 'user:default/sofia'; // may read, not manage; not secret-model
 const DAY = 24 * 3600 * 1000;
 
-/** A model of fraud-ml without a description: it fails `has-description`. */
+/**
+ * A model of fraud-ml without a description nor a license: it fails
+ * `has-description` and `model-license-declared`, and passes `owner-is-group`.
+ */
 const model = (name: string): Entity => ({
   apiVersion: 'convergence.dev/v1alpha1',
   kind: 'Model',
@@ -28,7 +32,6 @@ const model = (name: string): Entity => ({
     type: 'classification',
     lifecycle: 'experimental',
     owner: 'group:default/fraud-ml',
-    license: 'MIT',
   },
   relations: [{ type: 'ownedBy', targetRef: 'group:default/fraud-ml' }],
 });
@@ -43,6 +46,7 @@ const config = new ConfigReader(
   oneLevelScorecardConfig({ id: 'basics', title: 'Basics' }, 'Bronze', [
     'has-description',
     'model-license-declared',
+    'owner-is-group',
   ]),
 );
 
@@ -84,7 +88,7 @@ async function setup(
     from: [REQUESTER],
   });
   const permissions = permissionsDeciding({
-    allowed: [OWNER],
+    allowed: [OWNER, ADMIN],
     conditional: [REQUESTER],
   });
   let clock = Date.parse('2026-12-01T09:00:00Z');
@@ -263,6 +267,120 @@ describe.each(databases.eachSupportedId())(
       );
       // Only one exemption row, however often it is approved.
       expect((await knex('scorecard_exemptions').select('id')).length).toBe(1);
+    });
+
+    it("refuses a request for a check the entity passes, or is exempt from until later; a lapsed exemption's stale `exempt` does not block one", async () => {
+      const { workflow, store, now, advance, knex, sent } = await setupHere();
+      const inDays = (d: number) => new Date(now().getTime() + d * DAY);
+      const refusal = (checkId: string) =>
+        workflow
+          .submit(COMPOUND, ask(inDays(5), checkId), as(REQUESTER))
+          .catch(e => e);
+      expect(await refusal('owner-is-group')).toMatchObject({
+        name: 'ConflictError',
+        message: `${REF} passes 'owner-is-group' now; an exemption is for a failing check`,
+      });
+
+      // Approved: the check reads exempt until the request's end.
+      const until = inDays(3);
+      const request = await workflow.submit(
+        COMPOUND,
+        ask(until),
+        as(REQUESTER),
+      );
+      await workflow.approve(request.id, {}, as(OWNER));
+      expect(await refusal('has-description')).toMatchObject({
+        name: 'ConflictError',
+        message: `${REF} is exempt from 'has-description' until ${until.toISOString()} already`,
+      });
+      // Created directly, not graded since: the results still say fail.
+      const direct = await store.createExemption(
+        {
+          entityRef: REF,
+          checkId: 'model-license-declared',
+          reason: REASON,
+          author: OWNER,
+          expiresAt: inDays(9).toISOString(),
+        },
+        now(),
+      );
+      expect(statusOf(await store.getResults([REF]), direct.checkId)).toBe(
+        'fail',
+      );
+      expect(await refusal('model-license-declared')).toMatchObject({
+        name: 'ConflictError',
+        message: `${REF} is exempt from 'model-license-declared' until ${direct.expiresAt} already`,
+      });
+      // Refused requests are not stored, nor told to the owner.
+      expect(
+        (await knex('scorecard_exemption_requests').select('id')).length,
+      ).toBe(1);
+      expect(sent.map(n => n.payload.title)).not.toContainEqual(
+        expect.stringContaining('License'),
+      );
+
+      // Lapsed, before the sweep: the stored result still says exempt, yet
+      // the check fails again; a new request may be made.
+      advance(4 * DAY);
+      expect(statusOf(await store.getResults([REF]))).toBe('exempt');
+      expect(
+        (
+          await workflow.submit(
+            COMPOUND,
+            ask(new Date(now().getTime() + DAY)),
+            as(REQUESTER),
+          )
+        ).status,
+      ).toBe('pending');
+    });
+
+    it('never lets the requester approve their own request, though they may manage exemptions; they may reject it (withdraw), another manager may approve it', async () => {
+      const { workflow, store, submitForADay, now } = await setupHere();
+      const own = await submitForADay(OWNER);
+      await expect(
+        workflow.approve(own.id, { comment: 'mine' }, as(OWNER)),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message:
+          'You requested this exemption; another owner or an admin must approve it',
+      });
+      const approved = await workflow.approve(own.id, {}, as(ADMIN));
+      expect(approved.request).toMatchObject({
+        status: 'approved',
+        requestedBy: OWNER,
+        decidedBy: ADMIN,
+      });
+      expect(approved.exemption).toMatchObject({
+        author: OWNER,
+        approvedBy: ADMIN,
+      });
+
+      const withdrawn = await workflow.submit(
+        COMPOUND,
+        ask(new Date(now().getTime() + DAY), 'model-license-declared'),
+        as(ADMIN),
+      );
+      await expect(
+        workflow.approve(withdrawn.id, {}, as(ADMIN)),
+      ).rejects.toMatchObject({ name: 'NotAllowedError' });
+      expect(
+        (
+          await workflow.reject(
+            withdrawn.id,
+            { comment: 'withdrawn' },
+            as(ADMIN),
+          )
+        ).request,
+      ).toMatchObject({ status: 'rejected', decidedBy: ADMIN });
+      // The refused approvals left no trace but the steps that happened.
+      expect(
+        (await store.auditTrail(REF)).map(a => [a.action, a.actor]),
+      ).toEqual([
+        ['exemption.request', OWNER],
+        ['exemption.approve', ADMIN],
+        ['exemption.request', ADMIN],
+        ['exemption.reject', ADMIN],
+      ]);
     });
 
     it('rejects a request once and tells the requester', async () => {

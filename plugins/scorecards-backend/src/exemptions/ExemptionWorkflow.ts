@@ -9,7 +9,12 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   DEFAULT_EXEMPTION_MAX_DAYS,
@@ -40,8 +45,9 @@ export type ExemptionRequestInput = Pick<
 
 /**
  * The exemption workflow: anyone who may read an entity requests an
- * exemption from one of its checks; someone who may manage the entity's
- * exemptions (`scorecards.exemption.manage`) approves or rejects it; the
+ * exemption from one of its failing checks; someone else who may manage the
+ * entity's exemptions (`scorecards.exemption.manage`) approves it, or anyone
+ * who may manage them rejects it (the requester too: a withdrawal); the
  * approved exemption counts from the entity's next grading (at once, on
  * approval) until it expires. The owner is told of each request, the
  * requester of each decision and of a request that expired undecided.
@@ -79,7 +85,9 @@ export class ExemptionWorkflow {
   /**
    * Asks for an exemption of a readable entity from one of its checks, until
    * `expiresAt` (in the future, at most `maxDays` ahead). A ConflictError
-   * when the entity has a pending request for the check already.
+   * when the entity passes the check now (its graded results say so), when
+   * an exemption from the check covers it until later than now already, or
+   * when it has a pending request for the check already.
    */
   async submit(
     ref: CompoundEntityRef,
@@ -91,10 +99,11 @@ export class ExemptionWorkflow {
     if (!this.options.checks.has(input.checkId))
       throw new InputError(`checkId: unknown check '${input.checkId}'`);
     // Only a check some scorecard grades for the entity can matter.
-    const graded = (await this.options.store.getResults([entityRef])).some(r =>
-      r.checks.some(c => c.checkId === input.checkId && c.status !== 'na'),
-    );
-    if (!graded)
+    const statuses = (await this.options.store.getResults([entityRef]))
+      .flatMap(r => r.checks)
+      .filter(c => c.checkId === input.checkId && c.status !== 'na')
+      .map(c => c.status);
+    if (!statuses.length)
       throw new InputError(
         `checkId: '${input.checkId}' is not graded for ${entityRef}`,
       );
@@ -110,6 +119,24 @@ export class ExemptionWorkflow {
         `expiresAt: must be at most ${
           this.maxDays
         } days ahead (${latest.toISOString()})`,
+      );
+    // An exemption only counts while the check fails: refuse one for a
+    // check that passes, or that an exemption covers already. (A stored
+    // `exempt` whose exemption has expired since is a failing check.)
+    if (statuses.every(status => status === 'pass'))
+      throw new ConflictError(
+        `${entityRef} passes '${input.checkId}' now; an exemption is for a failing check`,
+      );
+    const covering = (
+      (await this.options.store.activeExemptions([entityRef], now)).get(
+        entityRef,
+      ) ?? []
+    )
+      .filter(e => e.checkId === input.checkId)
+      .sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
+    if (covering)
+      throw new ConflictError(
+        `${entityRef} is exempt from '${input.checkId}' until ${covering.expiresAt} already`,
       );
     const owner = spec(entity).owner;
     const ownerRef =
@@ -238,7 +265,17 @@ export class ExemptionWorkflow {
       now: Date;
     }) => Promise<T | undefined | null>,
   ): Promise<T> {
-    await this.decidable(id, credentials);
+    const request = await this.decidable(id, credentials);
+    // Four eyes: whoever asked may withdraw (reject) the request, never
+    // approve it, even when they may manage the entity's exemptions.
+    if (
+      verb === 'approved' &&
+      request.requestedBy.toLowerCase() ===
+        credentials.principal.userEntityRef.toLowerCase()
+    )
+      throw new NotAllowedError(
+        'You requested this exemption; another owner or an admin must approve it',
+      );
     const decided = await record({
       actor: credentials.principal.userEntityRef,
       comment: decision.comment,
@@ -259,9 +296,10 @@ export class ExemptionWorkflow {
 
   /**
    * Approves a pending, unexpired request, if the caller may manage the
-   * entity's exemptions: the exemption is created and the entity graded at
-   * once, so the check reads `exempt`. A ConflictError when the request was
-   * decided already or has expired.
+   * entity's exemptions and is not its requester (a NotAllowedError: four
+   * eyes): the exemption is created and the entity graded at once, so the
+   * check reads `exempt`. A ConflictError when the request was decided
+   * already or has expired.
    */
   async approve(
     id: string,
@@ -302,8 +340,8 @@ export class ExemptionWorkflow {
 
   /**
    * Rejects a pending, unexpired request, if the caller may manage the
-   * entity's exemptions; a ConflictError when it was decided already or has
-   * expired.
+   * entity's exemptions (its requester too, withdrawing it); a
+   * ConflictError when it was decided already or has expired.
    */
   async reject(
     id: string,

@@ -18,6 +18,7 @@ import { scheduledPassAfterTheTestWith } from '../__testUtils__/config';
 import { group, model } from '../__testUtils__/entities';
 
 const OWNER = 'user:default/mei'; // may manage fraud-ml's exemptions
+const ADMIN = 'user:default/ana.lima_2'; // may manage every entity's exemptions
 const OUTSIDER = 'user:default/sofia'; // may read fraud-ml's models but secret-model; may not manage
 const DAY = 24 * 3600 * 1000;
 
@@ -54,7 +55,7 @@ describe.each(databases.eachSupportedId())(
         features: [
           ...portalHidingSecretModel(
             entities,
-            { allowed: [OWNER], conditional: [OUTSIDER] },
+            { allowed: [OWNER, ADMIN], conditional: [OUTSIDER] },
             sent,
           ),
           mockServices.auditor.mock({
@@ -301,8 +302,8 @@ describe.each(databases.eachSupportedId())(
     it('rejects a request and tells the requester', async () => {
       sent.length = 0;
       const created = await ask(OUTSIDER, {
-        checkId: 'has-description',
-        reason: 'the description is being rewritten',
+        checkId: 'model-evaluation-data-declared',
+        reason: 'the hold-out set is being registered',
         expiresAt: inDays(5),
       });
       expect(created.status).toBe(201);
@@ -318,7 +319,7 @@ describe.each(databases.eachSupportedId())(
       expect(event.outcome.success.meta).toEqual({
         requestId: created.body.id,
         entityRef: REF,
-        checkId: 'has-description',
+        checkId: 'model-evaluation-data-declared',
       });
       expect(sent.map(n => n.recipients.entityRef)).toEqual([
         'group:default/fraud-ml',
@@ -397,6 +398,92 @@ describe.each(databases.eachSupportedId())(
         'exemption.expire',
         'exemption.expire',
       ]);
+    });
+
+    it('answers 409 naming the entity, the check and why to a request for a check the entity passes or is exempt from already', async () => {
+      const refused = async (checkId: string) => {
+        const res = await ask(OUTSIDER, {
+          checkId,
+          reason: REASON,
+          expiresAt: inDays(5),
+        });
+        return [res.status, res.body.error?.name, res.body.error?.message];
+      };
+      // A described model passes has-description.
+      expect(await refused('has-description')).toEqual([
+        409,
+        'ConflictError',
+        `${REF} passes 'has-description' now; an exemption is for a failing check`,
+      ]);
+      const exemption = await request(backend.server)
+        .post(`${ENTITY}/exemptions`)
+        .set(asUser(OWNER))
+        .send({
+          checkId: 'model-card-complete',
+          reason: REASON,
+          expiresAt: inDays(20),
+        });
+      expect(exemption.status).toBe(201);
+      expect(await refused('model-card-complete')).toEqual([
+        409,
+        'ConflictError',
+        `${REF} is exempt from 'model-card-complete' until ${exemption.body.expiresAt} already`,
+      ]);
+      const requests = await request(backend.server)
+        .get(`${ENTITY}/exemption-requests`)
+        .set(asUser(OUTSIDER));
+      expect(
+        requests.body.requests.filter((r: any) =>
+          ['has-description', 'model-card-complete'].includes(r.checkId),
+        ),
+      ).toEqual([]);
+      expect(
+        audited.slice(-2).map(e => [e.options.meta.queryType, e.outcome.fail]),
+      ).toEqual([
+        ['submit', 'ConflictError'],
+        ['submit', 'ConflictError'],
+      ]);
+    });
+
+    it('answers 403 to a requester approving their own request, though they may manage exemptions; they may withdraw it, another manager may approve it', async () => {
+      const SECRET = '/api/scorecards/entities/model/default/secret-model';
+      const submit = async (user: string, checkId: string) => {
+        const res = await ask(
+          user,
+          { checkId, reason: REASON, expiresAt: inDays(4) },
+          SECRET,
+        );
+        expect(res.status).toBe(201);
+        return res.body.id as string;
+      };
+      const own = await submit(OWNER, 'model-card-complete');
+      const refused = await decide(OWNER, own, 'approve', { comment: 'mine' });
+      expect([refused.status, refused.body.error?.message]).toEqual([
+        403,
+        'You requested this exemption; another owner or an admin must approve it',
+      ]);
+      expect(audited[audited.length - 1].outcome).toEqual({
+        fail: 'NotAllowedError',
+      });
+      const approved = await decide(ADMIN, own, 'approve');
+      expect(approved.status).toBe(200);
+      expect(approved.body.request).toMatchObject({
+        status: 'approved',
+        requestedBy: OWNER,
+        decidedBy: ADMIN,
+      });
+
+      const withdrawn = await submit(ADMIN, 'model-evaluation-data-declared');
+      expect((await decide(ADMIN, withdrawn, 'approve')).status).toBe(403);
+      const rejected = await decide(ADMIN, withdrawn, 'reject', {
+        comment: 'withdrawn — «asked too early»',
+      });
+      expect(rejected.status).toBe(200);
+      expect(rejected.body.request).toMatchObject({
+        status: 'rejected',
+        requestedBy: ADMIN,
+        decidedBy: ADMIN,
+      });
     });
   },
 );

@@ -9,7 +9,11 @@ import {
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
 import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards-react';
-import { alertApiRef, configApiRef } from '@backstage/core-plugin-api';
+import {
+  alertApiRef,
+  configApiRef,
+  identityApiRef,
+} from '@backstage/core-plugin-api';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   CheckChange,
@@ -56,9 +60,12 @@ const permissionApi = (decision: Decision) =>
     },
   });
 
+/** The signed-in user unless a test says otherwise. */
+const GUEST = 'user:default/guest';
+
 const render = (
   api = mockApi(),
-  options: { permission?: Decision; maxDays?: number } = {},
+  options: { permission?: Decision; maxDays?: number; user?: string } = {},
 ) =>
   renderInTestApp(
     <TestApiProvider
@@ -66,6 +73,10 @@ const render = (
         [scorecardsApiRef, api],
         [alertApiRef, alertApi],
         [permissionApiRef, permissionApi(options.permission ?? 'DENY')],
+        [
+          identityApiRef,
+          mockApis.identity({ userEntityRef: options.user ?? GUEST }),
+        ],
         [
           configApiRef,
           mockApis.config({
@@ -618,6 +629,74 @@ describe('EntityScorecardCard', () => {
         absent: ['exemption-request-model-card-complete'],
         shown: ['request-exemption-model-card-complete'],
       });
+    });
+
+    it('offers its requester, though they may manage exemptions, no Approve on their own request, and says why; Withdraw rejects it', async () => {
+      const rejectExemptionRequest = jest.fn(async () => ({
+        request: decidedRequest('rejected', '', {
+          decidedBy: pendingRequest.requestedBy,
+          comment: undefined,
+        }),
+      }));
+      await render(
+        mockApi({
+          getExemptionRequests: async () => ({ requests: [pendingRequest] }),
+          rejectExemptionRequest,
+        }),
+        // The requester, in other letters' case.
+        { permission: 'ALLOW', user: 'user:default/Mei' },
+      );
+      const pending = await screen.findByTestId(
+        'exemption-request-model-card-complete',
+      );
+      expect(
+        await within(pending).findByTestId(
+          'own-exemption-request-model-card-complete',
+        ),
+      ).toHaveTextContent(
+        'You requested this exemption: another owner or an admin must approve it.',
+      );
+      expect(
+        within(pending).queryByRole('button', { name: 'Approve' }),
+      ).not.toBeInTheDocument();
+      expect(
+        within(pending).queryByRole('button', { name: 'Reject' }),
+      ).not.toBeInTheDocument();
+      fireEvent.click(
+        within(pending).getByRole('button', { name: 'Withdraw' }),
+      );
+      const rejected = await screen.findByTestId(
+        'exemption-rejected-model-card-complete',
+      );
+      expect(rejectExemptionRequest).toHaveBeenCalledWith(
+        pendingRequest.id,
+        {},
+      );
+      expect(rejected).toHaveTextContent(
+        'Exemption request rejected by mei on 2026-11-30',
+      );
+    });
+
+    it('offers no Request exemption on a failing check that an exemption covers already (created directly, not graded since)', async () => {
+      const direct: Exemption = {
+        id: '4a4a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+        entityRef,
+        checkId: 'model-card-complete',
+        reason: 'vendor "card" \\ template — ünïcode',
+        author: 'user:default/ana.lima_2',
+        expiresAt: `${dayFromNow(12)}T00:00:00.000Z`,
+        createdAt: '2026-11-29T10:00:00.000Z',
+      };
+      await render(mockApi({ ...exempted([result], [direct]) }));
+      const row = await screen.findByTestId('check-model-card-complete');
+      expect(
+        await within(row).findByTestId('exemption-model-card-complete'),
+      ).toHaveTextContent(`exempt until ${dayFromNow(12)}`);
+      expect(within(row).getByTitle('fail')).toBeInTheDocument();
+      expectTestIds(
+        { absent: ['request-exemption-model-card-complete'] },
+        within(row),
+      );
     });
 
     it('shows why an approval was refused', async () => {

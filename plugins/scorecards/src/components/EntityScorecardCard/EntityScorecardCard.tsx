@@ -5,7 +5,11 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import {
+  alertApiRef,
+  identityApiRef,
+  useApi,
+} from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -25,6 +29,7 @@ import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import HelpOutlineIcon from '@material-ui/icons/HelpOutline';
 import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
 import VerifiedUserIcon from '@material-ui/icons/VerifiedUser';
+import useAsync from 'react-use/esm/useAsync';
 import {
   CheckChange,
   CheckInfo,
@@ -124,6 +129,8 @@ interface RowContext {
   exemptions: Exemption[];
   changes: Map<string, CheckChange>;
   canDecide: boolean;
+  /** The signed-in user's ref, once known: they may not approve their own requests. */
+  userRef?: string;
   now: number;
   scorecardId: string;
   onRequest: (checkId: string) => void;
@@ -195,6 +202,7 @@ const CheckRow = ({
           requests={context.requests.filter(r => r.checkId === check.checkId)}
           exemptions={context.exemptions}
           canDecide={context.canDecide}
+          userRef={context.userRef}
           now={context.now}
           onRequest={() => context.onRequest(check.checkId)}
           onAnswer={context.onAnswer}
@@ -300,6 +308,11 @@ export const EntityScorecardCard = () => {
     permission: scorecardsExemptionManagePermission,
     resourceRef: entityRef,
   });
+  const identityApi = useApi(identityApiRef);
+  const { value: userRef } = useAsync(
+    async () => (await identityApi.getBackstageIdentity()).userEntityRef,
+    [identityApi],
+  );
   // Results an approval or revocation answered, until the next reload; kept
   // with the entity they are of, should the card be shown another entity.
   const [answer, setAnswer] = useState<{
@@ -406,6 +419,7 @@ export const EntityScorecardCard = () => {
     exemptions: data.exemptions.value?.exemptions ?? value?.exemptions ?? [],
     changes,
     canDecide,
+    userRef,
     now: Date.now(),
     onRequest: setRequesting,
     onAnswer,

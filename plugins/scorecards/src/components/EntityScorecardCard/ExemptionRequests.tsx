@@ -85,17 +85,35 @@ const DECISIONS: ReadonlyArray<{
   },
 ];
 
-/** A pending request with, for those who may decide, Approve and Reject. */
+/**
+ * A pending request with, for those who may decide, Approve and Reject; to
+ * its requester (four eyes: another must approve it), Withdraw alone.
+ */
 const PendingRequest = ({
   request,
   canDecide,
+  userRef,
   onDecided,
 }: {
   request: ExemptionRequest;
   canDecide: boolean;
+  userRef?: string;
   onDecided: (answer: ExemptionAnswer) => void;
 }) => {
   const api = useApi(scorecardsApiRef);
+  const own =
+    userRef !== undefined &&
+    request.requestedBy.toLowerCase() === userRef.toLowerCase();
+  // A rejection by the requester withdraws the request.
+  const decisions = own
+    ? [
+        {
+          ...DECISIONS[1],
+          label: 'Withdraw',
+          busyLabel: 'Withdrawing…',
+        },
+      ]
+    : DECISIONS;
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState<Decision>();
   const [error, setError] = useState<string>();
@@ -152,7 +170,7 @@ const PendingRequest = ({
               maxLength: 10000,
             }}
           />
-          {DECISIONS.map(d => (
+          {decisions.map(d => (
             <Button
               key={d.decision}
               size="small"
@@ -167,6 +185,16 @@ const PendingRequest = ({
           ))}
         </Box>
       )}
+      {canDecide && own && (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid={`own-exemption-request-${request.checkId}`}
+        >
+          You requested this exemption: another owner or an admin must approve
+          it.
+        </Typography>
+      )}
       {error && (
         <Typography variant="body2" color="error" role="alert">
           {error}
@@ -179,8 +207,10 @@ const PendingRequest = ({
 /**
  * A check's exemption state under its row: the exemption covering it (and
  * who approved it), an expired one, a pending request (with Approve and
- * Reject for those who may decide), the last rejection, and "Request
- * exemption" on a failing check without a pending request.
+ * Reject for those who may decide, Withdraw alone for its requester), the
+ * last rejection, and "Request exemption" on a failing check without a
+ * pending request or an exemption covering it (one created directly covers
+ * it before the entity is graded again).
  */
 export const CheckExemption = ({
   checkId,
@@ -188,6 +218,7 @@ export const CheckExemption = ({
   requests,
   exemptions,
   canDecide,
+  userRef,
   now,
   onRequest,
   onAnswer,
@@ -199,6 +230,8 @@ export const CheckExemption = ({
   requests: ExemptionRequest[];
   exemptions: Exemption[];
   canDecide: boolean;
+  /** The signed-in user's ref, once known. */
+  userRef?: string;
   now: number;
   onRequest: () => void;
   onAnswer: (answer: ExemptionAnswer) => void;
@@ -273,6 +306,7 @@ export const CheckExemption = ({
         <PendingRequest
           request={pending}
           canDecide={canDecide}
+          userRef={userRef}
           onDecided={onAnswer}
         />
       )}
@@ -288,7 +322,8 @@ export const CheckExemption = ({
           {rejected.comment ? `: ${rejected.comment}` : ''}
         </Typography>
       )}
-      {status === 'fail' && !pending && (
+      {/* What the backend takes: a failing check no exemption covers yet. */}
+      {status === 'fail' && !pending && !active && (
         <Box mt={0.5}>
           <Button
             size="small"
