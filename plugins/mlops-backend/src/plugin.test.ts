@@ -503,13 +503,26 @@ describe.each(databases.eachSupportedId())(
           { type: 'incident', message: 'x'.repeat(2001) },
           'message: must be at most 2000 characters',
         ],
-        [{ type: 'incident', to: 'everyone' }, 'body: Unrecognized key: "to"'],
+        [{ type: 'incident', to: 'everyone' }, 'body: unknown field to'],
       ] as const) {
         const res = await postNotice(body);
         expect([body, res.status, res.body.error?.message]).toEqual([
           body,
           400,
           message,
+        ]);
+      }
+      // A JSON body that is not an object: refused as such, not as bad JSON.
+      for (const raw of ['null', '"text"', '[]', '42']) {
+        const res = await request(server)
+          .post(`${ROOT_URL}/notices`)
+          .set(as(OWNER))
+          .set('Content-Type', 'application/json')
+          .send(raw);
+        expect([raw, res.status, res.body.error?.message]).toEqual([
+          raw,
+          400,
+          'body: must be a JSON object with type, message and effectiveDate',
         ]);
       }
       expect(sent).toEqual([]);

@@ -46,6 +46,99 @@ describe('parseInput', () => {
   );
 });
 
+describe("parseInput's plain words for zod's own messages", () => {
+  const fields = z.strictObject({
+    owner: z.string(),
+    count: z.number(),
+    whole: z.number().int().optional(),
+    enabled: z.boolean().optional(),
+    target: z.object({ level: z.string() }).optional(),
+    checks: z.array(z.string().max(5)).max(2).optional(),
+    state: z.enum(['open', 'closed']).optional(),
+    note: z.string().min(3).max(10).optional(),
+    when: z.iso.datetime({ offset: true }).optional(),
+    scorecardId: z.string({ error: 'must name a scorecard' }).optional(),
+  });
+  const message = (input: unknown, what: 'query' | 'body' | 'input' = 'body') =>
+    (() => {
+      try {
+        parseInput(fields, input, what);
+      } catch (error) {
+        expect(error).toBeInstanceOf(InputError);
+        return (error as Error).message;
+      }
+      throw new Error('parseInput accepted the input');
+    })();
+  const valid = { owner: 'group:default/ü "a"', count: 1 };
+
+  it('says a missing field is required', () => {
+    expect(message({ count: 1 })).toBe('owner: is required');
+    expect(message({})).toBe('owner: is required; count: is required');
+  });
+
+  it.each([
+    [{ owner: 42 }, 'owner: must be a string'],
+    [{ owner: null }, 'owner: must be a string'],
+    [{ count: '1' }, 'count: must be a number'],
+    [{ whole: 1.5 }, 'whole: must be a whole number'],
+    [{ enabled: 'yes' }, 'enabled: must be a boolean'],
+    [{ target: 'Silver' }, 'target: must be an object'],
+    [{ target: ['Silver'] }, 'target: must be an object'],
+    [{ checks: 'a' }, 'checks: must be an array'],
+    [{ checks: { a: 1 } }, 'checks: must be an array'],
+  ])('says what type %j must have: %s', (overrides, expected) => {
+    expect(message({ ...valid, ...overrides })).toBe(expected);
+  });
+
+  it('names nested fields by their dotted and indexed path', () => {
+    expect(message({ ...valid, target: {} })).toBe('target.level: is required');
+    expect(message({ ...valid, checks: ['a', 7] })).toBe(
+      'checks.1: must be a string',
+    );
+  });
+
+  it.each([
+    [{ state: 'soon' }, 'state: must be one of open, closed'],
+    [{ note: 'ab' }, 'note: must be at least 3 characters'],
+    [{ note: 'x'.repeat(11) }, 'note: must be at most 10 characters'],
+    [{ checks: ['a', 'b', 'c'] }, 'checks: must have at most 2 items'],
+    [{ checks: ['toolong'] }, 'checks.0: must be at most 5 characters'],
+    [
+      { when: '2027-03-31' },
+      'when: must be a date and time with its time zone, e.g. 2027-03-31T17:00:00Z (ISO 8601)',
+    ],
+    [{ extra: 1 }, 'body: unknown field extra'],
+    [{ extra: 1, 'a.b': 2 }, 'body: unknown fields extra, a.b'],
+  ])('says in plain words what is wrong with %j: %s', (overrides, expected) => {
+    expect(message({ ...valid, ...overrides })).toBe(expected);
+  });
+
+  it("keeps the schema's own messages", () => {
+    expect(message({ ...valid, scorecardId: 3 })).toBe(
+      'scorecardId: must name a scorecard',
+    );
+    const custom = z.object({
+      owner: z.string({ error: 'must name a group' }),
+      days: z.number().max(730, 'must be at most 730 days'),
+    });
+    expect(() => parseInput(custom, { days: 731 }, 'body')).toThrow(
+      'owner: must name a group; days: must be at most 730 days',
+    );
+  });
+
+  it.each([null, 'text', [], 42, true])(
+    'says a body %j must be a JSON object',
+    body => {
+      expect(message(body)).toBe('body: must be a JSON object');
+    },
+  );
+
+  it('says an input or query that is not an object must be one', () => {
+    expect(message(null, 'input')).toBe('input: must be an object');
+    expect(message('a=1', 'query')).toBe('query: must be an object');
+  });
+});
+
 describe('queryParam and optionalQueryParam', () => {
   const query = z.object({
     days: queryParam(

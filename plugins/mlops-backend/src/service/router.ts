@@ -60,7 +60,7 @@ const noticeBody = z
     {
       error: issue =>
         issue.code === 'invalid_type'
-          ? 'must be an object with type, message and effectiveDate'
+          ? 'must be a JSON object with type, message and effectiveDate'
           : undefined,
     },
   )
@@ -133,10 +133,12 @@ export async function createRouter(options: {
 
   router.post(
     '/lineage/:kind/:namespace/:name/notices',
-    express.json(),
+    // Not strict: a body of `null`, `[]` or `"text"` is refused by the
+    // schema ("body: must be a JSON object with…"), not as invalid JSON.
+    express.json({ strict: false }),
     async (req, res) => {
       const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-      const body = parseInput(noticeBody, req.body ?? {}, 'body');
+      const body = parseInput(noticeBody, req.body, 'body');
       res
         .status(201)
         .json(await lineage.sendNotice(entityOf(req), body, credentials, req));
