@@ -467,6 +467,14 @@ export class DefaultCampaignService implements CampaignService {
       throw new InputError('deadline: must be in the future');
     const problem = campaignProblem(fields, this.options.scorecards);
     if (problem) throw new InputError(`${problem.field}: ${problem.message}`);
+    // The owner is a group of the catalog the caller can read: one it
+    // cannot (or one deleted) is as missing.
+    if (
+      !(await this.options.catalog.getEntityByRef(fields.owner, {
+        credentials,
+      }))
+    )
+      throw new InputError(`owner: no group ${fields.owner} in the catalog`);
     // What the catalog's query language accepts is narrower than the
     // predicate schema (e.g. a partial $contains): ask it once.
     try {
@@ -599,8 +607,39 @@ export class DefaultCampaignService implements CampaignService {
     );
   }
 
+  /**
+   * Logs a warning for each campaign of app-config.yaml whose owner is not
+   * a group of the catalog (a typo, or a group deleted since): the config
+   * is read at start-up, before the catalog can be asked, and such a
+   * campaign is kept, not refused.
+   */
+  private async warnOfUnknownOwners(credentials: BackstageCredentials) {
+    const { configCampaigns, catalog, logger } = this.options;
+    if (!logger || !configCampaigns.length) return;
+    try {
+      const owners = [...new Set(configCampaigns.map(c => c.owner))];
+      const { items } = await catalog.getEntitiesByRefs(
+        { entityRefs: owners, fields: ['kind', 'metadata.name'] },
+        { credentials },
+      );
+      const missing = new Set(owners.filter((_, i) => !items[i]));
+      for (const c of configCampaigns)
+        if (missing.has(c.owner))
+          logger.warn(
+            `Campaign ${c.id} of app-config.yaml (scorecards.campaigns) has the owner ${c.owner}, which is not a group in the catalog`,
+          );
+    } catch (error) {
+      logger.warn(
+        `Could not check the owners of the campaigns of app-config.yaml: ${shortReason(
+          error,
+        )}`,
+      );
+    }
+  }
+
   async snapshotAll(now: Date): Promise<void> {
     const credentials = await this.options.auth.getOwnServiceCredentials();
+    await this.warnOfUnknownOwners(credentials);
     const failed: string[] = [];
     for (const campaign of await this.all()) {
       // Running, or ended less than a day ago (its final point).

@@ -30,12 +30,16 @@ export interface CampaignService {
     options: { owner?: string },
     credentials: BackstageCredentials,
   ): Promise<CampaignDetails>;
-  /** Creates a campaign in the database (InputError naming the field for bad input; NotAllowedError without the permission). */
+  /**
+   * Creates a campaign in the database (InputError naming the field for bad
+   * input, or an owner that is no group of the catalog the caller can read;
+   * NotAllowedError without the permission).
+   */
   create(
     input: CampaignInput,
     credentials: BackstageCredentials,
   ): Promise<CampaignSummary>;
-  /** ConflictError for a campaign defined in config. */
+  /** Checks its input as create does; ConflictError for a campaign defined in config. */
   update(
     id: string,
     input: CampaignInput,
@@ -48,7 +52,9 @@ export interface CampaignService {
   /**
    * Records today's burn-up point of every campaign running at `now`
    * (computed with the plugin's own credentials). Idempotent: running it
-   * twice, or on two replicas, writes the same rows.
+   * twice, or on two replicas, writes the same rows. First logs a warning
+   * for each campaign of app-config.yaml whose owner is no group of the
+   * catalog.
    */
   snapshotAll(now: Date): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { testDatabases } from '../__testUtils__/databases';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import {
@@ -9,6 +10,7 @@ import {
   permissionsDeciding,
   backendForTheseTests,
   startScorecardsBackend,
+  catalogServiceOf,
 } from '../__testUtils__/backend';
 import {
   afterTheTest,
@@ -293,6 +295,48 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
     expect(await refused({ scorecard: 'ml-production-readiness' })).toBe(
       'body: unknown field scorecard; a campaign has title, description, scorecardId, target, filter, startsAt, deadline, owner',
     );
+    // zod's own messages, in plain words.
+    expect(await refused({ owner: undefined })).toBe('owner: is required');
+    expect(await refused({ owner: 42 })).toBe('owner: must be a string');
+    expect(await refused({ description: ['a'] })).toBe(
+      'description: must be a string',
+    );
+    expect(await refused({ target: { checks: 'model-card-complete' } })).toBe(
+      'target.checks: must be an array',
+    );
+    expect(await refused({ target: { checks: ['x', 7] } })).toBe(
+      'target.checks.1: must be a string',
+    );
+  });
+
+  it('answers 400 to a JSON body that is not an object, on POST and PUT', async () => {
+    const created = await create({ title: 'Bodies' });
+    for (const [method, url] of [
+      ['post', '/api/scorecards/campaigns'],
+      ['put', `/api/scorecards/campaigns/${created.id}`],
+    ] as const) {
+      for (const raw of ['null', '"text"', '[]', '42', 'true']) {
+        const res = await request(backend.server)
+          [method](url)
+          .set(asUser(ADMIN))
+          .set('Content-Type', 'application/json')
+          .send(raw);
+        expect([method, raw, res.status, res.body.error?.message]).toEqual([
+          method,
+          raw,
+          400,
+          'body: must be a JSON object',
+        ]);
+      }
+    }
+    // JSON that does not parse is still said to be so.
+    const bad = await request(backend.server)
+      .post('/api/scorecards/campaigns')
+      .set(asUser(ADMIN))
+      .set('Content-Type', 'application/json')
+      .send('{"title": ');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.message).toMatch(/JSON/);
   });
 
   it('keeps ids valid whatever the title', async () => {
@@ -320,6 +364,175 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
     expect(ids[2]).toMatch(/^campaign-[0-9a-f]{6}$/);
     expect(ids[3]).toMatch(/^v1-2-3-models-all-of-them-[0-9a-f]{6}$/);
     expect(ids[4]).toMatch(/^x{50}-[0-9a-f]{6}$/);
+  });
+});
+
+describe.each(databases.eachSupportedId())('campaign owners on %s', id => {
+  /** The catalog's entities: a test deletes a group from it. */
+  let entities: Entity[] = [];
+  /** The plugin's warnings. */
+  const warnings: string[] = [];
+
+  const backend = backendForTheseTests(async () => {
+    const knex = await databases.init(id);
+    const logger: any = {
+      warn: (message: string) => void warnings.push(message),
+      info: () => {},
+      error: () => {},
+      debug: () => {},
+      child: () => logger,
+    };
+    entities = [
+      group('ml-platform'),
+      group('team.x-1_a'),
+      group('gone'),
+      group('hidden-team'),
+      model('fraud-detector', 'production'),
+    ];
+    return startScorecardsBackend(knex, {
+      config: {
+        scorecards: {
+          // No initial delay: the test backend runs the full pass at start-up.
+          schedule: { frequency: { hours: 24 }, timeout: { minutes: 5 } },
+          incremental: { schedule: afterTheTest },
+          campaigns: [
+            campaignEntry(),
+            campaignEntry({ id: 'orphan', owner: 'group:default/nobody' }),
+            campaignEntry({ id: 'orphan-too', owner: 'ghost.team' }),
+          ],
+        },
+      },
+      features: [
+        // The catalog of the moment; ADMIN cannot see hidden-team.
+        catalogServiceOf(
+          new Proxy({} as CatalogService, {
+            get: (_, method) =>
+              // Not a thenable: only the catalog's methods.
+              typeof (catalogServiceMock() as any)[method] === 'function'
+                ? (req: any, options: any) =>
+                    (
+                      catalogServiceMock({
+                        entities: entities.filter(
+                          e =>
+                            e.metadata.name !== 'hidden-team' ||
+                            options?.credentials?.principal?.userEntityRef !==
+                              ADMIN,
+                        ),
+                      }) as any
+                    )[method](req, options)
+                : undefined,
+          }),
+        ),
+        permissionsDeciding({ allowed: [ADMIN], conditional: [] }).factory,
+        mockServices.logger.mock(logger).factory,
+      ],
+    });
+  });
+
+  const body = (owner: unknown) => ({
+    title: 'Owned',
+    scorecardId: 'ml-production-readiness',
+    target: { level: 'Silver' },
+    filter: { kind: 'Model' },
+    deadline: '2099-06-30',
+    owner,
+  });
+  const post = (owner: unknown) =>
+    request(backend.server)
+      .post('/api/scorecards/campaigns')
+      .set(asUser(ADMIN))
+      .send(body(owner));
+
+  it('starts with config campaigns whose owner is no group, warning of each', async () => {
+    const list = await request(backend.server)
+      .get('/api/scorecards/campaigns')
+      .set(asUser(MEI));
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((c: any) => [c.id, c.owner]).sort()).toEqual([
+      ['orphan', 'group:default/nobody'],
+      ['orphan-too', 'group:default/ghost.team'],
+      ['production-silver', 'group:default/ml-platform'],
+    ]);
+    expect(warnings.filter(w => w.includes('owner')).sort()).toEqual([
+      'Campaign orphan of app-config.yaml (scorecards.campaigns) has the owner group:default/nobody, which is not a group in the catalog',
+      'Campaign orphan-too of app-config.yaml (scorecards.campaigns) has the owner group:default/ghost.team, which is not a group in the catalog',
+    ]);
+  });
+
+  it('accepts an owner group of the catalog, however its ref is spelled', async () => {
+    for (const [owner, stored] of [
+      ['team.x-1_a', 'group:default/team.x-1_a'],
+      ['Group:Default/Team.X-1_A', 'group:default/team.x-1_a'],
+      ['default/ml-platform', 'group:default/ml-platform'],
+    ]) {
+      const res = await post(owner);
+      expect([owner, res.status, res.body.owner]).toEqual([owner, 201, stored]);
+    }
+  });
+
+  it.each([
+    ['nobody', 'owner: no group group:default/nobody in the catalog'],
+    [
+      'group:default/no.such-team',
+      'owner: no group group:default/no.such-team in the catalog',
+    ],
+    [
+      'group:other/ml-platform',
+      'owner: no group group:other/ml-platform in the catalog',
+    ],
+    // A group the caller may not read is as missing.
+    ['hidden-team', 'owner: no group group:default/hidden-team in the catalog'],
+    [
+      '"ml-platform"',
+      'owner: not a valid entity reference, e.g. group:default/name',
+    ],
+    [
+      "group:default/o'brien",
+      'owner: not a valid entity reference, e.g. group:default/name',
+    ],
+    [
+      'équipe-ü',
+      'owner: not a valid entity reference, e.g. group:default/name',
+    ],
+    [
+      '模型团队',
+      'owner: not a valid entity reference, e.g. group:default/name',
+    ],
+    [
+      'group:default/a\\b',
+      'owner: not a valid entity reference, e.g. group:default/name',
+    ],
+    ['', 'owner: not a valid entity reference, e.g. group:default/name'],
+  ])('refuses the owner %j on POST: %s', async (owner, message) => {
+    const res = await post(owner);
+    expect([res.status, res.body.error?.message]).toEqual([400, message]);
+  });
+
+  it('refuses to keep a deleted group as the owner of a campaign it updates', async () => {
+    const created = await post('gone');
+    expect(created.status).toBe(201);
+    entities = entities.filter(e => e.metadata.name !== 'gone');
+    const put = await request(backend.server)
+      .put(`/api/scorecards/campaigns/${created.body.id}`)
+      .set(asUser(ADMIN))
+      .send({ ...body('gone'), title: 'Owned, renamed' });
+    expect([put.status, put.body.error?.message]).toEqual([
+      400,
+      'owner: no group group:default/gone in the catalog',
+    ]);
+    // Unchanged, and still shown; another owner may be given.
+    const one = await request(backend.server)
+      .get(`/api/scorecards/campaigns/${created.body.id}`)
+      .set(asUser(MEI));
+    expect([one.status, one.body.campaign.title]).toEqual([200, 'Owned']);
+    const moved = await request(backend.server)
+      .put(`/api/scorecards/campaigns/${created.body.id}`)
+      .set(asUser(ADMIN))
+      .send({ ...body('ml-platform'), title: 'Owned, renamed' });
+    expect([moved.status, moved.body.owner]).toEqual([
+      200,
+      'group:default/ml-platform',
+    ]);
   });
 });
 

@@ -20,7 +20,9 @@ export async function createCampaignRouter(options: {
 }): Promise<express.Router> {
   const { httpAuth, auditor, campaigns } = options;
   const router = Router();
-  const jsonBody = express.json();
+  // Not strict: a body of `null`, `[]` or `"text"` is refused by the
+  // campaign's schema ("body: must be a JSON object"), not as invalid JSON.
+  const jsonBody = express.json({ strict: false });
 
   const audited = auditedEvents<'create' | 'update' | 'archive'>(
     auditor,

@@ -42,8 +42,10 @@ export async function createRouter(options: {
 }): Promise<express.Router> {
   const { httpAuth, queries } = options;
   const router = Router();
-  // Only the routes that take a body parse one.
-  const jsonBody = express.json();
+  // Only the routes that take a body parse one. Not strict: a body of
+  // `null`, `[]` or `"text"` is parsed, and refused by its schema as "must be
+  // a JSON object" rather than by the parser as invalid JSON.
+  const jsonBody = express.json({ strict: false });
 
   router.get('/definitions', async (req, res) => {
     await httpAuth.credentials(req, anyCaller);
