@@ -96,6 +96,14 @@ export interface Config {
        * @visibility frontend
        */
       maxDays?: number;
+      /**
+       * Whether someone who may manage an entity's exemptions may approve
+       * an exemption they requested themselves. Default false: another
+       * owner or an admin must approve it (they may withdraw it). Turn it on
+       * only where one person runs the portal, as the local demo does.
+       * @visibility frontend
+       */
+      selfApproval?: boolean;
     };
     /**
      * The weekly digest: one notification per team with its level changes,

@@ -195,6 +195,9 @@ export const scorecardsPlugin = createBackendPlugin({
           logger,
           notifications: deps.notifications,
           maxDays: config.getOptionalNumber('scorecards.exemptions.maxDays'),
+          selfApproval: config.getOptionalBoolean(
+            'scorecards.exemptions.selfApproval',
+          ),
         });
         deps.httpRouter.use(
           await createExemptionRequestRouter({

@@ -67,6 +67,12 @@ export class ExemptionWorkflow {
       notifications?: NotificationService;
       /** `scorecards.exemptions.maxDays`; default 90. */
       maxDays?: number;
+      /**
+       * `scorecards.exemptions.selfApproval`: whether the requester may
+       * approve their own request when they may manage the entity's
+       * exemptions. Default false (four eyes).
+       */
+      selfApproval?: boolean;
       now?: () => Date;
     },
   ) {
@@ -267,9 +273,11 @@ export class ExemptionWorkflow {
   ): Promise<T> {
     const request = await this.decidable(id, credentials);
     // Four eyes: whoever asked may withdraw (reject) the request, never
-    // approve it, even when they may manage the entity's exemptions.
+    // approve it, even when they may manage the entity's exemptions, unless
+    // the configuration allows it (a portal with a single user).
     if (
       verb === 'approved' &&
+      !this.options.selfApproval &&
       request.requestedBy.toLowerCase() ===
         credentials.principal.userEntityRef.toLowerCase()
     )

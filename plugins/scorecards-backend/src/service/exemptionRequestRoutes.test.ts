@@ -445,6 +445,21 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('answers 400 to a JSON body that is not an object', async () => {
+      for (const raw of ['null', '"text"', '[]', '42']) {
+        const res = await request(backend.server)
+          .post(`${ENTITY}/exemption-requests`)
+          .set(asUser(OWNER))
+          .set('Content-Type', 'application/json')
+          .send(raw);
+        expect([raw, res.status, res.body.error?.message]).toEqual([
+          raw,
+          400,
+          'body: must be a JSON object',
+        ]);
+      }
+    });
+
     it('answers 403 to a requester approving their own request, though they may manage exemptions; they may withdraw it, another manager may approve it', async () => {
       const SECRET = '/api/scorecards/entities/model/default/secret-model';
       const submit = async (user: string, checkId: string) => {
@@ -483,6 +498,49 @@ describe.each(databases.eachSupportedId())(
         status: 'rejected',
         requestedBy: ADMIN,
         decidedBy: ADMIN,
+      });
+    });
+  },
+);
+
+describe.each(databases.eachSupportedId())(
+  'exemption request routes with scorecards.exemptions.selfApproval on %s',
+  databaseId => {
+    const backend = backendForTheseTests(async () =>
+      startScorecardsBackend(await databases.init(databaseId), {
+        graded: { by: OWNER, models: [NAME] },
+        config: scheduledPassAfterTheTestWith({
+          exemptions: { selfApproval: true },
+        }),
+        features: portalHidingSecretModel(entities, {
+          allowed: [OWNER, ADMIN],
+          conditional: [OUTSIDER],
+        }),
+      }),
+    );
+
+    it('lets a requester who may manage the exemptions approve their own request; one who may not still gets 403', async () => {
+      const body = {
+        checkId: CHECK,
+        reason: REASON,
+        expiresAt: new Date(Date.now() + 3 * DAY).toISOString(),
+      };
+      const asked = await request(backend.server)
+        .post(`${ENTITY}/exemption-requests`)
+        .set(asUser(OWNER))
+        .send(body);
+      expect(asked.status).toBe(201);
+      const approve = (user: string) =>
+        request(backend.server)
+          .post(`/api/scorecards/exemption-requests/${asked.body.id}/approve`)
+          .set(asUser(user));
+      expect((await approve(OUTSIDER)).status).toBe(403);
+      const approved = await approve(OWNER);
+      expect(approved.status).toBe(200);
+      expect(approved.body.request).toMatchObject({
+        status: 'approved',
+        requestedBy: OWNER,
+        decidedBy: OWNER,
       });
     });
   },

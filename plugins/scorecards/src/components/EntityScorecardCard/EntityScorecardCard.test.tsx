@@ -65,7 +65,12 @@ const GUEST = 'user:default/guest';
 
 const render = (
   api = mockApi(),
-  options: { permission?: Decision; maxDays?: number; user?: string } = {},
+  options: {
+    permission?: Decision;
+    maxDays?: number;
+    selfApproval?: boolean;
+    user?: string;
+  } = {},
 ) =>
   renderInTestApp(
     <TestApiProvider
@@ -80,10 +85,14 @@ const render = (
         [
           configApiRef,
           mockApis.config({
-            data:
-              options.maxDays === undefined
-                ? {}
-                : { scorecards: { exemptions: { maxDays: options.maxDays } } },
+            data: {
+              scorecards: {
+                exemptions: {
+                  maxDays: options.maxDays,
+                  selfApproval: options.selfApproval,
+                },
+              },
+            },
           }),
         ],
       ]}
@@ -675,6 +684,29 @@ describe('EntityScorecardCard', () => {
       expect(rejected).toHaveTextContent(
         'Exemption request rejected by mei on 2026-11-30',
       );
+    });
+
+    it('offers its requester Approve and Reject when scorecards.exemptions.selfApproval is on', async () => {
+      await render(
+        mockApi({
+          getExemptionRequests: async () => ({ requests: [pendingRequest] }),
+        }),
+        { permission: 'ALLOW', user: 'user:default/Mei', selfApproval: true },
+      );
+      const pending = await screen.findByTestId(
+        'exemption-request-model-card-complete',
+      );
+      expect(
+        await within(pending).findByRole('button', { name: 'Approve' }),
+      ).toBeEnabled();
+      expect(
+        within(pending).getByRole('button', { name: 'Reject' }),
+      ).toBeEnabled();
+      expect(
+        within(pending).queryByTestId(
+          'own-exemption-request-model-card-complete',
+        ),
+      ).not.toBeInTheDocument();
     });
 
     it('offers no Request exemption on a failing check that an exemption covers already (created directly, not graded since)', async () => {

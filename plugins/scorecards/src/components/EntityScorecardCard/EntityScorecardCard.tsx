@@ -7,6 +7,7 @@ import {
 } from '@backstage/core-components';
 import {
   alertApiRef,
+  configApiRef,
   identityApiRef,
   useApi,
 } from '@backstage/core-plugin-api';
@@ -129,7 +130,10 @@ interface RowContext {
   exemptions: Exemption[];
   changes: Map<string, CheckChange>;
   canDecide: boolean;
-  /** The signed-in user's ref, once known: they may not approve their own requests. */
+  /**
+   * The signed-in user's ref, once known, when they may not approve their
+   * own requests (`scorecards.exemptions.selfApproval` is off, the default).
+   */
   userRef?: string;
   now: number;
   scorecardId: string;
@@ -309,9 +313,16 @@ export const EntityScorecardCard = () => {
     resourceRef: entityRef,
   });
   const identityApi = useApi(identityApiRef);
+  const selfApproval =
+    useApi(configApiRef).getOptionalBoolean(
+      'scorecards.exemptions.selfApproval',
+    ) ?? false;
   const { value: userRef } = useAsync(
-    async () => (await identityApi.getBackstageIdentity()).userEntityRef,
-    [identityApi],
+    async () =>
+      selfApproval
+        ? undefined
+        : (await identityApi.getBackstageIdentity()).userEntityRef,
+    [identityApi, selfApproval],
   );
   // Results an approval or revocation answered, until the next reload; kept
   // with the entity they are of, should the card be shown another entity.
