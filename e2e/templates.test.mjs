@@ -2,7 +2,7 @@
 // The golden-path templates in the running portal: each runs through the
 // scaffolder API, publishes to the local Git repository and its entities
 // appear in the catalog with their relations; one runs through the UI.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -51,12 +51,19 @@ function entity(ref, ready = () => true) {
   );
 }
 
+/** @type {string[]} the clones, removed after the tests */
+const clones = [];
+after(() => {
+  for (const dir of clones) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /**
  * Clones a published repository with the real git client.
  * @param {string} name
  */
 function clone(name) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clone-'));
+  clones.push(dir);
   execFileSync('git', [
     'clone',
     '--quiet',

@@ -28,7 +28,7 @@ export async function createExemptionRequestRouter(options: {
 }): Promise<express.Router> {
   const { httpAuth, auditor, exemptions } = options;
   const router = Router();
-  const jsonBody = express.json();
+  const jsonBody = express.json({ strict: false });
 
   const audited = auditedEvents<'submit' | 'approve' | 'reject'>(
     auditor,
