@@ -105,6 +105,12 @@ const render = (
   );
 
 const entityRef = 'model:default/merchant-risk-scorer';
+
+/** Expects a pending request to offer neither Approve nor Reject. */
+const expectNoDecisionButtons = (pending: HTMLElement) => {
+  for (const name of ['Approve', 'Reject'])
+    expect(within(pending).queryByRole('button', { name })).toBeNull();
+};
 const DAY = 24 * 60 * 60 * 1000;
 /** The UTC day `days` from now, `YYYY-MM-DD`. */
 const dayFromNow = (days: number) =>
@@ -547,12 +553,7 @@ describe('EntityScorecardCard', () => {
       expect(pending).toHaveTextContent(
         `by mei on 2026-11-28, until ${dayFromNow(20)}`,
       );
-      expect(
-        within(pending).queryByRole('button', { name: 'Approve' }),
-      ).not.toBeInTheDocument();
-      expect(
-        within(pending).queryByRole('button', { name: 'Reject' }),
-      ).not.toBeInTheDocument();
+      expectNoDecisionButtons(pending);
       expect(permissionRequests).toContainEqual(
         expect.objectContaining({
           permission: expect.objectContaining({
@@ -665,12 +666,7 @@ describe('EntityScorecardCard', () => {
       ).toHaveTextContent(
         'You requested this exemption: another owner or an admin must approve it.',
       );
-      expect(
-        within(pending).queryByRole('button', { name: 'Approve' }),
-      ).not.toBeInTheDocument();
-      expect(
-        within(pending).queryByRole('button', { name: 'Reject' }),
-      ).not.toBeInTheDocument();
+      expectNoDecisionButtons(pending);
       fireEvent.click(
         within(pending).getByRole('button', { name: 'Withdraw' }),
       );
