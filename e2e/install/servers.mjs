@@ -54,6 +54,9 @@ export async function waitForUrl(url, child, logFile, timeoutMs = 6 * 60_000) {
   throw new Error(`${url}: the server ${why}; end of ${logFile}:\n${tail}`);
 }
 
+/** @type {WeakSet<ChildProcess>} the servers stopServer has stopped */
+const stopped = new WeakSet();
+
 /**
  * Sends a signal to a process group; a group that is gone already is fine.
  * @param {number} pid the group's leader
@@ -77,7 +80,9 @@ function signalGroup(pid, signal) {
  */
 export async function stopServer(child) {
   const pid = child.pid;
-  if (pid === undefined) return;
+  // Stopped once already: its group id may belong to another process now.
+  if (pid === undefined || stopped.has(child)) return;
+  stopped.add(child);
   if (child.exitCode === null && child.signalCode === null) {
     const exited = new Promise(r => child.once('exit', r));
     signalGroup(pid, 'SIGTERM');

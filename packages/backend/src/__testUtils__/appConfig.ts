@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
+import { ConfigReader } from '@backstage/config';
 import { ServiceFactoryTester } from '@backstage/backend-test-utils';
 import { rootConfigServiceFactory } from '@backstage/backend-defaults/rootConfig';
 
@@ -17,3 +20,20 @@ export async function loadAppConfig() {
   );
   return tester.getSubject();
 }
+
+/** A config file of the repository, parsed as it is (no substitutions). */
+export const readConfigFile = (file: string) => ({
+  data: parse(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8')),
+  context: file,
+});
+
+/**
+ * The configuration as the production image runs the backend
+ * (packages/backend/Dockerfile): app-config.yaml, then
+ * app-config.production.yaml on top.
+ */
+export const productionConfig = () =>
+  ConfigReader.fromConfigs([
+    readConfigFile('app-config.yaml'),
+    readConfigFile('app-config.production.yaml'),
+  ]);

@@ -1,6 +1,3 @@
-import fs from 'fs';
-import path from 'path';
-import { parse } from 'yaml';
 import { startTestBackend } from '@backstage/backend-test-utils';
 import {
   coreServices,
@@ -13,22 +10,12 @@ import {
   localGitBaseDir,
 } from '@convergence/backstage-plugin-scaffolder-backend-module-mlops';
 import { catalogModuleLocalGit } from './localGitCatalog';
+import {
+  productionConfig as production,
+  readConfigFile,
+} from '../__testUtils__/appConfig';
 
 describe('local-git in production', () => {
-  const root = path.resolve(__dirname, '../../../..');
-  const read = (file: string) =>
-    parse(fs.readFileSync(path.join(root, file), 'utf8'));
-  // As the production image runs the backend (packages/backend/Dockerfile):
-  // app-config.yaml, then app-config.production.yaml on top.
-  const production = () =>
-    ConfigReader.fromConfigs([
-      { data: read('app-config.yaml'), context: 'app-config.yaml' },
-      {
-        data: read('app-config.production.yaml'),
-        context: 'app-config.production.yaml',
-      },
-    ]);
-
   async function providersWith(config: ConfigReader) {
     const processing = {
       addEntityProvider: jest.fn(),
@@ -51,15 +38,13 @@ describe('local-git in production', () => {
   }
 
   it('is configured for local use only', async () => {
-    expect(read('app-config.production.yaml')).toHaveProperty(
+    expect(readConfigFile('app-config.production.yaml').data).toHaveProperty(
       ['scaffolder', 'localGit'],
       null,
     );
     expect(
       await providersWith(
-        ConfigReader.fromConfigs([
-          { data: read('app-config.yaml'), context: 'app-config.yaml' },
-        ]),
+        ConfigReader.fromConfigs([readConfigFile('app-config.yaml')]),
       ),
     ).toEqual([expect.any(LocalGitEntityProvider)]);
     expect(await providersWith(production())).toEqual([]);

@@ -232,9 +232,14 @@ export class ExemptionWorkflow {
   /**
    * The request; a NotFoundError unless the caller may read its entity (as
    * if there were no such request: a 403 would name the hidden entity), and
-   * a NotAllowedError unless they may manage its exemptions.
+   * a NotAllowedError unless they may manage its exemptions or, for a
+   * rejection, asked for it themselves (withdrawing it).
    */
-  private async decidable(id: string, credentials: BackstageCredentials) {
+  private async decidable(
+    id: string,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+    verb: 'approved' | 'rejected',
+  ) {
     const request = await this.options.requests.getRequest(id, this.now());
     const missing = () => new NotFoundError(`No exemption request ${id}`);
     if (!request) throw missing();
@@ -247,6 +252,8 @@ export class ExemptionWorkflow {
       if ((error as Error)?.name === 'NotFoundError') throw missing();
       throw error;
     }
+    if (verb === 'rejected' && isRequester(request, credentials))
+      return request;
     await this.options.queries.authorize(
       credentials,
       scorecardsExemptionManagePermission,
@@ -271,15 +278,14 @@ export class ExemptionWorkflow {
       now: Date;
     }) => Promise<T | undefined | null>,
   ): Promise<T> {
-    const request = await this.decidable(id, credentials);
+    const request = await this.decidable(id, credentials, verb);
     // Four eyes: whoever asked may withdraw (reject) the request, never
     // approve it, even when they may manage the entity's exemptions, unless
     // the configuration allows it (a portal with a single user).
     if (
       verb === 'approved' &&
       !this.options.selfApproval &&
-      request.requestedBy.toLowerCase() ===
-        credentials.principal.userEntityRef.toLowerCase()
+      isRequester(request, credentials)
     )
       throw new NotAllowedError(
         'You requested this exemption; another owner or an admin must approve it',
@@ -462,4 +468,15 @@ export class ExemptionWorkflow {
       );
     }
   }
+}
+
+/** Whether the caller asked for the request (refs compared in any case). */
+function isRequester(
+  request: ExemptionRequest,
+  credentials: BackstageCredentials<BackstageUserPrincipal>,
+) {
+  return (
+    request.requestedBy.toLowerCase() ===
+    credentials.principal.userEntityRef.toLowerCase()
+  );
 }

@@ -99,7 +99,10 @@ export const campaignBody = z.strictObject(
       .max(10_000, 'must be at most 10000 characters')
       .refine(noNul, 'must not contain NUL characters')
       .optional(),
-    scorecardId: z.string({ error: 'must name a scorecard' }).min(1).max(200),
+    scorecardId: z
+      .string({ error: 'must name a scorecard' })
+      .min(1, 'must name a scorecard')
+      .max(200, 'must be at most 200 characters'),
     target: campaignTarget,
     filter: campaignFilter,
     startsAt: campaignDate.optional(),

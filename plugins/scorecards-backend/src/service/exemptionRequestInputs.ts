@@ -11,7 +11,7 @@ export const exemptionDecisionBody = z.preprocess(
   z.object({
     comment: z
       .string({ error: 'must be a string' })
-      .max(10_000)
+      .max(10_000, 'must be at most 10000 characters')
       .refine(s => !s.includes('\u0000'), 'must not contain NUL characters')
       .optional(),
   }),

@@ -219,8 +219,8 @@ describe.each(databases.eachSupportedId())(
         'status: must be pending, approved, rejected or expired',
       );
 
+      // The requester may not approve (it may withdraw: a test below).
       expect((await decide(OUTSIDER, id, 'approve')).status).toBe(403);
-      expect((await decide(OUTSIDER, id, 'reject')).status).toBe(403);
       expect((await decide(OWNER, 'not-a-uuid', 'approve')).status).toBe(404);
       expect(
         (await decide(OWNER, '00000000-0000-4000-8000-000000000000', 'approve'))
@@ -284,14 +284,13 @@ describe.each(databases.eachSupportedId())(
         ['exemption-request', 'medium', 'submit', 'success'],
         ['exemption-request', 'medium', 'submit', 'ConflictError'],
         ['exemption-request', 'medium', 'approve', 'NotAllowedError'],
-        ['exemption-request', 'medium', 'reject', 'NotAllowedError'],
         ['exemption-request', 'medium', 'approve', 'NotFoundError'],
         ['exemption-request', 'medium', 'approve', 'InputError'],
         ['exemption-request', 'medium', 'approve', 'success'],
         ['exemption-request', 'medium', 'approve', 'ConflictError'],
         ['exemption-request', 'medium', 'reject', 'ConflictError'],
       ]);
-      expect(audited[6].outcome.success.meta).toEqual({
+      expect(audited[5].outcome.success.meta).toEqual({
         requestId: id,
         entityRef: REF,
         checkId: CHECK,
@@ -541,6 +540,33 @@ describe.each(databases.eachSupportedId())(
         status: 'approved',
         requestedBy: OWNER,
         decidedBy: OWNER,
+      });
+    });
+    it('lets a requester who may not manage the exemptions withdraw (reject) their own request, not approve it; another reader may do neither', async () => {
+      const asked = await request(backend.server)
+        .post(`${ENTITY}/exemption-requests`)
+        .set(asUser(OUTSIDER))
+        .send({
+          checkId: 'model-card-complete',
+          reason: REASON,
+          expiresAt: new Date(Date.now() + 3 * DAY).toISOString(),
+        });
+      expect(asked.status).toBe(201);
+      const decide = (user: string, verb: string) =>
+        request(backend.server)
+          .post(`/api/scorecards/exemption-requests/${asked.body.id}/${verb}`)
+          .set(asUser(user))
+          .send({ comment: 'withdrawn — «too early»' });
+      expect((await decide(OUTSIDER, 'approve')).status).toBe(403);
+      expect((await decide('user:default/someone.else', 'reject')).status).toBe(
+        403,
+      );
+      const withdrawn = await decide(OUTSIDER.toUpperCase(), 'reject');
+      expect(withdrawn.status).toBe(200);
+      expect(withdrawn.body.request).toMatchObject({
+        status: 'rejected',
+        requestedBy: OUTSIDER,
+        decidedBy: OUTSIDER.toUpperCase(),
       });
     });
   },

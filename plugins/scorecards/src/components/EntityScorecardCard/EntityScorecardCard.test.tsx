@@ -682,6 +682,27 @@ describe('EntityScorecardCard', () => {
       );
     });
 
+    it('offers its requester Withdraw though they may not manage exemptions, with nothing to approve', async () => {
+      await render(
+        mockApi({
+          getExemptionRequests: async () => ({ requests: [pendingRequest] }),
+        }),
+        { permission: 'DENY', user: pendingRequest.requestedBy },
+      );
+      const pending = await screen.findByTestId(
+        'exemption-request-model-card-complete',
+      );
+      expect(
+        await within(pending).findByRole('button', { name: 'Withdraw' }),
+      ).toBeEnabled();
+      expectNoDecisionButtons(pending);
+      expect(
+        within(pending).queryByTestId(
+          'own-exemption-request-model-card-complete',
+        ),
+      ).toBeNull();
+    });
+
     it('offers its requester Approve and Reject when scorecards.exemptions.selfApproval is on', async () => {
       await render(
         mockApi({

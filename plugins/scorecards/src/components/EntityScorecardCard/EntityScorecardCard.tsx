@@ -130,11 +130,10 @@ interface RowContext {
   exemptions: Exemption[];
   changes: Map<string, CheckChange>;
   canDecide: boolean;
-  /**
-   * The signed-in user's ref, once known, when they may not approve their
-   * own requests (`scorecards.exemptions.selfApproval` is off, the default).
-   */
+  /** The signed-in user's ref, once known. */
   userRef?: string;
+  /** `scorecards.exemptions.selfApproval` (default false: four eyes). */
+  selfApproval: boolean;
   now: number;
   scorecardId: string;
   onRequest: (checkId: string) => void;
@@ -207,6 +206,7 @@ const CheckRow = ({
           exemptions={context.exemptions}
           canDecide={context.canDecide}
           userRef={context.userRef}
+          selfApproval={context.selfApproval}
           now={context.now}
           onRequest={() => context.onRequest(check.checkId)}
           onAnswer={context.onAnswer}
@@ -318,11 +318,8 @@ export const EntityScorecardCard = () => {
       'scorecards.exemptions.selfApproval',
     ) ?? false;
   const { value: userRef } = useAsync(
-    async () =>
-      selfApproval
-        ? undefined
-        : (await identityApi.getBackstageIdentity()).userEntityRef,
-    [identityApi, selfApproval],
+    async () => (await identityApi.getBackstageIdentity()).userEntityRef,
+    [identityApi],
   );
   // Results an approval or revocation answered, until the next reload; kept
   // with the entity they are of, should the card be shown another entity.
@@ -431,6 +428,7 @@ export const EntityScorecardCard = () => {
     changes,
     canDecide,
     userRef,
+    selfApproval,
     now: Date.now(),
     onRequest: setRequesting,
     onAnswer,

@@ -93,27 +93,30 @@ const PendingRequest = ({
   request,
   canDecide,
   userRef,
+  selfApproval,
   onDecided,
 }: {
   request: ExemptionRequest;
   canDecide: boolean;
   userRef?: string;
+  selfApproval: boolean;
   onDecided: (answer: ExemptionAnswer) => void;
 }) => {
   const api = useApi(scorecardsApiRef);
   const own =
     userRef !== undefined &&
     request.requestedBy.toLowerCase() === userRef.toLowerCase();
-  // A rejection by the requester withdraws the request.
-  const decisions = own
-    ? [
-        {
-          ...DECISIONS[1],
-          label: 'Withdraw',
-          busyLabel: 'Withdrawing…',
-        },
-      ]
-    : DECISIONS;
+  const fourEyes = own && !selfApproval;
+  // Approve and Reject for those who may decide (not the requester, unless
+  // selfApproval is on; nothing until the signed-in user is known); Withdraw
+  // (a rejection) alone for the requester otherwise.
+  let decisions: typeof DECISIONS = [];
+  if (canDecide && !fourEyes && (userRef !== undefined || selfApproval))
+    decisions = DECISIONS;
+  else if (own)
+    decisions = [
+      { ...DECISIONS[1], label: 'Withdraw', busyLabel: 'Withdrawing…' },
+    ];
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState<Decision>();
   const [error, setError] = useState<string>();
@@ -156,7 +159,7 @@ const PendingRequest = ({
         {utcDay(request.requestedAt)}, until {utcDay(request.expiresAt)}:{' '}
         {request.reason}
       </Typography>
-      {canDecide && (
+      {decisions.length > 0 && (
         <Box display="flex" alignItems="center" gridGap={8} mt={1}>
           <TextField
             id={`exemption-comment-${request.id}`}
@@ -185,7 +188,7 @@ const PendingRequest = ({
           ))}
         </Box>
       )}
-      {canDecide && own && (
+      {canDecide && fourEyes && (
         <Typography
           variant="body2"
           color="textSecondary"
@@ -219,6 +222,7 @@ export const CheckExemption = ({
   exemptions,
   canDecide,
   userRef,
+  selfApproval,
   now,
   onRequest,
   onAnswer,
@@ -232,6 +236,8 @@ export const CheckExemption = ({
   canDecide: boolean;
   /** The signed-in user's ref, once known. */
   userRef?: string;
+  /** `scorecards.exemptions.selfApproval`: a requester who may decide may approve their own. */
+  selfApproval: boolean;
   now: number;
   onRequest: () => void;
   onAnswer: (answer: ExemptionAnswer) => void;
@@ -307,6 +313,7 @@ export const CheckExemption = ({
           request={pending}
           canDecide={canDecide}
           userRef={userRef}
+          selfApproval={selfApproval}
           onDecided={onAnswer}
         />
       )}
