@@ -9,7 +9,7 @@ import { NotAllowedError } from '@backstage/errors';
 import { ScorecardQueries } from '../service/ScorecardQueries';
 import {
   entityRefInput,
-  exemptionBody,
+  exemptionActionInput,
   ownerInput,
   parseInput,
   teamSummaryInput,
@@ -204,7 +204,11 @@ Needs the scorecards.exemption.manage permission on the entity (its owners have 
     action: async ({ input, credentials }) => {
       const user = asUser(auth, credentials, 'request an exemption');
       const ref = entityOf(input);
-      const body = parseInput(exemptionBody, input, 'input');
+      const { entityRef: _, ...body } = parseInput(
+        exemptionActionInput,
+        input,
+        'input',
+      );
       return {
         output: {
           exemption: await queries.createExemption(ref, body, user),

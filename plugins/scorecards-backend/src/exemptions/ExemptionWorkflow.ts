@@ -369,6 +369,23 @@ export class ExemptionWorkflow {
       'rejected',
       d => this.options.requests.reject(id, d),
     );
+    if (isRequester(request, credentials)) {
+      // Withdrawn: the owner was told of the request, so of this too.
+      if (request.owner)
+        await this.notify(request.owner, request, {
+          title: `Exemption request withdrawn: ${this.checkTitle(
+            request.checkId,
+          )} on ${parseEntityRef(request.entityRef).name}`,
+          description: `${
+            request.requestedBy
+          } withdrew their request to exempt ${
+            request.entityRef
+          } from '${this.checkTitle(request.checkId)}'.${this.commentOf(
+            request,
+          )}`,
+        });
+      return { request };
+    }
     await this.notify(request.requestedBy, request, {
       title: `Exemption rejected: ${this.checkTitle(request.checkId)} on ${
         parseEntityRef(request.entityRef).name

@@ -6,9 +6,9 @@ export const exemptionRequestBody = exemptionBody;
 
 /** An approval or a rejection: an optional comment. */
 export const exemptionDecisionBody = z.preprocess(
-  // No body at all reads as no comment.
-  v => v ?? {},
-  z.object({
+  // No body at all reads as no comment (null is a body, and not an object).
+  v => (v === undefined ? {} : v),
+  z.strictObject({
     comment: z
       .string({ error: 'must be a string' })
       .max(10_000, 'must be at most 10000 characters')

@@ -444,18 +444,50 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
-    it('answers 400 to a JSON body that is not an object', async () => {
-      for (const raw of ['null', '"text"', '[]', '42']) {
+    it('answers 400 to a JSON body that is not an object, an unknown field or a comment too long, on requests and decisions', async () => {
+      const id = '00000000-0000-4000-8000-000000000000';
+      const decision = `/api/scorecards/exemption-requests/${id}/reject`;
+      const cases: Array<[string, string, string]> = [
+        ...['null', '"text"', '[]', '42'].flatMap(
+          raw =>
+            [
+              [
+                `${ENTITY}/exemption-requests`,
+                raw,
+                'body: must be a JSON object',
+              ],
+              [decision, raw, 'body: must be a JSON object'],
+            ] as Array<[string, string, string]>,
+        ),
+        [
+          `${ENTITY}/exemption-requests`,
+          JSON.stringify({
+            checkId: CHECK,
+            reason: REASON,
+            expiresAt: inDays(3),
+            extra: 1,
+          }),
+          'body: unknown field extra',
+        ],
+        [decision, '{"comment":"ok","extra":1}', 'body: unknown field extra'],
+        [
+          decision,
+          JSON.stringify({ comment: 'x'.repeat(10_001) }),
+          'comment: must be at most 10000 characters',
+        ],
+      ];
+      for (const [url, raw, message] of cases) {
         const res = await request(backend.server)
-          .post(`${ENTITY}/exemption-requests`)
+          .post(url)
           .set(asUser(OWNER))
           .set('Content-Type', 'application/json')
           .send(raw);
-        expect([raw, res.status, res.body.error?.message]).toEqual([
-          raw,
-          400,
-          'body: must be a JSON object',
-        ]);
+        expect([
+          url,
+          raw.slice(0, 40),
+          res.status,
+          res.body.error?.message,
+        ]).toEqual([url, raw.slice(0, 40), 400, message]);
       }
     });
 
@@ -505,16 +537,18 @@ describe.each(databases.eachSupportedId())(
 describe.each(databases.eachSupportedId())(
   'exemption request routes with scorecards.exemptions.selfApproval on %s',
   databaseId => {
+    const sent: any[] = [];
     const backend = backendForTheseTests(async () =>
       startScorecardsBackend(await databases.init(databaseId), {
         graded: { by: OWNER, models: [NAME] },
         config: scheduledPassAfterTheTestWith({
           exemptions: { selfApproval: true },
         }),
-        features: portalHidingSecretModel(entities, {
-          allowed: [OWNER, ADMIN],
-          conditional: [OUTSIDER],
-        }),
+        features: portalHidingSecretModel(
+          entities,
+          { allowed: [OWNER, ADMIN], conditional: [OUTSIDER] },
+          sent,
+        ),
       }),
     );
 
@@ -561,6 +595,7 @@ describe.each(databases.eachSupportedId())(
       expect((await decide('user:default/someone.else', 'reject')).status).toBe(
         403,
       );
+      sent.length = 0;
       const withdrawn = await decide(OUTSIDER.toUpperCase(), 'reject');
       expect(withdrawn.status).toBe(200);
       expect(withdrawn.body.request).toMatchObject({
@@ -568,6 +603,14 @@ describe.each(databases.eachSupportedId())(
         requestedBy: OUTSIDER,
         decidedBy: OUTSIDER.toUpperCase(),
       });
+      // The owner hears of the withdrawal; the requester is not told of
+      // their own act.
+      expect(sent.map(n => [n.recipients.entityRef, n.payload.title])).toEqual([
+        [
+          'group:default/fraud-ml',
+          `Exemption request withdrawn: Model card states intended use, limitations and evaluation data on ${NAME}`,
+        ],
+      ]);
     });
   },
 );

@@ -34,19 +34,24 @@ export const entityRef = (defaultKind?: string) =>
 const noNul = (s: string) => !s.includes('\u0000');
 
 /** An exemption as a caller asks for it. */
-export const exemptionBody = z.object({
+export const exemptionBody = z.strictObject({
   checkId: z.string().min(1),
   reason: z
     .string()
     .trim()
     .min(3, 'must say why, in at least 3 characters')
-    .max(10_000)
+    .max(10_000, 'must be at most 10000 characters')
     .refine(noNul, 'must not contain NUL characters'),
   expiresAt: z.iso.datetime({
     offset: true,
     error:
       'must be a date and time with its time zone, e.g. 2026-12-31T00:00:00Z',
   }),
+});
+
+/** The request-exemption action's input: an exemption and its entity. */
+export const exemptionActionInput = exemptionBody.extend({
+  entityRef: z.string(),
 });
 
 export const DAYS = 'must be a whole number of days from 1 to 730';
