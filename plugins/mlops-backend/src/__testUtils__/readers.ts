@@ -1,7 +1,9 @@
 /*
- * The callers of the service and action tests, and an in-memory catalog that
- * answers each of them with what the catalog's read permission lets them read.
+ * The callers of the service and action tests, and an in-memory catalog and a
+ * permission service that answer each of them with what the catalog's read
+ * permission lets them read.
  */
+import { mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -10,7 +12,7 @@ import {
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 
-/** May read everything. */
+/** May read everything, and is allowed the permissions that are not reads. */
 export const OWNER = 'user:default/mei';
 /** May not read the entities whose name starts with `secret`. */
 export const OUTSIDER = 'user:default/sofia';
@@ -29,7 +31,7 @@ function callerOf(options: any): string {
  * each call; `onCall` hears every call with its caller (a user ref, or the
  * principal's type for others).
  */
-export function catalogAsReadBy(
+function catalogAsReadBy(
   entities: () => Entity[],
   onCall: (method: string, request: any, caller: string) => void = () => {},
 ): CatalogService {
@@ -68,7 +70,7 @@ export function catalogAsReadBy(
  * DENY for NOBODY, CONDITIONAL for OUTSIDER (applied by {@link catalogAsReadBy}),
  * ALLOW for everyone else.
  */
-export function catalogReadDecision(user: string | undefined): PolicyDecision {
+function catalogReadDecision(user: string | undefined): PolicyDecision {
   if (user === NOBODY) return { result: AuthorizeResult.DENY };
   if (user === OUTSIDER)
     return {
@@ -78,4 +80,39 @@ export function catalogReadDecision(user: string | undefined): PolicyDecision {
       conditions: {} as any,
     };
   return { result: AuthorizeResult.ALLOW };
+}
+
+/**
+ * The catalog and the permission service as the callers meet them: the
+ * catalog of {@link catalogAsReadBy}, and a permission service that answers
+ * the catalog's read permission with {@link catalogReadDecision}, so that both
+ * agree on what each caller may read. A permission that is not a read (such
+ * as `mlops.lineage.notify`) is allowed to OWNER only.
+ *
+ * `onCatalogCall` hears every catalog call with its caller, `onReadDecision`
+ * the user of every read decision asked for.
+ */
+export function servicesAsReadBy(
+  entities: () => Entity[],
+  listeners: {
+    onCatalogCall?: (method: string, request: any, caller: string) => void;
+    onReadDecision?: (user: string) => void;
+  } = {},
+) {
+  const catalog = catalogAsReadBy(entities, listeners.onCatalogCall);
+  const permissions = mockServices.permissions.mock({
+    authorize: async (requests: any[], { credentials }: any) =>
+      requests.map(() => ({
+        result:
+          credentials.principal.userEntityRef === OWNER
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+      })),
+    authorizeConditional: async (requests: any[], { credentials }: any) => {
+      const user = credentials.principal.userEntityRef;
+      listeners.onReadDecision?.(user);
+      return requests.map(() => catalogReadDecision(user));
+    },
+  });
+  return { catalog, permissions };
 }

@@ -2,11 +2,10 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { Entity } from '@backstage/catalog-model';
 import {
-  catalogAsReadBy,
-  catalogReadDecision,
   NOBODY,
   OUTSIDER,
   OWNER,
+  servicesAsReadBy,
 } from '../__testUtils__/readers';
 import { LineageService } from '../service/LineageService';
 import { registerMlopsActions } from './index';
@@ -104,15 +103,8 @@ const ENTITIES: Entity[] = [
 function setup() {
   /** Who each catalog call was made as. */
   const callers: string[] = [];
-  const catalog = catalogAsReadBy(
-    () => ENTITIES,
-    (_method, _request, caller) => callers.push(caller),
-  );
-  const permissions = mockServices.permissions.mock({
-    authorizeConditional: async (requests: any[], { credentials }: any) =>
-      requests.map(() =>
-        catalogReadDecision(credentials.principal.userEntityRef),
-      ),
+  const { catalog, permissions } = servicesAsReadBy(() => ENTITIES, {
+    onCatalogCall: (_method, _request, caller) => callers.push(caller),
   });
   const lineage = new LineageService({
     catalog,

@@ -1,13 +1,11 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import {
-  catalogAsReadBy,
-  catalogReadDecision,
   NOBODY,
   OUTSIDER,
   OWNER,
+  servicesAsReadBy,
 } from '../__testUtils__/readers';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   LineageNotice,
   LineageResponse,
@@ -67,30 +65,16 @@ const downstream = { direction: 'downstream' as const, depth: 6 };
 function setup() {
   let entities = graph();
   const calls: string[] = [];
-  // Every catalog call is recorded.
-  const catalog = catalogAsReadBy(
-    () => entities,
-    (method, request) =>
+  const decisionsAsked: string[] = [];
+  // Every catalog call and every read decision asked for is recorded.
+  const { catalog, permissions } = servicesAsReadBy(() => entities, {
+    onCatalogCall: (method, request) =>
       calls.push(
         method === 'getEntitiesByRefs'
           ? `${method} ${request.entityRefs.length}`
           : method,
       ),
-  );
-  const decisionsAsked: string[] = [];
-  const permissions = mockServices.permissions.mock({
-    authorize: async (requests: any[], { credentials }: any) =>
-      requests.map(() => ({
-        result:
-          credentials.principal.userEntityRef === OWNER
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
-      })),
-    authorizeConditional: async (requests: any[], { credentials }: any) => {
-      const user = credentials.principal.userEntityRef;
-      decisionsAsked.push(user);
-      return requests.map(() => catalogReadDecision(user));
-    },
+    onReadDecision: user => decisionsAsked.push(user),
   });
   const stored: LineageNotice[] = [];
   const store: NoticeStore = {
