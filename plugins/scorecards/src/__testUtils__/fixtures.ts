@@ -109,6 +109,11 @@ export const summaryOf = (
   ],
 });
 
+/** An API method that fails with `error`, whatever it is asked. */
+export const failsWith = (error: Error) => async (): Promise<never> => {
+  throw error;
+};
+
 export function mockApi(overrides: Partial<ScorecardsApi> = {}): ScorecardsApi {
   return {
     getDefinitions: async () => definitions,

@@ -25,7 +25,7 @@ import {
   ExemptionRequest,
 } from '@convergence/backstage-plugin-scorecards-common';
 import { NotAllowedError } from '@backstage/errors';
-import { mockApi, result } from '../../__testUtils__/fixtures';
+import { failsWith, mockApi, result } from '../../__testUtils__/fixtures';
 import { serverError } from '../../__testUtils__/errors';
 import { EntityScorecardCard } from './EntityScorecardCard';
 
@@ -152,6 +152,17 @@ const expiredOnDescription = (exemption: Exemption, id: string): Exemption => ({
 /** The API answering `changes` as the entity's check history. */
 const withChanges = (...changes: CheckChange[]) =>
   mockApi({ getCheckChanges: async ref => ({ entityRef: ref, changes }) });
+
+/** An exemption of model-card-complete created directly (no request), until 12 days from now. */
+const directExemption = (
+  exemption: Pick<Exemption, 'id' | 'reason' | 'author'>,
+): Exemption => ({
+  entityRef,
+  checkId: 'model-card-complete',
+  expiresAt: `${dayFromNow(12)}T00:00:00.000Z`,
+  createdAt: '2026-11-29T10:00:00.000Z',
+  ...exemption,
+});
 
 /** The answers about an entity graded `results` with `exemptions` (and no audit trail). */
 const exempted = (
@@ -348,9 +359,7 @@ describe('EntityScorecardCard', () => {
   it('shows the error when the backend fails', async () => {
     await render(
       mockApi({
-        getEntityResults: async () => {
-          throw new Error('backend down');
-        },
+        getEntityResults: failsWith(new Error('backend down')),
       }),
     );
     expect((await screen.findAllByText(/backend down/)).length).toBeGreaterThan(
@@ -394,9 +403,7 @@ describe('EntityScorecardCard', () => {
       const refused = await error();
       await render(
         mockApi({
-          refreshEntity: async () => {
-            throw refused;
-          },
+          refreshEntity: failsWith(refused),
         }),
       );
       fireEvent.click(
@@ -519,9 +526,7 @@ describe('EntityScorecardCard', () => {
       );
       await render(
         mockApi({
-          requestExemption: async () => {
-            throw conflict;
-          },
+          requestExemption: failsWith(conflict),
         }),
       );
       fireEvent.click(
@@ -727,15 +732,11 @@ describe('EntityScorecardCard', () => {
     });
 
     it('offers no Request exemption on a failing check that an exemption covers already (created directly, not graded since)', async () => {
-      const direct: Exemption = {
+      const direct = directExemption({
         id: '4a4a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
-        entityRef,
-        checkId: 'model-card-complete',
         reason: 'vendor "card" \\ template — ünïcode',
         author: 'user:default/ana.lima_2',
-        expiresAt: `${dayFromNow(12)}T00:00:00.000Z`,
-        createdAt: '2026-11-29T10:00:00.000Z',
-      };
+      });
       await render(mockApi({ ...exempted([result], [direct]) }));
       const row = await screen.findByTestId('check-model-card-complete');
       expect(
@@ -752,9 +753,7 @@ describe('EntityScorecardCard', () => {
       await render(
         mockApi({
           getExemptionRequests: async () => ({ requests: [pendingRequest] }),
-          approveExemptionRequest: async () => {
-            throw new NotAllowedError('denied');
-          },
+          approveExemptionRequest: failsWith(new NotAllowedError('denied')),
         }),
         { permission: 'ALLOW' },
       );
@@ -770,15 +769,11 @@ describe('EntityScorecardCard', () => {
     });
 
     it('says who created an exemption directly, and marks an expired one', async () => {
-      const direct: Exemption = {
+      const direct = directExemption({
         id: '1d1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
-        entityRef,
-        checkId: 'model-card-complete',
         reason: 'legacy model, retired in March',
         author: 'user:default/ana',
-        expiresAt: `${dayFromNow(12)}T00:00:00.000Z`,
-        createdAt: '2026-11-29T10:00:00.000Z',
-      };
+      });
       const expired = expiredOnDescription(
         direct,
         '2e2a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
@@ -968,12 +963,8 @@ describe('EntityScorecardCard', () => {
     it('keeps the results when the exemption reads fail, and says so', async () => {
       await render(
         mockApi({
-          getExemptionRequests: async () => {
-            throw new Error('requests down');
-          },
-          getExemptions: async () => {
-            throw new Error('audit down');
-          },
+          getExemptionRequests: failsWith(new Error('requests down')),
+          getExemptions: failsWith(new Error('audit down')),
         }),
       );
       expect(
