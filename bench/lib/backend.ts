@@ -21,6 +21,12 @@ export function rootConfig(config: JsonObject) {
   });
 }
 
+/** The database of a bench backend: PostgreSQL, or SQLite files in a directory. */
+export type BenchDatabase = {
+  client: 'pg' | 'better-sqlite3';
+  connection: string | { directory: string };
+};
+
 /**
  * The `backend` config of a bench backend on localhost:`port` with
  * `database`; with `token`, a static token (subject `bench`) the bench's
@@ -28,7 +34,7 @@ export function rootConfig(config: JsonObject) {
  */
 export function backendConfig(
   port: number,
-  database: { client: 'pg' | 'better-sqlite3'; connection: string },
+  database: BenchDatabase,
   token?: string,
 ): JsonObject {
   return {
@@ -46,12 +52,21 @@ export function backendConfig(
 }
 
 /**
- * The `app` and `auth` config of a bench backend on localhost:`port` whose
- * guest sign-in ({@link signInAsGuest}) is user:default/bench-user, a member
- * of team-0 in the generated org.
+ * The config of a bench backend on localhost:`port` that serves as the
+ * portal does ({@link addPortalPermissionAndAuth} adds its plugins):
+ * `backend` ({@link backendConfig}); the guest sign-in ({@link signInAsGuest})
+ * as user:default/bench-user, a member of team-0 in the generated org; and the
+ * portal's permission policy with dept-9 as its admin group, enforced unless
+ * `options.permission` is false.
  */
-export function guestSignInConfig(port: number): JsonObject {
+export function portalConfig(
+  port: number,
+  database: BenchDatabase,
+  token: string,
+  options: { permission?: boolean } = {},
+): JsonObject {
   return {
+    backend: backendConfig(port, database, token),
     app: { baseUrl: `http://localhost:${port}` },
     auth: {
       providers: {
@@ -60,6 +75,10 @@ export function guestSignInConfig(port: number): JsonObject {
           dangerouslyAllowOutsideDevelopment: true,
         },
       },
+    },
+    permission: {
+      enabled: options.permission ?? true,
+      convergence: { adminGroups: ['group:default/dept-9'] },
     },
   };
 }

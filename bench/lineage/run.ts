@@ -64,8 +64,8 @@ import { LineageResponse } from '@convergence/backstage-plugin-mlops-common';
 import { createTestEntityProviderModule } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import {
   addPortalPermissionAndAuth,
-  backendConfig,
-  guestSignInConfig,
+  BenchDatabase,
+  portalConfig,
   rootConfig,
   runMain,
   signInAsGuest,
@@ -136,7 +136,7 @@ const RATIO_GOAL = 1.5;
 /** No answer within this many ms fails the run rather than hanging it. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
-const database = args.sqlite
+const database: BenchDatabase = args.sqlite
   ? { client: 'better-sqlite3', connection: { directory: SQLITE_DIR } }
   : { client: 'pg', connection: PG_URL! };
 
@@ -152,11 +152,7 @@ async function startBackend() {
   const backend = createBackend();
   backend.add(
     rootConfig({
-      backend: {
-        ...backendConfig(PORT, { client: 'pg', connection: '' }, TOKEN),
-        database,
-      },
-      ...guestSignInConfig(PORT),
+      ...portalConfig(PORT, database, TOKEN),
       // The plugin's defaults unless --refresh-seconds is given.
       ...(args['refresh-seconds'] && {
         mlops: {
@@ -165,10 +161,6 @@ async function startBackend() {
           },
         },
       }),
-      permission: {
-        enabled: true,
-        convergence: { adminGroups: ['group:default/dept-9'] },
-      },
       catalog: {
         rules: [
           {

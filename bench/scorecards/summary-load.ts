@@ -69,8 +69,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import Router from 'express-promise-router';
 import {
   addPortalPermissionAndAuth,
-  backendConfig,
-  guestSignInConfig,
+  portalConfig,
   rootConfig,
   runMain,
   signInAsGuest,
@@ -215,12 +214,9 @@ const NEVER = {
 
 function config(role: 'seed' | 'serve') {
   return {
-    backend: backendConfig(PORT, { client: 'pg', connection: url }, TOKEN),
-    ...guestSignInConfig(PORT),
-    permission: {
-      enabled: role === 'serve',
-      convergence: { adminGroups: ['group:default/dept-9'] },
-    },
+    ...portalConfig(PORT, { client: 'pg', connection: url }, TOKEN, {
+      permission: role === 'serve',
+    }),
     catalog: {
       rules: [{ allow: ['Group', 'User', 'Location'] }],
       locations: [{ type: 'file', target: ORG_FILE }],
