@@ -19,6 +19,7 @@
 # See docs/rhdh/README.md.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
+source "$REPO_ROOT/scripts/lib/options.sh"
 set -euo pipefail
 
 RHDH_CLI_VERSION=1.9.1
@@ -36,20 +37,7 @@ FRONTEND_PACKAGES=(mlops scorecards)
 
 frontend=1
 build=1
-for arg in "$@"; do
-  case "$arg" in
-    --no-frontend) frontend=0 ;;
-    --no-build) build=0 ;;
-    -h | --help)
-      sed -n '2,19p' "$0"
-      exit 0
-      ;;
-    *)
-      echo "unknown option: $arg (see --help)" >&2
-      exit 2
-      ;;
-  esac
-done
+parse_switches --no-frontend frontend=0 --no-build build=0 -- "$@"
 
 bootstrap
 cd "$REPO_ROOT"

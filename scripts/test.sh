@@ -20,17 +20,12 @@ source "$REPO_ROOT/scripts/lib/python.sh"
 source "$REPO_ROOT/scripts/lib/groovy.sh"
 source "$REPO_ROOT/scripts/lib/portal.sh"
 source "$REPO_ROOT/scripts/lib/results.sh"
+source "$REPO_ROOT/scripts/lib/options.sh"
 set +e
 
 skip_e2e=0
 skip_install=0
-for arg in "$@"; do
-  case "$arg" in
-    --skip-e2e) skip_e2e=1 ;;
-    --skip-install) skip_install=1 ;;
-    *) echo "unknown option: $arg" >&2; exit 2 ;;
-  esac
-done
+parse_switches --skip-e2e skip_e2e=1 --skip-install skip_install=1 -- "$@"
 
 bootstrap || { echo "0 passed, 1 failed"; exit 1; }
 ensure_python_venv || { echo "0 passed, 1 failed"; exit 1; }
