@@ -1,23 +1,18 @@
-import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import {
-  mockServices,
-  registerMswTestHooks,
-} from '@backstage/backend-test-utils';
+import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { JsonObject } from '@backstage/types';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { pipelineEntityV1alpha1Validator } from '@convergence/backstage-plugin-mlops-common';
 import {
+  FakeApi,
   FakeApiState,
-  createFakeApi,
-  connectTestCrawler,
+  createCrawlerTestKit,
   expectCrawlToApply,
   expectCrawlToFailChangingNothing,
   expectCrawlToRetry,
   expectSourceChecks,
-  failPaths,
   offsetPageAnswer,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import { KubeflowEntityProvider } from './KubeflowEntityProvider';
@@ -32,8 +27,6 @@ import {
 } from '../client/types';
 
 const BASE = 'http://kfp.test/pipeline';
-const server = setupServer();
-registerMswTestHooks(server);
 
 // The real compiler's output, compiled by the test command's virtualenv.
 let compiled: any;
@@ -113,12 +106,8 @@ const page = (
   extra?: Record<string, unknown>,
 ) => offsetPageAnswer(items, url, { key, sizeParam: 'page_size', extra });
 
-function serve(api: Api) {
-  const kfp = createFakeApi(api, {
-    baseUrl: `${BASE}/apis/v2beta1`,
-    token: 'kfp-token',
-  });
-  server.use(
+function handlers(kfp: FakeApi, api: Api) {
+  return [
     kfp.get('/pipelines', url =>
       page('pipelines', api.pipelines, url, {
         total_size: api.pipelines.length,
@@ -150,7 +139,7 @@ function serve(api: Api) {
         ...(answer.next && { next_page_token: answer.next }),
       });
     }),
-  );
+  ];
 }
 
 function estate(): Api {
@@ -235,29 +224,27 @@ function estate(): Api {
   };
 }
 
-const setup = (extra: JsonObject = {}, entities = catalogEntities) =>
-  connectTestCrawler({
-    platform: 'kubeflow',
-    source: {
-      baseUrl: BASE,
-      uiUrl: 'https://kubeflow.example.com/pipeline',
-      token: 'kfp-token',
-      namespace: 'ml',
-      defaultOwner: 'group:default/ml-platform',
-      system: 'ml-platform',
-      pageSize: 1,
-      ...extra,
-    },
-    readSources: readKubeflowSources,
-    create: (source, deps) => new KubeflowEntityProvider(source, deps),
-    entities,
-  });
+const kfp = createCrawlerTestKit({
+  platform: 'kubeflow',
+  source: {
+    baseUrl: BASE,
+    uiUrl: 'https://kubeflow.example.com/pipeline',
+    token: 'kfp-token',
+    namespace: 'ml',
+    defaultOwner: 'group:default/ml-platform',
+    system: 'ml-platform',
+    pageSize: 1,
+  },
+  apiPath: '/apis/v2beta1',
+  readSources: readKubeflowSources,
+  create: (source, deps) => new KubeflowEntityProvider(source, deps),
+  entities: catalogEntities,
+  handlers,
+});
 
 describe('KubeflowEntityProvider', () => {
   it('maps a compiled pipeline, its schedule, last run and artifacts', async () => {
-    const api = estate();
-    serve(api);
-    const entities = await expectCrawlToApply(await setup());
+    const entities = await expectCrawlToApply(await kfp.connect(estate()));
     expect(entities).toHaveLength(3);
     const [fraud, churn, tfx] = entities;
     expect(fraud).toEqual({
@@ -338,7 +325,6 @@ describe('KubeflowEntityProvider', () => {
     api.versions = api.versions.map(v =>
       v.pipeline_version_id === 'v2' ? { ...v, pipeline_spec: renamed } : v,
     );
-    serve(api);
     // The names the MLflow provider gives these (its mapping and
     // real-server tests): accents folded; 8 hex digits of the name's SHA-256
     // when letters without an ASCII form are dropped.
@@ -365,7 +351,9 @@ describe('KubeflowEntityProvider', () => {
         spec: {},
       },
     ];
-    const entities = await expectCrawlToApply(await setup({}, mlflowEntities));
+    const entities = await expectCrawlToApply(
+      await kfp.connect(api, { entities: mlflowEntities }),
+    );
     const fraud = entities.find(e => e.metadata.name === 'fraud-training')!;
     expect(fraud.spec?.produces).toEqual([
       'dataset:default/dataset-0a1b6f1b',
@@ -375,8 +363,7 @@ describe('KubeflowEntityProvider', () => {
 
   it('pages through every list and sends the namespace', async () => {
     const api = estate();
-    serve(api);
-    const { provider } = await setup();
+    const { provider } = await kfp.connect(api);
     await provider.refresh();
     const list = (path: string) =>
       api.calls.filter(c => c.startsWith(`/pipeline/apis/v2beta1/${path}?`));
@@ -398,11 +385,8 @@ describe('KubeflowEntityProvider', () => {
   });
 
   it('retries 5xx and 429 answers and completes the crawl', async () => {
-    const api = estate();
-    serve(api);
     const entities = await expectCrawlToRetry(
-      await setup(),
-      api,
+      await kfp.connect(estate()),
       {
         '/recurringruns': () => new HttpResponse(null, { status: 503 }),
         '/versions': () => new HttpResponse(null, { status: 429 }),
@@ -413,27 +397,22 @@ describe('KubeflowEntityProvider', () => {
   });
 
   it('applies nothing when the crawl fails half-way, and converges afterwards', async () => {
-    const api = estate();
-    serve(api);
-    const crawler = await setup();
+    const crawler = await kfp.connect(estate());
     const entities = await expectCrawlToApply(crawler);
 
     // Kubeflow goes down after the pipelines were listed.
-    api.fail = failPaths({
-      '/runs': () => new HttpResponse(null, { status: 500 }),
-    });
     await expectCrawlToFailChangingNothing(
       crawler,
       /GET http:\/\/kfp\.test\/pipeline\/apis\/v2beta1\/runs\?.* failed after 5 attempts: 500/,
+      { '/runs': () => new HttpResponse(null, { status: 500 }) },
     );
     // Unreachable altogether: still nothing applied.
-    server.use(http.all(`${BASE}/*`, () => HttpResponse.error()));
+    kfp.server.use(http.all(`${BASE}/*`, () => HttpResponse.error()));
     await expectCrawlToFailChangingNothing(crawler, /failed after 5 attempts/);
 
     // Back up: the next crawl applies the full set again.
-    server.resetHandlers();
-    api.fail = undefined;
-    serve(api);
+    kfp.server.resetHandlers();
+    kfp.serve(crawler.api);
     expect(await expectCrawlToApply(crawler)).toEqual(entities);
   });
 
@@ -575,8 +554,7 @@ describe('KubeflowEntityProvider last runs in a long run history', () => {
       .map(c => new URLSearchParams(c.split('?')[1]));
 
   async function crawl(api: Api) {
-    serve(api);
-    const crawler = await setup({ pageSize: 100 });
+    const crawler = await kfp.connect(api, { source: { pageSize: 100 } });
     const entities = await expectCrawlToApply(crawler);
     expect(entities).toHaveLength(PIPELINES + 2);
     const lastRuns = new Map(

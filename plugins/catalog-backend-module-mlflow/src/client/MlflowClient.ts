@@ -16,17 +16,6 @@ const API = '/api/2.0/mlflow';
  */
 export type MlflowSearchOptions = { filter?: string; pageSize?: number };
 
-/** A page of `registered-models/search`. */
-type SearchRegisteredModels = {
-  registered_models?: MlflowRegisteredModel[];
-  next_page_token?: string;
-};
-/** A page of `model-versions/search`. */
-type SearchModelVersions = {
-  model_versions?: MlflowModelVersion[];
-  next_page_token?: string;
-};
-
 /**
  * A typed client of the MLflow REST API 2.0 parts the provider reads.
  * Searches page through `page_token` to the end and fail rather than
@@ -46,11 +35,7 @@ export class MlflowClient {
   async searchRegisteredModels(
     options: MlflowSearchOptions = {},
   ): Promise<MlflowRegisteredModel[]> {
-    return this.search(
-      'registered-models',
-      options,
-      (page: SearchRegisteredModels) => page.registered_models,
-    );
+    return this.search('registered-models', 'registered_models', options);
   }
 
   /** One registered model by its exact name, or undefined. */
@@ -67,11 +52,7 @@ export class MlflowClient {
   async searchModelVersions(
     options: MlflowSearchOptions = {},
   ): Promise<MlflowModelVersion[]> {
-    return this.search(
-      'model-versions',
-      options,
-      (page: SearchModelVersions) => page.model_versions,
-    );
+    return this.search('model-versions', 'model_versions', options);
   }
 
   /** A run, or undefined when MLflow no longer has it (deleted). */
@@ -96,16 +77,20 @@ export class MlflowClient {
     return answer?.model;
   }
 
-  /** Every item of `<what>/search`, through `page_token`. */
-  private search<P extends { next_page_token?: string }, T>(
+  /**
+   * Every item of `<what>/search`, through `page_token`: each page lists its
+   * items under `key` (absent when there are none).
+   */
+  private search<T>(
     what: string,
+    key: string,
     options: MlflowSearchOptions,
-    items: (page: P) => T[] | undefined,
   ): Promise<T[]> {
-    return this.api.list<P, T>(`${API}/${what}/search`, {
+    type Page = { next_page_token?: string } & Record<string, unknown>;
+    return this.api.list<Page, T>(`${API}/${what}/search`, {
       query: { max_results: options.pageSize, filter: options.filter },
       tokenParam: 'page_token',
-      items,
+      items: page => page[key] as T[] | undefined,
       nextToken: page => page.next_page_token,
     });
   }

@@ -1,17 +1,13 @@
-import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
-import { registerMswTestHooks } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { JsonObject } from '@backstage/types';
 import {
+  FakeApi,
   FakeApiState,
-  createFakeApi,
-  connectTestCrawler,
+  createCrawlerTestKit,
   expectCrawlToApply,
   expectCrawlToFailChangingNothing,
   expectCrawlToRetry,
   expectSourceChecks,
-  failPaths,
   offsetPageAnswer,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import { MlflowEntityProvider } from './MlflowEntityProvider';
@@ -23,8 +19,6 @@ import {
 } from '../client/types';
 
 const BASE = 'http://mlflow.test';
-const server = setupServer();
-registerMswTestHooks(server);
 
 /** An MLflow registry in memory, served through msw with real page tokens. */
 type Registry = FakeApiState & {
@@ -59,12 +53,8 @@ function versionMatcher(filter: string | null): (name: string) => boolean {
 const page = (key: string, items: unknown[], url: URL) =>
   offsetPageAnswer(items, url, { key, sizeParam: 'max_results' });
 
-function serve(registry: Registry) {
-  const api = createFakeApi(registry, {
-    baseUrl: `${BASE}/api/2.0/mlflow`,
-    token: 'mlflow-token',
-  });
-  server.use(
+function handlers(api: FakeApi, registry: Registry) {
+  return [
     api.get('/registered-models/search', url =>
       page('registered_models', registry.models, url),
     ),
@@ -108,7 +98,7 @@ function serve(registry: Registry) {
             { status: 404 },
           );
     }),
-  );
+  ];
 }
 
 const run = (
@@ -188,21 +178,20 @@ function sampleRegistry(): Registry {
   };
 }
 
-const setup = (extra: JsonObject = {}, entities: Entity[] = []) =>
-  connectTestCrawler({
-    platform: 'mlflow',
-    source: {
-      baseUrl: BASE,
-      token: 'mlflow-token',
-      defaultOwner: 'group:default/ml-platform',
-      ownerTag: 'team',
-      pageSize: 1,
-      ...extra,
-    },
-    readSources: readMlflowSources,
-    create: (source, deps) => new MlflowEntityProvider(source, deps),
-    entities,
-  });
+const mlflow = createCrawlerTestKit({
+  platform: 'mlflow',
+  source: {
+    baseUrl: BASE,
+    token: 'mlflow-token',
+    defaultOwner: 'group:default/ml-platform',
+    ownerTag: 'team',
+    pageSize: 1,
+  },
+  apiPath: '/api/2.0/mlflow',
+  readSources: readMlflowSources,
+  create: (source, deps) => new MlflowEntityProvider(source, deps),
+  handlers,
+});
 
 /**
  * The versions fraud-detector of sampleRegistry() maps to, newest first, with
@@ -244,8 +233,7 @@ const find = (list: Entity[], ref: string) =>
 describe('MlflowEntityProvider', () => {
   it('maps models, versions, headline metrics, owners and datasets', async () => {
     const reg = sampleRegistry();
-    serve(reg);
-    const all = await expectCrawlToApply(await setup());
+    const all = await expectCrawlToApply(await mlflow.connect(reg));
     expect(all.map(e => `${e.kind}:${e.metadata.name}`).sort()).toEqual([
       'Dataset:holdout',
       // Its context (`other`) is none the mapping knows: training data.
@@ -301,9 +289,8 @@ describe('MlflowEntityProvider', () => {
         : v,
     );
     reg.loggedModels = { 'm-abc': loggedModel('m-abc') };
-    serve(reg);
     const fraud = find(
-      await expectCrawlToApply(await setup()),
+      await expectCrawlToApply(await mlflow.connect(reg)),
       'model:fraud-detector',
     )!;
     const [, v2, v1] = (fraud.spec as any).versions;
@@ -336,9 +323,8 @@ describe('MlflowEntityProvider', () => {
       source: sources[`${v.name} ${v.version}`],
     }));
     reg.loggedModels = { [id]: loggedModel(id) };
-    serve(reg);
     const fraud = find(
-      await expectCrawlToApply(await setup()),
+      await expectCrawlToApply(await mlflow.connect(reg)),
       'model:fraud-detector',
     )!;
     const [v3, v2, v1] = (fraud.spec as any).versions;
@@ -361,8 +347,7 @@ describe('MlflowEntityProvider', () => {
 
   it('pages through every list', async () => {
     const reg = sampleRegistry();
-    serve(reg);
-    await expectCrawlToApply(await setup());
+    await expectCrawlToApply(await mlflow.connect(reg));
     const tokens = (path: string) =>
       reg.calls
         .filter(c => c.startsWith(`/api/2.0/mlflow/${path}?`))
@@ -395,8 +380,9 @@ describe('MlflowEntityProvider', () => {
     reg.models.push({ name: `both _single_ and _double_` });
     // An MLflow without LIKE on versions.
     reg.refuseFilter = f => f.includes(' LIKE ');
-    serve(reg);
-    const all = await expectCrawlToApply(await setup({ pageSize: 100 }));
+    const all = await expectCrawlToApply(
+      await mlflow.connect(reg, { source: { pageSize: 100 } }),
+    );
     const versionsOf = (name: string) =>
       (
         all.find(
@@ -464,8 +450,7 @@ describe('MlflowEntityProvider', () => {
       if (path.endsWith('/logged-models/m-refused')) return refused;
       return undefined;
     };
-    serve(reg);
-    const crawler = await setup();
+    const crawler = await mlflow.connect(reg);
     // Every model stays in the catalog.
     const all = await expectCrawlToApply(crawler);
     expect(
@@ -523,13 +508,12 @@ describe('MlflowEntityProvider', () => {
       path.endsWith('/runs/get') && url.searchParams.get('run_id') === 'r2'
         ? HttpResponse.json({ error_code: 'BAD_REQUEST' }, { status: 400 })
         : undefined;
-    serve(reg);
-    server.use(
+    mlflow.server.use(
       http.get(`${BASE}/api/2.0/mlflow/registered-models/get`, () =>
         HttpResponse.json({ registered_model: reg.models[0] }),
       ),
     );
-    const { provider, mutations, logger } = await setup();
+    const { provider, mutations, logger } = await mlflow.connect(reg);
     await expect(provider.refreshModel('fraud-detector')).resolves.toBe(true);
     const [model] = mutations[0].type === 'delta' ? mutations[0].added : [];
     expect(
@@ -543,22 +527,23 @@ describe('MlflowEntityProvider', () => {
   });
 
   it('does not emit datasets the catalog has from elsewhere, but links them', async () => {
-    serve(sampleRegistry());
-    const crawler = await setup({}, [
-      {
-        apiVersion: 'convergence.dev/v1alpha1',
-        kind: 'Dataset',
-        metadata: {
-          name: 'transactions',
-          namespace: 'default',
-          annotations: {
-            'backstage.io/managed-by-origin-location':
-              'file:/examples/datasets.yaml',
+    const crawler = await mlflow.connect(sampleRegistry(), {
+      entities: [
+        {
+          apiVersion: 'convergence.dev/v1alpha1',
+          kind: 'Dataset',
+          metadata: {
+            name: 'transactions',
+            namespace: 'default',
+            annotations: {
+              'backstage.io/managed-by-origin-location':
+                'file:/examples/datasets.yaml',
+            },
           },
+          spec: {},
         },
-        spec: {},
-      },
-    ]);
+      ],
+    });
     const all = await expectCrawlToApply(crawler);
     expect(find(all, 'dataset:transactions')).toBeUndefined();
     expect(find(all, 'model:fraud-detector')!.spec).toMatchObject({
@@ -567,11 +552,8 @@ describe('MlflowEntityProvider', () => {
   });
 
   it('retries 429 and 5xx answers and completes', async () => {
-    const reg = sampleRegistry();
-    serve(reg);
     const all = await expectCrawlToRetry(
-      await setup(),
-      reg,
+      await mlflow.connect(sampleRegistry()),
       {
         '/runs/get': () => new HttpResponse(null, { status: 503 }),
         '/registered-models/search': () =>
@@ -586,25 +568,22 @@ describe('MlflowEntityProvider', () => {
   });
 
   it('applies no mutation when the crawl fails half-way', async () => {
-    const reg = sampleRegistry();
-    serve(reg);
-    const crawler = await setup();
+    const crawler = await mlflow.connect(sampleRegistry());
     expect(await expectCrawlToApply(crawler)).toHaveLength(6);
 
     // The registry answers the model list, then fails on a run for good.
-    reg.fail = failPaths({
-      '/runs/get': () =>
-        HttpResponse.json({ error_code: 'INTERNAL_ERROR' }, { status: 500 }),
-    });
     await expectCrawlToFailChangingNothing(
       crawler,
       /GET http:\/\/mlflow\.test\/api\/2\.0\/mlflow\/runs\/get\?run_id=\w+ failed after 5 attempts: 500/,
+      {
+        '/runs/get': () =>
+          HttpResponse.json({ error_code: 'INTERNAL_ERROR' }, { status: 500 }),
+      },
     );
     // A client error other than 404 on a run is not data: it fails the crawl too.
-    reg.fail = failPaths({
+    await expectCrawlToFailChangingNothing(crawler, /403 Forbidden/, {
       '/runs/get': () => new HttpResponse(null, { status: 403 }),
     });
-    await expectCrawlToFailChangingNothing(crawler, /403 Forbidden/);
   });
 
   it('refuses bad configuration, naming the key', () => {

@@ -42,7 +42,7 @@ function crawlerOf(api: FakeApiState) {
       return names.length;
     },
   };
-  return { provider, mutations };
+  return { provider, mutations, api };
 }
 
 describe('expectCrawlToRetry', () => {
@@ -50,7 +50,6 @@ describe('expectCrawlToRetry', () => {
     const api: FakeApiState = { calls: [] };
     const entities = await expectCrawlToRetry(
       crawlerOf(api),
-      api,
       { '/models': () => new HttpResponse(null, { status: 503 }) },
       { attempts: 2 },
     );
@@ -64,7 +63,6 @@ describe('expectCrawlToRetry', () => {
     await expect(
       expectCrawlToRetry(
         crawlerOf(api),
-        api,
         {
           '/models': () => new HttpResponse(null, { status: 429 }),
           '/versions': () => new HttpResponse(null, { status: 503 }),

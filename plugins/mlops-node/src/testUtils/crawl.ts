@@ -1,5 +1,9 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { mockServices, ServiceMock } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  registerMswTestHooks,
+  ServiceMock,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { Config, ConfigReader } from '@backstage/config';
 import {
@@ -9,10 +13,14 @@ import {
   EntityProviderMutation,
 } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { RequestHandler } from 'msw';
+import { setupServer } from 'msw/node';
 import {
+  createFakeApi,
   createRecordingConnection,
   entitiesOf,
   failPaths,
+  FakeApi,
   FakeApiState,
 } from './fakeApi';
 
@@ -38,16 +46,11 @@ export async function connectRecording(provider: EntityProvider) {
 }
 
 /**
- * A crawling provider that reads the catalog, made for a test and connected
- * to a recording connection (see {@link connectRecording}): `create` makes it
- * from the source `prod` that `readSources` reads from
- * `catalog.providers.<platform>.prod` (`source`), with a mock logger (returned
- * for assertions on what was logged), a mock catalog holding `entities`, mock
- * auth, and an HTTP client that does not wait between retries.
+ * How {@link connectTestCrawler} makes a crawling provider for a test.
  *
  * @public
  */
-export async function connectTestCrawler<S, P extends EntityProvider>(options: {
+export type TestCrawlerOptions<S, P extends EntityProvider> = {
   platform: string;
   source: JsonObject;
   readSources: (config: Config) => S[];
@@ -61,12 +64,33 @@ export async function connectTestCrawler<S, P extends EntityProvider>(options: {
     },
   ) => P;
   entities?: Entity[];
-}): Promise<{
+};
+
+/**
+ * A crawling provider connected for a test (see {@link connectTestCrawler}).
+ *
+ * @public
+ */
+export type TestCrawler<P extends EntityProvider> = {
   provider: P;
   logger: ServiceMock<LoggerService>;
   connection: EntityProviderConnection;
   mutations: EntityProviderMutation[];
-}> {
+};
+
+/**
+ * A crawling provider that reads the catalog, made for a test and connected
+ * to a recording connection (see {@link connectRecording}): `create` makes it
+ * from the source `prod` that `readSources` reads from
+ * `catalog.providers.<platform>.prod` (`source`), with a mock logger (returned
+ * for assertions on what was logged), a mock catalog holding `entities`, mock
+ * auth, and an HTTP client that does not wait between retries.
+ *
+ * @public
+ */
+export async function connectTestCrawler<S, P extends EntityProvider>(
+  options: TestCrawlerOptions<S, P>,
+): Promise<TestCrawler<P>> {
   const { platform, source, readSources, create, entities = [] } = options;
   const [read] = readSources(
     new ConfigReader({
@@ -84,10 +108,66 @@ export async function connectTestCrawler<S, P extends EntityProvider>(options: {
 }
 
 /**
+ * The msw server, fake platform API and crawler of one crawling provider's
+ * tests; make it once, at the top of the test file (it registers msw's test
+ * hooks: the handlers a test adds are removed after it).
+ *
+ * `handlers` answers a test's fake API state `api` with the handler maker
+ * `fake` (see {@link createFakeApi}): under `<source.baseUrl><apiPath>`,
+ * expecting `source.token` when the source has one. `connect(api)` serves
+ * `api` and connects a provider as {@link connectTestCrawler} does, from
+ * `source` with `more.source` laid over it and a catalog holding
+ * `more.entities` (by default `entities`); the crawler carries `api`, which the crawl assertions
+ * ({@link expectCrawlToRetry}, {@link expectCrawlToFailChangingNothing}) make
+ * fail. `serve(api)` serves `api` again, e.g. after `server.resetHandlers()`.
+ *
+ * @public
+ */
+export function createCrawlerTestKit<
+  A extends FakeApiState,
+  S,
+  P extends EntityProvider,
+>(
+  options: TestCrawlerOptions<S, P> & {
+    source: { baseUrl: string };
+    apiPath?: string;
+    handlers: (fake: FakeApi, api: A) => RequestHandler[];
+  },
+) {
+  const { baseUrl, token } = options.source;
+  const server = setupServer();
+  registerMswTestHooks(server);
+  const serve = (api: A) => {
+    const fake = createFakeApi(api, {
+      baseUrl: `${baseUrl}${options.apiPath ?? ''}`,
+      token: typeof token === 'string' ? token : undefined,
+    });
+    server.use(...options.handlers(fake, api));
+  };
+  return {
+    server,
+    serve,
+    async connect(
+      api: A,
+      more: { source?: JsonObject; entities?: Entity[] } = {},
+    ): Promise<TestCrawler<P> & { api: A }> {
+      serve(api);
+      const crawler = await connectTestCrawler({
+        ...options,
+        source: { ...options.source, ...more.source },
+        entities: more.entities ?? options.entities,
+      });
+      return { ...crawler, api };
+    },
+  };
+}
+
+/**
  * Expects the next refresh of a crawling provider, connected to a recording
  * connection that keeps `mutations`, to fail with `error`, to apply nothing
  * and to have logged (with the mock `logger`) that the catalog keeps its
- * current entities.
+ * current entities. With `answers` (as {@link failPaths} takes them), the
+ * fake API `api` gives them on every attempt during that refresh.
  *
  * @public
  */
@@ -96,11 +176,22 @@ export async function expectCrawlToFailChangingNothing(
     provider: { refresh(): Promise<number> };
     mutations: EntityProviderMutation[];
     logger: LoggerService;
+    api?: FakeApiState;
   },
   error: RegExp | string,
+  answers?: Record<string, () => Response>,
 ) {
   const applied = crawler.mutations.length;
-  await expect(crawler.provider.refresh()).rejects.toThrow(error);
+  const api = answers ? crawler.api : undefined;
+  if (answers) {
+    if (!api) throw new Error("failing answers need the crawler's fake api");
+    api.fail = failPaths(answers);
+  }
+  try {
+    await expect(crawler.provider.refresh()).rejects.toThrow(error);
+  } finally {
+    if (api) api.fail = undefined;
+  }
   expect(crawler.mutations).toHaveLength(applied);
   expect(crawler.logger.error).toHaveBeenCalledWith(
     expect.stringContaining('the catalog keeps its current entities'),
@@ -129,10 +220,10 @@ export async function expectCrawlToApply(crawler: {
 /**
  * Expects a crawl whose requests meet the failing `answers` (as
  * {@link failPaths} takes them, e.g. 503 or 429) on their first
- * `options.attempts` attempts to retry them and complete: the fake API `api`
- * gave every answer at least once (a path suffix that fits no request fails
- * the test), and the crawl applied one mutation, whose entities it returns.
- * `api.fail` is cleared afterwards.
+ * `options.attempts` attempts to retry them and complete: the crawler's
+ * fake API `api` gave every answer at least once (a path suffix that fits no
+ * request fails the test), and the crawl applied one mutation, whose
+ * entities it returns. `api.fail` is cleared afterwards.
  *
  * @public
  */
@@ -140,11 +231,12 @@ export async function expectCrawlToRetry(
   crawler: {
     provider: { refresh(): Promise<number> };
     mutations: EntityProviderMutation[];
+    api: FakeApiState;
   },
-  api: FakeApiState,
   answers: Record<string, () => Response>,
   options: { attempts: number },
 ): Promise<Entity[]> {
+  const { api } = crawler;
   const given = new Set<string>();
   const counted = Object.fromEntries(
     Object.entries(answers).map(([suffix, answer]) => [

@@ -92,6 +92,13 @@ export function createFakeApi(
 }
 
 /**
+ * The handler maker {@link createFakeApi} returns.
+ *
+ * @public
+ */
+export type FakeApi = ReturnType<typeof createFakeApi>;
+
+/**
  * One page of `items` as a fake API answers a list request: JSON with the
  * page under `key` and, while items remain, `next_page_token` (the offset
  * of the next page), plus any `extra` fields. The page size is the query
