@@ -27,17 +27,14 @@ import { ScorecardEvaluator } from './service/ScorecardEvaluator';
 import { ScorecardQueries } from './service/ScorecardQueries';
 import { createRouter } from './service/router';
 import { CheckHistoryQueries } from './service/CheckHistoryQueries';
-import { createCheckHistoryRouter } from './service/checkHistoryRoutes';
 import { registerScorecardsActions } from './actions/registerScorecardsActions';
 import { DatabaseDigestStore } from './digest/DatabaseDigestStore';
 import { DigestService } from './digest/DigestService';
 import { readCampaigns } from './campaigns/readCampaigns';
 import { DatabaseCampaignStore } from './campaigns/DatabaseCampaignStore';
 import { DefaultCampaignService } from './campaigns/CampaignService';
-import { createCampaignRouter } from './service/campaignRoutes';
 import { DatabaseExemptionRequestStore } from './exemptions/DatabaseExemptionRequestStore';
 import { ExemptionWorkflow } from './exemptions/ExemptionWorkflow';
-import { createExemptionRequestRouter } from './service/exemptionRequestRoutes';
 
 /** The task schedule configured at `key`, or `defaults` when there is none. */
 function scheduleFrom(
@@ -155,9 +152,6 @@ export const scorecardsPlugin = createBackendPlugin({
           scorecards,
           checks,
         });
-        deps.httpRouter.use(
-          await createRouter({ httpAuth: deps.httpAuth, queries }),
-        );
         const campaigns = new DefaultCampaignService({
           store: await DatabaseCampaignStore.create({
             database: deps.database,
@@ -170,20 +164,7 @@ export const scorecardsPlugin = createBackendPlugin({
           configCampaigns,
           logger,
         });
-        deps.httpRouter.use(
-          await createCampaignRouter({
-            httpAuth: deps.httpAuth,
-            auditor: deps.auditor,
-            campaigns,
-          }),
-        );
         const checkHistory = new CheckHistoryQueries({ queries, store });
-        deps.httpRouter.use(
-          await createCheckHistoryRouter({
-            httpAuth: deps.httpAuth,
-            checkHistory,
-          }),
-        );
         const exemptions = new ExemptionWorkflow({
           requests: await DatabaseExemptionRequestStore.create({
             database: deps.database,
@@ -200,9 +181,12 @@ export const scorecardsPlugin = createBackendPlugin({
           ),
         });
         deps.httpRouter.use(
-          await createExemptionRequestRouter({
+          await createRouter({
             httpAuth: deps.httpAuth,
             auditor: deps.auditor,
+            queries,
+            checkHistory,
+            campaigns,
             exemptions,
           }),
         );

@@ -1,29 +1,26 @@
 import express from 'express';
-import Router from 'express-promise-router';
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { CampaignService } from '../campaigns/types';
 import { campaignListQuery, campaignQuery } from './campaignInputs';
-import { anyCaller, auditedEvents } from './http';
+import { anyCaller, auditedEvents, jsonBody } from './http';
 import { parseInput } from './inputs';
 
 /**
- * The campaign routes of the scorecards API over a {@link CampaignService}:
- * `GET /campaigns`, `GET /campaigns/:id`, and for users allowed
- * `scorecards.campaign.manage`, `POST /campaigns`, `PUT /campaigns/:id` and
- * `DELETE /campaigns/:id` (which archives it). Every write is also an
- * auditor event (`campaign-manage`).
+ * Adds the campaign routes of the scorecards API over a
+ * {@link CampaignService} to `router`: `GET /campaigns`, `GET /campaigns/:id`,
+ * and for users allowed `scorecards.campaign.manage`, `POST /campaigns`,
+ * `PUT /campaigns/:id` and `DELETE /campaigns/:id` (which archives it). Every
+ * write is also an auditor event (`campaign-manage`).
  */
-export async function createCampaignRouter(options: {
-  httpAuth: HttpAuthService;
-  auditor: AuditorService;
-  campaigns: CampaignService;
-}): Promise<express.Router> {
+export function addCampaignRoutes(
+  router: express.Router,
+  options: {
+    httpAuth: HttpAuthService;
+    auditor: AuditorService;
+    campaigns: CampaignService;
+  },
+) {
   const { httpAuth, auditor, campaigns } = options;
-  const router = Router();
-  // Not strict: a body of `null`, `[]` or `"text"` is refused by the
-  // campaign's schema ("body: must be a JSON object"), not as invalid JSON.
-  const jsonBody = express.json({ strict: false });
-
   const audited = auditedEvents<'create' | 'update' | 'archive'>(
     auditor,
     'campaign-manage',
@@ -80,6 +77,4 @@ export async function createCampaignRouter(options: {
     );
     res.status(204).end();
   });
-
-  return router;
 }

@@ -1,5 +1,4 @@
 import express from 'express';
-import Router from 'express-promise-router';
 import { z } from 'zod';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { CheckHistoryQueries } from './CheckHistoryQueries';
@@ -19,15 +18,14 @@ const checkTrendQuery = z.object({
 });
 
 /**
- * The per-check history routes: `GET /checks/:checkId/trend` and
- * `GET /entities/:kind/:namespace/:name/check-changes`.
+ * Adds the per-check history routes to `router`: `GET /checks/:checkId/trend`
+ * and `GET /entities/:kind/:namespace/:name/check-changes`.
  */
-export async function createCheckHistoryRouter(options: {
-  httpAuth: HttpAuthService;
-  checkHistory: CheckHistoryQueries;
-}): Promise<express.Router> {
+export function addCheckHistoryRoutes(
+  router: express.Router,
+  options: { httpAuth: HttpAuthService; checkHistory: CheckHistoryQueries },
+) {
   const { httpAuth, checkHistory } = options;
-  const router = Router();
 
   router.get('/checks/:checkId/trend', async (req, res) => {
     const credentials = await httpAuth.credentials(req, anyCaller);
@@ -49,6 +47,4 @@ export async function createCheckHistoryRouter(options: {
       );
     },
   );
-
-  return router;
 }

@@ -1,5 +1,4 @@
 import express from 'express';
-import Router from 'express-promise-router';
 import { z } from 'zod';
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
@@ -8,7 +7,7 @@ import {
   ExemptionRequest,
 } from '@convergence/backstage-plugin-scorecards-common';
 import { ExemptionWorkflow } from '../exemptions/ExemptionWorkflow';
-import { anyCaller, auditedEvents, entityOf } from './http';
+import { anyCaller, auditedEvents, entityOf, jsonBody } from './http';
 import { parseInput } from './inputs';
 import {
   exemptionDecisionBody,
@@ -17,19 +16,20 @@ import {
 } from './exemptionRequestInputs';
 
 /**
- * The exemption workflow's routes: requests of an entity, the inbox of
- * requests, approval and rejection. Each step that changes something is an
- * auditor event `exemption-request` (its reason and comment are not in it).
+ * Adds the exemption workflow's routes to `router`: requests of an entity,
+ * the inbox of requests, approval and rejection. Each step that changes
+ * something is an auditor event `exemption-request` (its reason and comment
+ * are not in it).
  */
-export async function createExemptionRequestRouter(options: {
-  httpAuth: HttpAuthService;
-  auditor: AuditorService;
-  exemptions: ExemptionWorkflow;
-}): Promise<express.Router> {
+export function addExemptionRequestRoutes(
+  router: express.Router,
+  options: {
+    httpAuth: HttpAuthService;
+    auditor: AuditorService;
+    exemptions: ExemptionWorkflow;
+  },
+) {
   const { httpAuth, auditor, exemptions } = options;
-  const router = Router();
-  const jsonBody = express.json({ strict: false });
-
   const audited = auditedEvents<'submit' | 'approve' | 'reject'>(
     auditor,
     'exemption-request',
@@ -114,6 +114,4 @@ export async function createExemptionRequestRouter(options: {
       },
     );
   }
-
-  return router;
 }

@@ -13,6 +13,13 @@ export const anyCaller = {
   allow: ['user', 'service'] as Array<'user' | 'service'>,
 };
 
+/**
+ * Parses a JSON body, for the routes that take one. Not strict: a body of
+ * `null`, `[]` or `"text"` is parsed, and refused by the route's schema as
+ * "must be a JSON object" rather than by the parser as invalid JSON.
+ */
+export const jsonBody = express.json({ strict: false });
+
 /** The entity named by the route's `:kind/:namespace/:name`. */
 export const entityOf = (req: express.Request) => ({
   kind: req.params.kind,

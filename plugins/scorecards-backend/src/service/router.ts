@@ -1,9 +1,15 @@
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { anyCaller, entityOf } from './http';
+import { CampaignService } from '../campaigns/types';
+import { ExemptionWorkflow } from '../exemptions/ExemptionWorkflow';
+import { addCampaignRoutes } from './campaignRoutes';
+import { addCheckHistoryRoutes } from './checkHistoryRoutes';
+import { CheckHistoryQueries } from './CheckHistoryQueries';
+import { addExemptionRequestRoutes } from './exemptionRequestRoutes';
+import { anyCaller, entityOf, jsonBody } from './http';
 import { ScorecardQueries } from './ScorecardQueries';
 import {
   bodyDays,
@@ -33,19 +39,21 @@ const entityRefsBody = z.object({
 });
 
 /**
- * The REST API of the scorecards plugin over {@link ScorecardQueries}: it
- * validates input and speaks HTTP; see the README for the routes.
+ * The REST API of the scorecards plugin: the routes over
+ * {@link ScorecardQueries}, then those of campaigns, check history and
+ * exemption requests. It validates input and speaks HTTP; see the README for
+ * the routes. Only the routes that take a body parse one.
  */
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
+  auditor: AuditorService;
   queries: ScorecardQueries;
+  checkHistory: CheckHistoryQueries;
+  campaigns: CampaignService;
+  exemptions: ExemptionWorkflow;
 }): Promise<express.Router> {
   const { httpAuth, queries } = options;
   const router = Router();
-  // Only the routes that take a body parse one. Not strict: a body of
-  // `null`, `[]` or `"text"` is parsed, and refused by its schema as "must be
-  // a JSON object" rather than by the parser as invalid JSON.
-  const jsonBody = express.json({ strict: false });
 
   router.get('/definitions', async (req, res) => {
     await httpAuth.credentials(req, anyCaller);
@@ -133,5 +141,8 @@ export async function createRouter(options: {
     res.json(await queries.getSummaries(body, credentials));
   });
 
+  addCampaignRoutes(router, options);
+  addCheckHistoryRoutes(router, options);
+  addExemptionRequestRoutes(router, options);
   return router;
 }
