@@ -9,6 +9,8 @@ import {
   LINEAGE_NOTICE_TYPES,
 } from '@convergence/backstage-plugin-mlops-common';
 import {
+  anyCaller,
+  entityOf,
   optionalQueryParam,
   parseInput,
   queryWholeNumber,
@@ -79,13 +81,6 @@ const noticeBody = z
       });
   });
 
-/** The entity named by the route's `:kind/:namespace/:name` (URL-decoded by express). */
-const entityOf = (req: express.Request) => ({
-  kind: req.params.kind,
-  namespace: req.params.namespace,
-  name: req.params.name,
-});
-
 /**
  * The REST API of the mlops plugin over {@link LineageService}: it validates
  * input and speaks HTTP; see the README for the routes.
@@ -96,7 +91,6 @@ export async function createRouter(options: {
 }): Promise<express.Router> {
   const { httpAuth, lineage } = options;
   const router = Router();
-  const anyCaller = { allow: ['user', 'service'] as Array<'user' | 'service'> };
 
   router.get('/lineage/:kind/:namespace/:name', async (req, res) => {
     const credentials = await httpAuth.credentials(req, anyCaller);

@@ -8,10 +8,8 @@ import {
  * What the plugin's routers share.
  */
 
-/** The credentials a read route accepts: a user's or another plugin's. */
-export const anyCaller = {
-  allow: ['user', 'service'] as Array<'user' | 'service'>,
-};
+/** Re-exported for the routers: the mlops backend's routes use them too. */
+export { anyCaller, entityOf } from '@convergence/backstage-plugin-mlops-node';
 
 /**
  * Parses a JSON body, for the routes that take one. Not strict: a body of
@@ -19,13 +17,6 @@ export const anyCaller = {
  * "must be a JSON object" rather than by the parser as invalid JSON.
  */
 export const jsonBody = express.json({ strict: false });
-
-/** The entity named by the route's `:kind/:namespace/:name`. */
-export const entityOf = (req: express.Request) => ({
-  kind: req.params.kind,
-  namespace: req.params.namespace,
-  name: req.params.name,
-});
 
 /** Metadata of an auditor event. */
 export type AuditMeta = NonNullable<AuditorServiceCreateEventOptions['meta']>;
