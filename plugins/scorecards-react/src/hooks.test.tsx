@@ -4,6 +4,10 @@ import { TestApiProvider } from '@backstage/test-utils';
 import { ScorecardsApi } from '@convergence/backstage-plugin-scorecards-common';
 import { scorecardsApiRef } from './api';
 import {
+  mockScorecardDefinitions as definitions,
+  scorecardsApiMock,
+} from './testUtils';
+import {
   useEntityScorecard,
   useScorecardDefinitions,
   useScorecardResultsByRefs,
@@ -11,26 +15,10 @@ import {
   useScorecardSummary,
 } from './hooks';
 
-const definitions = {
-  scorecards: [
-    {
-      id: 'team "readiness" \\ 2',
-      title: 'Readiness',
-      filter: {},
-      levels: [
-        { name: 'L1', checks: ['described'] },
-        { name: 'L2', checks: [] },
-      ],
-    },
-  ],
-  checks: [
-    { id: 'described', title: 'Described', why: 'Read.', howToFix: 'Write.' },
-  ],
-};
-
+/** A result in the scorecard whose id has quotes and a backslash. */
 const result = (entityRef: string) => ({
   entityRef,
-  scorecardId: definitions.scorecards[0].id,
+  scorecardId: definitions.scorecards[1].id,
   level: 'L1',
   score: 0.5,
   checks: [],
@@ -42,7 +30,7 @@ const summary = (owner: string) => ({
   owners: [owner],
   summaries: [
     {
-      scorecardId: definitions.scorecards[0].id,
+      scorecardId: definitions.scorecards[1].id,
       entities: owner.length,
       levels: { L1: 1 },
       score: 0.5,
@@ -55,7 +43,7 @@ const summary = (owner: string) => ({
 /** A scorecards API that records its calls. */
 function recordingApi() {
   const calls: string[] = [];
-  const api = {
+  const recorded = {
     getDefinitions: jest.fn(async () => {
       calls.push('definitions');
       return definitions;
@@ -80,7 +68,7 @@ function recordingApi() {
       return { results: refs.map(result) };
     }),
   };
-  return { api: api as unknown as ScorecardsApi & typeof api, calls };
+  return { api: { ...scorecardsApiMock(), ...recorded }, calls };
 }
 
 const wrapperWith =

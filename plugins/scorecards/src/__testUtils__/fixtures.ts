@@ -3,44 +3,7 @@ import {
   ScorecardSummary,
   ScorecardTrendPoint,
 } from '@convergence/backstage-plugin-scorecards-common';
-
-export const definitions = {
-  scorecards: [
-    {
-      id: 'ml-production-readiness',
-      title: 'ML production readiness',
-      filter: {},
-      levels: [
-        { name: 'Bronze', checks: ['has-description'] },
-        { name: 'Silver', checks: ['model-card-complete'] },
-      ],
-    },
-    {
-      // Levels named otherwise, in an id with characters URLs and JSON escape.
-      id: 'service "readiness" \\ 2',
-      title: 'ML service readiness',
-      filter: {},
-      levels: [
-        { name: 'L1', checks: ['has-description'] },
-        { name: 'L2', checks: [] },
-      ],
-    },
-  ],
-  checks: [
-    {
-      id: 'has-description',
-      title: 'Described',
-      why: 'People read it in tables.',
-      howToFix: 'Add metadata.description.',
-    },
-    {
-      id: 'model-card-complete',
-      title: 'Model card complete',
-      why: 'Consumers need to know the limits.',
-      howToFix: 'Fill spec.card.',
-    },
-  ],
-};
+import { scorecardsApiMock } from '@convergence/backstage-plugin-scorecards-react/testUtils';
 
 export const result = {
   entityRef: 'model:default/merchant-risk-scorer',
@@ -114,9 +77,13 @@ export const failsWith = (error: Error) => async (): Promise<never> => {
   throw error;
 };
 
+/**
+ * The scorecards API of these tests: merchant-risk-scorer graded as
+ * {@link result} wherever results are asked, and the summaries of
+ * {@link summaryOf}; otherwise scorecards-react's mock.
+ */
 export function mockApi(overrides: Partial<ScorecardsApi> = {}): ScorecardsApi {
-  return {
-    getDefinitions: async () => definitions,
+  return scorecardsApiMock({
     getEntityResults: async () => ({ results: [result], exemptions: [] }),
     refreshEntity: async () => ({ results: [result] }),
     getSummary: async ({ owner } = {}) => summaryOf(owner!),
@@ -125,43 +92,6 @@ export function mockApi(overrides: Partial<ScorecardsApi> = {}): ScorecardsApi {
     }),
     getResults: async () => ({ results: [result] }),
     getResultsByRefs: async () => ({ results: [result] }),
-    createExemption: async () => {
-      throw new Error('not used');
-    },
-    getExemptions: async () => ({ exemptions: [], audit: [] }),
-    revokeExemption: async () => {
-      throw new Error('not used');
-    },
-    requestExemption: async () => {
-      throw new Error('not used');
-    },
-    getExemptionRequests: async () => ({ requests: [] }),
-    listExemptionRequests: async () => ({ requests: [] }),
-    approveExemptionRequest: async () => {
-      throw new Error('not used');
-    },
-    rejectExemptionRequest: async () => {
-      throw new Error('not used');
-    },
-    listCampaigns: async () => ({ items: [] }),
-    getCampaign: async () => {
-      throw new Error('not used');
-    },
-    createCampaign: async () => {
-      throw new Error('not used');
-    },
-    updateCampaign: async () => {
-      throw new Error('not used');
-    },
-    archiveCampaign: async () => {
-      throw new Error('not used');
-    },
-    getCheckTrend: async (checkId, { scorecardId }) => ({
-      scorecardId,
-      checkId,
-      points: [],
-    }),
-    getCheckChanges: async entityRef => ({ entityRef, changes: [] }),
     ...overrides,
-  };
+  });
 }
