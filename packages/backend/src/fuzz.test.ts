@@ -36,6 +36,7 @@ import {
   createTestDatabases,
   httpAuthWithActors,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
+import { campaignConfigFixture } from '@convergence/backstage-plugin-scorecards-common/testUtils';
 
 const OWNER = 'user:default/mei'; // member of fraud-ml, which owns the fixtures
 const OUTSIDER = 'user:default/sofia';
@@ -748,16 +749,10 @@ describe.each(databases.eachSupportedId())(
                 schedule: never,
                 // A campaign, so that the campaign routes meet a real id.
                 campaigns: [
-                  {
+                  campaignConfigFixture({
                     id: 'fuzz-models-silver',
-                    title: 'Models reach Silver',
-                    scorecard: 'ml-production-readiness',
-                    target: { level: 'Silver' },
-                    filter: { kind: 'Model' },
-                    startsAt: '2026-01-01',
-                    deadline: '2099-12-31',
                     owner: 'group:default/fraud-ml',
-                  },
+                  }),
                 ],
               },
             },

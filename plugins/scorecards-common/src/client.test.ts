@@ -2,6 +2,7 @@ import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
 import { ResponseError } from '@backstage/errors';
 import { ScorecardsClient } from './client';
+import { campaignInputFixture } from './testUtils';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -255,14 +256,7 @@ describe('ScorecardsClient', () => {
       http.put('http://backstage/api/scorecards/campaigns/:id', record),
       http.delete('http://backstage/api/scorecards/campaigns/:id', record),
     );
-    const input = {
-      title: 'Silver by March',
-      scorecardId: 'ml-production-readiness',
-      target: { level: 'Silver' },
-      filter: { kind: 'Model' },
-      deadline: '2027-03-31',
-      owner: 'group:default/ml-platform',
-    };
+    const input = campaignInputFixture();
     await client.listCampaigns({ state: 'open' });
     await client.getCampaign('silver-by-march', {
       owner: 'group:default/fraud-ml',

@@ -4,10 +4,10 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { InputError } from '@backstage/errors';
 import {
   Campaign,
-  CampaignInput,
   CheckStatus,
   ScorecardDefinition,
 } from '@convergence/backstage-plugin-scorecards-common';
+import { campaignInputFixture } from '@convergence/backstage-plugin-scorecards-common/testUtils';
 import { catalogHiding, permissionsDeciding } from '../__testUtils__/backend';
 import { storedCampaign } from '../__testUtils__/campaigns';
 import { modelScorecard } from '../__testUtils__/config';
@@ -153,15 +153,15 @@ describe.each(databases.eachSupportedId())('CampaignService on %s', id => {
     owner?: string,
     credentials = admin,
   ) => service.get('production-silver', owner ? { owner } : {}, credentials);
-  const checksCampaign: CampaignInput = {
+  /** A checks target of `ml` over the production Models, for dept, from 2026-12-01 to 2027-01-31. */
+  const checksCampaign = campaignInputFixture({
     title: 'Model cards everywhere',
     scorecardId: 'ml',
     target: { checks: ['model-card'] },
-    filter: { kind: 'Model', 'spec.lifecycle': 'production' },
     startsAt: '2026-12-01',
     deadline: '2027-01-31',
     owner: 'group:default/dept',
-  };
+  });
 
   it('counts a level target: that level or higher, ungraded apart', async () => {
     const { service } = await setUp();

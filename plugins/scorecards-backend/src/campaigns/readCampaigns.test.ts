@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import { campaignFixture } from '@convergence/backstage-plugin-scorecards-common/testUtils';
 import { campaignEntry } from '../__testUtils__/campaigns';
 import { DEFAULT_DEFINITIONS } from '../engine/definitions';
 import { readCampaigns, targetChecks } from './readCampaigns';
@@ -33,18 +34,11 @@ describe('readCampaigns', () => {
         }),
       ),
     ).toEqual([
-      {
-        id: 'production-silver',
-        title: 'Production models reach Silver',
+      campaignFixture({
         description: 'Before the Q1 audit.',
-        scorecardId: 'ml-production-readiness',
-        target: { level: 'Silver' },
-        filter: { kind: 'Model', 'spec.lifecycle': 'production' },
         startsAt: '2026-01-01T00:00:00.000Z',
         deadline: '2099-12-31T23:59:59.999Z',
-        owner: 'group:default/ml-platform',
-        source: 'config',
-      },
+      }),
       {
         id: 'pii-retention',
         title: 'Datasets: retention',

@@ -1,20 +1,14 @@
-import { CampaignSummary } from '@convergence/backstage-plugin-scorecards-common';
 import { calendarDaysUntil } from '@convergence/backstage-plugin-scorecards-common';
+import { campaignSummaryFixture } from '@convergence/backstage-plugin-scorecards-common/testUtils';
 import { composeDigest } from './compose';
 
-const campaign = (deadline: string): CampaignSummary => ({
-  id: 'c1',
-  title: 'Model cards',
-  scorecardId: 'ml',
-  target: { level: 'Silver' },
-  filter: { kind: 'Model' },
-  startsAt: '2026-11-01T00:00:00.000Z',
-  deadline,
-  owner: 'group:default/team-a',
-  source: 'config',
-  state: 'open',
-  progress: { done: 1, total: 3, ungraded: 0 },
-});
+/** An open campaign, 1 of 3 done, due at `deadline`. */
+const campaign = (deadline: string) =>
+  campaignSummaryFixture({
+    title: 'Model cards',
+    deadline,
+    progress: { done: 1, total: 3, ungraded: 0 },
+  });
 
 const deadlineLine = (now: string, deadline: string) =>
   composeDigest({

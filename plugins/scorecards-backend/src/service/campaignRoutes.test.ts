@@ -4,6 +4,7 @@ import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
+import { campaignInputFixture } from '@convergence/backstage-plugin-scorecards-common/testUtils';
 import {
   expectUnauthorizedWithoutCredentials,
   asUser,
@@ -73,12 +74,12 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
 
   const service = { Authorization: mockCredentials.service.header() };
   const body = (overrides: object = {}) => ({
-    title: 'Model cards',
-    scorecardId: 'ml-production-readiness',
-    target: { checks: ['model-card-complete'] },
-    filter: { kind: 'Model' },
-    deadline: '2099-06-30',
-    owner: 'ml-platform',
+    ...campaignInputFixture({
+      title: 'Model cards',
+      target: { checks: ['model-card-complete'] },
+      filter: { kind: 'Model' },
+      owner: 'ml-platform',
+    }),
     ...overrides,
   });
   const create = async (overrides: object = {}) => {
@@ -429,15 +430,9 @@ describe.each(databases.eachSupportedId())('campaign owners on %s', id => {
     });
   });
 
-  const body = (owner: unknown) => ({
-    title: 'Owned',
-    scorecardId: 'ml-production-readiness',
-    target: { level: 'Silver' },
-    filter: { kind: 'Model' },
-    deadline: '2099-06-30',
-    owner,
-  });
-  const post = (owner: unknown) =>
+  const body = (owner: string) =>
+    campaignInputFixture({ title: 'Owned', owner });
+  const post = (owner: string) =>
     request(backend.server)
       .post('/api/scorecards/campaigns')
       .set(asUser(ADMIN))

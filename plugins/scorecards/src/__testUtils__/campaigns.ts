@@ -2,6 +2,7 @@ import {
   CampaignDetails,
   CampaignSummary,
 } from '@convergence/backstage-plugin-scorecards-common';
+import { campaignSummaryFixture } from '@convergence/backstage-plugin-scorecards-common/testUtils';
 import { PermissionApi } from '@backstage/plugin-permission-react';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -20,24 +21,21 @@ export const inDays = (days: number) => {
   return new Date(today + Math.round(days) * DAY + DAY / 2).toISOString();
 };
 
-/** An open campaign, 13 calendar days before its deadline: "13 days left". */
+/**
+ * An open campaign, 13 calendar days before its deadline: "13 days left"
+ * (production-silver of the common fixtures, its title in awkward characters).
+ */
 export const openCampaign = (
   overrides: Partial<CampaignSummary> = {},
-): CampaignSummary => ({
-  id: 'silver-models',
-  title: 'Production models reach "Silver" — ünïcode ✓',
-  description: 'Every **production** model reaches Silver.',
-  scorecardId: 'ml-production-readiness',
-  target: { level: 'Silver' },
-  filter: { kind: 'Model', 'spec.lifecycle': 'production' },
-  startsAt: inDays(-10.5),
-  deadline: inDays(12.5),
-  owner: 'group:default/ml-platform',
-  source: 'config',
-  state: 'open',
-  progress: { done: 3, total: 5, ungraded: 1 },
-  ...overrides,
-});
+): CampaignSummary =>
+  campaignSummaryFixture({
+    id: 'silver-models',
+    title: 'Production models reach "Silver" — ünïcode ✓',
+    description: 'Every **production** model reaches Silver.',
+    startsAt: inDays(-10.5),
+    deadline: inDays(12.5),
+    ...overrides,
+  });
 
 export const upcomingCampaign = openCampaign({
   id: 'describe-everything',

@@ -5,7 +5,7 @@ import {
   ScorecardsApi,
   scorecardsCampaignManagePermission,
 } from '@convergence/backstage-plugin-scorecards-common';
-import { mockApi } from '../../__testUtils__/fixtures';
+import { failsWith, mockApi } from '../../__testUtils__/fixtures';
 import {
   campaignDetails,
   closedCampaign,
@@ -156,9 +156,7 @@ describe('CampaignsPage', () => {
   it('shows why the campaigns could not be loaded', async () => {
     await render(
       mockApi({
-        listCampaigns: async () => {
-          throw new Error('backend down');
-        },
+        listCampaigns: failsWith(new Error('backend down')),
       }),
     );
     expect(

@@ -6,7 +6,7 @@ import {
 } from '@backstage/plugin-catalog-react';
 import { ScorecardsApi } from '@convergence/backstage-plugin-scorecards-common';
 import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards-react';
-import { mockApi } from '../../__testUtils__/fixtures';
+import { failsWith, mockApi } from '../../__testUtils__/fixtures';
 import { openCampaign } from '../../__testUtils__/campaigns';
 import { campaignsRouteRef } from '../../routes';
 import { GroupScorecardCard } from './GroupScorecardCard';
@@ -102,9 +102,7 @@ describe('GroupScorecardCard', () => {
   it('says in a line when the campaigns cannot be loaded, and keeps the card', async () => {
     await render(
       mockApi({
-        listCampaigns: async () => {
-          throw new Error('backend down');
-        },
+        listCampaigns: failsWith(new Error('backend down')),
       }),
     );
     expect(
