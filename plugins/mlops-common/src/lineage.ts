@@ -79,6 +79,69 @@ export const LINEAGE_TRAINING_RELATIONS: readonly string[] = [
   RELATION_DERIVED_FROM,
 ];
 
+/**
+ * How an entity page names each relation of an entity's direct lineage:
+ * `Trained on`, `Used by`.
+ *
+ * @public
+ */
+export const LINEAGE_RELATION_LABELS: Readonly<Record<string, string>> = {
+  [RELATION_TRAINED_ON]: 'Trained on',
+  [RELATION_EVALUATED_ON]: 'Evaluated on',
+  [RELATION_PRODUCED_BY]: 'Produced by',
+  [RELATION_FINE_TUNED_FROM]: 'Fine-tuned from',
+  [RELATION_DERIVED_FROM]: 'Derived from',
+  [RELATION_CONSUMES]: 'Consumes',
+  [RELATION_DEPENDENCY_OF]: 'Used by',
+  [RELATION_BASE_MODEL_OF]: 'Base model of',
+  [RELATION_CONSUMED_BY]: 'Consumed by',
+  [RELATION_TRAINING_DATA_OF]: 'Trains',
+  [RELATION_EVALUATION_DATA_OF]: 'Evaluates',
+  [RELATION_DERIVES_TO]: 'Derived into',
+  [RELATION_PRODUCES]: 'Produces',
+};
+
+/**
+ * An entity's direct lineage as its entity page shows it, per kind (lower
+ * case): the relations into it (upstream) and out of it (downstream), in
+ * reading order, each named in {@link LINEAGE_RELATION_LABELS}. Each is one
+ * the walk follows in that direction ({@link LINEAGE_RELATIONS}); the page
+ * leaves out `dependsOn`, `hasPart` and `partOf`.
+ *
+ * @public
+ */
+export const LINEAGE_RELATIONS_BY_KIND: Readonly<
+  Record<string, Readonly<Record<LineageDirection, readonly string[]>>>
+> = {
+  model: {
+    upstream: [
+      RELATION_TRAINED_ON,
+      RELATION_EVALUATED_ON,
+      RELATION_PRODUCED_BY,
+      RELATION_FINE_TUNED_FROM,
+    ],
+    downstream: [
+      RELATION_DEPENDENCY_OF,
+      RELATION_BASE_MODEL_OF,
+      RELATION_CONSUMED_BY,
+    ],
+  },
+  dataset: {
+    upstream: [RELATION_DERIVED_FROM, RELATION_PRODUCED_BY],
+    downstream: [
+      RELATION_TRAINING_DATA_OF,
+      RELATION_EVALUATION_DATA_OF,
+      RELATION_CONSUMED_BY,
+      RELATION_DERIVES_TO,
+      RELATION_DEPENDENCY_OF,
+    ],
+  },
+  pipeline: {
+    upstream: [RELATION_CONSUMES],
+    downstream: [RELATION_PRODUCES],
+  },
+};
+
 /** @public */
 export const LINEAGE_DEFAULT_DEPTH = 6;
 /** @public */

@@ -3,62 +3,12 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import ArrowForwardIcon from '@material-ui/icons/ArrowForward';
-import {
-  Entity,
-  RELATION_DEPENDENCY_OF,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import {
-  RELATION_BASE_MODEL_OF,
-  RELATION_CONSUMED_BY,
-  RELATION_CONSUMES,
-  RELATION_DERIVED_FROM,
-  RELATION_DERIVES_TO,
-  RELATION_EVALUATED_ON,
-  RELATION_EVALUATION_DATA_OF,
-  RELATION_FINE_TUNED_FROM,
-  RELATION_PRODUCED_BY,
-  RELATION_PRODUCES,
-  RELATION_TRAINED_ON,
-  RELATION_TRAINING_DATA_OF,
+  LINEAGE_RELATION_LABELS,
+  LINEAGE_RELATIONS_BY_KIND,
 } from '@convergence/backstage-plugin-mlops-common';
-
-type Group = [relation: string, label: string];
-
-/** What flows into and out of each kind, in reading order. */
-const LINEAGE: Record<string, { upstream: Group[]; downstream: Group[] }> = {
-  model: {
-    upstream: [
-      [RELATION_TRAINED_ON, 'Trained on'],
-      [RELATION_EVALUATED_ON, 'Evaluated on'],
-      [RELATION_PRODUCED_BY, 'Produced by'],
-      [RELATION_FINE_TUNED_FROM, 'Fine-tuned from'],
-    ],
-    downstream: [
-      [RELATION_DEPENDENCY_OF, 'Used by'],
-      [RELATION_BASE_MODEL_OF, 'Base model of'],
-      [RELATION_CONSUMED_BY, 'Consumed by'],
-    ],
-  },
-  dataset: {
-    upstream: [
-      [RELATION_DERIVED_FROM, 'Derived from'],
-      [RELATION_PRODUCED_BY, 'Produced by'],
-    ],
-    downstream: [
-      [RELATION_TRAINING_DATA_OF, 'Trains'],
-      [RELATION_EVALUATION_DATA_OF, 'Evaluates'],
-      [RELATION_CONSUMED_BY, 'Consumed by'],
-      [RELATION_DERIVES_TO, 'Derived into'],
-      [RELATION_DEPENDENCY_OF, 'Used by'],
-    ],
-  },
-  pipeline: {
-    upstream: [[RELATION_CONSUMES, 'Consumes']],
-    downstream: [[RELATION_PRODUCES, 'Produces']],
-  },
-};
 
 const useStyles = makeStyles(theme => ({
   column: { display: 'flex', flexDirection: 'column', gap: theme.spacing(1) },
@@ -81,16 +31,19 @@ function targets(entity: Entity, relation: string): string[] {
 
 const Column = ({
   entity,
-  groups,
+  relations,
   title,
 }: {
   entity: Entity;
-  groups: Group[];
+  relations: readonly string[];
   title: string;
 }) => {
   const classes = useStyles();
-  const present = groups
-    .map(([relation, label]) => ({ label, refs: targets(entity, relation) }))
+  const present = relations
+    .map(relation => ({
+      label: LINEAGE_RELATION_LABELS[relation],
+      refs: targets(entity, relation),
+    }))
     .filter(g => g.refs.length > 0);
   return (
     <div className={classes.column}>
@@ -124,11 +77,12 @@ const Column = ({
 export const LineageCard = () => {
   const classes = useStyles();
   const { entity } = useEntity();
-  const lineage = LINEAGE[entity.kind.toLocaleLowerCase('en-US')];
+  const lineage =
+    LINEAGE_RELATIONS_BY_KIND[entity.kind.toLocaleLowerCase('en-US')];
   const hasAny =
     lineage &&
     [...lineage.upstream, ...lineage.downstream].some(
-      ([r]) => targets(entity, r).length > 0,
+      relation => targets(entity, relation).length > 0,
     );
   if (!lineage || !hasAny) {
     return (
@@ -145,7 +99,11 @@ export const LineageCard = () => {
     <InfoCard title="Lineage">
       <Grid container spacing={2} alignItems="center">
         <Grid item xs={12} md={5}>
-          <Column entity={entity} groups={lineage.upstream} title="Upstream" />
+          <Column
+            entity={entity}
+            relations={lineage.upstream}
+            title="Upstream"
+          />
         </Grid>
         <Grid item xs={12} md={2} className={classes.center}>
           <ArrowForwardIcon />
@@ -155,7 +113,7 @@ export const LineageCard = () => {
         <Grid item xs={12} md={5}>
           <Column
             entity={entity}
-            groups={lineage.downstream}
+            relations={lineage.downstream}
             title="Downstream"
           />
         </Grid>
