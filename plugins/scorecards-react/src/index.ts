@@ -1,6 +1,7 @@
 /**
  * Ownership scorecards for any frontend plugin: the API ref, hooks that read
- * the scorecards backend, and the level chip.
+ * the scorecards backend, the level chip, and the dialog and drop-down the
+ * scorecards and mlops frontends share.
  *
  * @packageDocumentation
  */
@@ -19,4 +20,8 @@ export {
   formatScorePercent,
 } from './components/ScorecardLevelChip';
 export type { ScorecardLevelChipProps } from './components/ScorecardLevelChip';
+export { ActionDialog } from './components/ActionDialog';
+export type { ActionDialogProps } from './components/ActionDialog';
+export { SelectField } from './components/SelectField';
+export type { SelectFieldProps } from './components/SelectField';
 export { errorMessage, isNotAllowed } from './errors';

@@ -20,11 +20,6 @@ import {
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';
@@ -35,7 +30,7 @@ import {
   scorecardsCampaignManagePermission,
 } from '@convergence/backstage-plugin-scorecards-common';
 import {
-  errorMessage,
+  ActionDialog,
   ScorecardDefinitions,
   ScorecardLevelChip,
   scorecardsApiRef,
@@ -56,18 +51,9 @@ const ArchiveButton = ({ id, title }: { id: string; title: string }) => {
   const navigate = useNavigate();
   const campaignsLink = useRouteRef(campaignsRouteRef);
   const [open, setOpen] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
   const archive = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.archiveCampaign(id);
-      navigate(campaignsLink());
-    } catch (e) {
-      setError(errorMessage(e));
-      setBusy(false);
-    }
+    await api.archiveCampaign(id);
+    navigate(campaignsLink());
   };
   return (
     <>
@@ -78,38 +64,16 @@ const ArchiveButton = ({ id, title }: { id: string; title: string }) => {
       >
         Archive
       </Button>
-      <Dialog
+      <ActionDialog
         open={open}
+        title={`Archive "${title}"?`}
+        description="The campaign leaves the campaigns list and the team cards. This cannot be undone here."
+        action="Archive"
+        actionColor="secondary"
+        onAction={archive}
         onClose={() => setOpen(false)}
-        aria-labelledby="archive-campaign-title"
-      >
-        <DialogTitle id="archive-campaign-title">
-          Archive "{title}"?
-        </DialogTitle>
-        <DialogContent>
-          <DialogContentText>
-            The campaign leaves the campaigns list and the team cards. This
-            cannot be undone here.
-          </DialogContentText>
-          {error && (
-            <Typography role="alert" color="error">
-              {error}
-            </Typography>
-          )}
-        </DialogContent>
-        <DialogActions>
-          <Button onClick={() => setOpen(false)}>Cancel</Button>
-          <Button
-            color="secondary"
-            variant="contained"
-            disabled={busy}
-            onClick={archive}
-            data-testid="campaign-archive-confirm"
-          >
-            Archive
-          </Button>
-        </DialogActions>
-      </Dialog>
+        fullWidth={false}
+      />
     </>
   );
 };

@@ -13,7 +13,6 @@ import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import AddIcon from '@material-ui/icons/Add';
 import useAsync from 'react-use/esm/useAsync';
@@ -21,7 +20,10 @@ import {
   CampaignSummary,
   scorecardsCampaignManagePermission,
 } from '@convergence/backstage-plugin-scorecards-common';
-import { scorecardsApiRef } from '@convergence/backstage-plugin-scorecards-react';
+import {
+  scorecardsApiRef,
+  SelectField,
+} from '@convergence/backstage-plugin-scorecards-react';
 import { campaignRouteRef } from '../../routes';
 import { CampaignProgressBar } from './CampaignProgressBar';
 import { targetText, timeLeftText } from './campaignText';
@@ -115,22 +117,15 @@ export const CampaignsPage = () => {
   return (
     <Content>
       <ContentHeader title="Campaigns">
-        <TextField
-          select
+        <SelectField
           id="campaign-state-filter"
           label="State"
           value={state}
-          onChange={e => setState(e.target.value as StateFilter)}
-          SelectProps={{ native: true }}
+          choices={stateLabels}
+          onChange={setState}
           inputProps={{ 'data-testid': 'campaign-state-filter' }}
           style={{ minWidth: 140, marginRight: 16 }}
-        >
-          {(Object.keys(stateLabels) as StateFilter[]).map(s => (
-            <option key={s} value={s}>
-              {stateLabels[s]}
-            </option>
-          ))}
-        </TextField>
+        />
         {canManage && (
           <Button
             variant="contained"

@@ -1,19 +1,12 @@
 import { useMemo, useState } from 'react';
 import { configApiRef, useApi } from '@backstage/core-plugin-api';
-import Button from '@material-ui/core/Button';
-import Dialog from '@material-ui/core/Dialog';
-import DialogActions from '@material-ui/core/DialogActions';
-import DialogContent from '@material-ui/core/DialogContent';
-import DialogContentText from '@material-ui/core/DialogContentText';
-import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
-import Typography from '@material-ui/core/Typography';
 import {
   DEFAULT_EXEMPTION_MAX_DAYS,
   ExemptionRequest,
 } from '@convergence/backstage-plugin-scorecards-common';
 import {
-  errorMessage,
+  ActionDialog,
   scorecardsApiRef,
 } from '@convergence/backstage-plugin-scorecards-react';
 import { addUtcDays } from './time';
@@ -67,8 +60,6 @@ export const RequestExemptionDialog = ({
   const [reason, setReason] = useState('');
   const [reasonTouched, setReasonTouched] = useState(false);
   const [day, setDay] = useState(bounds.initial);
-  const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<string>();
 
   const reasonError =
     reason.trim().length < MIN_REASON_LENGTH
@@ -79,113 +70,80 @@ export const RequestExemptionDialog = ({
       ? `Pick a day from ${bounds.min} to ${bounds.max}`
       : undefined;
 
-  const close = () => {
-    if (submitting) return;
+  const reset = () => {
     setReason('');
     setReasonTouched(false);
     setDay(bounds.initial);
-    setError(undefined);
+  };
+
+  const close = () => {
+    reset();
     onClose();
   };
 
   const submit = async () => {
     setReasonTouched(true);
     if (reasonError || dayError) return;
-    setSubmitting(true);
-    setError(undefined);
-    try {
-      const request = await api.requestExemption(entityRef, {
-        checkId,
-        reason: reason.trim(),
-        expiresAt: `${day}T00:00:00.000Z`,
-      });
-      setReason('');
-      setReasonTouched(false);
-      setDay(bounds.initial);
-      onRequested(request);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setSubmitting(false);
-    }
+    const request = await api.requestExemption(entityRef, {
+      checkId,
+      reason: reason.trim(),
+      expiresAt: `${day}T00:00:00.000Z`,
+    });
+    reset();
+    onRequested(request);
   };
 
   return (
-    <Dialog
+    <ActionDialog
       open={open}
-      onClose={close}
-      aria-labelledby="request-exemption-title"
-      fullWidth
-      maxWidth="sm"
-    >
-      <DialogTitle id="request-exemption-title">
-        Request an exemption from “{checkTitle}”
-      </DialogTitle>
-      <DialogContent>
-        <DialogContentText>
+      title={`Request an exemption from “${checkTitle}”`}
+      description={
+        <>
           The check stops counting against this entity once someone who manages
           its exemptions approves, until the day you pick.
-        </DialogContentText>
-        <TextField
-          id="exemption-reason"
-          label="Reason"
-          required
-          fullWidth
-          multiline
-          minRows={2}
-          margin="normal"
-          value={reason}
-          onChange={e => setReason(e.target.value)}
-          onBlur={() => setReasonTouched(true)}
-          error={reasonTouched && !!reasonError}
-          helperText={reasonTouched && reasonError ? reasonError : ' '}
-          inputProps={{ 'data-testid': 'exemption-reason', maxLength: 10000 }}
-        />
-        <TextField
-          id="exemption-expires"
-          label="Expires on"
-          type="date"
-          required
-          margin="normal"
-          value={day}
-          onChange={e => setDay(e.target.value)}
-          error={!!dayError}
-          helperText={
-            dayError ??
-            `The exemption ends at 00:00 UTC that day; at most ${maxDays} days ahead.`
-          }
-          InputLabelProps={{ shrink: true }}
-          inputProps={{
-            min: bounds.min,
-            max: bounds.max,
-            'data-testid': 'exemption-expires',
-          }}
-        />
-        {error && (
-          <Typography
-            color="error"
-            role="alert"
-            data-testid="exemption-request-error"
-          >
-            {error}
-          </Typography>
-        )}
-      </DialogContent>
-      <DialogActions>
-        <Button onClick={close} disabled={submitting}>
-          Cancel
-        </Button>
-        <Button
-          color="primary"
-          variant="contained"
-          onClick={submit}
-          disabled={
-            submitting || !!dayError || (reasonTouched && !!reasonError)
-          }
-        >
-          {submitting ? 'Submitting…' : 'Submit'}
-        </Button>
-      </DialogActions>
-    </Dialog>
+        </>
+      }
+      action="Submit"
+      actionRunning="Submitting…"
+      actionDisabled={!!dayError || (reasonTouched && !!reasonError)}
+      onAction={submit}
+      onClose={close}
+    >
+      <TextField
+        id="exemption-reason"
+        label="Reason"
+        required
+        fullWidth
+        multiline
+        minRows={2}
+        margin="normal"
+        value={reason}
+        onChange={e => setReason(e.target.value)}
+        onBlur={() => setReasonTouched(true)}
+        error={reasonTouched && !!reasonError}
+        helperText={reasonTouched && reasonError ? reasonError : ' '}
+        inputProps={{ 'data-testid': 'exemption-reason', maxLength: 10000 }}
+      />
+      <TextField
+        id="exemption-expires"
+        label="Expires on"
+        type="date"
+        required
+        margin="normal"
+        value={day}
+        onChange={e => setDay(e.target.value)}
+        error={!!dayError}
+        helperText={
+          dayError ??
+          `The exemption ends at 00:00 UTC that day; at most ${maxDays} days ahead.`
+        }
+        InputLabelProps={{ shrink: true }}
+        inputProps={{
+          min: bounds.min,
+          max: bounds.max,
+          'data-testid': 'exemption-expires',
+        }}
+      />
+    </ActionDialog>
   );
 };
