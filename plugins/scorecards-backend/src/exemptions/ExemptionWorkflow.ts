@@ -17,6 +17,7 @@ import {
 } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
+  CheckStatus,
   DEFAULT_EXEMPTION_MAX_DAYS,
   EntityScorecardResult,
   Exemption,
@@ -105,10 +106,7 @@ export class ExemptionWorkflow {
     if (!this.options.checks.has(input.checkId))
       throw new InputError(`checkId: unknown check '${input.checkId}'`);
     // Only a check some scorecard grades for the entity can matter.
-    const statuses = (await this.options.store.getResults([entityRef]))
-      .flatMap(r => r.checks)
-      .filter(c => c.checkId === input.checkId && c.status !== 'na')
-      .map(c => c.status);
+    const statuses = await this.gradedStatuses(entityRef, input.checkId);
     if (!statuses.length)
       throw new InputError(
         `checkId: '${input.checkId}' is not graded for ${entityRef}`,
@@ -126,24 +124,7 @@ export class ExemptionWorkflow {
           this.maxDays
         } days ahead (${latest.toISOString()})`,
       );
-    // An exemption only counts while the check fails: refuse one for a
-    // check that passes, or that an exemption covers already. (A stored
-    // `exempt` whose exemption has expired since is a failing check.)
-    if (statuses.every(status => status === 'pass'))
-      throw new ConflictError(
-        `${entityRef} passes '${input.checkId}' now; an exemption is for a failing check`,
-      );
-    const covering = (
-      (await this.options.store.activeExemptions([entityRef], now)).get(
-        entityRef,
-      ) ?? []
-    )
-      .filter(e => e.checkId === input.checkId)
-      .sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
-    if (covering)
-      throw new ConflictError(
-        `${entityRef} is exempt from '${input.checkId}' until ${covering.expiresAt} already`,
-      );
+    await this.refuseUnlessFailing(entityRef, input.checkId, statuses, now);
     const owner = spec(entity).owner;
     const ownerRef =
       typeof owner === 'string' && owner
@@ -179,6 +160,50 @@ export class ExemptionWorkflow {
         )}`,
       });
     return request;
+  }
+
+  /** The statuses of a check in the entity's stored results, but `na`. */
+  private async gradedStatuses(entityRef: string, checkId: string) {
+    return (await this.options.store.getResults([entityRef]))
+      .flatMap(r => r.checks)
+      .filter(c => c.checkId === checkId && c.status !== 'na')
+      .map(c => c.status);
+  }
+
+  /**
+   * An exemption only counts while the check fails: a ConflictError when
+   * the entity's graded `statuses` of the check say it passes, or that it is
+   * unknown (a fact provider failed: not known to fail), or when an exemption covers it until later than
+   * `now` already. (A stored `exempt` whose exemption has expired since is
+   * a failing check.) Both on submitting and on approving a request.
+   */
+  private async refuseUnlessFailing(
+    entityRef: string,
+    checkId: string,
+    statuses: CheckStatus[],
+    now: Date,
+  ) {
+    // No status at all (no longer graded) says nothing either way.
+    if (
+      statuses.length &&
+      !statuses.some(status => status === 'fail' || status === 'exempt')
+    )
+      throw new ConflictError(
+        statuses.every(status => status === 'pass')
+          ? `${entityRef} passes '${checkId}' now; an exemption is for a failing check`
+          : `'${checkId}' is unknown for ${entityRef} now (a fact provider failed); an exemption is for a failing check`,
+      );
+    const covering = (
+      (await this.options.store.activeExemptions([entityRef], now)).get(
+        entityRef,
+      ) ?? []
+    )
+      .filter(e => e.checkId === checkId)
+      .sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
+    if (covering)
+      throw new ConflictError(
+        `${entityRef} is exempt from '${checkId}' until ${covering.expiresAt} already`,
+      );
   }
 
   /** A readable entity's requests, newest first. */
@@ -262,10 +287,10 @@ export class ExemptionWorkflow {
     return request;
   }
 
-  /** Why a request could not be decided: it is no longer pending. */
   /**
    * Records the caller's decision on request `id` with `record`, once the
-   * caller may decide it; a ConflictError when it is no longer pending.
+   * caller may decide it and `allowed` (run on a pending request) has not
+   * thrown; a ConflictError when it is no longer pending.
    */
   private async decide<T>(
     id: string,
@@ -277,6 +302,7 @@ export class ExemptionWorkflow {
       comment?: string;
       now: Date;
     }) => Promise<T | undefined | null>,
+    allowed?: (request: ExemptionRequest, now: Date) => Promise<void>,
   ): Promise<T> {
     const request = await this.decidable(id, credentials, verb);
     // Four eyes: whoever asked may withdraw (reject) the request, never
@@ -290,10 +316,12 @@ export class ExemptionWorkflow {
       throw new NotAllowedError(
         'You requested this exemption; another owner or an admin must approve it',
       );
+    const now = this.now();
+    if (allowed && request.status === 'pending') await allowed(request, now);
     const decided = await record({
       actor: credentials.principal.userEntityRef,
       comment: decision.comment,
-      now: this.now(),
+      now,
     });
     if (!decided) throw await this.notPending(id, verb);
     return decided;
@@ -313,7 +341,9 @@ export class ExemptionWorkflow {
    * entity's exemptions and is not its requester (a NotAllowedError: four
    * eyes): the exemption is created and the entity graded at once, so the
    * check reads `exempt`. A ConflictError when the request was decided
-   * already or has expired.
+   * already or has expired, and as on submitting, leaving it pending (to be
+   * rejected or withdrawn), when the entity passes the check now, its status
+   * is unknown, or an exemption covers it already.
    */
   async approve(
     id: string,
@@ -330,6 +360,13 @@ export class ExemptionWorkflow {
       credentials,
       'approved',
       d => this.options.requests.approve(id, d),
+      async ({ entityRef, checkId }, now) =>
+        this.refuseUnlessFailing(
+          entityRef,
+          checkId,
+          await this.gradedStatuses(entityRef, checkId),
+          now,
+        ),
     );
     // The evaluator clears the summaries when it stores the results.
     const results = await this.options.evaluator.evaluateOne(

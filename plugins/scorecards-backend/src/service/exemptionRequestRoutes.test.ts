@@ -105,6 +105,16 @@ describe.each(databases.eachSupportedId())(
       return body ? r.send(body) : r;
     };
 
+    /** An owner exempts the entity from `checkId` directly: its exemption. */
+    const exemptDirectly = async (checkId: string, days: number) => {
+      const res = await request(backend.server)
+        .post(`${ENTITY}/exemptions`)
+        .set(asUser(OWNER))
+        .send({ checkId, reason: REASON, expiresAt: inDays(days) });
+      expect(res.status).toBe(201);
+      return res.body;
+    };
+
     it('answers 401 without credentials on every route', async () => {
       const id = '00000000-0000-4000-8000-000000000000';
       const routes = [
@@ -414,19 +424,11 @@ describe.each(databases.eachSupportedId())(
         'ConflictError',
         `${REF} passes 'has-description' now; an exemption is for a failing check`,
       ]);
-      const exemption = await request(backend.server)
-        .post(`${ENTITY}/exemptions`)
-        .set(asUser(OWNER))
-        .send({
-          checkId: 'model-card-complete',
-          reason: REASON,
-          expiresAt: inDays(20),
-        });
-      expect(exemption.status).toBe(201);
+      const exemption = await exemptDirectly('model-card-complete', 20);
       expect(await refused('model-card-complete')).toEqual([
         409,
         'ConflictError',
-        `${REF} is exempt from 'model-card-complete' until ${exemption.body.expiresAt} already`,
+        `${REF} is exempt from 'model-card-complete' until ${exemption.expiresAt} already`,
       ]);
       const requests = await request(backend.server)
         .get(`${ENTITY}/exemption-requests`)
@@ -530,6 +532,93 @@ describe.each(databases.eachSupportedId())(
         requestedBy: ADMIN,
         decidedBy: ADMIN,
       });
+    });
+
+    it('answers 409 to approving a request whose check passes now, is exempt already or is unknown, as to submitting it, and leaves it pending to be rejected or withdrawn', async () => {
+      // What a grading stores: the check's status in each of the entity's results.
+      const storeStatus = async (checkId: string, status: string) => {
+        for (const row of await knex('scorecard_results').where(
+          'entity_ref',
+          REF,
+        ))
+          await knex('scorecard_results')
+            .where({ entity_ref: REF, scorecard_id: row.scorecard_id })
+            .update({
+              checks: JSON.stringify(
+                JSON.parse(row.checks).map((c: any) =>
+                  c.checkId === checkId ? { ...c, status } : c,
+                ),
+              ),
+            });
+      };
+      const submit = async (checkId: string) => {
+        await storeStatus(checkId, 'fail');
+        const res = await ask(OUTSIDER, {
+          checkId,
+          reason: REASON,
+          expiresAt: inDays(6),
+        });
+        expect(res.status).toBe(201);
+        return res.body.id as string;
+      };
+      const refused = async (id: string) => {
+        const res = await decide(ADMIN, id, 'approve');
+        return [res.status, res.body.error?.message];
+      };
+
+      // Requested while failing; fixed and graded since.
+      const fixed = await submit('model-produced-by-pipeline');
+      await storeStatus('model-produced-by-pipeline', 'pass');
+      expect(await refused(fixed)).toEqual([
+        409,
+        `${REF} passes 'model-produced-by-pipeline' now; an exemption is for a failing check`,
+      ]);
+      // Exempted directly while the request waited.
+      const covered = await submit('owner-is-group');
+      const exemption = await exemptDirectly('owner-is-group', 9);
+      expect(await refused(covered)).toEqual([
+        409,
+        `${REF} is exempt from 'owner-is-group' until ${exemption.expiresAt} already`,
+      ]);
+      // Requested while failing; unknown since (MLflow went down, say).
+      const unknown = await submit('model-license-declared');
+      await storeStatus('model-license-declared', 'unknown');
+      const unknownMessage = `'model-license-declared' is unknown for ${REF} now (a fact provider failed); an exemption is for a failing check`;
+      expect(await refused(unknown)).toEqual([409, unknownMessage]);
+      // Submitting refuses an unknown check alike (the card offers a request
+      // only on a failing one).
+      const asked = await ask(OUTSIDER, {
+        checkId: 'model-license-declared',
+        reason: REASON,
+        expiresAt: inDays(6),
+      });
+      expect([asked.status, asked.body.error?.message]).toEqual([
+        409,
+        unknownMessage,
+      ]);
+
+      // Still pending: no exemption was made, and each may be decided.
+      const pending = await request(backend.server)
+        .get(`${ENTITY}/exemption-requests`)
+        .set(asUser(OUTSIDER));
+      const statusOf = (id: string) =>
+        pending.body.requests.find((r: any) => r.id === id)?.status;
+      expect([fixed, covered, unknown].map(statusOf)).toEqual([
+        'pending',
+        'pending',
+        'pending',
+      ]);
+      const trail = await request(backend.server)
+        .get(`${ENTITY}/exemptions`)
+        .set(asUser(OUTSIDER));
+      expect(
+        trail.body.exemptions.filter((e: any) =>
+          [fixed, covered, unknown].includes(e.requestId),
+        ),
+      ).toEqual([]);
+      expect((await decide(ADMIN, fixed, 'reject')).status).toBe(200);
+      expect((await decide(OUTSIDER, covered, 'reject')).status).toBe(200);
+      expect((await decide(ADMIN, unknown, 'reject')).status).toBe(200);
     });
   },
 );
