@@ -80,7 +80,12 @@ export interface Config {
       scorecard: string;
       /** Exactly one of `level` (a level of that scorecard, or higher) or `checks` (each must pass or be exempt). */
       target: { level?: string; checks?: string[] };
-      /** The entities it covers: a catalog filter predicate, e.g. { kind: Model, spec.lifecycle: production }. */
+      /**
+       * The entities it covers (of those its scorecard grades): a catalog
+       * filter predicate, e.g. { kind: Model, spec.lifecycle: production }.
+       * Each value a string (numbers and true/false in quotes) or one of
+       * $in (strings), $exists, $hasPrefix, $contains.
+       */
       filter: object;
       /** Required. ISO-8601 date (the start of that day, UTC) or date-time with an offset. */
       startsAt: string;

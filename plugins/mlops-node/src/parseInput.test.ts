@@ -121,9 +121,50 @@ describe("parseInput's plain words for zod's own messages", () => {
       owner: z.string({ error: 'must name a group' }),
       days: z.number().max(730, 'must be at most 730 days'),
     });
-    expect(() => parseInput(custom, { days: 731 }, 'body')).toThrow(
+    expect(() => parseInput(custom, { owner: 7, days: 731 }, 'body')).toThrow(
       'owner: must name a group; days: must be at most 730 days',
     );
+  });
+
+  it('says a missing field is required, even where the schema sets its type message', () => {
+    const custom = z.object({
+      title: z.string({ error: 'must be a string' }).min(3),
+      owner: z.string({ error: 'must name a group' }),
+      state: z.enum(['open', 'closed'], { error: 'must be open or closed' }),
+      when: z.union([z.iso.date(), z.iso.datetime()], {
+        error: 'must be a date',
+      }),
+    });
+    expect(() => parseInput(custom, {}, 'body')).toThrow(
+      new InputError(
+        'title: is required; owner: is required; state: is required; when: is required',
+      ),
+    );
+    // Given, but null or of another type: the schema's message.
+    expect(() =>
+      parseInput(
+        custom,
+        { title: null, owner: 1, state: 'x', when: 'soon' },
+        'body',
+      ),
+    ).toThrow(
+      new InputError(
+        'title: must be a string; owner: must name a group; state: must be open or closed; when: must be a date',
+      ),
+    );
+  });
+
+  it('gives each field one message, its first', () => {
+    const twice = z.object({
+      reason: z
+        .string()
+        .refine(s => s.trim().length >= 3, 'must say why')
+        .refine(s => !s.includes('\u0000'), 'must not contain NUL characters'),
+      note: z.string().optional(),
+    });
+    expect(() =>
+      parseInput(twice, { reason: '\u0000', note: 1 }, 'body'),
+    ).toThrow(new InputError('reason: must say why; note: must be a string'));
   });
 
   it.each([null, 'text', [], 42, true])(

@@ -156,12 +156,33 @@ export function parseInput<T extends z.ZodType>(
 ): z.output<T> {
   const parsed = schema.safeParse(input, {
     error: issue => plainMessage(issue, what),
+    reportInput: true,
   });
   if (parsed.success) return parsed.data;
+  // One message per field: the first, most basic (its type before its
+  // refinements).
+  const messages = new Map<string, string>();
+  for (const issue of parsed.error.issues) {
+    const path = issue.path.map(String).join('.') || what;
+    if (!messages.has(path))
+      messages.set(path, isMissing(issue) ? 'is required' : issue.message);
+  }
   throw new InputError(
-    parsed.error.issues
-      .map(i => `${i.path.map(String).join('.') || what}: ${i.message}`)
-      .join('; '),
+    [...messages].map(([path, message]) => `${path}: ${message}`).join('; '),
+  );
+}
+
+/**
+ * Whether an issue is about a field that was not given (of a type, one of
+ * a union or of values): the message of its type, even one the schema sets
+ * (e.g. "must be a string"), does not say that.
+ */
+function isMissing(issue: z.core.$ZodIssue) {
+  return (
+    ['invalid_type', 'invalid_union', 'invalid_value'].includes(issue.code) &&
+    issue.path.length > 0 &&
+    'input' in issue &&
+    issue.input === undefined
   );
 }
 

@@ -151,15 +151,26 @@ export class DefaultCampaignService implements CampaignService {
     return campaign;
   }
 
-  /** The covered entities the caller may read, each with its owner in the catalog. */
+  /**
+   * The covered entities the caller may read, each with its owner in the
+   * catalog: those of the campaign's filter that its scorecard grades (its
+   * filter too), so that an entity the scorecard never grades (a group,
+   * with a filter of `{}`) is not counted as ungraded.
+   */
   private async covered(
     campaign: Campaign,
+    scorecard: ScorecardDefinition | undefined,
     credentials: BackstageCredentials,
   ): Promise<Map<string, string | undefined>> {
     const covered = new Map<string, string | undefined>();
+    const query = (
+      scorecard
+        ? { $all: [campaign.filter, scorecard.filter] }
+        : campaign.filter
+    ) as FilterPredicate;
     for await (const page of this.options.catalog.streamEntities(
       {
-        query: campaign.filter as FilterPredicate,
+        query,
         fields: ['kind', 'metadata.namespace', 'metadata.name', 'spec.owner'],
       },
       { credentials },
@@ -189,7 +200,7 @@ export class DefaultCampaignService implements CampaignService {
     const scorecard = this.options.scorecards.find(
       s => s.id === campaign.scorecardId,
     );
-    const covered = await this.covered(campaign, credentials);
+    const covered = await this.covered(campaign, scorecard, credentials);
     // A scorecard removed from the config since: no results count.
     const rows = scorecard
       ? await this.options.store.targetRows(
