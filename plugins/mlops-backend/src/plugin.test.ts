@@ -356,6 +356,9 @@ describe.each(databases.eachSupportedId())(
         ['depth=2.5', 'depth: must be a whole number from 1 to 20'],
         ['depth=abc', 'depth: must be a whole number from 1 to 20'],
         ['direction=sideways', 'direction: must be downstream or upstream'],
+        // Given empty is not left out: not the default.
+        ['depth=', 'depth: must be a whole number from 1 to 20'],
+        ['direction=', 'direction: must be downstream or upstream'],
         ['depth[]=2', 'depth: must be given once, as one value'],
         ['depth=0x3', 'depth: must be a whole number from 1 to 20'],
         ['depth=%203', 'depth: must be a whole number from 1 to 20'],
@@ -472,8 +475,11 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('lets only the owners send a notice, one notification per downstream team', async () => {
+      const yesterday = new Date(Date.now() - 24 * 3600 * 1000)
+        .toISOString()
+        .slice(0, 10);
       const forbidden = await postNotice(
-        { type: 'deprecation', effectiveDate: '2027-03-01' },
+        { type: 'deprecation', effectiveDate: '2099-03-01' },
         OUTSIDER,
       );
       expect(forbidden.status).toBe(403);
@@ -487,13 +493,21 @@ describe.each(databases.eachSupportedId())(
           'effectiveDate: is required for a deprecation (YYYY-MM-DD)',
         ],
         [
-          { type: 'deprecation', effectiveDate: '2027-02-30' },
+          { type: 'deprecation', effectiveDate: '2099-02-30' },
           'effectiveDate: must be a date that exists, YYYY-MM-DD',
         ],
         [
-          { type: 'deprecation', effectiveDate: '2027-13-01' },
+          { type: 'deprecation', effectiveDate: '2099-13-01' },
           'effectiveDate: must be a date that exists, YYYY-MM-DD',
         ],
+        // Before today (UTC): yesterday is before it whenever this runs.
+        ...['2020-01-01', yesterday].map(
+          effectiveDate =>
+            [
+              { type: 'deprecation', effectiveDate },
+              'effectiveDate: must be today or later',
+            ] as const,
+        ),
         [{ type: 'other' }, 'message: is required for a notice of type other'],
         [
           { type: 'recall' },
@@ -529,7 +543,7 @@ describe.each(databases.eachSupportedId())(
 
       const res = await postNotice({
         type: 'deprecation',
-        effectiveDate: '2027-03-01',
+        effectiveDate: '2099-03-01',
         message: 'Use « raw.events.v2 » "instead"',
       });
       expect(res.status).toBe(201);
@@ -544,7 +558,7 @@ describe.each(databases.eachSupportedId())(
       expect(res.body).toMatchObject({
         entityRef: ROOT,
         type: 'deprecation',
-        effectiveDate: '2027-03-01',
+        effectiveDate: '2099-03-01',
         message: 'Use « raw.events.v2 » "instead"',
         sentBy: OWNER,
         recipients: teams,
@@ -553,7 +567,7 @@ describe.each(databases.eachSupportedId())(
         teams,
       );
       expect(sent[0].payload).toMatchObject({
-        title: `${ROOT} is deprecated from 2027-03-01`,
+        title: `${ROOT} is deprecated from 2099-03-01`,
         link: '/catalog/default/dataset/Raw.Events.0',
         topic: 'mlops.lineage',
         severity: 'normal',

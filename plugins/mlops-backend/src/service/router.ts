@@ -11,8 +11,8 @@ import {
 import {
   anyCaller,
   entityOf,
-  optionalQueryParam,
   parseInput,
+  queryParam,
   queryWholeNumber,
 } from '@convergence/backstage-plugin-mlops-node';
 import { LineageService } from './LineageService';
@@ -20,17 +20,21 @@ import { LineageService } from './LineageService';
 const DEPTH = `must be a whole number from 1 to ${LINEAGE_MAX_DEPTH}`;
 const DIRECTION = 'must be downstream or upstream';
 
+// Absent, each is its default; given empty (`?depth=`), a 400 as any other
+// bad value: not the default.
 const lineageQuery = z.object({
-  direction: optionalQueryParam(
-    z.enum(['downstream', 'upstream'], { error: DIRECTION }),
+  direction: queryParam(
+    z.enum(['downstream', 'upstream'], { error: DIRECTION }).optional(),
   ).transform(v => v ?? 'downstream'),
-  depth: optionalQueryParam(
-    queryWholeNumber(DEPTH).pipe(
-      z
-        .number()
-        .min(1, { error: DEPTH })
-        .max(LINEAGE_MAX_DEPTH, { error: DEPTH }),
-    ),
+  depth: queryParam(
+    queryWholeNumber(DEPTH)
+      .pipe(
+        z
+          .number()
+          .min(1, { error: DEPTH })
+          .max(LINEAGE_MAX_DEPTH, { error: DEPTH }),
+      )
+      .optional(),
   ).transform(v => v ?? LINEAGE_DEFAULT_DEPTH),
 });
 
@@ -57,7 +61,13 @@ const noticeBody = z
         .refine(s => !s.includes('\u0000'), 'must not contain NUL characters')
         .optional()
         .transform(s => (s === '' ? undefined : s)),
-      effectiveDate: isoDate.optional(),
+      // A notice announces: a date already past is a mistake.
+      effectiveDate: isoDate
+        .refine(
+          v => v >= new Date().toISOString().slice(0, 10),
+          'must be today or later',
+        )
+        .optional(),
     },
     {
       error: issue =>

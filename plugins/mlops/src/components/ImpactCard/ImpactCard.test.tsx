@@ -304,6 +304,7 @@ describe('ImpactCard', () => {
   });
 
   it('sends a deprecation notice, says how many teams got it and lists it', async () => {
+    const today = new Date().toISOString().slice(0, 10); // UTC, as the backend
     const sent = notice();
     const api = fakeApi({
       listNotices: jest
@@ -323,9 +324,12 @@ describe('ImpactCard', () => {
     const dialog = await screen.findByRole('dialog');
     const send = within(dialog).getByRole('button', { name: 'Send' });
     expect(send).toBeDisabled(); // a deprecation needs its date
-    fireEvent.change(within(dialog).getByLabelText(/Deprecated from/), {
-      target: { value: '2027-03-01' },
-    });
+    // No date before today (UTC) is offered: the backend refuses one.
+    const date = within(dialog).getByLabelText(/Deprecated from/);
+    expect([today, new Date().toISOString().slice(0, 10)]).toContain(
+      date.getAttribute('min'),
+    );
+    fireEvent.change(date, { target: { value: '2027-03-01' } });
     fireEvent.change(within(dialog).getByLabelText('Message'), {
       target: { value: 'Use card-transactions-v2 "ü" instead.' },
     });

@@ -122,6 +122,8 @@ export const NotifyDialog = ({
           dateMissing ? 'A deprecation needs the date it applies from' : ' '
         }
         InputLabelProps={{ shrink: true }}
+        // The backend refuses a date before today (UTC).
+        inputProps={{ min: new Date().toISOString().slice(0, 10) }}
         fullWidth
         margin="normal"
       />
