@@ -83,8 +83,6 @@ export interface Config {
       /**
        * The entities it covers (of those its scorecard grades): a catalog
        * filter predicate, e.g. { kind: Model, spec.lifecycle: production }.
-       * Each value a string (numbers and true/false in quotes) or one of
-       * $in (strings), $exists, $hasPrefix, $contains.
        */
       filter: object;
       /** Required. ISO-8601 date (the start of that day, UTC) or date-time with an offset. */

@@ -15,129 +15,7 @@ export const MAX_FILTER_BYTES = 10 * 1024;
 
 const predicate = createZodV4FilterPredicateSchema();
 
-type FilterProblem = { path: PropertyKey[]; message: string };
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const isStringList = (value: unknown) =>
-  Array.isArray(value) && value.every(v => typeof v === 'string');
-
-const FIELD_VALUE =
-  'must be a string (numbers and true/false in quotes) or one operator: {"$in": [strings]}, {"$exists": true|false}, {"$hasPrefix": string} or {"$contains": …}';
-
-/** What is wrong with the `$contains` of a field, as the catalog reads it. */
-function containsProblem(
-  field: string,
-  target: unknown,
-  path: PropertyKey[],
-): FilterProblem | undefined {
-  if (typeof target === 'string') return undefined;
-  if (field.toLowerCase() !== 'relations' || !isObject(target))
-    return {
-      path,
-      message:
-        field.toLowerCase() === 'relations'
-          ? 'must be a string or {"type": string, "targetRef": string or {"$in": [strings]}}'
-          : 'must be a string (an object only for relations)',
-    };
-  for (const [key, value] of Object.entries(target)) {
-    const name = key.toLowerCase();
-    if (name === 'type' ? typeof value !== 'string' : name !== 'targetref')
-      return {
-        path: [...path, key],
-        message:
-          name === 'type'
-            ? 'must be a string'
-            : 'unknown key; a relation has type and targetRef',
-      };
-    if (
-      name === 'targetref' &&
-      typeof value !== 'string' &&
-      !(
-        isObject(value) &&
-        Object.keys(value).length === 1 &&
-        isStringList(value.$in) &&
-        (value.$in as string[]).length > 0
-      )
-    )
-      return {
-        path: [...path, key],
-        message: 'must be a string or {"$in": [strings]}, not empty',
-      };
-  }
-  if (!Object.keys(target).some(k => k.toLowerCase() === 'type'))
-    return { path: [...path, 'type'], message: 'is required' };
-  return undefined;
-}
-
-/**
- * What is wrong with a field's value, as the catalog reads it: the catalog
- * compares text, so a number or a boolean (`{"kind": 42}`) would be read as
- * the text "42" and, for a field that never holds it, cover nothing.
- */
-function fieldProblem(
-  field: string,
-  value: unknown,
-  path: PropertyKey[],
-): FilterProblem | undefined {
-  if (typeof value === 'string') return undefined;
-  if (!isObject(value) || Object.keys(value).length !== 1)
-    return { path, message: FIELD_VALUE };
-  const [[operator, operand]] = Object.entries(value);
-  const at = [...path, operator];
-  switch (operator) {
-    case '$in':
-      if (!isStringList(operand))
-        return { path: at, message: 'must be a list of strings' };
-      return (operand as string[]).length
-        ? undefined
-        : { path: at, message: 'must not be empty' };
-    case '$exists':
-      return typeof operand === 'boolean'
-        ? undefined
-        : { path: at, message: 'must be true or false' };
-    case '$hasPrefix':
-      return typeof operand === 'string'
-        ? undefined
-        : { path: at, message: 'must be a string' };
-    case '$contains':
-      return containsProblem(field, operand, at);
-    default:
-      return { path, message: FIELD_VALUE };
-  }
-}
-
-/**
- * The first value of a predicate the catalog would not read as meant, with
- * its path; the predicate's structure ($all, $any, $not) is left to the
- * predicate schema.
- */
-function filterProblem(
-  filter: unknown,
-  path: PropertyKey[] = [],
-): FilterProblem | undefined {
-  if (!isObject(filter)) return undefined;
-  for (const [key, value] of Object.entries(filter)) {
-    let problem: FilterProblem | undefined;
-    if ((key === '$all' || key === '$any') && Array.isArray(value))
-      problem = value
-        .map((p, i) => filterProblem(p, [...path, key, i]))
-        .find(Boolean);
-    else if (key === '$not') problem = filterProblem(value, [...path, key]);
-    else if (!key.startsWith('$'))
-      problem = fieldProblem(key, value, [...path, key]);
-    if (problem) return problem;
-  }
-  return undefined;
-}
-
-/**
- * A catalog filter predicate (an object), at most 10 KB of JSON, whose values
- * are as the catalog's query reads them (strings, and the operators with
- * their operands' types); a bad value is named by its path, e.g.
- * `filter.kind: must be a string…`.
- */
+/** A catalog filter predicate (an object), at most 10 KB of JSON. */
 export const campaignFilter = z
   .record(z.string(), z.unknown(), {
     error: 'must be a catalog filter predicate object, e.g. {"kind":"Model"}',
@@ -148,11 +26,6 @@ export const campaignFilter = z
         code: 'custom',
         message: 'must be at most 10 KB of JSON',
       });
-      return;
-    }
-    const problem = filterProblem(value);
-    if (problem) {
-      ctx.addIssue({ code: 'custom', ...problem });
       return;
     }
     if (!predicate.safeParse(value).success)
