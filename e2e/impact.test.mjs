@@ -116,11 +116,11 @@ test('a dataset owner sees the Impact card, notifies the downstream owners, and 
 
   // The guest is a member of ml-platform, which owns the dataset.
   await page.getByRole('button', { name: 'Notify downstream owners' }).click();
-  await page.getByLabel('Deprecated from').fill('2027-03-01');
+  await page.getByLabel('Deprecated from').fill('2099-03-01');
   await page.getByLabel('Message').fill('Use card-transactions-labeled.');
   await page.getByRole('button', { name: 'Send' }).click();
   await page.getByText(/Sent to \d+ teams/).waitFor();
-  await page.getByText('Deprecated from 2027-03-01').first().waitFor();
+  await page.getByText('Deprecated from 2099-03-01').first().waitFor();
 
   /** @type {{ items: LineageNotice[] }} */
   const notices = await getAsGuest(`${LINEAGE}/notices`);
@@ -137,7 +137,7 @@ test('a dataset owner sees the Impact card, notifies the downstream owners, and 
 
   await page.goto(`${APP_URL}/notifications`);
   await page
-    .getByText(/deprecated from 2027-03-01/i)
+    .getByText(/deprecated from 2099-03-01/i)
     .first()
     .waitFor();
   await screenshot(page, 'impact-notification');
