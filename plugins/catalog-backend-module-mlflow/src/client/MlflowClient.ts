@@ -9,6 +9,15 @@ import {
 const API = '/api/2.0/mlflow';
 
 /**
+ * The searches the client pages through (`<path>/search`): the key under
+ * which each page lists its items, and their type.
+ */
+type MlflowSearchItems = {
+  'registered-models': { registered_models: MlflowRegisteredModel };
+  'model-versions': { model_versions: MlflowModelVersion };
+};
+
+/**
  * What an MLflow search takes: its filter (MLflow's search syntax, e.g.
  * `name LIKE 'fraud-%'`) and page size (`max_results`).
  *
@@ -79,18 +88,23 @@ export class MlflowClient {
 
   /**
    * Every item of `<what>/search`, through `page_token`: each page lists its
-   * items under `key` (absent when there are none).
+   * items under `key` (absent when there are none). `MlflowSearchItems`
+   * gives each search its key and the items their type.
    */
-  private search<T>(
-    what: string,
-    key: string,
+  private search<
+    W extends keyof MlflowSearchItems,
+    K extends keyof MlflowSearchItems[W],
+  >(
+    what: W,
+    key: K,
     options: MlflowSearchOptions,
-  ): Promise<T[]> {
-    type Page = { next_page_token?: string } & Record<string, unknown>;
-    return this.api.list<Page, T>(`${API}/${what}/search`, {
+  ): Promise<MlflowSearchItems[W][K][]> {
+    type Item = MlflowSearchItems[W][K];
+    type Page = { next_page_token?: string } & Partial<Record<K, Item[]>>;
+    return this.api.list<Page, Item>(`${API}/${what}/search`, {
       query: { max_results: options.pageSize, filter: options.filter },
       tokenParam: 'page_token',
-      items: page => page[key] as T[] | undefined,
+      items: page => page[key],
       nextToken: page => page.next_page_token,
     });
   }
