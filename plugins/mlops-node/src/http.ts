@@ -4,6 +4,9 @@
 
 /**
  * The credentials a read route accepts: a user's or another plugin's.
+ * One object shared by the mlops and scorecards backends' routers: do not
+ * mutate it (its `allow` array stays mutable only because
+ * `httpAuth.credentials` takes an `Array`); make a new one for other callers.
  *
  * @public
  */
