@@ -40,7 +40,21 @@ const summary = (owner: string) => ({
   trend: [],
 });
 
-/** A scorecards API that records its calls. */
+/** The methods a hook called that its test did not expect, in order. */
+let unexpectedCalls: string[] = [];
+
+afterEach(() => {
+  const called = unexpectedCalls;
+  unexpectedCalls = [];
+  if (called.length > 0) {
+    throw new Error(`The test did not expect calls of ${called.join(', ')}`);
+  }
+});
+
+/**
+ * A scorecards API that records its calls. Every other method throws and
+ * fails the test (see afterEach), even where a hook swallows the error.
+ */
 function recordingApi() {
   const calls: string[] = [];
   const recorded = {
@@ -68,7 +82,18 @@ function recordingApi() {
       return { results: refs.map(result) };
     }),
   };
-  return { api: { ...scorecardsApiMock(), ...recorded }, calls };
+  const unexpected = Object.fromEntries(
+    Object.keys(scorecardsApiMock()).map(method => [
+      method,
+      async () => {
+        unexpectedCalls.push(method);
+        throw new Error(
+          `${method} was called, which this test does not expect`,
+        );
+      },
+    ]),
+  );
+  return { api: { ...scorecardsApiMock(unexpected), ...recorded }, calls };
 }
 
 const wrapperWith =
