@@ -751,6 +751,8 @@ describe.each(databases.eachSupportedId())(
                 campaigns: [
                   campaignConfigFixture({
                     id: 'fuzz-models-silver',
+                    // Every model, whatever the fixtures' lifecycles.
+                    filter: { kind: 'Model' },
                     owner: 'group:default/fraud-ml',
                   }),
                 ],

@@ -6,10 +6,13 @@
  *
  * @packageDocumentation
  */
-import {
+import type {
   Campaign,
   CampaignInput,
   CampaignSummary,
+  CampaignTarget,
+  // The package's own name, so that the API report of this entry point
+  // refers to the main entry's types rather than copying them.
 } from '@convergence/backstage-plugin-scorecards-common';
 
 const ID = 'production-silver';
@@ -38,20 +41,46 @@ export function campaignInputFixture(
 }
 
 /**
- * The same campaign as app-config declares it (an entry of
- * `scorecards.campaigns`, which names the scorecard `scorecard`), with the id
- * production-silver, starting on 2026-01-01.
+ * An entry of `scorecards.campaigns` in app-config, as
+ * {@link campaignConfigFixture} builds it.
  *
  * @public
  */
-export function campaignConfigFixture(overrides: object = {}) {
+export interface CampaignConfigEntry {
+  id: string;
+  title: string;
+  description?: string;
+  /** The scorecard's id (config names it `scorecard`, the API `scorecardId`). */
+  scorecard: string;
+  target: CampaignTarget;
+  filter: Record<string, unknown>;
+  startsAt: string;
+  deadline: string;
+  owner: string;
+}
+
+/**
+ * The same campaign as app-config declares it (an entry of
+ * `scorecards.campaigns`), with the id production-silver, starting on
+ * 2026-01-01. `overrides` may only name the entry's keys, but their values
+ * are not checked, so that a test can give one the config refuses.
+ *
+ * @public
+ */
+export function campaignConfigFixture(
+  overrides: {
+    [K in keyof CampaignConfigEntry]?: unknown;
+  } = {},
+) {
   const { scorecardId, ...input } = productionSilver;
   return {
     id: ID,
     ...input,
     scorecard: scorecardId,
     startsAt: '2026-01-01',
-    ...overrides,
+    // The values are the test's to choose; the type stays the fixture's own,
+    // which app-config accepts as JSON.
+    ...(overrides as object),
   };
 }
 
