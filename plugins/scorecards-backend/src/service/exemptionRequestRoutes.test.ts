@@ -38,6 +38,17 @@ const entities = [
 
 const databases = testDatabases();
 
+/** A decision's answer: 200, with the request as the decision left it. */
+function expectDecided(
+  answer: request.Response,
+  expected: Partial<
+    Record<'id' | 'status' | 'requestedBy' | 'decidedBy' | 'comment', string>
+  >,
+) {
+  expect(answer.status).toBe(200);
+  expect(answer.body.request).toMatchObject(expected);
+}
+
 describe.each(databases.eachSupportedId())(
   'exemption request routes on %s',
   databaseId => {
@@ -243,8 +254,7 @@ describe.each(databases.eachSupportedId())(
       const approved = await decide(OWNER, id, 'approve', {
         comment: 'fine — «pour l’instant»',
       });
-      expect(approved.status).toBe(200);
-      expect(approved.body.request).toMatchObject({
+      expectDecided(approved, {
         id,
         status: 'approved',
         decidedBy: OWNER,
@@ -317,8 +327,7 @@ describe.each(databases.eachSupportedId())(
       });
       expect(created.status).toBe(201);
       const rejected = await decide(OWNER, created.body.id, 'reject');
-      expect(rejected.status).toBe(200);
-      expect(rejected.body.request).toMatchObject({
+      expectDecided(rejected, {
         status: 'rejected',
         decidedBy: OWNER,
       });
@@ -514,8 +523,7 @@ describe.each(databases.eachSupportedId())(
         fail: 'NotAllowedError',
       });
       const approved = await decide(ADMIN, own, 'approve');
-      expect(approved.status).toBe(200);
-      expect(approved.body.request).toMatchObject({
+      expectDecided(approved, {
         status: 'approved',
         requestedBy: OWNER,
         decidedBy: ADMIN,
@@ -526,8 +534,7 @@ describe.each(databases.eachSupportedId())(
       const rejected = await decide(ADMIN, withdrawn, 'reject', {
         comment: 'withdrawn — «asked too early»',
       });
-      expect(rejected.status).toBe(200);
-      expect(rejected.body.request).toMatchObject({
+      expectDecided(rejected, {
         status: 'rejected',
         requestedBy: ADMIN,
         decidedBy: ADMIN,
@@ -658,8 +665,7 @@ describe.each(databases.eachSupportedId())(
           .set(asUser(user));
       expect((await approve(OUTSIDER)).status).toBe(403);
       const approved = await approve(OWNER);
-      expect(approved.status).toBe(200);
-      expect(approved.body.request).toMatchObject({
+      expectDecided(approved, {
         status: 'approved',
         requestedBy: OWNER,
         decidedBy: OWNER,
@@ -686,8 +692,7 @@ describe.each(databases.eachSupportedId())(
       );
       sent.length = 0;
       const withdrawn = await decide(OUTSIDER.toUpperCase(), 'reject');
-      expect(withdrawn.status).toBe(200);
-      expect(withdrawn.body.request).toMatchObject({
+      expectDecided(withdrawn, {
         status: 'rejected',
         requestedBy: OUTSIDER,
         decidedBy: OUTSIDER.toUpperCase(),
