@@ -13,7 +13,11 @@ export interface SelectFieldProps<T extends string> {
   label: string;
   /** The value chosen. */
   value: T;
-  /** Each value with its label, in the order offered. */
+  /**
+   * Each value with its label, in the order offered. Values are text that is
+   * not number-like: JavaScript lists keys such as `'7'` first, in numeric
+   * order, whatever order they were written in.
+   */
   choices: Readonly<Record<T, string>>;
   /** Called with the value chosen. */
   onChange: (value: T) => void;
