@@ -23,6 +23,7 @@ import {
   Exemption,
   ExemptionAuditEntry,
   ExemptionRequest,
+  ScorecardsApi,
 } from '@convergence/backstage-plugin-scorecards-common';
 import { NotAllowedError } from '@backstage/errors';
 import { failsWith, mockApi, result } from '../../__testUtils__/fixtures';
@@ -192,6 +193,32 @@ const pendingRequest: ExemptionRequest = {
   expiresAt: `${dayFromNow(20)}T00:00:00.000Z`,
   status: 'pending',
   owner: 'group:default/fraud-ml',
+};
+
+/**
+ * Renders the card with {@link pendingRequest} pending and the API answering
+ * `more`; the request's box.
+ */
+const renderPending = async (
+  more: Partial<ScorecardsApi>,
+  options: Parameters<typeof render>[1],
+) => {
+  await render(
+    mockApi({
+      getExemptionRequests: async () => ({ requests: [pendingRequest] }),
+      ...more,
+    }),
+    options,
+  );
+  return screen.findByTestId('exemption-request-model-card-complete');
+};
+
+/** Expects a pending request to offer its requester Withdraw alone. */
+const expectWithdrawOnly = async (pending: HTMLElement) => {
+  expect(
+    await within(pending).findByRole('button', { name: 'Withdraw' }),
+  ).toBeEnabled();
+  expectNoDecisionButtons(pending);
 };
 
 /** {@link pendingRequest} as guest decided it, with `comment`. */
@@ -688,19 +715,11 @@ describe('EntityScorecardCard', () => {
     });
 
     it('offers its requester Withdraw though they may not manage exemptions, with nothing to approve', async () => {
-      await render(
-        mockApi({
-          getExemptionRequests: async () => ({ requests: [pendingRequest] }),
-        }),
+      const pending = await renderPending(
+        {},
         { permission: 'DENY', user: pendingRequest.requestedBy },
       );
-      const pending = await screen.findByTestId(
-        'exemption-request-model-card-complete',
-      );
-      expect(
-        await within(pending).findByRole('button', { name: 'Withdraw' }),
-      ).toBeEnabled();
-      expectNoDecisionButtons(pending);
+      await expectWithdrawOnly(pending);
       expect(
         within(pending).queryByTestId(
           'own-exemption-request-model-card-complete',
@@ -729,6 +748,84 @@ describe('EntityScorecardCard', () => {
           'own-exemption-request-model-card-complete',
         ),
       ).not.toBeInTheDocument();
+    });
+
+    describe('offers no Approve on a request the backend would refuse (409), and says why', () => {
+      const covering = directExemption({
+        id: '5b5a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+        reason: 'vendor "card" \\ template — ünïcode',
+        author: 'user:default/ana',
+      });
+      const lapsed = {
+        ...approvedExemption,
+        expiresAt: `${dayFromNow(-1)}T00:00:00.000Z`,
+      };
+      const passing: EntityScorecardResult = {
+        ...result,
+        checks: [
+          { checkId: 'has-description', status: 'pass' },
+          { checkId: 'model-card-complete', status: 'pass' },
+        ],
+      };
+      const refused = 'reject or withdraw this request';
+      it.each([
+        {
+          when: 'the check passes now',
+          graded: exempted([passing], []),
+          line: `Passes now: ${refused}`,
+        },
+        {
+          when: 'an unexpired exemption covers the failing check already',
+          graded: exempted([result], [covering]),
+          line: `Exempt until ${dayFromNow(12)} already: ${refused}`,
+        },
+        {
+          when: 'the check fails (offers Approve)',
+          graded: exempted([result], []),
+          line: undefined,
+        },
+        {
+          when: "a lapsed exemption's stale `exempt` (offers Approve)",
+          graded: exempted([exemptResult], [lapsed]),
+          line: undefined,
+        },
+      ])('when $when', async ({ graded, line }) => {
+        const pending = await renderPending(graded, { permission: 'ALLOW' });
+        expect(
+          await within(pending).findByRole('button', { name: 'Reject' }),
+        ).toBeEnabled();
+        const approve = within(pending).queryByRole('button', {
+          name: 'Approve',
+        });
+        const why = within(pending).queryByTestId(
+          'unapprovable-model-card-complete',
+        );
+        if (line) {
+          expect(approve).toBeNull();
+          expect(why).toHaveTextContent(line);
+        } else {
+          expect(approve).toBeEnabled();
+          expect(why).toBeNull();
+        }
+      });
+
+      it("to its requester: Withdraw, and the line in place of 'another must approve it'", async () => {
+        const pending = await renderPending(exempted([result], [covering]), {
+          permission: 'ALLOW',
+          user: pendingRequest.requestedBy,
+        });
+        await expectWithdrawOnly(pending);
+        expect(
+          within(pending).getByTestId('unapprovable-model-card-complete'),
+        ).toHaveTextContent(
+          `Exempt until ${dayFromNow(12)} already: ${refused}`,
+        );
+        expect(
+          within(pending).queryByTestId(
+            'own-exemption-request-model-card-complete',
+          ),
+        ).toBeNull();
+      });
     });
 
     it('offers no Request exemption on a failing check that an exemption covers already (created directly, not graded since)', async () => {

@@ -60,6 +60,22 @@ export function expiredExemption(
     .sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
 }
 
+/**
+ * Why the backend would refuse to approve a request for a check now (a 409,
+ * leaving it pending), as the card says it: the check passes, or an
+ * unexpired exemption covers it already. Undefined when it may be approved.
+ */
+function approvalRefusal(
+  status: CheckStatus,
+  covering: Exemption | undefined,
+): string | undefined {
+  const then = 'reject or withdraw this request';
+  if (status === 'pass') return `Passes now: ${then}`;
+  if (covering)
+    return `Exempt until ${utcDay(covering.expiresAt)} already: ${then}`;
+  return undefined;
+}
+
 type Decision = 'approve' | 'reject';
 
 /** The decision buttons of a pending request, in order. */
@@ -87,19 +103,22 @@ const DECISIONS: ReadonlyArray<{
 
 /**
  * A pending request with, for those who may decide, Approve and Reject; to
- * its requester (four eyes: another must approve it), Withdraw alone.
+ * its requester (four eyes: another must approve it), Withdraw alone. No
+ * Approve while `refusal` says why the backend would refuse it.
  */
 const PendingRequest = ({
   request,
   canDecide,
   userRef,
   selfApproval,
+  refusal,
   onDecided,
 }: {
   request: ExemptionRequest;
   canDecide: boolean;
   userRef?: string;
   selfApproval: boolean;
+  refusal?: string;
   onDecided: (answer: ExemptionAnswer) => void;
 }) => {
   const api = useApi(scorecardsApiRef);
@@ -112,7 +131,9 @@ const PendingRequest = ({
   // (a rejection) alone for the requester otherwise.
   let decisions: typeof DECISIONS = [];
   if (canDecide && !fourEyes && (userRef !== undefined || selfApproval))
-    decisions = DECISIONS;
+    decisions = refusal
+      ? DECISIONS.filter(d => d.decision !== 'approve')
+      : DECISIONS;
   else if (own)
     decisions = [
       { ...DECISIONS[1], label: 'Withdraw', busyLabel: 'Withdrawing…' },
@@ -188,7 +209,16 @@ const PendingRequest = ({
           ))}
         </Box>
       )}
-      {canDecide && fourEyes && (
+      {refusal && decisions.length > 0 && (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid={`unapprovable-${request.checkId}`}
+        >
+          {refusal}
+        </Typography>
+      )}
+      {canDecide && fourEyes && !refusal && (
         <Typography
           variant="body2"
           color="textSecondary"
@@ -210,7 +240,8 @@ const PendingRequest = ({
 /**
  * A check's exemption state under its row: the exemption covering it (and
  * who approved it), an expired one, a pending request (with Approve and
- * Reject for those who may decide, Withdraw alone for its requester), the
+ * Reject for those who may decide, Withdraw alone for its requester; no
+ * Approve while the check passes or an exemption covers it), the
  * last rejection, and "Request exemption" on a failing check without a
  * pending request or an exemption covering it (one created directly covers
  * it before the entity is graded again).
@@ -314,6 +345,7 @@ export const CheckExemption = ({
           canDecide={canDecide}
           userRef={userRef}
           selfApproval={selfApproval}
+          refusal={approvalRefusal(status, active)}
           onDecided={onAnswer}
         />
       )}
