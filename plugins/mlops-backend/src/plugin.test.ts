@@ -60,6 +60,10 @@ const GROUPS: Record<string, string[]> = {
   ],
 };
 const ROOT_URL = '/api/mlops/lineage/Dataset/default/Raw.Events.0';
+/** Yesterday in UTC, as the backend counts: before today whenever this runs. */
+const yesterday = new Date(Date.now() - 24 * 3600 * 1000)
+  .toISOString()
+  .slice(0, 10);
 
 /** What a lineage answer should be, computed from the generated graph alone. */
 function expectedLineage(
@@ -475,9 +479,6 @@ describe.each(databases.eachSupportedId())(
     });
 
     it('lets only the owners send a notice, one notification per downstream team', async () => {
-      const yesterday = new Date(Date.now() - 24 * 3600 * 1000)
-        .toISOString()
-        .slice(0, 10);
       const forbidden = await postNotice(
         { type: 'deprecation', effectiveDate: '2099-03-01' },
         OUTSIDER,
@@ -500,14 +501,19 @@ describe.each(databases.eachSupportedId())(
           { type: 'deprecation', effectiveDate: '2099-13-01' },
           'effectiveDate: must be a date that exists, YYYY-MM-DD',
         ],
-        // Before today (UTC): yesterday is before it whenever this runs.
+        // A deprecation before today (UTC).
         ...['2020-01-01', yesterday].map(
           effectiveDate =>
             [
               { type: 'deprecation', effectiveDate },
-              'effectiveDate: must be today or later',
+              'effectiveDate: a deprecation must apply from today or later',
             ] as const,
         ),
+        // Any type's date must exist.
+        [
+          { type: 'incident', effectiveDate: '2020-02-30' },
+          'effectiveDate: must be a date that exists, YYYY-MM-DD',
+        ],
         [{ type: 'other' }, 'message: is required for a notice of type other'],
         [
           { type: 'recall' },
@@ -609,6 +615,21 @@ describe.each(databases.eachSupportedId())(
         partial.body.id,
         res.body.id,
       ]);
+    });
+
+    it('takes a past date on a notice other than a deprecation', async () => {
+      // An incident's date is when it started.
+      for (const effectiveDate of ['2020-01-01', yesterday]) {
+        const incident = await postNotice({
+          type: 'incident',
+          effectiveDate,
+          message: 'Late events since then',
+        });
+        expect([incident.status, incident.body.effectiveDate]).toEqual([
+          201,
+          effectiveDate,
+        ]);
+      }
     });
 
     it('shows a deleted and re-added entity after the refresh task runs', async () => {

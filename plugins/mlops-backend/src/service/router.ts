@@ -61,13 +61,7 @@ const noticeBody = z
         .refine(s => !s.includes('\u0000'), 'must not contain NUL characters')
         .optional()
         .transform(s => (s === '' ? undefined : s)),
-      // A notice announces: a date already past is a mistake.
-      effectiveDate: isoDate
-        .refine(
-          v => v >= new Date().toISOString().slice(0, 10),
-          'must be today or later',
-        )
-        .optional(),
+      effectiveDate: isoDate.optional(),
     },
     {
       error: issue =>
@@ -82,6 +76,18 @@ const noticeBody = z
         code: 'custom',
         path: ['effectiveDate'],
         message: 'is required for a deprecation (YYYY-MM-DD)',
+      });
+    // A deprecation announces: one already past is a mistake. Other notices
+    // may look back (an incident's date is when it started).
+    if (
+      body.type === 'deprecation' &&
+      body.effectiveDate &&
+      body.effectiveDate < new Date().toISOString().slice(0, 10)
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['effectiveDate'],
+        message: 'a deprecation must apply from today or later',
       });
     if (body.type === 'other' && !body.message)
       ctx.addIssue({

@@ -305,7 +305,7 @@ describe('ImpactCard', () => {
 
   it('sends a deprecation notice, says how many teams got it and lists it', async () => {
     const today = new Date().toISOString().slice(0, 10); // UTC, as the backend
-    const sent = notice();
+    const sent = notice({ effectiveDate: '2099-03-01' });
     const api = fakeApi({
       listNotices: jest
         .fn()
@@ -329,7 +329,7 @@ describe('ImpactCard', () => {
     expect([today, new Date().toISOString().slice(0, 10)]).toContain(
       date.getAttribute('min'),
     );
-    fireEvent.change(date, { target: { value: '2027-03-01' } });
+    fireEvent.change(date, { target: { value: '2099-03-01' } });
     fireEvent.change(within(dialog).getByLabelText('Message'), {
       target: { value: 'Use card-transactions-v2 "ü" instead.' },
     });
@@ -338,13 +338,13 @@ describe('ImpactCard', () => {
     expect(await screen.findByText('Sent to 2 teams')).toBeInTheDocument();
     expect(api.sendNotice).toHaveBeenCalledWith(ROOT, {
       type: 'deprecation',
-      effectiveDate: '2027-03-01',
+      effectiveDate: '2099-03-01',
       message: 'Use card-transactions-v2 "ü" instead.',
     });
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     const list = await screen.findByRole('region', { name: 'Notices sent' });
     expect(
-      within(list).getByText(/Deprecated from 2027-03-01/),
+      within(list).getByText(/Deprecated from 2099-03-01/),
     ).toBeInTheDocument();
     expect(within(list).getByText(/to 2 teams/)).toBeInTheDocument();
     expect(within(list).getByRole('link')).toHaveAttribute(
@@ -352,6 +352,66 @@ describe('ImpactCard', () => {
       '/catalog/default/user/ana',
     );
     expect(api.listNotices).toHaveBeenCalledTimes(2);
+  });
+
+  it('refuses a deprecation from a date before today', async () => {
+    // Yesterday in UTC, as the backend counts, whenever this runs.
+    const yesterday = new Date(Date.now() - 24 * 3600 * 1000)
+      .toISOString()
+      .slice(0, 10);
+    const dialog = await openNoticeDialog(fakeApi());
+    const date = within(dialog).getByLabelText(/Deprecated from/);
+    const send = within(dialog).getByRole('button', { name: 'Send' });
+    for (const past of ['2020-01-01', yesterday]) {
+      fireEvent.change(date, { target: { value: past } });
+      expect([past, date.getAttribute('aria-invalid')]).toEqual([past, 'true']);
+      expect(
+        within(dialog).getByText('A deprecation applies from today or later'),
+      ).toBeInTheDocument();
+      expect(send).toBeDisabled();
+    }
+    fireEvent.change(date, { target: { value: '2099-03-01' } });
+    expect(date).toHaveAttribute('aria-invalid', 'false');
+    expect(send).toBeEnabled();
+  });
+
+  it('sends an incident dated when it started, in the past', async () => {
+    const api = fakeApi();
+    const dialog = await openNoticeDialog(api);
+    fireEvent.change(within(dialog).getByLabelText('Notice'), {
+      target: { value: 'incident' },
+    });
+    const date = within(dialog).getByLabelText(
+      'Date (when it started or applies)',
+    );
+    expect(date).not.toHaveAttribute('min'); // any date is offered
+    fireEvent.change(date, { target: { value: '2020-01-01' } });
+    expect(date).toHaveAttribute('aria-invalid', 'false');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Send' }));
+    await screen.findByText('Sent to 2 teams');
+    expect(api.sendNotice).toHaveBeenCalledWith(ROOT, {
+      type: 'incident',
+      effectiveDate: '2020-01-01',
+    });
+  });
+
+  it('says the notice is sending while it is', async () => {
+    let answer: (n: LineageNotice) => void = () => {};
+    const api = fakeApi({
+      sendNotice: jest.fn(
+        () => new Promise<LineageNotice>(resolve => (answer = resolve)),
+      ),
+    });
+    const dialog = await openNoticeDialog(api);
+    fireEvent.change(within(dialog).getByLabelText(/Deprecated from/), {
+      target: { value: '2099-03-01' },
+    });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Send' }));
+    expect(
+      await within(dialog).findByRole('button', { name: 'Sending…' }),
+    ).toBeDisabled();
+    answer(notice());
+    expect(await screen.findByText('Sent to 2 teams')).toBeInTheDocument();
   });
 
   it('needs a message for another notice', async () => {
@@ -392,8 +452,8 @@ describe('ImpactCard', () => {
       name: 'InputError',
       message: 'effectiveDate: must be a date (YYYY-MM-DD)',
       field: /Deprecated from/,
-      value: '2027-03-01',
-      sent: { type: 'deprecation', effectiveDate: '2027-03-01' },
+      value: '2099-03-01',
+      sent: { type: 'deprecation', effectiveDate: '2099-03-01' },
       alert: 'effectiveDate: must be a date (YYYY-MM-DD)',
     },
   ])(

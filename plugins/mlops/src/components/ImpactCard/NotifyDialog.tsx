@@ -69,10 +69,19 @@ export const NotifyDialog = ({
   const [effectiveDate, setEffectiveDate] = useState('');
   const [message, setMessage] = useState('');
 
-  const dateMissing = type === 'deprecation' && !effectiveDate;
+  const deprecation = type === 'deprecation';
+  // UTC, as the backend, which refuses a deprecation before it. Other notices
+  // may look back: an incident's date is when it started.
+  const today = new Date().toISOString().slice(0, 10);
+  const dateMissing = deprecation && !effectiveDate;
+  const datePast = deprecation && !!effectiveDate && effectiveDate < today;
   const messageMissing = type === 'other' && !message.trim();
   const messageTooLong = message.length > NOTICE_MESSAGE_MAX;
-  const valid = !dateMissing && !messageMissing && !messageTooLong;
+  const valid = !dateMissing && !datePast && !messageMissing && !messageTooLong;
+
+  let dateHelp = ' ';
+  if (dateMissing) dateHelp = 'A deprecation needs the date it applies from';
+  else if (datePast) dateHelp = 'A deprecation applies from today or later';
 
   const send = async () => {
     const request: LineageNoticeRequest = { type };
@@ -96,6 +105,7 @@ export const NotifyDialog = ({
         </>
       }
       action="Send"
+      actionRunning="Sending…"
       actionDisabled={!valid}
       onAction={send}
       onClose={onClose}
@@ -112,18 +122,17 @@ export const NotifyDialog = ({
       />
       <TextField
         id="mlops-notice-date"
-        label={type === 'deprecation' ? 'Deprecated from' : 'Date'}
+        label={
+          deprecation ? 'Deprecated from' : 'Date (when it started or applies)'
+        }
         type="date"
         value={effectiveDate}
         onChange={e => setEffectiveDate(e.target.value)}
-        required={type === 'deprecation'}
-        error={dateMissing}
-        helperText={
-          dateMissing ? 'A deprecation needs the date it applies from' : ' '
-        }
+        required={deprecation}
+        error={dateMissing || datePast}
+        helperText={dateHelp}
         InputLabelProps={{ shrink: true }}
-        // The backend refuses a date before today (UTC).
-        inputProps={{ min: new Date().toISOString().slice(0, 10) }}
+        inputProps={deprecation ? { min: today } : {}}
         fullWidth
         margin="normal"
       />
