@@ -174,8 +174,9 @@ export class ExemptionWorkflow {
    * An exemption only counts while the check fails: a ConflictError when
    * the entity's graded `statuses` of the check say it passes, or that it is
    * unknown (a fact provider failed: not known to fail), or when an exemption covers it until later than
-   * `now` already. (A stored `exempt` whose exemption has expired since is
-   * a failing check.) Both on submitting and on approving a request.
+   * `now` already (the message gives its end's UTC day). (A stored `exempt`
+   * whose exemption has expired since is a failing check.) Both on
+   * submitting and on approving a request.
    */
   private async refuseUnlessFailing(
     entityRef: string,
@@ -200,10 +201,13 @@ export class ExemptionWorkflow {
     )
       .filter(e => e.checkId === checkId)
       .sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
-    if (covering)
+    if (covering) {
+      // Its end's day (UTC), as the card shows it.
+      const until = covering.expiresAt.slice(0, 10);
       throw new ConflictError(
-        `${entityRef} is exempt from '${checkId}' until ${covering.expiresAt} already`,
+        `${entityRef} is exempt from '${checkId}' until ${until} already`,
       );
+    }
   }
 
   /** A readable entity's requests, newest first. */
