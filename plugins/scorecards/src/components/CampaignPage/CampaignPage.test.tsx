@@ -138,8 +138,14 @@ describe('CampaignPage', () => {
     ).toBeInTheDocument();
   });
 
-  it('lets a manager archive a campaign created in the portal, after confirming', async () => {
-    const archiveCampaign = jest.fn(async () => undefined);
+  it('lets a manager archive a campaign created in the portal, after confirming; "Archiving…" meanwhile', async () => {
+    let archived = () => {};
+    const archiveCampaign = jest.fn(
+      () =>
+        new Promise<void>(resolve => {
+          archived = resolve;
+        }),
+    );
     await render(
       mockApi({
         getCampaign: async () =>
@@ -161,9 +167,11 @@ describe('CampaignPage', () => {
     const dialog = await screen.findByRole('dialog');
     expect(archiveCampaign).not.toHaveBeenCalled();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Archive' }));
-    await waitFor(() =>
-      expect(archiveCampaign).toHaveBeenCalledWith('silver-models'),
-    );
+    expect(
+      await within(dialog).findByRole('button', { name: 'Archiving…' }),
+    ).toBeDisabled();
+    expect(archiveCampaign).toHaveBeenCalledWith('silver-models');
+    archived();
     // Back on the list.
     expect(
       await screen.findByRole('heading', { name: 'Campaigns' }),

@@ -69,6 +69,7 @@ const ArchiveButton = ({ id, title }: { id: string; title: string }) => {
         title={`Archive "${title}"?`}
         description="The campaign leaves the campaigns list and the team cards. This cannot be undone here."
         action="Archive"
+        actionRunning="Archiving…"
         actionColor="secondary"
         onAction={archive}
         onClose={() => setOpen(false)}
