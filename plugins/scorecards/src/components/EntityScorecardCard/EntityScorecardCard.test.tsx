@@ -767,6 +767,13 @@ describe('EntityScorecardCard', () => {
           { checkId: 'model-card-complete', status: 'pass' },
         ],
       };
+      const unknown: EntityScorecardResult = {
+        ...result,
+        checks: [
+          { checkId: 'has-description', status: 'pass' },
+          { checkId: 'model-card-complete', status: 'unknown' },
+        ],
+      };
       const refused = 'reject or withdraw this request';
       it.each([
         {
@@ -780,6 +787,12 @@ describe('EntityScorecardCard', () => {
           graded: exempted([result], [covering]),
           buttons: ['Reject'],
           line: `Exempt until ${dayFromNow(12)} already: ${refused}`,
+        },
+        {
+          when: 'the check is unknown now (a fact provider failed)',
+          graded: exempted([unknown], []),
+          buttons: ['Reject'],
+          line: 'Unknown now (its facts could not be read): it can be approved once the check fails again',
         },
         {
           when: 'the check fails',

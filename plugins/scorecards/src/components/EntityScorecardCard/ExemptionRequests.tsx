@@ -62,8 +62,9 @@ export function expiredExemption(
 
 /**
  * Why the backend would refuse to approve a request for a check now (a 409,
- * leaving it pending), as the card says it: the check passes, or an
- * unexpired exemption covers it already. Undefined when it may be approved.
+ * leaving it pending), as the card says it: the check passes, an unexpired
+ * exemption covers it already, or its status is unknown (a fact provider
+ * failed). Undefined when it may be approved.
  */
 function approvalRefusal(
   status: CheckStatus,
@@ -73,6 +74,8 @@ function approvalRefusal(
   if (status === 'pass') return `Passes now: ${then}`;
   if (covering)
     return `Exempt until ${utcDay(covering.expiresAt)} already: ${then}`;
+  if (status === 'unknown')
+    return 'Unknown now (its facts could not be read): it can be approved once the check fails again';
   return undefined;
 }
 
@@ -241,7 +244,7 @@ const PendingRequest = ({
  * A check's exemption state under its row: the exemption covering it (and
  * who approved it), an expired one, a pending request (with Approve and
  * Reject for those who may decide, Withdraw alone for its requester; no
- * Approve while the check passes or an exemption covers it), the
+ * Approve while the check passes, is unknown or an exemption covers it), the
  * last rejection, and "Request exemption" on a failing check without a
  * pending request or an exemption covering it (one created directly covers
  * it before the entity is graded again).
