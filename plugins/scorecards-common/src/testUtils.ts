@@ -6,13 +6,13 @@
  *
  * @packageDocumentation
  */
+// The package's own name, so that the API report of this entry point refers
+// to the main entry's types rather than copying them.
 import type {
   Campaign,
   CampaignInput,
   CampaignSummary,
   CampaignTarget,
-  // The package's own name, so that the API report of this entry point
-  // refers to the main entry's types rather than copying them.
 } from '@convergence/backstage-plugin-scorecards-common';
 
 const ID = 'production-silver';

@@ -792,7 +792,7 @@ describe('EntityScorecardCard', () => {
           when: 'the check is unknown now (a fact provider failed)',
           graded: exempted([unknown], []),
           buttons: ['Reject'],
-          line: 'Unknown now (its facts could not be read): it can be approved once the check fails again',
+          line: `Unknown now (its facts could not be read): it can be approved once the check fails; ${refused}`,
         },
         {
           when: 'the check fails',
@@ -821,6 +821,64 @@ describe('EntityScorecardCard', () => {
             ?.textContent,
         ).toBe(line);
       });
+
+      it.each([
+        {
+          statuses: ['pass', 'fail'],
+          buttons: ['Approve', 'Reject'],
+          line: undefined,
+        },
+        {
+          statuses: ['unknown', 'fail'],
+          buttons: ['Approve', 'Reject'],
+          line: undefined,
+        },
+        {
+          statuses: ['pass', 'na'],
+          buttons: ['Reject'],
+          line: `Passes now: ${refused}`,
+        },
+      ] as const)(
+        'weighs the check in all the scorecards that grade it, as the backend does: $statuses → $buttons in every row that shows the request',
+        async ({ statuses, buttons, line }) => {
+          const graded = statuses.map((status, i) => ({
+            ...result,
+            scorecardId: [
+              'ml-production-readiness',
+              'service "readiness" \\ 2',
+            ][i],
+            checks: [{ checkId: 'model-card-complete', status }],
+          }));
+          await render(
+            mockApi({
+              ...exempted(graded, []),
+              getExemptionRequests: async () => ({
+                requests: [pendingRequest],
+              }),
+            }),
+            { permission: 'ALLOW' },
+          );
+          const rows = await screen.findAllByTestId(
+            'exemption-request-model-card-complete',
+          );
+          // A check that does not apply is listed apart, without its request.
+          expect(rows).toHaveLength(statuses.filter(s => s !== 'na').length);
+          for (const row of rows) {
+            expect(
+              await within(row).findByRole('button', { name: 'Reject' }),
+            ).toBeEnabled();
+            expect(
+              within(row)
+                .getAllByRole('button')
+                .map(b => b.textContent),
+            ).toEqual(buttons);
+            expect(
+              within(row).queryByTestId('unapprovable-model-card-complete')
+                ?.textContent,
+            ).toBe(line);
+          }
+        },
+      );
 
       it("to its requester: Withdraw, and the line in place of 'another must approve it'", async () => {
         const pending = await renderPending(exempted([result], [covering]), {

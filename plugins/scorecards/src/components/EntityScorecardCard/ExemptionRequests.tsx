@@ -62,20 +62,26 @@ export function expiredExemption(
 
 /**
  * Why the backend would refuse to approve a request for a check now (a 409,
- * leaving it pending), as the card says it: the check passes, an unexpired
- * exemption covers it already, or its status is unknown (a fact provider
- * failed). Undefined when it may be approved.
+ * leaving it pending), as the card says it. Like the backend, it weighs the
+ * check's statuses in all the entity's results but `na` (`gradedStatuses`):
+ * none failing (or exempt) means it passes or is unknown (a fact provider
+ * failed); then an unexpired exemption covering it already. No status at all
+ * says nothing either way. Undefined when it may be approved.
  */
 function approvalRefusal(
-  status: CheckStatus,
+  gradedStatuses: CheckStatus[],
   covering: Exemption | undefined,
 ): string | undefined {
   const then = 'reject or withdraw this request';
-  if (status === 'pass') return `Passes now: ${then}`;
+  if (
+    gradedStatuses.length &&
+    !gradedStatuses.some(status => status === 'fail' || status === 'exempt')
+  )
+    return gradedStatuses.every(status => status === 'pass')
+      ? `Passes now: ${then}`
+      : `Unknown now (its facts could not be read): it can be approved once the check fails; ${then}`;
   if (covering)
     return `Exempt until ${utcDay(covering.expiresAt)} already: ${then}`;
-  if (status === 'unknown')
-    return 'Unknown now (its facts could not be read): it can be approved once the check fails again';
   return undefined;
 }
 
@@ -252,6 +258,7 @@ const PendingRequest = ({
 export const CheckExemption = ({
   checkId,
   status,
+  gradedStatuses,
   requests,
   exemptions,
   canDecide,
@@ -264,6 +271,8 @@ export const CheckExemption = ({
 }: {
   checkId: string;
   status: CheckStatus;
+  /** The check's statuses in all the entity's results but `na`. */
+  gradedStatuses: CheckStatus[];
   /** This check's requests, newest first. */
   requests: ExemptionRequest[];
   exemptions: Exemption[];
@@ -348,7 +357,7 @@ export const CheckExemption = ({
           canDecide={canDecide}
           userRef={userRef}
           selfApproval={selfApproval}
-          refusal={approvalRefusal(status, active)}
+          refusal={approvalRefusal(gradedStatuses, active)}
           onDecided={onAnswer}
         />
       )}
