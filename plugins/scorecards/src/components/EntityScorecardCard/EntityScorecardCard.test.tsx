@@ -213,6 +213,29 @@ const renderPending = async (
   return screen.findByTestId('exemption-request-model-card-complete');
 };
 
+/**
+ * Expects a pending request to offer those who may decide `buttons` (Reject
+ * always), and, where Approve is missing, the line saying why.
+ */
+const expectDecisionButtons = async (
+  pending: HTMLElement,
+  buttons: readonly string[],
+  line: string | undefined,
+) => {
+  expect(
+    await within(pending).findByRole('button', { name: 'Reject' }),
+  ).toBeEnabled();
+  expect(
+    within(pending)
+      .getAllByRole('button')
+      .map(b => b.textContent),
+  ).toEqual(buttons);
+  expect(
+    within(pending).queryByTestId('unapprovable-model-card-complete')
+      ?.textContent,
+  ).toBe(line);
+};
+
 /** Expects a pending request to offer its requester Withdraw alone. */
 const expectWithdrawOnly = async (pending: HTMLElement) => {
   expect(
@@ -808,18 +831,7 @@ describe('EntityScorecardCard', () => {
         },
       ])('when $when: $buttons', async ({ graded, buttons, line }) => {
         const pending = await renderPending(graded, { permission: 'ALLOW' });
-        expect(
-          await within(pending).findByRole('button', { name: 'Reject' }),
-        ).toBeEnabled();
-        expect(
-          within(pending)
-            .getAllByRole('button')
-            .map(b => b.textContent),
-        ).toEqual(buttons);
-        expect(
-          within(pending).queryByTestId('unapprovable-model-card-complete')
-            ?.textContent,
-        ).toBe(line);
+        await expectDecisionButtons(pending, buttons, line);
       });
 
       it.each([
@@ -863,20 +875,8 @@ describe('EntityScorecardCard', () => {
           );
           // A check that does not apply is listed apart, without its request.
           expect(rows).toHaveLength(statuses.filter(s => s !== 'na').length);
-          for (const row of rows) {
-            expect(
-              await within(row).findByRole('button', { name: 'Reject' }),
-            ).toBeEnabled();
-            expect(
-              within(row)
-                .getAllByRole('button')
-                .map(b => b.textContent),
-            ).toEqual(buttons);
-            expect(
-              within(row).queryByTestId('unapprovable-model-card-complete')
-                ?.textContent,
-            ).toBe(line);
-          }
+          for (const row of rows)
+            await expectDecisionButtons(row, buttons, line);
         },
       );
 
