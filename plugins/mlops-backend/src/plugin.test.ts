@@ -506,7 +506,9 @@ describe.each(databases.eachSupportedId())(
           effectiveDate =>
             [
               { type: 'deprecation', effectiveDate },
-              'effectiveDate: a deprecation must apply from today or later',
+              expect.stringMatching(
+                /^effectiveDate: a deprecation must apply from today \(\d{4}-\d{2}-\d{2} UTC\) or later$/,
+              ),
             ] as const,
         ),
         // Any type's date must exist.

@@ -390,6 +390,18 @@ describe('LineageService', () => {
       expect(stored).toEqual([]);
     });
 
+    it('dates the title of a notice other than a deprecation when it has a date', async () => {
+      const { service, send } = setup();
+      await service.sendNotice(
+        ROOT,
+        { type: 'incident', message: 'Leak', effectiveDate: '2026-11-29' },
+        mockCredentials.user(OWNER),
+      );
+      expect(send.mock.calls[0][0].payload.title).toBe(
+        'Incident: dataset:default/raw.events (2026-11-29)',
+      );
+    });
+
     it('keeps what was sent when some sends fail, and stores nothing when all fail', async () => {
       const { service, send, stored, logger } = setup();
       send.mockImplementation(async (n: any) => {

@@ -136,15 +136,16 @@ const NOTICE_SEVERITY: Record<
 
 /** The notification title for a notice about `ref`. */
 function noticeTitle(ref: string, notice: LineageNoticeRequest): string {
+  const dated = notice.effectiveDate ? ` (${notice.effectiveDate})` : '';
   switch (notice.type) {
     case 'deprecation':
       return `${ref} is deprecated from ${notice.effectiveDate}`;
     case 'personal-data':
-      return `${ref} contains personal data`;
+      return `${ref} contains personal data${dated}`;
     case 'incident':
-      return `Incident: ${ref}`;
+      return `Incident: ${ref}${dated}`;
     default:
-      return `Notice about ${ref}`;
+      return `Notice about ${ref}${dated}`;
   }
 }
 

@@ -79,15 +79,16 @@ const noticeBody = z
       });
     // A deprecation announces: one already past is a mistake. Other notices
     // may look back (an incident's date is when it started).
+    const today = new Date().toISOString().slice(0, 10);
     if (
       body.type === 'deprecation' &&
       body.effectiveDate &&
-      body.effectiveDate < new Date().toISOString().slice(0, 10)
+      body.effectiveDate < today
     )
       ctx.addIssue({
         code: 'custom',
         path: ['effectiveDate'],
-        message: 'a deprecation must apply from today or later',
+        message: `a deprecation must apply from today (${today} UTC) or later`,
       });
     if (body.type === 'other' && !body.message)
       ctx.addIssue({

@@ -366,7 +366,9 @@ describe('ImpactCard', () => {
       fireEvent.change(date, { target: { value: past } });
       expect([past, date.getAttribute('aria-invalid')]).toEqual([past, 'true']);
       expect(
-        within(dialog).getByText('A deprecation applies from today or later'),
+        within(dialog).getByText(
+          /^A deprecation applies from today \(\d{4}-\d{2}-\d{2} UTC\) or later$/,
+        ),
       ).toBeInTheDocument();
       expect(send).toBeDisabled();
     }

@@ -25,20 +25,21 @@ const TYPE_OPTIONS: Record<LineageNoticeType, string> = {
   other: 'Other',
 };
 
-/** "Deprecated from 2027-03-01", "Contains personal data", ... */
+/** "Deprecated from 2027-03-01", "Contains personal data", "Incident (2026-11-29)", ... */
 export function noticeLabel(notice: {
   type: LineageNoticeType;
   effectiveDate?: string;
 }): string {
+  const dated = notice.effectiveDate ? ` (${notice.effectiveDate})` : '';
   switch (notice.type) {
     case 'deprecation':
       return `Deprecated from ${notice.effectiveDate ?? 'a date not given'}`;
     case 'personal-data':
-      return 'Contains personal data';
+      return `Contains personal data${dated}`;
     case 'incident':
-      return 'Incident';
+      return `Incident${dated}`;
     default:
-      return 'Other';
+      return `Other${dated}`;
   }
 }
 
@@ -81,7 +82,8 @@ export const NotifyDialog = ({
 
   let dateHelp = ' ';
   if (dateMissing) dateHelp = 'A deprecation needs the date it applies from';
-  else if (datePast) dateHelp = 'A deprecation applies from today or later';
+  else if (datePast)
+    dateHelp = `A deprecation applies from today (${today} UTC) or later`;
 
   const send = async () => {
     const request: LineageNoticeRequest = { type };
