@@ -1,30 +1,20 @@
-import express from 'express';
-import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { CampaignService } from '../campaigns/types';
 import { campaignListQuery, campaignQuery } from './campaignInputs';
-import { anyCaller, auditedEvents, jsonBody } from './http';
+import { anyCaller, AuditedRouteContext, jsonBody } from './http';
 import { parseInput } from './inputs';
 
 /**
  * Adds the campaign routes of the scorecards API over a
- * {@link CampaignService} to `router`: `GET /campaigns`, `GET /campaigns/:id`,
- * and for users allowed `scorecards.campaign.manage`, `POST /campaigns`,
- * `PUT /campaigns/:id` and `DELETE /campaigns/:id` (which archives it). Every
- * write is also an auditor event (`campaign-manage`).
+ * {@link CampaignService} to the context's router: `GET /campaigns`,
+ * `GET /campaigns/:id`, and for users allowed `scorecards.campaign.manage`,
+ * `POST /campaigns`, `PUT /campaigns/:id` and `DELETE /campaigns/:id` (which
+ * archives it). Every write is also an auditor event (`campaign-manage`).
  */
 export function addCampaignRoutes(
-  router: express.Router,
-  options: {
-    httpAuth: HttpAuthService;
-    auditor: AuditorService;
-    campaigns: CampaignService;
-  },
+  context: AuditedRouteContext<'create' | 'update' | 'archive'>,
+  campaigns: CampaignService,
 ) {
-  const { httpAuth, auditor, campaigns } = options;
-  const audited = auditedEvents<'create' | 'update' | 'archive'>(
-    auditor,
-    'campaign-manage',
-  );
+  const { router, httpAuth, audited } = context;
   /** The audit metadata naming a campaign. */
   const campaign = (id: string) => ({ campaignId: id });
 

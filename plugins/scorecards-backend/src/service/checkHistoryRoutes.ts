@@ -1,8 +1,6 @@
-import express from 'express';
 import { z } from 'zod';
-import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { CheckHistoryQueries } from './CheckHistoryQueries';
-import { anyCaller } from './http';
+import { anyCaller, RouteContext } from './http';
 import { entityRef, optionalQueryParam, parseInput, queryDays } from './inputs';
 
 const checkTrendQuery = z.object({
@@ -18,14 +16,15 @@ const checkTrendQuery = z.object({
 });
 
 /**
- * Adds the per-check history routes to `router`: `GET /checks/:checkId/trend`
- * and `GET /entities/:kind/:namespace/:name/check-changes`.
+ * Adds the per-check history routes to the context's router:
+ * `GET /checks/:checkId/trend` and
+ * `GET /entities/:kind/:namespace/:name/check-changes`.
  */
 export function addCheckHistoryRoutes(
-  router: express.Router,
-  options: { httpAuth: HttpAuthService; checkHistory: CheckHistoryQueries },
+  context: RouteContext,
+  checkHistory: CheckHistoryQueries,
 ) {
-  const { httpAuth, checkHistory } = options;
+  const { router, httpAuth } = context;
 
   router.get('/checks/:checkId/trend', async (req, res) => {
     const credentials = await httpAuth.credentials(req, anyCaller);

@@ -1,13 +1,12 @@
 import express from 'express';
 import { z } from 'zod';
-import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
 import {
   Exemption,
   ExemptionRequest,
 } from '@convergence/backstage-plugin-scorecards-common';
 import { ExemptionWorkflow } from '../exemptions/ExemptionWorkflow';
-import { anyCaller, auditedEvents, entityOf, jsonBody } from './http';
+import { anyCaller, AuditedRouteContext, entityOf, jsonBody } from './http';
 import { parseInput } from './inputs';
 import {
   exemptionDecisionBody,
@@ -16,25 +15,16 @@ import {
 } from './exemptionRequestInputs';
 
 /**
- * Adds the exemption workflow's routes to `router`: requests of an entity,
- * the inbox of requests, approval and rejection. Each step that changes
- * something is an auditor event `exemption-request` (its reason and comment
- * are not in it).
+ * Adds the exemption workflow's routes to the context's router: requests of
+ * an entity, the inbox of requests, approval and rejection. Each step that
+ * changes something is an auditor event `exemption-request` (its reason and
+ * comment are not in it).
  */
 export function addExemptionRequestRoutes(
-  router: express.Router,
-  options: {
-    httpAuth: HttpAuthService;
-    auditor: AuditorService;
-    exemptions: ExemptionWorkflow;
-  },
+  context: AuditedRouteContext<'submit' | 'approve' | 'reject'>,
+  exemptions: ExemptionWorkflow,
 ) {
-  const { httpAuth, auditor, exemptions } = options;
-  const audited = auditedEvents<'submit' | 'approve' | 'reject'>(
-    auditor,
-    'exemption-request',
-  );
-
+  const { router, httpAuth, audited } = context;
   /** Request ids are UUIDs; anything else names no request. */
   const requestId = (req: express.Request) => {
     if (!z.uuid().safeParse(req.params.id).success)

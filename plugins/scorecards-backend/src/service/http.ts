@@ -2,6 +2,7 @@ import express from 'express';
 import {
   AuditorService,
   AuditorServiceCreateEventOptions,
+  HttpAuthService,
 } from '@backstage/backend-plugin-api';
 
 /*
@@ -47,22 +48,49 @@ export async function runAudited<T>(
 }
 
 /**
- * A router's auditor events `eventId`: `audited(req, queryType, meta, step,
+ * Runs `step` as one of a route group's auditor events, its metadata
+ * `queryType` and `meta` (see {@link auditedEvents}).
+ */
+export type AuditedEvents<Q extends string> = <T>(
+  req: express.Request,
+  queryType: Q,
+  meta: AuditMeta,
+  step: () => Promise<T>,
+  outcome: (value: T) => AuditMeta,
+) => Promise<T>;
+
+/**
+ * The auditor events `eventId`: `audited(req, queryType, meta, step,
  * outcome)` runs `step` as one (see {@link runAudited}), its metadata
  * `queryType` and `meta`.
  */
 export const auditedEvents =
-  <Q extends string>(auditor: AuditorService, eventId: string) =>
-  <T>(
-    req: express.Request,
-    queryType: Q,
-    meta: AuditMeta,
-    step: () => Promise<T>,
-    outcome: (value: T) => AuditMeta,
-  ): Promise<T> =>
+  <Q extends string>(
+    auditor: AuditorService,
+    eventId: string,
+  ): AuditedEvents<Q> =>
+  (req, queryType, meta, step, outcome) =>
     runAudited(
       auditor,
       { eventId, request: req, meta: { queryType, ...meta } },
       step,
       outcome,
     );
+
+/**
+ * What each route group of `createRouter` is added with, besides its own
+ * service: the router to add its routes to and the service that tells who
+ * calls.
+ */
+export interface RouteContext {
+  router: express.Router;
+  httpAuth: HttpAuthService;
+}
+
+/**
+ * The context of a route group whose writes are auditor events: `audited`
+ * runs a step as one of them.
+ */
+export interface AuditedRouteContext<Q extends string> extends RouteContext {
+  audited: AuditedEvents<Q>;
+}

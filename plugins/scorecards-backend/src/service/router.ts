@@ -9,7 +9,14 @@ import { addCampaignRoutes } from './campaignRoutes';
 import { addCheckHistoryRoutes } from './checkHistoryRoutes';
 import { CheckHistoryQueries } from './CheckHistoryQueries';
 import { addExemptionRequestRoutes } from './exemptionRequestRoutes';
-import { anyCaller, entityOf, jsonBody } from './http';
+import {
+  anyCaller,
+  AuditedRouteContext,
+  auditedEvents,
+  entityOf,
+  jsonBody,
+  RouteContext,
+} from './http';
 import { ScorecardQueries } from './ScorecardQueries';
 import {
   bodyDays,
@@ -52,7 +59,7 @@ export async function createRouter(options: {
   campaigns: CampaignService;
   exemptions: ExemptionWorkflow;
 }): Promise<express.Router> {
-  const { httpAuth, queries } = options;
+  const { httpAuth, auditor, queries } = options;
   const router = Router();
 
   router.get('/definitions', async (req, res) => {
@@ -141,8 +148,16 @@ export async function createRouter(options: {
     res.json(await queries.getSummaries(body, credentials));
   });
 
-  addCampaignRoutes(router, options);
-  addCheckHistoryRoutes(router, options);
-  addExemptionRequestRoutes(router, options);
+  const context: RouteContext = { router, httpAuth };
+  /** The context of a route group whose writes are auditor events `eventId`. */
+  const auditedAs = <Q extends string>(
+    eventId: string,
+  ): AuditedRouteContext<Q> => ({
+    ...context,
+    audited: auditedEvents<Q>(auditor, eventId),
+  });
+  addCampaignRoutes(auditedAs('campaign-manage'), options.campaigns);
+  addCheckHistoryRoutes(context, options.checkHistory);
+  addExemptionRequestRoutes(auditedAs('exemption-request'), options.exemptions);
   return router;
 }
