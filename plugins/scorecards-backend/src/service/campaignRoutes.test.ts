@@ -17,6 +17,7 @@ import {
   afterTheTest,
   scheduledPassAfterTheTestWith,
 } from '../__testUtils__/config';
+import { expectEachEvent, recordingAuditor } from '../__testUtils__/auditor';
 import { campaignEntry } from '../__testUtils__/campaigns';
 import { group } from '../__testUtils__/entities';
 
@@ -34,8 +35,7 @@ const model = (name: string, lifecycle: string): Entity => ({
 const databases = testDatabases();
 
 describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
-  /** The auditor events: what was done, and how it ended. */
-  const audited: Array<{ meta: any; outcome: string }> = [];
+  const auditor = recordingAuditor();
 
   const backend = backendForTheseTests(async () => {
     const knex = await databases.init(id);
@@ -53,20 +53,7 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
         }),
         // Only ADMIN may manage campaigns; everyone reads the whole catalog.
         permissionsDeciding({ allowed: [ADMIN], conditional: [] }).factory,
-        mockServices.auditor.mock({
-          createEvent: async ({ meta }) => {
-            const event = { meta, outcome: 'pending' };
-            audited.push(event);
-            return {
-              success: async () => {
-                event.outcome = 'success';
-              },
-              fail: async ({ error }) => {
-                event.outcome = `fail: ${error.name}`;
-              },
-            };
-          },
-        }).factory,
+        auditor.factory,
       ],
     });
     return started;
@@ -172,7 +159,7 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
   });
 
   it('creates, updates and archives a campaign for a user allowed to, auditing each', async () => {
-    audited.length = 0;
+    auditor.events.length = 0;
     const created = await create();
     expect(created).toMatchObject({
       title: 'Model cards',
@@ -211,20 +198,18 @@ describe.each(databases.eachSupportedId())('campaign routes on %s', id => {
       .delete(`/api/scorecards/campaigns/${created.id}`)
       .set(asUser(ADMIN));
     expect(again.status).toBe(404);
-    expect(audited).toEqual([
-      { meta: { queryType: 'create' }, outcome: 'success' },
-      {
-        meta: { queryType: 'update', campaignId: created.id },
-        outcome: 'success',
-      },
-      {
-        meta: { queryType: 'archive', campaignId: created.id },
-        outcome: 'success',
-      },
-      {
-        meta: { queryType: 'archive', campaignId: created.id },
-        outcome: 'fail: NotFoundError',
-      },
+    expectEachEvent(auditor.events, {
+      eventId: 'campaign-manage',
+      severityLevel: 'medium',
+    });
+    const campaignId = created.id;
+    expect(
+      auditor.events.map(e => [e.action, e.meta, e.outcome, e.succeededWith]),
+    ).toEqual([
+      ['create', {}, 'success', { campaignId }],
+      ['update', { campaignId }, 'success', { campaignId }],
+      ['archive', { campaignId }, 'success', { campaignId }],
+      ['archive', { campaignId }, 'fail: NotFoundError', undefined],
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { testDatabases } from '../__testUtils__/databases';
 import { Knex } from 'knex';
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   coreServices,
   createBackendModule,
@@ -14,6 +14,7 @@ import {
   backendForTheseTests,
   startScorecardsBackend,
 } from '../__testUtils__/backend';
+import { expectEachEvent, recordingAuditor } from '../__testUtils__/auditor';
 import { scheduledPassAfterTheTestWith } from '../__testUtils__/config';
 import { group, model } from '../__testUtils__/entities';
 
@@ -53,7 +54,8 @@ describe.each(databases.eachSupportedId())(
   'exemption request routes on %s',
   databaseId => {
     const sent: any[] = [];
-    const audited: Array<{ options: any; outcome?: any }> = [];
+    const auditor = recordingAuditor();
+    const audited = auditor.events;
     let scheduler: SchedulerService;
     let knex: Knex;
 
@@ -69,18 +71,7 @@ describe.each(databases.eachSupportedId())(
             { allowed: [OWNER, ADMIN], conditional: [OUTSIDER] },
             sent,
           ),
-          mockServices.auditor.mock({
-            createEvent: async (options: any) => {
-              const event: { options: any; outcome?: any } = { options };
-              audited.push(event);
-              return {
-                success: async (o?: any) =>
-                  void (event.outcome = { success: o }),
-                fail: async (o: any) =>
-                  void (event.outcome = { fail: o.error.name }),
-              };
-            },
-          }).factory,
+          auditor.factory,
           // The plugin's scheduler, to run its tasks.
           createBackendModule({
             pluginId: 'scorecards',
@@ -184,16 +175,14 @@ describe.each(databases.eachSupportedId())(
         .set({ Authorization: mockCredentials.service.header() })
         .send(good);
       expect(service.status).toBe(403);
-      const submits = audited.filter(
-        e => e.options.meta.queryType === 'submit',
-      );
+      const submits = audited.filter(e => e.action === 'submit');
       expect(submits.map(e => e.outcome)).toEqual(
-        Array(7).fill({ fail: expect.stringMatching(/Error$/) }),
+        Array(7).fill(expect.stringMatching(/^fail: \w+Error$/)),
       );
       // The reason is never in an audit event.
-      expect(JSON.stringify(audited.map(e => e.options.meta))).not.toContain(
-        'Benchmark',
-      );
+      expect(
+        JSON.stringify(audited.map(e => [e.meta, e.succeededWith])),
+      ).not.toContain('Benchmark');
     });
 
     it('takes a request from a reader; only an owner approves it, once, and the check reads exempt', async () => {
@@ -293,24 +282,21 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(sent[0].payload.link).toBe(`/catalog/default/model/${NAME}`);
 
-      expect(
-        audited.map(e => [
-          e.options.eventId,
-          e.options.severityLevel,
-          e.options.meta.queryType,
-          e.outcome.success ? 'success' : e.outcome.fail,
-        ]),
-      ).toEqual([
-        ['exemption-request', 'medium', 'submit', 'success'],
-        ['exemption-request', 'medium', 'submit', 'ConflictError'],
-        ['exemption-request', 'medium', 'approve', 'NotAllowedError'],
-        ['exemption-request', 'medium', 'approve', 'NotFoundError'],
-        ['exemption-request', 'medium', 'approve', 'InputError'],
-        ['exemption-request', 'medium', 'approve', 'success'],
-        ['exemption-request', 'medium', 'approve', 'ConflictError'],
-        ['exemption-request', 'medium', 'reject', 'ConflictError'],
+      expectEachEvent(audited, {
+        eventId: 'exemption-request',
+        severityLevel: 'medium',
+      });
+      expect(audited.map(e => [e.action, e.outcome])).toEqual([
+        ['submit', 'success'],
+        ['submit', 'fail: ConflictError'],
+        ['approve', 'fail: NotAllowedError'],
+        ['approve', 'fail: NotFoundError'],
+        ['approve', 'fail: InputError'],
+        ['approve', 'success'],
+        ['approve', 'fail: ConflictError'],
+        ['reject', 'fail: ConflictError'],
       ]);
-      expect(audited[5].outcome.success.meta).toEqual({
+      expect(audited[5].succeededWith).toEqual({
         requestId: id,
         entityRef: REF,
         checkId: CHECK,
@@ -333,8 +319,8 @@ describe.each(databases.eachSupportedId())(
       });
       // Audited as approval is, but for the exemption there is none of.
       const event = audited[audited.length - 1];
-      expect(event.options.meta.queryType).toBe('reject');
-      expect(event.outcome.success.meta).toEqual({
+      expect([event.action, event.outcome]).toEqual(['reject', 'success']);
+      expect(event.succeededWith).toEqual({
         requestId: created.body.id,
         entityRef: REF,
         checkId: 'model-evaluation-data-declared',
@@ -450,11 +436,9 @@ describe.each(databases.eachSupportedId())(
           ['has-description', 'model-card-complete'].includes(r.checkId),
         ),
       ).toEqual([]);
-      expect(
-        audited.slice(-2).map(e => [e.options.meta.queryType, e.outcome.fail]),
-      ).toEqual([
-        ['submit', 'ConflictError'],
-        ['submit', 'ConflictError'],
+      expect(audited.slice(-2).map(e => [e.action, e.outcome])).toEqual([
+        ['submit', 'fail: ConflictError'],
+        ['submit', 'fail: ConflictError'],
       ]);
     });
 
@@ -522,9 +506,7 @@ describe.each(databases.eachSupportedId())(
         403,
         'You requested this exemption; another owner or an admin must approve it',
       ]);
-      expect(audited[audited.length - 1].outcome).toEqual({
-        fail: 'NotAllowedError',
-      });
+      expect(audited[audited.length - 1].outcome).toBe('fail: NotAllowedError');
       const approved = await decide(ADMIN, own, 'approve');
       expectDecided(approved, {
         status: 'approved',
