@@ -9,10 +9,6 @@ import {
   FakeApi,
   FakeApiState,
   createCrawlerTestKit,
-  expectCrawlToApply,
-  expectCrawlToFailChangingNothing,
-  expectCrawlToRetry,
-  expectSourceChecks,
   offsetPageAnswer,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import { KubeflowEntityProvider } from './KubeflowEntityProvider';
@@ -244,7 +240,7 @@ const kfp = createCrawlerTestKit({
 
 describe('KubeflowEntityProvider', () => {
   it('maps a compiled pipeline, its schedule, last run and artifacts', async () => {
-    const entities = await expectCrawlToApply(await kfp.connect(estate()));
+    const entities = await (await kfp.connect(estate())).expectToApply();
     expect(entities).toHaveLength(3);
     const [fraud, churn, tfx] = entities;
     expect(fraud).toEqual({
@@ -351,9 +347,9 @@ describe('KubeflowEntityProvider', () => {
         spec: {},
       },
     ];
-    const entities = await expectCrawlToApply(
-      await kfp.connect(api, { entities: mlflowEntities }),
-    );
+    const entities = await (
+      await kfp.connect(api, { entities: mlflowEntities })
+    ).expectToApply();
     const fraud = entities.find(e => e.metadata.name === 'fraud-training')!;
     expect(fraud.spec?.produces).toEqual([
       'dataset:default/dataset-0a1b6f1b',
@@ -385,8 +381,8 @@ describe('KubeflowEntityProvider', () => {
   });
 
   it('retries 5xx and 429 answers and completes the crawl', async () => {
-    const entities = await expectCrawlToRetry(
-      await kfp.connect(estate()),
+    const crawler = await kfp.connect(estate());
+    const entities = await crawler.expectToRetry(
       {
         '/recurringruns': () => new HttpResponse(null, { status: 503 }),
         '/versions': () => new HttpResponse(null, { status: 429 }),
@@ -398,26 +394,25 @@ describe('KubeflowEntityProvider', () => {
 
   it('applies nothing when the crawl fails half-way, and converges afterwards', async () => {
     const crawler = await kfp.connect(estate());
-    const entities = await expectCrawlToApply(crawler);
+    const entities = await crawler.expectToApply();
 
     // Kubeflow goes down after the pipelines were listed.
-    await expectCrawlToFailChangingNothing(
-      crawler,
+    await crawler.expectToFailChangingNothing(
       /GET http:\/\/kfp\.test\/pipeline\/apis\/v2beta1\/runs\?.* failed after 5 attempts: 500/,
       { '/runs': () => new HttpResponse(null, { status: 500 }) },
     );
     // Unreachable altogether: still nothing applied.
     kfp.server.use(http.all(`${BASE}/*`, () => HttpResponse.error()));
-    await expectCrawlToFailChangingNothing(crawler, /failed after 5 attempts/);
+    await crawler.expectToFailChangingNothing(/failed after 5 attempts/);
 
     // Back up: the next crawl applies the full set again.
     kfp.server.resetHandlers();
     kfp.serve(crawler.api);
-    expect(await expectCrawlToApply(crawler)).toEqual(entities);
+    expect(await crawler.expectToApply()).toEqual(entities);
   });
 
   it('refuses bad configuration, naming the key', () => {
-    const read = expectSourceChecks('kubeflow', readKubeflowSources);
+    const read = kfp.expectSourceChecks();
     expect(
       read({ baseUrl: 'http://x', defaultOwner: 'group:a', pageSize: 0 }),
     ).toThrow('Invalid catalog.providers.kubeflow.x.pageSize: 0');
@@ -555,7 +550,7 @@ describe('KubeflowEntityProvider last runs in a long run history', () => {
 
   async function crawl(api: Api) {
     const crawler = await kfp.connect(api, { source: { pageSize: 100 } });
-    const entities = await expectCrawlToApply(crawler);
+    const entities = await crawler.expectToApply();
     expect(entities).toHaveLength(PIPELINES + 2);
     const lastRuns = new Map(
       entities.map(e => [

@@ -4,10 +4,6 @@ import {
   FakeApi,
   FakeApiState,
   createCrawlerTestKit,
-  expectCrawlToApply,
-  expectCrawlToFailChangingNothing,
-  expectCrawlToRetry,
-  expectSourceChecks,
   offsetPageAnswer,
 } from '@convergence/backstage-plugin-mlops-node/testUtils';
 import { MlflowEntityProvider } from './MlflowEntityProvider';
@@ -233,7 +229,7 @@ const find = (list: Entity[], ref: string) =>
 describe('MlflowEntityProvider', () => {
   it('maps models, versions, headline metrics, owners and datasets', async () => {
     const reg = sampleRegistry();
-    const all = await expectCrawlToApply(await mlflow.connect(reg));
+    const all = await (await mlflow.connect(reg)).expectToApply();
     expect(all.map(e => `${e.kind}:${e.metadata.name}`).sort()).toEqual([
       'Dataset:holdout',
       // Its context (`other`) is none the mapping knows: training data.
@@ -290,7 +286,7 @@ describe('MlflowEntityProvider', () => {
     );
     reg.loggedModels = { 'm-abc': loggedModel('m-abc') };
     const fraud = find(
-      await expectCrawlToApply(await mlflow.connect(reg)),
+      await (await mlflow.connect(reg)).expectToApply(),
       'model:fraud-detector',
     )!;
     const [, v2, v1] = (fraud.spec as any).versions;
@@ -324,7 +320,7 @@ describe('MlflowEntityProvider', () => {
     }));
     reg.loggedModels = { [id]: loggedModel(id) };
     const fraud = find(
-      await expectCrawlToApply(await mlflow.connect(reg)),
+      await (await mlflow.connect(reg)).expectToApply(),
       'model:fraud-detector',
     )!;
     const [v3, v2, v1] = (fraud.spec as any).versions;
@@ -347,7 +343,7 @@ describe('MlflowEntityProvider', () => {
 
   it('pages through every list', async () => {
     const reg = sampleRegistry();
-    await expectCrawlToApply(await mlflow.connect(reg));
+    await (await mlflow.connect(reg)).expectToApply();
     const tokens = (path: string) =>
       reg.calls
         .filter(c => c.startsWith(`/api/2.0/mlflow/${path}?`))
@@ -380,9 +376,9 @@ describe('MlflowEntityProvider', () => {
     reg.models.push({ name: `both _single_ and _double_` });
     // An MLflow without LIKE on versions.
     reg.refuseFilter = f => f.includes(' LIKE ');
-    const all = await expectCrawlToApply(
-      await mlflow.connect(reg, { source: { pageSize: 100 } }),
-    );
+    const all = await (
+      await mlflow.connect(reg, { source: { pageSize: 100 } })
+    ).expectToApply();
     const versionsOf = (name: string) =>
       (
         all.find(
@@ -452,7 +448,7 @@ describe('MlflowEntityProvider', () => {
     };
     const crawler = await mlflow.connect(reg);
     // Every model stays in the catalog.
-    const all = await expectCrawlToApply(crawler);
+    const all = await crawler.expectToApply();
     expect(
       all
         .filter(e => e.kind === 'Model')
@@ -544,7 +540,7 @@ describe('MlflowEntityProvider', () => {
         },
       ],
     });
-    const all = await expectCrawlToApply(crawler);
+    const all = await crawler.expectToApply();
     expect(find(all, 'dataset:transactions')).toBeUndefined();
     expect(find(all, 'model:fraud-detector')!.spec).toMatchObject({
       trainedOn: ['dataset:default/scratch', 'dataset:default/transactions'],
@@ -552,8 +548,8 @@ describe('MlflowEntityProvider', () => {
   });
 
   it('retries 429 and 5xx answers and completes', async () => {
-    const all = await expectCrawlToRetry(
-      await mlflow.connect(sampleRegistry()),
+    const crawler = await mlflow.connect(sampleRegistry());
+    const all = await crawler.expectToRetry(
       {
         '/runs/get': () => new HttpResponse(null, { status: 503 }),
         '/registered-models/search': () =>
@@ -569,11 +565,10 @@ describe('MlflowEntityProvider', () => {
 
   it('applies no mutation when the crawl fails half-way', async () => {
     const crawler = await mlflow.connect(sampleRegistry());
-    expect(await expectCrawlToApply(crawler)).toHaveLength(6);
+    expect(await crawler.expectToApply()).toHaveLength(6);
 
     // The registry answers the model list, then fails on a run for good.
-    await expectCrawlToFailChangingNothing(
-      crawler,
+    await crawler.expectToFailChangingNothing(
       /GET http:\/\/mlflow\.test\/api\/2\.0\/mlflow\/runs\/get\?run_id=\w+ failed after 5 attempts: 500/,
       {
         '/runs/get': () =>
@@ -581,13 +576,13 @@ describe('MlflowEntityProvider', () => {
       },
     );
     // A client error other than 404 on a run is not data: it fails the crawl too.
-    await expectCrawlToFailChangingNothing(crawler, /403 Forbidden/, {
+    await crawler.expectToFailChangingNothing(/403 Forbidden/, {
       '/runs/get': () => new HttpResponse(null, { status: 403 }),
     });
   });
 
   it('refuses bad configuration, naming the key', () => {
-    const read = expectSourceChecks('mlflow', readMlflowSources);
+    const read = mlflow.expectSourceChecks();
     expect(
       read({ baseUrl: 'http://x', defaultOwner: 'group:a', maxVersions: 0 }),
     ).toThrow('Invalid catalog.providers.mlflow.x.maxVersions: 0');

@@ -1,22 +1,12 @@
 import { HttpResponse } from 'msw';
 import { Entity } from '@backstage/catalog-model';
-import { PlatformApiClient } from '../PlatformApiClient';
 import {
   CrawlingEntityProvider,
   CrawlingEntityProviderDeps,
 } from '../CrawlingEntityProvider';
 import { PlatformSourceConfig, readPlatformSources } from '../config';
-import {
-  createCrawlerTestKit,
-  expectCrawlToApply,
-  expectCrawlToFailChangingNothing,
-  expectCrawlToRetry,
-} from './crawl';
-import {
-  createFakeApi,
-  createRecordingConnection,
-  FakeApiState,
-} from './fakeApi';
+import { createCrawlerTestKit } from './crawl';
+import { FakeApiState } from './fakeApi';
 
 const BASE = 'http://platform.test';
 
@@ -43,62 +33,45 @@ class ListingProvider extends CrawlingEntityProvider {
 /** The kit's fake API state: the model names the platform lists. */
 type Listing = FakeApiState & { names: string[] };
 
+/** Whether the kit's reader checks the sources (a test turns it off). */
+let checking = true;
+
 const kit = createCrawlerTestKit({
   platform: 'listing',
   source: { baseUrl: BASE, token: 'kit-token', defaultOwner: 'group:ml' },
   apiPath: '/api/v1',
   readSources: config =>
-    readPlatformSources(config, 'listing', {}, (_, source) => source),
+    checking
+      ? readPlatformSources(config, 'listing', {}, (_, source) => source)
+      : [],
   create: (source, deps) => new ListingProvider(source, deps),
   handlers: (fake, api: Listing) => [
     fake.get('/models', () => HttpResponse.json({ names: api.names })),
   ],
 });
-// One msw server for the file: the kit's (it registers msw's test hooks).
-const server = kit.server;
 
-/** A platform listing two models, and a crawler applying what it reads. */
-function crawlerOf(api: FakeApiState) {
-  const fake = createFakeApi(api, { baseUrl: BASE });
-  server.use(
-    fake.get('/api/models', () => HttpResponse.json({ names: ['a', 'b'] })),
-  );
-  const client = new PlatformApiClient({
-    baseUrl: BASE,
-    sleep: async () => {},
-  });
-  const { connection, mutations } = createRecordingConnection();
-  const provider = {
-    async refresh() {
-      const { names } = await client.get<{ names: string[] }>('/api/models');
-      await connection.applyMutation({
-        type: 'full',
-        entities: names.map(n => ({ entity: model(n), locationKey: 'test' })),
-      });
-      return names.length;
-    },
-  };
-  return { provider, mutations, api };
-}
-
-describe('expectCrawlToRetry', () => {
+describe('expectToRetry', () => {
   it('passes when the crawl met every failing answer, retried and completed', async () => {
-    const api: FakeApiState = { calls: [] };
-    const entities = await expectCrawlToRetry(
-      crawlerOf(api),
+    const api: Listing = { calls: [], names: ['a', 'b'] };
+    const crawler = await kit.connect(api);
+    const entities = await crawler.expectToRetry(
       { '/models': () => new HttpResponse(null, { status: 503 }) },
       { attempts: 2 },
     );
     expect(entities.map(e => e.metadata.name)).toEqual(['a', 'b']);
-    expect(api.calls).toEqual(['/api/models?', '/api/models?', '/api/models?']);
+    expect(api.calls).toEqual([
+      '/api/v1/models?',
+      '/api/v1/models?',
+      '/api/v1/models?',
+    ]);
     expect(api.fail).toBeUndefined();
   });
 
   it('fails when an answer fits no request, so a retry test cannot pass without retrying', async () => {
-    const api: FakeApiState = { calls: [] };
+    const api: Listing = { calls: [], names: ['a', 'b'] };
+    const crawler = await kit.connect(api);
     await expect(
-      expectCrawlToRetry(
-        crawlerOf(api),
+      crawler.expectToRetry(
         {
           '/models': () => new HttpResponse(null, { status: 429 }),
           '/versions': () => new HttpResponse(null, { status: 503 }),
@@ -115,7 +88,7 @@ describe('createCrawlerTestKit', () => {
     const api: Listing = { calls: [], names: ['a', 'b'] };
     const crawler = await kit.connect(api);
     expect(crawler.api).toBe(api);
-    const entities = await expectCrawlToApply(crawler);
+    const entities = await crawler.expectToApply();
     expect(entities.map(e => e.metadata.name)).toEqual(['a', 'b']);
     expect(api.calls).toEqual(['/api/v1/models?']);
   });
@@ -144,7 +117,7 @@ describe('createCrawlerTestKit', () => {
   });
 });
 
-describe('expectCrawlToFailChangingNothing', () => {
+describe('expectToFailChangingNothing', () => {
   const unavailable = {
     '/models': () => new HttpResponse(null, { status: 503 }),
   };
@@ -152,9 +125,9 @@ describe('expectCrawlToFailChangingNothing', () => {
   it('gives the failing answers on every attempt of that refresh only', async () => {
     const api: Listing = { calls: [], names: ['a', 'b'] };
     const crawler = await kit.connect(api);
-    await expectCrawlToFailChangingNothing(crawler, /503/, unavailable);
+    await crawler.expectToFailChangingNothing(/503/, unavailable);
     expect(api.fail).toBeUndefined();
-    const entities = await expectCrawlToApply(crawler);
+    const entities = await crawler.expectToApply();
     expect(entities.map(e => e.metadata.name)).toEqual(['a', 'b']);
   });
 
@@ -162,22 +135,27 @@ describe('expectCrawlToFailChangingNothing', () => {
     const api: Listing = { calls: [], names: ['a'] };
     const crawler = await kit.connect(api);
     await expect(
-      expectCrawlToFailChangingNothing(crawler, /404/, unavailable),
+      crawler.expectToFailChangingNothing(/404/, unavailable),
     ).rejects.toThrow(/Expected pattern: \/404\//);
     expect(api.fail).toBeUndefined();
     expect(crawler.mutations).toHaveLength(0);
   });
+});
 
-  it('refuses failing answers for a crawler without a fake api', async () => {
-    const refresh = jest.fn(async () => 0);
-    const crawler = await kit.connect({ calls: [], names: [] });
-    await expect(
-      expectCrawlToFailChangingNothing(
-        { ...crawler, api: undefined, provider: { refresh } },
-        /503/,
-        unavailable,
-      ),
-    ).rejects.toThrow("failing answers need the crawler's fake api");
-    expect(refresh).not.toHaveBeenCalled();
+describe('expectSourceChecks', () => {
+  afterEach(() => {
+    checking = true;
+  });
+
+  it("checks the kit's reader and returns a reader of the source x", () => {
+    const read = kit.expectSourceChecks();
+    expect(read({ baseUrl: 'http://x', defaultOwner: 'group:a' })()).toEqual([
+      expect.objectContaining({ providerId: 'x', baseUrl: 'http://x' }),
+    ]);
+  });
+
+  it('fails for a reader that refuses nothing', () => {
+    checking = false;
+    expect(() => kit.expectSourceChecks()).toThrow(/did not throw/);
   });
 });

@@ -14,7 +14,7 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { RequestHandler } from 'msw';
-import { setupServer } from 'msw/node';
+import { SetupServer, setupServer } from 'msw/node';
 import {
   createFakeApi,
   createRecordingConnection,
@@ -26,7 +26,7 @@ import {
 
 /**
  * A config object as `ConfigReader` takes it (`JsonObject` of
- * `@backstage/types`): one source in {@link expectSourceChecks}.
+ * `@backstage/types`): one provider source, as in {@link CrawlerTestKit}.
  *
  * @public
  */
@@ -108,32 +108,109 @@ export async function connectTestCrawler<S, P extends EntityProvider>(
 }
 
 /**
- * The msw server, fake platform API and crawler of one crawling provider's
+ * A crawling provider connected by a {@link CrawlerTestKit}, with the fake
+ * API `api` it crawls and assertions on its next refresh:
+ *
+ * - `expectToApply()` refreshes, expects the crawl to apply one mutation
+ *   with as many entities as `refresh()` counted, and returns them.
+ * - `expectToRetry(answers, { attempts })`: requests whose path ends in a key
+ *   of `answers` (as {@link failPaths} takes them, e.g. 503 or 429) get that
+ *   answer on their first `attempts` attempts; expects the crawl to retry
+ *   them and apply as `expectToApply()` does (returning the entities), and
+ *   `api` to have given every answer at least once (a path suffix that fits
+ *   no request fails the test). `api.fail` is cleared afterwards.
+ * - `expectToFailChangingNothing(error, answers?)` expects the refresh to
+ *   fail with `error`, to apply nothing and to have logged (with the mock
+ *   `logger`) that the catalog keeps its current entities. With `answers`
+ *   (as {@link failPaths} takes them), `api` gives them on every attempt
+ *   during that refresh only.
+ *
+ * @public
+ */
+export type ConnectedTestCrawler<
+  A extends FakeApiState,
+  P extends CountingProvider,
+> = TestCrawler<P> & {
+  api: A;
+  expectToApply(): Promise<Entity[]>;
+  expectToRetry(
+    answers: Record<string, () => Response>,
+    options: { attempts: number },
+  ): Promise<Entity[]>;
+  expectToFailChangingNothing(
+    error: RegExp | string,
+    answers?: Record<string, () => Response>,
+  ): Promise<void>;
+};
+
+/**
+ * An entity provider whose `refresh()` crawls once and resolves to the number
+ * of entities it applied, as `CrawlingEntityProvider`'s does.
+ *
+ * @public
+ */
+export type CountingProvider = EntityProvider & {
+  refresh(): Promise<number>;
+};
+
+/**
+ * The msw server, fake platform API and crawlers of one crawling provider's
+ * tests (see {@link createCrawlerTestKit}).
+ *
+ * @public
+ */
+export type CrawlerTestKit<
+  A extends FakeApiState,
+  P extends CountingProvider,
+> = {
+  /** The msw server of the test file, with msw's test hooks registered. */
+  server: SetupServer;
+  /** Serves `api` again, e.g. after `server.resetHandlers()`. */
+  serve(api: A): void;
+  /**
+   * Serves `api` and connects a provider as {@link connectTestCrawler} does,
+   * from the kit's source with `more.source` laid over it and a catalog
+   * holding `more.entities` (by default the kit's `entities`).
+   */
+  connect(
+    api: A,
+    more?: { source?: JsonObject; entities?: Entity[] },
+  ): Promise<ConnectedTestCrawler<A, P>>;
+  /**
+   * Expects the kit's `readSources`, the provider's reader of the sources
+   * under `catalog.providers.<platform>`, to refuse what every platform
+   * source refuses, naming the key: no `baseUrl`, a `baseUrl` that is not an
+   * http(s) URL, no `defaultOwner`. Returns a function that reads one source
+   * (`x`) for the provider's own checks.
+   */
+  expectSourceChecks(): (source: JsonObject) => () => unknown;
+};
+
+/**
+ * The msw server, fake platform API and crawlers of one crawling provider's
  * tests; make it once, at the top of the test file (it registers msw's test
  * hooks: the handlers a test adds are removed after it).
  *
  * `handlers` answers a test's fake API state `api` with the handler maker
  * `fake` (see {@link createFakeApi}): under `<source.baseUrl><apiPath>`,
- * expecting `source.token` when the source has one. `connect(api)` serves
- * `api` and connects a provider as {@link connectTestCrawler} does, from
- * `source` with `more.source` laid over it and a catalog holding
- * `more.entities` (by default `entities`); the crawler carries `api`, which the crawl assertions
- * ({@link expectCrawlToRetry}, {@link expectCrawlToFailChangingNothing}) make
- * fail. `serve(api)` serves `api` again, e.g. after `server.resetHandlers()`.
+ * expecting `source.token` when the source has one. `connect(api)` returns a
+ * {@link ConnectedTestCrawler}, whose assertions make `api` fail;
+ * `expectSourceChecks()` checks what every source of `platform` refuses.
  *
  * @public
  */
 export function createCrawlerTestKit<
   A extends FakeApiState,
   S,
-  P extends EntityProvider,
+  P extends CountingProvider,
 >(
   options: TestCrawlerOptions<S, P> & {
     source: { baseUrl: string };
     apiPath?: string;
     handlers: (fake: FakeApi, api: A) => RequestHandler[];
   },
-) {
+): CrawlerTestKit<A, P> {
+  const { platform, readSources } = options;
   const { baseUrl, token } = options.source;
   const server = setupServer();
   registerMswTestHooks(server);
@@ -147,141 +224,83 @@ export function createCrawlerTestKit<
   return {
     server,
     serve,
-    async connect(
-      api: A,
-      more: { source?: JsonObject; entities?: Entity[] } = {},
-    ): Promise<TestCrawler<P> & { api: A }> {
+    async connect(api, more = {}) {
       serve(api);
       const crawler = await connectTestCrawler({
         ...options,
         source: { ...options.source, ...more.source },
         entities: more.entities ?? options.entities,
       });
-      return { ...crawler, api };
+      return withCrawlAssertions({ ...crawler, api });
+    },
+    expectSourceChecks() {
+      const read = (source: JsonObject) => () =>
+        readSources(
+          new ConfigReader({
+            catalog: { providers: { [platform]: { x: source } } },
+          }),
+        );
+      expect(read({ defaultOwner: 'group:a' })).toThrow(/baseUrl/);
+      for (const url of ['ftp://x', 'not a url']) {
+        expect(read({ baseUrl: url, defaultOwner: 'group:a' })).toThrow(
+          `Invalid catalog.providers.${platform}.x.baseUrl: '${url}' is not an http(s) URL`,
+        );
+      }
+      expect(read({ baseUrl: 'http://x' })).toThrow(/defaultOwner/);
+      return read;
     },
   };
 }
 
-/**
- * Expects the next refresh of a crawling provider, connected to a recording
- * connection that keeps `mutations`, to fail with `error`, to apply nothing
- * and to have logged (with the mock `logger`) that the catalog keeps its
- * current entities. With `answers` (as {@link failPaths} takes them), the
- * fake API `api` gives them on every attempt during that refresh.
- *
- * @public
- */
-export async function expectCrawlToFailChangingNothing(
-  crawler: {
-    provider: { refresh(): Promise<number> };
-    mutations: EntityProviderMutation[];
-    logger: LoggerService;
-    api?: FakeApiState;
-  },
-  error: RegExp | string,
-  answers?: Record<string, () => Response>,
-) {
-  const applied = crawler.mutations.length;
-  const api = answers ? crawler.api : undefined;
-  if (answers) {
-    if (!api) throw new Error("failing answers need the crawler's fake api");
-    api.fail = failPaths(answers);
-  }
-  try {
-    await expect(crawler.provider.refresh()).rejects.toThrow(error);
-  } finally {
-    if (api) api.fail = undefined;
-  }
-  expect(crawler.mutations).toHaveLength(applied);
-  expect(crawler.logger.error).toHaveBeenCalledWith(
-    expect.stringContaining('the catalog keeps its current entities'),
-  );
-}
-
-/**
- * Refreshes a provider connected to a recording connection that keeps
- * `mutations`, expects the crawl to apply one mutation with as many
- * entities as `refresh()` counted, and returns them.
- *
- * @public
- */
-export async function expectCrawlToApply(crawler: {
-  provider: { refresh(): Promise<number> };
-  mutations: EntityProviderMutation[];
-}): Promise<Entity[]> {
-  const applied = crawler.mutations.length;
-  const count = await crawler.provider.refresh();
-  expect(crawler.mutations).toHaveLength(applied + 1);
-  const entities = entitiesOf(crawler.mutations[applied]);
-  expect(entities).toHaveLength(count);
-  return entities;
-}
-
-/**
- * Expects a crawl whose requests meet the failing `answers` (as
- * {@link failPaths} takes them, e.g. 503 or 429) on their first
- * `options.attempts` attempts to retry them and complete: the crawler's
- * fake API `api` gave every answer at least once (a path suffix that fits no
- * request fails the test), and the crawl applied one mutation, whose
- * entities it returns. `api.fail` is cleared afterwards.
- *
- * @public
- */
-export async function expectCrawlToRetry(
-  crawler: {
-    provider: { refresh(): Promise<number> };
-    mutations: EntityProviderMutation[];
-    api: FakeApiState;
-  },
-  answers: Record<string, () => Response>,
-  options: { attempts: number },
-): Promise<Entity[]> {
-  const { api } = crawler;
-  const given = new Set<string>();
-  const counted = Object.fromEntries(
-    Object.entries(answers).map(([suffix, answer]) => [
-      suffix,
-      () => {
-        given.add(suffix);
-        return answer();
-      },
-    ]),
-  );
-  api.fail = failPaths(counted, options);
-  try {
-    const entities = await expectCrawlToApply(crawler);
-    expect([...given].sort()).toEqual(Object.keys(answers).sort());
+/** `crawler` with the assertions of a {@link ConnectedTestCrawler}. */
+function withCrawlAssertions<
+  A extends FakeApiState,
+  P extends CountingProvider,
+>(crawler: TestCrawler<P> & { api: A }): ConnectedTestCrawler<A, P> {
+  const { provider, mutations, logger, api } = crawler;
+  const expectToApply = async () => {
+    const applied = mutations.length;
+    const count = await provider.refresh();
+    expect(mutations).toHaveLength(applied + 1);
+    const entities = entitiesOf(mutations[applied]);
+    expect(entities).toHaveLength(count);
     return entities;
-  } finally {
-    api.fail = undefined;
-  }
-}
-
-/**
- * Expects `readSources`, a provider's reader of the sources under
- * `catalog.providers.<platform>`, to refuse what every platform source
- * refuses, naming the key: no `baseUrl`, a `baseUrl` that is not an
- * http(s) URL, no `defaultOwner`. Returns a function that reads one source
- * (`x`) for the provider's own checks.
- *
- * @public
- */
-export function expectSourceChecks(
-  platform: string,
-  readSources: (config: Config) => unknown,
-) {
-  const read = (source: JsonObject) => () =>
-    readSources(
-      new ConfigReader({
-        catalog: { providers: { [platform]: { x: source } } },
-      }),
-    );
-  expect(read({ defaultOwner: 'group:a' })).toThrow(/baseUrl/);
-  for (const url of ['ftp://x', 'not a url']) {
-    expect(read({ baseUrl: url, defaultOwner: 'group:a' })).toThrow(
-      `Invalid catalog.providers.${platform}.x.baseUrl: '${url}' is not an http(s) URL`,
-    );
-  }
-  expect(read({ baseUrl: 'http://x' })).toThrow(/defaultOwner/);
-  return read;
+  };
+  return {
+    ...crawler,
+    expectToApply,
+    async expectToRetry(answers, { attempts }) {
+      const given = new Set<string>();
+      const counted = Object.fromEntries(
+        Object.entries(answers).map(([suffix, answer]) => [
+          suffix,
+          () => {
+            given.add(suffix);
+            return answer();
+          },
+        ]),
+      );
+      api.fail = failPaths(counted, { attempts });
+      try {
+        const entities = await expectToApply();
+        expect([...given].sort()).toEqual(Object.keys(answers).sort());
+        return entities;
+      } finally {
+        api.fail = undefined;
+      }
+    },
+    async expectToFailChangingNothing(error, answers) {
+      const applied = mutations.length;
+      if (answers) api.fail = failPaths(answers);
+      try {
+        await expect(provider.refresh()).rejects.toThrow(error);
+      } finally {
+        if (answers) api.fail = undefined;
+      }
+      expect(mutations).toHaveLength(applied);
+      expect(logger.error).toHaveBeenCalledWith(
+        expect.stringContaining('the catalog keeps its current entities'),
+      );
+    },
+  };
 }
