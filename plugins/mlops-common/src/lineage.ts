@@ -20,6 +20,7 @@ import {
   RELATION_TRAINED_ON,
   RELATION_TRAINING_DATA_OF,
 } from './relations';
+import { MlopsKind } from './kinds/common';
 
 /**
  * Which way a lineage walk goes: `downstream` reaches what is affected when
@@ -29,6 +30,28 @@ import {
  * @public
  */
 export type LineageDirection = 'downstream' | 'upstream';
+
+const DOWNSTREAM_RELATIONS = [
+  RELATION_TRAINING_DATA_OF,
+  RELATION_EVALUATION_DATA_OF,
+  RELATION_CONSUMED_BY,
+  RELATION_DERIVES_TO,
+  RELATION_BASE_MODEL_OF,
+  RELATION_PRODUCES,
+  RELATION_DEPENDENCY_OF,
+  RELATION_PART_OF,
+] as const;
+
+const UPSTREAM_RELATIONS = [
+  RELATION_TRAINED_ON,
+  RELATION_EVALUATED_ON,
+  RELATION_CONSUMES,
+  RELATION_DERIVED_FROM,
+  RELATION_FINE_TUNED_FROM,
+  RELATION_PRODUCED_BY,
+  RELATION_DEPENDS_ON,
+  RELATION_HAS_PART,
+] as const;
 
 /**
  * The relations a walk follows in each direction. Downstream: models trained
@@ -41,28 +64,7 @@ export type LineageDirection = 'downstream' | 'upstream';
  */
 export const LINEAGE_RELATIONS: Readonly<
   Record<LineageDirection, readonly string[]>
-> = {
-  downstream: [
-    RELATION_TRAINING_DATA_OF,
-    RELATION_EVALUATION_DATA_OF,
-    RELATION_CONSUMED_BY,
-    RELATION_DERIVES_TO,
-    RELATION_BASE_MODEL_OF,
-    RELATION_PRODUCES,
-    RELATION_DEPENDENCY_OF,
-    RELATION_PART_OF,
-  ],
-  upstream: [
-    RELATION_TRAINED_ON,
-    RELATION_EVALUATED_ON,
-    RELATION_CONSUMES,
-    RELATION_DERIVED_FROM,
-    RELATION_FINE_TUNED_FROM,
-    RELATION_PRODUCED_BY,
-    RELATION_DEPENDS_ON,
-    RELATION_HAS_PART,
-  ],
-};
+> = { downstream: DOWNSTREAM_RELATIONS, upstream: UPSTREAM_RELATIONS };
 
 /**
  * The relations through which a model or dataset is trained: what a model
@@ -79,13 +81,7 @@ export const LINEAGE_TRAINING_RELATIONS: readonly string[] = [
   RELATION_DERIVED_FROM,
 ];
 
-/**
- * How an entity page names each relation of an entity's direct lineage:
- * `Trained on`, `Used by`.
- *
- * @public
- */
-export const LINEAGE_RELATION_LABELS: Readonly<Record<string, string>> = {
+const RELATION_LABELS = {
   [RELATION_TRAINED_ON]: 'Trained on',
   [RELATION_EVALUATED_ON]: 'Evaluated on',
   [RELATION_PRODUCED_BY]: 'Produced by',
@@ -99,14 +95,34 @@ export const LINEAGE_RELATION_LABELS: Readonly<Record<string, string>> = {
   [RELATION_EVALUATION_DATA_OF]: 'Evaluates',
   [RELATION_DERIVES_TO]: 'Derived into',
   [RELATION_PRODUCES]: 'Produces',
-};
+} as const;
+
+/**
+ * How an entity page names each relation of an entity's direct lineage:
+ * `Trained on`, `Used by`.
+ *
+ * @public
+ */
+export const LINEAGE_RELATION_LABELS: Readonly<Record<string, string>> =
+  RELATION_LABELS;
+
+/**
+ * What an entity page lists for one direction: at least one relation, each
+ * one the walk follows that way and has a label.
+ */
+type PageRelations<R extends string> = readonly [
+  R & keyof typeof RELATION_LABELS,
+  ...(R & keyof typeof RELATION_LABELS)[],
+];
 
 /**
  * An entity's direct lineage as its entity page shows it, per kind (lower
  * case): the relations into it (upstream) and out of it (downstream), in
  * reading order, each named in {@link LINEAGE_RELATION_LABELS}. Each is one
  * the walk follows in that direction ({@link LINEAGE_RELATIONS}); the page
- * leaves out `dependsOn`, `hasPart` and `partOf`.
+ * leaves out `dependsOn`, `hasPart` and `partOf`. The type checker holds it
+ * to this: a key for each ML kind, no empty list, no relation without a label
+ * or that the walk follows the other way.
  *
  * @public
  */
@@ -140,7 +156,13 @@ export const LINEAGE_RELATIONS_BY_KIND: Readonly<
     upstream: [RELATION_CONSUMES],
     downstream: [RELATION_PRODUCES],
   },
-};
+} satisfies Record<
+  Lowercase<MlopsKind>,
+  {
+    upstream: PageRelations<(typeof UPSTREAM_RELATIONS)[number]>;
+    downstream: PageRelations<(typeof DOWNSTREAM_RELATIONS)[number]>;
+  }
+>;
 
 /** @public */
 export const LINEAGE_DEFAULT_DEPTH = 6;
