@@ -53,6 +53,18 @@ describe('errorMessage', () => {
     expect(errorMessage(error)).toBe('You may not do that on "x\\y"');
   });
 
+  it('gives only the status line for an answer that is not JSON', async () => {
+    const error = await ResponseError.fromResponse(
+      new Response('<html><body><h1>502 Bad Gateway</h1></body></html>', {
+        status: 502,
+        statusText: 'Bad Gateway',
+        headers: { 'Content-Type': 'text/html' },
+      }),
+    );
+    expect(error.cause.message).toContain('<html>');
+    expect(errorMessage(error)).toBe('Request failed with 502 Bad Gateway');
+  });
+
   it('gives any other error its own message', () => {
     expect(errorMessage(new NotFoundError('gone'))).toBe('gone');
     expect(errorMessage('plain')).toBe('plain');

@@ -17,12 +17,18 @@ export function isNotAllowed(error: unknown): boolean {
 
 /**
  * What went wrong, in words: for a `ResponseError` the server's own message
- * (its message is only the status line), otherwise the error's message.
+ * (its message is only the status line), otherwise the error's message. An
+ * answer that is not JSON (say a proxy's HTML page for a 502) gives only its
+ * status line: `Request failed with 502 Bad Gateway`.
  *
  * @public
  */
 export function errorMessage(error: unknown): string {
-  if (ResponseError.is(error)) return error.cause.message || error.message;
+  if (ResponseError.is(error)) {
+    const type = error.response.headers.get('content-type') ?? '';
+    if (!type.startsWith('application/json')) return error.message;
+    return error.cause.message || error.message;
+  }
   if (error instanceof Error) return error.message;
   return String(error);
 }
