@@ -20,7 +20,7 @@ import {
   RELATION_TRAINED_ON,
   RELATION_TRAINING_DATA_OF,
 } from './relations';
-import { MlopsKind } from './kinds/common';
+import type { MlopsKind } from './kinds/common';
 
 /**
  * Which way a lineage walk goes: `downstream` reaches what is affected when

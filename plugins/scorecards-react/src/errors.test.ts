@@ -65,6 +65,18 @@ describe('errorMessage', () => {
     expect(errorMessage(error)).toBe('Request failed with 502 Bad Gateway');
   });
 
+  it('gives only the status line for JSON that is not the backend error', async () => {
+    const error = await ResponseError.fromResponse(
+      new Response(JSON.stringify({ message: 'upstream timed out' }), {
+        status: 504,
+        statusText: 'Gateway Timeout',
+        headers: { 'Content-Type': 'application/json; charset=utf-8' },
+      }),
+    );
+    expect(error.cause.message).toContain('upstream timed out');
+    expect(errorMessage(error)).toBe('Request failed with 504 Gateway Timeout');
+  });
+
   it('gives any other error its own message', () => {
     expect(errorMessage(new NotFoundError('gone'))).toBe('gone');
     expect(errorMessage('plain')).toBe('plain');

@@ -18,16 +18,24 @@ export function isNotAllowed(error: unknown): boolean {
 /**
  * What went wrong, in words: for a `ResponseError` the server's own message
  * (its message is only the status line), otherwise the error's message. An
- * answer that is not JSON (say a proxy's HTML page for a 502) gives only its
- * status line: `Request failed with 502 Bad Gateway`.
+ * answer that is not the backend's JSON error (say a proxy's HTML page for a
+ * 502, or an empty body) gives only its status line:
+ * `Request failed with 502 Bad Gateway`.
  *
  * @public
  */
 export function errorMessage(error: unknown): string {
   if (ResponseError.is(error)) {
-    const type = error.response.headers.get('content-type') ?? '';
-    if (!type.startsWith('application/json')) return error.message;
-    return error.cause.message || error.message;
+    const type = error.response.headers?.get?.('content-type') ?? '';
+    const own = error.cause.message;
+    // What @backstage/errors puts in place of a body it could not read as
+    // the backend's error: the status and the raw body.
+    const unread = own.startsWith(
+      `Request failed with status ${error.statusCode}`,
+    );
+    return type.startsWith('application/json') && own && !unread
+      ? own
+      : error.message;
   }
   if (error instanceof Error) return error.message;
   return String(error);

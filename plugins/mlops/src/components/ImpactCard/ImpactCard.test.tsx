@@ -440,9 +440,12 @@ describe('ImpactCard', () => {
     {
       refusal:
         'tells a non-owner refused by the server that only owners can send notices',
-      status: 403,
-      name: 'NotAllowedError',
-      message: 'You may not mlops.lineage.notify',
+      answer: () =>
+        responseError(
+          403,
+          'NotAllowedError',
+          'You may not mlops.lineage.notify',
+        ),
       field: 'Notice',
       value: 'incident',
       sent: { type: 'incident' },
@@ -450,31 +453,46 @@ describe('ImpactCard', () => {
     },
     {
       refusal: "shows the server's message for a refused notice",
-      status: 400,
-      name: 'InputError',
-      message: 'effectiveDate: must be a date (YYYY-MM-DD)',
+      answer: () =>
+        responseError(
+          400,
+          'InputError',
+          'effectiveDate: must be a date (YYYY-MM-DD)',
+        ),
       field: /Deprecated from/,
       value: '2099-03-01',
       sent: { type: 'deprecation', effectiveDate: '2099-03-01' },
       alert: 'effectiveDate: must be a date (YYYY-MM-DD)',
     },
-  ])(
-    '$refusal',
-    async ({ status, name, message, field, value, sent, alert }) => {
-      const api = fakeApi({
-        sendNotice: jest.fn(async () => {
-          throw await responseError(status, name, message);
-        }),
-      });
-      const dialog = await openNoticeDialog(api);
-      fireEvent.change(within(dialog).getByLabelText(field), {
-        target: { value },
-      });
-      fireEvent.click(within(dialog).getByRole('button', { name: 'Send' }));
-      expect(await within(dialog).findByRole('alert')).toHaveTextContent(alert);
-      expect(api.sendNotice).toHaveBeenCalledWith(ROOT, sent);
+    {
+      refusal: "shows only the status line of a proxy's error page",
+      answer: () =>
+        ResponseError.fromResponse(
+          new Response('<html><body><h1>502 Bad Gateway</h1></body></html>', {
+            status: 502,
+            statusText: 'Bad Gateway',
+            headers: { 'Content-Type': 'text/html' },
+          }),
+        ),
+      field: 'Notice',
+      value: 'incident',
+      sent: { type: 'incident' },
+      alert: /^Request failed with 502 Bad Gateway$/,
     },
-  );
+  ])('$refusal', async ({ answer, field, value, sent, alert }) => {
+    const api = fakeApi({
+      sendNotice: jest.fn(async () => {
+        throw await answer();
+      }),
+    });
+    const dialog = await openNoticeDialog(api);
+    fireEvent.change(within(dialog).getByLabelText(field), {
+      target: { value },
+    });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Send' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(alert);
+    expect(api.sendNotice).toHaveBeenCalledWith(ROOT, sent);
+  });
 
   it('shows the first rows of a kind with more than ROWS_PER_KIND downstream, and all on request', async () => {
     const models = Array.from({ length: 60 }, (_, i) =>

@@ -33,9 +33,10 @@ import ExpandLessIcon from '@material-ui/icons/ExpandLess';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { AsyncState } from 'react-use/esm/useAsync';
+import { errorMessage } from '@convergence/backstage-plugin-scorecards-react';
 import { mlopsApiRef } from '../../api';
 import { formatTimestamp } from '../common/format';
-import { count, serverMessage } from './errors';
+import { count } from './errors';
 import { noticeLabel, NotifyDialog } from './NotifyDialog';
 
 /** The order kinds are listed in; others follow alphabetically. */
@@ -225,7 +226,7 @@ const Notices = ({
   if (notices.error) {
     return (
       <Typography variant="body2" color="error" className={classes.notices}>
-        Could not load the notices sent: {serverMessage(notices.error)}
+        Could not load the notices sent: {errorMessage(notices.error)}
       </Typography>
     );
   }
@@ -300,7 +301,7 @@ export const ImpactCard = () => {
       <InfoCard title="Impact">
         <ResponseErrorPanel
           error={lineage.error}
-          title={`Could not load what is downstream: ${serverMessage(
+          title={`Could not load what is downstream: ${errorMessage(
             lineage.error,
           )}`}
         />

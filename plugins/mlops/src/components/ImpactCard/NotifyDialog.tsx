@@ -9,10 +9,10 @@ import {
 } from '@convergence/backstage-plugin-mlops-common';
 import {
   ActionDialog,
+  errorMessage,
   SelectField,
 } from '@convergence/backstage-plugin-scorecards-react';
 import { mlopsApiRef } from '../../api';
-import { serverMessage } from './errors';
 
 /** The longest message the backend accepts. */
 export const NOTICE_MESSAGE_MAX = 2000;
@@ -47,7 +47,7 @@ function sendError(error: unknown): string {
   if (ResponseError.is(error) && error.statusCode === 403) {
     return 'Only the owners of this entity can send notices';
   }
-  return serverMessage(error as Error);
+  return errorMessage(error);
 }
 
 /**
