@@ -8,7 +8,8 @@ import { parseInput } from './inputs';
  * {@link CampaignService} to the context's router: `GET /campaigns`,
  * `GET /campaigns/:id`, and for users allowed `scorecards.campaign.manage`,
  * `POST /campaigns`, `PUT /campaigns/:id` and `DELETE /campaigns/:id` (which
- * archives it). Every write is also an auditor event (`campaign-manage`).
+ * archives it). Every write is also an auditor event, through the context's
+ * `audited` (`createRouter` gives it the event id `campaign-manage`).
  */
 export function addCampaignRoutes(
   context: AuditedRouteContext<'create' | 'update' | 'archive'>,

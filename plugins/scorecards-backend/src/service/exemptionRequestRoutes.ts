@@ -17,8 +17,9 @@ import {
 /**
  * Adds the exemption workflow's routes to the context's router: requests of
  * an entity, the inbox of requests, approval and rejection. Each step that
- * changes something is an auditor event `exemption-request` (its reason and
- * comment are not in it).
+ * changes something is an auditor event through the context's `audited`
+ * (`createRouter` gives it the event id `exemption-request`); its reason and
+ * comment are not in it.
  */
 export function addExemptionRequestRoutes(
   context: AuditedRouteContext<'submit' | 'approve' | 'reject'>,
