@@ -118,6 +118,24 @@ describe('CampaignsPage', () => {
     expect(progress).not.toHaveTextContent('0 of 0');
   });
 
+  it('says a campaign covers no entity instead of a 0-of-0 bar', async () => {
+    await render(
+      mockApi({
+        listCampaigns: listing([
+          openCampaign({ progress: { done: 0, total: 0, ungraded: 0 } }),
+        ]),
+      }),
+    );
+    const progress = await screen.findByTestId(
+      'campaign-progress-silver-models',
+    );
+    expect(progress).toHaveTextContent(
+      "No entity covered: none matches the campaign's filter and scorecard",
+    );
+    expect(within(progress).queryByRole('progressbar')).toBeNull();
+    expect(progress).not.toHaveTextContent('0 of 0');
+  });
+
   it('shows upcoming and closed campaigns when asked for all', async () => {
     const listCampaigns = listing(all);
     await render(mockApi({ listCampaigns }));
