@@ -11,13 +11,9 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/options.sh"
 build=1
-for arg in "$@"; do
-  case "$arg" in
-    --no-build) build=0 ;;
-    *) echo "unknown option: $arg" >&2; exit 2 ;;
-  esac
-done
+parse_switches --no-build build=0 -- "$@"
 
 bootstrap
 cd "$REPO_ROOT"

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # The command line of the scripts that take on/off switches only
-# (scripts/test.sh, scripts/export-dynamic.sh).
+# (scripts/test.sh, scripts/export-dynamic.sh, scripts/pack.sh).
 
 # parse_switches [<option> <variable>=<value>]... -- "$@"
 # Each argument that is a listed option sets its variable to its value;
