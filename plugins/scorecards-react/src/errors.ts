@@ -26,16 +26,14 @@ export function isNotAllowed(error: unknown): boolean {
  */
 export function errorMessage(error: unknown): string {
   if (ResponseError.is(error)) {
-    const type = error.response.headers?.get?.('content-type') ?? '';
     const own = error.cause.message;
-    // What @backstage/errors puts in place of a body it could not read as
-    // the backend's error: the status and the raw body.
+    // What @backstage/errors writes in place of a body that is not the
+    // backend's JSON error (HTML, other JSON, nothing): the status and the
+    // raw body.
     const unread = own.startsWith(
       `Request failed with status ${error.statusCode}`,
     );
-    return type.startsWith('application/json') && own && !unread
-      ? own
-      : error.message;
+    return own && !unread ? own : error.message;
   }
   if (error instanceof Error) return error.message;
   return String(error);
