@@ -7,3 +7,4 @@ export * from './types';
 export * from './permissions';
 export * from './client';
 export * from './time';
+export * from './exemptions';

@@ -23,6 +23,8 @@ import {
   Exemption,
   ExemptionRequest,
   ExemptionRequestStatus,
+  gradedStatuses,
+  notFailing,
   scorecardsExemptionManagePermission,
 } from '@convergence/backstage-plugin-scorecards-common';
 import { ScorecardCheck } from '@convergence/backstage-plugin-scorecards-node';
@@ -164,10 +166,10 @@ export class ExemptionWorkflow {
 
   /** The statuses of a check in the entity's stored results, but `na`. */
   private async gradedStatuses(entityRef: string, checkId: string) {
-    return (await this.options.store.getResults([entityRef]))
-      .flatMap(r => r.checks)
-      .filter(c => c.checkId === checkId && c.status !== 'na')
-      .map(c => c.status);
+    return gradedStatuses(
+      await this.options.store.getResults([entityRef]),
+      checkId,
+    );
   }
 
   /**
@@ -184,13 +186,10 @@ export class ExemptionWorkflow {
     statuses: CheckStatus[],
     now: Date,
   ) {
-    // No status at all (no longer graded) says nothing either way.
-    if (
-      statuses.length &&
-      !statuses.some(status => status === 'fail' || status === 'exempt')
-    )
+    const reason = notFailing(statuses);
+    if (reason)
       throw new ConflictError(
-        statuses.every(status => status === 'pass')
+        reason === 'pass'
           ? `${entityRef} passes '${checkId}' now; an exemption is for a failing check`
           : `'${checkId}' is unknown for ${entityRef} now (a fact provider failed); an exemption is for a failing check`,
       );

@@ -39,6 +39,7 @@ import {
   EntityScorecardResult,
   Exemption,
   ExemptionRequest,
+  gradedStatuses,
   scorecardsExemptionManagePermission,
 } from '@convergence/backstage-plugin-scorecards-common';
 import {
@@ -129,8 +130,8 @@ interface RowContext {
   requests: ExemptionRequest[];
   exemptions: Exemption[];
   changes: Map<string, CheckChange>;
-  /** Each check's statuses in all the entity's results but `na`, as the backend weighs an approval. */
-  gradedStatuses: Map<string, CheckStatus[]>;
+  /** All the entity's results, whose statuses of a check weigh an approval. */
+  results: EntityScorecardResult[];
   canDecide: boolean;
   /** The signed-in user's ref, once known. */
   userRef?: string;
@@ -204,7 +205,7 @@ const CheckRow = ({
         <CheckExemption
           checkId={check.checkId}
           status={check.status}
-          gradedStatuses={context.gradedStatuses.get(check.checkId) ?? []}
+          gradedStatuses={gradedStatuses(context.results, check.checkId)}
           requests={context.requests.filter(r => r.checkId === check.checkId)}
           exemptions={context.exemptions}
           canDecide={context.canDecide}
@@ -424,16 +425,9 @@ export const EntityScorecardCard = () => {
       c,
     ]),
   );
-  const gradedStatuses = new Map<string, CheckStatus[]>();
-  for (const { checkId, status } of results.flatMap(r => r.checks))
-    if (status !== 'na')
-      gradedStatuses.set(checkId, [
-        ...(gradedStatuses.get(checkId) ?? []),
-        status,
-      ]);
   const context = {
     requests: data.requests.value ?? [],
-    gradedStatuses,
+    results,
     // Without the full list (incl. expired), the active ones the results came with.
     exemptions: data.exemptions.value?.exemptions ?? value?.exemptions ?? [],
     changes,

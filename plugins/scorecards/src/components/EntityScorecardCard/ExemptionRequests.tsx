@@ -10,6 +10,7 @@ import {
   EntityScorecardResult,
   Exemption,
   ExemptionRequest,
+  notFailing,
 } from '@convergence/backstage-plugin-scorecards-common';
 import {
   errorMessage,
@@ -73,11 +74,9 @@ function approvalRefusal(
   covering: Exemption | undefined,
 ): string | undefined {
   const then = 'reject or withdraw this request';
-  if (
-    gradedStatuses.length &&
-    !gradedStatuses.some(status => status === 'fail' || status === 'exempt')
-  )
-    return gradedStatuses.every(status => status === 'pass')
+  const reason = notFailing(gradedStatuses);
+  if (reason)
+    return reason === 'pass'
       ? `Passes now: ${then}`
       : `Unknown now (its facts could not be read): it can be approved once the check fails; ${then}`;
   if (covering)
