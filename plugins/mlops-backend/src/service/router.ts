@@ -71,25 +71,23 @@ const noticeBody = z
     },
   )
   .superRefine((body, ctx) => {
-    if (body.type === 'deprecation' && !body.effectiveDate)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['effectiveDate'],
-        message: 'is required for a deprecation (YYYY-MM-DD)',
-      });
     // A deprecation announces: one already past is a mistake. Other notices
     // may look back (an incident's date is when it started).
-    const today = new Date().toISOString().slice(0, 10);
-    if (
-      body.type === 'deprecation' &&
-      body.effectiveDate &&
-      body.effectiveDate < today
-    )
-      ctx.addIssue({
-        code: 'custom',
-        path: ['effectiveDate'],
-        message: `a deprecation must apply from today (${today} UTC) or later`,
-      });
+    if (body.type === 'deprecation') {
+      const today = new Date().toISOString().slice(0, 10);
+      if (!body.effectiveDate)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['effectiveDate'],
+          message: 'is required for a deprecation (YYYY-MM-DD)',
+        });
+      else if (body.effectiveDate < today)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['effectiveDate'],
+          message: `a deprecation must apply from today (${today} UTC) or later`,
+        });
+    }
     if (body.type === 'other' && !body.message)
       ctx.addIssue({
         code: 'custom',

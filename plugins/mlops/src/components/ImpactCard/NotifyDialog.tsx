@@ -74,16 +74,14 @@ export const NotifyDialog = ({
   // UTC, as the backend, which refuses a deprecation before it. Other notices
   // may look back: an incident's date is when it started.
   const today = new Date().toISOString().slice(0, 10);
-  const dateMissing = deprecation && !effectiveDate;
-  const datePast = deprecation && !!effectiveDate && effectiveDate < today;
+  let dateError: string | undefined;
+  if (deprecation && !effectiveDate)
+    dateError = 'A deprecation needs the date it applies from';
+  else if (deprecation && effectiveDate < today)
+    dateError = `A deprecation applies from today (${today} UTC) or later`;
   const messageMissing = type === 'other' && !message.trim();
   const messageTooLong = message.length > NOTICE_MESSAGE_MAX;
-  const valid = !dateMissing && !datePast && !messageMissing && !messageTooLong;
-
-  let dateHelp = ' ';
-  if (dateMissing) dateHelp = 'A deprecation needs the date it applies from';
-  else if (datePast)
-    dateHelp = `A deprecation applies from today (${today} UTC) or later`;
+  const valid = !dateError && !messageMissing && !messageTooLong;
 
   const send = async () => {
     const request: LineageNoticeRequest = { type };
@@ -131,8 +129,8 @@ export const NotifyDialog = ({
         value={effectiveDate}
         onChange={e => setEffectiveDate(e.target.value)}
         required={deprecation}
-        error={dateMissing || datePast}
-        helperText={dateHelp}
+        error={!!dateError}
+        helperText={dateError ?? ' '}
         InputLabelProps={{ shrink: true }}
         inputProps={deprecation ? { min: today } : {}}
         fullWidth
