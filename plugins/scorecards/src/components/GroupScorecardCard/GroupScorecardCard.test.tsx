@@ -88,6 +88,21 @@ describe('GroupScorecardCard', () => {
     expect(section).not.toHaveTextContent('0 of 0');
   });
 
+  it('counts covered entities not graded yet, not "no entity covered"', async () => {
+    await render(
+      mockApi({
+        listCampaigns: jest.fn(async () => ({
+          items: [
+            openCampaign({ progress: { done: 0, total: 0, ungraded: 2 } }),
+          ],
+        })),
+      }),
+    );
+    const section = await screen.findByTestId('group-campaigns');
+    expect(section).toHaveTextContent('2 not graded yet');
+    expect(section).not.toHaveTextContent('No entity covered');
+  });
+
   it('shows no campaigns section when the team is in none', async () => {
     const listCampaigns = jest.fn(async () => ({ items: [] }));
     await render(mockApi({ listCampaigns }));

@@ -48,6 +48,7 @@ export const OpenCampaigns = ({ owner }: { owner: string }) => {
           <CampaignProgressBar
             done={c.progress.done}
             total={c.progress.total}
+            ungraded={c.progress.ungraded}
             error={c.error}
             testId={`group-campaign-${c.id}`}
             dense
